@@ -1,0 +1,17 @@
+//===- MoteDialect.cpp - Mote dialect registration ------------------------===//
+
+#include "Mote/IR/MoteDialect.h"
+#include "Mote/IR/MoteOps.h"
+
+using namespace mlir;
+using namespace mote;
+
+#include "Mote/IR/MoteOpsDialect.cpp.inc"
+#include "Mote/IR/MoteInterfaces.cpp.inc"
+
+void MoteDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "Mote/IR/MoteOps.cpp.inc"
+      >();
+}

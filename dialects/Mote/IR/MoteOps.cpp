@@ -1,0 +1,556 @@
+//===- MoteOps.cpp - Mote op verifiers and interfaces ---------------------===//
+
+#include "Mote/IR/MoteOps.h"
+#include "Mote/IR/QuantUtils.h"
+#include "Mote/IR/ShapeInference.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mote;
+
+//===----------------------------------------------------------------------===//
+// Quantized type helpers
+//===----------------------------------------------------------------------===//
+
+quant::QuantizedType mote::getQuantType(Type type) {
+  return dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(type));
+}
+
+NumericKind mote::getNumericKind(Type type) {
+  Type element = getElementTypeOrSelf(type);
+  if (element.isF32())
+    return NumericKind::Float;
+  if (isa<quant::QuantizedType>(element))
+    return NumericKind::Quantized;
+  if (isa<IntegerType>(element))
+    return NumericKind::Integer;
+  return NumericKind::Other;
+}
+
+SmallVector<double> mote::getScales(quant::QuantizedType type,
+                                    int64_t channels) {
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(type))
+    return SmallVector<double>(perAxis.getScales());
+  if (auto uniform = dyn_cast<quant::UniformQuantizedType>(type))
+    return SmallVector<double>(channels, uniform.getScale());
+  return {};
+}
+
+bool mote::approxEqual(double a, double b, double rtol) {
+  return std::fabs(a - b) <= rtol * std::max(std::fabs(a), std::fabs(b));
+}
+
+quant::QuantizedType mote::buildQuantType(Type storageType, Type expressedType,
+                                          ArrayRef<double> scales,
+                                          ArrayRef<int64_t> zeroPoints,
+                                          int32_t axis) {
+  auto intType = cast<IntegerType>(storageType);
+  unsigned flags = intType.isUnsigned() ? 0 : quant::QuantizationFlags::Signed;
+  unsigned width = intType.getWidth();
+  int64_t min = intType.isUnsigned() ? 0 : -(int64_t(1) << (width - 1));
+  int64_t max = intType.isUnsigned() ? (int64_t(1) << width) - 1
+                                     : (int64_t(1) << (width - 1)) - 1;
+  // The quant dialect wants a signless storage type with a signedness flag.
+  Type storage = IntegerType::get(storageType.getContext(), width);
+  if (scales.size() == 1 && axis < 0)
+    return quant::UniformQuantizedType::get(flags, storage, expressedType,
+                                            scales[0], zeroPoints[0], min,
+                                            max);
+  return quant::UniformQuantizedPerAxisType::get(
+      flags, storage, expressedType, scales, zeroPoints, axis, min, max);
+}
+
+//===----------------------------------------------------------------------===//
+// Shared verification
+//===----------------------------------------------------------------------===//
+
+static ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<RankedTensorType>(value.getType()).getShape();
+}
+
+static LogicalResult verifyResultShape(Operation *op, ArrayRef<int64_t> expected) {
+  ArrayRef<int64_t> actual = shapeOf(op->getResult(0));
+  if (actual != expected) {
+    auto diag = op->emitOpError("result shape [");
+    llvm::interleave(actual, diag, ",");
+    diag << "] does not match the inferred shape [";
+    llvm::interleave(expected, diag, ",");
+    return diag << "]";
+  }
+  return success();
+}
+
+/// Checks that every operand and the result are f32, or every one is
+/// quantized (the result may also be raw i32 accumulators when
+/// `allowIntegerResult`).
+static LogicalResult verifySameNumericKind(Operation *op,
+                                           bool allowIntegerResult = false) {
+  NumericKind kind = getNumericKind(op->getOperand(0).getType());
+  if (kind != NumericKind::Float && kind != NumericKind::Quantized)
+    return op->emitOpError("operand 0 must be f32 or quantized, got ")
+           << op->getOperand(0).getType();
+  for (auto [index, operand] : llvm::enumerate(op->getOperands())) {
+    if (getNumericKind(operand.getType()) != kind)
+      return op->emitOpError("operand ")
+             << index << " is " << operand.getType() << " but operand 0 is "
+             << (kind == NumericKind::Float ? "f32" : "quantized")
+             << ": mixed float and quantized operands";
+  }
+  NumericKind resultKind = getNumericKind(op->getResult(0).getType());
+  if (resultKind == kind)
+    return success();
+  if (allowIntegerResult && kind == NumericKind::Quantized &&
+      getElementTypeOrSelf(op->getResult(0).getType()).isInteger(32))
+    return success();
+  return op->emitOpError("result ")
+         << op->getResult(0).getType() << " must be "
+         << (kind == NumericKind::Float ? "f32" : "quantized")
+         << " like operand 0";
+}
+
+/// Checks that a quantized activation uses a per-tensor type.
+static LogicalResult verifyPerTensor(Operation *op, Value value,
+                                     StringRef name) {
+  quant::QuantizedType type = getQuantType(value.getType());
+  if (type && !isa<quant::UniformQuantizedType>(type))
+    return op->emitOpError() << name << " must be quantized per tensor, got "
+                             << type;
+  return success();
+}
+
+std::string mote::checkQuantizedLayerTypes(Type input, Type weight,
+                                           Type bias, Type result,
+                                           int64_t channels) {
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  auto inType = dyn_cast_or_null<quant::UniformQuantizedType>(getQuantType(input));
+  if (!inType) {
+    os << "input must be quantized per tensor, got " << input;
+    return message;
+  }
+  quant::QuantizedType resultType = getQuantType(result);
+  if (resultType && !isa<quant::UniformQuantizedType>(resultType)) {
+    os << "result must be quantized per tensor, got " << result;
+    return message;
+  }
+  quant::QuantizedType wType = getQuantType(weight);
+  if (!wType || wType.getStorageTypeIntegralWidth() != 8) {
+    os << "weight must be quantized with 8-bit storage, got " << weight;
+    return message;
+  }
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(wType)) {
+    if (perAxis.getQuantizedDimension() != 0) {
+      os << "per-axis weight must be quantized along dimension 0, got "
+            "dimension "
+         << perAxis.getQuantizedDimension();
+      return message;
+    }
+    if (static_cast<int64_t>(perAxis.getScales().size()) != channels) {
+      os << "weight has " << perAxis.getScales().size() << " scales for "
+         << channels << " output channels";
+      return message;
+    }
+    if (llvm::any_of(perAxis.getZeroPoints(), [](int64_t z) { return z != 0; })) {
+      os << "per-axis weight zero points must all be 0";
+      return message;
+    }
+  } else if (!isa<quant::UniformQuantizedType>(wType)) {
+    os << "weight must be uniformly quantized, got " << wType;
+    return message;
+  }
+  if (!bias)
+    return message;
+  quant::QuantizedType bType = getQuantType(bias);
+  if (!bType || bType.getStorageTypeIntegralWidth() != 32) {
+    os << "bias of a quantized layer must be quantized with i32 storage, got "
+       << bias;
+    return message;
+  }
+  SmallVector<double> wScales = getScales(wType, channels);
+  SmallVector<double> bScales = getScales(bType, channels);
+  if (bScales.size() != wScales.size()) {
+    os << "bias has " << bScales.size() << " scales for " << channels
+       << " channels";
+    return message;
+  }
+  for (int64_t c = 0; c < channels; ++c) {
+    double expected = inType.getScale() * wScales[c];
+    if (!approxEqual(bScales[c], expected)) {
+      os << "bias scale " << bScales[c] << " of channel " << c
+         << " must equal input scale x weight scale (" << expected << ")";
+      return message;
+    }
+  }
+  bool zeroPoints = true;
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(bType))
+    zeroPoints = llvm::all_of(perAxis.getZeroPoints(),
+                              [](int64_t z) { return z == 0; });
+  else
+    zeroPoints = cast<quant::UniformQuantizedType>(bType).getZeroPoint() == 0;
+  if (!zeroPoints)
+    os << "bias zero points must be 0";
+  return message;
+}
+
+/// Verifies the weight and bias of a quantized conv / fully-connected layer
+/// with `channels` output channels.
+static LogicalResult verifyQuantizedLayer(Operation *op, Value input,
+                                          Value weight, Value bias,
+                                          int64_t channels) {
+  std::string problem = checkQuantizedLayerTypes(
+      input.getType(), weight.getType(), bias ? bias.getType() : Type(),
+      op->getResult(0).getType(), channels);
+  if (!problem.empty())
+    return op->emitOpError(problem);
+  return success();
+}
+
+static LogicalResult verifyClamp(Operation *op, std::optional<APFloat> min,
+                                 std::optional<APFloat> max) {
+  if (min && max && min->convertToFloat() > max->convertToFloat())
+    return op->emitOpError("clamp_min ")
+           << min->convertToFloat() << " exceeds clamp_max "
+           << max->convertToFloat();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::verify() {
+  SmallVector<int64_t> expected;
+  if (failed(inferConv2DShape([&] { return emitOpError(); },
+                              shapeOf(getInput()), shapeOf(getWeight()),
+                              getStrides(), getDilations(), getPads(),
+                              getGroup(), expected)) ||
+      failed(verifyResultShape(*this, expected)))
+    return failure();
+  int64_t channels = shapeOf(getWeight())[0];
+  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{channels})
+    return emitOpError("bias must have shape [") << channels << "]";
+  if (failed(verifySameNumericKind(*this, /*allowIntegerResult=*/true)) ||
+      failed(verifyClamp(*this, getClampMin(), getClampMax())))
+    return failure();
+  if (getNumericKind(getInput().getType()) == NumericKind::Quantized)
+    return verifyQuantizedLayer(*this, getInput(), getWeight(), getBias(),
+                                channels);
+  return success();
+}
+
+int64_t Conv2DOp::getMacCount() {
+  ArrayRef<int64_t> out = shapeOf(getOutput());
+  ArrayRef<int64_t> w = shapeOf(getWeight());
+  return out[0] * out[1] * out[2] * out[3] * w[1] * w[2] * w[3];
+}
+
+//===----------------------------------------------------------------------===//
+// FullyConnectedOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult FullyConnectedOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), w = shapeOf(getWeight());
+  if (in.size() != 2)
+    return emitOpError("expects a 2-D input [M, K], got rank ") << in.size();
+  if (w.size() != 2)
+    return emitOpError("expects a 2-D weight [N, K], got rank ") << w.size();
+  if (in[1] != w[1])
+    return emitOpError("input has K = ")
+           << in[1] << " but weight [N, K] has K = " << w[1];
+  if (failed(verifyResultShape(*this, {in[0], w[0]})))
+    return failure();
+  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
+    return emitOpError("bias must have shape [") << w[0] << "]";
+  if (failed(verifySameNumericKind(*this, /*allowIntegerResult=*/true)) ||
+      failed(verifyClamp(*this, getClampMin(), getClampMax())))
+    return failure();
+  if (getNumericKind(getInput().getType()) == NumericKind::Quantized)
+    return verifyQuantizedLayer(*this, getInput(), getWeight(), getBias(),
+                                w[0]);
+  return success();
+}
+
+int64_t FullyConnectedOp::getMacCount() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), w = shapeOf(getWeight());
+  return in[0] * in[1] * w[0];
+}
+
+//===----------------------------------------------------------------------===//
+// MatMulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatMulOp::verify() {
+  SmallVector<int64_t> expected;
+  if (failed(inferMatMulShape([&] { return emitOpError(); }, shapeOf(getLhs()),
+                              shapeOf(getRhs()), expected)) ||
+      failed(verifyResultShape(*this, expected)))
+    return failure();
+  if (failed(verifySameNumericKind(*this, /*allowIntegerResult=*/true)))
+    return failure();
+  for (Value v : {getLhs(), getRhs(), getOutput()})
+    if (failed(verifyPerTensor(*this, v, "every operand")))
+      return failure();
+  return success();
+}
+
+int64_t MatMulOp::getMacCount() {
+  ArrayRef<int64_t> out = shapeOf(getOutput());
+  int64_t k = shapeOf(getLhs()).back();
+  int64_t count = k;
+  for (int64_t d : out)
+    count *= d;
+  return count;
+}
+
+//===----------------------------------------------------------------------===//
+// Binary element-wise ops
+//===----------------------------------------------------------------------===//
+
+template <typename OpTy>
+static LogicalResult verifyBinary(OpTy op) {
+  SmallVector<int64_t> expected;
+  if (failed(inferBroadcastShape([&] { return op.emitOpError(); },
+                                 shapeOf(op.getLhs()), shapeOf(op.getRhs()),
+                                 expected)) ||
+      failed(verifyResultShape(op, expected)) ||
+      failed(verifySameNumericKind(op)) ||
+      failed(verifyClamp(op, op.getClampMin(), op.getClampMax())))
+    return failure();
+  for (Value v : {op.getLhs(), op.getRhs(), op.getOutput()})
+    if (failed(verifyPerTensor(op, v, "every operand")))
+      return failure();
+  return success();
+}
+
+LogicalResult AddOp::verify() { return verifyBinary(*this); }
+LogicalResult SubOp::verify() { return verifyBinary(*this); }
+LogicalResult MulOp::verify() { return verifyBinary(*this); }
+
+//===----------------------------------------------------------------------===//
+// Unary ops
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyUnary(Operation *op) {
+  if (failed(verifySameNumericKind(op)))
+    return failure();
+  if (failed(verifyPerTensor(op, op->getOperand(0), "input")) ||
+      failed(verifyPerTensor(op, op->getResult(0), "result")))
+    return failure();
+  return success();
+}
+
+LogicalResult ReluOp::verify() { return verifyUnary(*this); }
+LogicalResult SigmoidOp::verify() { return verifyUnary(*this); }
+LogicalResult HardSigmoidOp::verify() { return verifyUnary(*this); }
+LogicalResult HardSwishOp::verify() { return verifyUnary(*this); }
+LogicalResult TanhOp::verify() { return verifyUnary(*this); }
+
+LogicalResult ClampOp::verify() {
+  if (getMin().convertToFloat() > getMax().convertToFloat())
+    return emitOpError("min ") << getMin().convertToFloat()
+                               << " exceeds max " << getMax().convertToFloat();
+  return verifyUnary(*this);
+}
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t rank = shapeOf(getInput()).size();
+  int64_t axis = getAxis();
+  if (axis < -rank || axis >= rank)
+    return emitOpError("axis ") << axis << " is out of range for rank "
+                                << rank;
+  return verifyUnary(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+LogicalResult MaxPool2DOp::verify() {
+  SmallVector<int64_t> expected;
+  if (failed(inferPool2DShape([&] { return emitOpError(); },
+                              shapeOf(getInput()), getKernel(), getStrides(),
+                              getDilations(), getPads(), expected)) ||
+      failed(verifyResultShape(*this, expected)) ||
+      failed(verifySameNumericKind(*this)))
+    return failure();
+  if (getElementTypeOrSelf(getInput().getType()) !=
+      getElementTypeOrSelf(getOutput().getType()))
+    return emitOpError("input and result element types must be equal");
+  return success();
+}
+
+LogicalResult AvgPool2DOp::verify() {
+  SmallVector<int64_t> expected;
+  SmallVector<int64_t> unitDilations = {1, 1};
+  if (failed(inferPool2DShape([&] { return emitOpError(); },
+                              shapeOf(getInput()), getKernel(), getStrides(),
+                              unitDilations, getPads(), expected)) ||
+      failed(verifyResultShape(*this, expected)))
+    return failure();
+  return verifyUnary(*this);
+}
+
+LogicalResult GlobalAvgPoolOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  if (in.size() != 4)
+    return emitOpError("expects a 4-D NCHW input, got rank ") << in.size();
+  if (failed(verifyResultShape(*this, {in[0], in[1], 1, 1})))
+    return failure();
+  return verifyUnary(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifySameElementType(Operation *op) {
+  for (Value v : op->getOperands())
+    if (getElementTypeOrSelf(v.getType()) !=
+        getElementTypeOrSelf(op->getResult(0).getType()))
+      return op->emitOpError("operand element type ")
+             << getElementTypeOrSelf(v.getType())
+             << " differs from the result element type "
+             << getElementTypeOrSelf(op->getResult(0).getType());
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getOutput().getType());
+  if (in.getNumElements() != out.getNumElements())
+    return emitOpError("cannot reshape ")
+           << in.getNumElements() << " elements into " << out.getNumElements();
+  if (isa<quant::UniformQuantizedPerAxisType>(in.getElementType()) &&
+      in != out)
+    return emitOpError("cannot reshape a per-axis quantized tensor");
+  return verifySameElementType(*this);
+}
+
+LogicalResult TransposeOp::verify() {
+  SmallVector<int64_t> expected;
+  if (failed(inferTransposeShape([&] { return emitOpError(); },
+                                 shapeOf(getInput()), getPerm(), expected)) ||
+      failed(verifyResultShape(*this, expected)))
+    return failure();
+  if (failed(verifyPerTensor(*this, getInput(), "input")))
+    return failure();
+  return verifySameElementType(*this);
+}
+
+LogicalResult ConcatOp::verify() {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value v : getInputs())
+    shapes.push_back(shapeOf(v));
+  int64_t rank = shapeOf(getOutput()).size();
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError("axis ") << axis << " is out of range for rank "
+                                << rank;
+  SmallVector<int64_t> expected;
+  if (failed(inferConcatShape([&] { return emitOpError(); }, shapes, axis,
+                              expected)) ||
+      failed(verifyResultShape(*this, expected)) ||
+      failed(verifySameNumericKind(*this)))
+    return failure();
+  if (getNumericKind(getOutput().getType()) == NumericKind::Float)
+    return success();
+  for (Value v : getOperation()->getOperands())
+    if (failed(verifyPerTensor(*this, v, "every input")))
+      return failure();
+  return verifyPerTensor(*this, getOutput(), "result");
+}
+
+LogicalResult PadOp::verify() {
+  SmallVector<int64_t> expected;
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  if (failed(inferPadShape([&] { return emitOpError(); }, in, getPads(),
+                           expected)) ||
+      failed(verifyResultShape(*this, expected)))
+    return failure();
+  StringRef mode = getMode();
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return emitOpError("mode must be constant, reflect or edge, got '")
+           << mode << "'";
+  if (mode == "reflect")
+    for (size_t d = 0; d < in.size(); ++d)
+      if (getPads()[d] >= in[d] || getPads()[d + in.size()] >= in[d])
+        return emitOpError("reflect padding of dimension ")
+               << d << " must be smaller than its extent " << in[d];
+  if (failed(verifyPerTensor(*this, getInput(), "input")))
+    return failure();
+  return verifySameElementType(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// BatchNormOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult BatchNormOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  if (in.size() < 2)
+    return emitOpError("expects an input of rank at least 2, got rank ")
+           << in.size();
+  for (Value v : {getScale(), getBias(), getMean(), getVariance()})
+    if (shapeOf(v) != ArrayRef<int64_t>{in[1]})
+      return emitOpError("expects parameters of shape [") << in[1] << "]";
+  if (getEpsilon().convertToFloat() < 0)
+    return emitOpError("epsilon must be non-negative");
+  return verifyResultShape(*this, in);
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization ops
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyQuantAxis(Operation *op, Value value) {
+  auto perAxis =
+      dyn_cast_or_null<quant::UniformQuantizedPerAxisType>(getQuantType(value.getType()));
+  if (!perAxis)
+    return success();
+  ArrayRef<int64_t> shape = shapeOf(value);
+  int32_t axis = perAxis.getQuantizedDimension();
+  if (axis >= static_cast<int32_t>(shape.size()))
+    return op->emitOpError("quantized dimension ")
+           << axis << " is out of range for rank " << shape.size();
+  if (static_cast<int64_t>(perAxis.getScales().size()) != shape[axis])
+    return op->emitOpError("per-axis type has ")
+           << perAxis.getScales().size() << " scales for dimension " << axis
+           << " of extent " << shape[axis];
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  quant::QuantizedType type = getQuantType(getOutput().getType());
+  if (type.getExpressedType() != getElementTypeOrSelf(getInput().getType()))
+    return emitOpError("result expresses ")
+           << type.getExpressedType() << " but the input is "
+           << getElementTypeOrSelf(getInput().getType());
+  return verifyQuantAxis(*this, getOutput());
+}
+
+LogicalResult DequantizeOp::verify() {
+  quant::QuantizedType type = getQuantType(getInput().getType());
+  if (type.getExpressedType() != getElementTypeOrSelf(getOutput().getType()))
+    return emitOpError("input expresses ")
+           << type.getExpressedType() << " but the result is "
+           << getElementTypeOrSelf(getOutput().getType());
+  return verifyQuantAxis(*this, getInput());
+}
+
+LogicalResult RequantizeOp::verify() {
+  if (failed(verifyPerTensor(*this, getInput(), "input")) ||
+      failed(verifyPerTensor(*this, getOutput(), "result")))
+    return failure();
+  if (getQuantType(getInput().getType()).getExpressedType() !=
+      getQuantType(getOutput().getType()).getExpressedType())
+    return emitOpError("input and result must express the same type");
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "Mote/IR/MoteOps.cpp.inc"

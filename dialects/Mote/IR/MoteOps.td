@@ -1,0 +1,458 @@
+//===- MoteOps.td - Mote graph operations -------------------*- tablegen -*-===//
+//
+// One op per ONNX-level operation. Shapes are static; images are NCHW and
+// convolution weights OIHW, as in ONNX. Quantized operands use the upstream
+// `quant` dialect's uniform types.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOTE_OPS
+#define MOTE_OPS
+
+include "mlir/Dialect/Quant/IR/QuantBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "Mote/IR/MoteBase.td"
+include "Mote/IR/MoteInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Compute ops
+//===----------------------------------------------------------------------===//
+
+def Mote_Conv2DOp : Mote_Op<"conv2d", [Pure,
+    DeclareOpInterfaceMethods<Mote_MacCountOpInterface>]> {
+  let summary = "2-D convolution (grouped, depthwise, strided, dilated)";
+  let description = [{
+    Convolves an NCHW `input` with an OIHW `weight` (`O` output channels,
+    `I = C / group` input channels per group), adds the optional per-channel
+    `bias`, then clamps to [`clamp_min`, `clamp_max`] when those are set
+    (a fused ReLU or ReLU6). `pads` is `[top, left, bottom, right]`, as
+    ONNX orders them.
+
+    Float form: all of `f32`. Quantized form: `input` per-tensor quantized,
+    `weight` per-tensor or per-axis (axis 0) quantized with zero point 0,
+    `bias` `i32` quantized with scale `input_scale * weight_scale`; the
+    result is per-tensor quantized, or raw `i32` accumulators
+    (ONNX ConvInteger).
+
+    Example:
+
+    ```mlir
+    %y = mote.conv2d %x, %w, %b {pads = array<i64: 1, 1, 1, 1>,
+                                 strides = array<i64: 2, 2>}
+        : (tensor<1x3x32x32xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>)
+        -> tensor<1x16x16x16xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input, Mote_Tensor:$weight,
+      Optional<Mote_Tensor>:$bias,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<I64Attr, "1">:$group,
+      OptionalAttr<F32Attr>:$clamp_min,
+      OptionalAttr<F32Attr>:$clamp_max);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_FullyConnectedOp : Mote_Op<"fully_connected", [Pure,
+    DeclareOpInterfaceMethods<Mote_MacCountOpInterface>]> {
+  let summary = "Fully-connected layer: input x weight^T + bias";
+  let description = [{
+    Computes `output[m, n] = sum_k input[m, k] * weight[n, k] + bias[n]`,
+    then clamps to [`clamp_min`, `clamp_max`] when set. The weight is stored
+    `[N, K]` (ONNX Gemm with `transB = 1`, TFLite FullyConnected), so each
+    output channel reads a contiguous row. Quantization rules are those of
+    `mote.conv2d`, with the weight's per-axis dimension 0.
+
+    Example:
+
+    ```mlir
+    %y = mote.fully_connected %x, %w, %b
+        : (tensor<1x64xf32>, tensor<10x64xf32>, tensor<10xf32>)
+        -> tensor<1x10xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input, Mote_Tensor:$weight,
+      Optional<Mote_Tensor>:$bias,
+      OptionalAttr<F32Attr>:$clamp_min,
+      OptionalAttr<F32Attr>:$clamp_max);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_MatMulOp : Mote_Op<"matmul", [Pure,
+    DeclareOpInterfaceMethods<Mote_MacCountOpInterface>]> {
+  let summary = "Batched matrix multiplication with NumPy broadcasting";
+  let description = [{
+    ONNX MatMul: `lhs [..., M, K]` times `rhs [..., K, N]`; leading batch
+    dimensions broadcast. Operands of rank 1 are not accepted (the importer
+    reshapes them). Quantized operands give a quantized or `i32` result
+    (ONNX QLinearMatMul, MatMulInteger).
+
+    Example:
+
+    ```mlir
+    %y = mote.matmul %a, %b : (tensor<2x4x8xf32>, tensor<8x3xf32>)
+        -> tensor<2x4x3xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$lhs, Mote_Tensor:$rhs);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+class Mote_BinaryOp<string mnemonic, string opName> : Mote_Op<mnemonic, [Pure]> {
+  let summary = "Element-wise " # opName # " with NumPy broadcasting";
+  let description = [{
+    Element-wise }] # opName # [{ of two tensors whose shapes broadcast as in
+    NumPy (and ONNX since opset 7); optional `clamp_min` / `clamp_max` apply
+    a fused activation to the result. Quantized operands may have different
+    scales; the result's scale is its own.
+
+    Example:
+
+    ```mlir
+    %z = mote.}] # mnemonic # [{ %x, %y : (tensor<1x8x4x4xf32>, tensor<8x1x1xf32>)
+        -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$lhs, Mote_Tensor:$rhs,
+      OptionalAttr<F32Attr>:$clamp_min,
+      OptionalAttr<F32Attr>:$clamp_max);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_AddOp : Mote_BinaryOp<"add", "addition">;
+def Mote_SubOp : Mote_BinaryOp<"sub", "subtraction">;
+def Mote_MulOp : Mote_BinaryOp<"mul", "multiplication">;
+
+//===----------------------------------------------------------------------===//
+// Activations
+//===----------------------------------------------------------------------===//
+
+class Mote_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
+    : Mote_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultShape], traits)> {
+  let description = [{
+    Element-wise `}] # formula # [{`. Input and result have the same shape;
+    both are `f32`, or both quantized (their scales may differ, the integer
+    lowering uses a lookup table or a requantization).
+
+    Example:
+
+    ```mlir
+    %y = mote.}] # mnemonic # [{ %x : (tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
+    ```
+  }];
+  let results = (outs Mote_Tensor:$output);
+  let hasVerifier = 1;
+}
+
+def Mote_ReluOp : Mote_UnaryOp<"relu", "max(x, 0)"> {
+  let summary = "Rectified linear unit";
+  let arguments = (ins Mote_Tensor:$input);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Mote_ClampOp : Mote_UnaryOp<"clamp", "min(max(x, min), max)"> {
+  let summary = "Clamp to a closed interval (ONNX Clip, ReLU6)";
+  let arguments = (ins Mote_Tensor:$input, F32Attr:$min, F32Attr:$max);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Mote_SigmoidOp : Mote_UnaryOp<"sigmoid", "1 / (1 + exp(-x))"> {
+  let summary = "Logistic sigmoid";
+  let arguments = (ins Mote_Tensor:$input);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Mote_HardSigmoidOp : Mote_UnaryOp<"hard_sigmoid",
+                                      "max(0, min(1, alpha * x + beta))"> {
+  let summary = "Piecewise-linear sigmoid (ONNX HardSigmoid)";
+  let arguments = (ins Mote_Tensor:$input,
+      DefaultValuedAttr<F32Attr, "0.2f">:$alpha,
+      DefaultValuedAttr<F32Attr, "0.5f">:$beta);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Mote_HardSwishOp : Mote_UnaryOp<"hard_swish",
+                                    "x * max(0, min(1, x / 6 + 1 / 2))"> {
+  let summary = "Hard swish (ONNX HardSwish, MobileNetV3)";
+  let arguments = (ins Mote_Tensor:$input);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Mote_TanhOp : Mote_UnaryOp<"tanh", "tanh(x)"> {
+  let summary = "Hyperbolic tangent";
+  let arguments = (ins Mote_Tensor:$input);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Mote_SoftmaxOp : Mote_UnaryOp<"softmax",
+                                  "exp(x - max) / sum(exp(x - max)) along axis"> {
+  let summary = "Softmax along one axis (ONNX opset 13 semantics)";
+  let arguments = (ins Mote_Tensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+def Mote_MaxPool2DOp : Mote_Op<"max_pool2d", [Pure]> {
+  let summary = "2-D max pooling over NCHW";
+  let description = [{
+    Maximum over `kernel` windows; `pads` is `[top, left, bottom, right]`
+    and padded positions never win. Quantized input and result must share
+    their quantization parameters (max commutes with a monotonic affine map).
+
+    Example:
+
+    ```mlir
+    %y = mote.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>}
+        : (tensor<1x8x16x16xf32>) -> tensor<1x8x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input,
+      DenseI64ArrayAttr:$kernel,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Mote_AvgPool2DOp : Mote_Op<"avg_pool2d", [Pure]> {
+  let summary = "2-D average pooling over NCHW";
+  let description = [{
+    Mean over `kernel` windows; `pads` is `[top, left, bottom, right]`.
+    With `count_include_pad` false (the ONNX default) padded positions are
+    left out of the divisor.
+
+    Example:
+
+    ```mlir
+    %y = mote.avg_pool2d %x {kernel = array<i64: 8, 8>, strides = array<i64: 8, 8>}
+        : (tensor<1x64x8x8xf32>) -> tensor<1x64x1x1xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input,
+      DenseI64ArrayAttr:$kernel,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Mote_GlobalAvgPoolOp : Mote_Op<"global_avg_pool", [Pure]> {
+  let summary = "Mean over all spatial positions of an NCHW tensor";
+  let description = [{
+    Reduces `[N, C, H, W]` to `[N, C, 1, 1]`.
+
+    Example:
+
+    ```mlir
+    %y = mote.global_avg_pool %x : (tensor<1x64x7x7xf32>) -> tensor<1x64x1x1xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def Mote_ReshapeOp : Mote_Op<"reshape", [Pure]> {
+  let summary = "Reinterpret a tensor with another static shape";
+  let description = [{
+    The result type carries the new shape (ONNX Reshape, Flatten, Squeeze
+    and Unsqueeze all import to this op). Element count and element type are
+    unchanged, so a quantized tensor keeps its parameters.
+
+    Example:
+
+    ```mlir
+    %y = mote.reshape %x : (tensor<1x64x1x1xf32>) -> tensor<1x64xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Mote_TransposeOp : Mote_Op<"transpose", [Pure]> {
+  let summary = "Permute the dimensions of a tensor";
+  let description = [{
+    `output.shape[i] = input.shape[perm[i]]`.
+
+    Example:
+
+    ```mlir
+    %y = mote.transpose %x {perm = array<i64: 0, 3, 1, 2>}
+        : (tensor<1x32x32x3xf32>) -> tensor<1x3x32x32xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Mote_ConcatOp : Mote_Op<"concat", [Pure]> {
+  let summary = "Concatenate tensors along one axis";
+  let description = [{
+    All inputs have the rank and, except along `axis`, the shape of the
+    result. Quantized inputs may have different scales (the lowering
+    rescales them to the result's).
+
+    Example:
+
+    ```mlir
+    %y = mote.concat %a, %b {axis = 1 : i64}
+        : (tensor<1x8x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x12x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Mote_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Mote_PadOp : Mote_Op<"pad", [Pure]> {
+  let summary = "Pad a tensor (constant, reflect or edge)";
+  let description = [{
+    `pads` holds `2 * rank` non-negative amounts: all the begins, then all
+    the ends (ONNX order). `mode` is `constant`, `reflect` or `edge`;
+    `value` is the constant in the input's real-valued domain.
+
+    Example:
+
+    ```mlir
+    %y = mote.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>}
+        : (tensor<1x3x8x8xf32>) -> tensor<1x3x10x10xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input, DenseI64ArrayAttr:$pads,
+      DefaultValuedAttr<StrAttr, "\"constant\"">:$mode,
+      DefaultValuedAttr<F32Attr, "0.0f">:$value);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+def Mote_BatchNormOp : Mote_Op<"batch_norm", [Pure]> {
+  let summary = "Inference-form batch normalization over channel axis 1";
+  let description = [{
+    `(x - mean) / sqrt(var + epsilon) * scale + bias`, each of the four
+    parameters `[C]`. `mote-fold-batch-norm` folds it into a preceding
+    convolution with constant weights.
+
+    Example:
+
+    ```mlir
+    %y = mote.batch_norm %x, %s, %b, %m, %v {epsilon = 1.0e-05 : f32}
+        : (tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>,
+           tensor<8xf32>) -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$input, Mote_FloatTensor:$scale,
+      Mote_FloatTensor:$bias, Mote_FloatTensor:$mean,
+      Mote_FloatTensor:$variance,
+      DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon);
+  let results = (outs Mote_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+def Mote_QuantizeOp : Mote_Op<"quantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Quantize f32 to a uniform quantized type (ONNX QuantizeLinear)";
+  let description = [{
+    `q = saturate(round_half_to_even(x / scale) + zero_point)`, per tensor
+    or per axis as the result type says.
+
+    Example:
+
+    ```mlir
+    %q = mote.quantize %x : (tensor<1x10xf32>)
+        -> tensor<1x10x!quant.uniform<i8:f32, 0.5:-3>>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$input);
+  let results = (outs Mote_QuantTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Mote_DequantizeOp : Mote_Op<"dequantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Convert a quantized tensor to f32 (ONNX DequantizeLinear)";
+  let description = [{
+    `x = (q - zero_point) * scale`.
+
+    Example:
+
+    ```mlir
+    %x = mote.dequantize %q : (tensor<1x10x!quant.uniform<i8:f32, 0.5:-3>>)
+        -> tensor<1x10xf32>
+    ```
+  }];
+  let arguments = (ins Mote_QuantTensor:$input);
+  let results = (outs Mote_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Mote_RequantizeOp : Mote_Op<"requantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Change the quantization parameters of a tensor";
+  let description = [{
+    Maps each quantized value to the nearest value of the result type:
+    `q' = saturate(round((q - zp) * scale / scale') + zp')`, computed with an
+    integer multiplier and shift (see docs/Numerics.md). Produced by
+    `mote-fold-qdq` for a dequantize/quantize pair with different parameters.
+
+    Example:
+
+    ```mlir
+    %r = mote.requantize %q : (tensor<4x!quant.uniform<i8:f32, 0.5>>)
+        -> tensor<4x!quant.uniform<i8:f32, 0.25:1>>
+    ```
+  }];
+  let arguments = (ins Mote_QuantTensor:$input);
+  let results = (outs Mote_QuantTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+#endif // MOTE_OPS

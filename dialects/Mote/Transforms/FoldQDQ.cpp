@@ -1,0 +1,136 @@
+//===- FoldQDQ.cpp - Fold QDQ chains into integer ops ---------------------===//
+
+#include "Mote/IR/QuantUtils.h"
+#include "Mote/Transforms/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mote {
+#define GEN_PASS_DEF_MOTEFOLDQDQ
+#include "Mote/Transforms/Passes.h.inc"
+} // namespace mote
+
+using namespace mlir;
+using namespace mote;
+
+namespace {
+
+/// Returns true if every quantized operand type is per tensor.
+static bool allPerTensor(ValueRange values) {
+  return llvm::all_of(values, [](Value v) {
+    return !isa_and_nonnull<quant::UniformQuantizedPerAxisType>(getQuantType(v.getType()));
+  });
+}
+
+/// Returns the tensor type of `like` with the element type of `elementOf`.
+static RankedTensorType withElementType(Type like, Type elementOf) {
+  return cast<RankedTensorType>(like).clone(getElementTypeOrSelf(elementOf));
+}
+
+/// quantize(op(dequantize(a), dequantize(b), ...)) -> op(a, b, ...) with the
+/// quantize's result type.
+struct FoldIntoQuantizedOp : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Operation *producer = op.getInput().getDefiningOp();
+    if (!producer ||
+        !isa<Conv2DOp, FullyConnectedOp, MatMulOp, AddOp, SubOp, MulOp,
+             AvgPool2DOp, GlobalAvgPoolOp, ReluOp, ClampOp, SigmoidOp,
+             HardSigmoidOp, HardSwishOp, TanhOp, SoftmaxOp, ConcatOp>(producer))
+      return rewriter.notifyMatchFailure(op, "producer has no integer form");
+    if (!producer->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "float result has other users");
+    if (!isa<quant::UniformQuantizedType>(getQuantType(op.getType())))
+      return rewriter.notifyMatchFailure(op, "result is not per tensor");
+
+    SmallVector<Value> operands;
+    for (Value operand : producer->getOperands()) {
+      auto dq = operand.getDefiningOp<DequantizeOp>();
+      if (!dq)
+        return rewriter.notifyMatchFailure(op, "an operand is not dequantized");
+      operands.push_back(dq.getInput());
+    }
+
+    if (isa<Conv2DOp, FullyConnectedOp>(producer)) {
+      Value bias = operands.size() > 2 ? operands[2] : Value();
+      int64_t channels =
+          cast<RankedTensorType>(operands[1].getType()).getDimSize(0);
+      std::string problem = checkQuantizedLayerTypes(
+          operands[0].getType(), operands[1].getType(),
+          bias ? bias.getType() : Type(), op.getType(), channels);
+      if (!problem.empty())
+        return rewriter.notifyMatchFailure(op, problem);
+    } else if (!allPerTensor(operands)) {
+      return rewriter.notifyMatchFailure(op, "an operand is per axis");
+    }
+
+    OperationState state(producer->getLoc(), producer->getName(), operands,
+                         TypeRange{op.getType()}, producer->getAttrs());
+    Operation *quantized = rewriter.create(state);
+    rewriter.replaceOp(op, quantized->getResults());
+    rewriter.eraseOp(producer);
+    return success();
+  }
+};
+
+/// op(dequantize(x)) -> dequantize(op(x)) for data movement that commutes
+/// with an affine map: the tensor stays in the integer domain.
+template <typename OpTy>
+struct SinkDequantize : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto dq = op.getInput().template getDefiningOp<DequantizeOp>();
+    if (!dq)
+      return rewriter.notifyMatchFailure(op, "input is not dequantized");
+    if (!allPerTensor(dq.getInput()))
+      return rewriter.notifyMatchFailure(op, "input is per axis");
+    Type quantType = withElementType(op.getType(), dq.getInput().getType());
+    auto moved = OpTy::create(rewriter, op.getLoc(), TypeRange{quantType},
+                              ValueRange{dq.getInput()}, op->getAttrs());
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, op.getType(), moved);
+    return success();
+  }
+};
+
+/// quantize(dequantize(x)) -> x, or requantize(x) when the types differ.
+struct FoldQuantizeOfDequantize : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto dq = op.getInput().getDefiningOp<DequantizeOp>();
+    if (!dq)
+      return rewriter.notifyMatchFailure(op, "input is not dequantized");
+    Value source = dq.getInput();
+    if (source.getType() == op.getType()) {
+      rewriter.replaceOp(op, source);
+      return success();
+    }
+    if (!allPerTensor({source, op.getResult()}))
+      return rewriter.notifyMatchFailure(op, "per-axis requantization");
+    rewriter.replaceOpWithNewOp<RequantizeOp>(op, op.getType(), source);
+    return success();
+  }
+};
+
+struct MoteFoldQDQPass : mote::impl::MoteFoldQDQBase<MoteFoldQDQPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateFoldQDQPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mote::populateFoldQDQPatterns(RewritePatternSet &patterns) {
+  patterns.add<FoldIntoQuantizedOp, FoldQuantizeOfDequantize,
+               SinkDequantize<ReshapeOp>, SinkDequantize<TransposeOp>,
+               SinkDequantize<MaxPool2DOp>>(patterns.getContext());
+}

@@ -1,0 +1,32 @@
+//===- Passes.h - Mote graph transforms -------------------------*- C++ -*-===//
+
+#ifndef MOTE_TRANSFORMS_PASSES_H
+#define MOTE_TRANSFORMS_PASSES_H
+
+#include "Mote/IR/MoteOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
+
+namespace mote {
+
+#define GEN_PASS_DECL
+#include "Mote/Transforms/Passes.h.inc"
+
+/// Patterns of `mote-fold-batch-norm`.
+void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
+/// Patterns of `mote-fuse-activations`.
+void populateFuseActivationsPatterns(mlir::RewritePatternSet &patterns);
+/// Patterns of `mote-fold-qdq`.
+void populateFoldQDQPatterns(mlir::RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "Mote/Transforms/Passes.h.inc"
+
+} // namespace mote
+
+#endif // MOTE_TRANSFORMS_PASSES_H

@@ -1,0 +1,41 @@
+//===- ModelInfo.h - Summary of a model for `motec info` --------*- C++ -*-===//
+
+#ifndef MOTE_DRIVER_MODELINFO_H
+#define MOTE_DRIVER_MODELINFO_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+namespace mote {
+
+struct LayerInfo {
+  std::string name;
+  std::string op;
+  std::string resultType;
+  int64_t parameterBytes = 0;
+  int64_t macs = 0;
+};
+
+struct ModelInfo {
+  std::vector<std::pair<std::string, std::string>> inputs, outputs;
+  llvm::MapVector<llvm::StringRef, int64_t> opHistogram;
+  std::vector<LayerInfo> layers;
+  int64_t totalMacs = 0;
+  int64_t totalParameterBytes = 0;
+};
+
+/// Summarizes the entry function of `module`: its signature, how often each
+/// op occurs, and per-layer parameter bytes (constants feeding the layer)
+/// and multiply-accumulates (from MacCountOpInterface).
+ModelInfo analyzeModel(mlir::ModuleOp module);
+
+/// Prints `info` as the table `motec info` shows.
+void printModelInfo(const ModelInfo &info, llvm::raw_ostream &os);
+
+} // namespace mote
+
+#endif // MOTE_DRIVER_MODELINFO_H

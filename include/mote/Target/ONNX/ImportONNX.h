@@ -1,0 +1,41 @@
+//===- ImportONNX.h - ONNX model importer -----------------------*- C++ -*-===//
+//
+// Reads an ONNX model (binary protobuf, or the text syntax of
+// onnx::OnnxParser) into a module holding one `func.func` of Mote ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOTE_TARGET_ONNX_IMPORTONNX_H
+#define MOTE_TARGET_ONNX_IMPORTONNX_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace mote {
+
+struct ImportOptions {
+  /// Values for symbolic input dimensions (`dim_param`), by name. A symbolic
+  /// dimension without a value here is an error: Mote compiles static shapes.
+  llvm::StringMap<int64_t> dimBindings;
+  /// Name of the function the graph becomes.
+  std::string functionName = "main";
+};
+
+/// Imports `bytes`, a serialized ModelProto or a model in ONNX text syntax
+/// (recognized by its leading `<`). Problems are reported as diagnostics on
+/// `context` naming the node, op and opset; the result is null on failure.
+mlir::OwningOpRef<mlir::ModuleOp> importONNXModel(llvm::StringRef bytes,
+                                                  llvm::StringRef sourceName,
+                                                  mlir::MLIRContext *context,
+                                                  const ImportOptions &options);
+
+/// Registers `--import-onnx` with mlir-translate's registry.
+void registerImportONNXTranslation();
+
+} // namespace mote
+
+#endif // MOTE_TARGET_ONNX_IMPORTONNX_H

@@ -1,0 +1,27 @@
+//===- Registration.cpp - Register Mote with MLIR tools -------------------===//
+
+#include "mote/Driver/Registration.h"
+#include "mote/Driver/Pipelines.h"
+
+#include "Mote/IR/MoteDialect.h"
+#include "Mote/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+void mote::registerMoteDialects(mlir::DialectRegistry &registry) {
+  registry.insert<MoteDialect, mlir::arith::ArithDialect,
+                  mlir::func::FuncDialect, mlir::quant::QuantDialect>();
+}
+
+void mote::registerAllPasses() {
+  registerMotePasses();
+  registerMotePipelines();
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
+  mlir::registerSymbolDCEPass();
+  mlir::registerInlinerPass();
+}

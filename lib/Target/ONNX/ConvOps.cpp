@@ -1,0 +1,521 @@
+//===- ConvOps.cpp - Import of ONNX conv, matmul, pooling, norm -----------===//
+
+#include "Importer.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+
+using namespace mlir;
+using namespace mote;
+using namespace mote::onnx_import;
+
+namespace {
+
+struct WindowAttrs {
+  SmallVector<int64_t> strides, dilations, pads;
+  int64_t group = 1;
+};
+
+/// Reads the window attributes of a Conv-like node whose NCHW input and OIHW
+/// weight are `input` and `weight`.
+FailureOr<WindowAttrs> getConvAttrs(NodeContext &ctx, ArrayRef<int64_t> input,
+                                    ArrayRef<int64_t> weight) {
+  if (input.size() != 4 || weight.size() != 4)
+    return ctx.unsupported("convolution that is not 2-D (input rank " +
+                           Twine(input.size()) + ")");
+  WindowAttrs attrs;
+  FailureOr<SmallVector<int64_t>> kernel =
+      ctx.getInts("kernel_shape", weight.drop_front(2));
+  FailureOr<SmallVector<int64_t>> strides = ctx.getInts("strides", {1, 1});
+  FailureOr<SmallVector<int64_t>> dilations = ctx.getInts("dilations", {1, 1});
+  FailureOr<int64_t> group = ctx.getInt("group", 1);
+  if (failed(kernel) || failed(strides) || failed(dilations) || failed(group))
+    return failure();
+  if (ArrayRef<int64_t>(*kernel) != weight.drop_front(2))
+    return ctx.emitError() << "kernel_shape does not match the weight";
+  FailureOr<SmallVector<int64_t>> pads = getWindowPads(
+      ctx, input.drop_front(2), *kernel, *strides, *dilations, false);
+  if (failed(pads))
+    return failure();
+  attrs.strides = *strides;
+  attrs.dilations = *dilations;
+  attrs.pads = *pads;
+  attrs.group = *group;
+  return attrs;
+}
+
+/// Creates a conv2d of `x` and `w` (and `bias`) with result element type
+/// `resultElement`, inferring the result shape.
+LogicalResult buildConv(NodeContext &ctx, Value x, Value w, Value bias,
+                        Type resultElement) {
+  FailureOr<WindowAttrs> attrs = getConvAttrs(ctx, shapeOf(x), shapeOf(w));
+  if (failed(attrs))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(inferConv2DShape(ctx.errorFn(), shapeOf(x), shapeOf(w),
+                              attrs->strides, attrs->dilations, attrs->pads,
+                              attrs->group, shape)))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  auto conv = ctx.create<Conv2DOp>(
+      tensorOf(shape, resultElement), x, w, bias,
+      b.getDenseI64ArrayAttr(attrs->strides),
+      b.getDenseI64ArrayAttr(attrs->dilations),
+      b.getDenseI64ArrayAttr(attrs->pads), b.getI64IntegerAttr(attrs->group),
+      FloatAttr(), FloatAttr());
+  ctx.setOutput(0, conv);
+  return success();
+}
+
+LogicalResult requireF32(NodeContext &ctx, ValueRange values) {
+  for (Value v : values)
+    if (v && !getElementTypeOrSelf(v.getType()).isF32())
+      return ctx.unsupported("element type " +
+                             typeName(getElementTypeOrSelf(v.getType())) +
+                             " (expected float)");
+  return success();
+}
+
+LogicalResult importConv(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0), w = ctx.input(1);
+  if (failed(x) || failed(w))
+    return failure();
+  Value bias;
+  if (ctx.hasInput(2)) {
+    FailureOr<Value> b = ctx.input(2);
+    if (failed(b))
+      return failure();
+    bias = *b;
+  }
+  if (failed(requireF32(ctx, {*x, *w, bias})))
+    return failure();
+  return buildConv(ctx, *x, *w, bias, ctx.builder().getF32Type());
+}
+
+/// Returns input `index` as a tensor quantized by the scale / zero point
+/// inputs given, with `axis` the per-axis dimension for 1-D scales.
+FailureOr<Value> quantizedInput(NodeContext &ctx, unsigned index,
+                                unsigned scaleIndex, unsigned zpIndex,
+                                int64_t axis) {
+  FailureOr<Value> value = ctx.input(index);
+  if (failed(value))
+    return failure();
+  Type element = getElementTypeOrSelf(value->getType());
+  if (auto q = dyn_cast<quant::QuantizedType>(element))
+    element = q.getStorageType();
+  if (!element.isInteger(8) && !element.isInteger(32))
+    return ctx.unsupported("input " + Twine(index) +
+                           " element type (expected 8-bit integers)");
+  FailureOr<quant::QuantizedType> type = getQuantTypeFromInputs(
+      ctx, scaleIndex, zpIndex, shapeOf(*value), axis, element,
+      ctx.inputIsUnsigned(index));
+  if (failed(type))
+    return failure();
+  return castToQuant(ctx, *value, *type);
+}
+
+/// Returns input `index` quantized with scale 1 and the zero point input
+/// `zpIndex` (ConvInteger, MatMulInteger).
+FailureOr<Value> integerInput(NodeContext &ctx, unsigned index,
+                              unsigned zpIndex, int64_t axis) {
+  FailureOr<Value> value = ctx.input(index);
+  if (failed(value))
+    return failure();
+  Type element = getElementTypeOrSelf(value->getType());
+  if (!element.isInteger(8))
+    return ctx.unsupported("input " + Twine(index) +
+                           " element type (expected int8 or uint8)");
+  SmallVector<int64_t> zeroPoints = {0};
+  if (ctx.hasInput(zpIndex)) {
+    FailureOr<DenseElementsAttr> zp = ctx.requireConstant(zpIndex, "zero point");
+    if (failed(zp))
+      return failure();
+    zeroPoints.clear();
+    bool isUnsigned = ctx.inputIsUnsigned(zpIndex);
+    for (APInt z : zp->getValues<APInt>())
+      zeroPoints.push_back(isUnsigned ? z.getZExtValue() : z.getSExtValue());
+  }
+  bool isUnsigned = ctx.inputIsUnsigned(index);
+  Type storage = IntegerType::get(ctx.getContext(), 8,
+                                  isUnsigned ? IntegerType::Unsigned
+                                             : IntegerType::Signed);
+  SmallVector<double> scales(zeroPoints.size(), 1.0);
+  ArrayRef<int64_t> shape = shapeOf(*value);
+  if (zeroPoints.size() > 1 &&
+      (axis >= static_cast<int64_t>(shape.size()) ||
+       shape[axis] != static_cast<int64_t>(zeroPoints.size())))
+    return ctx.emitError() << "zero point count does not match the tensor";
+  quant::QuantizedType type =
+      buildQuantType(storage, ctx.builder().getF32Type(), scales, zeroPoints,
+                     zeroPoints.size() > 1 ? axis : -1);
+  return castToQuant(ctx, *value, type);
+}
+
+LogicalResult importConvInteger(NodeContext &ctx) {
+  FailureOr<Value> x = integerInput(ctx, 0, 2, -1);
+  FailureOr<Value> w = integerInput(ctx, 1, 3, 0);
+  if (failed(x) || failed(w))
+    return failure();
+  return buildConv(ctx, *x, *w, Value(), ctx.builder().getI32Type());
+}
+
+/// Returns the int32 bias input `index` quantized with scale
+/// input_scale x weight_scale, as QLinearConv defines it.
+FailureOr<Value> quantizedBias(NodeContext &ctx, unsigned index, Value input,
+                               Value weight, int64_t channels) {
+  FailureOr<Value> bias = ctx.input(index);
+  if (failed(bias))
+    return failure();
+  if (!getElementTypeOrSelf(bias->getType()).isInteger(32))
+    return ctx.emitError() << "bias must be int32";
+  auto inType = cast<quant::UniformQuantizedType>(getQuantType(input.getType()));
+  SmallVector<double> scales =
+      getScales(getQuantType(weight.getType()), channels);
+  for (double &s : scales)
+    s *= inType.getScale();
+  Type storage = IntegerType::get(ctx.getContext(), 32, IntegerType::Signed);
+  SmallVector<int64_t> zeroPoints(scales.size(), 0);
+  bool perAxis = isa<quant::UniformQuantizedPerAxisType>(
+      getQuantType(weight.getType()));
+  if (!perAxis) {
+    scales.resize(1);
+    zeroPoints.resize(1);
+  }
+  quant::QuantizedType type =
+      buildQuantType(storage, ctx.builder().getF32Type(), scales, zeroPoints,
+                     perAxis ? 0 : -1);
+  return castToQuant(ctx, *bias, type);
+}
+
+LogicalResult importQLinearConv(NodeContext &ctx) {
+  FailureOr<Value> x = quantizedInput(ctx, 0, 1, 2, -1);
+  FailureOr<Value> w = quantizedInput(ctx, 3, 4, 5, 0);
+  if (failed(x) || failed(w))
+    return failure();
+  if (!isa<quant::UniformQuantizedType>(getQuantType(x->getType())))
+    return ctx.unsupported("per-axis input quantization");
+  Value bias;
+  if (ctx.hasInput(8)) {
+    FailureOr<Value> b = quantizedBias(ctx, 8, *x, *w, shapeOf(*w)[0]);
+    if (failed(b))
+      return failure();
+    bias = *b;
+  }
+  FailureOr<quant::QuantizedType> outType = getQuantTypeFromInputs(
+      ctx, 6, 7, {}, -1, getQuantType(x->getType()).getStorageType(),
+      !getQuantType(x->getType()).isSigned());
+  if (failed(outType))
+    return failure();
+  return buildConv(ctx, *x, *w, bias, *outType);
+}
+
+/// Emits matmul(lhs, rhs) with ONNX's rank-1 promotion rules.
+LogicalResult buildMatMul(NodeContext &ctx, Value lhs, Value rhs,
+                          Type resultElement) {
+  ArrayRef<int64_t> lShape = shapeOf(lhs), rShape = shapeOf(rhs);
+  if (lShape.empty() || rShape.empty())
+    return ctx.emitError() << "operands must have rank at least 1";
+  bool lhsVector = lShape.size() == 1, rhsVector = rShape.size() == 1;
+  if (lhsVector)
+    lhs = reshapeTo(ctx, lhs, {1, lShape[0]});
+  if (rhsVector)
+    rhs = reshapeTo(ctx, rhs, {rShape[0], 1});
+  SmallVector<int64_t> shape;
+  if (failed(inferMatMulShape(ctx.errorFn(), shapeOf(lhs), shapeOf(rhs), shape)))
+    return failure();
+  Value result = ctx.create<MatMulOp>(tensorOf(shape, resultElement), lhs, rhs);
+  SmallVector<int64_t> finalShape(shape);
+  if (rhsVector)
+    finalShape.pop_back();
+  if (lhsVector)
+    finalShape.erase(finalShape.end() - (rhsVector ? 1 : 2));
+  ctx.setOutput(0, reshapeTo(ctx, result, finalShape));
+  return success();
+}
+
+LogicalResult importMatMul(NodeContext &ctx) {
+  FailureOr<Value> a = ctx.input(0), b = ctx.input(1);
+  if (failed(a) || failed(b) || failed(requireF32(ctx, {*a, *b})))
+    return failure();
+  return buildMatMul(ctx, *a, *b, ctx.builder().getF32Type());
+}
+
+LogicalResult importMatMulInteger(NodeContext &ctx) {
+  FailureOr<Value> a = integerInput(ctx, 0, 2, -1);
+  FailureOr<Value> b = integerInput(ctx, 1, 3, -1);
+  if (failed(a) || failed(b))
+    return failure();
+  return buildMatMul(ctx, *a, *b, ctx.builder().getI32Type());
+}
+
+LogicalResult importQLinearMatMul(NodeContext &ctx) {
+  FailureOr<Value> a = quantizedInput(ctx, 0, 1, 2, -1);
+  FailureOr<Value> b = quantizedInput(ctx, 3, 4, 5, -1);
+  if (failed(a) || failed(b))
+    return failure();
+  if (!isa<quant::UniformQuantizedType>(getQuantType(a->getType())) ||
+      !isa<quant::UniformQuantizedType>(getQuantType(b->getType())))
+    return ctx.unsupported("per-axis quantization of a matmul operand");
+  FailureOr<quant::QuantizedType> outType = getQuantTypeFromInputs(
+      ctx, 6, 7, {}, -1, getQuantType(a->getType()).getStorageType(),
+      !getQuantType(a->getType()).isSigned());
+  if (failed(outType))
+    return failure();
+  return buildMatMul(ctx, *a, *b, *outType);
+}
+
+/// Multiplies a constant f32 tensor by `factor`.
+DenseElementsAttr scaleConstant(DenseElementsAttr attr, float factor) {
+  SmallVector<float> values(attr.getValues<float>());
+  for (float &v : values)
+    v *= factor;
+  return DenseElementsAttr::get(attr.getType(), ArrayRef<float>(values));
+}
+
+/// Transposes a constant 2-D tensor of any element type.
+DenseElementsAttr transposeConstant(DenseElementsAttr attr) {
+  ArrayRef<int64_t> shape = attr.getType().getShape();
+  SmallVector<Attribute> values(attr.getValues<Attribute>());
+  SmallVector<Attribute> result(values.size());
+  for (int64_t i = 0; i < shape[0]; ++i)
+    for (int64_t j = 0; j < shape[1]; ++j)
+      result[j * shape[0] + i] = values[i * shape[1] + j];
+  return DenseElementsAttr::get(
+      attr.getType().clone(SmallVector<int64_t>{shape[1], shape[0]}), result);
+}
+
+LogicalResult importGemm(NodeContext &ctx) {
+  FailureOr<float> alpha = ctx.getFloat("alpha", 1.0f);
+  FailureOr<float> beta = ctx.getFloat("beta", 1.0f);
+  FailureOr<int64_t> transA = ctx.getInt("transA", 0);
+  FailureOr<int64_t> transB = ctx.getInt("transB", 0);
+  if (failed(alpha) || failed(beta) || failed(transA) || failed(transB))
+    return failure();
+  FailureOr<Value> a = ctx.input(0);
+  if (failed(a))
+    return failure();
+  // Constant B (and C) absorb alpha (and beta) and the transposition, so the
+  // layer is a plain fully-connected op with an [N, K] weight.
+  Value b;
+  if (DenseElementsAttr constB = ctx.constantInput(1)) {
+    if (!constB.getElementType().isF32() || constB.getType().getRank() != 2)
+      return ctx.unsupported("constant B that is not a 2-D float tensor");
+    if (*alpha != 1.0f)
+      constB = scaleConstant(constB, *alpha);
+    if (!*transB)
+      constB = transposeConstant(constB);
+    b = ctx.create<arith::ConstantOp>(constB.getType(),
+                                      cast<TypedAttr>(constB));
+  } else {
+    if (*alpha != 1.0f)
+      return ctx.unsupported("alpha != 1 with a non-constant B");
+    FailureOr<Value> value = ctx.input(1);
+    if (failed(value))
+      return failure();
+    b = *value;
+    if (shapeOf(b).size() != 2)
+      return ctx.emitError() << "B must be 2-D";
+    if (!*transB)
+      b = ctx.create<TransposeOp>(
+          tensorOf({shapeOf(b)[1], shapeOf(b)[0]},
+                   getElementTypeOrSelf(b.getType())),
+          b, ctx.builder().getDenseI64ArrayAttr({1, 0}));
+  }
+  Value lhs = *a;
+  if (shapeOf(lhs).size() != 2)
+    return ctx.emitError() << "A must be 2-D";
+  if (*transA)
+    lhs = ctx.create<TransposeOp>(
+        tensorOf({shapeOf(lhs)[1], shapeOf(lhs)[0]},
+                 getElementTypeOrSelf(lhs.getType())),
+        lhs, ctx.builder().getDenseI64ArrayAttr({1, 0}));
+  if (failed(requireF32(ctx, {lhs, b})))
+    return failure();
+  int64_t m = shapeOf(lhs)[0], k = shapeOf(lhs)[1], n = shapeOf(b)[0];
+  if (shapeOf(b)[1] != k)
+    return ctx.emitError() << "A has K = " << k << " but B has K = "
+                           << shapeOf(b)[1];
+
+  Value bias, addend;
+  if (ctx.hasInput(2)) {
+    DenseElementsAttr constC = ctx.constantInput(2);
+    if (constC && *beta != 1.0f)
+      constC = scaleConstant(constC, *beta);
+    else if (!constC && *beta != 1.0f)
+      return ctx.unsupported("beta != 1 with a non-constant C");
+    Value c;
+    if (constC) {
+      c = ctx.create<arith::ConstantOp>(constC.getType(),
+                                        cast<TypedAttr>(constC));
+    } else {
+      FailureOr<Value> value = ctx.input(2);
+      if (failed(value))
+        return failure();
+      c = *value;
+    }
+    if (failed(requireF32(ctx, {c})))
+      return failure();
+    ArrayRef<int64_t> cShape = shapeOf(c);
+    if (cShape == ArrayRef<int64_t>{n})
+      bias = c;
+    else if (cShape == ArrayRef<int64_t>{1, n} && constC)
+      bias = reshapeTo(ctx, c, {n});
+    else
+      addend = c;
+  }
+  Type f32 = ctx.builder().getF32Type();
+  Value result = ctx.create<FullyConnectedOp>(tensorOf({m, n}, f32), lhs, b,
+                                              bias, FloatAttr(), FloatAttr());
+  if (addend) {
+    SmallVector<int64_t> shape;
+    if (failed(inferBroadcastShape(ctx.errorFn(), {m, n}, shapeOf(addend),
+                                   shape)))
+      return failure();
+    if (shape != SmallVector<int64_t>{m, n})
+      return ctx.emitError() << "C does not broadcast to [" << m << ", " << n
+                             << "]";
+    result = ctx.create<AddOp>(tensorOf(shape, f32), result, addend,
+                               FloatAttr(), FloatAttr());
+  }
+  ctx.setOutput(0, result);
+  return success();
+}
+
+/// Reads kernel_shape / strides / dilations / pads / ceil_mode of a pooling
+/// node over `input`.
+LogicalResult getPoolAttrs(NodeContext &ctx, ArrayRef<int64_t> input,
+                           SmallVector<int64_t> &kernel,
+                           SmallVector<int64_t> &strides,
+                           SmallVector<int64_t> &dilations,
+                           SmallVector<int64_t> &pads) {
+  if (input.size() != 4)
+    return ctx.unsupported("pooling that is not 2-D (input rank " +
+                           Twine(input.size()) + ")");
+  FailureOr<SmallVector<int64_t>> k = ctx.getInts("kernel_shape", {});
+  FailureOr<SmallVector<int64_t>> s = ctx.getInts("strides", {1, 1});
+  FailureOr<SmallVector<int64_t>> d = ctx.getInts("dilations", {1, 1});
+  FailureOr<int64_t> ceil = ctx.getInt("ceil_mode", 0);
+  FailureOr<int64_t> storage = ctx.getInt("storage_order", 0);
+  if (failed(k) || failed(s) || failed(d) || failed(ceil) || failed(storage))
+    return failure();
+  if (k->size() != 2)
+    return ctx.emitError() << "expects a 2-D kernel_shape";
+  if (*storage != 0)
+    return ctx.unsupported("storage_order " + Twine(*storage));
+  FailureOr<SmallVector<int64_t>> p =
+      getWindowPads(ctx, input.drop_front(2), *k, *s, *d, *ceil != 0);
+  if (failed(p))
+    return failure();
+  kernel = *k;
+  strides = *s;
+  dilations = *d;
+  pads = *p;
+  return success();
+}
+
+LogicalResult importMaxPool(NodeContext &ctx) {
+  if (ctx.numUsedOutputs() > 1)
+    return ctx.unsupported("Indices output");
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  // Max pooling commutes with quantization, so QOperator models apply it to
+  // quantized tensors directly.
+  Type element = getElementTypeOrSelf(x->getType());
+  if (!getQuantType(x->getType()) && failed(requireF32(ctx, {*x})))
+    return failure();
+  SmallVector<int64_t> kernel, strides, dilations, pads, shape;
+  if (failed(getPoolAttrs(ctx, shapeOf(*x), kernel, strides, dilations, pads)) ||
+      failed(inferPool2DShape(ctx.errorFn(), shapeOf(*x), kernel, strides,
+                              dilations, pads, shape)))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  ctx.setOutput(0, ctx.create<MaxPool2DOp>(
+                       tensorOf(shape, element), *x,
+                       b.getDenseI64ArrayAttr(kernel),
+                       b.getDenseI64ArrayAttr(strides),
+                       b.getDenseI64ArrayAttr(dilations),
+                       b.getDenseI64ArrayAttr(pads)));
+  return success();
+}
+
+LogicalResult importAveragePool(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  FailureOr<int64_t> countIncludePad = ctx.getInt("count_include_pad", 0);
+  if (failed(x) || failed(countIncludePad) || failed(requireF32(ctx, {*x})))
+    return failure();
+  SmallVector<int64_t> kernel, strides, dilations, pads, shape;
+  if (failed(getPoolAttrs(ctx, shapeOf(*x), kernel, strides, dilations, pads)))
+    return failure();
+  if (dilations != SmallVector<int64_t>{1, 1})
+    return ctx.unsupported("dilated average pooling");
+  if (failed(inferPool2DShape(ctx.errorFn(), shapeOf(*x), kernel, strides,
+                              dilations, pads, shape)))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  ctx.setOutput(0, ctx.create<AvgPool2DOp>(
+                       tensorOf(shape, b.getF32Type()), *x,
+                       b.getDenseI64ArrayAttr(kernel),
+                       b.getDenseI64ArrayAttr(strides),
+                       b.getDenseI64ArrayAttr(pads),
+                       b.getBoolAttr(*countIncludePad != 0)));
+  return success();
+}
+
+LogicalResult importGlobalAveragePool(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x) || failed(requireF32(ctx, {*x})))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  if (in.size() != 4)
+    return ctx.unsupported("global pooling of rank " + Twine(in.size()));
+  ctx.setOutput(0, ctx.create<GlobalAvgPoolOp>(
+                       tensorOf({in[0], in[1], 1, 1}, ctx.builder().getF32Type()),
+                       *x));
+  return success();
+}
+
+LogicalResult importBatchNormalization(NodeContext &ctx) {
+  FailureOr<float> epsilon = ctx.getFloat("epsilon", 1e-5f);
+  FailureOr<int64_t> training = ctx.getInt("training_mode", 0);
+  if (failed(epsilon) || failed(training))
+    return failure();
+  if (*training != 0 || ctx.numUsedOutputs() > 1)
+    return ctx.unsupported("training-mode batch normalization");
+  SmallVector<Value> operands;
+  for (unsigned i = 0; i < 5; ++i) {
+    FailureOr<Value> v = ctx.input(i);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+  if (failed(requireF32(ctx, operands)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(operands[0]);
+  if (in.size() < 2)
+    return ctx.emitError() << "input must have rank at least 2";
+  for (unsigned i = 1; i < 5; ++i)
+    if (shapeOf(operands[i]) != ArrayRef<int64_t>{in[1]})
+      return ctx.emitError() << "input " << i << " must have shape [" << in[1]
+                             << "]";
+  ctx.setOutput(0, ctx.create<BatchNormOp>(
+                       operands[0].getType(), operands[0], operands[1],
+                       operands[2], operands[3], operands[4],
+                       ctx.builder().getF32FloatAttr(*epsilon)));
+  return success();
+}
+
+} // namespace
+
+void mote::onnx_import::registerConvOps(HandlerMap &handlers) {
+  handlers["Conv"] = importConv;
+  handlers["ConvInteger"] = importConvInteger;
+  handlers["QLinearConv"] = importQLinearConv;
+  handlers["Gemm"] = importGemm;
+  handlers["MatMul"] = importMatMul;
+  handlers["MatMulInteger"] = importMatMulInteger;
+  handlers["QLinearMatMul"] = importQLinearMatMul;
+  handlers["MaxPool"] = importMaxPool;
+  handlers["AveragePool"] = importAveragePool;
+  handlers["GlobalAveragePool"] = importGlobalAveragePool;
+  handlers["BatchNormalization"] = importBatchNormalization;
+}

@@ -1,0 +1,159 @@
+//===- ElementwiseOps.cpp - Import of ONNX element-wise ops ---------------===//
+
+#include "Importer.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mote;
+using namespace mote::onnx_import;
+
+namespace {
+
+/// Checks that `value` is a float tensor, the only kind these ops import.
+LogicalResult requireFloat(NodeContext &ctx, Value value) {
+  if (getElementTypeOrSelf(value.getType()).isF32())
+    return success();
+  return ctx.unsupported("element type " +
+                         typeName(getElementTypeOrSelf(value.getType())) +
+                         " (expected float)");
+}
+
+template <typename OpTy>
+LogicalResult importBinary(NodeContext &ctx) {
+  FailureOr<Value> lhs = ctx.input(0), rhs = ctx.input(1);
+  if (failed(lhs) || failed(rhs) || failed(requireFloat(ctx, *lhs)) ||
+      failed(requireFloat(ctx, *rhs)))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(inferBroadcastShape(ctx.errorFn(), shapeOf(*lhs), shapeOf(*rhs),
+                                 shape)))
+    return failure();
+  ctx.setOutput(0, ctx.create<OpTy>(tensorOf(shape, ctx.builder().getF32Type()),
+                                    *lhs, *rhs, FloatAttr(), FloatAttr()));
+  return success();
+}
+
+template <typename OpTy>
+LogicalResult importUnary(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x) || failed(requireFloat(ctx, *x)))
+    return failure();
+  ctx.setOutput(0, ctx.create<OpTy>(x->getType(), *x));
+  return success();
+}
+
+LogicalResult importHardSigmoid(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  FailureOr<float> alpha = ctx.getFloat("alpha", 0.2f);
+  FailureOr<float> beta = ctx.getFloat("beta", 0.5f);
+  if (failed(x) || failed(alpha) || failed(beta) ||
+      failed(requireFloat(ctx, *x)))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  ctx.setOutput(0, ctx.create<HardSigmoidOp>(x->getType(), *x,
+                                             b.getF32FloatAttr(*alpha),
+                                             b.getF32FloatAttr(*beta)));
+  return success();
+}
+
+/// Reads an optional scalar bound of Clip (inputs 1 and 2 since opset 11).
+FailureOr<float> clipBound(NodeContext &ctx, unsigned index, float dflt) {
+  if (!ctx.hasInput(index))
+    return dflt;
+  FailureOr<DenseElementsAttr> bound =
+      ctx.requireConstant(index, index == 1 ? "min" : "max");
+  if (failed(bound))
+    return failure();
+  if (bound->getNumElements() != 1 || !bound->getElementType().isF32())
+    return ctx.emitError() << "Clip bound must be a float scalar";
+  return *bound->getValues<float>().begin();
+}
+
+LogicalResult importClip(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x) || failed(requireFloat(ctx, *x)))
+    return failure();
+  FailureOr<float> lo = clipBound(ctx, 1, -std::numeric_limits<float>::max());
+  FailureOr<float> hi = clipBound(ctx, 2, std::numeric_limits<float>::max());
+  if (failed(lo) || failed(hi))
+    return failure();
+  if (*lo > *hi)
+    return ctx.unsupported("Clip with min > max");
+  OpBuilder &b = ctx.builder();
+  Value result;
+  if (*lo == 0.0f && *hi == std::numeric_limits<float>::max())
+    result = ctx.create<ReluOp>(x->getType(), *x);
+  else
+    result = ctx.create<ClampOp>(x->getType(), *x, b.getF32FloatAttr(*lo),
+                                 b.getF32FloatAttr(*hi));
+  ctx.setOutput(0, result);
+  return success();
+}
+
+LogicalResult importSoftmax(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  // Opset 13 made the default axis -1 and dropped the coercion to 2-D.
+  FailureOr<int64_t> axis = ctx.getInt("axis", ctx.opset >= 13 ? -1 : 1);
+  if (failed(x) || failed(axis) || failed(requireFloat(ctx, *x)))
+    return failure();
+  ArrayRef<int64_t> shape = shapeOf(*x);
+  FailureOr<int64_t> normalized =
+      normalizeAxis(ctx, *axis, static_cast<int64_t>(shape.size()));
+  if (failed(normalized))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  if (ctx.opset >= 13) {
+    ctx.setOutput(0, ctx.create<SoftmaxOp>(x->getType(), *x,
+                                           b.getI64IntegerAttr(*normalized)));
+    return success();
+  }
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d)
+    (d < *normalized ? outer : inner) *= shape[d];
+  Value flat = reshapeTo(ctx, *x, {outer, inner});
+  Value softmax =
+      ctx.create<SoftmaxOp>(flat.getType(), flat, b.getI64IntegerAttr(1));
+  ctx.setOutput(0, reshapeTo(ctx, softmax, shape));
+  return success();
+}
+
+LogicalResult importIdentity(NodeContext &ctx) {
+  if (DenseElementsAttr constant = ctx.constantInput(0)) {
+    ctx.setConstantOutput(0, constant, ctx.inputIsUnsigned(0));
+    return success();
+  }
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  ctx.setOutput(0, *x);
+  return success();
+}
+
+LogicalResult importDropout(NodeContext &ctx) {
+  if (ctx.numUsedOutputs() > 1)
+    return ctx.unsupported("Dropout mask output");
+  if (ctx.hasInput(2)) {
+    DenseElementsAttr training = ctx.constantInput(2);
+    if (!training || !training.getValues<APInt>()[0].isZero())
+      return ctx.unsupported("Dropout in training mode");
+  }
+  return importIdentity(ctx);
+}
+
+} // namespace
+
+void mote::onnx_import::registerElementwiseOps(HandlerMap &handlers) {
+  handlers["Add"] = importBinary<AddOp>;
+  handlers["Sub"] = importBinary<SubOp>;
+  handlers["Mul"] = importBinary<MulOp>;
+  handlers["Relu"] = importUnary<ReluOp>;
+  handlers["Sigmoid"] = importUnary<SigmoidOp>;
+  handlers["Tanh"] = importUnary<TanhOp>;
+  handlers["HardSwish"] = importUnary<HardSwishOp>;
+  handlers["HardSigmoid"] = importHardSigmoid;
+  handlers["Clip"] = importClip;
+  handlers["Softmax"] = importSoftmax;
+  handlers["Identity"] = importIdentity;
+  handlers["Dropout"] = importDropout;
+}

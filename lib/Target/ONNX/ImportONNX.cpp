@@ -1,0 +1,440 @@
+//===- ImportONNX.cpp - ONNX model importer -------------------------------===//
+//
+// Walks the graph of an ONNX model in order and hands each node to the
+// handler registered for its op type (one file per op family). Values are
+// tracked by ONNX name; constants stay attributes until an op needs them as
+// values, so shape computations fold at import time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mote/Target/ONNX/ImportONNX.h"
+#include "Importer.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <onnx/defs/parser.h>
+
+using namespace mlir;
+using namespace mote;
+using namespace mote::onnx_import;
+
+namespace mote::onnx_import {
+
+/// The lowest and highest default-domain opsets the importer accepts.
+constexpr int64_t kMinOpset = 11;
+constexpr int64_t kMaxOpset = 21;
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext *context, StringRef sourceName,
+                const ImportOptions &options)
+      : context(context), builder(context), sourceName(sourceName.str()),
+        options(options) {
+    registerConvOps(handlers);
+    registerElementwiseOps(handlers);
+    registerShapeOps(handlers);
+    registerQuantOps(handlers);
+  }
+
+  OwningOpRef<ModuleOp> import(const onnx::ModelProto &model);
+
+  struct Entry {
+    Value value;
+    DenseElementsAttr constant;
+    bool isUnsigned = false;
+  };
+
+  MLIRContext *context;
+  OpBuilder builder;
+  std::string sourceName;
+  const ImportOptions &options;
+  HandlerMap handlers;
+  llvm::StringMap<Entry> values;
+
+  InFlightDiagnostic emitModelError() {
+    return mlir::emitError(FileLineColLoc::get(context, sourceName, 0, 0));
+  }
+
+private:
+  LogicalResult importInitializers(const onnx::GraphProto &graph);
+  FailureOr<RankedTensorType> convertValueInfo(const onnx::ValueInfoProto &info,
+                                               bool *isUnsigned);
+  LogicalResult importNode(const onnx::NodeProto &node, int64_t opset);
+};
+
+} // namespace mote::onnx_import
+
+//===----------------------------------------------------------------------===//
+// NodeContext
+//===----------------------------------------------------------------------===//
+
+OpBuilder &NodeContext::builder() { return graph.builder; }
+
+InFlightDiagnostic NodeContext::emitError() {
+  InFlightDiagnostic diag = mlir::emitError(loc);
+  diag << "node '" << node.name() << "' (" << node.op_type() << ", opset "
+       << opset << "): ";
+  return diag;
+}
+
+LogicalResult NodeContext::unsupported(const Twine &what) {
+  return emitError() << "unsupported " << what;
+}
+
+FailureOr<Value> NodeContext::input(unsigned i) {
+  if (!hasInput(i))
+    return emitError() << "missing input " << i;
+  auto it = graph.values.find(node.input(i));
+  if (it == graph.values.end())
+    return emitError() << "input '" << node.input(i)
+                       << "' is not defined by an initializer, a graph input "
+                          "or an earlier node";
+  GraphImporter::Entry &entry = it->second;
+  if (!entry.value) {
+    DenseElementsAttr attr = entry.constant;
+    // Materialize the constant right before the function's terminator-free
+    // end: the builder always points at the end of the body.
+    entry.value = arith::ConstantOp::create(builder(), loc, attr.getType(),
+                                            cast<TypedAttr>(attr));
+  }
+  return entry.value;
+}
+
+DenseElementsAttr NodeContext::constantInput(unsigned i) {
+  if (!hasInput(i))
+    return {};
+  auto it = graph.values.find(node.input(i));
+  return it == graph.values.end() ? DenseElementsAttr() : it->second.constant;
+}
+
+FailureOr<DenseElementsAttr> NodeContext::requireConstant(unsigned i,
+                                                          StringRef what) {
+  if (!hasInput(i))
+    return emitError() << "missing input " << i << " (" << what << ")";
+  if (!graph.values.count(node.input(i)))
+    return emitError() << "input '" << node.input(i) << "' (" << what
+                       << ") is not defined";
+  DenseElementsAttr attr = constantInput(i);
+  if (!attr)
+    return unsupported(Twine("non-constant ") + what + " '" + node.input(i) +
+                       "'");
+  return attr;
+}
+
+bool NodeContext::inputIsUnsigned(unsigned i) {
+  if (!hasInput(i))
+    return false;
+  auto it = graph.values.find(node.input(i));
+  return it != graph.values.end() && it->second.isUnsigned;
+}
+
+const onnx::AttributeProto *NodeContext::getAttr(StringRef name) const {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+FailureOr<int64_t> NodeContext::getInt(StringRef name, int64_t dflt) {
+  const onnx::AttributeProto *attr = getAttr(name);
+  if (!attr)
+    return dflt;
+  if (attr->type() != onnx::AttributeProto::INT)
+    return emitError() << "attribute '" << name << "' must be an int";
+  if (attr->i() > kMaxAttrMagnitude || attr->i() < -kMaxAttrMagnitude)
+    return emitError() << "attribute '" << name << "' value " << attr->i()
+                       << " is out of range";
+  return attr->i();
+}
+
+FailureOr<float> NodeContext::getFloat(StringRef name, float dflt) {
+  const onnx::AttributeProto *attr = getAttr(name);
+  if (!attr)
+    return dflt;
+  if (attr->type() != onnx::AttributeProto::FLOAT)
+    return emitError() << "attribute '" << name << "' must be a float";
+  return attr->f();
+}
+
+FailureOr<std::string> NodeContext::getString(StringRef name, StringRef dflt) {
+  const onnx::AttributeProto *attr = getAttr(name);
+  if (!attr)
+    return dflt.str();
+  if (attr->type() != onnx::AttributeProto::STRING)
+    return emitError() << "attribute '" << name << "' must be a string";
+  return attr->s();
+}
+
+FailureOr<SmallVector<int64_t>> NodeContext::getInts(StringRef name,
+                                                     ArrayRef<int64_t> dflt) {
+  const onnx::AttributeProto *attr = getAttr(name);
+  if (!attr)
+    return SmallVector<int64_t>(dflt);
+  if (attr->type() != onnx::AttributeProto::INTS)
+    return emitError() << "attribute '" << name << "' must be a list of ints";
+  SmallVector<int64_t> result;
+  for (int64_t v : attr->ints()) {
+    if (v > kMaxAttrMagnitude || v < -kMaxAttrMagnitude)
+      return emitError() << "attribute '" << name << "' value " << v
+                         << " is out of range";
+    result.push_back(v);
+  }
+  return result;
+}
+
+unsigned NodeContext::numUsedOutputs() const {
+  unsigned count = 0;
+  for (const std::string &name : node.output())
+    count += !name.empty();
+  return count;
+}
+
+void NodeContext::setOutput(unsigned i, Value value) {
+  if (static_cast<int>(i) < node.output_size() && !node.output(i).empty())
+    graph.values[node.output(i)] = {value, {}, false};
+}
+
+void NodeContext::setConstantOutput(unsigned i, DenseElementsAttr value,
+                                    bool isUnsigned) {
+  if (static_cast<int>(i) < node.output_size() && !node.output(i).empty())
+    graph.values[node.output(i)] = {Value(), value, isUnsigned};
+}
+
+//===----------------------------------------------------------------------===//
+// GraphImporter
+//===----------------------------------------------------------------------===//
+
+LogicalResult GraphImporter::importInitializers(const onnx::GraphProto &graph) {
+  for (const onnx::TensorProto &tensor : graph.initializer()) {
+    auto emitError = [&]() {
+      InFlightDiagnostic diag = emitModelError();
+      diag << "initializer '" << tensor.name() << "': ";
+      return diag;
+    };
+    FailureOr<DenseElementsAttr> attr =
+        convertTensor(tensor, context, emitError);
+    if (failed(attr))
+      return failure();
+    values[tensor.name()] = {Value(), *attr,
+                             tensor.data_type() == onnx::TensorProto::UINT8};
+  }
+  return success();
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::convertValueInfo(const onnx::ValueInfoProto &info,
+                                bool *isUnsigned) {
+  auto emitError = [&]() {
+    InFlightDiagnostic diag = emitModelError();
+    diag << "graph input or output '" << info.name() << "': ";
+    return diag;
+  };
+  if (!info.type().has_tensor_type())
+    return emitError() << "only tensor types are supported";
+  const onnx::TypeProto::Tensor &tensor = info.type().tensor_type();
+  Type element = convertElementType(tensor.elem_type(), context, isUnsigned);
+  if (!element)
+    return emitError() << "unsupported element type "
+                       << onnxTypeName(tensor.elem_type());
+  if (!tensor.has_shape())
+    return emitError() << "has no shape (Mote compiles static shapes)";
+  SmallVector<int64_t> shape;
+  int64_t elements = 1;
+  for (auto [index, dim] : llvm::enumerate(tensor.shape().dim())) {
+    int64_t extent;
+    if (dim.has_dim_value()) {
+      extent = dim.dim_value();
+    } else if (dim.has_dim_param()) {
+      auto it = options.dimBindings.find(dim.dim_param());
+      if (it == options.dimBindings.end())
+        return emitError() << "dimension " << index << " is symbolic ('"
+                           << dim.dim_param()
+                           << "'); give it a value (motec --bind-dim "
+                           << dim.dim_param() << "=N)";
+      extent = it->second;
+    } else {
+      return emitError() << "dimension " << index
+                         << " is dynamic without a bound";
+    }
+    if (extent < 1 || extent > kMaxElements)
+      return emitError() << "dimension " << index << " has invalid extent "
+                         << extent;
+    elements *= extent;
+    if (elements > kMaxElements)
+      return emitError() << "has more than " << kMaxElements << " elements";
+    shape.push_back(extent);
+  }
+  return RankedTensorType::get(shape, element);
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
+                                        int64_t opset) {
+  std::string name = node.name().empty()
+                         ? (node.output_size() ? node.output(0) : std::string())
+                         : node.name();
+  Location loc = NameLoc::get(StringAttr::get(context, name),
+                              FileLineColLoc::get(context, sourceName, 0, 0));
+  onnx::NodeProto named = node;
+  named.set_name(name);
+  NodeContext ctx(*this, named, loc, opset);
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return ctx.unsupported("operator domain '" + node.domain() + "'");
+  auto it = handlers.find(node.op_type());
+  if (it == handlers.end())
+    return ctx.unsupported("operator");
+  return it->second(ctx);
+}
+
+OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model) {
+  int64_t opset = -1;
+  for (const onnx::OperatorSetIdProto &id : model.opset_import())
+    if (id.domain().empty() || id.domain() == "ai.onnx")
+      opset = id.version();
+  if (opset < 0) {
+    emitModelError() << "model imports no default-domain opset";
+    return nullptr;
+  }
+  if (opset < kMinOpset || opset > kMaxOpset) {
+    emitModelError() << "opset " << opset << " is not supported (Mote imports "
+                     << "opsets " << kMinOpset << " to " << kMaxOpset << ")";
+    return nullptr;
+  }
+  if (!model.has_graph()) {
+    emitModelError() << "model has no graph";
+    return nullptr;
+  }
+  const onnx::GraphProto &graph = model.graph();
+  if (failed(importInitializers(graph)))
+    return nullptr;
+
+  Location moduleLoc = FileLineColLoc::get(context, sourceName, 0, 0);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(moduleLoc);
+  SmallVector<Type> inputTypes;
+  SmallVector<std::string> inputNames;
+  SmallVector<bool> inputUnsigned;
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    // Before IR version 4 initializers were listed as inputs too.
+    if (values.count(input.name()))
+      continue;
+    bool isUnsigned = false;
+    FailureOr<RankedTensorType> type = convertValueInfo(input, &isUnsigned);
+    if (failed(type))
+      return nullptr;
+    inputTypes.push_back(*type);
+    inputNames.push_back(input.name());
+    inputUnsigned.push_back(isUnsigned);
+  }
+
+  builder.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(builder, moduleLoc, options.functionName,
+                                   builder.getFunctionType(inputTypes, {}));
+  Block *body = func.addEntryBlock();
+  for (auto [index, name] : llvm::enumerate(inputNames)) {
+    func.setArgAttr(index, "mote.name", builder.getStringAttr(name));
+    values[name] = {body->getArgument(index), {}, inputUnsigned[index]};
+  }
+  builder.setInsertionPointToEnd(body);
+
+  for (const onnx::NodeProto &node : graph.node())
+    if (failed(importNode(node, opset)))
+      return nullptr;
+
+  SmallVector<Value> results;
+  for (auto [index, output] : llvm::enumerate(graph.output())) {
+    auto it = values.find(output.name());
+    if (it == values.end()) {
+      emitModelError() << "graph output '" << output.name()
+                       << "' is not produced by any node";
+      return nullptr;
+    }
+    Value value = it->second.value;
+    if (!value)
+      value = arith::ConstantOp::create(builder, moduleLoc,
+                                        cast<TypedAttr>(it->second.constant));
+    // Quantized results leave the function as their integer storage, the
+    // element type the ONNX graph declares.
+    if (auto quantType = getQuantType(value.getType()))
+      value = quant::StorageCastOp::create(
+          builder, moduleLoc,
+          cast<RankedTensorType>(value.getType())
+              .clone(quantType.getStorageType()),
+          value);
+    bool isUnsigned = false;
+    if (output.type().has_tensor_type() &&
+        output.type().tensor_type().has_shape()) {
+      FailureOr<RankedTensorType> declared = convertValueInfo(output, &isUnsigned);
+      if (succeeded(declared) &&
+          declared->getShape() != shapeOf(value)) {
+        emitModelError() << "graph output '" << output.name()
+                         << "' is declared with another shape than the "
+                            "graph computes";
+        return nullptr;
+      }
+    }
+    results.push_back(value);
+  }
+  func::ReturnOp::create(builder, moduleLoc, results);
+  func.setFunctionType(builder.getFunctionType(inputTypes,
+                                               ValueRange(results).getTypes()));
+  for (auto [index, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(index, "mote.name",
+                       builder.getStringAttr(output.name()));
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp> mote::importONNXModel(StringRef bytes,
+                                            StringRef sourceName,
+                                            MLIRContext *context,
+                                            const ImportOptions &options) {
+  context->loadDialect<MoteDialect, arith::ArithDialect, func::FuncDialect,
+                       quant::QuantDialect>();
+  onnx::ModelProto model;
+  StringRef trimmed = bytes.ltrim();
+  Location loc = FileLineColLoc::get(context, sourceName, 0, 0);
+  if (trimmed.starts_with("<")) {
+    std::string text = trimmed.str();
+    onnx::OnnxParser parser(text.c_str());
+    auto status = parser.Parse(model);
+    if (!status.IsOK()) {
+      emitError(loc) << "cannot parse the ONNX text model: "
+                     << status.ErrorMessage();
+      return nullptr;
+    }
+  } else {
+    if (bytes.size() > static_cast<size_t>(INT32_MAX) ||
+        !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      emitError(loc) << "not a valid ONNX model: the protobuf is corrupt or "
+                        "truncated";
+      return nullptr;
+    }
+  }
+  GraphImporter importer(context, sourceName, options);
+  return importer.import(model);
+}
+
+void mote::registerImportONNXTranslation() {
+  static TranslateToMLIRRegistration registration(
+      "import-onnx", "Import an ONNX model (binary or text) into Mote IR",
+      [](llvm::SourceMgr &sourceMgr, MLIRContext *context) {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        ImportOptions options;
+        return importONNXModel(buffer->getBuffer(),
+                               buffer->getBufferIdentifier(), context,
+                               options);
+      },
+      [](DialectRegistry &registry) {
+        registry.insert<MoteDialect, arith::ArithDialect, func::FuncDialect,
+                        quant::QuantDialect>();
+      });
+}

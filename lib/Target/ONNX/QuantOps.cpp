@@ -1,0 +1,91 @@
+//===- QuantOps.cpp - Import of ONNX QuantizeLinear / DequantizeLinear ----===//
+
+#include "Importer.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+
+using namespace mlir;
+using namespace mote;
+using namespace mote::onnx_import;
+
+namespace {
+
+/// Reads the `axis` attribute (opset 13+) and rejects blocked quantization.
+FailureOr<int64_t> getQuantAxis(NodeContext &ctx, int64_t rank) {
+  FailureOr<int64_t> blockSize = ctx.getInt("block_size", 0);
+  FailureOr<int64_t> axis = ctx.getInt("axis", 1);
+  if (failed(blockSize) || failed(axis))
+    return failure();
+  if (*blockSize != 0)
+    return ctx.unsupported("blocked quantization (block_size " +
+                           Twine(*blockSize) + ")");
+  // The axis only matters for per-axis scales; getQuantTypeFromInputs
+  // checks it then.
+  if (*axis < 0)
+    *axis += rank;
+  return *axis;
+}
+
+LogicalResult importQuantizeLinear(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  if (!getElementTypeOrSelf(x->getType()).isF32())
+    return ctx.unsupported("input element type " +
+                           typeName(getElementTypeOrSelf(x->getType())) +
+                           " (expected float)");
+  if (ctx.getAttr("output_dtype"))
+    return ctx.unsupported("output_dtype attribute");
+  ArrayRef<int64_t> shape = shapeOf(*x);
+  FailureOr<int64_t> axis = getQuantAxis(ctx, shape.size());
+  if (failed(axis))
+    return failure();
+  // Without a zero point ONNX quantizes to uint8.
+  FailureOr<quant::QuantizedType> type = getQuantTypeFromInputs(
+      ctx, 1, 2, shape, *axis, ctx.builder().getI8Type(), true);
+  if (failed(type))
+    return failure();
+  if (type->getStorageTypeIntegralWidth() != 8)
+    return ctx.unsupported("quantization to " +
+                           Twine(type->getStorageTypeIntegralWidth()) +
+                           "-bit integers");
+  ctx.setOutput(0, ctx.create<QuantizeOp>(tensorOf(shape, *type), *x));
+  return success();
+}
+
+LogicalResult importDequantizeLinear(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  Type element = getElementTypeOrSelf(x->getType());
+  if (auto q = dyn_cast<quant::QuantizedType>(element))
+    element = q.getStorageType();
+  if (!element.isInteger(8) && !element.isInteger(32))
+    return ctx.unsupported("input element type " +
+                           typeName(getElementTypeOrSelf(x->getType())) +
+                           " (expected int8, uint8 or int32)");
+  ArrayRef<int64_t> shape = shapeOf(*x);
+  FailureOr<int64_t> axis = getQuantAxis(ctx, shape.size());
+  if (failed(axis))
+    return failure();
+  bool isUnsigned = ctx.inputIsUnsigned(0);
+  if (auto q = getQuantType(x->getType()))
+    isUnsigned = !q.isSigned();
+  FailureOr<quant::QuantizedType> type =
+      getQuantTypeFromInputs(ctx, 1, 2, shape, *axis, element, isUnsigned);
+  if (failed(type))
+    return failure();
+  if (type->getStorageTypeIntegralWidth() != element.getIntOrFloatBitWidth())
+    return ctx.emitError() << "zero point type does not match the input";
+  Value quantized = castToQuant(ctx, *x, *type);
+  ctx.setOutput(0, ctx.create<DequantizeOp>(
+                       tensorOf(shape, ctx.builder().getF32Type()), quantized));
+  return success();
+}
+
+} // namespace
+
+void mote::onnx_import::registerQuantOps(HandlerMap &handlers) {
+  handlers["QuantizeLinear"] = importQuantizeLinear;
+  handlers["DequantizeLinear"] = importDequantizeLinear;
+}

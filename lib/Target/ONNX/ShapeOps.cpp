@@ -1,0 +1,401 @@
+//===- ShapeOps.cpp - Import of ONNX shape and data-movement ops ----------===//
+//
+// Shape computations on constants (Shape, Gather, Concat, Unsqueeze of
+// shapes, as exporters emit them) fold at import time; data movement on
+// tensors becomes mote.reshape / transpose / concat / pad.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Importer.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace mote;
+using namespace mote::onnx_import;
+
+namespace {
+
+/// Returns the values of a constant integer tensor.
+SmallVector<int64_t> intValues(DenseElementsAttr attr) {
+  SmallVector<int64_t> result;
+  for (APInt v : attr.getValues<APInt>())
+    result.push_back(v.getSExtValue());
+  return result;
+}
+
+/// Sets output 0 to `input` reshaped to `shape`, folding constants.
+LogicalResult setReshaped(NodeContext &ctx, ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  if (DenseElementsAttr constant = ctx.constantInput(0)) {
+    if (constant.getNumElements() != count)
+      return ctx.emitError() << "cannot reshape " << constant.getNumElements()
+                             << " elements into " << count;
+    ctx.setConstantOutput(0, constant.reshape(constant.getType().clone(shape)),
+                          ctx.inputIsUnsigned(0));
+    return success();
+  }
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  auto type = cast<RankedTensorType>(x->getType());
+  if (type.getNumElements() != count)
+    return ctx.emitError() << "cannot reshape " << type.getNumElements()
+                           << " elements into " << count;
+  if (isa<quant::UniformQuantizedPerAxisType>(type.getElementType()))
+    return ctx.unsupported("reshape of a per-axis quantized tensor");
+  ctx.setOutput(0, reshapeTo(ctx, *x, shape));
+  return success();
+}
+
+/// Returns the shape of input 0, constant or not.
+FailureOr<SmallVector<int64_t>> inputShape(NodeContext &ctx) {
+  if (DenseElementsAttr constant = ctx.constantInput(0))
+    return SmallVector<int64_t>(constant.getType().getShape());
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  return SmallVector<int64_t>(shapeOf(*x));
+}
+
+LogicalResult importReshape(NodeContext &ctx) {
+  FailureOr<SmallVector<int64_t>> in = inputShape(ctx);
+  FailureOr<DenseElementsAttr> shapeAttr = ctx.requireConstant(1, "shape");
+  FailureOr<int64_t> allowZero = ctx.getInt("allowzero", 0);
+  if (failed(in) || failed(shapeAttr) || failed(allowZero))
+    return failure();
+  SmallVector<int64_t> shape = intValues(*shapeAttr);
+  int64_t known = 1, inferred = -1, total = 1;
+  for (int64_t d : *in)
+    total *= d;
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (d == 0 && !*allowZero) {
+      if (i >= in->size())
+        return ctx.emitError() << "shape entry " << i
+                               << " copies a dimension the input lacks";
+      d = (*in)[i];
+    }
+    if (d == -1) {
+      if (inferred >= 0)
+        return ctx.emitError() << "shape has more than one -1";
+      inferred = i;
+      continue;
+    }
+    if (d < 0 || d > kMaxElements)
+      return ctx.emitError() << "invalid shape entry " << d;
+    known *= d;
+    if (known > kMaxElements)
+      return ctx.emitError() << "shape has too many elements";
+  }
+  if (inferred >= 0) {
+    if (known == 0 || total % known != 0)
+      return ctx.emitError() << "cannot infer the -1 entry: " << total
+                             << " elements do not divide by " << known;
+    shape[inferred] = total / known;
+  }
+  return setReshaped(ctx, shape);
+}
+
+LogicalResult importFlatten(NodeContext &ctx) {
+  FailureOr<SmallVector<int64_t>> in = inputShape(ctx);
+  FailureOr<int64_t> axis = ctx.getInt("axis", 1);
+  if (failed(in) || failed(axis))
+    return failure();
+  int64_t rank = in->size();
+  if (*axis < -rank || *axis > rank)
+    return ctx.emitError() << "axis " << *axis << " is out of range";
+  int64_t split = *axis < 0 ? *axis + rank : *axis;
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    (d < split ? outer : inner) *= (*in)[d];
+  return setReshaped(ctx, {outer, inner});
+}
+
+/// Reads the axes of Squeeze / Unsqueeze: an attribute before opset 13, an
+/// optional constant input since.
+FailureOr<SmallVector<int64_t>> getAxes(NodeContext &ctx) {
+  if (ctx.opset < 13)
+    return ctx.getInts("axes", {});
+  if (!ctx.hasInput(1))
+    return SmallVector<int64_t>();
+  FailureOr<DenseElementsAttr> axes = ctx.requireConstant(1, "axes");
+  if (failed(axes))
+    return failure();
+  return intValues(*axes);
+}
+
+LogicalResult importSqueeze(NodeContext &ctx) {
+  FailureOr<SmallVector<int64_t>> in = inputShape(ctx);
+  FailureOr<SmallVector<int64_t>> axes = getAxes(ctx);
+  if (failed(in) || failed(axes))
+    return failure();
+  int64_t rank = in->size();
+  SmallVector<bool> drop(rank, false);
+  if (axes->empty()) {
+    for (int64_t d = 0; d < rank; ++d)
+      drop[d] = (*in)[d] == 1;
+  }
+  for (int64_t axis : *axes) {
+    FailureOr<int64_t> a = normalizeAxis(ctx, axis, rank);
+    if (failed(a))
+      return failure();
+    if ((*in)[*a] != 1)
+      return ctx.emitError() << "cannot squeeze dimension " << *a
+                             << " of extent " << (*in)[*a];
+    drop[*a] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!drop[d])
+      shape.push_back((*in)[d]);
+  return setReshaped(ctx, shape);
+}
+
+LogicalResult importUnsqueeze(NodeContext &ctx) {
+  FailureOr<SmallVector<int64_t>> in = inputShape(ctx);
+  FailureOr<SmallVector<int64_t>> axes = getAxes(ctx);
+  if (failed(in) || failed(axes))
+    return failure();
+  int64_t rank = in->size() + axes->size();
+  SmallVector<bool> inserted(rank, false);
+  for (int64_t axis : *axes) {
+    FailureOr<int64_t> a = normalizeAxis(ctx, axis, rank);
+    if (failed(a))
+      return failure();
+    if (inserted[*a])
+      return ctx.emitError() << "axis " << axis << " is repeated";
+    inserted[*a] = true;
+  }
+  SmallVector<int64_t> shape;
+  unsigned next = 0;
+  for (int64_t d = 0; d < rank; ++d)
+    shape.push_back(inserted[d] ? 1 : (*in)[next++]);
+  return setReshaped(ctx, shape);
+}
+
+LogicalResult importTranspose(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  int64_t rank = shapeOf(*x).size();
+  SmallVector<int64_t> reversed;
+  for (int64_t d = rank - 1; d >= 0; --d)
+    reversed.push_back(d);
+  FailureOr<SmallVector<int64_t>> perm = ctx.getInts("perm", reversed);
+  if (failed(perm))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(inferTransposeShape(ctx.errorFn(), shapeOf(*x), *perm, shape)))
+    return failure();
+  if (isa_and_nonnull<quant::UniformQuantizedPerAxisType>(getQuantType(x->getType())))
+    return ctx.unsupported("transpose of a per-axis quantized tensor");
+  ctx.setOutput(0, ctx.create<TransposeOp>(
+                       tensorOf(shape, getElementTypeOrSelf(x->getType())), *x,
+                       ctx.builder().getDenseI64ArrayAttr(*perm)));
+  return success();
+}
+
+LogicalResult importConcat(NodeContext &ctx) {
+  FailureOr<int64_t> axis = ctx.getInt("axis", 0);
+  if (failed(axis))
+    return failure();
+  unsigned count = ctx.node.input_size();
+  if (count == 0)
+    return ctx.emitError() << "expects at least one input";
+  // Concatenation of constant 1-D integer tensors: a shape computation.
+  SmallVector<DenseElementsAttr> constants;
+  for (unsigned i = 0; i < count; ++i)
+    if (DenseElementsAttr c = ctx.constantInput(i))
+      if (c.getType().getRank() == 1 && c.getElementType().isInteger(64))
+        constants.push_back(c);
+  if (constants.size() == count) {
+    SmallVector<int64_t> values;
+    for (DenseElementsAttr c : constants)
+      llvm::append_range(values, intValues(c));
+    auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                      ctx.builder().getI64Type());
+    ctx.setConstantOutput(0, DenseElementsAttr::get(type, ArrayRef(values)));
+    return success();
+  }
+  SmallVector<Value> inputs;
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (unsigned i = 0; i < count; ++i) {
+    FailureOr<Value> v = ctx.input(i);
+    if (failed(v))
+      return failure();
+    if (!getElementTypeOrSelf(v->getType()).isF32())
+      return ctx.unsupported("concatenation of non-float tensors");
+    inputs.push_back(*v);
+    shapes.push_back(shapeOf(*v));
+  }
+  FailureOr<int64_t> a =
+      normalizeAxis(ctx, *axis, static_cast<int64_t>(shapes[0].size()));
+  SmallVector<int64_t> shape;
+  if (failed(a) || failed(inferConcatShape(ctx.errorFn(), shapes, *a, shape)))
+    return failure();
+  ctx.setOutput(0, ctx.create<ConcatOp>(
+                       tensorOf(shape, ctx.builder().getF32Type()), inputs,
+                       ctx.builder().getI64IntegerAttr(*a)));
+  return success();
+}
+
+LogicalResult importPad(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  FailureOr<std::string> mode = ctx.getString("mode", "constant");
+  FailureOr<DenseElementsAttr> padsAttr = ctx.requireConstant(1, "pads");
+  if (failed(x) || failed(mode) || failed(padsAttr))
+    return failure();
+  if (!getElementTypeOrSelf(x->getType()).isF32())
+    return ctx.unsupported("padding of non-float tensors");
+  if (*mode != "constant" && *mode != "reflect" && *mode != "edge")
+    return ctx.unsupported("pad mode '" + *mode + "'");
+  int64_t rank = shapeOf(*x).size();
+  SmallVector<int64_t> given = intValues(*padsAttr);
+  SmallVector<int64_t> pads(2 * rank, 0);
+  if (ctx.hasInput(3)) {
+    FailureOr<DenseElementsAttr> axesAttr = ctx.requireConstant(3, "axes");
+    if (failed(axesAttr))
+      return failure();
+    SmallVector<int64_t> axes = intValues(*axesAttr);
+    if (given.size() != 2 * axes.size())
+      return ctx.emitError() << "expects " << 2 * axes.size() << " pads";
+    for (auto [i, axis] : llvm::enumerate(axes)) {
+      FailureOr<int64_t> a = normalizeAxis(ctx, axis, rank);
+      if (failed(a))
+        return failure();
+      pads[*a] = given[i];
+      pads[*a + rank] = given[i + axes.size()];
+    }
+  } else {
+    if (static_cast<int64_t>(given.size()) != 2 * rank)
+      return ctx.emitError() << "expects " << 2 * rank << " pads, got "
+                             << given.size();
+    pads = given;
+  }
+  for (int64_t p : pads)
+    if (p < 0)
+      return ctx.unsupported("negative pads (cropping)");
+    else if (p > kMaxAttrMagnitude)
+      return ctx.emitError() << "pad " << p << " is out of range";
+  float value = 0.0f;
+  if (ctx.hasInput(2)) {
+    FailureOr<DenseElementsAttr> v = ctx.requireConstant(2, "constant_value");
+    if (failed(v))
+      return failure();
+    if (v->getNumElements() != 1 || !v->getElementType().isF32())
+      return ctx.emitError() << "constant_value must be a float scalar";
+    value = *v->getValues<float>().begin();
+  }
+  SmallVector<int64_t> shape;
+  if (failed(inferPadShape(ctx.errorFn(), shapeOf(*x), pads, shape)))
+    return failure();
+  if (*mode == "reflect")
+    for (int64_t d = 0; d < rank; ++d)
+      if (pads[d] >= shapeOf(*x)[d] || pads[d + rank] >= shapeOf(*x)[d])
+        return ctx.unsupported("reflect padding as large as dimension " +
+                               Twine(d));
+  OpBuilder &b = ctx.builder();
+  ctx.setOutput(0, ctx.create<PadOp>(tensorOf(shape, b.getF32Type()), *x,
+                                     b.getDenseI64ArrayAttr(pads),
+                                     b.getStringAttr(*mode),
+                                     b.getF32FloatAttr(value)));
+  return success();
+}
+
+LogicalResult importShape(NodeContext &ctx) {
+  FailureOr<SmallVector<int64_t>> in = inputShape(ctx);
+  FailureOr<int64_t> start = ctx.getInt("start", 0);
+  int64_t rank = succeeded(in) ? static_cast<int64_t>(in->size()) : 0;
+  FailureOr<int64_t> end = ctx.getInt("end", rank);
+  if (failed(in) || failed(start) || failed(end))
+    return failure();
+  auto clampIndex = [&](int64_t i) {
+    if (i < 0)
+      i += rank;
+    return std::clamp<int64_t>(i, 0, rank);
+  };
+  int64_t s = clampIndex(*start), e = clampIndex(*end);
+  SmallVector<int64_t> dims(in->begin() + s, in->begin() + std::max(s, e));
+  auto type = RankedTensorType::get({static_cast<int64_t>(dims.size())},
+                                    ctx.builder().getI64Type());
+  ctx.setConstantOutput(0, DenseElementsAttr::get(type, ArrayRef(dims)));
+  return success();
+}
+
+LogicalResult importConstant(NodeContext &ctx) {
+  OpBuilder &b = ctx.builder();
+  if (const onnx::AttributeProto *value = ctx.getAttr("value")) {
+    if (value->type() != onnx::AttributeProto::TENSOR)
+      return ctx.emitError() << "attribute 'value' must be a tensor";
+    FailureOr<DenseElementsAttr> attr =
+        convertTensor(value->t(), ctx.getContext(), ctx.errorFn());
+    if (failed(attr))
+      return failure();
+    ctx.setConstantOutput(0, *attr,
+                          value->t().data_type() == onnx::TensorProto::UINT8);
+    return success();
+  }
+  if (const onnx::AttributeProto *f = ctx.getAttr("value_float")) {
+    auto type = RankedTensorType::get({}, b.getF32Type());
+    ctx.setConstantOutput(0, DenseElementsAttr::get(type, f->f()));
+    return success();
+  }
+  if (const onnx::AttributeProto *fs = ctx.getAttr("value_floats")) {
+    SmallVector<float> values(fs->floats().begin(), fs->floats().end());
+    auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                      b.getF32Type());
+    ctx.setConstantOutput(0, DenseElementsAttr::get(type, ArrayRef(values)));
+    return success();
+  }
+  if (const onnx::AttributeProto *i = ctx.getAttr("value_int")) {
+    auto type = RankedTensorType::get({}, b.getI64Type());
+    ctx.setConstantOutput(0, DenseElementsAttr::get(type, int64_t(i->i())));
+    return success();
+  }
+  if (const onnx::AttributeProto *is = ctx.getAttr("value_ints")) {
+    SmallVector<int64_t> values(is->ints().begin(), is->ints().end());
+    auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                      b.getI64Type());
+    ctx.setConstantOutput(0, DenseElementsAttr::get(type, ArrayRef(values)));
+    return success();
+  }
+  return ctx.unsupported("Constant without a tensor, float(s) or int(s) value");
+}
+
+/// Gather on constant 1-D data (shape arithmetic); tensors are unsupported.
+LogicalResult importGather(NodeContext &ctx) {
+  DenseElementsAttr data = ctx.constantInput(0);
+  DenseElementsAttr indices = ctx.constantInput(1);
+  if (!data || !indices || data.getType().getRank() != 1 ||
+      indices.getType().getRank() > 1)
+    return ctx.unsupported("Gather other than of constant 1-D data");
+  SmallVector<Attribute> values(data.getValues<Attribute>());
+  SmallVector<Attribute> result;
+  int64_t n = values.size();
+  for (int64_t index : intValues(indices)) {
+    if (index < -n || index >= n)
+      return ctx.emitError() << "index " << index << " is out of range";
+    result.push_back(values[index < 0 ? index + n : index]);
+  }
+  auto type = data.getType().clone(indices.getType().getShape());
+  ctx.setConstantOutput(0, DenseElementsAttr::get(type, result),
+                        ctx.inputIsUnsigned(0));
+  return success();
+}
+
+} // namespace
+
+void mote::onnx_import::registerShapeOps(HandlerMap &handlers) {
+  handlers["Reshape"] = importReshape;
+  handlers["Flatten"] = importFlatten;
+  handlers["Squeeze"] = importSqueeze;
+  handlers["Unsqueeze"] = importUnsqueeze;
+  handlers["Transpose"] = importTranspose;
+  handlers["Concat"] = importConcat;
+  handlers["Pad"] = importPad;
+  handlers["Shape"] = importShape;
+  handlers["Constant"] = importConstant;
+  handlers["Gather"] = importGather;
+}

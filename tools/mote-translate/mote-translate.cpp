@@ -1,0 +1,11 @@
+//===- mote-translate.cpp - Mote translation driver -----------------------===//
+
+#include "mote/Target/ONNX/ImportONNX.h"
+
+#include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+
+int main(int argc, char **argv) {
+  mote::registerImportONNXTranslation();
+  return mlir::failed(
+      mlir::mlirTranslateMain(argc, argv, "Mote translation driver\n"));
+}
