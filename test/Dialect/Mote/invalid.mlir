@@ -1,0 +1,531 @@
+// RUN: mote-opt %s -split-input-file -verify-diagnostics
+
+// One case per verifier diagnostic.
+
+func.func @conv_input_rank(%x: tensor<3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{expects a 4-D NCHW input, got rank 3}}
+  %0 = mote.conv2d %x, %w : (tensor<3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_weight_rank(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3xf32>) {
+  // expected-error @+1 {{expects a 4-D OIHW weight, got rank 3}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_strides(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{expects 2 strides of at least 1}}
+  %0 = mote.conv2d %x, %w {strides = array<i64: 0, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_dilations(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{expects 2 dilations of at least 1}}
+  %0 = mote.conv2d %x, %w {dilations = array<i64: 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_pads(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{expects 4 non-negative pads [top, left, bottom, right]}}
+  %0 = mote.conv2d %x, %w {pads = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_group(%x: tensor<1x4x8x8xf32>, %w: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{group 3 must divide input channels (4) and output channels (4)}}
+  %0 = mote.conv2d %x, %w {group = 3} : (tensor<1x4x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{weight expects 2 input channels (2 per group x 1 groups), input has 3}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_kernel_fit(%x: tensor<1x3x2x2xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{kernel 3x3 does not fit the padded input 2x2}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x2x2xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @conv_result_shape(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{result shape [1,4,8,8] does not match the inferred shape [1,4,6,6]}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_bias_shape(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{bias must have shape [4]}}
+  %0 = mote.conv2d %x, %w, %b : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.5>
+func.func @conv_mixed(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3x!q>) {
+  // expected-error @+1 {{operand 1 is 'tensor<4x3x3x3x!quant.uniform<i8:f32, 5.000000e-01>>' but operand 0 is f32: mixed float and quantized operands}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3x!q>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_result_kind(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{result 'tensor<1x4x6x6xi32>' must be f32 like operand 0}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xi32>
+  return
+}
+
+// -----
+
+func.func @conv_operand_kind(%x: tensor<1x3x8x8xi32>, %w: tensor<4x3x3x3xi32>) {
+  // expected-error @+1 {{operand 0 must be f32 or quantized, got 'tensor<1x3x8x8xi32>'}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x8x8xi32>, tensor<4x3x3x3xi32>) -> tensor<1x4x6x6xi32>
+  return
+}
+
+// -----
+
+func.func @conv_clamp(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{clamp_min 6.000000e+00 exceeds clamp_max 0.000000e+00}}
+  %0 = mote.conv2d %x, %w {clamp_min = 6.0 : f32, clamp_max = 0.0 : f32} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32:1, {0.5, 0.5, 0.5}>
+!qw = !quant.uniform<i8:f32, 0.1>
+!qy = !quant.uniform<i8:f32, 0.2>
+func.func @qconv_input_per_axis(%x: tensor<1x3x1x1x!qx>, %w: tensor<2x3x1x1x!qw>) {
+  // expected-error @+1 {{input must be quantized per tensor}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x1x1x!qx>, tensor<2x3x1x1x!qw>) -> tensor<1x2x1x1x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32, 0.1>
+!qy = !quant.uniform<i8:f32:1, {0.2, 0.2}>
+func.func @qconv_result_per_axis(%x: tensor<1x3x1x1x!qx>, %w: tensor<2x3x1x1x!qw>) {
+  // expected-error @+1 {{result must be quantized per tensor}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x1x1x!qx>, tensor<2x3x1x1x!qw>) -> tensor<1x2x1x1x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i16:f32, 0.1>
+!qy = !quant.uniform<i8:f32, 0.2>
+func.func @qconv_weight_width(%x: tensor<1x3x1x1x!qx>, %w: tensor<2x3x1x1x!qw>) {
+  // expected-error @+1 {{weight must be quantized with 8-bit storage}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x1x1x!qx>, tensor<2x3x1x1x!qw>) -> tensor<1x2x1x1x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32:1, {0.1, 0.1, 0.1}>
+!qy = !quant.uniform<i8:f32, 0.2>
+func.func @qconv_weight_axis(%x: tensor<1x3x1x1x!qx>, %w: tensor<2x3x1x1x!qw>) {
+  // expected-error @+1 {{per-axis weight must be quantized along dimension 0, got dimension 1}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x1x1x!qx>, tensor<2x3x1x1x!qw>) -> tensor<1x2x1x1x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32:0, {0.1:1, 0.1}>
+!qy = !quant.uniform<i8:f32, 0.2>
+func.func @qconv_weight_zero_point(%x: tensor<1x3x1x1x!qx>, %w: tensor<2x3x1x1x!qw>) {
+  // expected-error @+1 {{per-axis weight zero points must all be 0}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x1x1x!qx>, tensor<2x3x1x1x!qw>) -> tensor<1x2x1x1x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32, 0.1>
+!qy = !quant.uniform<i8:f32, 0.2>
+!qb = !quant.uniform<i8:f32, 0.05>
+func.func @qconv_bias_storage(%x: tensor<1x3x1x1x!qx>, %w: tensor<2x3x1x1x!qw>, %b: tensor<2x!qb>) {
+  // expected-error @+1 {{bias of a quantized layer must be quantized with i32 storage}}
+  %0 = mote.conv2d %x, %w, %b : (tensor<1x3x1x1x!qx>, tensor<2x3x1x1x!qw>, tensor<2x!qb>) -> tensor<1x2x1x1x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32:0, {0.1, 0.2}>
+!qb = !quant.uniform<i32:f32:0, {0.05, 0.2}>
+!qy = !quant.uniform<i8:f32, 0.2>
+func.func @qconv_bias_scale(%x: tensor<1x3x1x1x!qx>, %w: tensor<2x3x1x1x!qw>, %b: tensor<2x!qb>) {
+  // expected-error @+1 {{bias scale 2.000000e-01 of channel 1 must equal input scale x weight scale (1.000000e-01)}}
+  %0 = mote.conv2d %x, %w, %b : (tensor<1x3x1x1x!qx>, tensor<2x3x1x1x!qw>, tensor<2x!qb>) -> tensor<1x2x1x1x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32, 0.1>
+!qb = !quant.uniform<i32:f32, 0.05:3>
+!qy = !quant.uniform<i8:f32, 0.2>
+func.func @qconv_bias_zero_point(%x: tensor<1x3x1x1x!qx>, %w: tensor<2x3x1x1x!qw>, %b: tensor<2x!qb>) {
+  // expected-error @+1 {{bias zero points must be 0}}
+  %0 = mote.conv2d %x, %w, %b : (tensor<1x3x1x1x!qx>, tensor<2x3x1x1x!qw>, tensor<2x!qb>) -> tensor<1x2x1x1x!qy>
+  return
+}
+
+// -----
+
+func.func @fc_input_rank(%x: tensor<8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{expects a 2-D input [M, K], got rank 1}}
+  %0 = mote.fully_connected %x, %w : (tensor<8xf32>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @fc_weight_rank(%x: tensor<1x8xf32>, %w: tensor<32xf32>) {
+  // expected-error @+1 {{expects a 2-D weight [N, K], got rank 1}}
+  %0 = mote.fully_connected %x, %w : (tensor<1x8xf32>, tensor<32xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @fc_k(%x: tensor<1x8xf32>, %w: tensor<4x7xf32>) {
+  // expected-error @+1 {{input has K = 8 but weight [N, K] has K = 7}}
+  %0 = mote.fully_connected %x, %w : (tensor<1x8xf32>, tensor<4x7xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @fc_bias(%x: tensor<1x8xf32>, %w: tensor<4x8xf32>, %b: tensor<1x4xf32>) {
+  // expected-error @+1 {{bias must have shape [4]}}
+  %0 = mote.fully_connected %x, %w, %b : (tensor<1x8xf32>, tensor<4x8xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_rank(%a: tensor<8xf32>, %b: tensor<8x2xf32>) {
+  // expected-error @+1 {{expects operands of rank at least 2}}
+  %0 = mote.matmul %a, %b : (tensor<8xf32>, tensor<8x2xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_k(%a: tensor<3x8xf32>, %b: tensor<7x2xf32>) {
+  // expected-error @+1 {{contracting dimensions differ: lhs has 8, rhs has 7}}
+  %0 = mote.matmul %a, %b : (tensor<3x8xf32>, tensor<7x2xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>) {
+  // expected-error @+1 {{shapes do not broadcast: dimension 0 is 2 and 4}}
+  %0 = mote.add %a, %b : (tensor<2x3xf32>, tensor<4x3xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32:0, {0.5, 0.5}>
+!qb = !quant.uniform<i8:f32, 0.5>
+func.func @binary_per_axis(%a: tensor<2x3x!qa>, %b: tensor<2x3x!qb>) {
+  // expected-error @+1 {{every operand must be quantized per tensor}}
+  %0 = mote.mul %a, %b : (tensor<2x3x!qa>, tensor<2x3x!qb>) -> tensor<2x3x!qb>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.5>
+func.func @unary_kind(%x: tensor<4xf32>) {
+  // expected-error @+1 {{result 'tensor<4x!quant.uniform<i8:f32, 5.000000e-01>>' must be f32 like operand 0}}
+  %0 = mote.relu %x : (tensor<4xf32>) -> tensor<4x!q>
+  return
+}
+
+// -----
+
+func.func @unary_shape(%x: tensor<4xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = mote.tanh %x : (tensor<4xf32>) -> tensor<5xf32>
+  return
+}
+
+// -----
+
+func.func @clamp_bounds(%x: tensor<4xf32>) {
+  // expected-error @+1 {{min 1.000000e+00 exceeds max 0.000000e+00}}
+  %0 = mote.clamp %x {min = 1.0 : f32, max = 0.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_axis(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = mote.softmax %x {axis = 2} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @pool_kernel(%x: tensor<1x2x4x4xf32>) {
+  // expected-error @+1 {{expects a 2-D kernel of positive extents}}
+  %0 = mote.max_pool2d %x {kernel = array<i64: 2>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @pool_pads(%x: tensor<1x2x4x4xf32>) {
+  // expected-error @+1 {{pads must be smaller than the kernel}}
+  %0 = mote.avg_pool2d %x {kernel = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x5x3xf32>
+  return
+}
+
+// -----
+
+func.func @pool_fit(%x: tensor<1x2x4x4xf32>) {
+  // expected-error @+1 {{kernel 5x5 does not fit the padded input 4x4}}
+  %0 = mote.max_pool2d %x {kernel = array<i64: 5, 5>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @pool_rank(%x: tensor<2x4x4xf32>) {
+  // expected-error @+1 {{expects a 4-D NCHW input, got rank 3}}
+  %0 = mote.max_pool2d %x {kernel = array<i64: 2, 2>} : (tensor<2x4x4xf32>) -> tensor<2x3x3xf32>
+  return
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qb = !quant.uniform<i8:f32, 0.25>
+func.func @max_pool_types(%x: tensor<1x2x4x4x!qa>) {
+  // expected-error @+1 {{input and result element types must be equal}}
+  %0 = mote.max_pool2d %x {kernel = array<i64: 2, 2>} : (tensor<1x2x4x4x!qa>) -> tensor<1x2x3x3x!qb>
+  return
+}
+
+// -----
+
+func.func @global_pool_rank(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{expects a 4-D NCHW input, got rank 2}}
+  %0 = mote.global_avg_pool %x : (tensor<2x4xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_count(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{cannot reshape 8 elements into 9}}
+  %0 = mote.reshape %x : (tensor<2x4xf32>) -> tensor<3x3xf32>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32:0, {0.5, 0.5}>
+func.func @reshape_per_axis(%x: tensor<2x4x!q>) {
+  // expected-error @+1 {{cannot reshape a per-axis quantized tensor}}
+  %0 = mote.reshape %x : (tensor<2x4x!q>) -> tensor<8x!q>
+  return
+}
+
+// -----
+
+func.func @reshape_element(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{operand element type 'f32' differs from the result element type 'i32'}}
+  %0 = mote.reshape %x : (tensor<2x4xf32>) -> tensor<8xi32>
+  return
+}
+
+// -----
+
+func.func @transpose_perm(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{perm is not a permutation of 0..1}}
+  %0 = mote.transpose %x {perm = array<i64: 0, 0>} : (tensor<2x4xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_size(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{perm has 3 entries for an input of rank 2}}
+  %0 = mote.transpose %x {perm = array<i64: 0, 1, 2>} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @concat_axis(%a: tensor<2x4xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = mote.concat %a, %a {axis = 2} : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @concat_extent(%a: tensor<2x4xf32>, %b: tensor<3x4xf32>) {
+  // expected-error @+1 {{input 1 has extent 3 in dimension 0, expected 2}}
+  %0 = mote.concat %a, %b {axis = 1} : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @concat_rank(%a: tensor<2x4xf32>, %b: tensor<2x4x1xf32>) {
+  // expected-error @+1 {{input 1 has rank 3, expected 2}}
+  %0 = mote.concat %a, %b {axis = 1} : (tensor<2x4xf32>, tensor<2x4x1xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @pad_count(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{expects 4 pads (begins then ends), got 2}}
+  %0 = mote.pad %x {pads = array<i64: 1, 1>} : (tensor<2x4xf32>) -> tensor<3x5xf32>
+  return
+}
+
+// -----
+
+func.func @pad_negative(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{expects non-negative pads}}
+  %0 = mote.pad %x {pads = array<i64: -1, 0, 0, 0>} : (tensor<2x4xf32>) -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @pad_mode(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{mode must be constant, reflect or edge, got 'wrap'}}
+  %0 = mote.pad %x {pads = array<i64: 0, 0, 0, 0>, mode = "wrap"} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @pad_reflect(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{reflect padding of dimension 0 must be smaller than its extent 2}}
+  %0 = mote.pad %x {pads = array<i64: 2, 0, 0, 0>, mode = "reflect"} : (tensor<2x4xf32>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_rank(%x: tensor<4xf32>, %p: tensor<4xf32>) {
+  // expected-error @+1 {{expects an input of rank at least 2, got rank 1}}
+  %0 = mote.batch_norm %x, %p, %p, %p, %p : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_params(%x: tensor<1x4x2x2xf32>, %p: tensor<3xf32>) {
+  // expected-error @+1 {{expects parameters of shape [4]}}
+  %0 = mote.batch_norm %x, %p, %p, %p, %p : (tensor<1x4x2x2xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<1x4x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_epsilon(%x: tensor<1x4x2x2xf32>, %p: tensor<4xf32>) {
+  // expected-error @+1 {{epsilon must be non-negative}}
+  %0 = mote.batch_norm %x, %p, %p, %p, %p {epsilon = -1.0 : f32} : (tensor<1x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x2x2xf32>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f16, 0.5>
+func.func @quantize_expressed(%x: tensor<4xf32>) {
+  // expected-error @+1 {{result expresses 'f16' but the input is 'f32'}}
+  %0 = mote.quantize %x : (tensor<4xf32>) -> tensor<4x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32:0, {0.5, 0.5, 0.5}>
+func.func @quantize_axis_scales(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{per-axis type has 3 scales for dimension 0 of extent 2}}
+  %0 = mote.quantize %x : (tensor<2x4xf32>) -> tensor<2x4x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32:2, {0.5, 0.5}>
+func.func @quantize_axis_range(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{quantized dimension 2 is out of range for rank 2}}
+  %0 = mote.quantize %x : (tensor<2x4xf32>) -> tensor<2x4x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f16, 0.5>
+func.func @dequantize_expressed(%x: tensor<4x!q>) {
+  // expected-error @+1 {{input expresses 'f16' but the result is 'f32'}}
+  %0 = mote.dequantize %x : (tensor<4x!q>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32:0, {0.5, 0.5}>
+!qb = !quant.uniform<i8:f32, 0.5>
+func.func @requantize_per_axis(%x: tensor<2x!qa>) {
+  // expected-error @+1 {{input must be quantized per tensor}}
+  %0 = mote.requantize %x : (tensor<2x!qa>) -> tensor<2x!qb>
+  return
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f16, 0.5>
+!qb = !quant.uniform<i8:f32, 0.5>
+func.func @requantize_expressed(%x: tensor<2x!qa>) {
+  // expected-error @+1 {{input and result must express the same type}}
+  %0 = mote.requantize %x : (tensor<2x!qa>) -> tensor<2x!qb>
+  return
+}

@@ -1,0 +1,55 @@
+// RUN: mote-opt %s -mote-fold-batch-norm -split-input-file | FileCheck %s
+
+// Batch norm after a conv with constant weights folds into the conv:
+// s = gamma / sqrt(var + eps) = 2 / sqrt(3 + 1) = 1 for channel 0 and
+// 3 / sqrt(8 + 1) = 1 for channel 1 with gamma (2, 3), var (3, 8), eps 1;
+// bias' = (b - mean) * s + beta = (1 - 0.5) * 1 + 1 = 1.5 and
+// (2 - 1) * 1 + 0 = 1.
+// CHECK-LABEL: func @into_conv
+func.func @into_conv(%x: tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %w = arith.constant dense<[[[[2.0]]], [[[4.0]]]]> : tensor<2x1x1x1xf32>
+  %b = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %gamma = arith.constant dense<[2.0, 3.0]> : tensor<2xf32>
+  %beta = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %mean = arith.constant dense<[0.5, 1.0]> : tensor<2xf32>
+  %var = arith.constant dense<[3.0, 8.0]> : tensor<2xf32>
+  // CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}2.000000e+00]]], {{\[\[\[}}4.000000e+00]]]]> : tensor<2x1x1x1xf32>
+  // CHECK-DAG: %[[B:.*]] = arith.constant dense<[1.500000e+00, 1.000000e+00]> : tensor<2xf32>
+  // CHECK: %[[C:.*]] = mote.conv2d %{{.*}}, %[[W]], %[[B]]
+  // CHECK-NOT: mote.batch_norm
+  // CHECK: return %[[C]]
+  %c = mote.conv2d %x, %w, %b : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  %y = mote.batch_norm %c, %gamma, %beta, %mean, %var {epsilon = 1.0 : f32}
+      : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Without a conv to fold into (here: the conv has a second user), the batch
+// norm becomes a per-channel multiply and add broadcast over [C, 1, 1].
+// CHECK-LABEL: func @decompose
+func.func @decompose(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %gamma = arith.constant dense<[2.0, 3.0]> : tensor<2xf32>
+  %beta = arith.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %mean = arith.constant dense<[0.5, 1.0]> : tensor<2xf32>
+  %var = arith.constant dense<[3.0, 8.0]> : tensor<2xf32>
+  // CHECK-DAG: %[[S:.*]] = arith.constant dense<1.000000e+00> : tensor<2x1x1xf32>
+  // CHECK-DAG: %[[T:.*]] = arith.constant dense<{{\[\[\[}}5.000000e-01]], {{\[\[}}-1.000000e+00]]]> : tensor<2x1x1xf32>
+  // CHECK: %[[M:.*]] = mote.mul %{{.*}}, %[[S]]
+  // CHECK: mote.add %[[M]], %[[T]]
+  %y = mote.batch_norm %x, %gamma, %beta, %mean, %var {epsilon = 1.0 : f32}
+      : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  return %y : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// Non-constant parameters leave the op alone.
+// CHECK-LABEL: func @dynamic_params
+func.func @dynamic_params(%x: tensor<1x2x3x3xf32>, %p: tensor<2xf32>) -> tensor<1x2x3x3xf32> {
+  // CHECK: mote.batch_norm
+  %y = mote.batch_norm %x, %p, %p, %p, %p
+      : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  return %y : tensor<1x2x3x3xf32>
+}

@@ -1,0 +1,108 @@
+// RUN: mote-opt %s -mote-fold-qdq -split-input-file | FileCheck %s
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:0, {0.1, 0.2}>
+!qb = !quant.uniform<i32:f32:0, {0.05, 0.1}>
+!qy = !quant.uniform<i8:f32, 0.25:1>
+
+// The QDQ form of a quantized conv becomes a conv on quantized tensors.
+// CHECK-LABEL: func @conv
+// CHECK-SAME: (%[[X:.*]]: tensor<1x3x4x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>, %[[W:.*]]: tensor<2x3x1x1x{{.*}}>, %[[B:.*]]: tensor<2x
+func.func @conv(%x: tensor<1x3x4x4x!qa>, %w: tensor<2x3x1x1x!qw>, %b: tensor<2x!qb>) -> tensor<1x2x4x4x!qy> {
+  %xf = mote.dequantize %x : (tensor<1x3x4x4x!qa>) -> tensor<1x3x4x4xf32>
+  %wf = mote.dequantize %w : (tensor<2x3x1x1x!qw>) -> tensor<2x3x1x1xf32>
+  %bf = mote.dequantize %b : (tensor<2x!qb>) -> tensor<2xf32>
+  %c = mote.conv2d %xf, %wf, %bf {clamp_min = 0.0 : f32}
+      : (tensor<1x3x4x4xf32>, tensor<2x3x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  // CHECK: %[[C:.*]] = mote.conv2d %[[X]], %[[W]], %[[B]] {clamp_min = 0.000000e+00 : f32}
+  // CHECK-SAME: -> tensor<1x2x4x4x!quant.uniform<i8:f32, 2.500000e-01:1>>
+  // CHECK-NOT: mote.quantize
+  // CHECK: return %[[C]]
+  %q = mote.quantize %c : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4x!qy>
+  return %q : tensor<1x2x4x4x!qy>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:0, {0.1, 0.2}>
+!qb = !quant.uniform<i32:f32:0, {0.05, 0.3}>
+!qy = !quant.uniform<i8:f32, 0.25:1>
+
+// A bias whose scale is not input x weight cannot feed the integer conv:
+// the float form stays.
+// CHECK-LABEL: func @conv_bad_bias
+func.func @conv_bad_bias(%x: tensor<1x3x4x4x!qa>, %w: tensor<2x3x1x1x!qw>, %b: tensor<2x!qb>) -> tensor<1x2x4x4x!qy> {
+  %xf = mote.dequantize %x : (tensor<1x3x4x4x!qa>) -> tensor<1x3x4x4xf32>
+  %wf = mote.dequantize %w : (tensor<2x3x1x1x!qw>) -> tensor<2x3x1x1xf32>
+  %bf = mote.dequantize %b : (tensor<2x!qb>) -> tensor<2xf32>
+  // CHECK: mote.conv2d {{.*}} -> tensor<1x2x4x4xf32>
+  // CHECK: mote.quantize
+  %c = mote.conv2d %xf, %wf, %bf : (tensor<1x3x4x4xf32>, tensor<2x3x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %q = mote.quantize %c : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4x!qy>
+  return %q : tensor<1x2x4x4x!qy>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qb = !quant.uniform<i8:f32, 0.25:1>
+
+// Residual add of two differently scaled tensors.
+// CHECK-LABEL: func @add
+func.func @add(%a: tensor<4x!qa>, %b: tensor<4x!qb>) -> tensor<4x!qa> {
+  // CHECK: %[[S:.*]] = mote.add %{{.*}}, %{{.*}} : (tensor<4x!quant.uniform<i8:f32, 5.000000e-01:-3>>, tensor<4x!quant.uniform<i8:f32, 2.500000e-01:1>>) -> tensor<4x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+  // CHECK: return %[[S]]
+  %af = mote.dequantize %a : (tensor<4x!qa>) -> tensor<4xf32>
+  %bf = mote.dequantize %b : (tensor<4x!qb>) -> tensor<4xf32>
+  %s = mote.add %af, %bf : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %q = mote.quantize %s : (tensor<4xf32>) -> tensor<4x!qa>
+  return %q : tensor<4x!qa>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+
+// Reshape of a dequantized tensor moves below the dequantize, and the
+// following quantize with the same parameters cancels it.
+// CHECK-LABEL: func @reshape
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4x1x1x
+func.func @reshape(%x: tensor<1x4x1x1x!qa>) -> tensor<1x4x!qa> {
+  // CHECK: %[[R:.*]] = mote.reshape %[[X]] : (tensor<1x4x1x1x!quant.uniform<i8:f32, 5.000000e-01:-3>>) -> tensor<1x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+  // CHECK-NOT: mote.quantize
+  // CHECK: return %[[R]]
+  %xf = mote.dequantize %x : (tensor<1x4x1x1x!qa>) -> tensor<1x4x1x1xf32>
+  %r = mote.reshape %xf : (tensor<1x4x1x1xf32>) -> tensor<1x4xf32>
+  %q = mote.quantize %r : (tensor<1x4xf32>) -> tensor<1x4x!qa>
+  return %q : tensor<1x4x!qa>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qb = !quant.uniform<i8:f32, 0.25:1>
+
+// A dequantize / quantize pair with different parameters is a requantize.
+// CHECK-LABEL: func @requantize
+func.func @requantize(%x: tensor<4x!qa>) -> tensor<4x!qb> {
+  // CHECK: mote.requantize %{{.*}} : (tensor<4x!quant.uniform<i8:f32, 5.000000e-01:-3>>) -> tensor<4x!quant.uniform<i8:f32, 2.500000e-01:1>>
+  %xf = mote.dequantize %x : (tensor<4x!qa>) -> tensor<4xf32>
+  %q = mote.quantize %xf : (tensor<4xf32>) -> tensor<4x!qb>
+  return %q : tensor<4x!qb>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+
+// The float result has another user: the float op must stay.
+// CHECK-LABEL: func @shared_float
+func.func @shared_float(%a: tensor<4x!qa>) -> (tensor<4x!qa>, tensor<4xf32>) {
+  // CHECK: mote.relu {{.*}} -> tensor<4xf32>
+  // CHECK: mote.quantize
+  %af = mote.dequantize %a : (tensor<4x!qa>) -> tensor<4xf32>
+  %r = mote.relu %af : (tensor<4xf32>) -> tensor<4xf32>
+  %q = mote.quantize %r : (tensor<4xf32>) -> tensor<4x!qa>
+  return %q, %r : tensor<4x!qa>, tensor<4xf32>
+}

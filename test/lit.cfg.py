@@ -1,0 +1,39 @@
+# -*- Python -*- lit configuration of the check-mote suite.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "MOTE"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".onnxtxt", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.mote_obj_root, "test")
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+llvm_config.with_system_environment(["HOME", "TMPDIR", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+config.substitutions.append(("%mote_src", config.mote_src_root))
+config.substitutions.append(("%models", config.mote_models_dir))
+config.substitutions.append(("%python", "/usr/bin/python3"))
+
+tools = ["mote-opt", "mote-translate", "motec"]
+if config.mote_fuzzer:
+    tools.append("mote-import-fuzzer")
+llvm_config.add_tool_substitutions(tools, [config.mote_tools_dir])
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+if os.path.isfile(os.path.join(config.mote_models_dir, "resnet.onnx")):
+    config.available_features.add("mlperf-models")
+else:
+    lit_config.note(
+        "MLPerf Tiny models not found in %s: the tests that import them are "
+        "skipped (UNSUPPORTED)" % config.mote_models_dir)
+
+if config.mote_fuzzer:
+    config.available_features.add("fuzzer")
+else:
+    lit_config.note("built without MOTE_ENABLE_FUZZER: the importer fuzz test "
+                    "is skipped (UNSUPPORTED)")
