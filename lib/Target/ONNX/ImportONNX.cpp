@@ -399,10 +399,13 @@ OwningOpRef<ModuleOp> mote::importONNXModel(StringRef bytes,
   context->loadDialect<MoteDialect, arith::ArithDialect, func::FuncDialect,
                        quant::QuantDialect>();
   onnx::ModelProto model;
-  StringRef trimmed = bytes.ltrim();
   Location loc = FileLineColLoc::get(context, sourceName, 0, 0);
+  // The text syntax starts with `<` after white space and `#` comments.
+  StringRef trimmed = bytes.ltrim();
+  while (trimmed.starts_with("#"))
+    trimmed = trimmed.drop_until([](char c) { return c == '\n'; }).ltrim();
   if (trimmed.starts_with("<")) {
-    std::string text = trimmed.str();
+    std::string text = bytes.str();
     onnx::OnnxParser parser(text.c_str());
     auto status = parser.Parse(model);
     if (!status.IsOK()) {
