@@ -16,6 +16,8 @@ llvm_config.with_system_environment(["HOME", "TMPDIR", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 config.substitutions.append(("%mote_src", config.mote_src_root))
+config.substitutions.append(("%mote_obj", config.mote_obj_root))
+config.substitutions.append(("%mote_bin", config.mote_tools_dir))
 config.substitutions.append(("%models", config.mote_models_dir))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 

@@ -113,10 +113,10 @@ def Mote_MatMulOp : Mote_Op<"matmul", [Pure,
   let hasVerifier = 1;
 }
 
-class Mote_BinaryOp<string mnemonic, string opName> : Mote_Op<mnemonic, [Pure]> {
-  let summary = "Element-wise " # opName # " with NumPy broadcasting";
+class Mote_BinaryOp<string mnemonic, string operation> : Mote_Op<mnemonic, [Pure]> {
+  let summary = "Element-wise " # operation # " with NumPy broadcasting";
   let description = [{
-    Element-wise }] # opName # [{ of two tensors whose shapes broadcast as in
+    Element-wise }] # operation # [{ of two tensors whose shapes broadcast as in
     NumPy (and ONNX since opset 7); optional `clamp_min` / `clamp_max` apply
     a fused activation to the result. Quantized operands may have different
     scales; the result's scale is its own.
