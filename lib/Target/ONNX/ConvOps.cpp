@@ -129,6 +129,8 @@ FailureOr<Value> integerInput(NodeContext &ctx, unsigned index,
     FailureOr<DenseElementsAttr> zp = ctx.requireConstant(zpIndex, "zero point");
     if (failed(zp))
       return failure();
+    if (!zp->getElementType().isInteger(8))
+      return ctx.emitError() << "zero point must be int8 or uint8";
     zeroPoints.clear();
     bool isUnsigned = ctx.inputIsUnsigned(zpIndex);
     for (APInt z : zp->getValues<APInt>())
@@ -338,6 +340,8 @@ LogicalResult importGemm(NodeContext &ctx) {
   Value bias, addend;
   if (ctx.hasInput(2)) {
     DenseElementsAttr constC = ctx.constantInput(2);
+    if (constC && !constC.getElementType().isF32())
+      return ctx.unsupported("element type of C (expected float)");
     if (constC && *beta != 1.0f)
       constC = scaleConstant(constC, *beta);
     else if (!constC && *beta != 1.0f)

@@ -135,7 +135,9 @@ LogicalResult importDropout(NodeContext &ctx) {
     return ctx.unsupported("Dropout mask output");
   if (ctx.hasInput(2)) {
     DenseElementsAttr training = ctx.constantInput(2);
-    if (!training || !training.getValues<APInt>()[0].isZero())
+    if (!training || training.getNumElements() != 1 ||
+        !isa<IntegerType>(training.getElementType()) ||
+        !training.getValues<APInt>()[0].isZero())
       return ctx.unsupported("Dropout in training mode");
   }
   return importIdentity(ctx);

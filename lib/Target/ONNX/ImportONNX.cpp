@@ -125,6 +125,20 @@ FailureOr<DenseElementsAttr> NodeContext::requireConstant(unsigned i,
   return attr;
 }
 
+FailureOr<SmallVector<int64_t>>
+NodeContext::requireIntConstant(unsigned i, StringRef what) {
+  FailureOr<DenseElementsAttr> attr = requireConstant(i, what);
+  if (failed(attr))
+    return failure();
+  if (!isa<IntegerType>(attr->getElementType()))
+    return emitError() << what << " '" << node.input(i)
+                       << "' must hold integers";
+  SmallVector<int64_t> values;
+  for (APInt v : attr->getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
+}
+
 bool NodeContext::inputIsUnsigned(unsigned i) {
   if (!hasInput(i))
     return false;

@@ -74,6 +74,10 @@ public:
   /// Returns input `i` as a constant or fails naming `what` it is.
   mlir::FailureOr<mlir::DenseElementsAttr> requireConstant(unsigned i,
                                                            llvm::StringRef what);
+  /// Returns the values of constant integer input `i` or fails naming
+  /// `what` it is (missing, not constant, or not integers).
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  requireIntConstant(unsigned i, llvm::StringRef what);
   /// Returns the ONNX element type input `i` had (constants and values).
   bool inputIsUnsigned(unsigned i);
 

@@ -16,8 +16,10 @@ using namespace mote::onnx_import;
 
 namespace {
 
-/// Returns the values of a constant integer tensor.
+/// Returns the values of a constant tensor whose element type is known to
+/// be an integer type.
 SmallVector<int64_t> intValues(DenseElementsAttr attr) {
+  assert(isa<IntegerType>(attr.getElementType()) && "expected integers");
   SmallVector<int64_t> result;
   for (APInt v : attr.getValues<APInt>())
     result.push_back(v.getSExtValue());
@@ -62,11 +64,12 @@ FailureOr<SmallVector<int64_t>> inputShape(NodeContext &ctx) {
 
 LogicalResult importReshape(NodeContext &ctx) {
   FailureOr<SmallVector<int64_t>> in = inputShape(ctx);
-  FailureOr<DenseElementsAttr> shapeAttr = ctx.requireConstant(1, "shape");
+  FailureOr<SmallVector<int64_t>> shapeValues =
+      ctx.requireIntConstant(1, "shape");
   FailureOr<int64_t> allowZero = ctx.getInt("allowzero", 0);
-  if (failed(in) || failed(shapeAttr) || failed(allowZero))
+  if (failed(in) || failed(shapeValues) || failed(allowZero))
     return failure();
-  SmallVector<int64_t> shape = intValues(*shapeAttr);
+  SmallVector<int64_t> shape = *shapeValues;
   int64_t known = 1, inferred = -1, total = 1;
   for (int64_t d : *in)
     total *= d;
@@ -120,10 +123,7 @@ FailureOr<SmallVector<int64_t>> getAxes(NodeContext &ctx) {
     return ctx.getInts("axes", {});
   if (!ctx.hasInput(1))
     return SmallVector<int64_t>();
-  FailureOr<DenseElementsAttr> axes = ctx.requireConstant(1, "axes");
-  if (failed(axes))
-    return failure();
-  return intValues(*axes);
+  return ctx.requireIntConstant(1, "axes");
 }
 
 LogicalResult importSqueeze(NodeContext &ctx) {
@@ -244,21 +244,22 @@ LogicalResult importConcat(NodeContext &ctx) {
 LogicalResult importPad(NodeContext &ctx) {
   FailureOr<Value> x = ctx.input(0);
   FailureOr<std::string> mode = ctx.getString("mode", "constant");
-  FailureOr<DenseElementsAttr> padsAttr = ctx.requireConstant(1, "pads");
-  if (failed(x) || failed(mode) || failed(padsAttr))
+  FailureOr<SmallVector<int64_t>> padValues = ctx.requireIntConstant(1, "pads");
+  if (failed(x) || failed(mode) || failed(padValues))
     return failure();
   if (!getElementTypeOrSelf(x->getType()).isF32())
     return ctx.unsupported("padding of non-float tensors");
   if (*mode != "constant" && *mode != "reflect" && *mode != "edge")
     return ctx.unsupported("pad mode '" + *mode + "'");
   int64_t rank = shapeOf(*x).size();
-  SmallVector<int64_t> given = intValues(*padsAttr);
+  SmallVector<int64_t> given = *padValues;
   SmallVector<int64_t> pads(2 * rank, 0);
   if (ctx.hasInput(3)) {
-    FailureOr<DenseElementsAttr> axesAttr = ctx.requireConstant(3, "axes");
-    if (failed(axesAttr))
+    FailureOr<SmallVector<int64_t>> axesValues =
+        ctx.requireIntConstant(3, "axes");
+    if (failed(axesValues))
       return failure();
-    SmallVector<int64_t> axes = intValues(*axesAttr);
+    SmallVector<int64_t> axes = *axesValues;
     if (given.size() != 2 * axes.size())
       return ctx.emitError() << "expects " << 2 * axes.size() << " pads";
     for (auto [i, axis] : llvm::enumerate(axes)) {
@@ -369,7 +370,8 @@ LogicalResult importGather(NodeContext &ctx) {
   DenseElementsAttr data = ctx.constantInput(0);
   DenseElementsAttr indices = ctx.constantInput(1);
   if (!data || !indices || data.getType().getRank() != 1 ||
-      indices.getType().getRank() > 1)
+      indices.getType().getRank() > 1 ||
+      !isa<IntegerType>(indices.getElementType()))
     return ctx.unsupported("Gather other than of constant 1-D data");
   SmallVector<Attribute> values(data.getValues<Attribute>());
   SmallVector<Attribute> result;
