@@ -529,3 +529,79 @@ func.func @requantize_expressed(%x: tensor<2x!qa>) {
   %0 = mote.requantize %x : (tensor<2x!qa>) -> tensor<2x!qb>
   return
 }
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32:0, {0.1, 0.1, 0.1}>
+!qy = !quant.uniform<i8:f32, 0.2>
+func.func @qconv_weight_scale_count(%x: tensor<1x3x1x1x!qx>, %w: tensor<3x3x1x1x!qw>) {
+  // expected-error @+1 {{result shape [1,2,1,1] does not match the inferred shape [1,3,1,1]}}
+  %0 = mote.conv2d %x, %w : (tensor<1x3x1x1x!qx>, tensor<3x3x1x1x!qw>) -> tensor<1x2x1x1x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32:0, {0.1, 0.2}>
+!qb = !quant.uniform<i32:f32:0, {0.05, 0.1, 0.1}>
+!qy = !quant.uniform<i8:f32, 0.2>
+func.func @qfc_bias_scale_count(%x: tensor<1x3x!qx>, %w: tensor<2x3x!qw>, %b: tensor<2x!qb>) {
+  // expected-error @+1 {{bias has 3 scales for 2 channels}}
+  %0 = mote.fully_connected %x, %w, %b : (tensor<1x3x!qx>, tensor<2x3x!qw>, tensor<2x!qb>) -> tensor<1x2x!qy>
+  return
+}
+
+// -----
+
+func.func @fc_result(%x: tensor<1x8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{result shape [1,5] does not match the inferred shape [1,4]}}
+  %0 = mote.fully_connected %x, %w : (tensor<1x8xf32>, tensor<4x8xf32>) -> tensor<1x5xf32>
+  return
+}
+
+// -----
+
+func.func @global_pool_result(%x: tensor<1x4x3x3xf32>) {
+  // expected-error @+1 {{result shape [1,4,3,3] does not match the inferred shape [1,4,1,1]}}
+  %0 = mote.global_avg_pool %x : (tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
+  return
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qb = !quant.uniform<i8:f32:0, {0.5, 0.5}>
+func.func @requantize_result_per_axis(%x: tensor<2x!qa>) {
+  // expected-error @+1 {{result must be quantized per tensor}}
+  %0 = mote.requantize %x : (tensor<2x!qa>) -> tensor<2x!qb>
+  return
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32:1, {0.5, 0.5}>
+func.func @transpose_per_axis(%x: tensor<2x2x!qa>) {
+  // expected-error @+1 {{input must be quantized per tensor}}
+  %0 = mote.transpose %x {perm = array<i64: 1, 0>} : (tensor<2x2x!qa>) -> tensor<2x2x!qa>
+  return
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qb = !quant.uniform<i8:f32:1, {0.5, 0.5}>
+func.func @concat_per_axis(%a: tensor<2x2x!qa>, %b: tensor<2x2x!qb>) {
+  // expected-error @+1 {{every input must be quantized per tensor}}
+  %0 = mote.concat %a, %b {axis = 0} : (tensor<2x2x!qa>, tensor<2x2x!qb>) -> tensor<4x2x!qa>
+  return
+}
+
+// -----
+
+func.func @concat_mixed(%a: tensor<2x2xf32>, %b: tensor<2x2xi32>) {
+  // expected-error @+1 {{operand 1 is 'tensor<2x2xi32>' but operand 0 is f32: mixed float and quantized operands}}
+  %0 = mote.concat %a, %b {axis = 0} : (tensor<2x2xf32>, tensor<2x2xi32>) -> tensor<4x2xf32>
+  return
+}
