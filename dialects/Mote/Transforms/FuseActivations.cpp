@@ -6,6 +6,7 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <limits>
+#include <tuple>
 
 namespace mote {
 #define GEN_PASS_DEF_MOTEFUSEACTIVATIONS
@@ -39,7 +40,8 @@ struct FuseIntoProducer : OpRewritePattern<ActivationOp> {
     if (producer->getResult(0).getType() != op.getType())
       return rewriter.notifyMatchFailure(op, "activation changes the type");
 
-    auto [lo, hi] = getBounds(op);
+    float lo, hi;
+    std::tie(lo, hi) = getBounds(op);
     if (auto min = producer->getAttrOfType<FloatAttr>("clamp_min"))
       lo = std::max(lo, static_cast<float>(min.getValueAsDouble()));
     if (auto max = producer->getAttrOfType<FloatAttr>("clamp_max"))

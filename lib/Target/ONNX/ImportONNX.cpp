@@ -76,7 +76,7 @@ OpBuilder &NodeContext::builder() { return graph.builder; }
 
 InFlightDiagnostic NodeContext::emitError() {
   InFlightDiagnostic diag = mlir::emitError(loc);
-  diag << "node '" << node.name() << "' (" << node.op_type() << ", opset "
+  diag << "node '" << name << "' (" << node.op_type() << ", opset "
        << opset << "): ";
   return diag;
 }
@@ -292,9 +292,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                          : node.name();
   Location loc = NameLoc::get(StringAttr::get(context, name),
                               FileLineColLoc::get(context, sourceName, 0, 0));
-  onnx::NodeProto named = node;
-  named.set_name(name);
-  NodeContext ctx(*this, named, loc, opset);
+  NodeContext ctx(*this, node, name, loc, opset);
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return ctx.unsupported("operator domain '" + node.domain() + "'");
   auto it = handlers.find(node.op_type());

@@ -46,11 +46,13 @@ class GraphImporter;
 class NodeContext {
 public:
   NodeContext(GraphImporter &graph, const onnx::NodeProto &node,
-              mlir::Location loc, int64_t opset)
-      : graph(graph), node(node), loc(loc), opset(opset) {}
+              llvm::StringRef name, mlir::Location loc, int64_t opset)
+      : graph(graph), node(node), name(name), loc(loc), opset(opset) {}
 
   GraphImporter &graph;
   const onnx::NodeProto &node;
+  /// The node's name, or its first output's when it has none.
+  llvm::StringRef name;
   mlir::Location loc;
   int64_t opset;
 
