@@ -99,15 +99,13 @@ FailureOr<Value> quantizedInput(NodeContext &ctx, unsigned index,
   FailureOr<Value> value = ctx.input(index);
   if (failed(value))
     return failure();
-  Type element = getElementTypeOrSelf(value->getType());
-  if (auto q = dyn_cast<quant::QuantizedType>(element))
-    element = q.getStorageType();
-  if (!element.isInteger(8) && !element.isInteger(32))
-    return ctx.unsupported("input " + Twine(index) +
-                           " element type (expected 8-bit integers)");
+  bool isUnsigned = false;
+  FailureOr<Type> storage =
+      getIntegerStorage(ctx, index, *value, /*allowInt32=*/false, isUnsigned);
+  if (failed(storage))
+    return failure();
   FailureOr<quant::QuantizedType> type = getQuantTypeFromInputs(
-      ctx, scaleIndex, zpIndex, shapeOf(*value), axis, element,
-      ctx.inputIsUnsigned(index));
+      ctx, scaleIndex, zpIndex, shapeOf(*value), axis, *storage, isUnsigned);
   if (failed(type))
     return failure();
   return castToQuant(ctx, *value, *type);
@@ -120,10 +118,10 @@ FailureOr<Value> integerInput(NodeContext &ctx, unsigned index,
   FailureOr<Value> value = ctx.input(index);
   if (failed(value))
     return failure();
-  Type element = getElementTypeOrSelf(value->getType());
-  if (!element.isInteger(8))
-    return ctx.unsupported("input " + Twine(index) +
-                           " element type (expected int8 or uint8)");
+  bool isUnsigned = false;
+  if (failed(getIntegerStorage(ctx, index, *value, /*allowInt32=*/false,
+                               isUnsigned)))
+    return failure();
   SmallVector<int64_t> zeroPoints = {0};
   if (ctx.hasInput(zpIndex)) {
     FailureOr<DenseElementsAttr> zp = ctx.requireConstant(zpIndex, "zero point");
@@ -132,11 +130,10 @@ FailureOr<Value> integerInput(NodeContext &ctx, unsigned index,
     if (!zp->getElementType().isInteger(8))
       return ctx.emitError() << "zero point must be int8 or uint8";
     zeroPoints.clear();
-    bool isUnsigned = ctx.inputIsUnsigned(zpIndex);
+    bool zpUnsigned = ctx.inputIsUnsigned(zpIndex);
     for (APInt z : zp->getValues<APInt>())
-      zeroPoints.push_back(isUnsigned ? z.getZExtValue() : z.getSExtValue());
+      zeroPoints.push_back(zpUnsigned ? z.getZExtValue() : z.getSExtValue());
   }
-  bool isUnsigned = ctx.inputIsUnsigned(index);
   Type storage = IntegerType::get(ctx.getContext(), 8,
                                   isUnsigned ? IntegerType::Unsigned
                                              : IntegerType::Signed);

@@ -146,6 +146,14 @@ getQuantTypeFromInputs(NodeContext &ctx, unsigned scaleIndex,
                        unsigned zeroPointIndex, llvm::ArrayRef<int64_t> shape,
                        int64_t axis, mlir::Type storage, bool storageUnsigned);
 
+/// Returns the integer storage of input `index` (a raw integer tensor or a
+/// quantized one), with `isUnsigned` set for uint8 data; fails unless it is
+/// 8-bit (or, with `allowInt32`, 32-bit) integers.
+mlir::FailureOr<mlir::Type> getIntegerStorage(NodeContext &ctx, unsigned index,
+                                              mlir::Value value,
+                                              bool allowInt32,
+                                              bool &isUnsigned);
+
 /// Reinterprets `value` (raw integers, or quantized with other parameters)
 /// as `type` with quant.scast ops.
 mlir::Value castToQuant(NodeContext &ctx, mlir::Value value,

@@ -57,25 +57,20 @@ LogicalResult importDequantizeLinear(NodeContext &ctx) {
   FailureOr<Value> x = ctx.input(0);
   if (failed(x))
     return failure();
-  Type element = getElementTypeOrSelf(x->getType());
-  if (auto q = dyn_cast<quant::QuantizedType>(element))
-    element = q.getStorageType();
-  if (!element.isInteger(8) && !element.isInteger(32))
-    return ctx.unsupported("input element type " +
-                           typeName(getElementTypeOrSelf(x->getType())) +
-                           " (expected int8, uint8 or int32)");
+  bool isUnsigned = false;
+  FailureOr<Type> storage =
+      getIntegerStorage(ctx, 0, *x, /*allowInt32=*/true, isUnsigned);
+  if (failed(storage))
+    return failure();
   ArrayRef<int64_t> shape = shapeOf(*x);
   FailureOr<int64_t> axis = getQuantAxis(ctx, shape.size());
   if (failed(axis))
     return failure();
-  bool isUnsigned = ctx.inputIsUnsigned(0);
-  if (auto q = getQuantType(x->getType()))
-    isUnsigned = !q.isSigned();
   FailureOr<quant::QuantizedType> type =
-      getQuantTypeFromInputs(ctx, 1, 2, shape, *axis, element, isUnsigned);
+      getQuantTypeFromInputs(ctx, 1, 2, shape, *axis, *storage, isUnsigned);
   if (failed(type))
     return failure();
-  if (type->getStorageTypeIntegralWidth() != element.getIntOrFloatBitWidth())
+  if (type->getStorageTypeIntegralWidth() != storage->getIntOrFloatBitWidth())
     return ctx.emitError() << "zero point type does not match the input";
   Value quantized = castToQuant(ctx, *x, *type);
   ctx.setOutput(0, ctx.create<DequantizeOp>(

@@ -230,6 +230,25 @@ FailureOr<quant::QuantizedType> mote::onnx_import::getQuantTypeFromInputs(
   return buildQuantType(storageType, f32, scales, zeroPoints, axis);
 }
 
+FailureOr<Type> mote::onnx_import::getIntegerStorage(NodeContext &ctx,
+                                                     unsigned index,
+                                                     Value value,
+                                                     bool allowInt32,
+                                                     bool &isUnsigned) {
+  Type element = getElementTypeOrSelf(value.getType());
+  isUnsigned = ctx.inputIsUnsigned(index);
+  if (auto q = dyn_cast<quant::QuantizedType>(element)) {
+    element = q.getStorageType();
+    isUnsigned = !q.isSigned();
+  }
+  if (!element.isInteger(8) && !(allowInt32 && element.isInteger(32)))
+    return ctx.unsupported("input " + Twine(index) + " element type " +
+                           typeName(getElementTypeOrSelf(value.getType())) +
+                           (allowInt32 ? " (expected int8, uint8 or int32)"
+                                       : " (expected int8 or uint8)"));
+  return element;
+}
+
 Value mote::onnx_import::castToQuant(NodeContext &ctx, Value value,
                                      quant::QuantizedType type) {
   auto tensorType = cast<RankedTensorType>(value.getType());
