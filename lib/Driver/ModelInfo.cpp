@@ -3,6 +3,7 @@
 #include "mote/Driver/ModelInfo.h"
 
 #include "Mote/IR/MoteOps.h"
+#include "Mote/Transforms/MemoryPlan.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -70,6 +71,10 @@ ModelInfo mote::analyzeModel(ModuleOp module) {
       info.totalParameterBytes += layer.parameterBytes;
       info.layers.push_back(std::move(layer));
     });
+    if (FailureOr<MemoryPlan> plan = planMemory(func); succeeded(plan)) {
+      info.arenaBytes = plan->arenaBytes;
+      info.arenaLowerBound = plan->lowerBound;
+    }
   }
   return info;
 }
@@ -112,4 +117,8 @@ void mote::printModelInfo(const ModelInfo &info, raw_ostream &os) {
   os << "total: " << withCommas(info.totalMacs) << " MACs ("
      << llvm::format("%.2f", info.totalMacs / 1e6) << " M), "
      << withCommas(info.totalParameterBytes) << " parameter bytes\n";
+  if (info.arenaBytes >= 0)
+    os << "arena: " << withCommas(info.arenaBytes)
+       << " bytes (layer-by-layer lower bound "
+       << withCommas(info.arenaLowerBound) << " bytes)\n";
 }

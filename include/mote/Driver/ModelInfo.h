@@ -26,6 +26,10 @@ struct ModelInfo {
   std::vector<LayerInfo> layers;
   int64_t totalMacs = 0;
   int64_t totalParameterBytes = 0;
+  /// The planned arena and the layer-by-layer lower bound (see
+  /// MemoryPlan.h); -1 when the function could not be planned.
+  int64_t arenaBytes = -1;
+  int64_t arenaLowerBound = -1;
 };
 
 /// Summarizes the entry function of `module`: its signature, how often each
