@@ -11,17 +11,37 @@ APT_PACKAGES=(
   python3-onnx python3-numpy
 )
 
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
 if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "setup: installing ${missing[*]}"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
   echo "setup: all apt packages present"
+fi
+
+# ONNX Runtime (the reference the integration tests compare against), into a
+# project-local folder. Its post-install step would try a download: skip it,
+# the CPU binaries ship inside the package.
+ORT_VERSION=1.30.0
+ORT_DIR="$(cd "$(dirname "$0")/.." && pwd)/.deps"
+if [ ! -f "$ORT_DIR/node_modules/onnxruntime-node/package.json" ] ||
+   ! grep -q "\"version\": \"$ORT_VERSION\"" "$ORT_DIR/node_modules/onnxruntime-node/package.json"; then
+  if ! command -v npm >/dev/null 2>&1; then
+    $SUDO apt-get install -y -q --no-install-recommends nodejs npm
+  fi
+  echo "setup: installing onnxruntime-node $ORT_VERSION into $ORT_DIR"
+  mkdir -p "$ORT_DIR"
+  [ -f "$ORT_DIR/package.json" ] || echo '{"name": "mote-deps", "private": true}' > "$ORT_DIR/package.json"
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix "$ORT_DIR" --no-audit --no-fund \
+    "onnxruntime-node@$ORT_VERSION"
+else
+  echo "setup: onnxruntime-node $ORT_VERSION present"
 fi

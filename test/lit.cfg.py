@@ -10,7 +10,8 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".onnxtxt", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mote_obj_root, "test")
-config.excludes = ["Inputs", "regressions", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "make_corpus.py", "ImportONNXFuzzer.cpp"]
+config.excludes = ["Inputs", "regressions", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "make_corpus.py", "ImportONNXFuzzer.cpp",
+                   "compare_ort.py", "ort_run.js"]
 
 llvm_config.with_system_environment(["HOME", "TMPDIR", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -22,6 +23,15 @@ config.substitutions.append(("%models", config.mote_models_dir))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
 tools = ["mote-opt", "mote-translate", "motec"]
+deps = os.path.join(config.mote_src_root, ".deps", "node_modules",
+                    "onnxruntime-node")
+if os.path.isdir(deps):
+    config.available_features.add("onnxruntime")
+    config.environment["MOTE_DEPS"] = os.path.join(config.mote_src_root, ".deps")
+else:
+    lit_config.note("onnxruntime-node not installed in .deps (scripts/setup.sh "
+                    "installs it): the ONNX Runtime comparisons are skipped")
+
 if config.mote_fuzzer:
     tools.append("mote-import-fuzzer")
 llvm_config.add_tool_substitutions(tools, [config.mote_tools_dir])
@@ -33,6 +43,15 @@ else:
     lit_config.note(
         "MLPerf Tiny models not found in %s: the tests that import them are "
         "skipped (UNSUPPORTED)" % config.mote_models_dir)
+
+deps = os.path.join(config.mote_src_root, ".deps", "node_modules",
+                    "onnxruntime-node")
+if os.path.isdir(deps):
+    config.available_features.add("onnxruntime")
+    config.environment["MOTE_DEPS"] = os.path.join(config.mote_src_root, ".deps")
+else:
+    lit_config.note("onnxruntime-node not installed in .deps (scripts/setup.sh "
+                    "installs it): the ONNX Runtime comparisons are skipped")
 
 if config.mote_fuzzer:
     config.available_features.add("fuzzer")

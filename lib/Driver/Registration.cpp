@@ -5,6 +5,9 @@
 
 #include "Mote/IR/MoteDialect.h"
 #include "Mote/Transforms/Passes.h"
+#include "mote/Conversion/Passes.h"
+
+#include "mlir/Dialect/EmitC/IR/EmitC.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -14,11 +17,13 @@
 
 void mote::registerMoteDialects(mlir::DialectRegistry &registry) {
   registry.insert<MoteDialect, mlir::arith::ArithDialect,
-                  mlir::func::FuncDialect, mlir::quant::QuantDialect>();
+                  mlir::func::FuncDialect, mlir::quant::QuantDialect,
+                  mlir::emitc::EmitCDialect>();
 }
 
 void mote::registerAllPasses() {
   registerMotePasses();
+  registerMoteConversionPasses();
   registerMotePipelines();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();

@@ -1,11 +1,13 @@
 //===- mote-translate.cpp - Mote translation driver -----------------------===//
 
+#include "mote/Target/C/ExportC.h"
 #include "mote/Target/ONNX/ImportONNX.h"
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 
 int main(int argc, char **argv) {
   mote::registerImportONNXTranslation();
+  mote::registerToCTranslation();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "Mote translation driver\n"));
 }

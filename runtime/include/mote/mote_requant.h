@@ -16,45 +16,31 @@
 extern "C" {
 #endif
 
-/* Saturating rounding doubling high multiply: floor(a * b / 2^31 + 1/2),
- * i.e. round to nearest with ties toward +infinity (the nudge of
- * 1 - 2^30 for negative products followed by a truncating division makes
- * -0.5 round to 0); the single overflow case a = b = INT32_MIN saturates to
- * INT32_MAX. Bit-identical to gemmlowp's SaturatingRoundingDoublingHighMul,
- * which TFLite and CMSIS-NN use. */
-static inline int32_t mote_srdhm(int32_t a, int32_t b) {
-  int64_t product;
-  int64_t nudge;
-  if (a == INT32_MIN && b == INT32_MIN)
-    return INT32_MAX;
-  product = (int64_t)a * (int64_t)b;
-  nudge = product >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-  /* Division truncates toward zero, as gemmlowp's does. */
-  return (int32_t)((product + nudge) / ((int64_t)1 << 31));
-}
-
-/* Rounding divide by 2^exponent (0 <= exponent <= 31): round to nearest,
- * ties away from zero. */
-static inline int32_t mote_rdbpot(int32_t x, int exponent) {
-  int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
-  int32_t remainder = x & mask;
-  int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-  return (x >> exponent) + (remainder > threshold ? 1 : 0);
-}
-
-/* x * multiplier * 2^shift / 2^31 with a Q31 multiplier in [2^30, 2^31)
- * (or 0) and shift in [-31, 30]: left shifts (shift > 0) are applied before
- * the multiply and saturate, right shifts after it with rounding. */
+/* x * multiplier * 2^shift / 2^31, rounded once to the nearest integer with
+ * ties toward +infinity, saturated to int32. `multiplier` is a Q31 value in
+ * [2^30, 2^31) (or 0) and `shift` is in [-31, 30], as the compiler's
+ * quantizeMultiplier produces them. The product is exact in 64 bits, so the
+ * result is the correctly rounded value of x times the multiplier (the
+ * single-rounding mode of CMSIS-NN's arm_nn_requantize). */
 static inline int32_t mote_requantize(int32_t x, int32_t multiplier,
                                       int32_t shift) {
-  int left = shift > 0 ? shift : 0;
-  int right = shift > 0 ? 0 : -shift;
-  int64_t shifted = (int64_t)x * ((int64_t)1 << left);
-  if (shifted > INT32_MAX)
-    shifted = INT32_MAX;
-  if (shifted < INT32_MIN)
-    shifted = INT32_MIN;
-  return mote_rdbpot(mote_srdhm((int32_t)shifted, multiplier), right);
+  int64_t product = (int64_t)x * (int64_t)multiplier;
+  int total = 31 - shift;
+  int64_t result;
+  if (total <= 0)
+    total = 1; /* shift is at most 30; keep the shift defined regardless */
+  if (total > 62)
+    return 0; /* |x * multiplier| < 2^62: rounds to 0 */
+  /* An arithmetic right shift of a negative int64 is implementation-defined
+   * in C99; floor division by hand keeps every compiler on the same result. */
+  product += (int64_t)1 << (total - 1);
+  result = product >= 0 ? product >> total
+                        : -((-product + (((int64_t)1 << total) - 1)) >> total);
+  if (result > INT32_MAX)
+    return INT32_MAX;
+  if (result < INT32_MIN)
+    return INT32_MIN;
+  return (int32_t)result;
 }
 
 /* Requantizes an int32 accumulator to int8: scale, add the output zero

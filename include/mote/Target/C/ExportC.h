@@ -1,0 +1,31 @@
+//===- ExportC.h - Emit a compiled model as a C package ---------*- C++ -*-===//
+
+#ifndef MOTE_TARGET_C_EXPORTC_H
+#define MOTE_TARGET_C_EXPORTC_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace mote {
+
+struct CPackage {
+  std::string source; ///< <name>.c
+  std::string header; ///< <name>.h
+  int64_t arenaBytes = 0;
+  int64_t weightBytes = 0;
+};
+
+/// Lowers `module` (one function after mote-graph-pipeline; it is consumed)
+/// to EmitC with `convert-mote-to-emitc` and prints it as C with upstream
+/// emitc::translateToCpp, plus a header declaring `<name>_run` and stating
+/// the arena and weight bytes.
+mlir::FailureOr<CPackage> exportC(mlir::ModuleOp module, llvm::StringRef name);
+
+/// Registers `--mlir-to-c` (EmitC module -> C) with mlir-translate.
+void registerToCTranslation();
+
+} // namespace mote
+
+#endif // MOTE_TARGET_C_EXPORTC_H

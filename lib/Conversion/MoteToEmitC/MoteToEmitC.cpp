@@ -1,0 +1,721 @@
+//===- MoteToEmitC.cpp - Lower planned INT8 Mote IR to EmitC --------------===//
+//
+// One lowering function per op family turns a Mote op into a call of the
+// runtime's portable microkernels. Compile-time decisions (requantization
+// multipliers, activation ranges, broadcast strides) are made here from the
+// op's types; the C printer only prints.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mote/Conversion/Passes.h"
+
+#include "Mote/IR/MoteOps.h"
+#include "Mote/IR/QuantUtils.h"
+#include "Mote/Transforms/MemoryPlan.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
+namespace mote {
+#define GEN_PASS_DEF_CONVERTMOTETOEMITC
+#include "mote/Conversion/Passes.h.inc"
+} // namespace mote
+
+using namespace mlir;
+using namespace mote;
+
+void mote::quantizeMultiplier(double real, int32_t &multiplier,
+                              int32_t &shift) {
+  if (!(real > 0.0) || !std::isfinite(real)) {
+    multiplier = 0;
+    shift = 0;
+    return;
+  }
+  int exponent;
+  double fraction = std::frexp(real, &exponent); // real = fraction * 2^exp
+  int64_t q = std::llround(fraction * double(int64_t(1) << 31));
+  if (q == (int64_t(1) << 31)) {
+    q /= 2;
+    ++exponent;
+  }
+  if (exponent < -31) {
+    multiplier = 0;
+    shift = 0;
+    return;
+  }
+  if (exponent > 30) {
+    multiplier = INT32_MAX;
+    shift = 30;
+    return;
+  }
+  multiplier = static_cast<int32_t>(q);
+  shift = exponent;
+}
+
+namespace {
+
+/// Scale and zero point of a per-tensor quantized tensor value.
+struct QParams {
+  double scale;
+  int64_t zeroPoint;
+};
+
+FailureOr<QParams> perTensor(Operation *op, Value value) {
+  auto type = dyn_cast_or_null<quant::UniformQuantizedType>(
+      getQuantType(value.getType()));
+  if (!type)
+    return op->emitOpError("has no C lowering for operand type ")
+           << value.getType() << " (expected a per-tensor quantized tensor)";
+  if (!type.isSigned() || type.getStorageTypeIntegralWidth() != 8)
+    return op->emitOpError("has no C lowering for ")
+           << type << " yet (expected int8 storage)";
+  return QParams{type.getScale(), type.getZeroPoint()};
+}
+
+/// Returns the constant a value is (through storage casts), or null.
+DenseElementsAttr constantOf(Value value) {
+  while (auto cast = value.getDefiningOp<quant::StorageCastOp>())
+    value = cast.getInput();
+  DenseElementsAttr attr;
+  if (matchPattern(value, m_Constant(&attr)))
+    return attr;
+  return {};
+}
+
+/// Returns a C identifier fragment for a layer name.
+std::string sanitize(StringRef name) {
+  std::string result;
+  for (char c : name)
+    result += llvm::isAlnum(c) ? c : '_';
+  return result;
+}
+
+/// State of the lowering of one function.
+class Lowering {
+public:
+  Lowering(ModuleOp module, func::FuncOp func, const MemoryPlan &plan,
+           StringRef name)
+      : module(module), func(func), plan(plan), name(name.str()),
+        builder(module.getContext()) {}
+
+  LogicalResult run();
+
+private:
+  ModuleOp module;
+  func::FuncOp func;
+  const MemoryPlan &plan;
+  std::string name;
+  OpBuilder builder;
+  /// Insertion point for globals (before the function).
+  Operation *globalsAnchor = nullptr;
+  emitc::FuncOp cfunc;
+  Value arena, status;
+  DenseMap<Value, Value> cArgs;   // function arguments -> C pointers
+  DenseMap<Value, Value> cOutputs; // returned values -> C output pointers
+  unsigned layer = 0;
+  unsigned constantCounter = 0;
+  std::string prefix; // "l<N>_" of the layer being lowered
+
+  MLIRContext *ctx() { return module.getContext(); }
+  Type i8() { return IntegerType::get(ctx(), 8); }
+  Type i32() { return IntegerType::get(ctx(), 32); }
+  Type f32() { return Float32Type::get(ctx()); }
+  Type ptrTo(Type t) { return emitc::PointerType::get(t); }
+  Type opaque(StringRef s) { return emitc::OpaqueType::get(ctx(), s); }
+
+  /// The C element type stored for a tensor value.
+  Type storageOf(Value v) {
+    Type e = getElementTypeOrSelf(v.getType());
+    if (auto q = dyn_cast<quant::QuantizedType>(e))
+      return q.getStorageType();
+    return e;
+  }
+
+  Value global(StringRef suffix, Type type, Attribute init) {
+    std::string symbol = prefix + suffix.str();
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(globalsAnchor);
+    emitc::GlobalOp::create(builder, func.getLoc(), symbol, type, init,
+                            /*extern=*/false, /*static=*/true,
+                            /*const=*/true);
+    return {};
+  }
+
+  /// A static const array global; returns the array value.
+  Value arrayGlobal(StringRef suffix, DenseElementsAttr values) {
+    auto type = emitc::ArrayType::get(
+        {values.getNumElements()}, values.getElementType());
+    auto flat = values.reshape(RankedTensorType::get(
+        {values.getNumElements()}, values.getElementType()));
+    global(suffix, type, flat);
+    return emitc::GetGlobalOp::create(builder, func.getLoc(), type,
+                                      prefix + suffix.str());
+  }
+
+  Value i32Array(StringRef suffix, ArrayRef<int32_t> values) {
+    auto type = RankedTensorType::get({int64_t(values.size())}, i32());
+    return arrayGlobal(suffix, DenseElementsAttr::get(type, values));
+  }
+
+  /// A static const struct of `typeName` initialized with `fields`; returns
+  /// a pointer to it.
+  Value paramsGlobal(StringRef typeName, ArrayRef<int64_t> fields) {
+    std::string init = "{";
+    for (auto [i, f] : llvm::enumerate(fields))
+      init += (i ? ", " : "") + std::to_string(f);
+    init += "}";
+    Type type = opaque(typeName);
+    global("params", type, emitc::OpaqueAttr::get(ctx(), init));
+    Value lvalue = emitc::GetGlobalOp::create(
+        builder, func.getLoc(), emitc::LValueType::get(type),
+        prefix + "params");
+    return emitc::AddressOfOp::create(builder, func.getLoc(), ptrTo(type),
+                                      lvalue);
+  }
+
+  /// The C pointer (to its storage type) holding tensor `v`.
+  FailureOr<Value> buffer(Operation *user, Value v);
+
+  /// Calls `callee` and ORs its status into the function's status.
+  void call(StringRef callee, ValueRange operands, ArrayAttr args = {}) {
+    Location loc = func.getLoc();
+    Value s = emitc::CallOpaqueOp::create(builder, loc, TypeRange{i32()},
+                                          callee, operands, args)
+                  .getResult(0);
+    Value merged = emitc::BitwiseOrOp::create(builder, loc, i32(),
+                                              loadStatus(), s);
+    emitc::AssignOp::create(builder, loc, status, merged);
+  }
+
+  Value loadStatus() {
+    return emitc::LoadOp::create(builder, func.getLoc(), i32(), status);
+  }
+
+  /// The activation range [lo, hi] of an op's fused clamp, in the integer
+  /// domain of its int8 result.
+  std::pair<int64_t, int64_t> activationRange(Operation *op, QParams out) {
+    int64_t lo = -128, hi = 127;
+    if (auto min = op->getAttrOfType<FloatAttr>("clamp_min"))
+      lo = std::max<int64_t>(lo, out.zeroPoint + std::llround(std::ceil(
+                                     min.getValueAsDouble() / out.scale - 1e-6)));
+    if (auto max = op->getAttrOfType<FloatAttr>("clamp_max"))
+      hi = std::min<int64_t>(hi, out.zeroPoint + std::llround(std::floor(
+                                     max.getValueAsDouble() / out.scale + 1e-6)));
+    return {lo, std::max(lo, hi)};
+  }
+
+  /// Per-channel multipliers and shifts for real multipliers `reals`.
+  std::pair<Value, Value> multipliers(ArrayRef<double> reals) {
+    SmallVector<int32_t> m, s;
+    for (double r : reals) {
+      int32_t mi, si;
+      quantizeMultiplier(r, mi, si);
+      m.push_back(mi);
+      s.push_back(si);
+    }
+    return {i32Array("multiplier", m), i32Array("shift", s)};
+  }
+
+  LogicalResult lower(Operation *op);
+  LogicalResult lowerConv(Conv2DOp op);
+  LogicalResult lowerFullyConnected(FullyConnectedOp op);
+  LogicalResult lowerBinary(Operation *op, StringRef callee);
+  LogicalResult lowerAvgPool(Operation *op, ArrayRef<int64_t> kernel,
+                             ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                             bool countIncludePad);
+  LogicalResult lowerMaxPool(MaxPool2DOp op);
+  LogicalResult lowerQuantize(QuantizeOp op);
+  LogicalResult lowerDequantize(DequantizeOp op);
+  LogicalResult lowerRequantize(Operation *op);
+  LogicalResult lowerSoftmax(SoftmaxOp op);
+  LogicalResult lowerTranspose(TransposeOp op);
+};
+
+FailureOr<Value> Lowering::buffer(Operation *user, Value v) {
+  Location loc = func.getLoc();
+  Type element = storageOf(v);
+  if (auto it = cArgs.find(v); it != cArgs.end())
+    return it->second;
+  if (auto it = cOutputs.find(v); it != cOutputs.end())
+    return it->second;
+  if (DenseElementsAttr constant = constantOf(v)) {
+    if (!isa<IntegerType, FloatType>(constant.getElementType()))
+      return user->emitOpError("has a constant operand of unsupported type");
+    return arrayGlobal("const" + std::to_string(constantCounter++), constant);
+  }
+  auto it = plan.bufferOf.find(v);
+  if (it == plan.bufferOf.end()) {
+    // A view of a function argument.
+    Operation *def = v.getDefiningOp();
+    if (def && isa<ReshapeOp, quant::StorageCastOp>(def))
+      return buffer(user, def->getOperand(0));
+    return user->emitOpError("operand has no storage in the memory plan");
+  }
+  int64_t offset = plan.buffers[it->second].offset;
+  Value c = emitc::ConstantOp::create(builder, loc, i32(),
+                                      builder.getI32IntegerAttr(offset));
+  Value p = emitc::AddOp::create(builder, loc, ptrTo(IntegerType::get(
+                                     ctx(), 8, IntegerType::Unsigned)),
+                                 arena, c);
+  return emitc::CastOp::create(builder, loc, ptrTo(element), p).getResult();
+}
+
+LogicalResult Lowering::lowerConv(Conv2DOp op) {
+  FailureOr<QParams> in = perTensor(op, op.getInput());
+  FailureOr<QParams> out = perTensor(op, op.getOutput());
+  if (failed(in) || failed(out))
+    return failure();
+  DenseElementsAttr weight = constantOf(op.getWeight());
+  if (!weight)
+    return op.emitOpError("has no C lowering for a non-constant weight");
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  int64_t channels = wType.getDimSize(0);
+  auto wq = getQuantType(wType);
+  if (auto t = dyn_cast<quant::UniformQuantizedType>(wq); t && t.getZeroPoint())
+    return op.emitOpError("has no C lowering for a weight zero point yet");
+  SmallVector<double> reals;
+  for (double ws : getScales(wq, channels))
+    reals.push_back(in->scale * ws / out->scale);
+  ArrayRef<int64_t> x = cast<RankedTensorType>(op.getInput().getType()).getShape();
+  ArrayRef<int64_t> y = cast<RankedTensorType>(op.getType()).getShape();
+  auto [lo, hi] = activationRange(op, *out);
+  Value params = paramsGlobal(
+      "mote_conv2d_s8_params",
+      {x[0], x[1], x[2], x[3], y[1], y[2], y[3], wType.getDimSize(2),
+       wType.getDimSize(3), op.getStrides()[0], op.getStrides()[1],
+       op.getDilations()[0], op.getDilations()[1], op.getPads()[0],
+       op.getPads()[1], int64_t(op.getGroup()), -in->zeroPoint,
+       out->zeroPoint, lo, hi});
+  Value w = arrayGlobal("weights", weight);
+  Value bias;
+  if (op.getBias()) {
+    DenseElementsAttr b = constantOf(op.getBias());
+    if (!b)
+      return op.emitOpError("has no C lowering for a non-constant bias");
+    bias = arrayGlobal("bias", b);
+  } else {
+    bias = emitc::LiteralOp::create(builder, op.getLoc(), ptrTo(i32()), "NULL");
+  }
+  auto [m, s] = multipliers(reals);
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_conv2d_s8", {params, *input, w, bias, m, s, *output});
+  return success();
+}
+
+LogicalResult Lowering::lowerFullyConnected(FullyConnectedOp op) {
+  FailureOr<QParams> in = perTensor(op, op.getInput());
+  FailureOr<QParams> out = perTensor(op, op.getOutput());
+  if (failed(in) || failed(out))
+    return failure();
+  DenseElementsAttr weight = constantOf(op.getWeight());
+  if (!weight)
+    return op.emitOpError("has no C lowering for a non-constant weight");
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  auto wq = getQuantType(wType);
+  if (auto t = dyn_cast<quant::UniformQuantizedType>(wq); t && t.getZeroPoint())
+    return op.emitOpError("has no C lowering for a weight zero point yet");
+  int64_t n = wType.getDimSize(0), k = wType.getDimSize(1);
+  SmallVector<double> reals;
+  for (double ws : getScales(wq, n))
+    reals.push_back(in->scale * ws / out->scale);
+  auto [lo, hi] = activationRange(op, *out);
+  int64_t batch = cast<RankedTensorType>(op.getInput().getType()).getDimSize(0);
+  Value params = paramsGlobal("mote_fully_connected_s8_params",
+                              {batch, k, n, -in->zeroPoint, out->zeroPoint, lo, hi});
+  Value w = arrayGlobal("weights", weight);
+  Value bias;
+  if (op.getBias()) {
+    DenseElementsAttr b = constantOf(op.getBias());
+    if (!b)
+      return op.emitOpError("has no C lowering for a non-constant bias");
+    bias = arrayGlobal("bias", b);
+  } else {
+    bias = emitc::LiteralOp::create(builder, op.getLoc(), ptrTo(i32()), "NULL");
+  }
+  auto [m, s] = multipliers(reals);
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_fully_connected_s8", {params, *input, w, bias, m, s, *output});
+  return success();
+}
+
+/// Row-major strides of `shape` right-aligned to 4 dims, 0 where the dim
+/// broadcasts against `out`.
+static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape,
+                                             ArrayRef<int64_t> out) {
+  SmallVector<int64_t> padded(4 - shape.size(), 1);
+  llvm::append_range(padded, shape);
+  SmallVector<int64_t> strides(4, 0);
+  int64_t stride = 1;
+  for (int d = 3; d >= 0; --d) {
+    strides[d] = padded[d] == 1 && out[d] != 1 ? 0 : stride;
+    stride *= padded[d];
+  }
+  return strides;
+}
+
+LogicalResult Lowering::lowerBinary(Operation *op, StringRef callee) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  FailureOr<QParams> a = perTensor(op, lhs), b = perTensor(op, rhs),
+                     out = perTensor(op, op->getResult(0));
+  if (failed(a) || failed(b) || failed(out))
+    return failure();
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  if (shape.size() > 4)
+    return op->emitOpError("has no C lowering for rank above 4");
+  SmallVector<int64_t> dims(4 - shape.size(), 1);
+  llvm::append_range(dims, shape);
+  SmallVector<int64_t> ls = broadcastStrides(
+      cast<RankedTensorType>(lhs.getType()).getShape(), dims);
+  SmallVector<int64_t> rs = broadcastStrides(
+      cast<RankedTensorType>(rhs.getType()).getShape(), dims);
+  int32_t lm = 0, lsh = 0, rm = 0, rsh = 0, om, osh;
+  int64_t leftShift = 0;
+  if (callee == "mote_mul_s8") {
+    quantizeMultiplier(a->scale * b->scale / out->scale, om, osh);
+  } else {
+    // TFLite's scheme: inputs to a common scale twice the larger one, with
+    // 20 bits of headroom.
+    leftShift = 20;
+    double twiceMax = 2 * std::max(a->scale, b->scale);
+    quantizeMultiplier(a->scale / twiceMax, lm, lsh);
+    quantizeMultiplier(b->scale / twiceMax, rm, rsh);
+    quantizeMultiplier(twiceMax / (double(1 << leftShift) * out->scale), om, osh);
+  }
+  auto [lo, hi] = activationRange(op, *out);
+  SmallVector<int64_t> fields(dims);
+  llvm::append_range(fields, ls);
+  llvm::append_range(fields, rs);
+  fields.append({-a->zeroPoint, -b->zeroPoint, out->zeroPoint, leftShift, lm,
+                 lsh, rm, rsh, om, osh, lo, hi});
+  // The struct has nested arrays: brace them.
+  std::string init = llvm::formatv(
+      "{{{{{0}, {1}, {2}, {3}}, {{{4}, {5}, {6}, {7}}, {{{8}, {9}, {10}, {11}}",
+      fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
+      fields[6], fields[7], fields[8], fields[9], fields[10], fields[11]);
+  for (unsigned i = 12; i < fields.size(); ++i)
+    init += ", " + std::to_string(fields[i]);
+  init += "}";
+  Type type = opaque("mote_binary_s8_params");
+  global("params", type, emitc::OpaqueAttr::get(ctx(), init));
+  Value lvalue = emitc::GetGlobalOp::create(builder, op->getLoc(),
+                                            emitc::LValueType::get(type),
+                                            prefix + "params");
+  Value params =
+      emitc::AddressOfOp::create(builder, op->getLoc(), ptrTo(type), lvalue);
+  FailureOr<Value> l = buffer(op, lhs), r = buffer(op, rhs),
+                   o = buffer(op, op->getResult(0));
+  if (failed(l) || failed(r) || failed(o))
+    return failure();
+  call(callee, {params, *l, *r, *o});
+  return success();
+}
+
+LogicalResult Lowering::lowerAvgPool(Operation *op, ArrayRef<int64_t> kernel,
+                                     ArrayRef<int64_t> strides,
+                                     ArrayRef<int64_t> pads,
+                                     bool countIncludePad) {
+  FailureOr<QParams> in = perTensor(op, op->getOperand(0));
+  FailureOr<QParams> out = perTensor(op, op->getResult(0));
+  if (failed(in) || failed(out))
+    return failure();
+  ArrayRef<int64_t> x = cast<RankedTensorType>(op->getOperand(0).getType()).getShape();
+  ArrayRef<int64_t> y = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  int64_t window = kernel[0] * kernel[1];
+  bool padded = llvm::any_of(pads, [](int64_t p) { return p != 0; });
+  // One multiplier when every window averages `window` elements, else one
+  // per possible element count.
+  SmallVector<double> reals;
+  if (!padded || countIncludePad) {
+    reals.push_back(in->scale / (out->scale * window));
+  } else {
+    reals.push_back(0.0);
+    for (int64_t c = 1; c <= window; ++c)
+      reals.push_back(in->scale / (out->scale * c));
+  }
+  auto [lo, hi] = activationRange(op, *out);
+  Value params = paramsGlobal(
+      "mote_pool2d_s8_params",
+      {x[0], x[1], x[2], x[3], y[2], y[3], kernel[0], kernel[1], strides[0],
+       strides[1], 1, 1, pads[0], pads[1], countIncludePad ? 1 : 0,
+       -in->zeroPoint, out->zeroPoint, lo, hi, int64_t(reals.size())});
+  auto [m, s] = multipliers(reals);
+  FailureOr<Value> input = buffer(op, op->getOperand(0));
+  FailureOr<Value> output = buffer(op, op->getResult(0));
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_avg_pool2d_s8", {params, *input, m, s, *output});
+  return success();
+}
+
+LogicalResult Lowering::lowerMaxPool(MaxPool2DOp op) {
+  FailureOr<QParams> in = perTensor(op, op.getInput());
+  if (failed(in))
+    return failure();
+  ArrayRef<int64_t> x = cast<RankedTensorType>(op.getInput().getType()).getShape();
+  ArrayRef<int64_t> y = cast<RankedTensorType>(op.getType()).getShape();
+  Value params = paramsGlobal(
+      "mote_pool2d_s8_params",
+      {x[0], x[1], x[2], x[3], y[2], y[3], op.getKernel()[0],
+       op.getKernel()[1], op.getStrides()[0], op.getStrides()[1],
+       op.getDilations()[0], op.getDilations()[1], op.getPads()[0],
+       op.getPads()[1], 0, -in->zeroPoint, in->zeroPoint, -128, 127, 1});
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_max_pool2d_s8", {params, *input, *output});
+  return success();
+}
+
+static ArrayAttr callArgs(OpBuilder &b, ArrayRef<Attribute> attrs) {
+  return b.getArrayAttr(attrs);
+}
+
+LogicalResult Lowering::lowerQuantize(QuantizeOp op) {
+  FailureOr<QParams> out = perTensor(op, op.getOutput());
+  if (failed(out))
+    return failure();
+  int64_t count = cast<RankedTensorType>(op.getType()).getNumElements();
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_quantize_f32_s8", {*input, *output},
+       callArgs(builder, {builder.getI32IntegerAttr(count),
+                          builder.getF32FloatAttr(out->scale),
+                          builder.getI32IntegerAttr(out->zeroPoint),
+                          builder.getI32IntegerAttr(-128),
+                          builder.getI32IntegerAttr(127),
+                          builder.getIndexAttr(0), builder.getIndexAttr(1)}));
+  return success();
+}
+
+LogicalResult Lowering::lowerDequantize(DequantizeOp op) {
+  FailureOr<QParams> in = perTensor(op, op.getInput());
+  if (failed(in))
+    return failure();
+  int64_t count = cast<RankedTensorType>(op.getType()).getNumElements();
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_dequantize_s8_f32", {*input, *output},
+       callArgs(builder, {builder.getI32IntegerAttr(count),
+                          builder.getF32FloatAttr(in->scale),
+                          builder.getI32IntegerAttr(in->zeroPoint),
+                          builder.getIndexAttr(0), builder.getIndexAttr(1)}));
+  return success();
+}
+
+/// Requantize, and quantized relu / clamp: a rescale with a clamp.
+LogicalResult Lowering::lowerRequantize(Operation *op) {
+  FailureOr<QParams> in = perTensor(op, op->getOperand(0));
+  FailureOr<QParams> out = perTensor(op, op->getResult(0));
+  if (failed(in) || failed(out))
+    return failure();
+  int64_t lo = -128, hi = 127;
+  auto bound = [&](double real) {
+    return out->zeroPoint + std::llround(real / out->scale);
+  };
+  if (isa<ReluOp>(op))
+    lo = std::max<int64_t>(lo, bound(0.0));
+  if (auto clamp = dyn_cast<ClampOp>(op)) {
+    lo = std::max<int64_t>(lo, bound(clamp.getMin().convertToDouble()));
+    hi = std::min<int64_t>(hi, bound(clamp.getMax().convertToDouble()));
+  }
+  int32_t m, s;
+  quantizeMultiplier(in->scale / out->scale, m, s);
+  int64_t count = cast<RankedTensorType>(op->getResult(0).getType()).getNumElements();
+  FailureOr<Value> input = buffer(op, op->getOperand(0));
+  FailureOr<Value> output = buffer(op, op->getResult(0));
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_requantize_s8", {*input, *output},
+       callArgs(builder, {builder.getI32IntegerAttr(count),
+                          builder.getI32IntegerAttr(-in->zeroPoint),
+                          builder.getI32IntegerAttr(m), builder.getI32IntegerAttr(s),
+                          builder.getI32IntegerAttr(out->zeroPoint),
+                          builder.getI32IntegerAttr(lo), builder.getI32IntegerAttr(std::max(lo, hi)),
+                          builder.getIndexAttr(0), builder.getIndexAttr(1)}));
+  return success();
+}
+
+LogicalResult Lowering::lowerSoftmax(SoftmaxOp op) {
+  auto type = cast<RankedTensorType>(op.getType());
+  if (!type.getElementType().isF32())
+    return op.emitOpError("has no C lowering for a quantized softmax yet");
+  int64_t rank = type.getRank();
+  int64_t axis = int64_t(op.getAxis()) < 0 ? int64_t(op.getAxis()) + rank
+                                           : int64_t(op.getAxis());
+  if (axis != rank - 1)
+    return op.emitOpError("has no C lowering for a softmax over a non-last axis");
+  int64_t inner = type.getDimSize(axis);
+  int64_t outer = type.getNumElements() / inner;
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_softmax_f32", {*input, *output},
+       callArgs(builder, {builder.getI32IntegerAttr(outer),
+                          builder.getI32IntegerAttr(inner),
+                          builder.getIndexAttr(0), builder.getIndexAttr(1)}));
+  return success();
+}
+
+LogicalResult Lowering::lowerTranspose(TransposeOp op) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  if (type.getRank() > 6)
+    return op.emitOpError("has no C lowering for rank above 6");
+  SmallVector<int32_t> dims(type.getShape().begin(), type.getShape().end());
+  SmallVector<int32_t> perm(op.getPerm().begin(), op.getPerm().end());
+  int64_t bytes = getTensorBytes(type) / type.getNumElements();
+  Value d = i32Array("dims", dims), p = i32Array("perm", perm);
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_transpose", {d, p, *input, *output},
+       callArgs(builder, {builder.getI32IntegerAttr(bytes),
+                          builder.getI32IntegerAttr(type.getRank()),
+                          builder.getIndexAttr(0), builder.getIndexAttr(1),
+                          builder.getIndexAttr(2), builder.getIndexAttr(3)}));
+  return success();
+}
+
+LogicalResult Lowering::lower(Operation *op) {
+  // Constants and views have no code of their own.
+  if (isa<arith::ConstantOp, quant::StorageCastOp, ReshapeOp>(op))
+    return success();
+  prefix = name + "_l" + std::to_string(layer++) + "_";
+  std::string label = op->getName().getStringRef().str();
+  op->getLoc()->walk([&](Location l) {
+    if (auto nameLoc = dyn_cast<NameLoc>(l)) {
+      label += " " + sanitize(nameLoc.getName().strref());
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  emitc::VerbatimOp::create(builder, op->getLoc(), "/* " + label + " */");
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](Conv2DOp o) { return lowerConv(o); })
+      .Case([&](FullyConnectedOp o) { return lowerFullyConnected(o); })
+      .Case([&](AddOp o) { return lowerBinary(o, "mote_add_s8"); })
+      .Case([&](SubOp o) { return lowerBinary(o, "mote_sub_s8"); })
+      .Case([&](MulOp o) { return lowerBinary(o, "mote_mul_s8"); })
+      .Case([&](AvgPool2DOp o) {
+        return lowerAvgPool(o, o.getKernel(), o.getStrides(), o.getPads(),
+                            o.getCountIncludePad());
+      })
+      .Case([&](GlobalAvgPoolOp o) {
+        ArrayRef<int64_t> x =
+            cast<RankedTensorType>(o.getInput().getType()).getShape();
+        SmallVector<int64_t> kernel = {x[2], x[3]};
+        return lowerAvgPool(o, kernel, {1, 1}, {0, 0, 0, 0}, false);
+      })
+      .Case([&](MaxPool2DOp o) { return lowerMaxPool(o); })
+      .Case([&](QuantizeOp o) { return lowerQuantize(o); })
+      .Case([&](DequantizeOp o) { return lowerDequantize(o); })
+      .Case<RequantizeOp, ReluOp, ClampOp>(
+          [&](Operation *o) { return lowerRequantize(o); })
+      .Case([&](SoftmaxOp o) { return lowerSoftmax(o); })
+      .Case([&](TransposeOp o) { return lowerTranspose(o); })
+      .Default([&](Operation *o) {
+        return o->emitOpError("has no C lowering yet");
+      });
+}
+
+LogicalResult Lowering::run() {
+  Location loc = func.getLoc();
+  builder.setInsertionPointToStart(module.getBody());
+  emitc::IncludeOp::create(builder, loc, "mote/mote_kernels.h", false);
+  emitc::IncludeOp::create(builder, loc, "stdint.h", true);
+  emitc::IncludeOp::create(builder, loc, "stddef.h", true);
+  // Signature: inputs (const), outputs, arena.
+  SmallVector<Type> argTypes;
+  for (BlockArgument arg : func.getArguments()) {
+    Type e = storageOf(arg);
+    argTypes.push_back(ptrTo(opaque(e.isF32() ? "const float" : "const int8_t")));
+  }
+  auto returnOp = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  for (Value result : returnOp.getOperands())
+    argTypes.push_back(ptrTo(storageOf(result)));
+  argTypes.push_back(ptrTo(IntegerType::get(ctx(), 8, IntegerType::Unsigned)));
+  builder.setInsertionPoint(func);
+  cfunc = emitc::FuncOp::create(builder, loc, name + "_run",
+                                builder.getFunctionType(argTypes, {i32()}));
+  globalsAnchor = cfunc;
+  Block *body = cfunc.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  unsigned numInputs = func.getNumArguments();
+  for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
+    Value a = body->getArgument(i);
+    // Kernels take pointers to the storage type; a cast drops the opaque
+    // const-qualified type (the kernels never write to inputs).
+    cArgs[arg] = emitc::CastOp::create(builder, loc, ptrTo(storageOf(arg)), a);
+  }
+  for (auto [i, result] : llvm::enumerate(returnOp.getOperands()))
+    if (!plan.bufferOf.count(result) && !cArgs.count(result) &&
+        !constantOf(result))
+      cOutputs[result] = body->getArgument(numInputs + i);
+  arena = body->getArgument(body->getNumArguments() - 1);
+  status = emitc::VariableOp::create(builder, loc, emitc::LValueType::get(i32()),
+                                     builder.getI32IntegerAttr(0));
+
+  for (Operation &op : func.getBody().front().without_terminator())
+    if (failed(lower(&op)))
+      return failure();
+
+  // Results that live elsewhere (views of arena buffers, inputs, constants)
+  // are copied to the caller's output buffers.
+  for (auto [i, result] : llvm::enumerate(returnOp.getOperands())) {
+    if (cOutputs.count(result))
+      continue;
+    prefix = name + "_out" + std::to_string(i) + "_";
+    FailureOr<Value> from = buffer(returnOp, result);
+    if (failed(from))
+      return failure();
+    call("mote_copy", {*from, body->getArgument(numInputs + i)},
+         callArgs(builder, {builder.getI32IntegerAttr(getTensorBytes(result.getType())),
+                            builder.getIndexAttr(0), builder.getIndexAttr(1)}));
+  }
+  emitc::ReturnOp::create(builder, loc, loadStatus());
+  func.erase();
+  return success();
+}
+
+struct ConvertMoteToEmitCPass
+    : mote::impl::ConvertMoteToEmitCBase<ConvertMoteToEmitCPass> {
+  using ConvertMoteToEmitCBase::ConvertMoteToEmitCBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
+    if (funcs.size() != 1) {
+      module.emitError("expects exactly one function to lower, found ")
+          << funcs.size();
+      return signalPassFailure();
+    }
+    FailureOr<MemoryPlan> plan = planMemory(funcs[0]);
+    if (failed(plan))
+      return signalPassFailure();
+    Builder b(module.getContext());
+    module->setAttr("mote.arena_bytes", b.getI64IntegerAttr(plan->arenaBytes));
+    Lowering lowering(module, funcs[0], *plan, modelName);
+    if (failed(lowering.run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,355 @@
+/*===- mote_kernels.c - Portable C microkernels --------------------------===*
+ *
+ * Reference-quality generic C; ISA-specific versions live beside this file
+ * and must produce bit-identical results.
+ *===----------------------------------------------------------------------===*/
+
+#include "mote/mote_kernels.h"
+#include "mote/mote_requant.h"
+
+static int32_t clamp_i32(int32_t v, int32_t lo, int32_t hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
+                           const int8_t *weight, const int32_t *bias,
+                           const int32_t *multiplier, const int32_t *shift,
+                           int8_t *output) {
+  int32_t n, oc, oy, ox, ic, ky, kx;
+  int32_t in_per_group, out_per_group;
+  if (!p || !input || !weight || !multiplier || !shift || !output ||
+      p->groups < 1 || p->in_channels % p->groups || p->out_channels % p->groups)
+    return MOTE_ERROR_ARGUMENT;
+  in_per_group = p->in_channels / p->groups;
+  out_per_group = p->out_channels / p->groups;
+  for (n = 0; n < p->batch; ++n) {
+    for (oc = 0; oc < p->out_channels; ++oc) {
+      const int32_t first_ic = (oc / out_per_group) * in_per_group;
+      const int8_t *w_oc = weight + (int64_t)oc * in_per_group * p->kernel_h * p->kernel_w;
+      for (oy = 0; oy < p->out_h; ++oy) {
+        for (ox = 0; ox < p->out_w; ++ox) {
+          int32_t acc = bias ? bias[oc] : 0;
+          const int32_t iy0 = oy * p->stride_h - p->pad_top;
+          const int32_t ix0 = ox * p->stride_w - p->pad_left;
+          for (ic = 0; ic < in_per_group; ++ic) {
+            const int8_t *in_c = input + ((int64_t)n * p->in_channels + first_ic + ic) *
+                                             p->in_h * p->in_w;
+            const int8_t *w_c = w_oc + (int64_t)ic * p->kernel_h * p->kernel_w;
+            for (ky = 0; ky < p->kernel_h; ++ky) {
+              const int32_t iy = iy0 + ky * p->dilation_h;
+              if (iy < 0 || iy >= p->in_h)
+                continue;
+              for (kx = 0; kx < p->kernel_w; ++kx) {
+                const int32_t ix = ix0 + kx * p->dilation_w;
+                if (ix < 0 || ix >= p->in_w)
+                  continue;
+                acc += ((int32_t)in_c[iy * p->in_w + ix] + p->input_offset) *
+                       (int32_t)w_c[ky * p->kernel_w + kx];
+              }
+            }
+          }
+          output[(((int64_t)n * p->out_channels + oc) * p->out_h + oy) * p->out_w + ox] =
+              mote_requantize_to_i8(acc, multiplier[oc], shift[oc], p->output_offset,
+                                    p->act_min, p->act_max);
+        }
+      }
+    }
+  }
+  return MOTE_OK;
+}
+
+mote_status mote_fully_connected_s8(const mote_fully_connected_s8_params *p,
+                                    const int8_t *input, const int8_t *weight,
+                                    const int32_t *bias,
+                                    const int32_t *multiplier,
+                                    const int32_t *shift, int8_t *output) {
+  int32_t m, n, k;
+  if (!p || !input || !weight || !multiplier || !shift || !output)
+    return MOTE_ERROR_ARGUMENT;
+  for (m = 0; m < p->batch; ++m) {
+    const int8_t *row = input + (int64_t)m * p->in_features;
+    for (n = 0; n < p->out_features; ++n) {
+      const int8_t *w = weight + (int64_t)n * p->in_features;
+      int32_t acc = bias ? bias[n] : 0;
+      for (k = 0; k < p->in_features; ++k)
+        acc += ((int32_t)row[k] + p->input_offset) * (int32_t)w[k];
+      output[(int64_t)m * p->out_features + n] = mote_requantize_to_i8(
+          acc, multiplier[n], shift[n], p->output_offset, p->act_min, p->act_max);
+    }
+  }
+  return MOTE_OK;
+}
+
+typedef int32_t (*mote_binary_fn)(const mote_binary_s8_params *p, int32_t a,
+                                  int32_t b);
+
+static int32_t add_one(const mote_binary_s8_params *p, int32_t a, int32_t b) {
+  int32_t sa = mote_requantize((a + p->lhs_offset) * (1 << p->left_shift),
+                               p->lhs_multiplier, p->lhs_shift);
+  int32_t sb = mote_requantize((b + p->rhs_offset) * (1 << p->left_shift),
+                               p->rhs_multiplier, p->rhs_shift);
+  return mote_requantize(sa + sb, p->output_multiplier, p->output_shift);
+}
+
+static int32_t sub_one(const mote_binary_s8_params *p, int32_t a, int32_t b) {
+  int32_t sa = mote_requantize((a + p->lhs_offset) * (1 << p->left_shift),
+                               p->lhs_multiplier, p->lhs_shift);
+  int32_t sb = mote_requantize((b + p->rhs_offset) * (1 << p->left_shift),
+                               p->rhs_multiplier, p->rhs_shift);
+  return mote_requantize(sa - sb, p->output_multiplier, p->output_shift);
+}
+
+static int32_t mul_one(const mote_binary_s8_params *p, int32_t a, int32_t b) {
+  return mote_requantize((a + p->lhs_offset) * (b + p->rhs_offset),
+                         p->output_multiplier, p->output_shift);
+}
+
+static mote_status binary_s8(const mote_binary_s8_params *p, const int8_t *lhs,
+                             const int8_t *rhs, int8_t *output,
+                             mote_binary_fn fn) {
+  int32_t i0, i1, i2, i3;
+  int64_t o = 0;
+  if (!p || !lhs || !rhs || !output || p->left_shift < 0 || p->left_shift > 20)
+    return MOTE_ERROR_ARGUMENT;
+  for (i0 = 0; i0 < p->dims[0]; ++i0)
+    for (i1 = 0; i1 < p->dims[1]; ++i1)
+      for (i2 = 0; i2 < p->dims[2]; ++i2)
+        for (i3 = 0; i3 < p->dims[3]; ++i3) {
+          int64_t l = (int64_t)i0 * p->lhs_strides[0] + (int64_t)i1 * p->lhs_strides[1] +
+                      (int64_t)i2 * p->lhs_strides[2] + (int64_t)i3 * p->lhs_strides[3];
+          int64_t r = (int64_t)i0 * p->rhs_strides[0] + (int64_t)i1 * p->rhs_strides[1] +
+                      (int64_t)i2 * p->rhs_strides[2] + (int64_t)i3 * p->rhs_strides[3];
+          int32_t v = fn(p, lhs[l], rhs[r]) + p->output_offset;
+          output[o++] = (int8_t)clamp_i32(v, p->act_min, p->act_max);
+        }
+  return MOTE_OK;
+}
+
+mote_status mote_add_s8(const mote_binary_s8_params *p, const int8_t *lhs,
+                        const int8_t *rhs, int8_t *output) {
+  return binary_s8(p, lhs, rhs, output, add_one);
+}
+
+mote_status mote_sub_s8(const mote_binary_s8_params *p, const int8_t *lhs,
+                        const int8_t *rhs, int8_t *output) {
+  return binary_s8(p, lhs, rhs, output, sub_one);
+}
+
+mote_status mote_mul_s8(const mote_binary_s8_params *p, const int8_t *lhs,
+                        const int8_t *rhs, int8_t *output) {
+  return binary_s8(p, lhs, rhs, output, mul_one);
+}
+
+mote_status mote_avg_pool2d_s8(const mote_pool2d_s8_params *p,
+                               const int8_t *input, const int32_t *multiplier,
+                               const int32_t *shift, int8_t *output) {
+  int32_t n, c, oy, ox, ky, kx;
+  if (!p || !input || !multiplier || !shift || !output || p->table_size < 1)
+    return MOTE_ERROR_ARGUMENT;
+  for (n = 0; n < p->batch; ++n)
+    for (c = 0; c < p->channels; ++c) {
+      const int8_t *in = input + ((int64_t)n * p->channels + c) * p->in_h * p->in_w;
+      int8_t *out = output + ((int64_t)n * p->channels + c) * p->out_h * p->out_w;
+      for (oy = 0; oy < p->out_h; ++oy)
+        for (ox = 0; ox < p->out_w; ++ox) {
+          int32_t sum = 0, count = 0, index;
+          for (ky = 0; ky < p->kernel_h; ++ky) {
+            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+            if (iy < 0 || iy >= p->in_h)
+              continue;
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+              if (ix < 0 || ix >= p->in_w)
+                continue;
+              sum += (int32_t)in[iy * p->in_w + ix] + p->input_offset;
+              ++count;
+            }
+          }
+          if (p->count_include_pad)
+            count = p->kernel_h * p->kernel_w;
+          index = p->table_size == 1 ? 0 : count;
+          if (index >= p->table_size)
+            return MOTE_ERROR_ARGUMENT;
+          out[oy * p->out_w + ox] = mote_requantize_to_i8(
+              sum, multiplier[index], shift[index], p->output_offset, p->act_min,
+              p->act_max);
+        }
+    }
+  return MOTE_OK;
+}
+
+mote_status mote_max_pool2d_s8(const mote_pool2d_s8_params *p,
+                               const int8_t *input, int8_t *output) {
+  int32_t n, c, oy, ox, ky, kx;
+  if (!p || !input || !output)
+    return MOTE_ERROR_ARGUMENT;
+  for (n = 0; n < p->batch; ++n)
+    for (c = 0; c < p->channels; ++c) {
+      const int8_t *in = input + ((int64_t)n * p->channels + c) * p->in_h * p->in_w;
+      int8_t *out = output + ((int64_t)n * p->channels + c) * p->out_h * p->out_w;
+      for (oy = 0; oy < p->out_h; ++oy)
+        for (ox = 0; ox < p->out_w; ++ox) {
+          int32_t best = -128;
+          for (ky = 0; ky < p->kernel_h; ++ky) {
+            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+            if (iy < 0 || iy >= p->in_h)
+              continue;
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+              if (ix >= 0 && ix < p->in_w && in[iy * p->in_w + ix] > best)
+                best = in[iy * p->in_w + ix];
+            }
+          }
+          out[oy * p->out_w + ox] = (int8_t)clamp_i32(best, p->act_min, p->act_max);
+        }
+    }
+  return MOTE_OK;
+}
+
+mote_status mote_requantize_s8(int32_t count, int32_t input_offset,
+                               int32_t multiplier, int32_t shift,
+                               int32_t output_offset, int32_t act_min,
+                               int32_t act_max, const int8_t *input,
+                               int8_t *output) {
+  int32_t i;
+  if (!input || !output || count < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i)
+    output[i] = mote_requantize_to_i8((int32_t)input[i] + input_offset, multiplier,
+                                      shift, output_offset, act_min, act_max);
+  return MOTE_OK;
+}
+
+/* Rounds to the nearest integer, ties to even, saturating to +-2^30. */
+static int32_t round_half_even(float x) {
+  int32_t t;
+  float frac;
+  if (!(x == x))
+    return 0; /* NaN */
+  if (x > 1073741824.0f)
+    return 1073741824;
+  if (x < -1073741824.0f)
+    return -1073741824;
+  t = (int32_t)x; /* truncates toward zero */
+  frac = x - (float)t;
+  if (frac > 0.5f || (frac == 0.5f && (t & 1)))
+    ++t;
+  else if (frac < -0.5f || (frac == -0.5f && (t & 1)))
+    --t;
+  return t;
+}
+
+mote_status mote_quantize_f32_s8(int32_t count, float scale,
+                                 int32_t zero_point, int32_t qmin,
+                                 int32_t qmax, const float *input,
+                                 int8_t *output) {
+  int32_t i;
+  if (!input || !output || count < 0 || !(scale > 0.0f))
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i)
+    output[i] = (int8_t)clamp_i32(round_half_even(input[i] / scale) + zero_point,
+                                  qmin, qmax);
+  return MOTE_OK;
+}
+
+mote_status mote_dequantize_s8_f32(int32_t count, float scale,
+                                   int32_t zero_point, const int8_t *input,
+                                   float *output) {
+  int32_t i;
+  if (!input || !output || count < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i)
+    output[i] = (float)((int32_t)input[i] - zero_point) * scale;
+  return MOTE_OK;
+}
+
+float mote_expf(float x) {
+  /* exp(x) = 2^k * exp(r), r = x - k ln2 in [-ln2/2, ln2/2]; exp(r) by a
+   * degree-6 Taylor polynomial (error < 2e-8 relative on that range). */
+  const float ln2_hi = 0.693145751953125f, ln2_lo = 1.428606765330187e-06f;
+  union {
+    float f;
+    uint32_t u;
+  } scale;
+  float r, p, kf;
+  int32_t k;
+  if (x > 88.72f)
+    return 3.4028235e38f;
+  if (x < -87.33f)
+    return 0.0f;
+  kf = x * 1.44269504088896341f;
+  k = (int32_t)(kf + (kf >= 0.0f ? 0.5f : -0.5f));
+  r = (x - (float)k * ln2_hi) - (float)k * ln2_lo;
+  p = 1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6.0f + r * (1.0f / 24.0f +
+      r * (1.0f / 120.0f + r * (1.0f / 720.0f))))));
+  scale.u = (uint32_t)(k + 127) << 23;
+  return p * scale.f;
+}
+
+mote_status mote_softmax_f32(int32_t outer, int32_t inner, const float *input,
+                             float *output) {
+  int32_t i, j;
+  if (!input || !output || outer < 0 || inner < 1)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < outer; ++i) {
+    const float *in = input + (int64_t)i * inner;
+    float *out = output + (int64_t)i * inner;
+    float max = in[0], sum = 0.0f;
+    for (j = 1; j < inner; ++j)
+      if (in[j] > max)
+        max = in[j];
+    for (j = 0; j < inner; ++j) {
+      out[j] = mote_expf(in[j] - max);
+      sum += out[j];
+    }
+    for (j = 0; j < inner; ++j)
+      out[j] /= sum;
+  }
+  return MOTE_OK;
+}
+
+mote_status mote_transpose(int32_t element_bytes, int32_t rank,
+                           const int32_t *dims, const int32_t *perm,
+                           const void *input, void *output) {
+  int64_t in_strides[6], out_index[6] = {0, 0, 0, 0, 0, 0};
+  int64_t count = 1, o, stride = 1;
+  int32_t d, b;
+  const uint8_t *in = (const uint8_t *)input;
+  uint8_t *out = (uint8_t *)output;
+  if (!dims || !perm || !input || !output || rank < 1 || rank > 6 ||
+      element_bytes < 1)
+    return MOTE_ERROR_ARGUMENT;
+  for (d = rank - 1; d >= 0; --d) {
+    in_strides[d] = stride;
+    stride *= dims[d];
+  }
+  for (d = 0; d < rank; ++d) {
+    if (perm[d] < 0 || perm[d] >= rank)
+      return MOTE_ERROR_ARGUMENT;
+    count *= dims[perm[d]];
+  }
+  for (o = 0; o < count; ++o) {
+    int64_t src = 0;
+    for (d = 0; d < rank; ++d)
+      src += out_index[d] * in_strides[perm[d]];
+    for (b = 0; b < element_bytes; ++b)
+      out[o * element_bytes + b] = in[src * element_bytes + b];
+    for (d = rank - 1; d >= 0; --d) {
+      if (++out_index[d] < dims[perm[d]])
+        break;
+      out_index[d] = 0;
+    }
+  }
+  return MOTE_OK;
+}
+
+mote_status mote_copy(int32_t bytes, const void *input, void *output) {
+  const uint8_t *in = (const uint8_t *)input;
+  uint8_t *out = (uint8_t *)output;
+  int32_t i;
+  if (!input || !output || bytes < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < bytes; ++i)
+    out[i] = in[i];
+  return MOTE_OK;
+}

@@ -1,0 +1,28 @@
+// Runs an ONNX model with ONNX Runtime (CPU, one thread) on raw float32
+// inputs. Usage: node ort_run.js SPEC.json, where SPEC is
+//   {"model": path, "runs": [{"inputs": {name: [file, shape]},
+//                             "outputs": {name: file}}]}
+// Each output is written as raw little-endian float32.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const ort = require(path.join(process.env.MOTE_DEPS || '.deps', 'node_modules', 'onnxruntime-node'));
+
+(async () => {
+  const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  const session = await ort.InferenceSession.create(spec.model, {
+    intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential'});
+  for (const run of spec.runs) {
+    const feeds = {};
+    for (const [name, [file, shape]] of Object.entries(run.inputs)) {
+      const bytes = fs.readFileSync(file);
+      const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+      feeds[name] = new ort.Tensor('float32', Float32Array.from(data), shape);
+    }
+    const results = await session.run(feeds);
+    for (const [name, file] of Object.entries(run.outputs)) {
+      const t = results[name];
+      fs.writeFileSync(file, Buffer.from(Float32Array.from(t.data).buffer));
+    }
+  }
+})().catch((e) => { console.error('ort_run: ' + e.message); process.exit(1); });
