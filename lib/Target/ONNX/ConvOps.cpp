@@ -139,8 +139,10 @@ FailureOr<Value> integerInput(NodeContext &ctx, unsigned index,
                                              : IntegerType::Signed);
   SmallVector<double> scales(zeroPoints.size(), 1.0);
   ArrayRef<int64_t> shape = shapeOf(*value);
+  if (zeroPoints.empty())
+    return ctx.emitError() << "zero point is empty";
   if (zeroPoints.size() > 1 &&
-      (axis >= static_cast<int64_t>(shape.size()) ||
+      (axis < 0 || axis >= static_cast<int64_t>(shape.size()) ||
        shape[axis] != static_cast<int64_t>(zeroPoints.size())))
     return ctx.emitError() << "zero point count does not match the tensor";
   quant::QuantizedType type =

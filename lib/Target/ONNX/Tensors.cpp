@@ -195,6 +195,8 @@ FailureOr<quant::QuantizedType> mote::onnx_import::getQuantTypeFromInputs(
       return ctx.emitError() << "scale " << s << " must be positive and finite";
     scales.push_back(s);
   }
+  if (scales.empty())
+    return ctx.emitError() << "scale is empty";
   SmallVector<int64_t> zeroPoints(scales.size(), 0);
   if (ctx.hasInput(zeroPointIndex)) {
     FailureOr<DenseElementsAttr> zp =
