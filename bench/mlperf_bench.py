@@ -23,6 +23,7 @@ ROOT = os.path.dirname(HERE)
 MODELS = ["resnet", "mobilenet_v1", "kws_ref_model", "deep_autoencoder"]
 
 HARNESS = r"""
+#define _POSIX_C_SOURCE 199309L
 #include "m.h"
 #include <stdio.h>
 #include <stdlib.h>
