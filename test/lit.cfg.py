@@ -32,6 +32,13 @@ else:
     lit_config.note("onnxruntime-node not installed in .deps (scripts/setup.sh "
                     "installs it): the ONNX Runtime comparisons are skipped")
 
+if os.path.isdir("/usr/share/datasets/fashion-mnist") and os.path.isdir(
+        "/usr/lib/python3/dist-packages/torch"):
+    config.available_features.add("torch")
+else:
+    lit_config.note("python3-torch or dataset-fashion-mnist missing: the "
+                    "Fashion-MNIST example test is skipped")
+
 if config.mote_fuzzer:
     tools.append("mote-import-fuzzer")
 llvm_config.add_tool_substitutions(tools, [config.mote_tools_dir])
