@@ -4,6 +4,7 @@
 #include "mote/Conversion/Passes.h"
 
 #include "Mote/IR/QuantUtils.h"
+#include "Mote/IR/MoteOps.h"
 #include "Mote/Transforms/MemoryPlan.h"
 
 #include "mlir/Dialect/EmitC/IR/EmitC.h"
@@ -51,11 +52,25 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name) {
   std::string upper = StringRef(name).upper();
 
   // The signature and sizes, read before the function is lowered away.
-  std::string params, docs;
+  std::string params, docs, quantDefines, invokeParams, invokeArgs;
+  // Quantization applied at the boundary, so callers can prepare int8 data
+  // or read the int8 values behind a float output.
+  auto quantDefine = [&](StringRef what, unsigned i, Type type) {
+    auto q = dyn_cast_or_null<quant::UniformQuantizedType>(getQuantType(type));
+    if (!q)
+      return;
+    quantDefines += llvm::formatv(
+        "#define {0}_{1}{2}_SCALE {3:e}f\n#define {0}_{1}{2}_ZERO_POINT {4}\n",
+        upper, what, i, q.getScale(), q.getZeroPoint());
+  };
   for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
     auto n = func.getArgAttrOfType<StringAttr>(i, "mote.name");
     std::string id = identifier(n ? n.getValue() : "input" + std::to_string(i));
     params += cParam(arg.getType(), id, true) + ", ";
+    invokeArgs += id + ", ";
+    for (Operation *user : arg.getUsers())
+      if (auto q = dyn_cast<QuantizeOp>(user))
+        quantDefine("INPUT", i, q.getType());
     docs += llvm::formatv(" *   {0}: {1}, {2} elements\n", id,
                           describe(arg.getType()),
                           cast<ShapedType>(arg.getType()).getNumElements());
@@ -64,6 +79,10 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name) {
     auto n = func.getResultAttrOfType<StringAttr>(i, "mote.name");
     std::string id = identifier(n ? n.getValue() : "output" + std::to_string(i));
     params += cParam(type, id, false) + ", ";
+    invokeArgs += id + ", ";
+    Value result = func.getBody().front().getTerminator()->getOperand(i);
+    if (auto dq = result.getDefiningOp<DequantizeOp>())
+      quantDefine("OUTPUT", i, dq.getInput().getType());
     docs += llvm::formatv(" *   {0}: {1}, {2} elements (output)\n", id,
                           describe(type), cast<ShapedType>(type).getNumElements());
   }
@@ -93,6 +112,7 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name) {
 #ifndef {1}_H
 #define {1}_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -103,12 +123,34 @@ extern "C" {{
 #define {1}_ARENA_BYTES {2}
 /* Bytes of the model's weights and biases (flash). */
 #define {1}_WEIGHT_BYTES {3}
-
+/* Quantization at the model boundary: real = scale * (q - zero_point). */
+{6}
 /* Runs the model once. Arguments:
 {4} *   arena: {1}_ARENA_BYTES bytes of scratch memory owned by the caller,
  *          reused freely between calls (no state is kept in it).
  * Returns 0 (MOTE_OK) on success. Reentrant: no globals, no heap. */
 int32_t {0}_run({5}uint8_t *arena);
+
+/* A model instance bound to its arena. */
+typedef struct {{
+  uint8_t *arena;
+} {0}_context;
+
+/* Binds `arena` ({1}_ARENA_BYTES bytes, 16-byte aligned) to `context`.
+ * Returns 1 (MOTE_ERROR_ARGUMENT) if the arena is too small or misaligned. */
+static inline int32_t {0}_init({0}_context *context, void *arena,
+                               size_t arena_bytes) {{
+  if (!context || !arena || arena_bytes < {1}_ARENA_BYTES ||
+      ((uintptr_t)arena & 15u) != 0)
+    return 1;
+  context->arena = (uint8_t *)arena;
+  return 0;
+}
+
+/* Runs the model with the arena bound by {0}_init. */
+static inline int32_t {0}_invoke(const {0}_context *context, {8}) {{
+  return {0}_run({7}context->arena);
+}
 
 #ifdef __cplusplus
 }
@@ -116,7 +158,8 @@ int32_t {0}_run({5}uint8_t *arena);
 
 #endif /* {1}_H */
 )",
-      name, upper, package.arenaBytes, package.weightBytes, docs, params);
+      name, upper, package.arenaBytes, package.weightBytes, docs, params,
+      quantDefines, invokeArgs, StringRef(params).drop_back(2));
   return package;
 }
 
