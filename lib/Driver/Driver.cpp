@@ -277,12 +277,12 @@ clean:
   outs() << "compiled " << compileModel << " -> " << outputDir << "/" << name
          << ".c (target " << target << ")\n";
   for (const mote::LayerInfo &layer : info.layers)
-    if (layer.macs)
-      outs() << formatv("  {0,-24} {1,-40} {2,12} MACs\n", layer.op,
-                        layer.name.size() > 40
-                            ? "..." + layer.name.substr(layer.name.size() - 37)
-                            : layer.name,
-                        layer.macs);
+    outs() << formatv("  {0,-24} {1,-40} {2,12} MACs {3,10} B arena live\n",
+                      layer.op,
+                      layer.name.size() > 40
+                          ? "..." + layer.name.substr(layer.name.size() - 37)
+                          : layer.name,
+                      layer.macs, layer.liveArenaBytes);
   outs() << formatv("total: {0} MACs, arena {1} bytes (lower bound {2}), "
                     "weights {3} bytes\n",
                     info.totalMacs, package->arenaBytes, info.arenaLowerBound,

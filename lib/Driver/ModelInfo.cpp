@@ -53,6 +53,10 @@ ModelInfo mote::analyzeModel(ModuleOp module) {
           {name ? name.str() : "result" + std::to_string(index),
            typeString(type)});
     }
+    FailureOr<MemoryPlan> plan = planMemory(func);
+    DenseMap<Operation *, int64_t> index;
+    for (auto [i, op] : llvm::enumerate(func.getBody().front()))
+      index[&op] = i;
     func.walk([&](Operation *op) {
       if (op == func || isa<func::ReturnOp>(op))
         return;
@@ -67,11 +71,18 @@ ModelInfo mote::analyzeModel(ModuleOp module) {
         layer.parameterBytes += constantBytes(operand);
       if (auto mac = dyn_cast<MacCountOpInterface>(op))
         layer.macs = mac.getMacCount();
+      if (succeeded(plan) && index.count(op)) {
+        int64_t at = index[op];
+        layer.liveArenaBytes = 0;
+        for (const ArenaBuffer &b : plan->buffers)
+          if (b.start <= at && at <= b.end)
+            layer.liveArenaBytes += b.bytes;
+      }
       info.totalMacs += layer.macs;
       info.totalParameterBytes += layer.parameterBytes;
       info.layers.push_back(std::move(layer));
     });
-    if (FailureOr<MemoryPlan> plan = planMemory(func); succeeded(plan)) {
+    if (succeeded(plan)) {
       info.arenaBytes = plan->arenaBytes;
       info.arenaLowerBound = plan->lowerBound;
     }
@@ -102,17 +113,19 @@ void mote::printModelInfo(const ModelInfo &info, raw_ostream &os) {
     os << llvm::format("  %-28s %6lld\n", name.str().c_str(),
                        static_cast<long long>(count));
   os << "layers:\n";
-  os << llvm::format("  %-4s %-24s %-40s %12s %14s\n", "#", "op", "name",
-                     "param bytes", "MACs");
+  os << llvm::format("  %-4s %-24s %-40s %12s %14s %12s\n", "#", "op", "name",
+                     "param bytes", "MACs", "arena live");
   int index = 0;
   for (const LayerInfo &layer : info.layers) {
     std::string name = layer.name.size() > 40
                            ? "..." + layer.name.substr(layer.name.size() - 37)
                            : layer.name;
-    os << llvm::format("  %-4d %-24s %-40s %12s %14s\n", index++,
-                       layer.op.c_str(), name.c_str(),
-                       withCommas(layer.parameterBytes).c_str(),
-                       withCommas(layer.macs).c_str());
+    os << llvm::format(
+        "  %-4d %-24s %-40s %12s %14s %12s\n", index++, layer.op.c_str(),
+        name.c_str(), withCommas(layer.parameterBytes).c_str(),
+        withCommas(layer.macs).c_str(),
+        layer.liveArenaBytes < 0 ? "-"
+                                 : withCommas(layer.liveArenaBytes).c_str());
   }
   os << "total: " << withCommas(info.totalMacs) << " MACs ("
      << llvm::format("%.2f", info.totalMacs / 1e6) << " M), "

@@ -18,6 +18,9 @@ struct LayerInfo {
   std::string resultType;
   int64_t parameterBytes = 0;
   int64_t macs = 0;
+  /// Arena bytes live while the layer runs (its inputs, outputs and every
+  /// tensor kept for later layers); -1 if the function was not planned.
+  int64_t liveArenaBytes = -1;
 };
 
 struct ModelInfo {

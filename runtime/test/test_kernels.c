@@ -1,0 +1,241 @@
+/*===- test_kernels.c - Tests of the portable microkernels ---------------===*
+ *
+ * Each kernel against a reference written here with different loop
+ * structure (direct index arithmetic over the output), on pseudo-random
+ * shapes and data: grouped, strided, dilated and padded convolutions,
+ * broadcasting element-wise ops, pooling with and without padding, and the
+ * float boundary and softmax against libm.
+ *===----------------------------------------------------------------------===*/
+
+#include "mote/mote_kernels.h"
+#include "mote/mote_requant.h"
+#include "mote_test.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+static uint32_t seed = 2026u;
+static int32_t rnd(int32_t lo, int32_t hi) { /* in [lo, hi] */
+  seed = seed * 1664525u + 1013904223u;
+  return lo + (int32_t)((seed >> 8) % (uint32_t)(hi - lo + 1));
+}
+
+static int8_t in_buf[4096], w_buf[4096], out_buf[4096], ref_buf[4096];
+static int32_t bias_buf[64], mult_buf[64], shift_buf[64];
+
+static void test_conv(mote_test_counts *t, int trial) {
+  mote_conv2d_s8_params p;
+  int32_t groups = rnd(1, 3), ipg = rnd(1, 3), opg = rnd(1, 3);
+  int32_t n, oc, oy, ox, i, mismatches = 0;
+  memset(&p, 0, sizeof p);
+  p.batch = rnd(1, 2);
+  p.groups = groups;
+  p.in_channels = groups * ipg;
+  p.out_channels = groups * opg;
+  p.in_h = rnd(3, 7);
+  p.in_w = rnd(3, 7);
+  p.kernel_h = rnd(1, 3);
+  p.kernel_w = rnd(1, 3);
+  p.stride_h = rnd(1, 2);
+  p.stride_w = rnd(1, 2);
+  p.dilation_h = rnd(1, 2);
+  p.dilation_w = rnd(1, 2);
+  p.pad_top = rnd(0, p.kernel_h - 1);
+  p.pad_left = rnd(0, p.kernel_w - 1);
+  p.out_h = (p.in_h + 2 * p.pad_top - (p.kernel_h - 1) * p.dilation_h - 1) / p.stride_h + 1;
+  p.out_w = (p.in_w + 2 * p.pad_left - (p.kernel_w - 1) * p.dilation_w - 1) / p.stride_w + 1;
+  p.input_offset = rnd(-127, 128);
+  p.output_offset = rnd(-128, 127);
+  p.act_min = rnd(-128, 0);
+  p.act_max = rnd(0, 127);
+  for (i = 0; i < p.batch * p.in_channels * p.in_h * p.in_w; ++i)
+    in_buf[i] = (int8_t)rnd(-128, 127);
+  for (i = 0; i < p.out_channels * ipg * p.kernel_h * p.kernel_w; ++i)
+    w_buf[i] = (int8_t)rnd(-127, 127);
+  for (i = 0; i < p.out_channels; ++i) {
+    bias_buf[i] = rnd(-5000, 5000);
+    mult_buf[i] = rnd(1 << 30, 0x7fffffff);
+    shift_buf[i] = rnd(-12, -6);
+  }
+  MOTE_CHECK(t, mote_conv2d_s8(&p, in_buf, w_buf, bias_buf, mult_buf, shift_buf,
+                               out_buf) == MOTE_OK, "conv status");
+  for (n = 0; n < p.batch; ++n)
+    for (oc = 0; oc < p.out_channels; ++oc)
+      for (oy = 0; oy < p.out_h; ++oy)
+        for (ox = 0; ox < p.out_w; ++ox) {
+          int32_t g = oc / opg, acc = bias_buf[oc], c, ky, kx, v;
+          for (c = 0; c < ipg; ++c)
+            for (ky = 0; ky < p.kernel_h; ++ky)
+              for (kx = 0; kx < p.kernel_w; ++kx) {
+                int32_t y = oy * p.stride_h + ky * p.dilation_h - p.pad_top;
+                int32_t x = ox * p.stride_w + kx * p.dilation_w - p.pad_left;
+                if (y >= 0 && y < p.in_h && x >= 0 && x < p.in_w)
+                  acc += (in_buf[((n * p.in_channels + g * ipg + c) * p.in_h + y) * p.in_w + x] +
+                          p.input_offset) *
+                         w_buf[((oc * ipg + c) * p.kernel_h + ky) * p.kernel_w + kx];
+              }
+          v = mote_requantize(acc, mult_buf[oc], shift_buf[oc]) + p.output_offset;
+          v = v < p.act_min ? p.act_min : (v > p.act_max ? p.act_max : v);
+          if (out_buf[((n * p.out_channels + oc) * p.out_h + oy) * p.out_w + ox] != v)
+            ++mismatches;
+        }
+  MOTE_CHECK(t, mismatches == 0, "conv trial %d: %d mismatches", trial, mismatches);
+}
+
+static void test_fully_connected(mote_test_counts *t) {
+  mote_fully_connected_s8_params p = {2, 7, 5, 3, -4, -100, 100};
+  int32_t m, n, k, i, mismatches = 0;
+  for (i = 0; i < 14; ++i)
+    in_buf[i] = (int8_t)rnd(-128, 127);
+  for (i = 0; i < 35; ++i)
+    w_buf[i] = (int8_t)rnd(-127, 127);
+  for (i = 0; i < 5; ++i) {
+    bias_buf[i] = rnd(-999, 999);
+    mult_buf[i] = rnd(1 << 30, 0x7fffffff);
+    shift_buf[i] = -7;
+  }
+  MOTE_CHECK(t, mote_fully_connected_s8(&p, in_buf, w_buf, NULL, mult_buf, shift_buf,
+                                        out_buf) == MOTE_OK, "fc status");
+  for (m = 0; m < 2; ++m)
+    for (n = 0; n < 5; ++n) {
+      int32_t acc = 0, v;
+      for (k = 0; k < 7; ++k)
+        acc += (in_buf[m * 7 + k] + 3) * w_buf[n * 7 + k];
+      v = mote_requantize(acc, mult_buf[n], -7) - 4;
+      v = v < -100 ? -100 : (v > 100 ? 100 : v);
+      mismatches += out_buf[m * 5 + n] != v;
+    }
+  MOTE_CHECK(t, mismatches == 0, "fc: %d mismatches", mismatches);
+}
+
+static void test_add_broadcast(mote_test_counts *t) {
+  /* lhs [2, 3] + rhs [3] broadcast over rows; scales 0.5 and 0.25, out 0.5:
+   * the real sum rounded to the output grid, within 1 LSB. */
+  mote_binary_s8_params p = {{1, 1, 2, 3}, {0, 0, 3, 1}, {0, 0, 0, 1},
+                             0, 0, 0, 20, 1073741824, 0, 1073741824, -1,
+                             1073741824, -18, -128, 127};
+  int32_t i, j, worst = 0;
+  for (i = 0; i < 6; ++i)
+    in_buf[i] = (int8_t)rnd(-100, 100);
+  for (i = 0; i < 3; ++i)
+    w_buf[i] = (int8_t)rnd(-100, 100);
+  MOTE_CHECK(t, mote_add_s8(&p, in_buf, w_buf, out_buf) == MOTE_OK, "add status");
+  for (i = 0; i < 2; ++i)
+    for (j = 0; j < 3; ++j) {
+      double real = 0.5 * in_buf[i * 3 + j] + 0.25 * w_buf[j];
+      int32_t want = (int32_t)floor(real / 0.5 + 0.5), d;
+      want = want < -128 ? -128 : (want > 127 ? 127 : want);
+      d = abs(out_buf[i * 3 + j] - want);
+      worst = d > worst ? d : worst;
+    }
+  MOTE_CHECK(t, worst <= 1, "add: off by %d", worst);
+}
+
+static void test_pools(mote_test_counts *t) {
+  /* 1 x 2 x 5 x 5, 3x3 windows, stride 2, padding 1, padding excluded. */
+  mote_pool2d_s8_params p = {1, 2, 5, 5, 3, 3, 3, 3, 2, 2, 1, 1, 1, 1,
+                             0, 0, 0, -128, 127, 10};
+  int32_t mult[10], shift[10], c, oy, ox, i, max_bad = 0, avg_worst = 0;
+  for (i = 0; i < 50; ++i)
+    in_buf[i] = (int8_t)rnd(-128, 127);
+  mult[0] = 0;
+  shift[0] = 0;
+  for (i = 1; i < 10; ++i) { /* 1 / i as Q31 */
+    int e = 0;
+    double f = frexp(1.0 / i, &e);
+    mult[i] = (int32_t)llround(f * 2147483648.0);
+    shift[i] = e;
+    if (mult[i] == INT32_MIN) { mult[i] = 1 << 30; ++shift[i]; }
+  }
+  MOTE_CHECK(t, mote_avg_pool2d_s8(&p, in_buf, mult, shift, out_buf) == MOTE_OK, "avg");
+  MOTE_CHECK(t, mote_max_pool2d_s8(&p, in_buf, ref_buf) == MOTE_OK, "max");
+  for (c = 0; c < 2; ++c)
+    for (oy = 0; oy < 3; ++oy)
+      for (ox = 0; ox < 3; ++ox) {
+        int32_t sum = 0, count = 0, best = -128, ky, kx, d;
+        for (ky = 0; ky < 3; ++ky)
+          for (kx = 0; kx < 3; ++kx) {
+            int32_t y = oy * 2 - 1 + ky, x = ox * 2 - 1 + kx;
+            if (y < 0 || y >= 5 || x < 0 || x >= 5)
+              continue;
+            sum += in_buf[(c * 5 + y) * 5 + x];
+            best = in_buf[(c * 5 + y) * 5 + x] > best ? in_buf[(c * 5 + y) * 5 + x] : best;
+            ++count;
+          }
+        d = abs(out_buf[(c * 3 + oy) * 3 + ox] - (int32_t)floor((double)sum / count + 0.5));
+        avg_worst = d > avg_worst ? d : avg_worst;
+        max_bad += ref_buf[(c * 3 + oy) * 3 + ox] != best;
+      }
+  /* 1/count is a 31-bit multiplier: exact ties (sum/count = k + 1/2) may
+   * round either way. */
+  MOTE_CHECK(t, avg_worst <= 1, "avg pool off by %d", avg_worst);
+  MOTE_CHECK(t, max_bad == 0, "max pool: %d mismatches", max_bad);
+}
+
+static void test_boundary(mote_test_counts *t) {
+  /* ONNX QuantizeLinear rounds half to even and saturates. */
+  const float x[8] = {0.25f, 0.75f, -0.25f, -0.75f, 1000.0f, -1000.0f, 1.25f, 0.0f};
+  const int8_t want[8] = {0, 2, 0, -2, 127, -128, 2, 0};
+  float back[8];
+  int i, bad = 0;
+  MOTE_CHECK(t, mote_quantize_f32_s8(8, 0.5f, 0, -128, 127, x, out_buf) == MOTE_OK, "q");
+  for (i = 0; i < 8; ++i)
+    bad += out_buf[i] != want[i];
+  MOTE_CHECK(t, bad == 0, "quantize: %d wrong", bad);
+  MOTE_CHECK(t, mote_dequantize_s8_f32(8, 0.5f, 1, out_buf, back) == MOTE_OK, "dq");
+  MOTE_CHECK(t, back[1] == 0.5f && back[5] == -64.5f, "dequantize %g %g", back[1], back[5]);
+  MOTE_CHECK(t, mote_quantize_f32_s8(1, 0.0f, 0, -128, 127, x, out_buf) == MOTE_ERROR_ARGUMENT,
+             "zero scale rejected");
+}
+
+static void test_softmax_and_exp(mote_test_counts *t) {
+  float in[6] = {1.0f, 2.0f, 3.0f, -1.0f, 0.0f, 50.0f}, out[6];
+  double worst = 0.0;
+  float x;
+  int i;
+  for (x = -80.0f; x < 80.0f; x += 0.173f) {
+    double rel = fabs(mote_expf(x) - exp(x)) / exp(x);
+    worst = rel > worst ? rel : worst;
+  }
+  MOTE_CHECK(t, worst < 1e-6, "expf relative error %g", worst);
+  MOTE_CHECK(t, mote_softmax_f32(2, 3, in, out) == MOTE_OK, "softmax");
+  for (i = 0; i < 2; ++i) {
+    double m = in[3 * i] > in[3 * i + 1] ? in[3 * i] : in[3 * i + 1], s = 0;
+    int j;
+    m = in[3 * i + 2] > m ? in[3 * i + 2] : m;
+    for (j = 0; j < 3; ++j)
+      s += exp(in[3 * i + j] - m);
+    for (j = 0; j < 3; ++j)
+      MOTE_CHECK(t, fabs(out[3 * i + j] - exp(in[3 * i + j] - m) / s) < 1e-6,
+                 "softmax[%d][%d]", i, j);
+  }
+}
+
+static void test_transpose(mote_test_counts *t) {
+  const int32_t dims[3] = {2, 3, 4}, perm[3] = {2, 0, 1};
+  int32_t a, b, c, bad = 0;
+  for (a = 0; a < 24; ++a)
+    in_buf[a] = (int8_t)a;
+  MOTE_CHECK(t, mote_transpose(1, 3, dims, perm, in_buf, out_buf) == MOTE_OK, "transpose");
+  for (a = 0; a < 4; ++a)     /* output dim 0 = input dim 2 */
+    for (b = 0; b < 2; ++b)   /* output dim 1 = input dim 0 */
+      for (c = 0; c < 3; ++c) /* output dim 2 = input dim 1 */
+        bad += out_buf[(a * 2 + b) * 3 + c] != in_buf[(b * 3 + c) * 4 + a];
+  MOTE_CHECK(t, bad == 0, "transpose: %d wrong", bad);
+}
+
+int main(void) {
+  mote_test_counts t = {0, 0};
+  int trial;
+  for (trial = 0; trial < 300; ++trial)
+    test_conv(&t, trial);
+  test_fully_connected(&t);
+  test_add_broadcast(&t);
+  test_pools(&t);
+  test_boundary(&t);
+  test_softmax_and_exp(&t);
+  test_transpose(&t);
+  return mote_test_summary(&t);
+}
