@@ -129,10 +129,16 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
   return module;
 }
 
-int runInfo() {
+/// A context with every dialect Mote uses.
+std::unique_ptr<MLIRContext> createContext() {
   DialectRegistry registry;
   mote::registerMoteDialects(registry);
-  MLIRContext context(registry);
+  return std::make_unique<MLIRContext>(registry);
+}
+
+int runInfo() {
+  std::unique_ptr<MLIRContext> contextOwner = createContext();
+  MLIRContext &context = *contextOwner;
   mote::ImportOptions options;
   if (failed(parseDimBindings(options)))
     return 1;
@@ -201,9 +207,8 @@ int runCompile() {
     errs() << "motec: --emit must be c, mlir or emitc, got '" << emit << "'\n";
     return 1;
   }
-  DialectRegistry registry;
-  mote::registerMoteDialects(registry);
-  MLIRContext context(registry);
+  std::unique_ptr<MLIRContext> contextOwner = createContext();
+  MLIRContext &context = *contextOwner;
   mote::ImportOptions options;
   if (failed(parseDimBindings(options)))
     return 1;
@@ -370,9 +375,8 @@ LogicalResult execute(StringRef program, ArrayRef<StringRef> args,
 }
 
 int runRun() {
-  DialectRegistry registry;
-  mote::registerMoteDialects(registry);
-  MLIRContext context(registry);
+  std::unique_ptr<MLIRContext> contextOwner = createContext();
+  MLIRContext &context = *contextOwner;
   mote::ImportOptions options;
   if (failed(parseDimBindings(options)))
     return 1;
@@ -404,8 +408,7 @@ int runRun() {
            << "\n";
     return 1;
   }
-  auto cleanup =
-      llvm::make_scope_exit([&] { sys::fs::remove_directories(workDir); });
+  llvm::scope_exit cleanup([&] { sys::fs::remove_directories(workDir); });
   SmallVector<int64_t> inputBytes, outputBytes;
   SmallVector<std::string> rawFiles;
   // Inputs hold one sample of the model's shape, or N samples stacked along

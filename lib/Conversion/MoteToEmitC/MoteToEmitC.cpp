@@ -78,6 +78,11 @@ FailureOr<QParams> perTensor(Operation *op, Value value) {
   return QParams{type.getScale(), type.getZeroPoint()};
 }
 
+struct LayerQuant {
+  SmallVector<double> reals;
+  QParams input, output;
+};
+
 /// Returns the constant a value is (through storage casts), or null.
 DenseElementsAttr constantOf(Value value) {
   while (auto cast = value.getDefiningOp<quant::StorageCastOp>())
@@ -222,6 +227,16 @@ private:
     return {i32Array("multiplier", m), i32Array("shift", s)};
   }
 
+  /// The quantization of a conv or fully-connected layer: per-tensor int8
+  /// input and output, and the per-output-channel real multipliers
+  /// input x weight / output scale.
+  FailureOr<LayerQuant> layerQuant(Operation *op, Value input, Value weight,
+                                   Value output);
+  /// Emits the constant arrays of a layer and the call of its kernel.
+  LogicalResult emitLayerCall(Operation *op, StringRef callee, Value params,
+                              Value input, Value weight, Value bias,
+                              ArrayRef<double> reals, Value output);
+
   LogicalResult lower(Operation *op);
   LogicalResult lowerConv(Conv2DOp op);
   LogicalResult lowerFullyConnected(FullyConnectedOp op);
@@ -266,88 +281,84 @@ FailureOr<Value> Lowering::buffer(Operation *user, Value v) {
   return emitc::CastOp::create(builder, loc, ptrTo(element), p).getResult();
 }
 
-LogicalResult Lowering::lowerConv(Conv2DOp op) {
-  FailureOr<QParams> in = perTensor(op, op.getInput());
-  FailureOr<QParams> out = perTensor(op, op.getOutput());
+FailureOr<LayerQuant> Lowering::layerQuant(Operation *op, Value input,
+                                           Value weight, Value output) {
+  FailureOr<QParams> in = perTensor(op, input);
+  FailureOr<QParams> out = perTensor(op, output);
   if (failed(in) || failed(out))
     return failure();
-  DenseElementsAttr weight = constantOf(op.getWeight());
-  if (!weight)
-    return op.emitOpError("has no C lowering for a non-constant weight");
-  auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  int64_t channels = wType.getDimSize(0);
+  auto wType = cast<RankedTensorType>(weight.getType());
   auto wq = getQuantType(wType);
   if (auto t = dyn_cast<quant::UniformQuantizedType>(wq); t && t.getZeroPoint())
-    return op.emitOpError("has no C lowering for a weight zero point yet");
-  SmallVector<double> reals;
-  for (double ws : getScales(wq, channels))
-    reals.push_back(in->scale * ws / out->scale);
+    return op->emitOpError("has no C lowering for a weight zero point yet");
+  LayerQuant layer{{}, *in, *out};
+  for (double ws : getScales(wq, wType.getDimSize(0)))
+    layer.reals.push_back(in->scale * ws / out->scale);
+  return layer;
+}
+
+LogicalResult Lowering::emitLayerCall(Operation *op, StringRef callee,
+                                      Value params, Value input, Value weight,
+                                      Value bias, ArrayRef<double> reals,
+                                      Value output) {
+  DenseElementsAttr weights = constantOf(weight);
+  if (!weights)
+    return op->emitOpError("has no C lowering for a non-constant weight");
+  Value w = arrayGlobal("weights", weights);
+  Value b;
+  if (bias) {
+    DenseElementsAttr biases = constantOf(bias);
+    if (!biases)
+      return op->emitOpError("has no C lowering for a non-constant bias");
+    b = arrayGlobal("bias", biases);
+  } else {
+    b = emitc::LiteralOp::create(builder, op->getLoc(), ptrTo(i32()), "NULL");
+  }
+  auto [m, s] = multipliers(reals);
+  FailureOr<Value> in = buffer(op, input);
+  FailureOr<Value> out = buffer(op, output);
+  if (failed(in) || failed(out))
+    return failure();
+  call(callee, {params, *in, w, b, m, s, *out});
+  return success();
+}
+
+LogicalResult Lowering::lowerConv(Conv2DOp op) {
+  FailureOr<LayerQuant> layer =
+      layerQuant(op, op.getInput(), op.getWeight(), op.getOutput());
+  if (failed(layer))
+    return failure();
+  QParams in = layer->input, out = layer->output;
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
   ArrayRef<int64_t> x = cast<RankedTensorType>(op.getInput().getType()).getShape();
   ArrayRef<int64_t> y = cast<RankedTensorType>(op.getType()).getShape();
-  auto [lo, hi] = activationRange(op, *out);
+  auto [lo, hi] = activationRange(op, out);
   Value params = paramsGlobal(
       "mote_conv2d_s8_params",
       {x[0], x[1], x[2], x[3], y[1], y[2], y[3], wType.getDimSize(2),
        wType.getDimSize(3), op.getStrides()[0], op.getStrides()[1],
        op.getDilations()[0], op.getDilations()[1], op.getPads()[0],
-       op.getPads()[1], int64_t(op.getGroup()), -in->zeroPoint,
-       out->zeroPoint, lo, hi});
-  Value w = arrayGlobal("weights", weight);
-  Value bias;
-  if (op.getBias()) {
-    DenseElementsAttr b = constantOf(op.getBias());
-    if (!b)
-      return op.emitOpError("has no C lowering for a non-constant bias");
-    bias = arrayGlobal("bias", b);
-  } else {
-    bias = emitc::LiteralOp::create(builder, op.getLoc(), ptrTo(i32()), "NULL");
-  }
-  auto [m, s] = multipliers(reals);
-  FailureOr<Value> input = buffer(op, op.getInput());
-  FailureOr<Value> output = buffer(op, op.getOutput());
-  if (failed(input) || failed(output))
-    return failure();
-  call("mote_conv2d_s8", {params, *input, w, bias, m, s, *output});
-  return success();
+       op.getPads()[1], int64_t(op.getGroup()), -in.zeroPoint,
+       out.zeroPoint, lo, hi});
+  return emitLayerCall(op, "mote_conv2d_s8", params, op.getInput(),
+                       op.getWeight(), op.getBias(), layer->reals, op.getOutput());
 }
 
 LogicalResult Lowering::lowerFullyConnected(FullyConnectedOp op) {
-  FailureOr<QParams> in = perTensor(op, op.getInput());
-  FailureOr<QParams> out = perTensor(op, op.getOutput());
-  if (failed(in) || failed(out))
+  FailureOr<LayerQuant> layer =
+      layerQuant(op, op.getInput(), op.getWeight(), op.getOutput());
+  if (failed(layer))
     return failure();
-  DenseElementsAttr weight = constantOf(op.getWeight());
-  if (!weight)
-    return op.emitOpError("has no C lowering for a non-constant weight");
+  QParams in = layer->input, out = layer->output;
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  auto wq = getQuantType(wType);
-  if (auto t = dyn_cast<quant::UniformQuantizedType>(wq); t && t.getZeroPoint())
-    return op.emitOpError("has no C lowering for a weight zero point yet");
-  int64_t n = wType.getDimSize(0), k = wType.getDimSize(1);
-  SmallVector<double> reals;
-  for (double ws : getScales(wq, n))
-    reals.push_back(in->scale * ws / out->scale);
-  auto [lo, hi] = activationRange(op, *out);
+  auto [lo, hi] = activationRange(op, out);
   int64_t batch = cast<RankedTensorType>(op.getInput().getType()).getDimSize(0);
-  Value params = paramsGlobal("mote_fully_connected_s8_params",
-                              {batch, k, n, -in->zeroPoint, out->zeroPoint, lo, hi});
-  Value w = arrayGlobal("weights", weight);
-  Value bias;
-  if (op.getBias()) {
-    DenseElementsAttr b = constantOf(op.getBias());
-    if (!b)
-      return op.emitOpError("has no C lowering for a non-constant bias");
-    bias = arrayGlobal("bias", b);
-  } else {
-    bias = emitc::LiteralOp::create(builder, op.getLoc(), ptrTo(i32()), "NULL");
-  }
-  auto [m, s] = multipliers(reals);
-  FailureOr<Value> input = buffer(op, op.getInput());
-  FailureOr<Value> output = buffer(op, op.getOutput());
-  if (failed(input) || failed(output))
-    return failure();
-  call("mote_fully_connected_s8", {params, *input, w, bias, m, s, *output});
-  return success();
+  Value params = paramsGlobal(
+      "mote_fully_connected_s8_params",
+      {batch, wType.getDimSize(1), wType.getDimSize(0), -in.zeroPoint,
+       out.zeroPoint, lo, hi});
+  return emitLayerCall(op, "mote_fully_connected_s8", params, op.getInput(),
+                       op.getWeight(), op.getBias(), layer->reals, op.getOutput());
 }
 
 /// Row-major strides of `shape` right-aligned to 4 dims, 0 where the dim
