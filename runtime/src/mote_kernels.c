@@ -140,11 +140,39 @@ mote_status mote_mul_s8(const mote_binary_s8_params *p, const int8_t *lhs,
   return binary_s8(p, lhs, rhs, output, mul_one);
 }
 
-mote_status mote_avg_pool2d_s8(const mote_pool2d_s8_params *p,
-                               const int8_t *input, const int32_t *multiplier,
-                               const int32_t *shift, int8_t *output) {
-  int32_t n, c, oy, ox, ky, kx;
-  if (!p || !input || !multiplier || !shift || !output || p->table_size < 1)
+/* Reduces the window of output (oy, ox) of one channel plane: the sum of
+ * (x + input_offset) and the maximum of x over the in-bounds positions, and
+ * their count. */
+static void pool_window(const mote_pool2d_s8_params *p, const int8_t *in,
+                        int32_t oy, int32_t ox, int32_t *sum, int32_t *max,
+                        int32_t *count) {
+  int32_t ky, kx;
+  *sum = 0;
+  *max = -128;
+  *count = 0;
+  for (ky = 0; ky < p->kernel_h; ++ky) {
+    int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+    if (iy < 0 || iy >= p->in_h)
+      continue;
+    for (kx = 0; kx < p->kernel_w; ++kx) {
+      int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+      int32_t v;
+      if (ix < 0 || ix >= p->in_w)
+        continue;
+      v = in[iy * p->in_w + ix];
+      *sum += v + p->input_offset;
+      *max = v > *max ? v : *max;
+      ++*count;
+    }
+  }
+}
+
+/* Pools every window; `multiplier` null selects max pooling. */
+static mote_status pool2d_s8(const mote_pool2d_s8_params *p,
+                             const int8_t *input, const int32_t *multiplier,
+                             const int32_t *shift, int8_t *output) {
+  int32_t n, c, oy, ox;
+  if (!p || !input || !output || (multiplier && (!shift || p->table_size < 1)))
     return MOTE_ERROR_ARGUMENT;
   for (n = 0; n < p->batch; ++n)
     for (c = 0; c < p->channels; ++c) {
@@ -152,18 +180,11 @@ mote_status mote_avg_pool2d_s8(const mote_pool2d_s8_params *p,
       int8_t *out = output + ((int64_t)n * p->channels + c) * p->out_h * p->out_w;
       for (oy = 0; oy < p->out_h; ++oy)
         for (ox = 0; ox < p->out_w; ++ox) {
-          int32_t sum = 0, count = 0, index;
-          for (ky = 0; ky < p->kernel_h; ++ky) {
-            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-            if (iy < 0 || iy >= p->in_h)
-              continue;
-            for (kx = 0; kx < p->kernel_w; ++kx) {
-              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-              if (ix < 0 || ix >= p->in_w)
-                continue;
-              sum += (int32_t)in[iy * p->in_w + ix] + p->input_offset;
-              ++count;
-            }
+          int32_t sum, max, count, index;
+          pool_window(p, in, oy, ox, &sum, &max, &count);
+          if (!multiplier) {
+            out[oy * p->out_w + ox] = (int8_t)clamp_i32(max, p->act_min, p->act_max);
+            continue;
           }
           if (p->count_include_pad)
             count = p->kernel_h * p->kernel_w;
@@ -178,32 +199,17 @@ mote_status mote_avg_pool2d_s8(const mote_pool2d_s8_params *p,
   return MOTE_OK;
 }
 
+mote_status mote_avg_pool2d_s8(const mote_pool2d_s8_params *p,
+                               const int8_t *input, const int32_t *multiplier,
+                               const int32_t *shift, int8_t *output) {
+  if (!multiplier)
+    return MOTE_ERROR_ARGUMENT;
+  return pool2d_s8(p, input, multiplier, shift, output);
+}
+
 mote_status mote_max_pool2d_s8(const mote_pool2d_s8_params *p,
                                const int8_t *input, int8_t *output) {
-  int32_t n, c, oy, ox, ky, kx;
-  if (!p || !input || !output)
-    return MOTE_ERROR_ARGUMENT;
-  for (n = 0; n < p->batch; ++n)
-    for (c = 0; c < p->channels; ++c) {
-      const int8_t *in = input + ((int64_t)n * p->channels + c) * p->in_h * p->in_w;
-      int8_t *out = output + ((int64_t)n * p->channels + c) * p->out_h * p->out_w;
-      for (oy = 0; oy < p->out_h; ++oy)
-        for (ox = 0; ox < p->out_w; ++ox) {
-          int32_t best = -128;
-          for (ky = 0; ky < p->kernel_h; ++ky) {
-            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-            if (iy < 0 || iy >= p->in_h)
-              continue;
-            for (kx = 0; kx < p->kernel_w; ++kx) {
-              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-              if (ix >= 0 && ix < p->in_w && in[iy * p->in_w + ix] > best)
-                best = in[iy * p->in_w + ix];
-            }
-          }
-          out[oy * p->out_w + ox] = (int8_t)clamp_i32(best, p->act_min, p->act_max);
-        }
-    }
-  return MOTE_OK;
+  return pool2d_s8(p, input, NULL, NULL, output);
 }
 
 mote_status mote_requantize_s8(int32_t count, int32_t input_offset,

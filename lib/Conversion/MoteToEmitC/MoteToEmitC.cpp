@@ -237,6 +237,10 @@ private:
                               Value input, Value weight, Value bias,
                               ArrayRef<double> reals, Value output);
 
+  /// Calls `callee(scalars..., input, output)` for a one-input op.
+  LogicalResult callElementwise(Operation *op, StringRef callee,
+                                ArrayRef<Attribute> scalars);
+
   LogicalResult lower(Operation *op);
   LogicalResult lowerConv(Conv2DOp op);
   LogicalResult lowerFullyConnected(FullyConnectedOp op);
@@ -490,8 +494,17 @@ LogicalResult Lowering::lowerMaxPool(MaxPool2DOp op) {
   return success();
 }
 
-static ArrayAttr callArgs(OpBuilder &b, ArrayRef<Attribute> attrs) {
-  return b.getArrayAttr(attrs);
+LogicalResult Lowering::callElementwise(Operation *op, StringRef callee,
+                                        ArrayRef<Attribute> scalars) {
+  FailureOr<Value> input = buffer(op, op->getOperand(0));
+  FailureOr<Value> output = buffer(op, op->getResult(0));
+  if (failed(input) || failed(output))
+    return failure();
+  SmallVector<Attribute> args(scalars);
+  args.push_back(builder.getIndexAttr(0));
+  args.push_back(builder.getIndexAttr(1));
+  call(callee, {*input, *output}, builder.getArrayAttr(args));
+  return success();
 }
 
 LogicalResult Lowering::lowerQuantize(QuantizeOp op) {
@@ -499,18 +512,12 @@ LogicalResult Lowering::lowerQuantize(QuantizeOp op) {
   if (failed(out))
     return failure();
   int64_t count = cast<RankedTensorType>(op.getType()).getNumElements();
-  FailureOr<Value> input = buffer(op, op.getInput());
-  FailureOr<Value> output = buffer(op, op.getOutput());
-  if (failed(input) || failed(output))
-    return failure();
-  call("mote_quantize_f32_s8", {*input, *output},
-       callArgs(builder, {builder.getI32IntegerAttr(count),
+  return callElementwise(op, "mote_quantize_f32_s8",
+                         {builder.getI32IntegerAttr(count),
                           builder.getF32FloatAttr(out->scale),
                           builder.getI32IntegerAttr(out->zeroPoint),
                           builder.getI32IntegerAttr(-128),
-                          builder.getI32IntegerAttr(127),
-                          builder.getIndexAttr(0), builder.getIndexAttr(1)}));
-  return success();
+                          builder.getI32IntegerAttr(127)});
 }
 
 LogicalResult Lowering::lowerDequantize(DequantizeOp op) {
@@ -518,16 +525,10 @@ LogicalResult Lowering::lowerDequantize(DequantizeOp op) {
   if (failed(in))
     return failure();
   int64_t count = cast<RankedTensorType>(op.getType()).getNumElements();
-  FailureOr<Value> input = buffer(op, op.getInput());
-  FailureOr<Value> output = buffer(op, op.getOutput());
-  if (failed(input) || failed(output))
-    return failure();
-  call("mote_dequantize_s8_f32", {*input, *output},
-       callArgs(builder, {builder.getI32IntegerAttr(count),
+  return callElementwise(op, "mote_dequantize_s8_f32",
+                         {builder.getI32IntegerAttr(count),
                           builder.getF32FloatAttr(in->scale),
-                          builder.getI32IntegerAttr(in->zeroPoint),
-                          builder.getIndexAttr(0), builder.getIndexAttr(1)}));
-  return success();
+                          builder.getI32IntegerAttr(in->zeroPoint)});
 }
 
 /// Requantize, and quantized relu / clamp: a rescale with a clamp.
@@ -549,18 +550,13 @@ LogicalResult Lowering::lowerRequantize(Operation *op) {
   int32_t m, s;
   quantizeMultiplier(in->scale / out->scale, m, s);
   int64_t count = cast<RankedTensorType>(op->getResult(0).getType()).getNumElements();
-  FailureOr<Value> input = buffer(op, op->getOperand(0));
-  FailureOr<Value> output = buffer(op, op->getResult(0));
-  if (failed(input) || failed(output))
-    return failure();
-  call("mote_requantize_s8", {*input, *output},
-       callArgs(builder, {builder.getI32IntegerAttr(count),
-                          builder.getI32IntegerAttr(-in->zeroPoint),
-                          builder.getI32IntegerAttr(m), builder.getI32IntegerAttr(s),
-                          builder.getI32IntegerAttr(out->zeroPoint),
-                          builder.getI32IntegerAttr(lo), builder.getI32IntegerAttr(std::max(lo, hi)),
-                          builder.getIndexAttr(0), builder.getIndexAttr(1)}));
-  return success();
+  return callElementwise(
+      op, "mote_requantize_s8",
+      {builder.getI32IntegerAttr(count),
+       builder.getI32IntegerAttr(-in->zeroPoint), builder.getI32IntegerAttr(m),
+       builder.getI32IntegerAttr(s), builder.getI32IntegerAttr(out->zeroPoint),
+       builder.getI32IntegerAttr(lo),
+       builder.getI32IntegerAttr(std::max(lo, hi))});
 }
 
 LogicalResult Lowering::lowerSoftmax(SoftmaxOp op) {
@@ -574,15 +570,9 @@ LogicalResult Lowering::lowerSoftmax(SoftmaxOp op) {
     return op.emitOpError("has no C lowering for a softmax over a non-last axis");
   int64_t inner = type.getDimSize(axis);
   int64_t outer = type.getNumElements() / inner;
-  FailureOr<Value> input = buffer(op, op.getInput());
-  FailureOr<Value> output = buffer(op, op.getOutput());
-  if (failed(input) || failed(output))
-    return failure();
-  call("mote_softmax_f32", {*input, *output},
-       callArgs(builder, {builder.getI32IntegerAttr(outer),
-                          builder.getI32IntegerAttr(inner),
-                          builder.getIndexAttr(0), builder.getIndexAttr(1)}));
-  return success();
+  return callElementwise(op, "mote_softmax_f32",
+                         {builder.getI32IntegerAttr(outer),
+                          builder.getI32IntegerAttr(inner)});
 }
 
 LogicalResult Lowering::lowerTranspose(TransposeOp op) {
@@ -598,7 +588,7 @@ LogicalResult Lowering::lowerTranspose(TransposeOp op) {
   if (failed(input) || failed(output))
     return failure();
   call("mote_transpose", {d, p, *input, *output},
-       callArgs(builder, {builder.getI32IntegerAttr(bytes),
+       builder.getArrayAttr({builder.getI32IntegerAttr(bytes),
                           builder.getI32IntegerAttr(type.getRank()),
                           builder.getIndexAttr(0), builder.getIndexAttr(1),
                           builder.getIndexAttr(2), builder.getIndexAttr(3)}));
@@ -698,7 +688,7 @@ LogicalResult Lowering::run() {
     if (failed(from))
       return failure();
     call("mote_copy", {*from, body->getArgument(numInputs + i)},
-         callArgs(builder, {builder.getI32IntegerAttr(getTensorBytes(result.getType())),
+         builder.getArrayAttr({builder.getI32IntegerAttr(getTensorBytes(result.getType())),
                             builder.getIndexAttr(0), builder.getIndexAttr(1)}));
   }
   emitc::ReturnOp::create(builder, loc, loadStatus());
