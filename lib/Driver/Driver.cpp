@@ -73,7 +73,8 @@ cl::opt<std::string> target("target",
                             cl::init("generic-c"), cl::sub(compileCommand));
 cl::opt<std::string> emit("emit",
                           cl::desc("What to write: c (the package, default), "
-                                   "mlir (after the graph pipeline), emitc"),
+                                   "mlir (after the graph pipeline), kernel "
+                                   "(buffers and kernel calls), emitc"),
                           cl::init("c"), cl::sub(compileCommand));
 cl::opt<std::string> runtimeDir("runtime-dir",
                                 cl::desc("Mote runtime sources to copy"),
@@ -203,8 +204,9 @@ int runCompile() {
            << "' (available: generic-c)\n";
     return 1;
   }
-  if (emit != "c" && emit != "mlir" && emit != "emitc") {
-    errs() << "motec: --emit must be c, mlir or emitc, got '" << emit << "'\n";
+  if (emit != "c" && emit != "mlir" && emit != "kernel" && emit != "emitc") {
+    errs() << "motec: --emit must be c, mlir, kernel or emitc, got '" << emit
+           << "'\n";
     return 1;
   }
   std::unique_ptr<MLIRContext> contextOwner = createContext();
@@ -229,17 +231,20 @@ int runCompile() {
     module->print(os);
     return failed(writeFile(outputDir, name + ".mlir", text)) ? 1 : 0;
   }
-  if (emit == "emitc") {
+  if (emit == "kernel" || emit == "emitc") {
     PassManager pm(&context);
-    mote::ConvertMoteToEmitCOptions convertOptions;
+    mote::ConvertMoteToKernelOptions convertOptions;
     convertOptions.modelName = name;
-    pm.addPass(mote::createConvertMoteToEmitC(convertOptions));
+    pm.addPass(mote::createConvertMoteToKernel(convertOptions));
+    if (emit == "emitc")
+      pm.addPass(mote::createConvertMoteKernelToEmitC());
     if (failed(pm.run(*module)))
       return 1;
     std::string text;
     raw_string_ostream os(text);
     module->print(os);
-    return failed(writeFile(outputDir, name + ".emitc.mlir", text)) ? 1 : 0;
+    return failed(writeFile(outputDir, name + "." + emit + ".mlir", text)) ? 1
+                                                                          : 0;
   }
   FailureOr<mote::CPackage> package = mote::exportC(*module, name);
   if (failed(package))

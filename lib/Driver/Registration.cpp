@@ -7,7 +7,10 @@
 #include "Mote/Transforms/Passes.h"
 #include "mote/Conversion/Passes.h"
 
+#include "MoteKernel/IR/MoteKernel.h"
+
 #include "mlir/Dialect/EmitC/IR/EmitC.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -18,7 +21,8 @@
 void mote::registerMoteDialects(mlir::DialectRegistry &registry) {
   registry.insert<MoteDialect, mlir::arith::ArithDialect,
                   mlir::func::FuncDialect, mlir::quant::QuantDialect,
-                  mlir::emitc::EmitCDialect>();
+                  mlir::emitc::EmitCDialect, kernel::MoteKernelDialect,
+                  mlir::memref::MemRefDialect>();
 }
 
 void mote::registerAllPasses() {

@@ -111,14 +111,14 @@ static mote_status binary_s8(const mote_binary_s8_params *p, const int8_t *lhs,
   int64_t o = 0;
   if (!p || !lhs || !rhs || !output || p->left_shift < 0 || p->left_shift > 20)
     return MOTE_ERROR_ARGUMENT;
-  for (i0 = 0; i0 < p->dims[0]; ++i0)
-    for (i1 = 0; i1 < p->dims[1]; ++i1)
-      for (i2 = 0; i2 < p->dims[2]; ++i2)
-        for (i3 = 0; i3 < p->dims[3]; ++i3) {
-          int64_t l = (int64_t)i0 * p->lhs_strides[0] + (int64_t)i1 * p->lhs_strides[1] +
-                      (int64_t)i2 * p->lhs_strides[2] + (int64_t)i3 * p->lhs_strides[3];
-          int64_t r = (int64_t)i0 * p->rhs_strides[0] + (int64_t)i1 * p->rhs_strides[1] +
-                      (int64_t)i2 * p->rhs_strides[2] + (int64_t)i3 * p->rhs_strides[3];
+  for (i0 = 0; i0 < p->dim0; ++i0)
+    for (i1 = 0; i1 < p->dim1; ++i1)
+      for (i2 = 0; i2 < p->dim2; ++i2)
+        for (i3 = 0; i3 < p->dim3; ++i3) {
+          int64_t l = (int64_t)i0 * p->lhs_stride0 + (int64_t)i1 * p->lhs_stride1 +
+                      (int64_t)i2 * p->lhs_stride2 + (int64_t)i3 * p->lhs_stride3;
+          int64_t r = (int64_t)i0 * p->rhs_stride0 + (int64_t)i1 * p->rhs_stride1 +
+                      (int64_t)i2 * p->rhs_stride2 + (int64_t)i3 * p->rhs_stride3;
           int32_t v = fn(p, lhs[l], rhs[r]) + p->output_offset;
           output[o++] = (int8_t)clamp_i32(v, p->act_min, p->act_max);
         }

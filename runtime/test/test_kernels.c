@@ -113,7 +113,7 @@ static void test_fully_connected(mote_test_counts *t) {
 static void test_add_broadcast(mote_test_counts *t) {
   /* lhs [2, 3] + rhs [3] broadcast over rows; scales 0.5 and 0.25, out 0.5:
    * the real sum rounded to the output grid, within 1 LSB. */
-  mote_binary_s8_params p = {{1, 1, 2, 3}, {0, 0, 3, 1}, {0, 0, 0, 1},
+  mote_binary_s8_params p = {1, 1, 2, 3, 0, 0, 3, 1, 0, 0, 0, 1,
                              0, 0, 0, 20, 1073741824, 0, 1073741824, -1,
                              1073741824, -18, -128, 127};
   int32_t i, j, worst = 0;

@@ -5,39 +5,70 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ConvertMoteToEmitC : Pass<"convert-mote-to-emitc", "mlir::ModuleOp"> {
-  let summary = "Lower a planned INT8 Mote function to EmitC calls of the runtime";
+def ConvertMoteToKernel : Pass<"convert-mote-to-kernel", "mlir::ModuleOp"> {
+  let summary = "Lower an INT8 Mote function to kernel calls on static buffers";
   let description = [{
-    Lowers the single `func.func` of a module, after `mote-graph-pipeline`
-    and `mote-plan-memory`, to one `emitc.func @<name>_run` that calls the
-    portable microkernels of `runtime/include/mote/mote_kernels.h` with all
-    shapes and quantization parameters as compile-time constants:
+    Lowers the single `func.func` of a module, after `mote-graph-pipeline`,
+    to `func.func @<name>_run` over buffers: the model's inputs, its
+    outputs, then one arena `memref<Nxi8>`. It plans the arena
+    (`planMemory`, as `mote-plan-memory` does) and makes every compile-time
+    decision of the integer path:
 
+    - each intermediate tensor becomes a `memref.view` of the arena at its
+      planned offset; views (reshape, storage casts) reuse their source;
     - weights, biases, per-channel Q31 multipliers and shifts become
-      `static const` arrays (flash); kernel parameters become `static const`
-      structs;
-    - every intermediate tensor is a pointer into the caller's arena at the
-      offset the memory plan gave it; views (reshape, storage casts) reuse
-      their input's pointer;
-    - the function takes the model inputs, then the outputs, then the arena,
-      and returns the OR of the kernels' status codes.
+      constant `memref.global`s;
+    - each layer becomes one `mote_kernel.call` of a runtime microkernel
+      with its parameter struct (shapes, zero points, activation range in
+      the output's integer domain, broadcast strides) as constants.
 
     Ops without an integer lowering yet (float conv, ...) are reported as
     errors naming the op.
 
-    Example output (printed as C by `mote-translate --mlir-to-c`):
+    Before: `mote.conv2d %x, %w, %b : (tensor<1x3x8x8x!quant...>, ...)`.
 
-    ```c
-    int32_t tiny_run(const float* v1, float* v2, uint8_t* v3) {
-      ...
-      int32_t v9 = mote_conv2d_s8(v6, v5, l1_weights, l1_bias, l1_multiplier,
-                                  l1_shift, v8);
+    After:
+
+    ```mlir
+    %0 = memref.view %arena[%c0][] : memref<256xi8> to memref<1x3x8x8xi8>
+    %w = memref.get_global @net_l1_weights : memref<108xi8>
+    ...
+    mote_kernel.call @mote_conv2d_s8(%0, %w, %b, %m, %s, %1)
+        {params_type = "mote_conv2d_s8_params", params = array<i64: ...>}
+        : memref<1x3x8x8xi8>, memref<108xi8>, ...
     ```
   }];
   let options = [
     Option<"modelName", "model-name", "std::string", /*default=*/"\"model\"",
            "Prefix of the generated function and globals">
   ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mote::kernel::MoteKernelDialect"];
+}
+
+def ConvertMoteKernelToEmitC
+    : Pass<"convert-mote-kernel-to-emitc", "mlir::ModuleOp"> {
+  let summary = "Print kernel-level IR as EmitC (mechanically)";
+  let description = [{
+    Turns the kernel level into EmitC that upstream `emitc::translateToCpp`
+    prints as C99, without making decisions: constant `memref.global`s
+    become `static const` arrays, `memref.view`s of the arena become pointer
+    arithmetic and casts, each `mote_kernel.call` becomes a `static const`
+    parameter struct and a call whose status is ORed into the function's
+    return value, and the function becomes
+    `int32_t <name>_run(const T *inputs..., T *outputs..., uint8_t *arena)`.
+
+    Example output:
+
+    ```c
+    static const mote_conv2d_s8_params net_l1_params = {1, 3, 8, 8, ...};
+    int32_t net_run(const float* v1, float* v2, uint8_t* v3) {
+      ...
+      int32_t v9 = mote_conv2d_s8(v6, v5, net_l1_weights, net_l1_bias,
+                                  net_l1_multiplier, net_l1_shift, v8);
+    ```
+  }];
   let dependentDialects = ["::mlir::emitc::EmitCDialect"];
 }
 

@@ -57,13 +57,15 @@ mote_status mote_fully_connected_s8(const mote_fully_connected_s8_params *p,
 
 /* Element-wise binary ops on int8 with broadcasting over up to 4 dims:
  * element (i0..i3) of an operand is at sum(i_d * stride_d); a broadcast
- * dimension has stride 0. Add and sub use TFLite's scheme: both inputs
+ * dimension has stride 0. (Scalar fields, not arrays, so that every
+ * parameter struct takes a flat initializer.) Add and sub use TFLite's scheme: both inputs
  * shifted left by `left_shift`, scaled to a common scale, summed and
  * requantized. Mul requantizes the product of the offset inputs with the
  * output multiplier. */
 typedef struct {
-  int32_t dims[4];
-  int32_t lhs_strides[4], rhs_strides[4];
+  int32_t dim0, dim1, dim2, dim3;
+  int32_t lhs_stride0, lhs_stride1, lhs_stride2, lhs_stride3;
+  int32_t rhs_stride0, rhs_stride1, rhs_stride2, rhs_stride3;
   int32_t lhs_offset, rhs_offset, output_offset;
   int32_t left_shift;
   int32_t lhs_multiplier, lhs_shift, rhs_multiplier, rhs_shift;

@@ -18,7 +18,8 @@ struct CPackage {
 };
 
 /// Lowers `module` (one function after mote-graph-pipeline; it is consumed)
-/// to EmitC with `convert-mote-to-emitc` and prints it as C with upstream
+/// with `convert-mote-to-kernel` and `convert-mote-kernel-to-emitc` and
+/// prints it as C with upstream
 /// emitc::translateToCpp, plus a header declaring `<name>_run` and stating
 /// the arena and weight bytes.
 mlir::FailureOr<CPackage> exportC(mlir::ModuleOp module, llvm::StringRef name);

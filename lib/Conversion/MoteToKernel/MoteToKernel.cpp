@@ -1,15 +1,17 @@
-//===- MoteToEmitC.cpp - Lower planned INT8 Mote IR to EmitC --------------===//
+//===- MoteToKernel.cpp - Lower planned INT8 Mote IR to kernel calls ------===//
 //
-// One lowering function per op family turns a Mote op into a call of the
-// runtime's portable microkernels. Compile-time decisions (requantization
-// multipliers, activation ranges, broadcast strides) are made here from the
-// op's types; the C printer only prints.
+// One lowering function per op family turns a Mote op into a call of one of
+// the runtime's portable microkernels on buffers. Every compile-time
+// decision is made here, from the op's types and the memory plan:
+// requantization multipliers, activation ranges, broadcast strides, arena
+// offsets. The kernel level's lowering to EmitC is then mechanical.
 //
 //===----------------------------------------------------------------------===//
 
 #include "mote/Conversion/Passes.h"
 
 #include "Mote/IR/MoteOps.h"
+#include "MoteKernel/IR/MoteKernel.h"
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/Transforms/MemoryPlan.h"
 
@@ -23,7 +25,7 @@
 #include <cmath>
 
 namespace mote {
-#define GEN_PASS_DEF_CONVERTMOTETOEMITC
+#define GEN_PASS_DEF_CONVERTMOTETOKERNEL
 #include "mote/Conversion/Passes.h.inc"
 } // namespace mote
 
@@ -119,22 +121,18 @@ private:
   OpBuilder builder;
   /// Insertion point for globals (before the function).
   Operation *globalsAnchor = nullptr;
-  emitc::FuncOp cfunc;
-  Value arena, status;
-  DenseMap<Value, Value> cArgs;   // function arguments -> C pointers
-  DenseMap<Value, Value> cOutputs; // returned values -> C output pointers
+  func::FuncOp kfunc;
+  Value arena;
+  DenseMap<Value, Value> kArgs;    // graph arguments -> input buffers
+  DenseMap<Value, Value> kOutputs; // returned values -> output buffers
   unsigned layer = 0;
   unsigned constantCounter = 0;
-  std::string prefix; // "l<N>_" of the layer being lowered
+  std::string prefix; // "<name>_l<N>_" of the layer being lowered
 
   MLIRContext *ctx() { return module.getContext(); }
-  Type i8() { return IntegerType::get(ctx(), 8); }
   Type i32() { return IntegerType::get(ctx(), 32); }
-  Type f32() { return Float32Type::get(ctx()); }
-  Type ptrTo(Type t) { return emitc::PointerType::get(t); }
-  Type opaque(StringRef s) { return emitc::OpaqueType::get(ctx(), s); }
 
-  /// The C element type stored for a tensor value.
+  /// The element type stored for a tensor value.
   Type storageOf(Value v) {
     Type e = getElementTypeOrSelf(v.getType());
     if (auto q = dyn_cast<quant::QuantizedType>(e))
@@ -142,25 +140,27 @@ private:
     return e;
   }
 
-  Value global(StringRef suffix, Type type, Attribute init) {
-    std::string symbol = prefix + suffix.str();
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPoint(globalsAnchor);
-    emitc::GlobalOp::create(builder, func.getLoc(), symbol, type, init,
-                            /*extern=*/false, /*static=*/true,
-                            /*const=*/true);
-    return {};
+  /// The buffer type of a tensor value.
+  MemRefType bufferType(Value v) {
+    return MemRefType::get(cast<ShapedType>(v.getType()).getShape(),
+                           storageOf(v));
   }
 
-  /// A static const array global; returns the array value.
+  /// A constant 1-D buffer (memref.global in flash) holding `values`.
   Value arrayGlobal(StringRef suffix, DenseElementsAttr values) {
-    auto type = emitc::ArrayType::get(
-        {values.getNumElements()}, values.getElementType());
-    auto flat = values.reshape(RankedTensorType::get(
-        {values.getNumElements()}, values.getElementType()));
-    global(suffix, type, flat);
-    return emitc::GetGlobalOp::create(builder, func.getLoc(), type,
-                                      prefix + suffix.str());
+    std::string symbol = prefix + suffix.str();
+    Type element = values.getElementType();
+    auto type = MemRefType::get({values.getNumElements()}, element);
+    auto flat = values.reshape(
+        RankedTensorType::get({values.getNumElements()}, element));
+    {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPoint(globalsAnchor);
+      memref::GlobalOp::create(builder, func.getLoc(), symbol,
+                               builder.getStringAttr("private"), type, flat,
+                               /*constant=*/true, IntegerAttr());
+    }
+    return memref::GetGlobalOp::create(builder, func.getLoc(), type, symbol);
   }
 
   Value i32Array(StringRef suffix, ArrayRef<int32_t> values) {
@@ -168,39 +168,21 @@ private:
     return arrayGlobal(suffix, DenseElementsAttr::get(type, values));
   }
 
-  /// A static const struct of `typeName` initialized with `fields`; returns
-  /// a pointer to it.
-  Value paramsGlobal(StringRef typeName, ArrayRef<int64_t> fields) {
-    std::string init = "{";
-    for (auto [i, f] : llvm::enumerate(fields))
-      init += (i ? ", " : "") + std::to_string(f);
-    init += "}";
-    Type type = opaque(typeName);
-    global("params", type, emitc::OpaqueAttr::get(ctx(), init));
-    Value lvalue = emitc::GetGlobalOp::create(
-        builder, func.getLoc(), emitc::LValueType::get(type),
-        prefix + "params");
-    return emitc::AddressOfOp::create(builder, func.getLoc(), ptrTo(type),
-                                      lvalue);
-  }
-
-  /// The C pointer (to its storage type) holding tensor `v`.
+  /// The buffer holding tensor `v`.
   FailureOr<Value> buffer(Operation *user, Value v);
 
-  /// Calls `callee` and ORs its status into the function's status.
-  void call(StringRef callee, ValueRange operands, ArrayAttr args = {}) {
-    Location loc = func.getLoc();
-    Value s = emitc::CallOpaqueOp::create(builder, loc, TypeRange{i32()},
-                                          callee, operands, args)
-                  .getResult(0);
-    Value merged = emitc::BitwiseOrOp::create(builder, loc, i32(),
-                                              loadStatus(), s);
-    emitc::AssignOp::create(builder, loc, status, merged);
+  /// Calls kernel `callee` on `buffers` (the last `numOutputs` written).
+  void call(StringRef callee, ValueRange buffers, ArrayRef<Attribute> scalars,
+            StringRef paramsType = "", ArrayRef<int64_t> params = {},
+            int64_t numOutputs = 1) {
+    auto op = kernel::CallOp::create(
+        builder, func.getLoc(), FlatSymbolRefAttr::get(ctx(), callee), buffers,
+        paramsType.empty() ? StringAttr() : builder.getStringAttr(paramsType),
+        builder.getDenseI64ArrayAttr(params), builder.getArrayAttr(scalars),
+        builder.getI64IntegerAttr(numOutputs));
+    op->setLoc(currentLoc);
   }
-
-  Value loadStatus() {
-    return emitc::LoadOp::create(builder, func.getLoc(), i32(), status);
-  }
+  Location currentLoc = UnknownLoc::get(ctx());
 
   /// The activation range [lo, hi] of an op's fused clamp, in the integer
   /// domain of its int8 result.
@@ -233,10 +215,10 @@ private:
   FailureOr<LayerQuant> layerQuant(Operation *op, Value input, Value weight,
                                    Value output);
   /// Emits the constant arrays of a layer and the call of its kernel.
-  LogicalResult emitLayerCall(Operation *op, StringRef callee, Value params,
+  LogicalResult emitLayerCall(Operation *op, StringRef callee,
+                              StringRef paramsType, ArrayRef<int64_t> params,
                               Value input, Value weight, Value bias,
                               ArrayRef<double> reals, Value output);
-
   /// Calls `callee(scalars..., input, output)` for a one-input op.
   LogicalResult callElementwise(Operation *op, StringRef callee,
                                 ArrayRef<Attribute> scalars);
@@ -258,10 +240,9 @@ private:
 
 FailureOr<Value> Lowering::buffer(Operation *user, Value v) {
   Location loc = func.getLoc();
-  Type element = storageOf(v);
-  if (auto it = cArgs.find(v); it != cArgs.end())
+  if (auto it = kArgs.find(v); it != kArgs.end())
     return it->second;
-  if (auto it = cOutputs.find(v); it != cOutputs.end())
+  if (auto it = kOutputs.find(v); it != kOutputs.end())
     return it->second;
   if (DenseElementsAttr constant = constantOf(v)) {
     if (!isa<IntegerType, FloatType>(constant.getElementType()))
@@ -272,17 +253,16 @@ FailureOr<Value> Lowering::buffer(Operation *user, Value v) {
   if (it == plan.bufferOf.end()) {
     // A view of a function argument.
     Operation *def = v.getDefiningOp();
+    // Kernels see buffers as flat storage: a view is its source buffer.
     if (def && isa<ReshapeOp, quant::StorageCastOp>(def))
       return buffer(user, def->getOperand(0));
     return user->emitOpError("operand has no storage in the memory plan");
   }
   int64_t offset = plan.buffers[it->second].offset;
-  Value c = emitc::ConstantOp::create(builder, loc, i32(),
-                                      builder.getI32IntegerAttr(offset));
-  Value p = emitc::AddOp::create(builder, loc, ptrTo(IntegerType::get(
-                                     ctx(), 8, IntegerType::Unsigned)),
-                                 arena, c);
-  return emitc::CastOp::create(builder, loc, ptrTo(element), p).getResult();
+  Value c = arith::ConstantIndexOp::create(builder, loc, offset);
+  return memref::ViewOp::create(builder, loc, bufferType(v), arena, c,
+                                ValueRange{})
+      .getResult();
 }
 
 FailureOr<LayerQuant> Lowering::layerQuant(Operation *op, Value input,
@@ -302,28 +282,32 @@ FailureOr<LayerQuant> Lowering::layerQuant(Operation *op, Value input,
 }
 
 LogicalResult Lowering::emitLayerCall(Operation *op, StringRef callee,
-                                      Value params, Value input, Value weight,
-                                      Value bias, ArrayRef<double> reals,
-                                      Value output) {
+                                      StringRef paramsType,
+                                      ArrayRef<int64_t> params, Value input,
+                                      Value weight, Value bias,
+                                      ArrayRef<double> reals, Value output) {
   DenseElementsAttr weights = constantOf(weight);
   if (!weights)
     return op->emitOpError("has no C lowering for a non-constant weight");
   Value w = arrayGlobal("weights", weights);
-  Value b;
+  DenseElementsAttr biases;
   if (bias) {
-    DenseElementsAttr biases = constantOf(bias);
+    biases = constantOf(bias);
     if (!biases)
       return op->emitOpError("has no C lowering for a non-constant bias");
-    b = arrayGlobal("bias", biases);
   } else {
-    b = emitc::LiteralOp::create(builder, op->getLoc(), ptrTo(i32()), "NULL");
+    // Kernels take a bias array; a layer without one gets zeros.
+    biases = DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(reals.size())}, i32()),
+        builder.getI32IntegerAttr(0));
   }
+  Value b = arrayGlobal("bias", biases);
   auto [m, s] = multipliers(reals);
   FailureOr<Value> in = buffer(op, input);
   FailureOr<Value> out = buffer(op, output);
   if (failed(in) || failed(out))
     return failure();
-  call(callee, {params, *in, w, b, m, s, *out});
+  call(callee, {*in, w, b, m, s, *out}, {}, paramsType, params);
   return success();
 }
 
@@ -337,14 +321,14 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
   ArrayRef<int64_t> x = cast<RankedTensorType>(op.getInput().getType()).getShape();
   ArrayRef<int64_t> y = cast<RankedTensorType>(op.getType()).getShape();
   auto [lo, hi] = activationRange(op, out);
-  Value params = paramsGlobal(
-      "mote_conv2d_s8_params",
-      {x[0], x[1], x[2], x[3], y[1], y[2], y[3], wType.getDimSize(2),
-       wType.getDimSize(3), op.getStrides()[0], op.getStrides()[1],
-       op.getDilations()[0], op.getDilations()[1], op.getPads()[0],
-       op.getPads()[1], int64_t(op.getGroup()), -in.zeroPoint,
-       out.zeroPoint, lo, hi});
-  return emitLayerCall(op, "mote_conv2d_s8", params, op.getInput(),
+  SmallVector<int64_t> params = {
+      x[0], x[1], x[2], x[3], y[1], y[2], y[3], wType.getDimSize(2),
+      wType.getDimSize(3), op.getStrides()[0], op.getStrides()[1],
+      op.getDilations()[0], op.getDilations()[1], op.getPads()[0],
+      op.getPads()[1], int64_t(op.getGroup()), -in.zeroPoint,
+      out.zeroPoint, lo, hi};
+  return emitLayerCall(op, "mote_conv2d_s8", "mote_conv2d_s8_params", params,
+                       op.getInput(),
                        op.getWeight(), op.getBias(), layer->reals, op.getOutput());
 }
 
@@ -357,11 +341,11 @@ LogicalResult Lowering::lowerFullyConnected(FullyConnectedOp op) {
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
   auto [lo, hi] = activationRange(op, out);
   int64_t batch = cast<RankedTensorType>(op.getInput().getType()).getDimSize(0);
-  Value params = paramsGlobal(
-      "mote_fully_connected_s8_params",
-      {batch, wType.getDimSize(1), wType.getDimSize(0), -in.zeroPoint,
-       out.zeroPoint, lo, hi});
-  return emitLayerCall(op, "mote_fully_connected_s8", params, op.getInput(),
+  SmallVector<int64_t> params = {batch, wType.getDimSize(1),
+                                 wType.getDimSize(0), -in.zeroPoint,
+                                 out.zeroPoint, lo, hi};
+  return emitLayerCall(op, "mote_fully_connected_s8",
+                       "mote_fully_connected_s8_params", params, op.getInput(),
                        op.getWeight(), op.getBias(), layer->reals, op.getOutput());
 }
 
@@ -414,26 +398,11 @@ LogicalResult Lowering::lowerBinary(Operation *op, StringRef callee) {
   llvm::append_range(fields, rs);
   fields.append({-a->zeroPoint, -b->zeroPoint, out->zeroPoint, leftShift, lm,
                  lsh, rm, rsh, om, osh, lo, hi});
-  // The struct has nested arrays: brace them.
-  std::string init = llvm::formatv(
-      "{{{{{0}, {1}, {2}, {3}}, {{{4}, {5}, {6}, {7}}, {{{8}, {9}, {10}, {11}}",
-      fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
-      fields[6], fields[7], fields[8], fields[9], fields[10], fields[11]);
-  for (unsigned i = 12; i < fields.size(); ++i)
-    init += ", " + std::to_string(fields[i]);
-  init += "}";
-  Type type = opaque("mote_binary_s8_params");
-  global("params", type, emitc::OpaqueAttr::get(ctx(), init));
-  Value lvalue = emitc::GetGlobalOp::create(builder, op->getLoc(),
-                                            emitc::LValueType::get(type),
-                                            prefix + "params");
-  Value params =
-      emitc::AddressOfOp::create(builder, op->getLoc(), ptrTo(type), lvalue);
   FailureOr<Value> l = buffer(op, lhs), r = buffer(op, rhs),
                    o = buffer(op, op->getResult(0));
   if (failed(l) || failed(r) || failed(o))
     return failure();
-  call(callee, {params, *l, *r, *o});
+  call(callee, {*l, *r, *o}, {}, "mote_binary_s8_params", fields);
   return success();
 }
 
@@ -460,17 +429,17 @@ LogicalResult Lowering::lowerAvgPool(Operation *op, ArrayRef<int64_t> kernel,
       reals.push_back(in->scale / (out->scale * c));
   }
   auto [lo, hi] = activationRange(op, *out);
-  Value params = paramsGlobal(
-      "mote_pool2d_s8_params",
-      {x[0], x[1], x[2], x[3], y[2], y[3], kernel[0], kernel[1], strides[0],
-       strides[1], 1, 1, pads[0], pads[1], countIncludePad ? 1 : 0,
-       -in->zeroPoint, out->zeroPoint, lo, hi, int64_t(reals.size())});
+  SmallVector<int64_t> params = {
+      x[0], x[1], x[2], x[3], y[2], y[3], kernel[0], kernel[1], strides[0],
+      strides[1], 1, 1, pads[0], pads[1], countIncludePad ? 1 : 0,
+      -in->zeroPoint, out->zeroPoint, lo, hi, int64_t(reals.size())};
   auto [m, s] = multipliers(reals);
   FailureOr<Value> input = buffer(op, op->getOperand(0));
   FailureOr<Value> output = buffer(op, op->getResult(0));
   if (failed(input) || failed(output))
     return failure();
-  call("mote_avg_pool2d_s8", {params, *input, m, s, *output});
+  call("mote_avg_pool2d_s8", {*input, m, s, *output}, {},
+       "mote_pool2d_s8_params", params);
   return success();
 }
 
@@ -480,17 +449,17 @@ LogicalResult Lowering::lowerMaxPool(MaxPool2DOp op) {
     return failure();
   ArrayRef<int64_t> x = cast<RankedTensorType>(op.getInput().getType()).getShape();
   ArrayRef<int64_t> y = cast<RankedTensorType>(op.getType()).getShape();
-  Value params = paramsGlobal(
-      "mote_pool2d_s8_params",
-      {x[0], x[1], x[2], x[3], y[2], y[3], op.getKernel()[0],
-       op.getKernel()[1], op.getStrides()[0], op.getStrides()[1],
-       op.getDilations()[0], op.getDilations()[1], op.getPads()[0],
-       op.getPads()[1], 0, -in->zeroPoint, in->zeroPoint, -128, 127, 1});
+  SmallVector<int64_t> params = {
+      x[0], x[1], x[2], x[3], y[2], y[3], op.getKernel()[0],
+      op.getKernel()[1], op.getStrides()[0], op.getStrides()[1],
+      op.getDilations()[0], op.getDilations()[1], op.getPads()[0],
+      op.getPads()[1], 0, -in->zeroPoint, in->zeroPoint, -128, 127, 1};
   FailureOr<Value> input = buffer(op, op.getInput());
   FailureOr<Value> output = buffer(op, op.getOutput());
   if (failed(input) || failed(output))
     return failure();
-  call("mote_max_pool2d_s8", {params, *input, *output});
+  call("mote_max_pool2d_s8", {*input, *output}, {}, "mote_pool2d_s8_params",
+       params);
   return success();
 }
 
@@ -500,10 +469,7 @@ LogicalResult Lowering::callElementwise(Operation *op, StringRef callee,
   FailureOr<Value> output = buffer(op, op->getResult(0));
   if (failed(input) || failed(output))
     return failure();
-  SmallVector<Attribute> args(scalars);
-  args.push_back(builder.getIndexAttr(0));
-  args.push_back(builder.getIndexAttr(1));
-  call(callee, {*input, *output}, builder.getArrayAttr(args));
+  call(callee, {*input, *output}, scalars);
   return success();
 }
 
@@ -588,10 +554,8 @@ LogicalResult Lowering::lowerTranspose(TransposeOp op) {
   if (failed(input) || failed(output))
     return failure();
   call("mote_transpose", {d, p, *input, *output},
-       builder.getArrayAttr({builder.getI32IntegerAttr(bytes),
-                          builder.getI32IntegerAttr(type.getRank()),
-                          builder.getIndexAttr(0), builder.getIndexAttr(1),
-                          builder.getIndexAttr(2), builder.getIndexAttr(3)}));
+       {builder.getI32IntegerAttr(bytes),
+        builder.getI32IntegerAttr(type.getRank())});
   return success();
 }
 
@@ -608,7 +572,7 @@ LogicalResult Lowering::lower(Operation *op) {
     }
     return WalkResult::advance();
   });
-  emitc::VerbatimOp::create(builder, op->getLoc(), "/* " + label + " */");
+  currentLoc = NameLoc::get(builder.getStringAttr(label));
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](Conv2DOp o) { return lowerConv(o); })
       .Case([&](FullyConnectedOp o) { return lowerFullyConnected(o); })
@@ -639,40 +603,31 @@ LogicalResult Lowering::lower(Operation *op) {
 
 LogicalResult Lowering::run() {
   Location loc = func.getLoc();
-  builder.setInsertionPointToStart(module.getBody());
-  emitc::IncludeOp::create(builder, loc, "mote/mote_kernels.h", false);
-  emitc::IncludeOp::create(builder, loc, "stdint.h", true);
-  emitc::IncludeOp::create(builder, loc, "stddef.h", true);
-  // Signature: inputs (const), outputs, arena.
+  // Signature: inputs, outputs, arena (all buffers).
   SmallVector<Type> argTypes;
-  for (BlockArgument arg : func.getArguments()) {
-    Type e = storageOf(arg);
-    argTypes.push_back(ptrTo(opaque(e.isF32() ? "const float" : "const int8_t")));
-  }
+  for (BlockArgument arg : func.getArguments())
+    argTypes.push_back(bufferType(arg));
   auto returnOp = cast<func::ReturnOp>(func.getBody().front().getTerminator());
   for (Value result : returnOp.getOperands())
-    argTypes.push_back(ptrTo(storageOf(result)));
-  argTypes.push_back(ptrTo(IntegerType::get(ctx(), 8, IntegerType::Unsigned)));
+    argTypes.push_back(bufferType(result));
+  argTypes.push_back(MemRefType::get(
+      {std::max<int64_t>(plan.arenaBytes, 1)}, IntegerType::get(ctx(), 8)));
   builder.setInsertionPoint(func);
-  cfunc = emitc::FuncOp::create(builder, loc, name + "_run",
-                                builder.getFunctionType(argTypes, {i32()}));
-  globalsAnchor = cfunc;
-  Block *body = cfunc.addEntryBlock();
-  builder.setInsertionPointToStart(body);
+  kfunc = func::FuncOp::create(builder, loc, name + "_run",
+                               builder.getFunctionType(argTypes, {}));
   unsigned numInputs = func.getNumArguments();
-  for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
-    Value a = body->getArgument(i);
-    // Kernels take pointers to the storage type; a cast drops the opaque
-    // const-qualified type (the kernels never write to inputs).
-    cArgs[arg] = emitc::CastOp::create(builder, loc, ptrTo(storageOf(arg)), a);
-  }
+  kfunc->setAttr("mote.num_inputs", builder.getI64IntegerAttr(numInputs));
+  kfunc->setAttr("mote.arena_bytes", builder.getI64IntegerAttr(plan.arenaBytes));
+  globalsAnchor = kfunc;
+  Block *body = kfunc.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  for (auto [i, arg] : llvm::enumerate(func.getArguments()))
+    kArgs[arg] = body->getArgument(i);
   for (auto [i, result] : llvm::enumerate(returnOp.getOperands()))
-    if (!plan.bufferOf.count(result) && !cArgs.count(result) &&
+    if (!plan.bufferOf.count(result) && !kArgs.count(result) &&
         !constantOf(result))
-      cOutputs[result] = body->getArgument(numInputs + i);
+      kOutputs[result] = body->getArgument(numInputs + i);
   arena = body->getArgument(body->getNumArguments() - 1);
-  status = emitc::VariableOp::create(builder, loc, emitc::LValueType::get(i32()),
-                                     builder.getI32IntegerAttr(0));
 
   for (Operation &op : func.getBody().front().without_terminator())
     if (failed(lower(&op)))
@@ -681,24 +636,23 @@ LogicalResult Lowering::run() {
   // Results that live elsewhere (views of arena buffers, inputs, constants)
   // are copied to the caller's output buffers.
   for (auto [i, result] : llvm::enumerate(returnOp.getOperands())) {
-    if (cOutputs.count(result))
+    if (kOutputs.count(result))
       continue;
     prefix = name + "_out" + std::to_string(i) + "_";
     FailureOr<Value> from = buffer(returnOp, result);
     if (failed(from))
       return failure();
     call("mote_copy", {*from, body->getArgument(numInputs + i)},
-         builder.getArrayAttr({builder.getI32IntegerAttr(getTensorBytes(result.getType())),
-                            builder.getIndexAttr(0), builder.getIndexAttr(1)}));
+         {builder.getI32IntegerAttr(getTensorBytes(result.getType()))});
   }
-  emitc::ReturnOp::create(builder, loc, loadStatus());
+  func::ReturnOp::create(builder, loc);
   func.erase();
   return success();
 }
 
-struct ConvertMoteToEmitCPass
-    : mote::impl::ConvertMoteToEmitCBase<ConvertMoteToEmitCPass> {
-  using ConvertMoteToEmitCBase::ConvertMoteToEmitCBase;
+struct ConvertMoteToKernelPass
+    : mote::impl::ConvertMoteToKernelBase<ConvertMoteToKernelPass> {
+  using ConvertMoteToKernelBase::ConvertMoteToKernelBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -711,8 +665,6 @@ struct ConvertMoteToEmitCPass
     FailureOr<MemoryPlan> plan = planMemory(funcs[0]);
     if (failed(plan))
       return signalPassFailure();
-    Builder b(module.getContext());
-    module->setAttr("mote.arena_bytes", b.getI64IntegerAttr(plan->arenaBytes));
     Lowering lowering(module, funcs[0], *plan, modelName);
     if (failed(lowering.run()))
       signalPassFailure();

@@ -1,0 +1,42 @@
+// RUN: mote-opt %s -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s
+
+// A quantized conv with a fused ReLU, a residual add and the float
+// boundary. Input scale 0.5, weight scales 0.25 / 0.125, output scale 0.5:
+// the conv's real multipliers 0.25 and 0.125 are 2^30 * 2^-1 / 2^31 and
+// 2^30 * 2^-2 / 2^31 in Q31; the ReLU is the activation range
+// [zero point -128, 127]; the add uses TFLite's 20-bit headroom scheme.
+
+!qx = !quant.uniform<i8:f32, 0.5:-1>
+!qw = !quant.uniform<i8:f32:0, {0.25, 0.125}>
+!qb = !quant.uniform<i32:f32:0, {0.125, 0.0625}>
+!qy = !quant.uniform<i8:f32, 0.5:-128>
+
+// CHECK-DAG: memref.global "private" constant @net_l1_weights : memref<4xi8> = dense<[1, 2, 3, 4]>
+// CHECK-DAG: memref.global "private" constant @net_l1_bias : memref<2xi32> = dense<[10, -10]>
+// CHECK-DAG: memref.global "private" constant @net_l1_multiplier : memref<2xi32> = dense<1073741824>
+// CHECK-DAG: memref.global "private" constant @net_l1_shift : memref<2xi32> = dense<[-1, -2]>
+// CHECK-LABEL: func.func @net_run
+// CHECK-SAME: (%[[IN:[a-z0-9]+]]: memref<1x2x2x2xf32>, %[[OUT:[a-z0-9]+]]: memref<1x2x2x2xf32>, %[[ARENA:[a-z0-9]+]]: memref<32xi8>)
+// CHECK-SAME: mote.arena_bytes = 32 : i64, mote.num_inputs = 1 : i64
+// CHECK: %[[C0:.*]] = arith.constant 0 : index
+// CHECK: %[[Q:.*]] = memref.view %[[ARENA]][%[[C0]]][] : memref<32xi8> to memref<1x2x2x2xi8>
+// CHECK: mote_kernel.call @mote_quantize_f32_s8(%[[IN]], %[[Q]]) {scalars = [8 : i32, 5.000000e-01 : f32, -1 : i32, -128 : i32, 127 : i32]}
+// CHECK: %[[C16:.*]] = arith.constant 16 : index
+// CHECK: %[[C:.*]] = memref.view %[[ARENA]][%[[C16]]][] : memref<32xi8> to memref<1x2x2x2xi8>
+// CHECK: mote_kernel.call @mote_conv2d_s8(%[[Q]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[C]]) {params = array<i64: 1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, -128, -128, 127>, params_type = "mote_conv2d_s8_params"}
+// The add writes in place into the conv's buffer (its last use).
+// CHECK: mote_kernel.call @mote_add_s8(%[[C]], %[[Q]], %[[C]]) {params = array<i64: 1, 2, 2, 2, 8, 4, 2, 1, 8, 4, 2, 1, 128, 1, -128, 20, 1073741824, 0, 1073741824, 0, 1073741824, -18, -128, 127>, params_type = "mote_binary_s8_params"}
+// CHECK: mote_kernel.call @mote_dequantize_s8_f32(%[[C]], %[[OUT]]) {scalars = [8 : i32, 5.000000e-01 : f32, -128 : i32]}
+// CHECK: return
+func.func @main(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %w = arith.constant dense<[[[[1]], [[2]]], [[[3]], [[4]]]]> : tensor<2x2x1x1xi8>
+  %b = arith.constant dense<[10, -10]> : tensor<2xi32>
+  %wq = quant.scast %w : tensor<2x2x1x1xi8> to tensor<2x2x1x1x!qw>
+  %bq = quant.scast %b : tensor<2xi32> to tensor<2x!qb>
+  %q = mote.quantize %x : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2x!qx>
+  %c = mote.conv2d %q, %wq, %bq {clamp_min = 0.0 : f32}
+      : (tensor<1x2x2x2x!qx>, tensor<2x2x1x1x!qw>, tensor<2x!qb>) -> tensor<1x2x2x2x!qy>
+  %s = mote.add %c, %q : (tensor<1x2x2x2x!qy>, tensor<1x2x2x2x!qx>) -> tensor<1x2x2x2x!qy>
+  %d = mote.dequantize %s : (tensor<1x2x2x2x!qy>) -> tensor<1x2x2x2xf32>
+  return %d : tensor<1x2x2x2xf32>
+}
