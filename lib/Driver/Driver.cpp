@@ -198,6 +198,53 @@ std::string defaultName(StringRef path) {
   return name;
 }
 
+/// Bytes of machine code of a package: the .text of the model and the
+/// runtime compiled with the host C compiler at -Os, read with `size`.
+std::optional<int64_t> measureCode(StringRef dir, StringRef name) {
+  auto cc = sys::findProgramByName("cc");
+  auto size = sys::findProgramByName("size");
+  if (!cc || !size)
+    return std::nullopt;
+  SmallString<128> work;
+  if (sys::fs::createUniqueDirectory("motec-size", work))
+    return std::nullopt;
+  auto cleanup = llvm::scope_exit([&] { sys::fs::remove_directories(work); });
+  SmallString<128> source(dir), kernels(dir), include(dir), obj1(work),
+      obj2(work), report(work);
+  sys::path::append(source, name + ".c");
+  sys::path::append(kernels, "runtime", "src", "mote_kernels.c");
+  sys::path::append(include, "runtime", "include");
+  sys::path::append(obj1, "model.o");
+  sys::path::append(obj2, "kernels.o");
+  sys::path::append(report, "size.txt");
+  std::string inc1 = ("-I" + dir).str(), inc2 = ("-I" + include).str();
+  for (auto [src, obj] : {std::pair<StringRef, StringRef>(source, obj1),
+                          std::pair<StringRef, StringRef>(kernels, obj2)})
+    if (sys::ExecuteAndWait(*cc, {"cc", "-std=c99", "-Os", inc1, inc2, "-c",
+                                  src, "-o", obj}) != 0)
+      return std::nullopt;
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(report),
+                                          std::nullopt};
+  if (sys::ExecuteAndWait(*size, {"size", "-A", obj1, obj2}, std::nullopt,
+                          redirects) != 0)
+    return std::nullopt;
+  auto text = MemoryBuffer::getFile(report);
+  if (!text)
+    return std::nullopt;
+  int64_t total = 0;
+  SmallVector<StringRef> lines;
+  (*text)->getBuffer().split(lines, '\n');
+  for (StringRef line : lines) {
+    SmallVector<StringRef> fields;
+    line.split(fields, ' ', -1, /*KeepEmpty=*/false);
+    int64_t bytes;
+    if (fields.size() >= 2 && fields[0] == ".text" &&
+        !fields[1].getAsInteger(10, bytes))
+      total += bytes;
+  }
+  return total;
+}
+
 int runCompile() {
   if (target != "generic-c") {
     errs() << "motec: unknown target '" << target
@@ -293,10 +340,13 @@ clean:
                           ? "..." + layer.name.substr(layer.name.size() - 37)
                           : layer.name,
                       layer.macs, layer.liveArenaBytes);
+  std::optional<int64_t> code = measureCode(outputDir, name);
   outs() << formatv("total: {0} MACs, arena {1} bytes (lower bound {2}), "
-                    "weights {3} bytes\n",
+                    "weights {3} bytes, code {4}\n",
                     info.totalMacs, package->arenaBytes, info.arenaLowerBound,
-                    package->weightBytes);
+                    package->weightBytes,
+                    code ? formatv("{0} bytes (host cc -Os, .text)", *code).str()
+                         : std::string("unknown (no host cc or size)"));
   return 0;
 }
 
@@ -413,7 +463,7 @@ int runRun() {
            << "\n";
     return 1;
   }
-  llvm::scope_exit cleanup([&] { sys::fs::remove_directories(workDir); });
+  auto cleanup = llvm::scope_exit([&] { sys::fs::remove_directories(workDir); });
   SmallVector<int64_t> inputBytes, outputBytes;
   SmallVector<std::string> rawFiles;
   // Inputs hold one sample of the model's shape, or N samples stacked along
