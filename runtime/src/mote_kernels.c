@@ -11,46 +11,128 @@ static int32_t clamp_i32(int32_t v, int32_t lo, int32_t hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
+/* Output columns are computed in chunks of this many int32 accumulators on
+ * the stack, so the innermost loop runs along a row (vectorizable at
+ * stride 1) and needs no bounds check. */
+#define MOTE_CONV_CHUNK 64
+
+/* The first i in [0, count) whose input column (first + i) * stride + base
+ * is >= 0, and one past the last whose column is < width. */
+static void valid_range(int32_t first, int32_t count, int32_t stride,
+                        int32_t base, int32_t width, int32_t *lo,
+                        int32_t *hi) {
+  int32_t i = 0, j = count;
+  while (i < count && (first + i) * stride + base < 0)
+    ++i;
+  while (j > i && (first + j - 1) * stride + base >= width)
+    --j;
+  *lo = i;
+  *hi = j;
+}
+
+/* Pointwise convolution (1x1, stride 1, no padding): every output pixel
+ * reads the same pixel of each input channel, so whole planes are walked
+ * contiguously. */
+static mote_status conv1x1_s8(const mote_conv2d_s8_params *p,
+                              const int8_t *input, const int8_t *weight,
+                              const int32_t *bias, const int32_t *multiplier,
+                              const int32_t *shift, int8_t *output,
+                              int32_t in_per_group, int32_t out_per_group) {
+  const int32_t plane = p->in_h * p->in_w;
+  int32_t n, oc, ic, p0, i;
+  int32_t acc[MOTE_CONV_CHUNK];
+  for (n = 0; n < p->batch; ++n)
+    for (oc = 0; oc < p->out_channels; ++oc) {
+      const int32_t first_ic = (oc / out_per_group) * in_per_group;
+      const int8_t *w = weight + (int64_t)oc * in_per_group;
+      int8_t *out = output + ((int64_t)n * p->out_channels + oc) * plane;
+      for (p0 = 0; p0 < plane; p0 += MOTE_CONV_CHUNK) {
+        const int32_t count =
+            plane - p0 < MOTE_CONV_CHUNK ? plane - p0 : MOTE_CONV_CHUNK;
+        for (i = 0; i < count; ++i)
+          acc[i] = bias ? bias[oc] : 0;
+        for (ic = 0; ic < in_per_group; ++ic) {
+          const int8_t *src = input +
+                              ((int64_t)n * p->in_channels + first_ic + ic) * plane + p0;
+          const int32_t wv = w[ic];
+          for (i = 0; i < count; ++i)
+            acc[i] += ((int32_t)src[i] + p->input_offset) * wv;
+        }
+        for (i = 0; i < count; ++i)
+          out[p0 + i] = mote_requantize_to_i8(acc[i], multiplier[oc], shift[oc],
+                                              p->output_offset, p->act_min,
+                                              p->act_max);
+      }
+    }
+  return MOTE_OK;
+}
+
 mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
                            const int8_t *weight, const int32_t *bias,
                            const int32_t *multiplier, const int32_t *shift,
                            int8_t *output) {
-  int32_t n, oc, oy, ox, ic, ky, kx;
+  int32_t n, oc, oy, ox0, ic, ky, kx, i;
   int32_t in_per_group, out_per_group;
+  int32_t acc[MOTE_CONV_CHUNK];
   if (!p || !input || !weight || !multiplier || !shift || !output ||
       p->groups < 1 || p->in_channels % p->groups || p->out_channels % p->groups)
     return MOTE_ERROR_ARGUMENT;
   in_per_group = p->in_channels / p->groups;
   out_per_group = p->out_channels / p->groups;
+  if (p->kernel_h == 1 && p->kernel_w == 1 && p->stride_h == 1 &&
+      p->stride_w == 1 && p->pad_top == 0 && p->pad_left == 0 &&
+      p->out_h == p->in_h && p->out_w == p->in_w)
+    return conv1x1_s8(p, input, weight, bias, multiplier, shift, output,
+                      in_per_group, out_per_group);
   for (n = 0; n < p->batch; ++n) {
     for (oc = 0; oc < p->out_channels; ++oc) {
       const int32_t first_ic = (oc / out_per_group) * in_per_group;
-      const int8_t *w_oc = weight + (int64_t)oc * in_per_group * p->kernel_h * p->kernel_w;
+      const int8_t *w_oc =
+          weight + (int64_t)oc * in_per_group * p->kernel_h * p->kernel_w;
+      int8_t *out_oc = output + ((int64_t)n * p->out_channels + oc) * p->out_h * p->out_w;
       for (oy = 0; oy < p->out_h; ++oy) {
-        for (ox = 0; ox < p->out_w; ++ox) {
-          int32_t acc = bias ? bias[oc] : 0;
-          const int32_t iy0 = oy * p->stride_h - p->pad_top;
-          const int32_t ix0 = ox * p->stride_w - p->pad_left;
+        const int32_t iy0 = oy * p->stride_h - p->pad_top;
+        for (ox0 = 0; ox0 < p->out_w; ox0 += MOTE_CONV_CHUNK) {
+          const int32_t count = p->out_w - ox0 < MOTE_CONV_CHUNK
+                                    ? p->out_w - ox0
+                                    : MOTE_CONV_CHUNK;
+          for (i = 0; i < count; ++i)
+            acc[i] = bias ? bias[oc] : 0;
           for (ic = 0; ic < in_per_group; ++ic) {
             const int8_t *in_c = input + ((int64_t)n * p->in_channels + first_ic + ic) *
                                              p->in_h * p->in_w;
             const int8_t *w_c = w_oc + (int64_t)ic * p->kernel_h * p->kernel_w;
             for (ky = 0; ky < p->kernel_h; ++ky) {
               const int32_t iy = iy0 + ky * p->dilation_h;
+              const int8_t *row;
               if (iy < 0 || iy >= p->in_h)
                 continue;
+              row = in_c + (int64_t)iy * p->in_w;
               for (kx = 0; kx < p->kernel_w; ++kx) {
-                const int32_t ix = ix0 + kx * p->dilation_w;
-                if (ix < 0 || ix >= p->in_w)
+                const int32_t w = w_c[ky * p->kernel_w + kx];
+                const int32_t base = kx * p->dilation_w - p->pad_left;
+                int32_t lo, hi;
+                valid_range(ox0, count, p->stride_w, base, p->in_w, &lo, &hi);
+                if (lo >= hi)
                   continue;
-                acc += ((int32_t)in_c[iy * p->in_w + ix] + p->input_offset) *
-                       (int32_t)w_c[ky * p->kernel_w + kx];
+                if (p->stride_w == 1) {
+                  /* Columns ox0 + lo + base ... are all inside the row. */
+                  const int8_t *src = row + ox0 + lo + base;
+                  int32_t *a = acc + lo;
+                  for (i = 0; i < hi - lo; ++i)
+                    a[i] += ((int32_t)src[i] + p->input_offset) * w;
+                } else {
+                  for (i = lo; i < hi; ++i)
+                    acc[i] += ((int32_t)row[(ox0 + i) * p->stride_w + base] +
+                               p->input_offset) * w;
+                }
               }
             }
           }
-          output[(((int64_t)n * p->out_channels + oc) * p->out_h + oy) * p->out_w + ox] =
-              mote_requantize_to_i8(acc, multiplier[oc], shift[oc], p->output_offset,
-                                    p->act_min, p->act_max);
+          for (i = 0; i < count; ++i)
+            out_oc[oy * p->out_w + ox0 + i] = mote_requantize_to_i8(
+                acc[i], multiplier[oc], shift[oc], p->output_offset, p->act_min,
+                p->act_max);
         }
       }
     }
