@@ -24,11 +24,17 @@ def main():
     ap.add_argument("--count", type=int, default=10000)
     ap.add_argument("--min-accuracy", type=float, default=0.0,
                     help="fail below this top-1 accuracy (percent) of the C code")
+    ap.add_argument("--fp32", action="store_true",
+                    help="evaluate the float model (fashion_cnn_fp32.onnx) and "
+                         "compare logits relative to their range")
+    ap.add_argument("--max-relative", type=float, default=1e-4,
+                    help="with --fp32, fail above this difference of logits "
+                         "relative to the range of ONNX Runtime's logits")
     ap.add_argument("--min-agreement", type=float, default=0.0,
                     help="fail below this share (percent) of images on which "
                          "the C code and ONNX Runtime pick the same class")
     args = ap.parse_args()
-    model = os.path.join(args.dir, "fashion_cnn.onnx")
+    model = os.path.join(args.dir, "fashion_cnn_fp32.onnx" if args.fp32 else "fashion_cnn.onnx")
     images = np.load(os.path.join(args.dir, "test_images.npy"))[: args.count]
     labels = np.load(os.path.join(args.dir, "test_labels.npy"))[: args.count]
     subset = os.path.join(args.dir, "eval_images.npy")
@@ -49,6 +55,18 @@ def main():
     acc_mote = 100.0 * (ours.argmax(1) == labels).mean()
     acc_ort = 100.0 * (ort.argmax(1) == labels).mean()
     agree = 100.0 * (ours.argmax(1) == ort.argmax(1)).mean()
+    if args.fp32:
+        relative = float(np.abs(ours - ort).max() / (ort.max() - ort.min()))
+        print(f"Fashion-MNIST test set, {len(images)} images, FP32 model:")
+        print(f"  generated C (motec): {acc_mote:.2f}% top-1")
+        print(f"  ONNX Runtime:        {acc_ort:.2f}% top-1")
+        print(f"  same top-1 class on {agree:.2f}% of images; largest logit "
+              f"difference {relative:.2e} of the logits' range")
+        ok = (acc_mote >= args.min_accuracy and agree >= args.min_agreement
+              and relative <= args.max_relative)
+        if not ok:
+            print("FAIL: below --min-accuracy / --min-agreement or above --max-relative")
+        return 0 if ok else 1
     inits = {t.name: numpy_helper.to_array(t) for t in onnx.load(model).graph.initializer}
     lsb = np.rint(np.abs(ours - ort) / float(inits["logits_s"]))
     print(f"Fashion-MNIST test set, {len(images)} images, INT8 model:")

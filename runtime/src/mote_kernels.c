@@ -441,3 +441,199 @@ mote_status mote_copy(int32_t bytes, const void *input, void *output) {
     out[i] = in[i];
   return MOTE_OK;
 }
+
+/*===- Float kernels -----------------------------------------------------===*/
+
+static float clamp_f32(float v, float lo, float hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
+mote_status mote_conv2d_f32(const mote_conv2d_f32_params *p, float act_min,
+                            float act_max, const float *input,
+                            const float *weight, const float *bias,
+                            float *output) {
+  int32_t n, oc, oy, ox0, ic, ky, kx, i;
+  int32_t in_per_group, out_per_group;
+  float acc[MOTE_CONV_CHUNK];
+  if (!p || !input || !weight || !output || p->groups < 1 ||
+      p->in_channels % p->groups || p->out_channels % p->groups)
+    return MOTE_ERROR_ARGUMENT;
+  in_per_group = p->in_channels / p->groups;
+  out_per_group = p->out_channels / p->groups;
+  for (n = 0; n < p->batch; ++n)
+    for (oc = 0; oc < p->out_channels; ++oc) {
+      const int32_t first_ic = (oc / out_per_group) * in_per_group;
+      const float *w_oc = weight + (int64_t)oc * in_per_group * p->kernel_h * p->kernel_w;
+      float *out_oc = output + ((int64_t)n * p->out_channels + oc) * p->out_h * p->out_w;
+      for (oy = 0; oy < p->out_h; ++oy) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_top;
+        for (ox0 = 0; ox0 < p->out_w; ox0 += MOTE_CONV_CHUNK) {
+          const int32_t count = p->out_w - ox0 < MOTE_CONV_CHUNK ? p->out_w - ox0
+                                                                 : MOTE_CONV_CHUNK;
+          for (i = 0; i < count; ++i)
+            acc[i] = 0.0f;
+          for (ic = 0; ic < in_per_group; ++ic) {
+            const float *in_c = input + ((int64_t)n * p->in_channels + first_ic + ic) *
+                                            p->in_h * p->in_w;
+            const float *w_c = w_oc + (int64_t)ic * p->kernel_h * p->kernel_w;
+            for (ky = 0; ky < p->kernel_h; ++ky) {
+              const int32_t iy = iy0 + ky * p->dilation_h;
+              const float *row;
+              if (iy < 0 || iy >= p->in_h)
+                continue;
+              row = in_c + (int64_t)iy * p->in_w;
+              for (kx = 0; kx < p->kernel_w; ++kx) {
+                const float w = w_c[ky * p->kernel_w + kx];
+                const int32_t base = kx * p->dilation_w - p->pad_left;
+                int32_t lo, hi;
+                valid_range(ox0, count, p->stride_w, base, p->in_w, &lo, &hi);
+                for (i = lo; i < hi; ++i)
+                  acc[i] += row[(ox0 + i) * p->stride_w + base] * w;
+              }
+            }
+          }
+          for (i = 0; i < count; ++i)
+            out_oc[oy * p->out_w + ox0 + i] =
+                clamp_f32(acc[i] + (bias ? bias[oc] : 0.0f), act_min, act_max);
+        }
+      }
+    }
+  return MOTE_OK;
+}
+
+mote_status mote_fully_connected_f32(const mote_fully_connected_f32_params *p,
+                                     float act_min, float act_max,
+                                     const float *input, const float *weight,
+                                     const float *bias, float *output) {
+  int32_t m, n, k;
+  if (!p || !input || !weight || !output)
+    return MOTE_ERROR_ARGUMENT;
+  for (m = 0; m < p->batch; ++m)
+    for (n = 0; n < p->out_features; ++n) {
+      const float *row = input + (int64_t)m * p->in_features;
+      const float *w = weight + (int64_t)n * p->in_features;
+      float acc = 0.0f;
+      for (k = 0; k < p->in_features; ++k)
+        acc += row[k] * w[k];
+      output[(int64_t)m * p->out_features + n] =
+          clamp_f32(acc + (bias ? bias[n] : 0.0f), act_min, act_max);
+    }
+  return MOTE_OK;
+}
+
+static mote_status broadcast_f32(const mote_broadcast_params *p, float act_min,
+                                 float act_max, const float *lhs,
+                                 const float *rhs, float *output, int op) {
+  int32_t i0, i1, i2, i3;
+  int64_t o = 0;
+  if (!p || !lhs || !rhs || !output)
+    return MOTE_ERROR_ARGUMENT;
+  for (i0 = 0; i0 < p->dim0; ++i0)
+    for (i1 = 0; i1 < p->dim1; ++i1)
+      for (i2 = 0; i2 < p->dim2; ++i2)
+        for (i3 = 0; i3 < p->dim3; ++i3) {
+          float a = lhs[(int64_t)i0 * p->lhs_stride0 + (int64_t)i1 * p->lhs_stride1 +
+                        (int64_t)i2 * p->lhs_stride2 + (int64_t)i3 * p->lhs_stride3];
+          float b = rhs[(int64_t)i0 * p->rhs_stride0 + (int64_t)i1 * p->rhs_stride1 +
+                        (int64_t)i2 * p->rhs_stride2 + (int64_t)i3 * p->rhs_stride3];
+          float v = op == 0 ? a + b : (op == 1 ? a - b : a * b);
+          output[o++] = clamp_f32(v, act_min, act_max);
+        }
+  return MOTE_OK;
+}
+
+mote_status mote_add_f32(const mote_broadcast_params *p, float act_min,
+                         float act_max, const float *lhs, const float *rhs,
+                         float *output) {
+  return broadcast_f32(p, act_min, act_max, lhs, rhs, output, 0);
+}
+
+mote_status mote_sub_f32(const mote_broadcast_params *p, float act_min,
+                         float act_max, const float *lhs, const float *rhs,
+                         float *output) {
+  return broadcast_f32(p, act_min, act_max, lhs, rhs, output, 1);
+}
+
+mote_status mote_mul_f32(const mote_broadcast_params *p, float act_min,
+                         float act_max, const float *lhs, const float *rhs,
+                         float *output) {
+  return broadcast_f32(p, act_min, act_max, lhs, rhs, output, 2);
+}
+
+static mote_status pool2d_f32(const mote_pool2d_s8_params *p, const float *input,
+                              float *output, int average) {
+  int32_t n, c, oy, ox, ky, kx;
+  if (!p || !input || !output)
+    return MOTE_ERROR_ARGUMENT;
+  for (n = 0; n < p->batch; ++n)
+    for (c = 0; c < p->channels; ++c) {
+      const float *in = input + ((int64_t)n * p->channels + c) * p->in_h * p->in_w;
+      float *out = output + ((int64_t)n * p->channels + c) * p->out_h * p->out_w;
+      for (oy = 0; oy < p->out_h; ++oy)
+        for (ox = 0; ox < p->out_w; ++ox) {
+          float sum = 0.0f, best = -3.4028235e38f;
+          int32_t count = 0;
+          for (ky = 0; ky < p->kernel_h; ++ky) {
+            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+            if (iy < 0 || iy >= p->in_h)
+              continue;
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+              float v;
+              if (ix < 0 || ix >= p->in_w)
+                continue;
+              v = in[iy * p->in_w + ix];
+              sum += v;
+              best = v > best ? v : best;
+              ++count;
+            }
+          }
+          if (p->count_include_pad)
+            count = p->kernel_h * p->kernel_w;
+          out[oy * p->out_w + ox] = average ? (count ? sum / (float)count : 0.0f) : best;
+        }
+    }
+  return MOTE_OK;
+}
+
+mote_status mote_avg_pool2d_f32(const mote_pool2d_s8_params *p,
+                                const float *input, float *output) {
+  return pool2d_f32(p, input, output, 1);
+}
+
+mote_status mote_max_pool2d_f32(const mote_pool2d_s8_params *p,
+                                const float *input, float *output) {
+  return pool2d_f32(p, input, output, 0);
+}
+
+mote_status mote_activation_f32(int32_t kind, int32_t count, float a, float b,
+                                const float *input, float *output) {
+  int32_t i;
+  if (!input || !output || count < 0 || kind < MOTE_CLAMP || kind > MOTE_HARD_SWISH)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i) {
+    float x = input[i], y;
+    switch (kind) {
+    case MOTE_CLAMP:
+      y = clamp_f32(x, a, b);
+      break;
+    case MOTE_SIGMOID:
+      y = 1.0f / (1.0f + mote_expf(-x));
+      break;
+    case MOTE_TANH: {
+      /* tanh(x) = 1 - 2 / (exp(2x) + 1), saturating for large |x|. */
+      float e = mote_expf(2.0f * clamp_f32(x, -20.0f, 20.0f));
+      y = 1.0f - 2.0f / (e + 1.0f);
+      break;
+    }
+    case MOTE_HARD_SIGMOID:
+      y = clamp_f32(a * x + b, 0.0f, 1.0f);
+      break;
+    default:
+      y = x * clamp_f32(x / 6.0f + 0.5f, 0.0f, 1.0f);
+      break;
+    }
+    output[i] = y;
+  }
+  return MOTE_OK;
+}

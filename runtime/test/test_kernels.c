@@ -230,6 +230,55 @@ static void test_transpose(mote_test_counts *t) {
   MOTE_CHECK(t, bad == 0, "transpose: %d wrong", bad);
 }
 
+static float fin[4096], fw[1024], fout[4096];
+
+static void test_float_kernels(mote_test_counts *t) {
+  /* Grouped, padded, strided float convolution against a double reference. */
+  mote_conv2d_f32_params p = {1, 4, 6, 5, 6, 3, 3, 3, 3, 2, 2, 1, 1, 1, 1, 2};
+  float bias[6], act[8] = {-3.0f, -0.5f, 0.0f, 0.3f, 2.0f, 9.0f, -9.0f, 0.7f}, y[8];
+  int32_t oc, oy, ox, i;
+  double worst = 0.0;
+  for (i = 0; i < 4 * 6 * 5; ++i)
+    fin[i] = (float)rnd(-1000, 1000) / 500.0f;
+  for (i = 0; i < 6 * 2 * 9; ++i)
+    fw[i] = (float)rnd(-1000, 1000) / 700.0f;
+  for (i = 0; i < 6; ++i)
+    bias[i] = (float)rnd(-100, 100) / 50.0f;
+  MOTE_CHECK(t, mote_conv2d_f32(&p, -1e30f, 1e30f, fin, fw, bias, fout) == MOTE_OK, "conv f32");
+  for (oc = 0; oc < 6; ++oc)
+    for (oy = 0; oy < 3; ++oy)
+      for (ox = 0; ox < 3; ++ox) {
+        double acc = bias[oc];
+        int32_t c, ky, kx;
+        for (c = 0; c < 2; ++c)
+          for (ky = 0; ky < 3; ++ky)
+            for (kx = 0; kx < 3; ++kx) {
+              int32_t yy = oy * 2 - 1 + ky, xx = ox * 2 - 1 + kx;
+              if (yy >= 0 && yy < 6 && xx >= 0 && xx < 5)
+                acc += (double)fin[((oc / 3) * 2 + c) * 30 + yy * 5 + xx] *
+                       fw[((oc * 2 + c) * 3 + ky) * 3 + kx];
+            }
+        acc = fabs(acc - fout[(oc * 3 + oy) * 3 + ox]);
+        worst = acc > worst ? acc : worst;
+      }
+  MOTE_CHECK(t, worst < 1e-4, "conv f32 off by %g", worst);
+  /* Activations against libm. */
+  worst = 0.0;
+  MOTE_CHECK(t, mote_activation_f32(MOTE_SIGMOID, 8, 0, 0, act, y) == MOTE_OK, "sigmoid");
+  for (i = 0; i < 8; ++i)
+    worst = fmax(worst, fabs(y[i] - 1.0 / (1.0 + exp(-act[i]))));
+  MOTE_CHECK(t, mote_activation_f32(MOTE_TANH, 8, 0, 0, act, y) == MOTE_OK, "tanh");
+  for (i = 0; i < 8; ++i)
+    worst = fmax(worst, fabs(y[i] - tanh(act[i])));
+  MOTE_CHECK(t, mote_activation_f32(MOTE_HARD_SWISH, 8, 0, 0, act, y) == MOTE_OK, "hswish");
+  for (i = 0; i < 8; ++i)
+    worst = fmax(worst, fabs(y[i] - act[i] * fmin(fmax(act[i] / 6.0 + 0.5, 0.0), 1.0)));
+  MOTE_CHECK(t, worst < 1e-6, "activations off by %g", worst);
+  MOTE_CHECK(t, mote_activation_f32(MOTE_CLAMP, 8, 0.0f, 6.0f, act, y) == MOTE_OK &&
+                    y[0] == 0.0f && y[5] == 6.0f && y[3] == 0.3f, "relu6");
+  MOTE_CHECK(t, mote_activation_f32(9, 8, 0, 0, act, y) == MOTE_ERROR_ARGUMENT, "bad kind");
+}
+
 int main(void) {
   mote_test_counts t = {0, 0};
   int trial;
@@ -241,5 +290,6 @@ int main(void) {
   test_boundary(&t);
   test_softmax_and_exp(&t);
   test_transpose(&t);
+  test_float_kernels(&t);
   return mote_test_summary(&t);
 }

@@ -1,4 +1,4 @@
-// RUN: mote-opt %s -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s
+// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s --check-prefixes=CHECK,FLOAT
 
 // A quantized conv with a fused ReLU, a residual add and the float
 // boundary. Input scale 0.5, weight scales 0.25 / 0.125, output scale 0.5:
@@ -39,4 +39,19 @@ func.func @main(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
   %s = mote.add %c, %q : (tensor<1x2x2x2x!qy>, tensor<1x2x2x2x!qx>) -> tensor<1x2x2x2x!qy>
   %d = mote.dequantize %s : (tensor<1x2x2x2x!qy>) -> tensor<1x2x2x2xf32>
   return %d : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Float models lower to the float kernels: a conv with a fused ReLU6 gets
+// its bounds as scalars, a standalone sigmoid is an activation call.
+// FLOAT-LABEL: func.func @net_run
+// FLOAT: mote_kernel.call @mote_conv2d_f32(%{{.*}}) {params = array<i64: 1, 1, 4, 4, 2, 4, 4, 1, 1, 1, 1, 1, 1, 0, 0, 1>, params_type = "mote_conv2d_f32_params", scalars = [0.000000e+00 : f32, 6.000000e+00 : f32]}
+// FLOAT: mote_kernel.call @mote_activation_f32(%{{.*}}) {scalars = [1 : i32, 32 : i32, 0.000000e+00 : f32, 0.000000e+00 : f32]}
+func.func @main(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<[[[[0.5]]], [[[-1.0]]]]> : tensor<2x1x1x1xf32>
+  %c = mote.conv2d %x, %w {clamp_min = 0.0 : f32, clamp_max = 6.0 : f32}
+      : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %s = mote.sigmoid %c : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %s : tensor<1x2x4x4xf32>
 }

@@ -23,6 +23,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <limits>
 
 namespace mote {
 #define GEN_PASS_DEF_CONVERTMOTETOKERNEL
@@ -224,6 +225,9 @@ private:
                                 ArrayRef<Attribute> scalars);
 
   LogicalResult lower(Operation *op);
+  LogicalResult lowerFloat(Operation *op);
+  /// The fused activation bounds of a float op, +-FLT_MAX when absent.
+  SmallVector<Attribute> floatBounds(Operation *op);
   LogicalResult lowerConv(Conv2DOp op);
   LogicalResult lowerFullyConnected(FullyConnectedOp op);
   LogicalResult lowerBinary(Operation *op, StringRef callee);
@@ -559,6 +563,161 @@ LogicalResult Lowering::lowerTranspose(TransposeOp op) {
   return success();
 }
 
+SmallVector<Attribute> Lowering::floatBounds(Operation *op) {
+  const float big = std::numeric_limits<float>::max();
+  float lo = -big, hi = big;
+  if (auto min = op->getAttrOfType<FloatAttr>("clamp_min"))
+    lo = min.getValueAsDouble();
+  if (auto max = op->getAttrOfType<FloatAttr>("clamp_max"))
+    hi = max.getValueAsDouble();
+  return {builder.getF32FloatAttr(lo), builder.getF32FloatAttr(hi)};
+}
+
+/// Lowers an op of a float model to the runtime's float kernels.
+LogicalResult Lowering::lowerFloat(Operation *op) {
+  auto shapeOf = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  };
+  auto buffers = [&](ValueRange values) -> FailureOr<SmallVector<Value>> {
+    SmallVector<Value> result;
+    for (Value v : values) {
+      FailureOr<Value> b = buffer(op, v);
+      if (failed(b))
+        return failure();
+      result.push_back(*b);
+    }
+    return result;
+  };
+  auto constantBuffer = [&](Value v, StringRef what) -> FailureOr<Value> {
+    DenseElementsAttr attr = constantOf(v);
+    if (!attr)
+      return op->emitOpError("has no C lowering for a non-constant ") << what;
+    return arrayGlobal(what, attr);
+  };
+  auto biasBuffer = [&](Value bias, int64_t channels) -> FailureOr<Value> {
+    if (bias)
+      return constantBuffer(bias, "bias");
+    auto type = RankedTensorType::get({channels}, builder.getF32Type());
+    return arrayGlobal("bias", DenseElementsAttr::get(type, 0.0f));
+  };
+  auto poolParams = [&](ArrayRef<int64_t> x, ArrayRef<int64_t> y,
+                        ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                        ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
+                        bool countIncludePad) {
+    return SmallVector<int64_t>{x[0], x[1], x[2], x[3], y[2], y[3], kernel[0],
+                                kernel[1], strides[0], strides[1],
+                                dilations[0], dilations[1], pads[0], pads[1],
+                                countIncludePad ? 1 : 0, 0, 0, 0, 0, 1};
+  };
+  auto activation = [&](int64_t kind, float a, float b) -> LogicalResult {
+    FailureOr<SmallVector<Value>> io =
+        buffers({op->getOperand(0), op->getResult(0)});
+    if (failed(io))
+      return failure();
+    int64_t count = cast<RankedTensorType>(op->getResult(0).getType()).getNumElements();
+    call("mote_activation_f32", *io,
+         {builder.getI32IntegerAttr(kind), builder.getI32IntegerAttr(count),
+          builder.getF32FloatAttr(a), builder.getF32FloatAttr(b)});
+    return success();
+  };
+  const float big = std::numeric_limits<float>::max();
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](Conv2DOp o) -> LogicalResult {
+        ArrayRef<int64_t> x = shapeOf(o.getInput()), y = shapeOf(o.getOutput()),
+                          w = shapeOf(o.getWeight());
+        FailureOr<Value> weight = constantBuffer(o.getWeight(), "weights");
+        FailureOr<Value> bias = biasBuffer(o.getBias(), w[0]);
+        FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+        if (failed(weight) || failed(bias) || failed(io))
+          return failure();
+        call("mote_conv2d_f32", {(*io)[0], *weight, *bias, (*io)[1]},
+             floatBounds(o), "mote_conv2d_f32_params",
+             {x[0], x[1], x[2], x[3], y[1], y[2], y[3], w[2], w[3],
+              o.getStrides()[0], o.getStrides()[1], o.getDilations()[0],
+              o.getDilations()[1], o.getPads()[0], o.getPads()[1],
+              int64_t(o.getGroup())});
+        return success();
+      })
+      .Case([&](FullyConnectedOp o) -> LogicalResult {
+        ArrayRef<int64_t> x = shapeOf(o.getInput()), w = shapeOf(o.getWeight());
+        FailureOr<Value> weight = constantBuffer(o.getWeight(), "weights");
+        FailureOr<Value> bias = biasBuffer(o.getBias(), w[0]);
+        FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+        if (failed(weight) || failed(bias) || failed(io))
+          return failure();
+        call("mote_fully_connected_f32", {(*io)[0], *weight, *bias, (*io)[1]},
+             floatBounds(o), "mote_fully_connected_f32_params",
+             {x[0], w[1], w[0]});
+        return success();
+      })
+      .Case<AddOp, SubOp, MulOp>([&](Operation *o) -> LogicalResult {
+        ArrayRef<int64_t> shape = shapeOf(o->getResult(0));
+        if (shape.size() > 4)
+          return o->emitOpError("has no C lowering for rank above 4");
+        SmallVector<int64_t> dims(4 - shape.size(), 1);
+        llvm::append_range(dims, shape);
+        SmallVector<int64_t> fields(dims);
+        llvm::append_range(fields, broadcastStrides(shapeOf(o->getOperand(0)), dims));
+        llvm::append_range(fields, broadcastStrides(shapeOf(o->getOperand(1)), dims));
+        FailureOr<SmallVector<Value>> io =
+            buffers({o->getOperand(0), o->getOperand(1), o->getResult(0)});
+        if (failed(io))
+          return failure();
+        StringRef callee = isa<AddOp>(o)   ? "mote_add_f32"
+                           : isa<SubOp>(o) ? "mote_sub_f32"
+                                           : "mote_mul_f32";
+        call(callee, *io, floatBounds(o), "mote_broadcast_params", fields);
+        return success();
+      })
+      .Case([&](MaxPool2DOp o) -> LogicalResult {
+        FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+        if (failed(io))
+          return failure();
+        call("mote_max_pool2d_f32", *io, {}, "mote_pool2d_s8_params",
+             poolParams(shapeOf(o.getInput()), shapeOf(o.getOutput()),
+                        o.getKernel(), o.getStrides(), o.getDilations(),
+                        o.getPads(), false));
+        return success();
+      })
+      .Case([&](AvgPool2DOp o) -> LogicalResult {
+        FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+        if (failed(io))
+          return failure();
+        call("mote_avg_pool2d_f32", *io, {}, "mote_pool2d_s8_params",
+             poolParams(shapeOf(o.getInput()), shapeOf(o.getOutput()),
+                        o.getKernel(), o.getStrides(), {1, 1}, o.getPads(),
+                        o.getCountIncludePad()));
+        return success();
+      })
+      .Case([&](GlobalAvgPoolOp o) -> LogicalResult {
+        ArrayRef<int64_t> x = shapeOf(o.getInput());
+        FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+        if (failed(io))
+          return failure();
+        call("mote_avg_pool2d_f32", *io, {}, "mote_pool2d_s8_params",
+             poolParams(x, shapeOf(o.getOutput()), {x[2], x[3]}, {1, 1},
+                        {1, 1}, {0, 0, 0, 0}, false));
+        return success();
+      })
+      .Case([&](ReluOp) { return activation(0, 0.0f, big); })
+      .Case([&](ClampOp o) {
+        return activation(0, o.getMin().convertToFloat(),
+                          o.getMax().convertToFloat());
+      })
+      .Case([&](SigmoidOp) { return activation(1, 0.0f, 0.0f); })
+      .Case([&](TanhOp) { return activation(2, 0.0f, 0.0f); })
+      .Case([&](HardSigmoidOp o) {
+        return activation(3, o.getAlpha().convertToFloat(),
+                          o.getBeta().convertToFloat());
+      })
+      .Case([&](HardSwishOp) { return activation(4, 0.0f, 0.0f); })
+      .Case([&](SoftmaxOp o) { return lowerSoftmax(o); })
+      .Case([&](TransposeOp o) { return lowerTranspose(o); })
+      .Default([&](Operation *o) {
+        return o->emitOpError("has no C lowering for float operands yet");
+      });
+}
+
 LogicalResult Lowering::lower(Operation *op) {
   // Constants and views have no code of their own.
   if (isa<arith::ConstantOp, quant::StorageCastOp, ReshapeOp>(op))
@@ -573,6 +732,10 @@ LogicalResult Lowering::lower(Operation *op) {
     return WalkResult::advance();
   });
   currentLoc = NameLoc::get(builder.getStringAttr(label));
+  // Ops of float models (all but the boundary quantize / dequantize).
+  if (!isa<QuantizeOp, DequantizeOp>(op) && op->getNumResults() == 1 &&
+      getNumericKind(op->getResult(0).getType()) == NumericKind::Float)
+    return lowerFloat(op);
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](Conv2DOp o) { return lowerConv(o); })
       .Case([&](FullyConnectedOp o) { return lowerFullyConnected(o); })

@@ -117,6 +117,67 @@ mote_status mote_dequantize_s8_f32(int32_t count, float scale,
                                    int32_t zero_point, const int8_t *input,
                                    float *output);
 
+/*===- Float kernels (FP32 models) ----------------------------------------===*
+ * Plain IEEE single precision in a fixed order of operations, so every C99
+ * compiler gives the same results without -ffast-math. `act_min`/`act_max`
+ * clamp the result (a fused ReLU / ReLU6), +-FLT_MAX when there is none. */
+
+typedef struct {
+  int32_t batch, in_channels, in_h, in_w;
+  int32_t out_channels, out_h, out_w;
+  int32_t kernel_h, kernel_w;
+  int32_t stride_h, stride_w, dilation_h, dilation_w;
+  int32_t pad_top, pad_left;
+  int32_t groups;
+} mote_conv2d_f32_params;
+
+mote_status mote_conv2d_f32(const mote_conv2d_f32_params *p, float act_min,
+                            float act_max, const float *input,
+                            const float *weight, const float *bias,
+                            float *output);
+
+typedef struct {
+  int32_t batch, in_features, out_features;
+} mote_fully_connected_f32_params;
+
+mote_status mote_fully_connected_f32(const mote_fully_connected_f32_params *p,
+                                     float act_min, float act_max,
+                                     const float *input, const float *weight,
+                                     const float *bias, float *output);
+
+/* Broadcasting over up to 4 dims, as for the int8 element-wise ops. */
+typedef struct {
+  int32_t dim0, dim1, dim2, dim3;
+  int32_t lhs_stride0, lhs_stride1, lhs_stride2, lhs_stride3;
+  int32_t rhs_stride0, rhs_stride1, rhs_stride2, rhs_stride3;
+} mote_broadcast_params;
+
+mote_status mote_add_f32(const mote_broadcast_params *p, float act_min,
+                         float act_max, const float *lhs, const float *rhs,
+                         float *output);
+mote_status mote_sub_f32(const mote_broadcast_params *p, float act_min,
+                         float act_max, const float *lhs, const float *rhs,
+                         float *output);
+mote_status mote_mul_f32(const mote_broadcast_params *p, float act_min,
+                         float act_max, const float *lhs, const float *rhs,
+                         float *output);
+
+/* Pooling over NCHW floats; the geometry fields of the params are used,
+ * the quantization fields are ignored. */
+mote_status mote_avg_pool2d_f32(const mote_pool2d_s8_params *p,
+                                const float *input, float *output);
+mote_status mote_max_pool2d_f32(const mote_pool2d_s8_params *p,
+                                const float *input, float *output);
+
+/* Element-wise activations. */
+#define MOTE_CLAMP 0        /* min(max(x, a), b) */
+#define MOTE_SIGMOID 1      /* 1 / (1 + exp(-x)) */
+#define MOTE_TANH 2         /* tanh(x) */
+#define MOTE_HARD_SIGMOID 3 /* max(0, min(1, a * x + b)) */
+#define MOTE_HARD_SWISH 4   /* x * max(0, min(1, x / 6 + 1 / 2)) */
+mote_status mote_activation_f32(int32_t kind, int32_t count, float a, float b,
+                                const float *input, float *output);
+
 /* Softmax of float rows: `outer` rows of `inner` elements, axis last. */
 mote_status mote_softmax_f32(int32_t outer, int32_t inner, const float *input,
                              float *output);
