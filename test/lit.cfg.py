@@ -11,7 +11,7 @@ config.suffixes = [".mlir", ".onnxtxt", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mote_obj_root, "test")
 config.excludes = ["Inputs", "regressions", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "make_corpus.py", "ImportONNXFuzzer.cpp",
-                   "compare_ort.py", "ort_run.js"]
+                   "compare_ort.py", "compare_float_ort.py", "ort_run.js"]
 
 llvm_config.with_system_environment(["HOME", "TMPDIR", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

@@ -279,6 +279,37 @@ static void test_float_kernels(mote_test_counts *t) {
   MOTE_CHECK(t, mote_activation_f32(9, 8, 0, 0, act, y) == MOTE_ERROR_ARGUMENT, "bad kind");
 }
 
+static void test_concat_pad(mote_test_counts *t) {
+  /* [2, 2] and [2, 3] floats along axis 1 -> [2, 5]. */
+  const float a[4] = {1, 2, 3, 4}, b[6] = {5, 6, 7, 8, 9, 10};
+  const float want[10] = {1, 2, 5, 6, 7, 3, 4, 8, 9, 10};
+  /* [2, 3] int8 padded by (1, 0) begins and (0, 2) ends. */
+  const int8_t x[6] = {1, 2, 3, 4, 5, 6}, zero = -7;
+  const int32_t dims[2] = {2, 3}, pads[4] = {1, 0, 0, 2};
+  const int8_t constant[15] = {-7, -7, -7, -7, -7, 1, 2, 3, -7, -7, 4, 5, 6, -7, -7};
+  const int8_t edge[15] = {1, 2, 3, 3, 3, 1, 2, 3, 3, 3, 4, 5, 6, 6, 6};
+  const int32_t rpads[4] = {1, 1, 0, 1}, wide[4] = {2, 0, 0, 0};
+  const int8_t reflect[15] = {5, 4, 5, 6, 5, 2, 1, 2, 3, 2, 5, 4, 5, 6, 5};
+  float out[10];
+  int8_t q[16];
+  int i, bad = 0;
+  MOTE_CHECK(t, mote_concat_part(4, 2, 2, 0, 5, a, out) == MOTE_OK &&
+                    mote_concat_part(4, 2, 3, 2, 5, b, out) == MOTE_OK, "concat");
+  for (i = 0; i < 10; ++i)
+    bad += out[i] != want[i];
+  MOTE_CHECK(t, bad == 0, "concat: %d wrong", bad);
+  MOTE_CHECK(t, mote_concat_part(4, 2, 3, 3, 5, b, out) == MOTE_ERROR_ARGUMENT, "overflow");
+  MOTE_CHECK(t, mote_pad(1, 2, MOTE_PAD_CONSTANT, dims, pads, &zero, x, q) == MOTE_OK &&
+                    memcmp(q, constant, 15) == 0, "constant pad");
+  MOTE_CHECK(t, mote_pad(1, 2, MOTE_PAD_EDGE, dims, pads, NULL, x, q) == MOTE_OK &&
+                    memcmp(q, edge, 15) == 0, "edge pad");
+  /* Reflect: one row before, one column on each side: [3, 5]. */
+  MOTE_CHECK(t, mote_pad(1, 2, MOTE_PAD_REFLECT, dims, rpads, NULL, x, q) == MOTE_OK &&
+                    memcmp(q, reflect, 15) == 0, "reflect pad");
+  MOTE_CHECK(t, mote_pad(1, 2, MOTE_PAD_REFLECT, dims, wide, NULL, x, q) == MOTE_ERROR_ARGUMENT,
+             "reflect as wide as the input");
+}
+
 int main(void) {
   mote_test_counts t = {0, 0};
   int trial;
@@ -291,5 +322,6 @@ int main(void) {
   test_softmax_and_exp(&t);
   test_transpose(&t);
   test_float_kernels(&t);
+  test_concat_pad(&t);
   return mote_test_summary(&t);
 }

@@ -145,6 +145,11 @@ LogicalResult Printer::convertFunc(func::FuncOp func) {
     mapping[arg] = c;
   }
   arena = body->getArguments().back();
+  // Every parameter is used, even where a model needs no arena or has an
+  // output it does not write through (C compilers warn otherwise).
+  for (BlockArgument arg : body->getArguments())
+    emitc::VerbatimOp::create(builder, loc, builder.getStringAttr("(void){};"),
+                              ValueRange{arg});
   status = emitc::VariableOp::create(builder, loc, emitc::LValueType::get(i32()),
                                      builder.getI32IntegerAttr(0));
   for (Operation &op : func.getBody().front()) {

@@ -240,6 +240,8 @@ private:
   LogicalResult lowerRequantize(Operation *op);
   LogicalResult lowerSoftmax(SoftmaxOp op);
   LogicalResult lowerTranspose(TransposeOp op);
+  LogicalResult lowerConcat(ConcatOp op);
+  LogicalResult lowerPad(PadOp op);
 };
 
 FailureOr<Value> Lowering::buffer(Operation *user, Value v) {
@@ -563,6 +565,67 @@ LogicalResult Lowering::lowerTranspose(TransposeOp op) {
   return success();
 }
 
+LogicalResult Lowering::lowerConcat(ConcatOp op) {
+  auto type = cast<RankedTensorType>(op.getType());
+  for (Value input : op.getInputs())
+    if (getElementTypeOrSelf(input.getType()) != type.getElementType())
+      return op.emitOpError("has no C lowering for inputs quantized unlike "
+                            "the result yet");
+  int64_t axis = op.getAxis();
+  int64_t elementBytes = getTensorBytes(type) / type.getNumElements();
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= type.getDimSize(d);
+  int64_t total = type.getNumElements() / outer, offset = 0;
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(output))
+    return failure();
+  for (Value input : op.getInputs()) {
+    int64_t inner = cast<RankedTensorType>(input.getType()).getNumElements() / outer;
+    FailureOr<Value> in = buffer(op, input);
+    if (failed(in))
+      return failure();
+    call("mote_concat_part", {*in, *output},
+         {builder.getI32IntegerAttr(elementBytes), builder.getI32IntegerAttr(outer),
+          builder.getI32IntegerAttr(inner), builder.getI32IntegerAttr(offset),
+          builder.getI32IntegerAttr(total)});
+    offset += inner;
+  }
+  return success();
+}
+
+LogicalResult Lowering::lowerPad(PadOp op) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  if (type.getRank() > 6)
+    return op.emitOpError("has no C lowering for rank above 6");
+  int32_t mode = op.getMode() == "constant" ? 0 : op.getMode() == "reflect" ? 1 : 2;
+  DenseElementsAttr value;
+  if (type.getElementType().isF32()) {
+    value = DenseElementsAttr::get(RankedTensorType::get({1}, type.getElementType()),
+                                   op.getValue().convertToFloat());
+  } else {
+    FailureOr<QParams> q = perTensor(op, op.getInput());
+    if (failed(q))
+      return failure();
+    int64_t v = q->zeroPoint + std::llround(op.getValue().convertToDouble() / q->scale);
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({1}, IntegerType::get(ctx(), 8)),
+        static_cast<int8_t>(std::clamp<int64_t>(v, -128, 127)));
+  }
+  SmallVector<int32_t> dims(type.getShape().begin(), type.getShape().end());
+  SmallVector<int32_t> pads(op.getPads().begin(), op.getPads().end());
+  Value d = i32Array("dims", dims), p = i32Array("pads", pads),
+        v = arrayGlobal("value", value);
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_pad", {d, p, v, *input, *output},
+       {builder.getI32IntegerAttr(getTensorBytes(type) / type.getNumElements()),
+        builder.getI32IntegerAttr(type.getRank()), builder.getI32IntegerAttr(mode)});
+  return success();
+}
+
 SmallVector<Attribute> Lowering::floatBounds(Operation *op) {
   const float big = std::numeric_limits<float>::max();
   float lo = -big, hi = big;
@@ -713,6 +776,8 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
       .Case([&](HardSwishOp) { return activation(4, 0.0f, 0.0f); })
       .Case([&](SoftmaxOp o) { return lowerSoftmax(o); })
       .Case([&](TransposeOp o) { return lowerTranspose(o); })
+      .Case([&](ConcatOp o) { return lowerConcat(o); })
+      .Case([&](PadOp o) { return lowerPad(o); })
       .Default([&](Operation *o) {
         return o->emitOpError("has no C lowering for float operands yet");
       });
@@ -759,6 +824,8 @@ LogicalResult Lowering::lower(Operation *op) {
           [&](Operation *o) { return lowerRequantize(o); })
       .Case([&](SoftmaxOp o) { return lowerSoftmax(o); })
       .Case([&](TransposeOp o) { return lowerTranspose(o); })
+      .Case([&](ConcatOp o) { return lowerConcat(o); })
+      .Case([&](PadOp o) { return lowerPad(o); })
       .Default([&](Operation *o) {
         return o->emitOpError("has no C lowering yet");
       });
@@ -780,16 +847,22 @@ LogicalResult Lowering::run() {
                                builder.getFunctionType(argTypes, {}));
   unsigned numInputs = func.getNumArguments();
   kfunc->setAttr("mote.num_inputs", builder.getI64IntegerAttr(numInputs));
-  kfunc->setAttr("mote.arena_bytes", builder.getI64IntegerAttr(plan.arenaBytes));
+  // A model without intermediates still takes a (1-byte) arena argument.
+  kfunc->setAttr("mote.arena_bytes",
+                 builder.getI64IntegerAttr(std::max<int64_t>(plan.arenaBytes, 1)));
   globalsAnchor = kfunc;
   Block *body = kfunc.addEntryBlock();
   builder.setInsertionPointToStart(body);
   for (auto [i, arg] : llvm::enumerate(func.getArguments()))
     kArgs[arg] = body->getArgument(i);
-  for (auto [i, result] : llvm::enumerate(returnOp.getOperands()))
-    if (!plan.bufferOf.count(result) && !kArgs.count(result) &&
-        !constantOf(result))
+  // Results computed by a kernel are written straight into the caller's
+  // buffer; views, inputs and constants are copied there at the end.
+  for (auto [i, result] : llvm::enumerate(returnOp.getOperands())) {
+    Operation *def = result.getDefiningOp();
+    if (def && !isa<ReshapeOp, quant::StorageCastOp>(def) &&
+        !plan.bufferOf.count(result) && !constantOf(result))
       kOutputs[result] = body->getArgument(numInputs + i);
+  }
   arena = body->getArgument(body->getNumArguments() - 1);
 
   for (Operation &op : func.getBody().front().without_terminator())

@@ -188,6 +188,23 @@ mote_status mote_transpose(int32_t element_bytes, int32_t rank,
                            const int32_t *dims, const int32_t *perm,
                            const void *input, void *output);
 
+/* Concatenation, one input at a time: input i, viewed as [outer][inner]
+ * elements of `element_bytes` bytes, is copied into columns
+ * [offset, offset + inner) of the output viewed as [outer][total]. */
+mote_status mote_concat_part(int32_t element_bytes, int32_t outer,
+                             int32_t inner, int32_t offset, int32_t total,
+                             const void *input, void *output);
+
+/* Pads a tensor of `rank` <= 6 dims: `pads` holds all the begins, then all
+ * the ends. `mode` 0 fills with the element at `value`, 1 reflects, 2
+ * repeats the edge. */
+#define MOTE_PAD_CONSTANT 0
+#define MOTE_PAD_REFLECT 1
+#define MOTE_PAD_EDGE 2
+mote_status mote_pad(int32_t element_bytes, int32_t rank, int32_t mode,
+                     const int32_t *dims, const int32_t *pads,
+                     const void *value, const void *input, void *output);
+
 /* Copies `bytes` bytes (for views returned to the caller). */
 mote_status mote_copy(int32_t bytes, const void *input, void *output);
 

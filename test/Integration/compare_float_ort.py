@@ -1,0 +1,80 @@
+"""Runs a float model (binary or ONNX text syntax) through `motec run` and
+through ONNX Runtime on the same fixed-seed inputs and compares every
+output: the largest difference relative to the output's range must be at
+most --tolerance (default 1e-4, the bound of issue 4).
+
+Usage: compare_float_ort.py MODEL WORKDIR [--motec PATH]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import onnx.parser
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("workdir")
+    ap.add_argument("--motec", default="motec")
+    ap.add_argument("--tolerance", type=float, default=1e-4)
+    args = ap.parse_args()
+    os.makedirs(args.workdir, exist_ok=True)
+    with open(args.model, "rb") as f:
+        data = f.read()
+    text = data.lstrip()
+    while text.startswith(b"#"):
+        text = text.split(b"\n", 1)[1].lstrip()
+    model = onnx.parser.parse_model(data.decode()) if text.startswith(b"<") else onnx.load_from_string(data)
+    binary = os.path.join(args.workdir, "model.onnx")
+    onnx.save(model, binary)
+
+    rng = np.random.default_rng(20261128)
+    inits = {t.name for t in model.graph.initializer}
+    cmd = [args.motec, "run", binary]
+    inputs = {}
+    for vi in model.graph.input:
+        if vi.name in inits:
+            continue
+        shape = [d.dim_value for d in vi.type.tensor_type.shape.dim]
+        x = rng.standard_normal(shape).astype(np.float32)
+        path = os.path.join(args.workdir, vi.name + ".npy")
+        np.save(path, x)
+        x.tofile(path + ".bin")
+        inputs[vi.name] = [path + ".bin", shape]
+        cmd += ["--input", path]
+    outputs = {}
+    for vo in model.graph.output:
+        path = os.path.join(args.workdir, "mote_" + vo.name + ".npy")
+        cmd += ["--output", path]
+        outputs[vo.name] = os.path.join(args.workdir, "ort_" + vo.name + ".bin")
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    spec = os.path.join(args.workdir, "spec.json")
+    with open(spec, "w") as f:
+        json.dump({"model": binary, "runs": [{"inputs": inputs, "outputs": outputs}]}, f)
+    env = dict(os.environ, MOTE_DEPS=os.environ.get("MOTE_DEPS", os.path.join(ROOT, ".deps")))
+    subprocess.run(["node", os.path.join(HERE, "ort_run.js"), spec], check=True, env=env)
+
+    ok = True
+    for name, ref_path in outputs.items():
+        ours = np.load(os.path.join(args.workdir, "mote_" + name + ".npy")).ravel()
+        ref = np.fromfile(ref_path, np.float32)
+        span = max(float(ref.max() - ref.min()), 1e-6)
+        rel = float(np.abs(ours.astype(np.float64) - ref).max() / span) if ref.size else 0.0
+        good = ours.shape == ref.shape and rel <= args.tolerance
+        ok &= good
+        print(f"{name}: {ref.size} elements, largest difference {rel:.1e} of the range"
+              f"{'' if good else '  FAIL'}")
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
