@@ -17,6 +17,7 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include <onnx/defs/parser.h>
+#include <onnx/defs/schema.h>
 
 using namespace mlir;
 using namespace mote;
@@ -298,6 +299,17 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   auto it = handlers.find(node.op_type());
   if (it == handlers.end())
     return ctx.unsupported("operator");
+  // An op the model's opset does not define yet is an invalid model (ONNX
+  // Runtime rejects it too), not one to import with newer semantics.
+  if (!onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "")) {
+    const onnx::OpSchema *latest =
+        onnx::OpSchemaRegistry::Schema(node.op_type(), kMaxOpset, "");
+    InFlightDiagnostic diag = ctx.emitError();
+    diag << "ONNX defines no " << node.op_type() << " at opset " << opset;
+    if (latest)
+      diag << " (it exists since opset " << latest->since_version() << ")";
+    return diag;
+  }
   return it->second(ctx);
 }
 
