@@ -106,10 +106,13 @@ LogicalResult parseDimBindings(mote::ImportOptions &options) {
   return success();
 }
 
-/// Imports the model at `path` and runs the graph pipeline unless disabled.
+/// Imports the model at `path` (with the --bind-dim values) and runs the
+/// graph pipeline unless disabled.
 OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
-                                const mote::ImportOptions &options,
                                 bool runGraphPipeline) {
+  mote::ImportOptions options;
+  if (failed(parseDimBindings(options)))
+    return nullptr;
   auto file = MemoryBuffer::getFile(path, /*IsText=*/false,
                                     /*RequiresNullTerminator=*/false);
   if (!file) {
@@ -140,11 +143,8 @@ std::unique_ptr<MLIRContext> createContext() {
 int runInfo() {
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
-  mote::ImportOptions options;
-  if (failed(parseDimBindings(options)))
-    return 1;
   OwningOpRef<ModuleOp> module =
-      loadModel(context, infoModel, options, !noGraphPipeline);
+      loadModel(context, infoModel, !noGraphPipeline);
   if (!module)
     return 1;
   outs() << "model: " << infoModel << "\n";
@@ -258,11 +258,8 @@ int runCompile() {
   }
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
-  mote::ImportOptions options;
-  if (failed(parseDimBindings(options)))
-    return 1;
   OwningOpRef<ModuleOp> module =
-      loadModel(context, compileModel, options, /*runGraphPipeline=*/true);
+      loadModel(context, compileModel, /*runGraphPipeline=*/true);
   if (!module)
     return 1;
   std::string name = modelName.empty() ? defaultName(compileModel) : modelName;
@@ -432,13 +429,10 @@ LogicalResult execute(StringRef program, ArrayRef<StringRef> args,
 int runRun() {
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
-  mote::ImportOptions options;
-  if (failed(parseDimBindings(options)))
-    return 1;
   OwningOpRef<ModuleOp> module;
   {
     Progress progress("importing and optimizing " + runModel);
-    module = loadModel(context, runModel, options, /*runGraphPipeline=*/true);
+    module = loadModel(context, runModel, /*runGraphPipeline=*/true);
   }
   if (!module)
     return 1;
