@@ -8,7 +8,8 @@ APT_PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   clang-22 libclang-rt-22-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
-  python3-onnx python3-numpy python3-torch dataset-fashion-mnist
+  python3-onnx python3-numpy python3-torch python3-torchvision
+  dataset-fashion-mnist libonnx-testdata
 )
 
 SUDO=""

@@ -1,15 +1,21 @@
 //===- Driver.cpp - The motec command line --------------------------------===//
 
 #include "mote/Driver/Driver.h"
+#include "mote/Driver/Calibration.h"
+#include "mote/Driver/HostRun.h"
 #include "mote/Driver/ModelInfo.h"
 #include "mote/Driver/Npy.h"
 #include "mote/Driver/Pipelines.h"
 #include "mote/Driver/Registration.h"
 #include "mote/Conversion/Passes.h"
 #include "mote/Target/C/ExportC.h"
+#include "mote/Target/ONNX/ExportONNX.h"
 #include "mote/Target/ONNX/ImportONNX.h"
 
+#include "Mote/IR/QuantUtils.h"
 #include "Mote/Transforms/MemoryPlan.h"
+#include "Mote/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -74,7 +80,9 @@ cl::opt<std::string> target("target",
 cl::opt<std::string> emit("emit",
                           cl::desc("What to write: c (the package, default), "
                                    "mlir (after the graph pipeline), kernel "
-                                   "(buffers and kernel calls), emitc"),
+                                   "(buffers and kernel calls), emitc, onnx "
+                                   "(the float or QDQ graph, after "
+                                   "--quantize)"),
                           cl::init("c"), cl::sub(compileCommand));
 cl::opt<std::string> runtimeDir("runtime-dir",
                                 cl::desc("Mote runtime sources to copy"),
@@ -85,6 +93,25 @@ cl::list<std::string>
              cl::desc("Give a symbolic input dimension a value: NAME=VALUE"),
              cl::sub(infoCommand), cl::sub(compileCommand),
              cl::sub(runCommand));
+cl::opt<std::string> quantize(
+    "quantize",
+    cl::desc("Quantize a float model after calibration: int8 (per-channel "
+             "weights, per-tensor activations)"),
+    cl::value_desc("int8"), cl::sub(compileCommand), cl::sub(runCommand));
+cl::opt<std::string> calibrationData(
+    "calibration",
+    cl::desc("Calibration inputs for --quantize: a .npy file (one sample or "
+             "a stack along the batch axis) or a folder of .npy files"),
+    cl::value_desc("path"), cl::sub(compileCommand), cl::sub(runCommand));
+cl::opt<std::string> calibrationMethod(
+    "calibration-method",
+    cl::desc("How observed values become ranges: minmax (default), "
+             "percentile, mse"),
+    cl::init("minmax"), cl::sub(compileCommand), cl::sub(runCommand));
+cl::opt<double> percentile(
+    "percentile",
+    cl::desc("Percentile kept by --calibration-method=percentile"),
+    cl::init(99.99), cl::sub(compileCommand), cl::sub(runCommand));
 cl::opt<bool> noGraphPipeline(
     "no-graph-pipeline",
     cl::desc("Report the imported graph as is, without mote-graph-pipeline"),
@@ -106,10 +133,68 @@ LogicalResult parseDimBindings(mote::ImportOptions &options) {
   return success();
 }
 
-/// Imports the model at `path` (with the --bind-dim values) and runs the
-/// graph pipeline unless disabled.
+/// How far loadModel takes a model.
+enum class Stage {
+  Imported,  ///< As imported.
+  QDQ,       ///< Quantized when asked (--quantize), in QDQ form.
+  Optimized, ///< After mote-graph-pipeline: what code generation reads.
+};
+
+/// True if any value of `module` has a quantized element type.
+bool hasQuantizedTensors(ModuleOp module) {
+  bool found = false;
+  module.walk([&](Operation *op) {
+    for (Type type : op->getResultTypes())
+      found |= mote::getNumericKind(type) != mote::NumericKind::Float &&
+               isa<quant::QuantizedType>(getElementTypeOrSelf(type));
+  });
+  return found;
+}
+
+/// Quantizes the float model in `module` (--quantize=int8): graph cleanup,
+/// calibration on --calibration data, then mote-quantize.
+LogicalResult quantizeModel(ModuleOp module) {
+  if (quantize != "int8") {
+    errs() << "motec: --quantize must be int8, got '" << quantize << "'\n";
+    return failure();
+  }
+  if (calibrationData.empty()) {
+    errs() << "motec: --quantize=int8 needs --calibration=DATA (a .npy "
+              "file or a folder of them)\n";
+    return failure();
+  }
+  if (hasQuantizedTensors(module)) {
+    errs() << "motec: --quantize expects a float model; this one is "
+              "quantized already\n";
+    return failure();
+  }
+  FailureOr<mote::CalibrationMethod> method =
+      mote::parseCalibrationMethod(calibrationMethod);
+  if (failed(method))
+    return failure();
+  PassManager prepare(module.getContext());
+  OpPassManager &func = prepare.nest<func::FuncOp>();
+  func.addPass(mote::createMoteFoldBatchNorm());
+  func.addPass(mote::createMoteFuseActivations());
+  func.addPass(createCanonicalizerPass());
+  func.addPass(createCSEPass());
+  if (failed(prepare.run(module)))
+    return failure();
+  mote::CalibrationOptions options;
+  options.method = *method;
+  options.percentile = percentile;
+  options.runtimeDir = runtimeDir;
+  if (failed(mote::calibrate(module, calibrationData, options)))
+    return failure();
+  PassManager pm(module.getContext());
+  pm.nest<func::FuncOp>().addPass(mote::createMoteQuantize());
+  return pm.run(module);
+}
+
+/// Imports the model at `path` (with the --bind-dim values), quantizes it
+/// when --quantize asks, and runs the graph pipeline up to `stage`.
 OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
-                                bool runGraphPipeline) {
+                                Stage stage) {
   mote::ImportOptions options;
   if (failed(parseDimBindings(options)))
     return nullptr;
@@ -122,14 +207,16 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
   }
   OwningOpRef<ModuleOp> module =
       mote::importONNXModel((*file)->getBuffer(), path, &context, options);
-  if (!module)
+  if (!module || stage == Stage::Imported)
+    return module;
+  if (!quantize.empty() && failed(quantizeModel(*module)))
     return nullptr;
-  if (runGraphPipeline) {
-    PassManager pm(&context);
-    mote::buildGraphPipeline(pm);
-    if (failed(pm.run(*module)))
-      return nullptr;
-  }
+  if (stage == Stage::QDQ)
+    return module;
+  PassManager pm(&context);
+  mote::buildGraphPipeline(pm);
+  if (failed(pm.run(*module)))
+    return nullptr;
   return module;
 }
 
@@ -144,48 +231,13 @@ int runInfo() {
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
   OwningOpRef<ModuleOp> module =
-      loadModel(context, infoModel, !noGraphPipeline);
+      loadModel(context, infoModel,
+                                         noGraphPipeline ? Stage::Imported : Stage::Optimized);
   if (!module)
     return 1;
   outs() << "model: " << infoModel << "\n";
   mote::printModelInfo(mote::analyzeModel(*module), outs());
   return 0;
-}
-
-/// Writes `contents` to `dir`/`file`.
-LogicalResult writeFile(StringRef dir, StringRef file, StringRef contents) {
-  SmallString<256> path(dir);
-  sys::path::append(path, file);
-  std::error_code ec;
-  raw_fd_ostream os(path, ec);
-  if (ec) {
-    errs() << "motec: cannot write '" << path << "': " << ec.message() << "\n";
-    return failure();
-  }
-  os << contents;
-  return success();
-}
-
-/// Copies the runtime sources the generated code needs into `dir`/runtime.
-LogicalResult copyRuntime(StringRef dir) {
-  for (StringRef file : {"include/mote/mote_kernels.h",
-                         "include/mote/mote_requant.h", "src/mote_kernels.c"}) {
-    SmallString<256> from(runtimeDir.getValue()), to(dir);
-    sys::path::append(from, file);
-    sys::path::append(to, "runtime", file);
-    if (std::error_code ec =
-            sys::fs::create_directories(sys::path::parent_path(to))) {
-      errs() << "motec: cannot create '" << sys::path::parent_path(to)
-             << "': " << ec.message() << "\n";
-      return failure();
-    }
-    if (std::error_code ec = sys::fs::copy_file(from, to)) {
-      errs() << "motec: cannot copy the runtime file '" << from
-             << "': " << ec.message() << " (see --runtime-dir)\n";
-      return failure();
-    }
-  }
-  return success();
 }
 
 /// A C identifier from the model file name.
@@ -251,15 +303,17 @@ int runCompile() {
            << "' (available: generic-c)\n";
     return 1;
   }
-  if (emit != "c" && emit != "mlir" && emit != "kernel" && emit != "emitc") {
-    errs() << "motec: --emit must be c, mlir, kernel or emitc, got '" << emit
-           << "'\n";
+  if (emit != "c" && emit != "mlir" && emit != "kernel" && emit != "emitc" &&
+      emit != "onnx") {
+    errs() << "motec: --emit must be c, mlir, kernel, emitc or onnx, got '"
+           << emit << "'\n";
     return 1;
   }
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
   OwningOpRef<ModuleOp> module =
-      loadModel(context, compileModel, /*runGraphPipeline=*/true);
+      loadModel(context, compileModel,
+                emit == "onnx" ? Stage::QDQ : Stage::Optimized);
   if (!module)
     return 1;
   std::string name = modelName.empty() ? defaultName(compileModel) : modelName;
@@ -268,12 +322,20 @@ int runCompile() {
            << "\n";
     return 1;
   }
+  if (emit == "onnx") {
+    FailureOr<std::string> bytes = mote::exportONNXModel(*module);
+    if (failed(bytes) ||
+        failed(mote::writeFile(outputDir, name + ".onnx", *bytes)))
+      return 1;
+    outs() << "wrote " << outputDir << "/" << name << ".onnx\n";
+    return 0;
+  }
   mote::ModelInfo info = mote::analyzeModel(*module);
   if (emit == "mlir") {
     std::string text;
     raw_string_ostream os(text);
     module->print(os);
-    return failed(writeFile(outputDir, name + ".mlir", text)) ? 1 : 0;
+    return failed(mote::writeFile(outputDir, name + ".mlir", text)) ? 1 : 0;
   }
   if (emit == "kernel" || emit == "emitc") {
     PassManager pm(&context);
@@ -287,7 +349,7 @@ int runCompile() {
     std::string text;
     raw_string_ostream os(text);
     module->print(os);
-    return failed(writeFile(outputDir, name + "." + emit + ".mlir", text)) ? 1
+    return failed(mote::writeFile(outputDir, name + "." + emit + ".mlir", text)) ? 1
                                                                           : 0;
   }
   FailureOr<mote::CPackage> package = mote::exportC(*module, name);
@@ -322,11 +384,11 @@ clean:
 	rm -f *.o lib{0}.a
 )",
       name);
-  if (failed(writeFile(outputDir, name + ".c", package->source)) ||
-      failed(writeFile(outputDir, name + ".h", package->header)) ||
-      failed(writeFile(outputDir, "CMakeLists.txt", cmake)) ||
-      failed(writeFile(outputDir, "Makefile", makefile)) ||
-      failed(copyRuntime(outputDir)))
+  if (failed(mote::writeFile(outputDir, name + ".c", package->source)) ||
+      failed(mote::writeFile(outputDir, name + ".h", package->header)) ||
+      failed(mote::writeFile(outputDir, "CMakeLists.txt", cmake)) ||
+      failed(mote::writeFile(outputDir, "Makefile", makefile)) ||
+      failed(mote::copyRuntime(runtimeDir, outputDir)))
     return 1;
   outs() << "compiled " << compileModel << " -> " << outputDir << "/" << name
          << ".c (target " << target << ")\n";
@@ -347,102 +409,17 @@ clean:
   return 0;
 }
 
-/// Prints a step's name, and its duration when it took more than a second.
-class Progress {
-public:
-  explicit Progress(StringRef step) : start(std::chrono::steady_clock::now()) {
-    errs() << "motec: " << step << "...\n";
-  }
-  ~Progress() {
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
-    if (seconds > 1.0)
-      errs() << formatv("motec:   done in {0:F1} s\n", seconds);
-  }
-
-private:
-  std::chrono::steady_clock::time_point start;
-};
-
-/// The C main() of `motec run`: streams `samples` samples through the
-/// model, reading raw inputs and writing raw outputs one sample at a time.
-std::string runHarness(StringRef name, ArrayRef<int64_t> inputBytes,
-                       ArrayRef<int64_t> outputBytes, int64_t arenaBytes,
-                       int64_t samples) {
-  std::string buffers, opens, reads, args, writes;
-  size_t numFiles = inputBytes.size() + outputBytes.size();
-  for (auto [i, bytes] : llvm::enumerate(inputBytes)) {
-    buffers += formatv("static _Alignas(16) uint8_t in{0}[{1}];\n", i,
-                       std::max<int64_t>(bytes, 1));
-    opens += formatv("  f[{0}] = fopen(argv[{1}], \"rb\");\n", i, 1 + i);
-    reads += formatv("    if (fread(in{0}, 1, {1}, f[{0}]) != {1}) return 2;\n",
-                     i, bytes);
-    args += formatv("(const void *)in{0}, ", i);
-  }
-  for (auto [i, bytes] : llvm::enumerate(outputBytes)) {
-    size_t file = inputBytes.size() + i;
-    buffers += formatv("static _Alignas(16) uint8_t out{0}[{1}];\n", i,
-                       std::max<int64_t>(bytes, 1));
-    opens += formatv("  f[{0}] = fopen(argv[{1}], \"wb\");\n", file, 1 + file);
-    writes += formatv(
-        "    if (fwrite(out{0}, 1, {1}, f[{2}]) != {1}) return 4;\n", i, bytes,
-        file);
-    args += formatv("(void *)out{0}, ", i);
-  }
-  return formatv(R"(/* Generated by motec run. */
-#include "{0}.h"
-#include <stdio.h>
-{1}static _Alignas(16) uint8_t arena[{2}];
-int main(int argc, char **argv) {{
-  FILE *f[{3}];
-  long s;
-  int i;
-  if (argc != {4}) return 1;
-{5}  for (i = 0; i < {3}; ++i)
-    if (!f[i]) return 2;
-  for (s = 0; s < {6}; ++s) {{
-{7}    if ({0}_run({8}arena) != 0) return 3;
-{9}  }
-  for (i = 0; i < {3}; ++i)
-    if (fclose(f[i]) != 0) return 4;
-  return 0;
-}
-)",
-                 name, buffers, std::max<int64_t>(arenaBytes, 1), numFiles,
-                 1 + numFiles, opens, samples, reads, args, writes);
-}
-
-/// Runs `program` with `args`; reports a failure naming `what`.
-LogicalResult execute(StringRef program, ArrayRef<StringRef> args,
-                      StringRef what) {
-  std::string message;
-  int rc = sys::ExecuteAndWait(program, args, std::nullopt, {}, 0, 0, &message);
-  if (rc != 0) {
-    errs() << "motec: " << what << " failed (exit code " << rc << ")"
-           << (message.empty() ? "" : ": " + message) << "\n";
-    return failure();
-  }
-  return success();
-}
-
 int runRun() {
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
   OwningOpRef<ModuleOp> module;
   {
-    Progress progress("importing and optimizing " + runModel);
-    module = loadModel(context, runModel, /*runGraphPipeline=*/true);
+    mote::Progress progress("importing and optimizing " + runModel);
+    module = loadModel(context, runModel, Stage::Optimized);
   }
   if (!module)
     return 1;
   auto func = *module->getOps<func::FuncOp>().begin();
-  auto npyType = [](Type type) {
-    Type e = getElementTypeOrSelf(type);
-    if (auto q = dyn_cast<quant::QuantizedType>(e))
-      e = q.getStorageType();
-    return std::string(e.isF32() ? "<f4" : "|i1");
-  };
   if (runInputs.size() != func.getNumArguments() ||
       runOutputs.size() != func.getNumResults()) {
     errs() << "motec: the model has " << func.getNumArguments()
@@ -450,138 +427,36 @@ int runRun() {
            << " output(s); give one --input and one --output for each\n";
     return 1;
   }
-  SmallString<128> workDir;
-  if (std::error_code ec =
-          sys::fs::createUniqueDirectory("motec-run", workDir)) {
-    errs() << "motec: cannot create a work directory: " << ec.message()
-           << "\n";
-    return 1;
-  }
-  auto cleanup = llvm::scope_exit([&] { sys::fs::remove_directories(workDir); });
-  SmallVector<int64_t> inputBytes, outputBytes;
-  SmallVector<std::string> rawFiles;
   // Inputs hold one sample of the model's shape, or N samples stacked along
   // a leading dimension where the model's batch dimension is 1.
+  SmallVector<std::string> inputs(func.getNumArguments());
   int64_t samples = -1;
   for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
-    auto file = MemoryBuffer::getFile(runInputs[i], false, false);
-    if (!file) {
-      errs() << "motec: cannot read '" << runInputs[i]
-             << "': " << file.getError().message() << "\n";
+    FailureOr<int64_t> count = mote::appendSamples(
+        runInputs[i], cast<RankedTensorType>(arg.getType()), inputs[i]);
+    if (failed(count))
+      return 1;
+    if (samples >= 0 && *count != samples) {
+      errs() << "motec: '" << runInputs[i] << "' holds " << *count
+             << " sample(s), the other inputs " << samples << "\n";
       return 1;
     }
-    std::string error;
-    FailureOr<mote::NpyArray> array =
-        mote::parseNpy((*file)->getBuffer(), error);
-    if (failed(array)) {
-      errs() << "motec: '" << runInputs[i] << "': " << error << "\n";
-      return 1;
-    }
-    auto type = cast<RankedTensorType>(arg.getType());
-    ArrayRef<int64_t> shape = array->shape;
-    int64_t count = 1;
-    bool stacked = type.getRank() >= 1 && type.getDimSize(0) == 1 &&
-                   shape.size() == static_cast<size_t>(type.getRank()) &&
-                   shape.drop_front() == type.getShape().drop_front();
-    if (stacked)
-      count = shape[0];
-    if (array->dtype != npyType(type) ||
-        (shape != type.getShape() && !stacked) ||
-        (samples >= 0 && count != samples)) {
-      std::string want;
-      raw_string_ostream os(want);
-      os << type;
-      errs() << "motec: '" << runInputs[i] << "' holds a "
-             << (array->dtype == "<f4" ? "float32" : "int8") << " array of shape ("
-             << llvm::join(llvm::map_range(array->shape,
-                                           [](int64_t d) { return std::to_string(d); }),
-                           ", ")
-             << "); input " << i << " of the model is " << want
-             << (samples >= 0 ? " (with the same leading count as the other "
-                                "inputs)"
-                              : "")
-             << "\n";
-      return 1;
-    }
-    samples = count;
-    SmallString<128> raw(workDir);
-    sys::path::append(raw, "in" + std::to_string(i) + ".bin");
-    if (failed(writeFile(workDir, "in" + std::to_string(i) + ".bin",
-                         array->data)))
-      return 1;
-    rawFiles.push_back(std::string(raw));
-    inputBytes.push_back(array->data.size() / std::max<int64_t>(count, 1));
+    samples = *count;
   }
-  SmallVector<std::pair<std::string, SmallVector<int64_t>>> outputs;
-  for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
-    SmallString<128> raw(workDir);
-    sys::path::append(raw, "out" + std::to_string(i) + ".bin");
-    rawFiles.push_back(std::string(raw));
+  SmallVector<mote::NpyArray> outputs;
+  for (Type type : func.getResultTypes()) {
     auto shaped = cast<RankedTensorType>(type);
-    outputBytes.push_back(mote::getTensorBytes(shaped));
     SmallVector<int64_t> shape(shaped.getShape());
     if (samples != 1 && !shape.empty())
       shape[0] = samples; // Stacked inputs give stacked outputs.
-    outputs.push_back({npyType(shaped), shape});
+    outputs.push_back({mote::npyDtypeOf(shaped), shape, ""});
   }
-
-  std::string name = "model";
-  FailureOr<mote::CPackage> package;
-  {
-    Progress progress("generating C");
-    package = mote::exportC(*module, name);
-  }
-  if (failed(package) ||
-      failed(writeFile(workDir, name + ".c", package->source)) ||
-      failed(writeFile(workDir, name + ".h", package->header)) ||
-      failed(writeFile(workDir, "main.c",
-                       runHarness(name, inputBytes, outputBytes,
-                                  package->arenaBytes, samples))) ||
-      failed(copyRuntime(workDir)))
+  FailureOr<SmallVector<std::string>> results =
+      mote::runOnHost(*module, inputs, samples, runtimeDir);
+  if (failed(results))
     return 1;
-
-  const char *ccEnv = std::getenv("CC");
-  std::string cc = ccEnv && *ccEnv ? ccEnv : "cc";
-  auto ccPath = sys::findProgramByName(cc);
-  if (!ccPath) {
-    errs() << "motec: no C compiler '" << cc << "' on PATH (set CC)\n";
-    return 1;
-  }
-  SmallString<128> exe(workDir);
-  sys::path::append(exe, "run");
-  std::string inc1 = "-I" + std::string(workDir);
-  SmallString<128> runtimeInclude(workDir), kernels(workDir), source(workDir),
-      harness(workDir);
-  sys::path::append(runtimeInclude, "runtime", "include");
-  sys::path::append(kernels, "runtime", "src", "mote_kernels.c");
-  sys::path::append(source, name + ".c");
-  sys::path::append(harness, "main.c");
-  std::string inc2 = "-I" + std::string(runtimeInclude);
-  {
-    Progress progress("building with " + cc);
-    if (failed(execute(*ccPath,
-                       {cc, "-std=c11", "-O2", inc1, inc2, harness, source,
-                        kernels, "-o", exe},
-                       "the C compiler")))
-      return 1;
-  }
-  {
-    Progress progress("running " + std::to_string(samples) + " sample(s)");
-    SmallVector<StringRef> args = {exe};
-    for (const std::string &f : rawFiles)
-      args.push_back(f);
-    if (failed(execute(exe, args, "the compiled model")))
-      return 1;
-  }
   for (auto [i, output] : llvm::enumerate(outputs)) {
-    auto raw = MemoryBuffer::getFile(rawFiles[inputBytes.size() + i], false,
-                                     false);
-    if (!raw) {
-      errs() << "motec: the compiled model wrote no output " << i << "\n";
-      return 1;
-    }
-    mote::NpyArray array{output.first, output.second,
-                         (*raw)->getBuffer().str()};
+    output.data = std::move((*results)[i]);
     std::error_code ec;
     raw_fd_ostream os(runOutputs[i], ec);
     if (ec) {
@@ -589,7 +464,7 @@ int runRun() {
              << ec.message() << "\n";
       return 1;
     }
-    os << mote::writeNpy(array);
+    os << mote::writeNpy(output);
     outs() << "wrote " << runOutputs[i] << "\n";
   }
   return 0;

@@ -327,6 +327,16 @@ static int32_t round_half_even(float x) {
   return t;
 }
 
+mote_status mote_lut_s8(int32_t count, const int8_t *table,
+                        const int8_t *input, int8_t *output) {
+  int32_t i;
+  if (!table || !input || !output || count < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i)
+    output[i] = table[(int32_t)input[i] + 128];
+  return MOTE_OK;
+}
+
 mote_status mote_quantize_f32_s8(int32_t count, float scale,
                                  int32_t zero_point, int32_t qmin,
                                  int32_t qmax, const float *input,

@@ -4,6 +4,7 @@
 #include "Mote/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -98,6 +99,117 @@ struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
   }
 };
 
+/// Returns the integer constant behind `v` = dequantize(scast(constant)),
+/// and its quantized type; null when `v` is not so.
+static DenseElementsAttr dequantizedConstant(Value v,
+                                             quant::QuantizedType &type) {
+  auto dq = v.getDefiningOp<DequantizeOp>();
+  if (!dq)
+    return {};
+  type = getQuantType(dq.getInput().getType());
+  Value storage = dq.getInput();
+  while (auto cast = storage.getDefiningOp<quant::StorageCastOp>())
+    storage = cast.getInput();
+  DenseElementsAttr attr;
+  if (!matchPattern(storage, m_Constant(&attr)) ||
+      !isa<IntegerType>(attr.getElementType()))
+    return {};
+  return attr;
+}
+
+/// The QAT form PyTorch exports, batch norm left unfused:
+///   batch_norm(conv2d(dequantize(x), dequantize(wq), [b]))
+/// -> conv2d(dequantize(x), dequantize(wq'), dequantize(bq')).
+/// With per-channel weight scales the fold is exact: channel c's factor
+/// f = gamma / sqrt(var + eps) scales its weight scale by |f| and flips the
+/// sign of its integers when f < 0. The new bias (b - mean) * f + beta is
+/// quantized to int32 at input scale x new weight scale, the layout integer
+/// kernels read.
+struct FoldIntoQuantizedConv : OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(BatchNormOp op,
+                                PatternRewriter &rewriter) const override {
+    auto conv = op.getInput().getDefiningOp<Conv2DOp>();
+    if (!conv || !conv->hasOneUse() || conv.getClampMin() || conv.getClampMax())
+      return rewriter.notifyMatchFailure(op, "input is not a plain conv");
+    // The input may reach the conv through data movement that mote-fold-qdq
+    // will move below its dequantize (a max pool, say).
+    Value source = conv.getInput();
+    while (Operation *def = source.getDefiningOp()) {
+      if (!isa<MaxPool2DOp, ReshapeOp, TransposeOp, PadOp>(def))
+        break;
+      source = def->getOperand(0);
+    }
+    auto input = source.getDefiningOp<DequantizeOp>();
+    auto inputType = input ? dyn_cast<quant::UniformQuantizedType>(
+                                 getQuantType(input.getInput().getType()))
+                           : quant::UniformQuantizedType();
+    quant::QuantizedType wType;
+    DenseElementsAttr wq = dequantizedConstant(conv.getWeight(), wType);
+    if (!inputType || !wq || wq.getElementType().getIntOrFloatBitWidth() != 8)
+      return rewriter.notifyMatchFailure(op, "not a dequantized int8 conv");
+    if (auto t = dyn_cast<quant::UniformQuantizedType>(wType);
+        t && t.getZeroPoint() != 0)
+      return rewriter.notifyMatchFailure(op, "weights have a zero point");
+    if (auto t = dyn_cast<quant::UniformQuantizedPerAxisType>(wType);
+        t && (t.getQuantizedDimension() != 0 ||
+              llvm::any_of(t.getZeroPoints(), [](int64_t z) { return z; })))
+      return rewriter.notifyMatchFailure(op, "weights are not per output channel");
+    DenseElementsAttr bias;
+    if (conv.getBias() && !matchPattern(conv.getBias(), m_Constant(&bias)))
+      return rewriter.notifyMatchFailure(op, "bias is not a float constant");
+    FailureOr<ChannelAffine> affine = getChannelAffine(op);
+    if (failed(affine))
+      return rewriter.notifyMatchFailure(op, "parameters are not constant");
+
+    auto shape = cast<RankedTensorType>(wq.getType());
+    int64_t channels = shape.getDimSize(0);
+    int64_t perChannel = shape.getNumElements() / channels;
+    SmallVector<double> oldScales = getScales(wType, channels);
+    SmallVector<double> scales(channels), biasScales(channels);
+    SmallVector<int8_t> weights;
+    for (APInt v : wq.getValues<APInt>())
+      weights.push_back(static_cast<int8_t>(v.getSExtValue()));
+    SmallVector<int32_t> biases(channels);
+    for (int64_t c = 0; c < channels; ++c) {
+      double f = affine->scale[c];
+      // Scales are float32 in the runtime and in ONNX.
+      scales[c] = static_cast<float>(f == 0.0 ? 1.0 : oldScales[c] * std::fabs(f));
+      for (int64_t i = 0; i < perChannel; ++i) {
+        int8_t &w = weights[c * perChannel + i];
+        w = f == 0.0 ? 0 : f < 0 ? static_cast<int8_t>(std::max(-127, -int(w))) : w;
+      }
+      double b = (bias ? bias.getValues<float>()[c] : 0.0f) * f + affine->shift[c];
+      biasScales[c] = static_cast<float>(inputType.getScale() * scales[c]);
+      biases[c] = static_cast<int32_t>(std::clamp(
+          std::round(b / biasScales[c]), -2147483648.0, 2147483647.0));
+    }
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type(),
+         i32 = rewriter.getI32Type();
+    auto constant = [&](DenseElementsAttr data, quant::QuantizedType type) {
+      auto raw = cast<RankedTensorType>(data.getType());
+      Value c = arith::ConstantOp::create(rewriter, loc, data);
+      Value q = quant::StorageCastOp::create(rewriter, loc, raw.clone(type), c);
+      return DequantizeOp::create(rewriter, loc, raw.clone(f32), q).getResult();
+    };
+    SmallVector<int64_t> zeros(channels, 0);
+    Value w = constant(DenseElementsAttr::get(shape.clone(i8), ArrayRef(weights)),
+                       buildQuantType(i8, f32, scales, zeros, 0));
+    Value b = constant(
+        DenseElementsAttr::get(RankedTensorType::get({channels}, i32),
+                               ArrayRef(biases)),
+        buildQuantType(i32, f32, biasScales, zeros, 0));
+    auto folded = Conv2DOp::create(
+        rewriter, conv.getLoc(), op.getType(), conv.getInput(), w, b,
+        conv.getStridesAttr(), conv.getDilationsAttr(), conv.getPadsAttr(),
+        conv.getGroupAttr(), FloatAttr(), FloatAttr());
+    rewriter.replaceOp(op, folded.getResult());
+    return success();
+  }
+};
+
 /// Any other batch_norm with constant parameters -> x * s + shift, with the
 /// per-channel constants shaped [C, 1, ..., 1] to broadcast over axis 1.
 struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
@@ -136,6 +248,7 @@ struct MoteFoldBatchNormPass
 
 void mote::populateFoldBatchNormPatterns(RewritePatternSet &patterns) {
   // Folding into the conv is preferred over the decomposition.
-  patterns.add<FoldIntoConv>(patterns.getContext(), /*benefit=*/2);
+  patterns.add<FoldIntoConv, FoldIntoQuantizedConv>(patterns.getContext(),
+                                                    /*benefit=*/2);
   patterns.add<DecomposeBatchNorm>(patterns.getContext(), /*benefit=*/1);
 }

@@ -3,6 +3,9 @@
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -76,6 +79,50 @@ struct FoldIntoQuantizedOp : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// A float constant bias of a conv or fully-connected layer whose input and
+/// weights are dequantized (QAT exports leave biases float) becomes int32
+/// at scale input x weight, so the layer can fold into an integer op. The
+/// rounding error is at most half a unit of input x weight scale.
+template <typename OpTy>
+struct QuantizeFloatBias : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr bias;
+    if (!op.getBias() || !matchPattern(op.getBias(), m_Constant(&bias)) ||
+        !bias.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "bias is not a float constant");
+    auto input = op.getInput().template getDefiningOp<DequantizeOp>();
+    auto weight = op.getWeight().template getDefiningOp<DequantizeOp>();
+    if (!input || !weight)
+      return rewriter.notifyMatchFailure(op, "input or weight not dequantized");
+    auto inputType = dyn_cast<quant::UniformQuantizedType>(
+        getQuantType(input.getInput().getType()));
+    if (!inputType)
+      return rewriter.notifyMatchFailure(op, "input is not per tensor");
+    int64_t channels = bias.getNumElements();
+    SmallVector<double> scales =
+        getScales(getQuantType(weight.getInput().getType()), channels);
+    SmallVector<int32_t> values;
+    for (auto [c, b] : llvm::enumerate(bias.getValues<float>())) {
+      scales[c] = static_cast<float>(inputType.getScale() * scales[c]);
+      values.push_back(static_cast<int32_t>(std::clamp(
+          std::round(b / scales[c]), -2147483648.0, 2147483647.0)));
+    }
+    Location loc = op.getLoc();
+    auto rawType = RankedTensorType::get({channels}, rewriter.getI32Type());
+    Value raw = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(rawType, ArrayRef(values)));
+    auto qType = buildQuantType(rewriter.getI32Type(), rewriter.getF32Type(),
+                                scales, SmallVector<int64_t>(channels, 0), 0);
+    Value q = quant::StorageCastOp::create(rewriter, loc, rawType.clone(qType), raw);
+    Value dq = DequantizeOp::create(rewriter, loc, rawType.clone(rewriter.getF32Type()), q);
+    rewriter.modifyOpInPlace(op, [&] { op.getBiasMutable().assign(dq); });
+    return success();
+  }
+};
+
 /// op(dequantize(x)) -> dequantize(op(x)) for data movement that commutes
 /// with an affine map: the tensor stays in the integer domain.
 template <typename OpTy>
@@ -131,6 +178,7 @@ struct MoteFoldQDQPass : mote::impl::MoteFoldQDQBase<MoteFoldQDQPass> {
 
 void mote::populateFoldQDQPatterns(RewritePatternSet &patterns) {
   patterns.add<FoldIntoQuantizedOp, FoldQuantizeOfDequantize,
+               QuantizeFloatBias<Conv2DOp>, QuantizeFloatBias<FullyConnectedOp>,
                SinkDequantize<ReshapeOp>, SinkDequantize<TransposeOp>,
-               SinkDequantize<MaxPool2DOp>>(patterns.getContext());
+               SinkDequantize<MaxPool2DOp>, SinkDequantize<PadOp>>(patterns.getContext());
 }

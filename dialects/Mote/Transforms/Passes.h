@@ -14,6 +14,10 @@ class RewritePatternSet;
 
 namespace mote {
 
+/// The calibrated [min, max] of an op's result (or a function argument),
+/// a `DenseF32ArrayAttr` read by `mote-quantize`.
+constexpr llvm::StringLiteral kRangeAttrName = "mote.range";
+
 #define GEN_PASS_DECL
 #include "Mote/Transforms/Passes.h.inc"
 

@@ -15,6 +15,12 @@ def MoteFoldBatchNorm : Pass<"mote-fold-batch-norm", "mlir::func::FuncOp"> {
     normalization with constant parameters becomes a `mote.mul` and a
     `mote.add` by per-channel constants, so no later pass sees the op.
 
+    The QAT form, where the conv reads dequantized int8 weights and the
+    batch normalization was left unfused, folds too: each channel's weight
+    scale is multiplied by |gamma / sqrt(var + epsilon)| (integers negated
+    where the factor is negative: exact for per-channel weights), and the
+    folded bias becomes int32 at input scale x weight scale.
+
     Before:
 
     ```mlir
@@ -28,7 +34,8 @@ def MoteFoldBatchNorm : Pass<"mote-fold-batch-norm", "mlir::func::FuncOp"> {
     %y = mote.conv2d %x, %w_folded, %b_folded : ...
     ```
   }];
-  let dependentDialects = ["::mlir::arith::ArithDialect", "::mote::MoteDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect", "::mote::MoteDialect"];
 }
 
 def MoteFuseActivations : Pass<"mote-fuse-activations", "mlir::func::FuncOp"> {
@@ -56,6 +63,8 @@ def MoteFuseActivations : Pass<"mote-fuse-activations", "mlir::func::FuncOp"> {
 }
 
 def MoteFoldQDQ : Pass<"mote-fold-qdq", "mlir::func::FuncOp"> {
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
   let summary = "Turn dequantize -> float op -> quantize chains into integer ops";
   let description = [{
     Rewrites the QDQ form that ONNX quantizers emit into ops on quantized
@@ -64,7 +73,8 @@ def MoteFoldQDQ : Pass<"mote-fold-qdq", "mlir::func::FuncOp"> {
     - `quantize(op(dequantize(a), dequantize(b), ...))`, where `op` is a
       conv, fully-connected, matmul, element-wise or pooling op whose result
       has no other user, becomes `op(a, b, ...)` with the quantize's result
-      type (biases must be i32 with scale input x weight);
+      type (biases must be i32 with scale input x weight; a float constant
+      bias, as QAT exports leave it, is quantized to that first);
     - data movement (`reshape`, `transpose`, `max_pool2d`) of a dequantized
       tensor moves below the dequantize, keeping the integer domain;
     - `quantize(dequantize(x))` is `x` when the types agree and a
@@ -87,6 +97,55 @@ def MoteFoldQDQ : Pass<"mote-fold-qdq", "mlir::func::FuncOp"> {
         -> tensor<...x!quant.uniform<i8:f32, ...>>
     ```
   }];
+}
+
+def MoteQuantize : Pass<"mote-quantize", "mlir::func::FuncOp"> {
+  let summary = "Quantize a float graph to int8 from calibrated ranges";
+  let description = [{
+    Post-training quantization of a float graph whose tensors carry
+    calibrated ranges (`mote.range = array<f32: min, max>` on the producing
+    op, or on a function argument; `motec compile --quantize=int8` sets
+    them from calibration runs). The result is the QDQ form that
+    `mote-fold-qdq` turns into integer ops:
+
+    - every float activation that an op with an integer kernel reads or
+      writes (conv, fully-connected, add, sub, mul, pooling, concat,
+      activations, data movement) is wrapped in `mote.quantize` /
+      `mote.dequantize` with a per-tensor int8 type covering its range
+      (and 0); data movement (reshape, transpose, max pool, pad) shares its
+      input's type;
+    - conv and fully-connected weights become per-channel symmetric int8
+      constants (axis 0, range -127..127), biases int32 at scale
+      input x weight;
+    - float constants read by add, sub, mul or concat become per-tensor
+      int8 constants over their own range;
+    - concat inputs produced only for the concat take the concat's range;
+      other inputs are requantized to it.
+
+    Ops without an integer kernel (softmax, matmul, ...) keep float
+    tensors between a dequantize and the next quantize. A tensor an integer
+    kernel reads without a range is an error.
+
+    Before:
+
+    ```mlir
+    %y = mote.conv2d %x, %w, %b {mote.range = array<f32: 0.0, 6.0>} : ...
+    ```
+
+    After:
+
+    ```mlir
+    %q = mote.quantize %x : ... -> tensor<...x!quant.uniform<i8:f32, ...>>
+    %xd = mote.dequantize %q : ...
+    %wd = mote.dequantize %wq : (tensor<...x!quant.uniform<i8:f32:0, {...}>>) -> ...
+    %bd = mote.dequantize %bq : (tensor<...x!quant.uniform<i32:f32:0, {...}>>) -> ...
+    %y = mote.conv2d %xd, %wd, %bd {mote.range = array<f32: 0.0, 6.0>} : ...
+    %yq = mote.quantize %y : ...
+    %yd = mote.dequantize %yq : ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
 }
 
 def MotePlanMemory : Pass<"mote-plan-memory", "mlir::func::FuncOp"> {

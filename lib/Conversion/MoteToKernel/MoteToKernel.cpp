@@ -239,6 +239,8 @@ private:
   LogicalResult lowerDequantize(DequantizeOp op);
   LogicalResult lowerRequantize(Operation *op);
   LogicalResult lowerSoftmax(SoftmaxOp op);
+  LogicalResult lowerLookupTable(Operation *op,
+                                 llvm::function_ref<double(double)> fn);
   LogicalResult lowerTranspose(TransposeOp op);
   LogicalResult lowerConcat(ConcatOp op);
   LogicalResult lowerPad(PadOp op);
@@ -529,6 +531,35 @@ LogicalResult Lowering::lowerRequantize(Operation *op) {
        builder.getI32IntegerAttr(s), builder.getI32IntegerAttr(out->zeroPoint),
        builder.getI32IntegerAttr(lo),
        builder.getI32IntegerAttr(std::max(lo, hi))});
+}
+
+/// An int8 element-wise function as a 256-entry table of
+/// quantize(fn(dequantize(q))), rounded half to even like QuantizeLinear.
+LogicalResult Lowering::lowerLookupTable(Operation *op,
+                                         llvm::function_ref<double(double)> fn) {
+  FailureOr<QParams> in = perTensor(op, op->getOperand(0));
+  FailureOr<QParams> out = perTensor(op, op->getResult(0));
+  if (failed(in) || failed(out))
+    return failure();
+  SmallVector<int8_t> table;
+  for (int q = -128; q <= 127; ++q) {
+    // Float arithmetic as the float graph does it: dequantize, apply,
+    // divide by the scale.
+    float x = static_cast<float>(q - in->zeroPoint) * static_cast<float>(in->scale);
+    float y = static_cast<float>(fn(x)) / static_cast<float>(out->scale);
+    double v = std::nearbyint(y) + out->zeroPoint;
+    table.push_back(static_cast<int8_t>(std::clamp(v, -128.0, 127.0)));
+  }
+  Value t = arrayGlobal("table", DenseElementsAttr::get(
+                                     RankedTensorType::get({256}, builder.getI8Type()),
+                                     ArrayRef(table)));
+  FailureOr<Value> input = buffer(op, op->getOperand(0));
+  FailureOr<Value> output = buffer(op, op->getResult(0));
+  if (failed(input) || failed(output))
+    return failure();
+  int64_t count = cast<RankedTensorType>(op->getResult(0).getType()).getNumElements();
+  call("mote_lut_s8", {t, *input, *output}, {builder.getI32IntegerAttr(count)});
+  return success();
 }
 
 LogicalResult Lowering::lowerSoftmax(SoftmaxOp op) {
@@ -823,6 +854,23 @@ LogicalResult Lowering::lower(Operation *op) {
       .Case<RequantizeOp, ReluOp, ClampOp>(
           [&](Operation *o) { return lowerRequantize(o); })
       .Case([&](SoftmaxOp o) { return lowerSoftmax(o); })
+      .Case([&](SigmoidOp o) {
+        return lowerLookupTable(o, [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+      })
+      .Case([&](TanhOp o) {
+        return lowerLookupTable(o, [](double x) { return std::tanh(x); });
+      })
+      .Case([&](HardSigmoidOp o) {
+        double alpha = o.getAlpha().convertToDouble(), beta = o.getBeta().convertToDouble();
+        return lowerLookupTable(o, [=](double x) {
+          return std::clamp(alpha * x + beta, 0.0, 1.0);
+        });
+      })
+      .Case([&](HardSwishOp o) {
+        return lowerLookupTable(o, [](double x) {
+          return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0);
+        });
+      })
       .Case([&](TransposeOp o) { return lowerTranspose(o); })
       .Case([&](ConcatOp o) { return lowerConcat(o); })
       .Case([&](PadOp o) { return lowerPad(o); })

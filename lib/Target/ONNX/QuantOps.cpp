@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mote;
 using namespace mote::onnx_import;
@@ -49,6 +51,42 @@ LogicalResult importQuantizeLinear(NodeContext &ctx) {
     return ctx.unsupported("quantization to " +
                            Twine(type->getStorageTypeIntegralWidth()) +
                            "-bit integers");
+  // A quantized constant (fake-quantized weights of a QAT export) is
+  // computed here, as QuantizeLinear defines it: round half to even, then
+  // saturate.
+  if (DenseElementsAttr constant = ctx.constantInput(0)) {
+    int64_t count = constant.getNumElements();
+    auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(*type);
+    int64_t inner = 1;
+    if (perAxis)
+      for (int64_t d = perAxis.getQuantizedDimension() + 1;
+           d < static_cast<int64_t>(shape.size()); ++d)
+        inner *= shape[d];
+    SmallVector<int8_t> values;
+    values.reserve(count);
+    for (auto [i, v] : llvm::enumerate(constant.getValues<float>())) {
+      double scale, zeroPoint;
+      if (perAxis) {
+        int64_t c = (i / inner) % perAxis.getScales().size();
+        scale = perAxis.getScales()[c];
+        zeroPoint = perAxis.getZeroPoints()[c];
+      } else {
+        auto t = cast<quant::UniformQuantizedType>(*type);
+        scale = t.getScale();
+        zeroPoint = t.getZeroPoint();
+      }
+      double q = std::nearbyint(static_cast<double>(v) / scale) + zeroPoint;
+      q = std::clamp<double>(q, type->getStorageTypeMin(),
+                             type->getStorageTypeMax());
+      values.push_back(static_cast<int8_t>(static_cast<int64_t>(q)));
+    }
+    ctx.setConstantOutput(
+        0,
+        DenseElementsAttr::get(tensorOf(shape, ctx.builder().getI8Type()),
+                               ArrayRef(values)),
+        !type->isSigned());
+    return success();
+  }
   ctx.setOutput(0, ctx.create<QuantizeOp>(tensorOf(shape, *type), *x));
   return success();
 }

@@ -107,6 +107,13 @@ mote_status mote_requantize_s8(int32_t count, int32_t input_offset,
                                int32_t act_max, const int8_t *input,
                                int8_t *output);
 
+/* Table lookup: output[i] = table[input[i] + 128]. The compiler fills the
+ * 256 entries with quantize(f(dequantize(q))) for int8 sigmoid, tanh,
+ * hard-sigmoid and hard-swish, so the result equals the float function on
+ * the dequantized input, rounded once. */
+mote_status mote_lut_s8(int32_t count, const int8_t *table,
+                        const int8_t *input, int8_t *output);
+
 /* Float <-> int8 at the model boundary, as ONNX QuantizeLinear (round half
  * to even, saturate) and DequantizeLinear. */
 mote_status mote_quantize_f32_s8(int32_t count, float scale,

@@ -1,0 +1,314 @@
+//===- Quantize.cpp - Post-training quantization from calibrated ranges ---===//
+//
+// Turns a float graph whose tensors carry calibrated ranges into the QDQ
+// form: each activation that an integer kernel reads or writes is wrapped in
+// quantize / dequantize with a per-tensor int8 type from its range; weights
+// become per-channel symmetric int8 constants and biases int32 at the scale
+// input x weight. mote-fold-qdq then turns the chains into integer ops, the
+// same way it does for QDQ models exported by other tools.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Mote/IR/QuantUtils.h"
+#include "Mote/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Builders.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mote {
+#define GEN_PASS_DEF_MOTEQUANTIZE
+#include "Mote/Transforms/Passes.h.inc"
+} // namespace mote
+
+using namespace mlir;
+using namespace mote;
+
+namespace {
+
+/// Ops that move data without changing values: their result shares the
+/// quantization of their input.
+bool isDataMovement(Operation *op) {
+  return isa<ReshapeOp, TransposeOp, MaxPool2DOp, PadOp>(op);
+}
+
+/// Ops with an integer kernel: their float operands and result are
+/// quantized.
+bool hasIntegerForm(Operation *op) {
+  return isDataMovement(op) ||
+         isa<Conv2DOp, FullyConnectedOp, AddOp, SubOp, MulOp, AvgPool2DOp,
+             GlobalAvgPoolOp, ReluOp, ClampOp, SigmoidOp, TanhOp, HardSigmoidOp,
+             HardSwishOp, ConcatOp>(op);
+}
+
+bool isFloatTensor(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && type.getElementType().isF32();
+}
+
+DenseElementsAttr constantOf(Value v) {
+  DenseElementsAttr attr;
+  if (auto c = v.getDefiningOp<arith::ConstantOp>())
+    attr = dyn_cast<DenseElementsAttr>(c.getValue());
+  return attr;
+}
+
+/// The int8 per-tensor type covering [lo, hi] (widened to contain 0).
+quant::UniformQuantizedType activationType(MLIRContext *ctx, double lo,
+                                           double hi) {
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  // A constant tensor (often all zeros) still needs a valid scale.
+  // Scales are float32 in the runtime and in ONNX: round them here so a
+  // model written out and read back is the same model.
+  double scale = static_cast<float>(std::max((hi - lo) / 255.0, 1e-8));
+  int64_t zeroPoint =
+      std::clamp<int64_t>(std::llround(-128.0 - lo / scale), -128, 127);
+  return cast<quant::UniformQuantizedType>(
+      buildQuantType(IntegerType::get(ctx, 8), Float32Type::get(ctx), {scale},
+                     {zeroPoint}, -1));
+}
+
+class Quantizer {
+public:
+  explicit Quantizer(func::FuncOp func)
+      : func(func), builder(func.getContext()) {}
+
+  LogicalResult run();
+
+private:
+  MLIRContext *ctx() { return func.getContext(); }
+  std::optional<std::pair<float, float>> rangeOf(Value v);
+  LogicalResult quantizeActivation(Value v);
+  void matchConcatOperands(ConcatOp op);
+  LogicalResult quantizeLayerParams(Operation *op, Value input, Value weight,
+                                    Value bias);
+  void quantizeConstantOperand(Operation *op, unsigned index);
+  Value dequantizedConstant(Location loc, DenseElementsAttr storage,
+                            quant::QuantizedType type);
+
+  func::FuncOp func;
+  OpBuilder builder;
+  /// The per-tensor type given to each quantized activation.
+  DenseMap<Value, quant::UniformQuantizedType> types;
+};
+
+std::optional<std::pair<float, float>> Quantizer::rangeOf(Value v) {
+  DenseF32ArrayAttr attr;
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    attr = func.getArgAttrOfType<DenseF32ArrayAttr>(arg.getArgNumber(),
+                                                    kRangeAttrName);
+  } else {
+    Operation *def = v.getDefiningOp();
+    if (isDataMovement(def))
+      return rangeOf(def->getOperand(0));
+    attr = def->getAttrOfType<DenseF32ArrayAttr>(kRangeAttrName);
+  }
+  if (!attr || attr.size() != 2 || !std::isfinite(attr[0]) ||
+      !std::isfinite(attr[1]) || attr[0] > attr[1])
+    return std::nullopt;
+  return std::make_pair(attr[0], attr[1]);
+}
+
+/// Wraps `v` in quantize / dequantize and sends its users to the dequantize.
+LogicalResult Quantizer::quantizeActivation(Value v) {
+  quant::UniformQuantizedType type = types.lookup(v);
+  if (auto arg = dyn_cast<BlockArgument>(v))
+    builder.setInsertionPointToStart(arg.getOwner());
+  else
+    builder.setInsertionPointAfter(v.getDefiningOp());
+  auto tensorType = cast<RankedTensorType>(v.getType());
+  Value q = QuantizeOp::create(builder, v.getLoc(), tensorType.clone(type), v);
+  Value dq = DequantizeOp::create(builder, v.getLoc(), tensorType, q);
+  v.replaceAllUsesExcept(dq, q.getDefiningOp());
+  return success();
+}
+
+/// Gives each operand of a concat the concat's type: a producer used only
+/// by the concat takes the concat's range outright (no rescale), others are
+/// requantized on the way in.
+void Quantizer::matchConcatOperands(ConcatOp op) {
+  quant::UniformQuantizedType type = types.lookup(op.getResult());
+  if (!type)
+    return;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto dq = operand.get().getDefiningOp<DequantizeOp>();
+    if (!dq || getQuantType(dq.getInput().getType()) == type)
+      continue;
+    builder.setInsertionPoint(op);
+    auto tensorType = cast<RankedTensorType>(operand.get().getType());
+    Value q = QuantizeOp::create(builder, op.getLoc(), tensorType.clone(type),
+                                 operand.get());
+    operand.set(DequantizeOp::create(builder, op.getLoc(), tensorType, q));
+  }
+}
+
+Value Quantizer::dequantizedConstant(Location loc, DenseElementsAttr storage,
+                                     quant::QuantizedType type) {
+  auto storageType = cast<RankedTensorType>(storage.getType());
+  Value raw = arith::ConstantOp::create(builder, loc, storage);
+  Value cast = quant::StorageCastOp::create(
+      builder, loc, storageType.clone(type), raw);
+  return DequantizeOp::create(builder, loc,
+                              storageType.clone(builder.getF32Type()), cast);
+}
+
+/// Per-channel symmetric int8 weights (axis 0) and int32 biases at scale
+/// input x weight.
+LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
+                                             Value weight, Value bias) {
+  auto dq = input.getDefiningOp<DequantizeOp>();
+  auto inputType = dq ? dyn_cast<quant::UniformQuantizedType>(
+                            getQuantType(dq.getInput().getType()))
+                      : quant::UniformQuantizedType();
+  DenseElementsAttr w = constantOf(weight);
+  DenseElementsAttr b = bias ? constantOf(bias) : DenseElementsAttr();
+  if (!inputType || !w || (bias && !b))
+    return success(); // Stays float: not every operand is known.
+  auto wType = cast<RankedTensorType>(w.getType());
+  int64_t channels = wType.getDimSize(0);
+  int64_t perChannel = wType.getNumElements() / channels;
+  SmallVector<float> values(w.getValues<float>());
+  SmallVector<double> scales(channels);
+  SmallVector<int8_t> q(values.size());
+  for (int64_t c = 0; c < channels; ++c) {
+    float maxAbs = 0;
+    for (int64_t i = 0; i < perChannel; ++i)
+      maxAbs = std::max(maxAbs, std::fabs(values[c * perChannel + i]));
+    scales[c] = static_cast<float>(maxAbs > 0 ? maxAbs / 127.0 : 1.0);
+    for (int64_t i = 0; i < perChannel; ++i)
+      q[c * perChannel + i] = static_cast<int8_t>(std::clamp<long long>(
+          std::llround(values[c * perChannel + i] / scales[c]), -127, 127));
+  }
+  builder.setInsertionPoint(op);
+  Type i8 = builder.getI8Type(), i32 = builder.getI32Type(),
+       f32 = builder.getF32Type();
+  auto wQuant = buildQuantType(i8, f32, scales,
+                               SmallVector<int64_t>(channels, 0), 0);
+  op->setOperand(1, dequantizedConstant(
+                        op->getLoc(),
+                        DenseElementsAttr::get(wType.clone(i8), ArrayRef(q)),
+                        wQuant));
+  if (!bias)
+    return success();
+  SmallVector<double> biasScales(channels);
+  SmallVector<int32_t> qb(channels);
+  for (auto [c, value] : llvm::enumerate(b.getValues<float>())) {
+    biasScales[c] = static_cast<float>(inputType.getScale() * scales[c]);
+    double v = std::round(value / biasScales[c]);
+    qb[c] = static_cast<int32_t>(
+        std::clamp<double>(v, std::numeric_limits<int32_t>::min(),
+                           std::numeric_limits<int32_t>::max()));
+  }
+  auto bType = cast<RankedTensorType>(b.getType());
+  auto bQuant = buildQuantType(i32, f32, biasScales,
+                               SmallVector<int64_t>(channels, 0), 0);
+  op->setOperand(2, dequantizedConstant(
+                        op->getLoc(),
+                        DenseElementsAttr::get(bType.clone(i32), ArrayRef(qb)),
+                        bQuant));
+  return success();
+}
+
+/// A float constant read by an integer element-wise op: per-tensor int8
+/// over the constant's own range.
+void Quantizer::quantizeConstantOperand(Operation *op, unsigned index) {
+  DenseElementsAttr attr = constantOf(op->getOperand(index));
+  if (!attr || !attr.getElementType().isF32())
+    return;
+  SmallVector<float> values(attr.getValues<float>());
+  auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  quant::UniformQuantizedType type =
+      activationType(ctx(), values.empty() ? 0 : *lo, values.empty() ? 0 : *hi);
+  SmallVector<int8_t> q;
+  for (float v : values)
+    q.push_back(static_cast<int8_t>(std::clamp<long long>(
+        std::llround(v / type.getScale()) + type.getZeroPoint(), -128, 127)));
+  auto shaped = cast<RankedTensorType>(attr.getType());
+  builder.setInsertionPoint(op);
+  op->setOperand(index, dequantizedConstant(
+                            op->getLoc(),
+                            DenseElementsAttr::get(
+                                shaped.clone(builder.getI8Type()), ArrayRef(q)),
+                            type));
+}
+
+LogicalResult Quantizer::run() {
+  Block &body = func.getBody().front();
+  // Concat inputs made only for the concat take its range: the concat's
+  // calibrated range is the union of theirs.
+  for (auto concat : body.getOps<ConcatOp>()) {
+    auto range = concat->getAttrOfType<DenseF32ArrayAttr>(kRangeAttrName);
+    if (!range)
+      continue;
+    for (Value input : concat.getInputs()) {
+      Operation *def = input.getDefiningOp();
+      if (def && !isDataMovement(def) && input.hasOneUse() &&
+          hasIntegerForm(def))
+        def->setAttr(kRangeAttrName, range);
+    }
+  }
+
+  // Activations an integer kernel reads or writes, in program order.
+  SetVector<Value> activations;
+  auto consider = [&](Value v) {
+    if (isFloatTensor(v) && !constantOf(v))
+      activations.insert(v);
+  };
+  for (BlockArgument arg : body.getArguments())
+    if (llvm::any_of(arg.getUsers(), hasIntegerForm))
+      consider(arg);
+  for (Operation &op : body.without_terminator()) {
+    if (!hasIntegerForm(&op))
+      continue;
+    for (Value operand : op.getOperands())
+      if (!isa<Conv2DOp, FullyConnectedOp>(op) || operand == op.getOperand(0))
+        consider(operand);
+    consider(op.getResult(0));
+  }
+  // Types first: data movement reads its input's range, which must still
+  // be the calibrated value, not the dequantize inserted below.
+  for (Value v : activations) {
+    std::optional<std::pair<float, float>> range = rangeOf(v);
+    if (!range)
+      return emitError(v.getLoc(), "mote-quantize: no calibrated range (")
+             << kRangeAttrName << ") for a tensor an integer kernel reads";
+    types[v] = activationType(ctx(), range->first, range->second);
+  }
+  for (Value v : activations)
+    if (failed(quantizeActivation(v)))
+      return failure();
+
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
+    ops.push_back(&op);
+  for (Operation *op : ops) {
+    if (auto conv = dyn_cast<Conv2DOp>(op)) {
+      if (failed(quantizeLayerParams(op, conv.getInput(), conv.getWeight(),
+                                     conv.getBias())))
+        return failure();
+    } else if (auto fc = dyn_cast<FullyConnectedOp>(op)) {
+      if (failed(quantizeLayerParams(op, fc.getInput(), fc.getWeight(),
+                                     fc.getBias())))
+        return failure();
+    } else if (isa<AddOp, SubOp, MulOp, ConcatOp>(op)) {
+      for (unsigned i = 0; i < op->getNumOperands(); ++i)
+        quantizeConstantOperand(op, i);
+    }
+  }
+  for (auto concat : llvm::make_early_inc_range(body.getOps<ConcatOp>()))
+    matchConcatOperands(concat);
+  return success();
+}
+
+struct MoteQuantizePass : mote::impl::MoteQuantizeBase<MoteQuantizePass> {
+  void runOnOperation() override {
+    if (failed(Quantizer(getOperation()).run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

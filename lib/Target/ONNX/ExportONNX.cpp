@@ -1,0 +1,415 @@
+//===- ExportONNX.cpp - Write a float or QDQ graph as an ONNX model -------===//
+
+#include "mote/Target/ONNX/ExportONNX.h"
+
+#include "Mote/IR/MoteOps.h"
+#include "Mote/IR/QuantUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <onnx/onnx_pb.h>
+
+using namespace mlir;
+using namespace mote;
+
+namespace {
+
+class Exporter {
+public:
+  explicit Exporter(func::FuncOp func) : func(func) {}
+  FailureOr<std::string> run();
+
+private:
+  LogicalResult exportOp(Operation *op);
+  /// The ONNX name of `v` (a constant becomes an initializer when first
+  /// asked for).
+  FailureOr<std::string> nameOf(Operation *user, Value v);
+  std::string fresh(StringRef hint) {
+    return (hint + "_" + std::to_string(counter++)).str();
+  }
+  onnx::NodeProto *node(Operation *op, StringRef type,
+                        ArrayRef<std::string> inputs,
+                        ArrayRef<std::string> outputs);
+  std::string addInitializer(StringRef hint, DenseElementsAttr attr,
+                             bool isUnsigned = false);
+  std::string addInts(StringRef hint, ArrayRef<int64_t> values);
+  std::string addScalar(StringRef hint, float value);
+  /// The scale, zero point and axis inputs of Quantize/DequantizeLinear.
+  void addQuantParams(onnx::NodeProto *n, quant::QuantizedType type);
+  /// Emits a node whose result may carry a fused clamp: the node writes a
+  /// temporary and Relu / Clip writes `out`.
+  LogicalResult withActivation(Operation *op, StringRef type,
+                               ArrayRef<std::string> inputs, std::string out,
+                               onnx::NodeProto **created = nullptr);
+
+  func::FuncOp func;
+  onnx::ModelProto model;
+  onnx::GraphProto *graph = model.mutable_graph();
+  DenseMap<Value, std::string> names;
+  llvm::StringSet<> nodeNames;
+  unsigned counter = 0;
+};
+
+void setInts(onnx::NodeProto *n, StringRef name, ArrayRef<int64_t> values) {
+  onnx::AttributeProto *a = n->add_attribute();
+  a->set_name(name.str());
+  a->set_type(onnx::AttributeProto::INTS);
+  for (int64_t v : values)
+    a->add_ints(v);
+}
+void setInt(onnx::NodeProto *n, StringRef name, int64_t value) {
+  onnx::AttributeProto *a = n->add_attribute();
+  a->set_name(name.str());
+  a->set_type(onnx::AttributeProto::INT);
+  a->set_i(value);
+}
+void setFloat(onnx::NodeProto *n, StringRef name, float value) {
+  onnx::AttributeProto *a = n->add_attribute();
+  a->set_name(name.str());
+  a->set_type(onnx::AttributeProto::FLOAT);
+  a->set_f(value);
+}
+
+/// The node name: the op's NameLoc, as the importer recorded it.
+std::string locName(Operation *op) {
+  std::string name;
+  op->getLoc()->walk([&](Location l) {
+    if (auto n = dyn_cast<NameLoc>(l)) {
+      name = n.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return name;
+}
+
+onnx::NodeProto *Exporter::node(Operation *op, StringRef type,
+                                ArrayRef<std::string> inputs,
+                                ArrayRef<std::string> outputs) {
+  onnx::NodeProto *n = graph->add_node();
+  n->set_op_type(type.str());
+  std::string name = locName(op);
+  // Node names must be unique: one op can give several nodes of a type.
+  std::string unique = name.empty() ? type.str() : name + "_" + type.str();
+  if (!nodeNames.insert(unique).second)
+    unique = fresh(unique);
+  n->set_name(unique);
+  for (const std::string &i : inputs)
+    n->add_input(i);
+  for (const std::string &o : outputs)
+    n->add_output(o);
+  return n;
+}
+
+std::string Exporter::addInitializer(StringRef hint, DenseElementsAttr attr,
+                                     bool isUnsigned) {
+  onnx::TensorProto *t = graph->add_initializer();
+  std::string name = fresh(hint);
+  t->set_name(name);
+  auto type = cast<ShapedType>(attr.getType());
+  for (int64_t d : type.getShape())
+    t->add_dims(d);
+  Type e = type.getElementType();
+  std::string raw;
+  if (e.isF32()) {
+    t->set_data_type(onnx::TensorProto::FLOAT);
+    for (float v : attr.getValues<float>())
+      raw.append(reinterpret_cast<const char *>(&v), sizeof v);
+  } else {
+    unsigned width = e.getIntOrFloatBitWidth();
+    t->set_data_type(width == 8 ? (isUnsigned ? onnx::TensorProto::UINT8
+                                              : onnx::TensorProto::INT8)
+                     : width == 32 ? onnx::TensorProto::INT32
+                                   : onnx::TensorProto::INT64);
+    for (APInt v : attr.getValues<APInt>()) {
+      uint64_t bits = v.getZExtValue();
+      raw.append(reinterpret_cast<const char *>(&bits), width / 8);
+    }
+  }
+  t->set_raw_data(raw);
+  return name;
+}
+
+std::string Exporter::addInts(StringRef hint, ArrayRef<int64_t> values) {
+  Builder b(func.getContext());
+  auto type = RankedTensorType::get({int64_t(values.size())}, b.getI64Type());
+  return addInitializer(hint, DenseElementsAttr::get(type, values));
+}
+
+std::string Exporter::addScalar(StringRef hint, float value) {
+  Builder b(func.getContext());
+  return addInitializer(
+      hint, DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                   value));
+}
+
+void Exporter::addQuantParams(onnx::NodeProto *n, quant::QuantizedType type) {
+  Builder b(func.getContext());
+  SmallVector<float> scales;
+  SmallVector<int64_t> zeroPoints;
+  SmallVector<int64_t> shape;
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(type)) {
+    for (double s : perAxis.getScales())
+      scales.push_back(s);
+    zeroPoints.assign(perAxis.getZeroPoints().begin(),
+                      perAxis.getZeroPoints().end());
+    shape.push_back(scales.size());
+    setInt(n, "axis", perAxis.getQuantizedDimension());
+  } else {
+    auto perTensor = cast<quant::UniformQuantizedType>(type);
+    scales.push_back(perTensor.getScale());
+    zeroPoints.push_back(perTensor.getZeroPoint());
+  }
+  unsigned width = type.getStorageTypeIntegralWidth();
+  Type storage = b.getIntegerType(width);
+  SmallVector<APInt> zps;
+  for (int64_t z : zeroPoints)
+    zps.push_back(APInt(width, z, /*isSigned=*/true));
+  n->add_input(addInitializer(
+      "scale", DenseElementsAttr::get(RankedTensorType::get(shape, b.getF32Type()),
+                                      ArrayRef(scales))));
+  n->add_input(addInitializer(
+      "zero_point",
+      DenseElementsAttr::get(RankedTensorType::get(shape, storage), zps),
+      !type.isSigned()));
+}
+
+FailureOr<std::string> Exporter::nameOf(Operation *user, Value v) {
+  if (auto it = names.find(v); it != names.end())
+    return it->second;
+  Operation *def = v.getDefiningOp();
+  DenseElementsAttr attr;
+  if (auto c = dyn_cast_or_null<arith::ConstantOp>(def))
+    attr = dyn_cast<DenseElementsAttr>(c.getValue());
+  if (auto cast = dyn_cast_or_null<quant::StorageCastOp>(def)) {
+    // Raw integers seen as quantized: the initializer with the storage
+    // type's signedness.
+    if (auto c = cast.getInput().getDefiningOp<arith::ConstantOp>()) {
+      auto q = getQuantType(v.getType());
+      auto data = dyn_cast<DenseElementsAttr>(c.getValue());
+      if (q && data)
+        return names[v] = addInitializer("weight_q", data, !q.isSigned());
+    }
+  }
+  if (!attr)
+    return user->emitError("cannot export to ONNX: an operand has no ONNX "
+                           "name (")
+           << v.getType() << ")";
+  return names[v] = addInitializer("const", attr);
+}
+
+LogicalResult Exporter::withActivation(Operation *op, StringRef type,
+                                       ArrayRef<std::string> inputs,
+                                       std::string out,
+                                       onnx::NodeProto **created) {
+  auto min = op->getAttrOfType<FloatAttr>("clamp_min");
+  auto max = op->getAttrOfType<FloatAttr>("clamp_max");
+  std::string inner = (min || max) ? fresh("pre_activation") : out;
+  onnx::NodeProto *n = node(op, type, inputs, {inner});
+  if (created)
+    *created = n;
+  if (!min && !max)
+    return success();
+  if (min && !max && min.getValueAsDouble() == 0.0) {
+    node(op, "Relu", {inner}, {out});
+    return success();
+  }
+  std::string lo = min ? addScalar("clip_min", min.getValueAsDouble()) : "";
+  std::string hi = max ? addScalar("clip_max", max.getValueAsDouble()) : "";
+  node(op, "Clip", {inner, lo, hi}, {out});
+  return success();
+}
+
+LogicalResult Exporter::exportOp(Operation *op) {
+  if (isa<arith::ConstantOp, quant::StorageCastOp>(op))
+    return success(); // Initializers, made when first used.
+  SmallVector<std::string> in;
+  for (Value operand : op->getOperands()) {
+    FailureOr<std::string> n = nameOf(op, operand);
+    if (failed(n))
+      return failure();
+    in.push_back(*n);
+  }
+  // Only Quantize / Dequantize touch quantized tensors in the QDQ form.
+  if (!isa<QuantizeOp, DequantizeOp>(op))
+    for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+      if (getQuantType(t))
+        return op->emitError("cannot export to ONNX: integer ops have no QDQ "
+                             "form (export before mote-fold-qdq)");
+  std::string out = fresh(op->getName().stripDialect());
+  names[op->getResult(0)] = out;
+  auto shapeOf = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  };
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](QuantizeOp o) {
+        onnx::NodeProto *n = node(op, "QuantizeLinear", {in[0]}, {out});
+        addQuantParams(n, getQuantType(o.getType()));
+        return success();
+      })
+      .Case([&](DequantizeOp o) {
+        onnx::NodeProto *n = node(op, "DequantizeLinear", {in[0]}, {out});
+        addQuantParams(n, getQuantType(o.getInput().getType()));
+        return success();
+      })
+      .Case([&](Conv2DOp o) {
+        onnx::NodeProto *n;
+        if (failed(withActivation(op, "Conv", in, out, &n)))
+          return failure();
+        ArrayRef<int64_t> w = shapeOf(o.getWeight());
+        setInts(n, "kernel_shape", w.drop_front(2));
+        setInts(n, "strides", o.getStrides());
+        setInts(n, "dilations", o.getDilations());
+        setInts(n, "pads", o.getPads());
+        setInt(n, "group", static_cast<int64_t>(o.getGroup()));
+        return success();
+      })
+      .Case([&](FullyConnectedOp) {
+        onnx::NodeProto *n;
+        if (failed(withActivation(op, "Gemm", in, out, &n)))
+          return failure();
+        setInt(n, "transB", 1);
+        return success();
+      })
+      .Case([&](MatMulOp) { return withActivation(op, "MatMul", in, out); })
+      .Case([&](AddOp) { return withActivation(op, "Add", in, out); })
+      .Case([&](SubOp) { return withActivation(op, "Sub", in, out); })
+      .Case([&](MulOp) { return withActivation(op, "Mul", in, out); })
+      .Case([&](ReluOp) { return withActivation(op, "Relu", in, out); })
+      .Case([&](SigmoidOp) { return withActivation(op, "Sigmoid", in, out); })
+      .Case([&](TanhOp) { return withActivation(op, "Tanh", in, out); })
+      .Case([&](HardSwishOp) { return withActivation(op, "HardSwish", in, out); })
+      .Case([&](HardSigmoidOp o) {
+        onnx::NodeProto *n = node(op, "HardSigmoid", in, {out});
+        setFloat(n, "alpha", o.getAlpha().convertToFloat());
+        setFloat(n, "beta", o.getBeta().convertToFloat());
+        return success();
+      })
+      .Case([&](ClampOp o) {
+        node(op, "Clip",
+             {in[0], addScalar("clip_min", o.getMin().convertToFloat()),
+              addScalar("clip_max", o.getMax().convertToFloat())},
+             {out});
+        return success();
+      })
+      .Case([&](SoftmaxOp o) {
+        setInt(node(op, "Softmax", in, {out}), "axis",
+               static_cast<int64_t>(o.getAxis()));
+        return success();
+      })
+      .Case([&](MaxPool2DOp o) {
+        onnx::NodeProto *n = node(op, "MaxPool", in, {out});
+        setInts(n, "kernel_shape", o.getKernel());
+        setInts(n, "strides", o.getStrides());
+        setInts(n, "dilations", o.getDilations());
+        setInts(n, "pads", o.getPads());
+        return success();
+      })
+      .Case([&](AvgPool2DOp o) {
+        onnx::NodeProto *n = node(op, "AveragePool", in, {out});
+        setInts(n, "kernel_shape", o.getKernel());
+        setInts(n, "strides", o.getStrides());
+        setInts(n, "pads", o.getPads());
+        setInt(n, "count_include_pad", o.getCountIncludePad() ? 1 : 0);
+        return success();
+      })
+      .Case([&](GlobalAvgPoolOp) {
+        node(op, "GlobalAveragePool", in, {out});
+        return success();
+      })
+      .Case([&](ReshapeOp o) {
+        node(op, "Reshape", {in[0], addInts("shape", shapeOf(o.getOutput()))},
+             {out});
+        return success();
+      })
+      .Case([&](TransposeOp o) {
+        setInts(node(op, "Transpose", in, {out}), "perm", o.getPerm());
+        return success();
+      })
+      .Case([&](ConcatOp o) {
+        setInt(node(op, "Concat", in, {out}), "axis",
+               static_cast<int64_t>(o.getAxis()));
+        return success();
+      })
+      .Case([&](PadOp o) {
+        onnx::NodeProto *n =
+            node(op, "Pad",
+                 {in[0], addInts("pads", o.getPads()),
+                  addScalar("pad_value", o.getValue().convertToFloat())},
+                 {out});
+        onnx::AttributeProto *a = n->add_attribute();
+        a->set_name("mode");
+        a->set_type(onnx::AttributeProto::STRING);
+        a->set_s(o.getMode().str());
+        return success();
+      })
+      .Case([&](BatchNormOp o) {
+        setFloat(node(op, "BatchNormalization", in, {out}), "epsilon",
+                 o.getEpsilon().convertToFloat());
+        return success();
+      })
+      .Default([&](Operation *) {
+        return op->emitError("cannot export to ONNX: no ONNX form for this op");
+      });
+}
+
+/// Declares a graph input or output of `type` named `name`.
+void declare(onnx::ValueInfoProto *info, StringRef name, Type type) {
+  info->set_name(name.str());
+  auto shaped = cast<RankedTensorType>(type);
+  onnx::TypeProto_Tensor *t = info->mutable_type()->mutable_tensor_type();
+  Type e = shaped.getElementType();
+  if (auto q = dyn_cast<quant::QuantizedType>(e))
+    t->set_elem_type(q.isSigned() ? onnx::TensorProto::INT8
+                                  : onnx::TensorProto::UINT8);
+  else
+    t->set_elem_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : shaped.getShape())
+    t->mutable_shape()->add_dim()->set_dim_value(d);
+}
+
+FailureOr<std::string> Exporter::run() {
+  model.set_ir_version(8);
+  model.set_producer_name("motec");
+  onnx::OperatorSetIdProto *opset = model.add_opset_import();
+  opset->set_domain("");
+  opset->set_version(14);
+  graph->set_name(func.getSymName().str());
+  for (BlockArgument arg : func.getArguments()) {
+    auto n = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "mote.name");
+    std::string name = n ? n.str() : fresh("input");
+    names[arg] = name;
+    declare(graph->add_input(), name, arg.getType());
+  }
+  for (Operation &op : func.getBody().front().without_terminator())
+    if (failed(exportOp(&op)))
+      return failure();
+  auto returnOp = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  for (auto [i, v] : llvm::enumerate(returnOp.getOperands())) {
+    auto n = func.getResultAttrOfType<StringAttr>(i, "mote.name");
+    std::string name = n ? n.str() : fresh("output");
+    FailureOr<std::string> source = nameOf(returnOp, v);
+    if (failed(source))
+      return failure();
+    // Outputs get their own names: an Identity joins them to the value.
+    node(returnOp, "Identity", {*source}, {name});
+    declare(graph->add_output(), name, v.getType());
+  }
+  std::string bytes;
+  if (!model.SerializeToString(&bytes))
+    return func.emitError("cannot serialize the ONNX model");
+  return bytes;
+}
+
+} // namespace
+
+FailureOr<std::string> mote::exportONNXModel(ModuleOp module) {
+  auto funcs = module.getOps<func::FuncOp>();
+  if (std::distance(funcs.begin(), funcs.end()) != 1)
+    return module.emitError("ONNX export expects exactly one function");
+  return Exporter(*funcs.begin()).run();
+}

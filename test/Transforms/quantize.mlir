@@ -1,0 +1,92 @@
+// RUN: mote-opt %s -mote-quantize -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: mote-opt %s -mote-quantize -mote-fold-qdq -canonicalize -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=FOLDED
+
+// A conv with a fused relu, max pool, flatten and FC. The input range
+// [0, 2.55] gives scale 0.01, zero point -128; weights are symmetric per
+// output channel (max |w| / 127), biases int32 at input x weight scale.
+// CHECK-LABEL: func @cnn
+func.func @cnn(%x: tensor<1x1x4x4xf32> {mote.range = array<f32: 0.0, 2.55>}) -> tensor<1x2xf32> {
+  %w = arith.constant dense<[[[[1.27]]], [[[-0.254]]]]> : tensor<2x1x1x1xf32>
+  %b = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  // CHECK: %[[XQ:.*]] = mote.quantize %arg0 {{.*}}-> tensor<1x1x4x4x!quant.uniform<i8:f32, 0.0099999997764825821:-128>>
+  // CHECK: %[[XD:.*]] = mote.dequantize %[[XQ]]
+  // CHECK-DAG: %[[WI:.*]] = arith.constant dense<{{\[\[\[\[}}127]]], {{\[\[\[}}-127]]]]> : tensor<2x1x1x1xi8>
+  // CHECK-DAG: quant.scast %[[WI]] {{.*}} to tensor<2x1x1x1x!quant.uniform<i8:f32:0, {0.0099999997764825821,0.0020000000949949026}>>
+  // CHECK-DAG: %[[BI:.*]] = arith.constant dense<[5000, -25000]> : tensor<2xi32>
+  // CHECK-DAG: quant.scast %[[BI]] {{.*}} to tensor<2x!quant.uniform<i32:f32:0, {9.9999997473787516E-5,2.0000001313746907E-5}>>
+  // CHECK: %[[C:.*]] = mote.conv2d %[[XD]]
+  %c = mote.conv2d %x, %w, %b {clamp_min = 0.0 : f32, mote.range = array<f32: 0.0, 5.1>}
+      : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  // CHECK: mote.quantize %[[C]] {{.*}}-> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.019999999552965164:-128>>
+  // Data movement shares its input's type: no range of its own needed.
+  // CHECK: %[[P:.*]] = mote.max_pool2d
+  // CHECK: mote.quantize %[[P]] {{.*}}-> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.019999999552965164:-128>>
+  %p = mote.max_pool2d %c {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>}
+      : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  %r = mote.reshape %p : (tensor<1x2x2x2xf32>) -> tensor<1x8xf32>
+  %fw = arith.constant dense<1.0> : tensor<2x8xf32>
+  // CHECK: mote.fully_connected
+  // A range that does not contain 0 is widened to it: [-2.55, 0].
+  // CHECK: mote.quantize {{.*}}-> tensor<1x2x!quant.uniform<i8:f32, 0.0099999997764825821:127>>
+  %y = mote.fully_connected %r, %fw {mote.range = array<f32: -2.55, -1.0>}
+      : (tensor<1x8xf32>, tensor<2x8xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// FOLDED-LABEL: func @cnn
+// FOLDED: mote.quantize %arg0
+// FOLDED-NOT: mote.dequantize
+// FOLDED: mote.conv2d {{.*}}!quant.uniform
+// FOLDED: mote.max_pool2d {{.*}}!quant.uniform
+// FOLDED: mote.reshape {{.*}}!quant.uniform
+// FOLDED: mote.fully_connected {{.*}}!quant.uniform
+// FOLDED: mote.dequantize
+// FOLDED: return
+
+// -----
+
+// Concat inputs made only for the concat take the concat's range; an
+// input with other users keeps its own and is requantized on the way in.
+// CHECK-LABEL: func @concat
+// FOLDED-LABEL: func @concat
+func.func @concat(%x: tensor<1x2xf32> {mote.range = array<f32: -1.0, 1.0>}) -> (tensor<1x4xf32>, tensor<1x2xf32>) {
+  %a = mote.relu %x {mote.range = array<f32: 0.0, 1.0>} : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  %b = mote.sigmoid %x {mote.range = array<f32: 0.0, 1.0>} : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  // CHECK: %[[A:.*]] = mote.relu
+  // CHECK: mote.quantize %[[A]] {{.*}}<i8:f32, 0.0078431377187371254:-128>
+  // CHECK: %[[B:.*]] = mote.sigmoid
+  // CHECK: mote.quantize %[[B]] {{.*}}<i8:f32, 0.0039215688593685627:-128>
+  // CHECK: %[[BQ:.*]] = mote.quantize {{.*}}<i8:f32, 0.0078431377187371254:-128>
+  // CHECK: mote.concat
+  // FOLDED: mote.relu {{.*}}0.0078431377187371254:-128>>
+  // FOLDED: %[[S:.*]] = mote.sigmoid {{.*}}0.0039215688593685627:-128>>
+  // FOLDED: mote.requantize %[[S]] {{.*}}0.0078431377187371254:-128>>
+  // FOLDED: mote.concat {{.*}}0.0078431377187371254:-128>>
+  %c = mote.concat %a, %b {axis = 1 : i64, mote.range = array<f32: 0.0, 2.0>}
+      : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x4xf32>
+  return %c, %b : tensor<1x4xf32>, tensor<1x2xf32>
+}
+
+// -----
+
+// Ops without an integer kernel keep float tensors between a dequantize and
+// the next quantize.
+// FOLDED-LABEL: func @softmax
+func.func @softmax(%x: tensor<1x4xf32> {mote.range = array<f32: -1.0, 1.0>}) -> tensor<1x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x4xf32>
+  %y = mote.fully_connected %x, %w {mote.range = array<f32: -2.0, 2.0>}
+      : (tensor<1x4xf32>, tensor<4x4xf32>) -> tensor<1x4xf32>
+  // FOLDED: mote.fully_connected {{.*}}!quant.uniform
+  // FOLDED: %[[D:.*]] = mote.dequantize
+  // FOLDED: mote.softmax %[[D]] {{.*}}-> tensor<1x4xf32>
+  %s = mote.softmax %y : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  return %s : tensor<1x4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{no calibrated range (mote.range) for a tensor an integer kernel reads}}
+func.func @missing_range(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %y = mote.relu %x {mote.range = array<f32: 0.0, 1.0>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
