@@ -39,6 +39,18 @@ else:
     lit_config.note("python3-torch or dataset-fashion-mnist missing: the "
                     "Fashion-MNIST example test is skipped")
 
+if os.path.isdir("/usr/lib/python3/dist-packages/torchvision"):
+    config.available_features.add("torchvision")
+else:
+    lit_config.note("python3-torchvision missing: the torchvision model tests "
+                    "are skipped")
+
+if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
+    config.available_features.add("onnx-node-tests")
+else:
+    lit_config.note("libonnx-testdata missing: the ONNX node-test conformance "
+                    "run is skipped")
+
 if config.mote_fuzzer:
     tools.append("mote-import-fuzzer")
 llvm_config.add_tool_substitutions(tools, [config.mote_tools_dir])
@@ -50,15 +62,6 @@ else:
     lit_config.note(
         "MLPerf Tiny models not found in %s: the tests that import them are "
         "skipped (UNSUPPORTED)" % config.mote_models_dir)
-
-deps = os.path.join(config.mote_src_root, ".deps", "node_modules",
-                    "onnxruntime-node")
-if os.path.isdir(deps):
-    config.available_features.add("onnxruntime")
-    config.environment["MOTE_DEPS"] = os.path.join(config.mote_src_root, ".deps")
-else:
-    lit_config.note("onnxruntime-node not installed in .deps (scripts/setup.sh "
-                    "installs it): the ONNX Runtime comparisons are skipped")
 
 if config.mote_fuzzer:
     config.available_features.add("fuzzer")

@@ -115,7 +115,7 @@ std::pair<float, float> chooseRange(ArrayRef<float> values,
 /// (data movement shares its input's range).
 bool isObserved(Operation *op) {
   return !isa<arith::ConstantOp, mote::ReshapeOp, mote::TransposeOp,
-              mote::MaxPool2DOp, mote::PadOp>(op) &&
+              mote::MaxPool2DOp, mote::PadOp, mote::SliceOp>(op) &&
          op->getNumResults() == 1 &&
          isa<RankedTensorType>(op->getResult(0).getType()) &&
          cast<RankedTensorType>(op->getResult(0).getType())

@@ -361,6 +361,29 @@ mote_status mote_dequantize_s8_f32(int32_t count, float scale,
   return MOTE_OK;
 }
 
+mote_status mote_quantize_f32_u8(int32_t count, float scale,
+                                 int32_t zero_point, const float *input,
+                                 void *output) {
+  int32_t i;
+  if (!input || !output || count < 0 || !(scale > 0.0f))
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i)
+    ((uint8_t *)output)[i] = (uint8_t)clamp_i32(
+        round_half_even(input[i] / scale) + zero_point, 0, 255);
+  return MOTE_OK;
+}
+
+mote_status mote_dequantize_u8_f32(int32_t count, float scale,
+                                   int32_t zero_point, const void *input,
+                                   float *output) {
+  int32_t i;
+  if (!input || !output || count < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i)
+    output[i] = (float)((int32_t)((const uint8_t *)input)[i] - zero_point) * scale;
+  return MOTE_OK;
+}
+
 float mote_expf(float x) {
   /* exp(x) = 2^k * exp(r), r = x - k ln2 in [-ln2/2, ln2/2]; exp(r) by a
    * degree-6 Taylor polynomial (error < 2e-8 relative on that range). */
@@ -402,6 +425,87 @@ mote_status mote_softmax_f32(int32_t outer, int32_t inner, const float *input,
     }
     for (j = 0; j < inner; ++j)
       out[j] /= sum;
+  }
+  return MOTE_OK;
+}
+
+mote_status mote_softmax_axis_f32(int32_t outer, int32_t n, int32_t inner,
+                                  const float *input, float *output) {
+  int32_t o, i, j;
+  if (!input || !output || outer < 0 || n < 1 || inner < 1)
+    return MOTE_ERROR_ARGUMENT;
+  for (o = 0; o < outer; ++o)
+    for (i = 0; i < inner; ++i) {
+      const float *in = input + (int64_t)o * n * inner + i;
+      float *out = output + (int64_t)o * n * inner + i;
+      float max = in[0], sum = 0.0f;
+      for (j = 1; j < n; ++j)
+        if (in[(int64_t)j * inner] > max)
+          max = in[(int64_t)j * inner];
+      for (j = 0; j < n; ++j) {
+        out[(int64_t)j * inner] = mote_expf(in[(int64_t)j * inner] - max);
+        sum += out[(int64_t)j * inner];
+      }
+      for (j = 0; j < n; ++j)
+        out[(int64_t)j * inner] /= sum;
+    }
+  return MOTE_OK;
+}
+
+mote_status mote_matmul_f32(const mote_matmul_params *p, const float *a,
+                            const float *b, float *output) {
+  int32_t i0, i1, i2, i3, r, c, t;
+  if (!p || !a || !b || !output || p->m < 1 || p->k < 1 || p->n < 1)
+    return MOTE_ERROR_ARGUMENT;
+  for (i0 = 0; i0 < p->dim0; ++i0)
+    for (i1 = 0; i1 < p->dim1; ++i1)
+      for (i2 = 0; i2 < p->dim2; ++i2)
+        for (i3 = 0; i3 < p->dim3; ++i3) {
+          int64_t ai = (int64_t)i0 * p->a_stride0 + (int64_t)i1 * p->a_stride1 +
+                       (int64_t)i2 * p->a_stride2 + (int64_t)i3 * p->a_stride3;
+          int64_t bi = (int64_t)i0 * p->b_stride0 + (int64_t)i1 * p->b_stride1 +
+                       (int64_t)i2 * p->b_stride2 + (int64_t)i3 * p->b_stride3;
+          int64_t yi = (((int64_t)i0 * p->dim1 + i1) * p->dim2 + i2) * p->dim3 + i3;
+          const float *x = a + ai * p->m * p->k;
+          const float *w = b + bi * p->k * p->n;
+          float *y = output + yi * p->m * p->n;
+          for (r = 0; r < p->m; ++r)
+            for (c = 0; c < p->n; ++c) {
+              float acc = 0.0f;
+              for (t = 0; t < p->k; ++t)
+                acc += x[(int64_t)r * p->k + t] * w[(int64_t)t * p->n + c];
+              y[(int64_t)r * p->n + c] = acc;
+            }
+        }
+  return MOTE_OK;
+}
+
+mote_status mote_slice(int32_t element_bytes, int32_t rank,
+                       const int32_t *dims, const int32_t *starts,
+                       const int32_t *steps, const int32_t *out_dims,
+                       const void *input, void *output) {
+  int64_t in_strides[6], index[6] = {0, 0, 0, 0, 0, 0}, total = 1, i;
+  const unsigned char *in = (const unsigned char *)input;
+  unsigned char *out = (unsigned char *)output;
+  int32_t d;
+  if (!dims || !starts || !steps || !out_dims || !input || !output ||
+      rank < 1 || rank > 6 || element_bytes < 1)
+    return MOTE_ERROR_ARGUMENT;
+  for (d = rank - 1; d >= 0; --d) {
+    in_strides[d] = d == rank - 1 ? 1 : in_strides[d + 1] * dims[d + 1];
+    total *= out_dims[d];
+  }
+  for (i = 0; i < total; ++i) {
+    int64_t offset = 0;
+    for (d = 0; d < rank; ++d)
+      offset += (starts[d] + index[d] * steps[d]) * in_strides[d];
+    for (d = 0; d < element_bytes; ++d)
+      out[i * element_bytes + d] = in[offset * element_bytes + d];
+    for (d = rank - 1; d >= 0; --d) {
+      if (++index[d] < out_dims[d])
+        break;
+      index[d] = 0;
+    }
   }
   return MOTE_OK;
 }

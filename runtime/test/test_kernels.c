@@ -232,6 +232,69 @@ static void test_transpose(mote_test_counts *t) {
 
 static float fin[4096], fw[1024], fout[4096];
 
+static void test_lut_and_slice(mote_test_counts *t) {
+  /* Table lookup: index = value + 128, every entry reachable. */
+  int8_t table[256];
+  int32_t i, a, b, c, bad = 0;
+  const int32_t dims[3] = {3, 4, 5}, starts[3] = {1, 0, 1}, steps[3] = {1, 2, 3},
+                out_dims[3] = {2, 2, 2};
+  for (i = 0; i < 256; ++i) {
+    table[i] = (int8_t)(127 - i);
+    in_buf[i] = (int8_t)(i - 128);
+  }
+  MOTE_CHECK(t, mote_lut_s8(256, table, in_buf, out_buf) == MOTE_OK, "lut");
+  for (i = 0; i < 256; ++i)
+    bad += out_buf[i] != (int8_t)(127 - i);
+  MOTE_CHECK(t, bad == 0, "lut: %d wrong", bad);
+  /* Slice of a 3 x 4 x 5 tensor: rows 1..2, columns 0 and 2, depth 1 and 4. */
+  for (i = 0; i < 60; ++i)
+    in_buf[i] = (int8_t)i;
+  MOTE_CHECK(t, mote_slice(1, 3, dims, starts, steps, out_dims, in_buf, out_buf) == MOTE_OK,
+             "slice");
+  bad = 0;
+  for (a = 0; a < 2; ++a)
+    for (b = 0; b < 2; ++b)
+      for (c = 0; c < 2; ++c)
+        bad += out_buf[(a * 2 + b) * 2 + c] !=
+               in_buf[((1 + a) * 4 + 2 * b) * 5 + 1 + 3 * c];
+  MOTE_CHECK(t, bad == 0, "slice: %d wrong", bad);
+}
+
+static void test_matmul_and_softmax_axis(mote_test_counts *t) {
+  /* [2, 3, 4] x [4, 5] (rhs broadcast over the batch) against a double
+   * reference. */
+  mote_matmul_params p = {1, 1, 1, 2, 0, 0, 0, 1, 0, 0, 0, 0, 3, 4, 5};
+  int32_t bt, r, c, k, bad = 0;
+  for (k = 0; k < 24; ++k)
+    fin[k] = (float)((k * 7) % 11) * 0.25f - 1.0f;
+  for (k = 0; k < 20; ++k)
+    fw[k] = (float)((k * 5) % 9) * 0.5f - 2.0f;
+  MOTE_CHECK(t, mote_matmul_f32(&p, fin, fw, fout) == MOTE_OK, "matmul");
+  for (bt = 0; bt < 2; ++bt)
+    for (r = 0; r < 3; ++r)
+      for (c = 0; c < 5; ++c) {
+        double want = 0.0;
+        for (k = 0; k < 4; ++k)
+          want += (double)fin[bt * 12 + r * 4 + k] * fw[k * 5 + c];
+        bad += fabs(fout[bt * 15 + r * 5 + c] - want) > 1e-5;
+      }
+  MOTE_CHECK(t, bad == 0, "matmul: %d wrong", bad);
+  /* Softmax over the middle axis of [2, 3, 2]: each (outer, inner) column
+   * sums to 1 and keeps the order of its inputs. */
+  for (k = 0; k < 12; ++k)
+    fin[k] = (float)k * 0.5f;
+  MOTE_CHECK(t, mote_softmax_axis_f32(2, 3, 2, fin, fout) == MOTE_OK, "softmax axis");
+  bad = 0;
+  for (bt = 0; bt < 2; ++bt)
+    for (c = 0; c < 2; ++c) {
+      double sum = 0.0;
+      for (r = 0; r < 3; ++r)
+        sum += fout[bt * 6 + r * 2 + c];
+      bad += fabs(sum - 1.0) > 1e-6 || !(fout[bt * 6 + c] < fout[bt * 6 + 2 + c]);
+    }
+  MOTE_CHECK(t, bad == 0, "softmax axis: %d wrong", bad);
+}
+
 static void test_float_kernels(mote_test_counts *t) {
   /* Grouped, padded, strided float convolution against a double reference. */
   mote_conv2d_f32_params p = {1, 4, 6, 5, 6, 3, 3, 3, 3, 2, 2, 1, 1, 1, 1, 2};
@@ -322,6 +385,8 @@ int main(void) {
   test_softmax_and_exp(&t);
   test_transpose(&t);
   test_float_kernels(&t);
+  test_lut_and_slice(&t);
+  test_matmul_and_softmax_axis(&t);
   test_concat_pad(&t);
   return mote_test_summary(&t);
 }

@@ -53,3 +53,33 @@ func.func @dynamic_params(%x: tensor<1x2x3x3xf32>, %p: tensor<2xf32>) -> tensor<
       : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
   return %y : tensor<1x2x3x3xf32>
 }
+
+// -----
+
+// The QAT form (conv of dequantized int8 weights, batch norm left unfused)
+// folds exactly: channel 0's factor 2 / sqrt(3 + 1) = 1 doubles nothing,
+// channel 1's factor -4 / sqrt(15 + 1) = -1 negates its integers; the
+// weight scales become 0.1 * |1| and 0.2 * |-1|, and the folded biases
+// (b - mean) * f + beta = 0.5 and 1.5 are int32 at input scale 0.5 x
+// weight scale: 10 and 15.
+// CHECK-LABEL: func @qat
+func.func @qat(%xq: tensor<1x1x2x2x!quant.uniform<i8:f32, 0.5:-3>>) -> tensor<1x2x2x2xf32> {
+  %x = mote.dequantize %xq : (tensor<1x1x2x2x!quant.uniform<i8:f32, 0.5:-3>>) -> tensor<1x1x2x2xf32>
+  %raw = arith.constant dense<[[[[10]]], [[[-128]]]]> : tensor<2x1x1x1xi8>
+  %wq = quant.scast %raw : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+  %w = mote.dequantize %wq : (tensor<2x1x1x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>>) -> tensor<2x1x1x1xf32>
+  %c = mote.conv2d %x, %w : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x2x2xf32>
+  %gamma = arith.constant dense<[2.0, -4.0]> : tensor<2xf32>
+  %beta = arith.constant dense<[0.5, 1.0]> : tensor<2xf32>
+  %mean = arith.constant dense<[0.0, 0.5]> : tensor<2xf32>
+  %var = arith.constant dense<[3.0, 15.0]> : tensor<2xf32>
+  // CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}10]]], {{\[\[\[}}127]]]]> : tensor<2x1x1x1xi8>
+  // CHECK-DAG: quant.scast %[[W]] : {{.*}} to tensor<2x1x1x1x!quant.uniform<i8:f32:0, {0.10000000149011612,0.20000000298023224}>>
+  // CHECK-DAG: %[[B:.*]] = arith.constant dense<[10, 15]> : tensor<2xi32>
+  // CHECK-DAG: quant.scast %[[B]] : {{.*}} to tensor<2x!quant.uniform<i32:f32:0, {0.05000000074505806,0.10000000149011612}>>
+  // CHECK: mote.conv2d
+  // CHECK-NOT: mote.batch_norm
+  %y = mote.batch_norm %c, %gamma, %beta, %mean, %var {epsilon = 1.0 : f32}
+      : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}

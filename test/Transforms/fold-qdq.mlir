@@ -106,3 +106,22 @@ func.func @shared_float(%a: tensor<4x!qa>) -> (tensor<4x!qa>, tensor<4xf32>) {
   %q = mote.quantize %r : (tensor<4xf32>) -> tensor<4x!qa>
   return %q, %r : tensor<4x!qa>, tensor<4xf32>
 }
+
+// -----
+
+// A QAT export leaves the bias float: it becomes int32 at input x weight
+// scale (1.0 / (0.5 * 0.1) = 20, -1.0 / (0.5 * 0.2) = -10) and the layer
+// folds into an integer conv.
+// CHECK-LABEL: func @float_bias
+func.func @float_bias(%x: tensor<1x3x4x4x!quant.uniform<i8:f32, 0.5:-3>>, %w: tensor<2x3x1x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>>)
+    -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25:1>> {
+  %xf = mote.dequantize %x : (tensor<1x3x4x4x!quant.uniform<i8:f32, 0.5:-3>>) -> tensor<1x3x4x4xf32>
+  %wf = mote.dequantize %w : (tensor<2x3x1x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>>) -> tensor<2x3x1x1xf32>
+  %b = arith.constant dense<[1.0, -1.0]> : tensor<2xf32>
+  // CHECK: %[[B:.*]] = arith.constant dense<[20, -10]> : tensor<2xi32>
+  // CHECK: %[[BQ:.*]] = quant.scast %[[B]]
+  // CHECK: mote.conv2d %arg0, %arg1, %[[BQ]] {{.*}}-> tensor<1x2x4x4x!quant.uniform<i8:f32, 2.500000e-01:1>>
+  %c = mote.conv2d %xf, %wf, %b : (tensor<1x3x4x4xf32>, tensor<2x3x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %q = mote.quantize %c : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25:1>>
+  return %q : tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25:1>>
+}

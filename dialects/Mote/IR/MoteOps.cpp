@@ -465,6 +465,28 @@ LogicalResult ConcatOp::verify() {
   return verifyPerTensor(*this, getOutput(), "result");
 }
 
+LogicalResult SliceOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getOutput());
+  size_t rank = in.size();
+  if (out.size() != rank || getStarts().size() != rank ||
+      getSteps().size() != rank)
+    return emitOpError("expects the result, starts and steps to have the "
+                       "input's rank ")
+           << rank;
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t start = getStarts()[d], step = getSteps()[d];
+    if (step < 1)
+      return emitOpError("step of dimension ") << d << " must be positive";
+    if (out[d] < 1 || start < 0 || start + (out[d] - 1) * step >= in[d])
+      return emitOpError("window of dimension ")
+             << d << " (start " << start << ", step " << step << ", extent "
+             << out[d] << ") leaves the input's extent " << in[d];
+  }
+  if (failed(verifyPerTensor(*this, getInput(), "input")))
+    return failure();
+  return verifySameElementType(*this);
+}
+
 LogicalResult PadOp::verify() {
   SmallVector<int64_t> expected;
   ArrayRef<int64_t> in = shapeOf(getInput());

@@ -342,6 +342,29 @@ def Mote_ConcatOp : Mote_Op<"concat", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Mote_SliceOp : Mote_Op<"slice", [Pure]> {
+  let summary = "Take a strided window of a tensor";
+  let description = [{
+    `output[i0, i1, ...] = input[starts[0] + i0 * steps[0], ...]`: one
+    start and one positive step per dimension; the result's shape gives the
+    window's extent. The ONNX Slice a model holds (negative or clamped
+    indices, `axes`) is resolved to this form by the importer.
+
+    Example (the second half of the channels):
+
+    ```mlir
+    %y = mote.slice %x {starts = array<i64: 0, 24, 0, 0>,
+                        steps = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x48x8x8xf32>) -> tensor<1x24x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input, DenseI64ArrayAttr:$starts,
+      DenseI64ArrayAttr:$steps);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Mote_PadOp : Mote_Op<"pad", [Pure]> {
   let summary = "Pad a tensor (constant, reflect or edge)";
   let description = [{

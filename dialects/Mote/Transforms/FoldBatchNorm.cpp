@@ -178,7 +178,7 @@ struct FoldIntoQuantizedConv : OpRewritePattern<BatchNormOp> {
       scales[c] = static_cast<float>(f == 0.0 ? 1.0 : oldScales[c] * std::fabs(f));
       for (int64_t i = 0; i < perChannel; ++i) {
         int8_t &w = weights[c * perChannel + i];
-        w = f == 0.0 ? 0 : f < 0 ? static_cast<int8_t>(std::max(-127, -int(w))) : w;
+        w = f == 0.0 ? 0 : f < 0 ? static_cast<int8_t>(std::clamp(-int(w), -127, 127)) : w;
       }
       double b = (bias ? bias.getValues<float>()[c] : 0.0f) * f + affine->shift[c];
       biasScales[c] = static_cast<float>(inputType.getScale() * scales[c]);

@@ -180,5 +180,6 @@ void mote::populateFoldQDQPatterns(RewritePatternSet &patterns) {
   patterns.add<FoldIntoQuantizedOp, FoldQuantizeOfDequantize,
                QuantizeFloatBias<Conv2DOp>, QuantizeFloatBias<FullyConnectedOp>,
                SinkDequantize<ReshapeOp>, SinkDequantize<TransposeOp>,
-               SinkDequantize<MaxPool2DOp>, SinkDequantize<PadOp>>(patterns.getContext());
+               SinkDequantize<MaxPool2DOp>, SinkDequantize<PadOp>,
+               SinkDequantize<SliceOp>>(patterns.getContext());
 }

@@ -244,6 +244,7 @@ private:
   LogicalResult lowerTranspose(TransposeOp op);
   LogicalResult lowerConcat(ConcatOp op);
   LogicalResult lowerPad(PadOp op);
+  LogicalResult lowerSlice(SliceOp op);
 };
 
 FailureOr<Value> Lowering::buffer(Operation *user, Value v) {
@@ -481,11 +482,25 @@ LogicalResult Lowering::callElementwise(Operation *op, StringRef callee,
   return success();
 }
 
+/// The per-tensor uint8 type of `v`, if it has one (boundary tensors of
+/// models with uint8 inputs or outputs).
+static quant::UniformQuantizedType unsignedPerTensor(Value v) {
+  auto type = dyn_cast_or_null<quant::UniformQuantizedType>(getQuantType(v.getType()));
+  if (type && !type.isSigned() && type.getStorageTypeIntegralWidth() == 8)
+    return type;
+  return {};
+}
+
 LogicalResult Lowering::lowerQuantize(QuantizeOp op) {
+  int64_t count = cast<RankedTensorType>(op.getType()).getNumElements();
+  if (auto u8 = unsignedPerTensor(op.getOutput()))
+    return callElementwise(op, "mote_quantize_f32_u8",
+                           {builder.getI32IntegerAttr(count),
+                            builder.getF32FloatAttr(u8.getScale()),
+                            builder.getI32IntegerAttr(u8.getZeroPoint())});
   FailureOr<QParams> out = perTensor(op, op.getOutput());
   if (failed(out))
     return failure();
-  int64_t count = cast<RankedTensorType>(op.getType()).getNumElements();
   return callElementwise(op, "mote_quantize_f32_s8",
                          {builder.getI32IntegerAttr(count),
                           builder.getF32FloatAttr(out->scale),
@@ -495,10 +510,15 @@ LogicalResult Lowering::lowerQuantize(QuantizeOp op) {
 }
 
 LogicalResult Lowering::lowerDequantize(DequantizeOp op) {
+  int64_t count = cast<RankedTensorType>(op.getType()).getNumElements();
+  if (auto u8 = unsignedPerTensor(op.getInput()))
+    return callElementwise(op, "mote_dequantize_u8_f32",
+                           {builder.getI32IntegerAttr(count),
+                            builder.getF32FloatAttr(u8.getScale()),
+                            builder.getI32IntegerAttr(u8.getZeroPoint())});
   FailureOr<QParams> in = perTensor(op, op.getInput());
   if (failed(in))
     return failure();
-  int64_t count = cast<RankedTensorType>(op.getType()).getNumElements();
   return callElementwise(op, "mote_dequantize_s8_f32",
                          {builder.getI32IntegerAttr(count),
                           builder.getF32FloatAttr(in->scale),
@@ -569,13 +589,19 @@ LogicalResult Lowering::lowerSoftmax(SoftmaxOp op) {
   int64_t rank = type.getRank();
   int64_t axis = int64_t(op.getAxis()) < 0 ? int64_t(op.getAxis()) + rank
                                            : int64_t(op.getAxis());
-  if (axis != rank - 1)
-    return op.emitOpError("has no C lowering for a softmax over a non-last axis");
-  int64_t inner = type.getDimSize(axis);
-  int64_t outer = type.getNumElements() / inner;
+  int64_t n = type.getDimSize(axis);
+  if (axis != rank - 1) {
+    int64_t inner = 1;
+    for (int64_t d = axis + 1; d < rank; ++d)
+      inner *= type.getDimSize(d);
+    return callElementwise(op, "mote_softmax_axis_f32",
+                           {builder.getI32IntegerAttr(type.getNumElements() / (n * inner)),
+                            builder.getI32IntegerAttr(n),
+                            builder.getI32IntegerAttr(inner)});
+  }
   return callElementwise(op, "mote_softmax_f32",
-                         {builder.getI32IntegerAttr(outer),
-                          builder.getI32IntegerAttr(inner)});
+                         {builder.getI32IntegerAttr(type.getNumElements() / n),
+                          builder.getI32IntegerAttr(n)});
 }
 
 LogicalResult Lowering::lowerTranspose(TransposeOp op) {
@@ -622,6 +648,27 @@ LogicalResult Lowering::lowerConcat(ConcatOp op) {
           builder.getI32IntegerAttr(total)});
     offset += inner;
   }
+  return success();
+}
+
+LogicalResult Lowering::lowerSlice(SliceOp op) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  if (type.getRank() > 6)
+    return op.emitOpError("has no C lowering for rank above 6");
+  auto i32s = [](ArrayRef<int64_t> values) {
+    return SmallVector<int32_t>(values.begin(), values.end());
+  };
+  Value d = i32Array("dims", i32s(type.getShape())),
+        st = i32Array("starts", i32s(op.getStarts())),
+        sp = i32Array("steps", i32s(op.getSteps())),
+        od = i32Array("out_dims", i32s(cast<RankedTensorType>(op.getType()).getShape()));
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_slice", {d, st, sp, od, *input, *output},
+       {builder.getI32IntegerAttr(getTensorBytes(type) / type.getNumElements()),
+        builder.getI32IntegerAttr(type.getRank())});
   return success();
 }
 
@@ -763,6 +810,35 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
         call(callee, *io, floatBounds(o), "mote_broadcast_params", fields);
         return success();
       })
+      .Case([&](MatMulOp o) -> LogicalResult {
+        ArrayRef<int64_t> y = shapeOf(o.getOutput());
+        if (y.size() > 6)
+          return o->emitOpError("has no C lowering for more than 4 batch dims");
+        // Batch dims padded to 4; strides count whole matrices.
+        SmallVector<int64_t> dims(6 - y.size(), 1);
+        llvm::append_range(dims, y.drop_back(2));
+        auto matrixStrides = [&](ArrayRef<int64_t> shape) {
+          SmallVector<int64_t> batch(shape.drop_back(2));
+          SmallVector<int64_t> strides(4, 0);
+          int64_t stride = 1;
+          for (int64_t d = 3, i = int64_t(batch.size()) - 1; i >= 0; --d, --i) {
+            strides[d] = batch[i] == 1 ? 0 : stride;
+            stride *= batch[i];
+          }
+          return strides;
+        };
+        ArrayRef<int64_t> a = shapeOf(o.getLhs()), b = shapeOf(o.getRhs());
+        SmallVector<int64_t> fields(dims);
+        llvm::append_range(fields, matrixStrides(a));
+        llvm::append_range(fields, matrixStrides(b));
+        fields.append({a[a.size() - 2], a.back(), b.back()});
+        FailureOr<SmallVector<Value>> io =
+            buffers({o.getLhs(), o.getRhs(), o.getOutput()});
+        if (failed(io))
+          return failure();
+        call("mote_matmul_f32", *io, {}, "mote_matmul_params", fields);
+        return success();
+      })
       .Case([&](MaxPool2DOp o) -> LogicalResult {
         FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
         if (failed(io))
@@ -809,6 +885,7 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
       .Case([&](TransposeOp o) { return lowerTranspose(o); })
       .Case([&](ConcatOp o) { return lowerConcat(o); })
       .Case([&](PadOp o) { return lowerPad(o); })
+      .Case([&](SliceOp o) { return lowerSlice(o); })
       .Default([&](Operation *o) {
         return o->emitOpError("has no C lowering for float operands yet");
       });
@@ -874,6 +951,7 @@ LogicalResult Lowering::lower(Operation *op) {
       .Case([&](TransposeOp o) { return lowerTranspose(o); })
       .Case([&](ConcatOp o) { return lowerConcat(o); })
       .Case([&](PadOp o) { return lowerPad(o); })
+      .Case([&](SliceOp o) { return lowerSlice(o); })
       .Default([&](Operation *o) {
         return o->emitOpError("has no C lowering yet");
       });

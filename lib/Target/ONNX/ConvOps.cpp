@@ -361,7 +361,8 @@ LogicalResult importGemm(NodeContext &ctx) {
     if (cShape == ArrayRef<int64_t>{n})
       bias = c;
     else if (cShape == ArrayRef<int64_t>{1, n} && constC)
-      bias = reshapeTo(ctx, c, {n});
+      bias = ctx.create<arith::ConstantOp>(
+          cast<TypedAttr>(constC.reshape(tensorOf({n}, constC.getElementType()))));
     else
       addend = c;
   }

@@ -2,6 +2,8 @@
 
 #include "Importer.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 #include <limits>
 
 using namespace mlir;
@@ -19,8 +21,83 @@ LogicalResult requireFloat(NodeContext &ctx, Value value) {
                          " (expected float)");
 }
 
+/// Add / Sub / Mul / Div of integer constants: shape arithmetic (exported
+/// models compute channel splits from Shape), folded at import. Broadcasts
+/// a scalar (one element) against a tensor; Div truncates toward zero.
+LogicalResult foldIntegerBinary(NodeContext &ctx, DenseElementsAttr a,
+                                DenseElementsAttr b) {
+  if (a.getNumElements() != 1 && b.getNumElements() != 1 &&
+      a.getType().getShape() != b.getType().getShape())
+    return ctx.unsupported("broadcasting of integer constants other than by "
+                           "a scalar");
+  if (a.getElementType() != b.getElementType())
+    return ctx.emitError() << "operands have different element types";
+  DenseElementsAttr shaped = a.getNumElements() == 1 ? b : a;
+  SmallVector<APInt> x(a.getValues<APInt>()), y(b.getValues<APInt>());
+  SmallVector<APInt> result;
+  StringRef op = ctx.node.op_type();
+  for (int64_t i = 0, e = shaped.getNumElements(); i < e; ++i) {
+    const APInt &l = x[x.size() == 1 ? 0 : i], &r = y[y.size() == 1 ? 0 : i];
+    if (op == "Add")
+      result.push_back(l + r);
+    else if (op == "Sub")
+      result.push_back(l - r);
+    else if (op == "Mul")
+      result.push_back(l * r);
+    else if (r.isZero())
+      return ctx.emitError() << "integer division by zero";
+    else
+      result.push_back(l.sdiv(r));
+  }
+  ctx.setConstantOutput(0, DenseElementsAttr::get(shaped.getType(), result));
+  return success();
+}
+
+/// Returns true (and folds) when both inputs are integer constants.
+bool tryFoldIntegerBinary(NodeContext &ctx, LogicalResult &result) {
+  DenseElementsAttr a = ctx.constantInput(0), b = ctx.constantInput(1);
+  if (!a || !b || !isa<IntegerType>(a.getElementType()) ||
+      !isa<IntegerType>(b.getElementType()) || ctx.inputIsUnsigned(0) ||
+      ctx.inputIsUnsigned(1))
+    return false;
+  result = foldIntegerBinary(ctx, a, b);
+  return true;
+}
+
+/// Div: folded for integer constants; a float tensor divided by a float
+/// constant becomes a multiplication by its reciprocal.
+LogicalResult importDiv(NodeContext &ctx) {
+  LogicalResult folded = failure();
+  if (tryFoldIntegerBinary(ctx, folded))
+    return folded;
+  DenseElementsAttr divisor = ctx.constantInput(1);
+  FailureOr<Value> lhs = ctx.input(0);
+  if (failed(lhs))
+    return failure();
+  if (!divisor || !divisor.getElementType().isF32())
+    return ctx.unsupported("Div other than by a float constant");
+  if (failed(requireFloat(ctx, *lhs)))
+    return failure();
+  SmallVector<float> reciprocal;
+  for (float v : divisor.getValues<float>())
+    reciprocal.push_back(1.0f / v);
+  auto type = cast<RankedTensorType>(divisor.getType());
+  Value rhs = ctx.create<arith::ConstantOp>(
+      cast<TypedAttr>(DenseElementsAttr::get(type, ArrayRef(reciprocal))));
+  SmallVector<int64_t> shape;
+  if (failed(inferBroadcastShape(ctx.errorFn(), shapeOf(*lhs), type.getShape(),
+                                 shape)))
+    return failure();
+  ctx.setOutput(0, ctx.create<MulOp>(tensorOf(shape, ctx.builder().getF32Type()),
+                                     *lhs, rhs, FloatAttr(), FloatAttr()));
+  return success();
+}
+
 template <typename OpTy>
 LogicalResult importBinary(NodeContext &ctx) {
+  LogicalResult folded = failure();
+  if (tryFoldIntegerBinary(ctx, folded))
+    return folded;
   FailureOr<Value> lhs = ctx.input(0), rhs = ctx.input(1);
   if (failed(lhs) || failed(rhs) || failed(requireFloat(ctx, *lhs)) ||
       failed(requireFloat(ctx, *rhs)))
@@ -149,6 +226,7 @@ void mote::onnx_import::registerElementwiseOps(HandlerMap &handlers) {
   handlers["Add"] = importBinary<AddOp>;
   handlers["Sub"] = importBinary<SubOp>;
   handlers["Mul"] = importBinary<MulOp>;
+  handlers["Div"] = importDiv;
   handlers["Relu"] = importUnary<ReluOp>;
   handlers["Sigmoid"] = importUnary<SigmoidOp>;
   handlers["Tanh"] = importUnary<TanhOp>;

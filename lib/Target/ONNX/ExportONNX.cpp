@@ -347,6 +347,19 @@ LogicalResult Exporter::exportOp(Operation *op) {
         a->set_s(o.getMode().str());
         return success();
       })
+      .Case([&](SliceOp o) {
+        SmallVector<int64_t> ends, axes;
+        ArrayRef<int64_t> y = shapeOf(o.getOutput());
+        for (auto [d, start] : llvm::enumerate(o.getStarts())) {
+          ends.push_back(start + (y[d] - 1) * o.getSteps()[d] + 1);
+          axes.push_back(d);
+        }
+        node(op, "Slice",
+             {in[0], addInts("starts", o.getStarts()), addInts("ends", ends),
+              addInts("axes", axes), addInts("steps", o.getSteps())},
+             {out});
+        return success();
+      })
       .Case([&](BatchNormOp o) {
         setFloat(node(op, "BatchNormalization", in, {out}), "epsilon",
                  o.getEpsilon().convertToFloat());

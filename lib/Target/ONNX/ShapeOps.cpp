@@ -387,6 +387,120 @@ LogicalResult importGather(NodeContext &ctx) {
   return success();
 }
 
+/// Slice with constant starts / ends / axes / steps. Constant 1-D data
+/// (shape arithmetic) is folded; tensors become mote.slice with one start
+/// and step per dimension.
+LogicalResult importSlice(NodeContext &ctx) {
+  FailureOr<SmallVector<int64_t>> in = inputShape(ctx);
+  FailureOr<SmallVector<int64_t>> starts = ctx.requireIntConstant(1, "starts");
+  FailureOr<SmallVector<int64_t>> ends = ctx.requireIntConstant(2, "ends");
+  if (failed(in) || failed(starts) || failed(ends))
+    return failure();
+  int64_t rank = in->size();
+  SmallVector<int64_t> axes, steps(starts->size(), 1);
+  if (ctx.hasInput(3)) {
+    FailureOr<SmallVector<int64_t>> a = ctx.requireIntConstant(3, "axes");
+    if (failed(a))
+      return failure();
+    axes = *a;
+  } else {
+    for (int64_t i = 0; i < static_cast<int64_t>(starts->size()); ++i)
+      axes.push_back(i);
+  }
+  if (ctx.hasInput(4)) {
+    FailureOr<SmallVector<int64_t>> s = ctx.requireIntConstant(4, "steps");
+    if (failed(s))
+      return failure();
+    steps = *s;
+  }
+  if (ends->size() != starts->size() || axes.size() != starts->size() ||
+      steps.size() != starts->size())
+    return ctx.emitError() << "starts, ends, axes and steps differ in length";
+  SmallVector<int64_t> begin(rank, 0), step(rank, 1), shape(*in);
+  SmallVector<bool> seen(rank, false);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    FailureOr<int64_t> axis = normalizeAxis(ctx, axes[i], rank);
+    if (failed(axis))
+      return failure();
+    if (seen[*axis])
+      return ctx.emitError() << "axis " << *axis << " is sliced twice";
+    seen[*axis] = true;
+    int64_t dim = (*in)[*axis];
+    if (steps[i] < 1)
+      return ctx.unsupported("step " + Twine(steps[i]) + " (only positive "
+                             "steps)");
+    int64_t s = (*starts)[i], e = (*ends)[i];
+    s = std::clamp<int64_t>(s < 0 ? s + dim : s, 0, dim);
+    e = std::clamp<int64_t>(e < 0 ? e + dim : e, 0, dim);
+    int64_t extent = e > s ? (e - s + steps[i] - 1) / steps[i] : 0;
+    if (extent == 0)
+      return ctx.unsupported("an empty slice of axis " + Twine(*axis));
+    begin[*axis] = s;
+    step[*axis] = steps[i];
+    shape[*axis] = extent;
+  }
+  if (DenseElementsAttr constant = ctx.constantInput(0)) {
+    if (rank != 1)
+      return ctx.unsupported("Slice of constant data of rank " + Twine(rank));
+    SmallVector<Attribute> values(constant.getValues<Attribute>()), result;
+    for (int64_t i = 0; i < shape[0]; ++i)
+      result.push_back(values[begin[0] + i * step[0]]);
+    ctx.setConstantOutput(
+        0, DenseElementsAttr::get(constant.getType().clone(shape), result),
+        ctx.inputIsUnsigned(0));
+    return success();
+  }
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  ctx.setOutput(0, ctx.create<SliceOp>(
+                       tensorOf(shape, getElementTypeOrSelf(x->getType())), *x,
+                       b.getDenseI64ArrayAttr(begin),
+                       b.getDenseI64ArrayAttr(step)));
+  return success();
+}
+
+/// ReduceMean over the two spatial axes of an NCHW tensor: global average
+/// pooling (reshaped when keepdims is 0). Other reductions are unsupported.
+LogicalResult importReduceMean(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  FailureOr<int64_t> keepDims = ctx.getInt("keepdims", 1);
+  if (failed(x) || failed(keepDims))
+    return failure();
+  SmallVector<int64_t> axes;
+  if (ctx.opset >= 18) {
+    if (ctx.hasInput(1)) {
+      FailureOr<SmallVector<int64_t>> a = ctx.requireIntConstant(1, "axes");
+      if (failed(a))
+        return failure();
+      axes = *a;
+    }
+  } else {
+    FailureOr<SmallVector<int64_t>> a = ctx.getInts("axes", {});
+    if (failed(a))
+      return failure();
+    axes = *a;
+  }
+  ArrayRef<int64_t> in = shapeOf(*x);
+  if (in.size() != 4 || !getElementTypeOrSelf(x->getType()).isF32())
+    return ctx.unsupported("ReduceMean other than of a 4-D float tensor");
+  for (int64_t &a : axes) {
+    FailureOr<int64_t> axis = normalizeAxis(ctx, a, 4);
+    if (failed(axis))
+      return failure();
+    a = *axis;
+  }
+  llvm::sort(axes);
+  if (axes != SmallVector<int64_t>{2, 3})
+    return ctx.unsupported("ReduceMean over axes other than the spatial "
+                           "axes 2 and 3");
+  Value pooled = ctx.create<GlobalAvgPoolOp>(
+      tensorOf({in[0], in[1], 1, 1}, ctx.builder().getF32Type()), *x);
+  ctx.setOutput(0, *keepDims ? pooled : reshapeTo(ctx, pooled, {in[0], in[1]}));
+  return success();
+}
+
 } // namespace
 
 void mote::onnx_import::registerShapeOps(HandlerMap &handlers) {
@@ -400,4 +514,6 @@ void mote::onnx_import::registerShapeOps(HandlerMap &handlers) {
   handlers["Shape"] = importShape;
   handlers["Constant"] = importConstant;
   handlers["Gather"] = importGather;
+  handlers["Slice"] = importSlice;
+  handlers["ReduceMean"] = importReduceMean;
 }

@@ -124,6 +124,15 @@ mote_status mote_dequantize_s8_f32(int32_t count, float scale,
                                    int32_t zero_point, const int8_t *input,
                                    float *output);
 
+/* The same for uint8 tensors at the boundary (models that take or return
+ * uint8 data, such as ONNX QuantizeLinear without a signed zero point). */
+mote_status mote_quantize_f32_u8(int32_t count, float scale,
+                                 int32_t zero_point, const float *input,
+                                 void *output);
+mote_status mote_dequantize_u8_f32(int32_t count, float scale,
+                                   int32_t zero_point, const void *input,
+                                   float *output);
+
 /*===- Float kernels (FP32 models) ----------------------------------------===*
  * Plain IEEE single precision in a fixed order of operations, so every C99
  * compiler gives the same results without -ffast-math. `act_min`/`act_max`
@@ -189,6 +198,24 @@ mote_status mote_activation_f32(int32_t kind, int32_t count, float a, float b,
 mote_status mote_softmax_f32(int32_t outer, int32_t inner, const float *input,
                              float *output);
 
+/* Softmax over a middle axis: the input viewed as [outer][n][inner]
+ * elements, normalized over n. */
+mote_status mote_softmax_axis_f32(int32_t outer, int32_t n, int32_t inner,
+                                  const float *input, float *output);
+
+/* Batched float matrix product y[b] = a[b] x b[b], [m, k] x [k, n], with
+ * up to 4 batch dims; the strides count matrices (0 where an operand is
+ * broadcast). */
+typedef struct {
+  int32_t dim0, dim1, dim2, dim3;
+  int32_t a_stride0, a_stride1, a_stride2, a_stride3;
+  int32_t b_stride0, b_stride1, b_stride2, b_stride3;
+  int32_t m, k, n;
+} mote_matmul_params;
+
+mote_status mote_matmul_f32(const mote_matmul_params *p, const float *a,
+                            const float *b, float *output);
+
 /* Permutes the dims of a tensor of `rank` <= 6 dims of `element_bytes`
  * bytes each: output dim i is input dim perm[i]. */
 mote_status mote_transpose(int32_t element_bytes, int32_t rank,
@@ -201,6 +228,13 @@ mote_status mote_transpose(int32_t element_bytes, int32_t rank,
 mote_status mote_concat_part(int32_t element_bytes, int32_t outer,
                              int32_t inner, int32_t offset, int32_t total,
                              const void *input, void *output);
+
+/* Strided window of a tensor of `rank` <= 6 dims: output element
+ * (i0, i1, ...) of `out_dims` is input element (starts[d] + i_d * steps[d]). */
+mote_status mote_slice(int32_t element_bytes, int32_t rank,
+                       const int32_t *dims, const int32_t *starts,
+                       const int32_t *steps, const int32_t *out_dims,
+                       const void *input, void *output);
 
 /* Pads a tensor of `rank` <= 6 dims: `pads` holds all the begins, then all
  * the ends. `mode` 0 fills with the element at `value`, 1 reflects, 2

@@ -420,6 +420,30 @@ func.func @concat_rank(%a: tensor<2x4xf32>, %b: tensor<2x4x1xf32>) {
 
 // -----
 
+func.func @slice_rank(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{expects the result, starts and steps to have the input's rank 2}}
+  %0 = mote.slice %x {starts = array<i64: 0>, steps = array<i64: 1>} : (tensor<2x4xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @slice_step(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{step of dimension 1 must be positive}}
+  %0 = mote.slice %x {starts = array<i64: 0, 3>, steps = array<i64: 1, -1>} : (tensor<2x4xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @slice_window(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{window of dimension 1 (start 2, step 2, extent 2) leaves the input's extent 4}}
+  %0 = mote.slice %x {starts = array<i64: 0, 2>, steps = array<i64: 1, 2>} : (tensor<2x4xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
 func.func @pad_count(%x: tensor<2x4xf32>) {
   // expected-error @+1 {{expects 4 pads (begins then ends), got 2}}
   %0 = mote.pad %x {pads = array<i64: 1, 1>} : (tensor<2x4xf32>) -> tensor<3x5xf32>

@@ -110,6 +110,9 @@ func.func @movement(%x: tensor<1x2x3x4xf32>, %y: tensor<1x5x3x4xf32>)
   %1 = mote.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x2x3x4xf32>) -> tensor<1x4x2x3xf32>
   // CHECK: mote.concat %{{.*}}, %{{.*}} {axis = 1 : i64}
   %2 = mote.concat %x, %y {axis = 1} : (tensor<1x2x3x4xf32>, tensor<1x5x3x4xf32>) -> tensor<1x7x3x4xf32>
+  // CHECK: mote.slice %{{.*}} {starts = array<i64: 0, 1, 0, 2>, steps = array<i64: 1, 1, 2, 1>}
+  %s = mote.slice %x {starts = array<i64: 0, 1, 0, 2>, steps = array<i64: 1, 1, 2, 1>}
+      : (tensor<1x2x3x4xf32>) -> tensor<1x1x2x2xf32>
   // CHECK: mote.pad %{{.*}} {mode = "reflect", pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>}
   %3 = mote.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = "reflect"}
       : (tensor<1x2x3x4xf32>) -> tensor<1x2x5x6xf32>
