@@ -32,6 +32,17 @@ def load_idx(name):
     return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
+def load_dataset():
+    """Training and test images (N x 1 x 28 x 28 floats in [0, 1]) and labels."""
+    def images(name):
+        return load_idx(name).astype(np.float32)[:, None] / 255.0
+
+    return (images("train-images-idx3-ubyte.gz"),
+            load_idx("train-labels-idx1-ubyte.gz").astype(np.int64),
+            images("t10k-images-idx3-ubyte.gz"),
+            load_idx("t10k-labels-idx1-ubyte.gz").astype(np.int64))
+
+
 class Net(torch.nn.Module):
     def __init__(self):
         super().__init__()
@@ -137,10 +148,7 @@ def main():
     os.makedirs(args.outdir, exist_ok=True)
     torch.manual_seed(0)
     torch.set_num_threads(2)
-    train_x = load_idx("train-images-idx3-ubyte.gz").astype(np.float32)[:, None] / 255.0
-    train_y = load_idx("train-labels-idx1-ubyte.gz").astype(np.int64)
-    test_x = load_idx("t10k-images-idx3-ubyte.gz").astype(np.float32)[:, None] / 255.0
-    test_y = load_idx("t10k-labels-idx1-ubyte.gz").astype(np.int64)
+    train_x, train_y, test_x, test_y = load_dataset()
 
     net = Net()
     opt = torch.optim.Adam(net.parameters(), lr=2e-3)

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from train_and_quantize import Net, load_idx
+from train_and_quantize import Net, load_dataset
 
 
 class ResNetish(torch.nn.Module):
@@ -111,10 +111,7 @@ def main():
     os.makedirs(args.outdir, exist_ok=True)
     torch.manual_seed(0)
     torch.set_num_threads(2)
-    train_x = load_idx("train-images-idx3-ubyte.gz").astype(np.float32)[:, None] / 255.0
-    train_y = load_idx("train-labels-idx1-ubyte.gz").astype(np.int64)
-    test_x = load_idx("t10k-images-idx3-ubyte.gz").astype(np.float32)[:, None] / 255.0
-    test_y = load_idx("t10k-labels-idx1-ubyte.gz").astype(np.int64)
+    train_x, train_y, test_x, test_y = load_dataset()
 
     cnn = Net()
     train(cnn, train_x, train_y, args.epochs, 2e-3, 0)

@@ -33,11 +33,12 @@ from onnx import numpy_helper
 
 # The ops the importer turns into Mote ops (lib/Target/ONNX).
 CLAIMED = {
-    "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Conv",
+    "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Conv", "Div",
     "ConvInteger", "DequantizeLinear", "Flatten", "Gemm", "GlobalAveragePool",
     "HardSigmoid", "HardSwish", "Identity", "MatMul", "MatMulInteger",
     "MaxPool", "Mul", "Pad", "QLinearConv", "QLinearMatMul", "QuantizeLinear",
-    "Relu", "Reshape", "Sigmoid", "Softmax", "Squeeze", "Sub", "Tanh",
+    "ReduceMean", "Relu", "Reshape", "Sigmoid", "Slice", "Softmax", "Squeeze",
+    "Sub", "Tanh",
     "Transpose", "Unsqueeze",
 }
 RTOL, ATOL = 1e-3, 1e-7

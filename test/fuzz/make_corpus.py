@@ -53,6 +53,22 @@ def seeds():
          tensor("ws", np.full(4, 0.1, np.float32)), tensor("wz", np.zeros(4, np.int8)),
          tensor("Bq", np.arange(4, dtype=np.int32)),
          tensor("bs", np.full(4, 0.05, np.float32)), tensor("bz", np.zeros(4, np.int32))])
+    yield "split", model(
+        [helper.make_node("Shape", ["X"], ["sh"]),
+         helper.make_node("Gather", ["sh", "one"], ["c"], axis=0),
+         helper.make_node("Add", ["c", "one"], ["c1"]),
+         helper.make_node("Div", ["c1", "two"], ["h"]),
+         helper.make_node("Mul", ["h", "one"], ["e"]),
+         helper.make_node("Slice", ["X", "zero1", "e", "one1", "one1"], ["lo"]),
+         helper.make_node("Div", ["lo", "d"], ["half"]),
+         helper.make_node("ReduceMean", ["half"], ["Y"], axes=[2, 3], keepdims=0),
+         helper.make_node("QuantizeLinear", ["Wf", "s", "z"], ["Wq"]),
+         helper.make_node("DequantizeLinear", ["Wq", "s", "z"], ["Z"])],
+        [vi("X", f, [1, 4, 4, 4])], [vi("Y", f, [1, 2]), vi("Z", f, [3])],
+        [tensor("one", np.array(1, np.int64)), tensor("two", np.array(2, np.int64)),
+         tensor("zero1", np.array([0], np.int64)), tensor("one1", np.array([1], np.int64)),
+         tensor("d", np.array([2.0], np.float32)), tensor("Wf", np.array([0.5, -1.0, 3.0], np.float32)),
+         tensor("s", np.float32(0.25)), tensor("z", np.int8(0))])
     yield "shape", model(
         [helper.make_node("Shape", ["X"], ["sh"]),
          helper.make_node("Gather", ["sh", "zero"], ["n"], axis=0),

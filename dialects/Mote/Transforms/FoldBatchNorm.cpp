@@ -2,6 +2,7 @@
 
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/Transforms/Passes.h"
+#include "Mote/Transforms/QuantConstants.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -54,6 +55,17 @@ static Value createF32Constant(PatternRewriter &rewriter, Location loc,
                                    DenseElementsAttr::get(type, values));
 }
 
+/// The conv `conv` with weight `w` and bias `b` in place of its own, giving
+/// `type`: a batch normalization folded in.
+static Value createFoldedConv(PatternRewriter &rewriter, Conv2DOp conv,
+                              Type type, Value w, Value b) {
+  return Conv2DOp::create(rewriter, conv.getLoc(), type, conv.getInput(), w, b,
+                          conv.getStridesAttr(), conv.getDilationsAttr(),
+                          conv.getPadsAttr(), conv.getGroupAttr(), FloatAttr(),
+                          FloatAttr())
+      .getResult();
+}
+
 /// batch_norm(conv2d(x, w, b)) -> conv2d(x, w * s, (b - mean) * s + beta).
 struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -90,11 +102,7 @@ struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
     Location loc = op.getLoc();
     Value w = createF32Constant(rewriter, loc, wType.getShape(), newWeight);
     Value b = createF32Constant(rewriter, loc, {channels}, newBias);
-    auto folded = Conv2DOp::create(
-        rewriter, conv.getLoc(), op.getType(), conv.getInput(), w, b,
-        conv.getStridesAttr(), conv.getDilationsAttr(), conv.getPadsAttr(),
-        conv.getGroupAttr(), FloatAttr(), FloatAttr());
-    rewriter.replaceOp(op, folded.getResult());
+    rewriter.replaceOp(op, createFoldedConv(rewriter, conv, op.getType(), w, b));
     return success();
   }
 };
@@ -182,17 +190,13 @@ struct FoldIntoQuantizedConv : OpRewritePattern<BatchNormOp> {
       }
       double b = (bias ? bias.getValues<float>()[c] : 0.0f) * f + affine->shift[c];
       biasScales[c] = static_cast<float>(inputType.getScale() * scales[c]);
-      biases[c] = static_cast<int32_t>(std::clamp(
-          std::round(b / biasScales[c]), -2147483648.0, 2147483647.0));
+      biases[c] = quantizeBias(b, biasScales[c]);
     }
     Location loc = op.getLoc();
     Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type(),
          i32 = rewriter.getI32Type();
     auto constant = [&](DenseElementsAttr data, quant::QuantizedType type) {
-      auto raw = cast<RankedTensorType>(data.getType());
-      Value c = arith::ConstantOp::create(rewriter, loc, data);
-      Value q = quant::StorageCastOp::create(rewriter, loc, raw.clone(type), c);
-      return DequantizeOp::create(rewriter, loc, raw.clone(f32), q).getResult();
+      return createDequantizedConstant(rewriter, loc, data, type);
     };
     SmallVector<int64_t> zeros(channels, 0);
     Value w = constant(DenseElementsAttr::get(shape.clone(i8), ArrayRef(weights)),
@@ -201,11 +205,7 @@ struct FoldIntoQuantizedConv : OpRewritePattern<BatchNormOp> {
         DenseElementsAttr::get(RankedTensorType::get({channels}, i32),
                                ArrayRef(biases)),
         buildQuantType(i32, f32, biasScales, zeros, 0));
-    auto folded = Conv2DOp::create(
-        rewriter, conv.getLoc(), op.getType(), conv.getInput(), w, b,
-        conv.getStridesAttr(), conv.getDilationsAttr(), conv.getPadsAttr(),
-        conv.getGroupAttr(), FloatAttr(), FloatAttr());
-    rewriter.replaceOp(op, folded.getResult());
+    rewriter.replaceOp(op, createFoldedConv(rewriter, conv, op.getType(), w, b));
     return success();
   }
 };

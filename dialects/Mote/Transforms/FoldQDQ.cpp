@@ -2,6 +2,7 @@
 
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/Transforms/Passes.h"
+#include "Mote/Transforms/QuantConstants.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -107,17 +108,14 @@ struct QuantizeFloatBias : OpRewritePattern<OpTy> {
     SmallVector<int32_t> values;
     for (auto [c, b] : llvm::enumerate(bias.getValues<float>())) {
       scales[c] = static_cast<float>(inputType.getScale() * scales[c]);
-      values.push_back(static_cast<int32_t>(std::clamp(
-          std::round(b / scales[c]), -2147483648.0, 2147483647.0)));
+      values.push_back(quantizeBias(b, scales[c]));
     }
-    Location loc = op.getLoc();
     auto rawType = RankedTensorType::get({channels}, rewriter.getI32Type());
-    Value raw = arith::ConstantOp::create(
-        rewriter, loc, DenseElementsAttr::get(rawType, ArrayRef(values)));
     auto qType = buildQuantType(rewriter.getI32Type(), rewriter.getF32Type(),
                                 scales, SmallVector<int64_t>(channels, 0), 0);
-    Value q = quant::StorageCastOp::create(rewriter, loc, rawType.clone(qType), raw);
-    Value dq = DequantizeOp::create(rewriter, loc, rawType.clone(rewriter.getF32Type()), q);
+    Value dq = createDequantizedConstant(
+        rewriter, op.getLoc(), DenseElementsAttr::get(rawType, ArrayRef(values)),
+        qType);
     rewriter.modifyOpInPlace(op, [&] { op.getBiasMutable().assign(dq); });
     return success();
   }

@@ -11,6 +11,7 @@
 
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/Transforms/Passes.h"
+#include "Mote/Transforms/QuantConstants.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -87,8 +88,6 @@ private:
   LogicalResult quantizeLayerParams(Operation *op, Value input, Value weight,
                                     Value bias);
   void quantizeConstantOperand(Operation *op, unsigned index);
-  Value dequantizedConstant(Location loc, DenseElementsAttr storage,
-                            quant::QuantizedType type);
 
   func::FuncOp func;
   OpBuilder builder;
@@ -146,16 +145,6 @@ void Quantizer::matchConcatOperands(ConcatOp op) {
   }
 }
 
-Value Quantizer::dequantizedConstant(Location loc, DenseElementsAttr storage,
-                                     quant::QuantizedType type) {
-  auto storageType = cast<RankedTensorType>(storage.getType());
-  Value raw = arith::ConstantOp::create(builder, loc, storage);
-  Value cast = quant::StorageCastOp::create(
-      builder, loc, storageType.clone(type), raw);
-  return DequantizeOp::create(builder, loc,
-                              storageType.clone(builder.getF32Type()), cast);
-}
-
 /// Per-channel symmetric int8 weights (axis 0) and int32 biases at scale
 /// input x weight.
 LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
@@ -188,8 +177,8 @@ LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
        f32 = builder.getF32Type();
   auto wQuant = buildQuantType(i8, f32, scales,
                                SmallVector<int64_t>(channels, 0), 0);
-  op->setOperand(1, dequantizedConstant(
-                        op->getLoc(),
+  op->setOperand(1, createDequantizedConstant(
+                        builder, op->getLoc(),
                         DenseElementsAttr::get(wType.clone(i8), ArrayRef(q)),
                         wQuant));
   if (!bias)
@@ -198,16 +187,13 @@ LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
   SmallVector<int32_t> qb(channels);
   for (auto [c, value] : llvm::enumerate(b.getValues<float>())) {
     biasScales[c] = static_cast<float>(inputType.getScale() * scales[c]);
-    double v = std::round(value / biasScales[c]);
-    qb[c] = static_cast<int32_t>(
-        std::clamp<double>(v, std::numeric_limits<int32_t>::min(),
-                           std::numeric_limits<int32_t>::max()));
+    qb[c] = quantizeBias(value, biasScales[c]);
   }
   auto bType = cast<RankedTensorType>(b.getType());
   auto bQuant = buildQuantType(i32, f32, biasScales,
                                SmallVector<int64_t>(channels, 0), 0);
-  op->setOperand(2, dequantizedConstant(
-                        op->getLoc(),
+  op->setOperand(2, createDequantizedConstant(
+                        builder, op->getLoc(),
                         DenseElementsAttr::get(bType.clone(i32), ArrayRef(qb)),
                         bQuant));
   return success();
@@ -229,8 +215,8 @@ void Quantizer::quantizeConstantOperand(Operation *op, unsigned index) {
         std::llround(v / type.getScale()) + type.getZeroPoint(), -128, 127)));
   auto shaped = cast<RankedTensorType>(attr.getType());
   builder.setInsertionPoint(op);
-  op->setOperand(index, dequantizedConstant(
-                            op->getLoc(),
+  op->setOperand(index, createDequantizedConstant(
+                            builder, op->getLoc(),
                             DenseElementsAttr::get(
                                 shaped.clone(builder.getI8Type()), ArrayRef(q)),
                             type));

@@ -432,7 +432,7 @@ LogicalResult importSlice(NodeContext &ctx) {
     int64_t s = (*starts)[i], e = (*ends)[i];
     s = std::clamp<int64_t>(s < 0 ? s + dim : s, 0, dim);
     e = std::clamp<int64_t>(e < 0 ? e + dim : e, 0, dim);
-    int64_t extent = e > s ? (e - s + steps[i] - 1) / steps[i] : 0;
+    int64_t extent = e > s ? (e - s - 1) / steps[i] + 1 : 0;
     if (extent == 0)
       return ctx.unsupported("an empty slice of axis " + Twine(*axis));
     begin[*axis] = s;
