@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   python3-onnx python3-numpy python3-torch python3-torchvision
   dataset-fashion-mnist libonnx-testdata
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 
 SUDO=""

@@ -45,6 +45,13 @@ else:
     lit_config.note("python3-torchvision missing: the torchvision model tests "
                     "are skipped")
 
+if os.path.isfile("/usr/bin/aarch64-linux-gnu-gcc") and os.path.isfile(
+        "/usr/bin/qemu-aarch64"):
+    config.available_features.add("aarch64-cross")
+else:
+    lit_config.note("gcc-aarch64-linux-gnu or qemu-user missing: the aarch64 "
+                    "cross-build test is skipped")
+
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-node-tests")
 else:

@@ -67,6 +67,12 @@ cl::list<std::string> runOutputs("output", cl::desc("Output .npy, one per "
                                  cl::value_desc("file.npy"), cl::OneOrMore,
                                  cl::sub(runCommand));
 
+cl::opt<std::string> execPrefix(
+    "exec-prefix",
+    cl::desc("Run the built program through this command, e.g. \"qemu-aarch64 "
+             "-L /usr/aarch64-linux-gnu\" with CC=aarch64-linux-gnu-gcc"),
+    cl::value_desc("command"), cl::sub(runCommand));
+
 cl::opt<std::string> infoModel(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required, cl::sub(infoCommand));
 cl::opt<std::string> compileModel(cl::Positional, cl::desc("<model.onnx>"),
@@ -544,6 +550,11 @@ int runRun() {
     }
     samples = *count;
   }
+  SmallVector<std::string> prefix;
+  SmallVector<StringRef> words;
+  StringRef(execPrefix).split(words, ' ', -1, /*KeepEmpty=*/false);
+  for (StringRef w : words)
+    prefix.push_back(w.str());
   SmallVector<mote::NpyArray> outputs;
   for (Type type : func.getResultTypes()) {
     auto shaped = cast<RankedTensorType>(type);
@@ -553,7 +564,7 @@ int runRun() {
     outputs.push_back({mote::npyDtypeOf(shaped), shape, ""});
   }
   FailureOr<SmallVector<std::string>> results =
-      mote::runOnHost(*module, inputs, samples, runtimeDir);
+      mote::runOnHost(*module, inputs, samples, runtimeDir, prefix);
   if (failed(results))
     return 1;
   for (auto [i, output] : llvm::enumerate(outputs)) {

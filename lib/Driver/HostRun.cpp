@@ -136,7 +136,7 @@ LogicalResult execute(StringRef program, ArrayRef<StringRef> args,
 
 FailureOr<SmallVector<std::string>>
 mote::runOnHost(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
-                StringRef runtimeDir) {
+                StringRef runtimeDir, ArrayRef<std::string> execPrefix) {
   auto func = *module.getOps<func::FuncOp>().begin();
   SmallVector<int64_t> inputBytes, outputBytes;
   for (Type type : func.getArgumentTypes())
@@ -209,10 +209,23 @@ mote::runOnHost(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
   }
   {
     Progress progress("running " + std::to_string(samples) + " sample(s)");
-    SmallVector<StringRef> args = {exe};
+    SmallVector<StringRef> args;
+    for (const std::string &a : execPrefix)
+      args.push_back(a);
+    args.push_back(exe);
     for (const std::string &f : files)
       args.push_back(f);
-    if (failed(execute(exe, args, "the compiled model")))
+    std::string program = exe;
+    if (!execPrefix.empty()) {
+      auto path = sys::findProgramByName(execPrefix.front());
+      if (!path) {
+        errs() << "motec: no program '" << execPrefix.front()
+               << "' on PATH (see --exec-prefix)\n";
+        return failure();
+      }
+      program = *path;
+    }
+    if (failed(execute(program, args, "the compiled model")))
       return failure();
   }
   SmallVector<std::string> outputs;

@@ -31,10 +31,13 @@ mlir::LogicalResult copyRuntime(llvm::StringRef runtimeDir,
 /// Compiles `module` (graph level; it is lowered in place) to C, builds it
 /// with the host C compiler and runs it on `samples` samples. `inputs` holds
 /// each model input's raw bytes for all samples, one after the other; the
-/// result holds each output's raw bytes the same way.
+/// result holds each output's raw bytes the same way. A non-empty
+/// `execPrefix` runs the program through it (an emulator such as
+/// `qemu-aarch64 -L /usr/aarch64-linux-gnu` for a cross compiler in $CC).
 mlir::FailureOr<llvm::SmallVector<std::string>>
 runOnHost(mlir::ModuleOp module, llvm::ArrayRef<std::string> inputs,
-          int64_t samples, llvm::StringRef runtimeDir);
+          int64_t samples, llvm::StringRef runtimeDir,
+          llvm::ArrayRef<std::string> execPrefix = {});
 
 /// The .npy dtype string of a tensor type's elements ("<f4" or "|i1").
 std::string npyDtypeOf(mlir::Type type);
