@@ -189,6 +189,8 @@ struct FoldIntoQuantizedConv : OpRewritePattern<BatchNormOp> {
         w = f == 0.0 ? 0 : f < 0 ? static_cast<int8_t>(std::clamp(-int(w), -127, 127)) : w;
       }
       double b = (bias ? bias.getValues<float>()[c] : 0.0f) * f + affine->shift[c];
+      if (!std::isfinite(b) || !std::isfinite(f))
+        return rewriter.notifyMatchFailure(op, "non-finite parameters");
       biasScales[c] = static_cast<float>(inputType.getScale() * scales[c]);
       biases[c] = quantizeBias(b, biasScales[c]);
     }

@@ -10,6 +10,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <cmath>
+
 namespace mote {
 #define GEN_PASS_DEF_MOTEFOLDQDQ
 #include "Mote/Transforms/Passes.h.inc"
@@ -107,6 +109,8 @@ struct QuantizeFloatBias : OpRewritePattern<OpTy> {
         getScales(getQuantType(weight.getInput().getType()), channels);
     SmallVector<int32_t> values;
     for (auto [c, b] : llvm::enumerate(bias.getValues<float>())) {
+      if (!std::isfinite(b))
+        return rewriter.notifyMatchFailure(op, "non-finite bias");
       scales[c] = static_cast<float>(inputType.getScale() * scales[c]);
       values.push_back(quantizeBias(b, scales[c]));
     }

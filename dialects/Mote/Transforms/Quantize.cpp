@@ -157,6 +157,12 @@ LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
   DenseElementsAttr b = bias ? constantOf(bias) : DenseElementsAttr();
   if (!inputType || !w || (bias && !b))
     return success(); // Stays float: not every operand is known.
+  auto finite = [](DenseElementsAttr a) {
+    return llvm::all_of(a.getValues<float>(),
+                        [](float v) { return std::isfinite(v); });
+  };
+  if (!finite(w) || (b && !finite(b)))
+    return op->emitError("mote-quantize: non-finite weight or bias");
   auto wType = cast<RankedTensorType>(w.getType());
   int64_t channels = wType.getDimSize(0);
   int64_t perChannel = wType.getNumElements() / channels;
@@ -206,6 +212,8 @@ void Quantizer::quantizeConstantOperand(Operation *op, unsigned index) {
   if (!attr || !attr.getElementType().isF32())
     return;
   SmallVector<float> values(attr.getValues<float>());
+  if (!llvm::all_of(values, [](float v) { return std::isfinite(v); }))
+    return; // Stays float.
   auto [lo, hi] = std::minmax_element(values.begin(), values.end());
   quant::UniformQuantizedType type =
       activationType(ctx(), values.empty() ? 0 : *lo, values.empty() ? 0 : *hi);

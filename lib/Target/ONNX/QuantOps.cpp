@@ -65,6 +65,8 @@ LogicalResult importQuantizeLinear(NodeContext &ctx) {
     SmallVector<int8_t> values;
     values.reserve(count);
     for (auto [i, v] : llvm::enumerate(constant.getValues<float>())) {
+      if (std::isnan(v))
+        return ctx.emitError() << "constant input holds NaN at element " << i;
       double scale, zeroPoint;
       if (perAxis) {
         int64_t c = (i / inner) % perAxis.getScales().size();
