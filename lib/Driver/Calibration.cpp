@@ -193,7 +193,8 @@ LogicalResult mote::calibrate(ModuleOp module, StringRef dataPath,
   {
     Progress progress("calibrating on " + std::to_string(samples) +
                       " sample(s)");
-    outputs = runOnHost(*copy, {data}, samples, options.runtimeDir);
+    outputs = runModel(*copy, {data}, samples, options.runtimeDir,
+                       *lookupTarget("generic-c"));
   }
   if (failed(outputs))
     return failure();

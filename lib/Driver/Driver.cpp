@@ -83,9 +83,11 @@ cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
 cl::opt<std::string> modelName(
     "name", cl::desc("C name of the model (default: the file name)"),
     cl::sub(compileCommand));
-cl::opt<std::string> target("target",
-                            cl::desc("Target: generic-c (portable C99)"),
-                            cl::init("generic-c"), cl::sub(compileCommand));
+cl::opt<std::string> target(
+    "target",
+    cl::desc("Code-generation target: generic-c (portable C99, default), "
+             "aarch64-neon, aarch64-dotprod, cortex-m4, cortex-m55"),
+    cl::init("generic-c"), cl::sub(compileCommand), cl::sub(runCommand));
 cl::opt<std::string> emit("emit",
                           cl::desc("What to write: c (the package, default), "
                                    "mlir (after the graph pipeline), kernel "
@@ -358,34 +360,46 @@ std::string defaultName(StringRef path) {
 }
 
 /// Bytes of machine code of a package: the .text of the model and the
-/// runtime compiled with the host C compiler at -Os, read with `size`.
-std::optional<int64_t> measureCode(StringRef dir, StringRef name) {
-  auto cc = sys::findProgramByName("cc");
-  auto size = sys::findProgramByName("size");
+/// runtime sources it needs, compiled with the target's compiler (-O2 and
+/// its CPU flags; the host cc at -Os for generic-c), read with `size`.
+std::optional<std::string> measureCode(StringRef dir, StringRef name,
+                                       const mote::TargetDescription &target) {
+  bool host = target.toolchain.compiler.empty();
+  std::string ccName = host ? "cc" : target.toolchain.compiler.str();
+  std::string sizeName =
+      host ? "size" : StringRef(ccName).drop_back(3).str() + "size";
+  auto cc = sys::findProgramByName(ccName);
+  auto size = sys::findProgramByName(sizeName);
   if (!cc || !size)
     return std::nullopt;
   SmallString<128> work;
   if (sys::fs::createUniqueDirectory("motec-size", work))
     return std::nullopt;
   auto cleanup = llvm::scope_exit([&] { sys::fs::remove_directories(work); });
-  SmallString<128> source(dir), kernels(dir), include(dir), obj1(work),
-      obj2(work), report(work);
-  sys::path::append(source, name + ".c");
-  sys::path::append(kernels, "runtime", "src", "mote_kernels.c");
-  sys::path::append(include, "runtime", "include");
-  sys::path::append(obj1, "model.o");
-  sys::path::append(obj2, "kernels.o");
-  sys::path::append(report, "size.txt");
-  std::string inc1 = ("-I" + dir).str(), inc2 = ("-I" + include).str();
-  for (auto [src, obj] : {std::pair<StringRef, StringRef>(source, obj1),
-                          std::pair<StringRef, StringRef>(kernels, obj2)})
-    if (sys::ExecuteAndWait(*cc, {"cc", "-std=c99", "-Os", inc1, inc2, "-c",
-                                  src, "-o", obj}) != 0)
+  SmallVector<std::string> sources = {(dir + "/" + name + ".c").str()};
+  for (const std::string &source : mote::runtimeSources(target))
+    sources.push_back((dir + "/runtime/" + source).str());
+  SmallVector<std::string> objects;
+  for (auto [i, source] : llvm::enumerate(sources)) {
+    objects.push_back((work + "/" + std::to_string(i) + ".o").str());
+    SmallVector<std::string> args = {ccName, "-std=c99", host ? "-Os" : "-O2"};
+    for (StringRef flag : target.toolchain.cpuFlags)
+      args.push_back(flag.str());
+    llvm::append_range(args, SmallVector<std::string>{
+                                 ("-I" + dir).str(),
+                                 ("-I" + dir + "/runtime/include").str(), "-c",
+                                 source, "-o", objects.back()});
+    SmallVector<StringRef> refs(args.begin(), args.end());
+    if (sys::ExecuteAndWait(*cc, refs) != 0)
       return std::nullopt;
+  }
+  SmallString<128> report(work);
+  sys::path::append(report, "size.txt");
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(report),
                                           std::nullopt};
-  if (sys::ExecuteAndWait(*size, {"size", "-A", obj1, obj2}, std::nullopt,
-                          redirects) != 0)
+  SmallVector<StringRef> sizeArgs = {sizeName, "-A"};
+  sizeArgs.append(objects.begin(), objects.end());
+  if (sys::ExecuteAndWait(*size, sizeArgs, std::nullopt, redirects) != 0)
     return std::nullopt;
   auto text = MemoryBuffer::getFile(report);
   if (!text)
@@ -401,13 +415,111 @@ std::optional<int64_t> measureCode(StringRef dir, StringRef name) {
         !fields[1].getAsInteger(10, bytes))
       total += bytes;
   }
-  return total;
+  return host ? formatv("{0} bytes (host cc -Os, .text)", total).str()
+              : formatv("{0} bytes ({1} -O2, .text)", total, ccName).str();
+}
+
+/// The CMakeLists.txt of a package: the model as a static library and the
+/// example program (main.c) that runs it on the target's board.
+std::string packageCMake(StringRef name, const mote::TargetDescription &target) {
+  std::string sources, cpuFlags, linkFlags;
+  for (const std::string &source : mote::runtimeSources(target))
+    sources += " runtime/" + source;
+  for (StringRef flag : target.toolchain.cpuFlags)
+    cpuFlags += " " + flag.str();
+  std::string usage = "cmake -B build";
+  if (!target.toolchain.cmakeToolchain.empty())
+    usage += " -DCMAKE_TOOLCHAIN_FILE=runtime/cmake/" +
+             target.toolchain.cmakeToolchain.str();
+  if (target.toolchain.bareMetal)
+    linkFlags = formatv(R"(target_link_options({0}_main PRIVATE{1} -nostartfiles
+  -Wl,--gc-sections -L${{CMAKE_CURRENT_SOURCE_DIR}/runtime/boards
+  -T${{CMAKE_CURRENT_SOURCE_DIR}/runtime/boards/{2})
+)",
+                        name, cpuFlags, target.toolchain.linkerScript);
+  return formatv(R"(# Generated by motec: the model {0} for target {1}.
+#   {2} && cmake --build build
+# builds lib{0}.a and {0}_main.elf, which runs the model once on zero inputs
+# (or on raw sample files: {0}_main IN... OUT...) and prints the outputs.
+cmake_minimum_required(VERSION 3.13)
+project({0} C)
+set(MOTE_CPU_FLAGS{3})
+add_library({0} STATIC {0}.c{4})
+target_include_directories({0} PUBLIC ${{CMAKE_CURRENT_SOURCE_DIR}
+                           ${{CMAKE_CURRENT_SOURCE_DIR}/runtime/include)
+target_compile_options({0} PUBLIC ${{MOTE_CPU_FLAGS})
+set_target_properties({0} PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON)
+add_executable({0}_main main.c runtime/{5})
+target_include_directories({0}_main PRIVATE runtime/boards)
+target_link_libraries({0}_main PRIVATE {0})
+set_target_properties({0}_main PROPERTIES C_STANDARD 11 SUFFIX .elf)
+{6})",
+                 name, target.name, usage, cpuFlags, sources,
+                 mote::boardSource(target), linkFlags);
+}
+
+/// The Makefile of a package: `make` builds lib<name>.a and <name>.elf,
+/// `make run` runs the program (under QEMU for the Arm targets).
+std::string packageMakefile(StringRef name,
+                            const mote::TargetDescription &target) {
+  std::string sources, objects, rules, flags, run;
+  for (const std::string &source : mote::runtimeSources(target)) {
+    std::string object = sys::path::stem(source).str() + ".o";
+    sources += " runtime/" + source;
+    objects += " " + object;
+    rules += formatv("{0}: runtime/{1}\n\t$(CC) $(LIB_CFLAGS) -c $< -o $@\n\n",
+                     object, source);
+  }
+  for (const std::string &flag : mote::programFlags(target))
+    flags += " " + flag;
+  for (const std::string &word :
+       mote::emulatorCommand(target, "./" + name.str() + ".elf", {}))
+    run += (run.empty() ? "" : " ") + word;
+  std::string cc = target.toolchain.compiler.empty()
+                       ? "CC ?= cc"
+                       : "CC = " + target.toolchain.compiler.str();
+  std::string cpu;
+  for (StringRef flag : target.toolchain.cpuFlags)
+    cpu += " " + flag.str();
+  return formatv(R"(# Generated by motec: the model {0} for target {1}.
+#   make        builds lib{0}.a and {0}.elf (runs the model, prints outputs)
+#   make run    runs {0}.elf{2}
+{3}
+CFLAGS ?= -O2
+LIB_CFLAGS = -std=c99 -Iruntime/include -I.{4} $(CFLAGS)
+
+all: lib{0}.a {0}.elf
+
+lib{0}.a: {0}.o{5}
+	$(AR) rcs $@ $^
+
+{0}.o: {0}.c {0}.h
+	$(CC) $(LIB_CFLAGS) -c {0}.c -o $@
+
+{6}{0}.elf: main.c {0}.c {0}.h
+	$(CC){7} main.c {0}.c{8} runtime/{9} -o $@
+
+run: {0}.elf
+	{10}
+
+clean:
+	rm -f *.o lib{0}.a {0}.elf
+
+.PHONY: all run clean
+)",
+                 name, target.name,
+                 target.toolchain.emulator.empty()
+                     ? ""
+                     : " under " + target.toolchain.emulator.str(),
+                 cc, cpu, objects, rules, flags, sources,
+                 mote::boardSource(target), run);
 }
 
 int runCompile() {
-  if (target != "generic-c") {
+  const mote::TargetDescription *description = mote::lookupTarget(target);
+  if (!description) {
     errs() << "motec: unknown target '" << target
-           << "' (available: generic-c)\n";
+           << "' (available: " << mote::getTargetNames() << ")\n";
     return 1;
   }
   if (emit != "c" && emit != "mlir" && emit != "kernel" && emit != "emitc" &&
@@ -448,6 +560,7 @@ int runCompile() {
     PassManager pm(&context);
     mote::ConvertMoteToKernelOptions convertOptions;
     convertOptions.modelName = name;
+    convertOptions.target = target;
     pm.addPass(mote::createConvertMoteToKernel(convertOptions));
     if (emit == "emitc")
       pm.addPass(mote::createConvertMoteKernelToEmitC());
@@ -459,43 +572,24 @@ int runCompile() {
     return failed(mote::writeFile(outputDir, name + "." + emit + ".mlir", text)) ? 1
                                                                           : 0;
   }
-  FailureOr<mote::CPackage> package = mote::exportC(*module, name);
+  auto func = *module->getOps<func::FuncOp>().begin();
+  SmallVector<Type> inputTypes(func.getArgumentTypes());
+  SmallVector<Type> outputTypes(func.getResultTypes());
+  FailureOr<mote::CPackage> package =
+      mote::exportC(*module, name, description->name);
   if (failed(package))
     return 1;
-  std::string cmake = formatv(
-      R"(# Generated by motec: builds the model {0} as a static library.
-cmake_minimum_required(VERSION 3.13)
-project({0} C)
-add_library({0} STATIC {0}.c runtime/src/mote_kernels.c)
-target_include_directories({0} PUBLIC ${{CMAKE_CURRENT_SOURCE_DIR}
-                           ${{CMAKE_CURRENT_SOURCE_DIR}/runtime/include)
-set_target_properties({0} PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON)
-)",
-      name);
-  std::string makefile = formatv(
-      R"(# Generated by motec: builds lib{0}.a with any C99 compiler.
-CC ?= cc
-CFLAGS ?= -O2
-ALL_CFLAGS = -std=c99 -Iruntime/include -I. $(CFLAGS)
-
-lib{0}.a: {0}.o mote_kernels.o
-	$(AR) rcs $@ $^
-
-{0}.o: {0}.c {0}.h
-	$(CC) $(ALL_CFLAGS) -c {0}.c -o $@
-
-mote_kernels.o: runtime/src/mote_kernels.c
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
-
-clean:
-	rm -f *.o lib{0}.a
-)",
-      name);
   if (failed(mote::writeFile(outputDir, name + ".c", package->source)) ||
       failed(mote::writeFile(outputDir, name + ".h", package->header)) ||
-      failed(mote::writeFile(outputDir, "CMakeLists.txt", cmake)) ||
-      failed(mote::writeFile(outputDir, "Makefile", makefile)) ||
-      failed(mote::copyRuntime(runtimeDir, outputDir)))
+      failed(mote::writeFile(outputDir, "main.c",
+                             mote::boardMain(name, inputTypes, outputTypes,
+                                             package->arenaBytes))) ||
+      failed(mote::writeFile(outputDir, "CMakeLists.txt",
+                             packageCMake(name, *description))) ||
+      failed(mote::writeFile(outputDir, "Makefile",
+                             packageMakefile(name, *description))) ||
+      failed(mote::copyRuntime(runtimeDir, outputDir, *description,
+                               /*board=*/true)))
     return 1;
   outs() << "compiled " << compileModel << " -> " << outputDir << "/" << name
          << ".c (target " << target << ")\n";
@@ -506,17 +600,23 @@ clean:
                           ? "..." + layer.name.substr(layer.name.size() - 37)
                           : layer.name,
                       layer.macs, layer.liveArenaBytes);
-  std::optional<int64_t> code = measureCode(outputDir, name);
+  std::optional<std::string> code =
+      measureCode(outputDir, name, *description);
   outs() << formatv("total: {0} MACs, arena {1} bytes (lower bound {2}), "
                     "weights {3} bytes, code {4}\n",
                     info.totalMacs, package->arenaBytes, info.arenaLowerBound,
                     package->weightBytes,
-                    code ? formatv("{0} bytes (host cc -Os, .text)", *code).str()
-                         : std::string("unknown (no host cc or size)"));
+                    code ? *code : std::string("unknown (no compiler or size)"));
   return 0;
 }
 
 int runRun() {
+  const mote::TargetDescription *description = mote::lookupTarget(target);
+  if (!description) {
+    errs() << "motec: unknown target '" << target
+           << "' (available: " << mote::getTargetNames() << ")\n";
+    return 1;
+  }
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
   OwningOpRef<ModuleOp> module;
@@ -564,7 +664,7 @@ int runRun() {
     outputs.push_back({mote::npyDtypeOf(shaped), shape, ""});
   }
   FailureOr<SmallVector<std::string>> results =
-      mote::runOnHost(*module, inputs, samples, runtimeDir, prefix);
+      mote::runModel(*module, inputs, samples, runtimeDir, *description, prefix);
   if (failed(results))
     return 1;
   for (auto [i, output] : llvm::enumerate(outputs)) {

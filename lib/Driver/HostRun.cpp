@@ -1,6 +1,7 @@
 //===- HostRun.cpp - Build and run a model with the host C compiler -------===//
 
 #include "mote/Driver/HostRun.h"
+#include "mote/Conversion/TargetDescription.h"
 #include "mote/Target/C/ExportC.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -35,9 +36,10 @@ LogicalResult mote::writeFile(StringRef dir, StringRef file,
   return success();
 }
 
-LogicalResult mote::copyRuntime(StringRef runtimeDir, StringRef dir) {
-  for (StringRef file : {"include/mote/mote_kernels.h",
-                         "include/mote/mote_requant.h", "src/mote_kernels.c"}) {
+/// Copies `files` (relative to `runtimeDir`) into `dir`/runtime.
+static LogicalResult copyFiles(StringRef runtimeDir, StringRef dir,
+                               ArrayRef<std::string> files) {
+  for (StringRef file : files) {
     SmallString<256> from(runtimeDir), to(dir);
     sys::path::append(from, file);
     sys::path::append(to, "runtime", file);
@@ -56,6 +58,93 @@ LogicalResult mote::copyRuntime(StringRef runtimeDir, StringRef dir) {
   return success();
 }
 
+SmallVector<std::string> mote::runtimeSources(const TargetDescription &target) {
+  SmallVector<std::string> sources = {"src/mote_kernels.c"};
+  if (target.gemm) {
+    sources.push_back("src/mote_gemm.c");
+    sources.push_back(target.kernelSource.str());
+  }
+  return sources;
+}
+
+std::string mote::boardSource(const TargetDescription &target) {
+  return target.toolchain.bareMetal ? "boards/mote_board_semihost.c"
+                                    : "boards/mote_board_hosted.c";
+}
+
+LogicalResult mote::copyRuntime(StringRef runtimeDir, StringRef dir,
+                                const TargetDescription &target, bool board) {
+  SmallVector<std::string> files = {"include/mote/mote_kernels.h",
+                                    "include/mote/mote_requant.h"};
+  llvm::append_range(files, runtimeSources(target));
+  if (target.gemm) {
+    files.push_back("include/mote/mote_gemm.h");
+    files.push_back("src/targets/mote_gemm_tile.inc");
+  }
+  if (!target.toolchain.cmakeToolchain.empty())
+    files.push_back(("cmake/" + target.toolchain.cmakeToolchain).str());
+  if (board) {
+    files.push_back("boards/mote_board.h");
+    files.push_back(boardSource(target));
+    if (target.toolchain.bareMetal) {
+      files.push_back("boards/mote_cortex_m.ld");
+      files.push_back(("boards/" + target.toolchain.linkerScript).str());
+    }
+  }
+  return copyFiles(runtimeDir, dir, files);
+}
+
+SmallVector<std::string> mote::programFlags(const TargetDescription &target,
+                                            StringRef base) {
+  std::string dir = base.empty() ? "" : base.str() + "/";
+  SmallVector<std::string> flags = {"-std=c11", "-O2"};
+  for (StringRef flag : target.toolchain.cpuFlags)
+    flags.push_back(flag.str());
+  flags.push_back("-I" + (base.empty() ? std::string(".") : base.str()));
+  flags.push_back("-I" + dir + "runtime/include");
+  flags.push_back("-I" + dir + "runtime/boards");
+  if (target.toolchain.bareMetal) {
+    flags.push_back("--specs=picolibc.specs");
+    flags.push_back("-nostartfiles");
+    flags.push_back("-ffunction-sections");
+    flags.push_back("-fdata-sections");
+    flags.push_back("-Wl,--gc-sections");
+    flags.push_back("-L" + dir + "runtime/boards");
+    flags.push_back("-T" + dir + "runtime/boards/" +
+                    target.toolchain.linkerScript.str());
+  }
+  return flags;
+}
+
+SmallVector<std::string> mote::emulatorCommand(const TargetDescription &target,
+                                               StringRef program,
+                                               ArrayRef<std::string> args) {
+  SmallVector<std::string> command;
+  if (target.toolchain.emulator.empty()) {
+    command.push_back(program.str());
+    llvm::append_range(command, args);
+    return command;
+  }
+  command.push_back(target.toolchain.emulator.str());
+  for (StringRef arg : target.toolchain.emulatorArgs)
+    command.push_back(arg.str());
+  if (!target.toolchain.bareMetal) {
+    command.push_back(program.str());
+    llvm::append_range(command, args);
+    return command;
+  }
+  // Semihosting passes the command line to the program.
+  std::string config = "enable=on,target=native,arg=" +
+                       sys::path::filename(program).str();
+  for (const std::string &arg : args)
+    config += ",arg=" + arg;
+  llvm::append_range(command, SmallVector<std::string>{
+                                  "-nographic", "-monitor", "none",
+                                  "-semihosting-config", config, "-kernel",
+                                  program.str()});
+  return command;
+}
+
 mote::Progress::Progress(StringRef step)
     : start(std::chrono::steady_clock::now()) {
   errs() << "motec: " << step << "...\n";
@@ -71,62 +160,167 @@ mote::Progress::~Progress() {
 
 namespace {
 
-/// The C main() of a host run: streams `samples` samples through the model,
-/// reading raw inputs and writing raw outputs one sample at a time.
-std::string runHarness(StringRef name, ArrayRef<int64_t> inputBytes,
-                       ArrayRef<int64_t> outputBytes, int64_t arenaBytes,
-                       int64_t samples) {
-  std::string buffers, opens, reads, args, writes;
-  size_t numFiles = inputBytes.size() + outputBytes.size();
-  for (auto [i, bytes] : llvm::enumerate(inputBytes)) {
+/// The C value printer of the board harness for outputs of element `type`.
+static StringRef printerOf(Type type) {
+  return mote::npyDtypeOf(type) == "<f4" ? "print_f32" : "print_s8";
+}
+
+} // namespace
+
+std::string mote::boardMain(StringRef name, ArrayRef<Type> inputTypes,
+                            ArrayRef<Type> outputTypes, int64_t arenaBytes) {
+  std::string buffers, opens, reads, args, writes, prints;
+  size_t numFiles = inputTypes.size() + outputTypes.size();
+  for (auto [i, type] : llvm::enumerate(inputTypes)) {
+    int64_t bytes = getTensorBytes(type);
     buffers += formatv("static _Alignas(16) uint8_t in{0}[{1}];\n", i,
                        std::max<int64_t>(bytes, 1));
-    opens += formatv("  f[{0}] = fopen(argv[{1}], \"rb\");\n", i, 1 + i);
-    reads += formatv("    if (fread(in{0}, 1, {1}, f[{0}]) != {1}) return 2;\n",
-                     i, bytes);
+    opens += formatv("    f[{0}] = mote_board_open(argv[{1}], 0);\n", i, 1 + i);
+    if (i == 0)
+      reads += formatv("      got = mote_board_read(f[0], in0, {0});\n"
+                       "      if (got == 0) break;\n"
+                       "      if (got != {0}) return 2;\n",
+                       bytes);
+    else
+      reads += formatv("      if (mote_board_read(f[{0}], in{0}, {1}) != {1}) "
+                       "return 2;\n",
+                       i, bytes);
     args += formatv("(const void *)in{0}, ", i);
   }
-  for (auto [i, bytes] : llvm::enumerate(outputBytes)) {
-    size_t file = inputBytes.size() + i;
+  for (auto [i, type] : llvm::enumerate(outputTypes)) {
+    int64_t bytes = getTensorBytes(type);
+    size_t file = inputTypes.size() + i;
     buffers += formatv("static _Alignas(16) uint8_t out{0}[{1}];\n", i,
                        std::max<int64_t>(bytes, 1));
-    opens += formatv("  f[{0}] = fopen(argv[{1}], \"wb\");\n", file, 1 + file);
+    opens += formatv("    f[{0}] = mote_board_open(argv[{1}], 1);\n", file,
+                     1 + file);
     writes += formatv(
-        "    if (fwrite(out{0}, 1, {1}, f[{2}]) != {1}) return 4;\n", i, bytes,
-        file);
+        "      if (mote_board_write(f[{0}], out{1}, {2}) != 0) return 4;\n",
+        file, i, bytes);
     args += formatv("(void *)out{0}, ", i);
+    int64_t count = cast<ShapedType>(type).getNumElements();
+    prints += formatv("      mote_board_print(\"output {0}:\");\n"
+                      "      for (i = 0; i < {1} && i < 64; ++i) {2}(out{0}, i);\n"
+                      "      mote_board_print({1} > 64 ? \" ...\\n\" : \"\\n\");\n",
+                      i, count, printerOf(type));
   }
-  return formatv(R"(/* Generated by motec. */
+  return formatv(R"(/* Generated by motec: runs the model {0} on a board or host.
+ *
+ *   program                      runs once on zero-filled inputs
+ *   program IN... OUT...         streams the samples in the raw input files
+ *                                through the model into the output files
+ *
+ * Either way the first sample's outputs are printed. */
 #include "{0}.h"
-#include <stdio.h>
+#include "mote_board.h"
+#include <stdint.h>
+#include <string.h>
+
 {1}static _Alignas(16) uint8_t arena[{2}];
-int main(int argc, char **argv) {{
-  FILE *f[{3}];
-  long s;
-  int i;
-  if (argc != {4}) return 1;
-{5}  for (i = 0; i < {3}; ++i)
-    if (!f[i]) return 2;
-  for (s = 0; s < {6}; ++s) {{
-{7}    if ({0}_run({8}arena) != 0) return 3;
-{9}  }
-  for (i = 0; i < {3}; ++i)
-    if (fclose(f[i]) != 0) return 4;
+
+static void print_int(long v) {{
+  char text[24];
+  int n = sizeof text - 1;
+  unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+  text[n] = '\0';
+  do {{
+    text[--n] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0)
+    text[--n] = '-';
+  text[--n] = ' ';
+  mote_board_print(text + n);
+}
+
+static void print_s8(const uint8_t *data, int i) {{
+  print_int((int8_t)data[i]);
+}
+
+/* Six decimals, without the C library's float formatting. */
+static void print_f32(const uint8_t *data, int i) {{
+  float v;
+  long micro;
+  char text[8];
+  int d;
+  memcpy(&v, data + 4 * i, 4);
+  if (!(v == v) || v > 2e9f || v < -2e9f) {{
+    mote_board_print(" nan/inf");
+    return;
+  }
+  micro = (long)((v < 0 ? -v : v) * 1e6f + 0.5f);
+  mote_board_print(v < 0 ? " -" : " ");
+  print_int(micro / 1000000);
+  for (d = 6; d >= 1; --d, micro /= 10)
+    text[d] = (char)('0' + micro % 10);
+  text[0] = '.';
+  text[7] = '\0';
+  mote_board_print(text);
+}
+
+int mote_main(int argc, char **argv) {{
+  mote_board_file *f[{3}];
+  long samples = 0, got;
+  int i, files = argc == {4};
+  if (argc > 1 && !files) {{
+    mote_board_print("usage: program [INPUT... OUTPUT...] ({5} input and "
+                     "{6} output files)\n");
+    return 1;
+  }
+  if (files) {{
+{7}    for (i = 0; i < {3}; ++i)
+      if (!f[i]) {{
+        mote_board_print("cannot open a file\n");
+        return 2;
+      }
+  }
+  for (;;) {{
+    int32_t status;
+    if (files) {{
+{8}    }
+    mote_bench_begin();
+    status = {0}_run({9}arena);
+    mote_bench_end();
+    if (status != 0) return 3;
+    if (files) {{
+{10}    }
+    if (samples++ == 0) {{
+{11}    }
+    if (!files) break;
+  }
+  if (files)
+    for (i = 0; i < {3}; ++i)
+      if (mote_board_close(f[i]) != 0) return 4;
+  mote_board_print("ran");
+  print_int(samples);
+  mote_board_print(" sample(s)\n");
   return 0;
 }
 )",
                  name, buffers, std::max<int64_t>(arenaBytes, 1), numFiles,
-                 1 + numFiles, opens, samples, reads, args, writes);
+                 1 + numFiles, inputTypes.size(), outputTypes.size(), opens,
+                 reads, args, writes, prints);
 }
 
-/// Runs `program` with `args`; reports a failure naming `what`.
-LogicalResult execute(StringRef program, ArrayRef<StringRef> args,
-                      StringRef what) {
+namespace {
+
+/// Runs `program` with `args`, its output kept in `dir`/log.txt and shown
+/// if it fails; reports a failure naming `what`.
+LogicalResult execute(StringRef program, ArrayRef<std::string> args,
+                      StringRef dir, StringRef what) {
+  SmallVector<StringRef> argRefs(args.begin(), args.end());
+  SmallString<128> log(dir);
+  sys::path::append(log, "log.txt");
   std::string message;
-  int rc = sys::ExecuteAndWait(program, args, std::nullopt, {}, 0, 0, &message);
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log),
+                                          StringRef(log)};
+  int rc = sys::ExecuteAndWait(program, argRefs, std::nullopt, redirects, 0, 0,
+                               &message);
   if (rc != 0) {
     errs() << "motec: " << what << " failed (exit code " << rc << ")"
            << (message.empty() ? "" : ": " + message) << "\n";
+    if (auto text = MemoryBuffer::getFile(log))
+      errs() << (*text)->getBuffer();
     return failure();
   }
   return success();
@@ -135,13 +329,16 @@ LogicalResult execute(StringRef program, ArrayRef<StringRef> args,
 } // namespace
 
 FailureOr<SmallVector<std::string>>
-mote::runOnHost(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
-                StringRef runtimeDir, ArrayRef<std::string> execPrefix) {
+mote::runModel(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
+               StringRef runtimeDir, const TargetDescription &target,
+               ArrayRef<std::string> execPrefix) {
   auto func = *module.getOps<func::FuncOp>().begin();
+  SmallVector<Type> inputTypes(func.getArgumentTypes());
+  SmallVector<Type> outputTypes(func.getResultTypes());
   SmallVector<int64_t> inputBytes, outputBytes;
-  for (Type type : func.getArgumentTypes())
+  for (Type type : inputTypes)
     inputBytes.push_back(getTensorBytes(type));
-  for (Type type : func.getResultTypes())
+  for (Type type : outputTypes)
     outputBytes.push_back(getTensorBytes(type));
   if (inputs.size() != inputBytes.size()) {
     errs() << "motec: the model has " << inputBytes.size()
@@ -160,6 +357,7 @@ mote::runOnHost(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
     errs() << "motec: cannot create a work directory: " << ec.message() << "\n";
     return failure();
   }
+  sys::fs::make_absolute(workDir);
   auto cleanup = llvm::scope_exit([&] { sys::fs::remove_directories(workDir); });
   SmallVector<std::string> files;
   for (auto [i, data] : llvm::enumerate(inputs)) {
@@ -175,57 +373,66 @@ mote::runOnHost(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
   FailureOr<CPackage> package;
   {
     Progress progress("generating C");
-    package = exportC(module, name);
+    package = exportC(module, name, target.name);
   }
   if (failed(package) ||
       failed(writeFile(workDir, name + ".c", package->source)) ||
       failed(writeFile(workDir, name + ".h", package->header)) ||
       failed(writeFile(workDir, "main.c",
-                       runHarness(name, inputBytes, outputBytes,
-                                  package->arenaBytes, samples))) ||
-      failed(copyRuntime(runtimeDir, workDir)))
+                       boardMain(name, inputTypes, outputTypes,
+                                 package->arenaBytes))) ||
+      failed(copyRuntime(runtimeDir, workDir, target, /*board=*/true)))
     return failure();
 
-  const char *ccEnv = std::getenv("CC");
-  std::string cc = ccEnv && *ccEnv ? ccEnv : "cc";
+  std::string cc = target.toolchain.compiler.str();
+  if (cc.empty()) {
+    const char *ccEnv = std::getenv("CC");
+    cc = ccEnv && *ccEnv ? ccEnv : "cc";
+  }
   auto ccPath = sys::findProgramByName(cc);
   if (!ccPath) {
-    errs() << "motec: no C compiler '" << cc << "' on PATH (set CC)\n";
+    errs() << "motec: no C compiler '" << cc << "' on PATH"
+           << (target.toolchain.compiler.empty()
+                   ? " (set CC)"
+                   : " (scripts/setup.sh installs the cross compilers)")
+           << "\n";
     return failure();
   }
-  std::string exe = (workDir + "/run").str();
-  std::string inc1 = ("-I" + workDir).str();
-  std::string inc2 = ("-I" + workDir + "/runtime/include").str();
-  std::string kernels = (workDir + "/runtime/src/mote_kernels.c").str();
-  std::string source = (workDir + "/" + name + ".c").str();
-  std::string harness = (workDir + "/main.c").str();
+  std::string exe = (workDir + "/model.elf").str();
+  SmallVector<std::string> ccArgs = {cc};
+  std::string dir = workDir.str().str() + "/";
+  llvm::append_range(ccArgs, programFlags(target, workDir));
+  ccArgs.push_back(dir + "main.c");
+  ccArgs.push_back(dir + name + ".c");
+  for (const std::string &source : runtimeSources(target))
+    ccArgs.push_back(dir + "runtime/" + source);
+  ccArgs.push_back(dir + "runtime/" + boardSource(target));
+  ccArgs.push_back("-o");
+  ccArgs.push_back(exe);
   {
     Progress progress("building with " + cc);
-    if (failed(execute(*ccPath,
-                       {cc, "-std=c11", "-O2", inc1, inc2, harness, source,
-                        kernels, "-o", exe},
-                       "the C compiler")))
+    if (failed(execute(*ccPath, ccArgs, workDir, "the C compiler")))
       return failure();
   }
   {
-    Progress progress("running " + std::to_string(samples) + " sample(s)");
-    SmallVector<StringRef> args;
-    for (const std::string &a : execPrefix)
-      args.push_back(a);
-    args.push_back(exe);
-    for (const std::string &f : files)
-      args.push_back(f);
-    std::string program = exe;
+    Progress progress("running " + std::to_string(samples) + " sample(s)" +
+                      (target.toolchain.emulator.empty()
+                           ? std::string()
+                           : " under " + target.toolchain.emulator.str()));
+    SmallVector<std::string> command;
     if (!execPrefix.empty()) {
-      auto path = sys::findProgramByName(execPrefix.front());
-      if (!path) {
-        errs() << "motec: no program '" << execPrefix.front()
-               << "' on PATH (see --exec-prefix)\n";
-        return failure();
-      }
-      program = *path;
+      command.assign(execPrefix.begin(), execPrefix.end());
+      command.push_back(exe);
+      llvm::append_range(command, files);
+    } else {
+      command = emulatorCommand(target, exe, files);
     }
-    if (failed(execute(program, args, "the compiled model")))
+    auto path = sys::findProgramByName(command.front());
+    if (!path) {
+      errs() << "motec: no program '" << command.front() << "' on PATH\n";
+      return failure();
+    }
+    if (failed(execute(*path, command, workDir, "the compiled model")))
       return failure();
   }
   SmallVector<std::string> outputs;

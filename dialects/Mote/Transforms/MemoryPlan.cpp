@@ -47,7 +47,9 @@ static int64_t alignTo(int64_t value, int64_t alignment) {
   return (value + alignment - 1) / alignment * alignment;
 }
 
-FailureOr<MemoryPlan> mote::planMemory(func::FuncOp func, int64_t alignment) {
+FailureOr<MemoryPlan>
+mote::planMemory(func::FuncOp func, int64_t alignment,
+                 function_ref<int64_t(Operation *)> scratchBytes) {
   if (!func.getBody().hasOneBlock())
     return func.emitOpError("memory planning expects a single block");
   Block &block = func.getBody().front();
@@ -111,6 +113,13 @@ FailureOr<MemoryPlan> mote::planMemory(func::FuncOp func, int64_t alignment) {
   for (auto [id, buffer] : llvm::enumerate(plan.buffers))
     for (Value v : members[id])
       buffer.end = std::max(buffer.end, lastUse(v));
+
+  if (scratchBytes)
+    for (Operation &op : block)
+      if (int64_t bytes = scratchBytes(&op); bytes > 0) {
+        plan.scratchOf[&op] = plan.buffers.size();
+        plan.buffers.push_back({bytes, index[&op], index[&op], 0});
+      }
 
   // The lower bound: the most bytes live at one op.
   for (int64_t t = 0, e = block.getOperations().size(); t < e; ++t) {

@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
 namespace mote {
@@ -31,6 +32,8 @@ struct MemoryPlan {
   llvm::SmallVector<ArenaBuffer> buffers;
   /// Buffer of each value stored in the arena.
   llvm::DenseMap<mlir::Value, unsigned> bufferOf;
+  /// Scratch buffer of each op that asked for one (live during the op only).
+  llvm::DenseMap<mlir::Operation *, unsigned> scratchOf;
   /// Bytes of the arena.
   int64_t arenaBytes = 0;
   /// The largest sum of the buffers live at any one op: no plan of these
@@ -42,9 +45,12 @@ struct MemoryPlan {
 int64_t getTensorBytes(mlir::Type type);
 
 /// Plans the arena of `func`, whose body must be a single block. Offsets
-/// are multiples of `alignment`.
-mlir::FailureOr<MemoryPlan> planMemory(mlir::func::FuncOp func,
-                                       int64_t alignment = 16);
+/// are multiples of `alignment`. `scratchBytes`, if given, says how many
+/// bytes of scratch memory an op's kernel needs while it runs; those
+/// buffers are planned with the rest.
+mlir::FailureOr<MemoryPlan>
+planMemory(mlir::func::FuncOp func, int64_t alignment = 16,
+           llvm::function_ref<int64_t(mlir::Operation *)> scratchBytes = {});
 
 } // namespace mote
 

@@ -40,7 +40,10 @@ def ConvertMoteToKernel : Pass<"convert-mote-to-kernel", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"modelName", "model-name", "std::string", /*default=*/"\"model\"",
-           "Prefix of the generated function and globals">
+           "Prefix of the generated function and globals">,
+    Option<"target", "target", "std::string", /*default=*/"\"generic-c\"",
+           "Code-generation target (TargetDescription.h): generic-c, "
+           "aarch64-neon, aarch64-dotprod, cortex-m4, cortex-m55">
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect",

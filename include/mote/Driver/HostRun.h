@@ -9,6 +9,8 @@
 #ifndef MOTE_DRIVER_HOSTRUN_H
 #define MOTE_DRIVER_HOSTRUN_H
 
+#include "mote/Conversion/TargetDescription.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
@@ -23,21 +25,49 @@ namespace mote {
 mlir::LogicalResult writeFile(llvm::StringRef dir, llvm::StringRef file,
                               llvm::StringRef contents);
 
-/// Copies the runtime sources the generated code needs from `runtimeDir`
-/// into `dir`/runtime.
+/// Copies the runtime files the generated code for `target` needs from
+/// `runtimeDir` into `dir`/runtime, with the board support files (I/O,
+/// startup, linker scripts) if `board`.
 mlir::LogicalResult copyRuntime(llvm::StringRef runtimeDir,
-                                llvm::StringRef dir);
+                                llvm::StringRef dir,
+                                const TargetDescription &target,
+                                bool board = false);
 
-/// Compiles `module` (graph level; it is lowered in place) to C, builds it
-/// with the host C compiler and runs it on `samples` samples. `inputs` holds
-/// each model input's raw bytes for all samples, one after the other; the
-/// result holds each output's raw bytes the same way. A non-empty
-/// `execPrefix` runs the program through it (an emulator such as
-/// `qemu-aarch64 -L /usr/aarch64-linux-gnu` for a cross compiler in $CC).
+/// The runtime C sources a program for `target` compiles (relative to
+/// runtime/), and the board support source.
+llvm::SmallVector<std::string> runtimeSources(const TargetDescription &target);
+std::string boardSource(const TargetDescription &target);
+
+/// The compiler flags of a program for `target` whose package is in `base`
+/// (relative paths when empty).
+llvm::SmallVector<std::string> programFlags(const TargetDescription &target,
+                                            llvm::StringRef base = "");
+
+/// The command that runs `program` with `args` on the target: directly, in
+/// qemu-aarch64, or on an emulated Cortex-M board with semihosting.
+llvm::SmallVector<std::string>
+emulatorCommand(const TargetDescription &target, llvm::StringRef program,
+                llvm::ArrayRef<std::string> args);
+
+/// The C source of the program that runs model `name` on a board or host
+/// (mote_board.h): once on zero inputs, or streaming raw sample files; it
+/// prints the first sample's outputs.
+std::string boardMain(llvm::StringRef name, llvm::ArrayRef<mlir::Type> inputs,
+                      llvm::ArrayRef<mlir::Type> outputs, int64_t arenaBytes);
+
+/// Compiles `module` (graph level; it is lowered in place) to C for
+/// `target`, builds it with the target's compiler (the host's $CC or cc for
+/// generic-c) and runs it on `samples` samples, under the target's emulator
+/// for Arm targets. `inputs` holds each model input's raw bytes for all
+/// samples, one after the other; the result holds each output's raw bytes
+/// the same way. A non-empty `execPrefix` runs the program through it
+/// instead (e.g. `qemu-aarch64 -L /usr/aarch64-linux-gnu` for generic-c
+/// built by a cross compiler in $CC).
 mlir::FailureOr<llvm::SmallVector<std::string>>
-runOnHost(mlir::ModuleOp module, llvm::ArrayRef<std::string> inputs,
-          int64_t samples, llvm::StringRef runtimeDir,
-          llvm::ArrayRef<std::string> execPrefix = {});
+runModel(mlir::ModuleOp module, llvm::ArrayRef<std::string> inputs,
+         int64_t samples, llvm::StringRef runtimeDir,
+         const TargetDescription &target,
+         llvm::ArrayRef<std::string> execPrefix = {});
 
 /// The .npy dtype string of a tensor type's elements ("<f4" or "|i1").
 std::string npyDtypeOf(mlir::Type type);

@@ -203,6 +203,14 @@ LogicalResult Printer::run() {
   builder.setInsertionPointToStart(module.getBody());
   Location loc = module.getLoc();
   emitc::IncludeOp::create(builder, loc, "mote/mote_kernels.h", false);
+  // The matrix-product kernels of the Arm targets are declared apart.
+  bool gemm = false;
+  module.walk([&](kernel::CallOp call) {
+    if (auto type = call.getParamsTypeAttr())
+      gemm |= type.getValue() == "mote_gemm_conv_params";
+  });
+  if (gemm)
+    emitc::IncludeOp::create(builder, loc, "mote/mote_gemm.h", false);
   emitc::IncludeOp::create(builder, loc, "stdint.h", true);
   emitc::IncludeOp::create(builder, loc, "stddef.h", true);
   for (auto global : llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))

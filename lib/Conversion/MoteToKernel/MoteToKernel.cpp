@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mote/Conversion/Passes.h"
+#include "mote/Conversion/TargetDescription.h"
 
 #include "Mote/IR/MoteOps.h"
 #include "MoteKernel/IR/MoteKernel.h"
@@ -104,13 +105,53 @@ std::string sanitize(StringRef name) {
   return result;
 }
 
+/// An int8 layer that runs on the target's matrix-product kernel
+/// (mote_gemm.h): its reduction depth, that padded, the output pixels per
+/// block, whether the columns are gathered (or are the input rows), and
+/// the scratch its kernel needs.
+struct GemmLayer {
+  int64_t depth, depthPadded, block;
+  bool gather;
+  int64_t scratchBytes;
+};
+
+std::optional<GemmLayer> gemmLayerOf(const TargetDescription &target,
+                                     Operation *op) {
+  if (!target.gemm || op->getNumOperands() < 2 ||
+      !isa<quant::QuantizedType>(getElementTypeOrSelf(op->getOperand(0))))
+    return std::nullopt;
+  const GemmKernel &kernel = *target.gemm;
+  auto weight = cast<RankedTensorType>(op->getOperand(1).getType());
+  int64_t depth = weight.getNumElements() / weight.getDimSize(0), pixels = 1;
+  bool gather = true;
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    if (conv.getGroup() != 1)
+      return std::nullopt; // depthwise and grouped: the generic kernel
+    ArrayRef<int64_t> y = cast<RankedTensorType>(conv.getType()).getShape();
+    pixels = y[2] * y[3];
+  } else if (isa<FullyConnectedOp>(op)) {
+    // Input rows serve as columns when no padding is needed.
+    gather = depth % kernel.depthMultiple != 0;
+  } else {
+    return std::nullopt;
+  }
+  GemmLayer layer;
+  layer.depth = depth;
+  layer.depthPadded = llvm::alignTo(depth, kernel.depthMultiple);
+  layer.block = std::min(kernel.blockPixels, pixels);
+  layer.gather = gather;
+  layer.scratchBytes = layer.block * layer.depthPadded *
+                       ((gather ? 1 : 0) + kernel.scratchBytesPerElement - 1);
+  return layer;
+}
+
 /// State of the lowering of one function.
 class Lowering {
 public:
   Lowering(ModuleOp module, func::FuncOp func, const MemoryPlan &plan,
-           StringRef name)
+           StringRef name, const TargetDescription &target)
       : module(module), func(func), plan(plan), name(name.str()),
-        builder(module.getContext()) {}
+        target(target), builder(module.getContext()) {}
 
   LogicalResult run();
 
@@ -119,6 +160,7 @@ private:
   func::FuncOp func;
   const MemoryPlan &plan;
   std::string name;
+  const TargetDescription &target;
   OpBuilder builder;
   /// Insertion point for globals (before the function).
   Operation *globalsAnchor = nullptr;
@@ -220,6 +262,13 @@ private:
                               StringRef paramsType, ArrayRef<int64_t> params,
                               Value input, Value weight, Value bias,
                               ArrayRef<double> reals, Value output);
+  /// Emits the packed constants and the call of the target's
+  /// matrix-product kernel; `shape` is the convolution's parameters up to
+  /// the activation range (mote_gemm_conv_params without its last fields).
+  LogicalResult emitGemmCall(Operation *op, const GemmLayer &gemm,
+                             SmallVector<int64_t> shape, Value input,
+                             Value weight, Value bias, ArrayRef<double> reals,
+                             Value output);
   /// Calls `callee(scalars..., input, output)` for a one-input op.
   LogicalResult callElementwise(Operation *op, StringRef callee,
                                 ArrayRef<Attribute> scalars);
@@ -320,6 +369,60 @@ LogicalResult Lowering::emitLayerCall(Operation *op, StringRef callee,
   return success();
 }
 
+LogicalResult Lowering::emitGemmCall(Operation *op, const GemmLayer &gemm,
+                                     SmallVector<int64_t> shape, Value input,
+                                     Value weight, Value bias,
+                                     ArrayRef<double> reals, Value output) {
+  DenseElementsAttr weights = constantOf(weight);
+  if (!weights)
+    return op->emitOpError("has no C lowering for a non-constant weight");
+  SmallVector<int32_t> biases(reals.size(), 0);
+  if (bias) {
+    DenseElementsAttr values = constantOf(bias);
+    if (!values)
+      return op->emitOpError("has no C lowering for a non-constant bias");
+    biases.assign(values.getValues<int32_t>().begin(),
+                  values.getValues<int32_t>().end());
+  }
+  // shape[15] is the input offset (minus the zero point).
+  int64_t inputOffset = shape[15];
+  std::optional<PackedWeights> packed =
+      packWeights(*target.gemm, weights, biases, inputOffset);
+  if (!packed)
+    return op->emitOpError("bias plus input offset times the weight sum "
+                           "leaves the int32 range");
+  shape[15] = -inputOffset; // the kernel pads with the zero point
+  llvm::append_range(shape, ArrayRef<int64_t>{gemm.depth, gemm.depthPadded,
+                                              gemm.block, gemm.gather});
+  Value w = arrayGlobal("weights", packed->weights);
+  Value b = i32Array("bias", packed->bias);
+  auto [m, s] = multipliers(reals);
+  FailureOr<Value> in = buffer(op, input);
+  FailureOr<Value> out = buffer(op, output);
+  if (failed(in) || failed(out))
+    return failure();
+  // The scratch buffer the plan made for this op (a view of the arena).
+  Value scratch;
+  if (auto it = plan.scratchOf.find(op); it != plan.scratchOf.end()) {
+    const ArenaBuffer &buffer = plan.buffers[it->second];
+    Value offset =
+        arith::ConstantIndexOp::create(builder, func.getLoc(), buffer.offset);
+    scratch = memref::ViewOp::create(
+        builder, func.getLoc(),
+        MemRefType::get({buffer.bytes}, IntegerType::get(ctx(), 8)), arena,
+        offset, ValueRange{});
+  } else {
+    // No scratch needed: any valid pointer (the arena) will do.
+    Value zero = arith::ConstantIndexOp::create(builder, func.getLoc(), 0);
+    scratch = memref::ViewOp::create(
+        builder, func.getLoc(), MemRefType::get({1}, IntegerType::get(ctx(), 8)),
+        arena, zero, ValueRange{});
+  }
+  call(target.gemm->callee, {*in, w, b, m, s, scratch, *out}, {},
+       "mote_gemm_conv_params", shape, /*numOutputs=*/2);
+  return success();
+}
+
 LogicalResult Lowering::lowerConv(Conv2DOp op) {
   FailureOr<LayerQuant> layer =
       layerQuant(op, op.getInput(), op.getWeight(), op.getOutput());
@@ -336,6 +439,11 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
       op.getDilations()[0], op.getDilations()[1], op.getPads()[0],
       op.getPads()[1], int64_t(op.getGroup()), -in.zeroPoint,
       out.zeroPoint, lo, hi};
+  if (std::optional<GemmLayer> gemm = gemmLayerOf(target, op)) {
+    params.erase(params.begin() + 15); // no groups
+    return emitGemmCall(op, *gemm, params, op.getInput(), op.getWeight(),
+                        op.getBias(), layer->reals, op.getOutput());
+  }
   return emitLayerCall(op, "mote_conv2d_s8", "mote_conv2d_s8_params", params,
                        op.getInput(),
                        op.getWeight(), op.getBias(), layer->reals, op.getOutput());
@@ -350,6 +458,14 @@ LogicalResult Lowering::lowerFullyConnected(FullyConnectedOp op) {
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
   auto [lo, hi] = activationRange(op, out);
   int64_t batch = cast<RankedTensorType>(op.getInput().getType()).getDimSize(0);
+  if (std::optional<GemmLayer> gemm = gemmLayerOf(target, op)) {
+    // A 1x1 convolution of a 1x1 image.
+    SmallVector<int64_t> shape = {batch, wType.getDimSize(1), 1, 1,
+                                  wType.getDimSize(0), 1, 1, 1, 1, 1, 1, 1, 1,
+                                  0, 0, -in.zeroPoint, out.zeroPoint, lo, hi};
+    return emitGemmCall(op, *gemm, shape, op.getInput(), op.getWeight(),
+                        op.getBias(), layer->reals, op.getOutput());
+  }
   SmallVector<int64_t> params = {batch, wType.getDimSize(1),
                                  wType.getDimSize(0), -in.zeroPoint,
                                  out.zeroPoint, lo, hi};
@@ -1024,10 +1140,20 @@ struct ConvertMoteToKernelPass
           << funcs.size();
       return signalPassFailure();
     }
-    FailureOr<MemoryPlan> plan = planMemory(funcs[0]);
+    const TargetDescription *description = lookupTarget(target);
+    if (!description) {
+      module.emitError("unknown target '")
+          << target << "' (known: " << getTargetNames() << ")";
+      return signalPassFailure();
+    }
+    FailureOr<MemoryPlan> plan =
+        planMemory(funcs[0], /*alignment=*/16, [&](Operation *op) -> int64_t {
+          std::optional<GemmLayer> gemm = gemmLayerOf(*description, op);
+          return gemm ? gemm->scratchBytes : 0;
+        });
     if (failed(plan))
       return signalPassFailure();
-    Lowering lowering(module, funcs[0], *plan, modelName);
+    Lowering lowering(module, funcs[0], *plan, modelName, *description);
     if (failed(lowering.run()))
       signalPassFailure();
   }

@@ -44,7 +44,8 @@ static std::string describe(Type type) {
   return s;
 }
 
-FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name) {
+FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
+                                  StringRef target) {
   auto funcs = llvm::to_vector(module.getOps<func::FuncOp>());
   if (funcs.size() != 1)
     return module.emitError("expects one function to compile");
@@ -87,15 +88,10 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name) {
     docs += llvm::formatv(" *   {0}: {1}, {2} elements (output)\n", id,
                           describe(type), cast<ShapedType>(type).getNumElements());
   }
-  module.walk([&](Operation *op) {
-    if (op->hasTrait<OpTrait::ConstantLike>() && op->getNumResults() == 1)
-      if (auto shaped = dyn_cast<ShapedType>(op->getResult(0).getType()))
-        package.weightBytes += getTensorBytes(shaped);
-  });
-
   PassManager pm(module.getContext());
   ConvertMoteToKernelOptions options;
   options.modelName = name.str();
+  options.target = target.str();
   pm.addPass(createConvertMoteToKernel(options));
   pm.addPass(createCSEPass());
   if (failed(pm.run(module)))
@@ -103,6 +99,10 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name) {
   for (auto kfunc : module.getOps<func::FuncOp>())
     if (auto bytes = kfunc->getAttrOfType<IntegerAttr>("mote.arena_bytes"))
       package.arenaBytes = bytes.getInt();
+  // Weights as stored for the target (packed, padded): the constant arrays.
+  for (auto global : module.getOps<memref::GlobalOp>())
+    if (global.getConstant())
+      package.weightBytes += getTensorBytes(global.getType());
   PassManager print(module.getContext());
   print.addPass(createConvertMoteKernelToEmitC());
   if (failed(print.run(module)))

@@ -22,7 +22,8 @@ struct CPackage {
 /// prints it as C with upstream
 /// emitc::translateToCpp, plus a header declaring `<name>_run` and stating
 /// the arena and weight bytes.
-mlir::FailureOr<CPackage> exportC(mlir::ModuleOp module, llvm::StringRef name);
+mlir::FailureOr<CPackage> exportC(mlir::ModuleOp module, llvm::StringRef name,
+                                  llvm::StringRef target = "generic-c");
 
 /// Registers `--mlir-to-c` (EmitC module -> C) with mlir-translate.
 void registerToCTranslation();

@@ -1,0 +1,106 @@
+/*===- mote_gemm.h - Convolution as a matrix product, per-target blocks -*- C -*-===*
+ *
+ * The kernels of the Arm targets run an int8 convolution (and a
+ * fully-connected layer, a 1x1 convolution of a 1x1 image) as a matrix
+ * product: a block of output pixels gathers its input patches into columns
+ * of `depth_padded` int8 values (im2col, in a scratch buffer the compiler
+ * plans in the arena), and the target's block function multiplies them by
+ * the weight rows the compiler packed for it.
+ *
+ * Packing is done at compile time (see docs/CodeGeneration.md, "Targets"):
+ * each weight row is OIHW order padded with zeros to `depth_padded`, and
+ * the bias already holds `input_offset * sum(weights of the channel)`, so a
+ * block computes `bias + sum(column * weight)` on raw int8 values. Padding
+ * taps of the image hold the input zero point (the real value 0), which the
+ * folded bias cancels exactly. Integer sums are exact, so every target's
+ * result is bit-identical to mote_conv2d_s8.
+ *
+ * C99, freestanding headers only, no allocation, no globals.
+ *===----------------------------------------------------------------------===*/
+
+#ifndef MOTE_GEMM_H
+#define MOTE_GEMM_H
+
+#include "mote/mote_kernels.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+  int32_t batch, in_channels, in_h, in_w;
+  int32_t out_channels, out_h, out_w;
+  int32_t kernel_h, kernel_w;
+  int32_t stride_h, stride_w, dilation_h, dilation_w;
+  int32_t pad_top, pad_left;
+  /* Value of a padding tap: the input zero point. */
+  int32_t input_zero_point;
+  int32_t output_offset, act_min, act_max;
+  /* in_channels * kernel_h * kernel_w, and that rounded up to the target's
+   * multiple: the length of a weight row and of a column. */
+  int32_t depth, depth_padded;
+  /* Output pixels per block: the scratch holds `block` columns, then the
+   * target's work space. */
+  int32_t block;
+  /* 1: gather columns into the scratch; 0: the input rows are the columns
+   * (a 1x1 convolution of a 1x1 image, e.g. a fully-connected layer, whose
+   * depth needs no padding). */
+  int32_t gather;
+} mote_gemm_conv_params;
+
+/* Computes `count` (<= p->block) output pixels of every output channel from
+ * their columns (`columns[j * depth_padded + k]`), writing channel c of
+ * pixel j to output[c * output_stride + j]. `work` is the target's part of
+ * the scratch buffer. */
+typedef void (*mote_gemm_block_fn)(const mote_gemm_conv_params *p,
+                                   int32_t count, const int8_t *columns,
+                                   const void *weight, const int32_t *bias,
+                                   const int32_t *multiplier,
+                                   const int32_t *shift, int8_t *output,
+                                   int32_t output_stride, void *work);
+
+/* The shared driver: for each image and block of output pixels, gathers
+ * the columns into `scratch` and calls `block`. */
+mote_status mote_gemm_conv_s8(const mote_gemm_conv_params *p,
+                              const int8_t *input, const void *weight,
+                              const int32_t *bias, const int32_t *multiplier,
+                              const int32_t *shift, int8_t *scratch,
+                              int8_t *output, mote_gemm_block_fn block);
+
+/* Portable block on int8 weight rows: the reference every target's block
+ * is tested against, and each target file's path when compiled without
+ * its CPU feature. */
+void mote_gemm_block_s8(const mote_gemm_conv_params *p, int32_t count,
+                        const int8_t *columns, const void *weight,
+                        const int32_t *bias, const int32_t *multiplier,
+                        const int32_t *shift, int8_t *output,
+                        int32_t output_stride, void *work);
+
+/* Entry points of the targets (runtime/src/targets/). All take int8 weight
+ * rows except Cortex-M4's, whose rows are int16 pairs in the order SMLAD
+ * wants: each group of 4 weights w0 w1 w2 w3 is stored as the 32-bit words
+ * (w0 | w2 << 16) and (w1 | w3 << 16). The scratch buffer holds
+ * `block * depth_padded` bytes of columns (none when `gather` is 0), then
+ * on Cortex-M4 twice that for the columns widened the same way. */
+#define MOTE_GEMM_TARGET_ENTRY(name, weight_type)                              \
+  mote_status name(const mote_gemm_conv_params *p, const int8_t *input,        \
+                   const weight_type *weight, const int32_t *bias,             \
+                   const int32_t *multiplier, const int32_t *shift,            \
+                   int8_t *scratch, int8_t *output)
+MOTE_GEMM_TARGET_ENTRY(mote_aarch64_neon_conv2d_s8, int8_t);
+MOTE_GEMM_TARGET_ENTRY(mote_aarch64_dotprod_conv2d_s8, int8_t);
+MOTE_GEMM_TARGET_ENTRY(mote_cortex_m4_conv2d_s8, int32_t);
+MOTE_GEMM_TARGET_ENTRY(mote_cortex_m55_conv2d_s8, int8_t);
+
+/* Whether a target file was compiled with its CPU feature (1) or with the
+ * portable path (0); the tests print it. */
+int mote_aarch64_neon_uses_feature(void);
+int mote_aarch64_dotprod_uses_feature(void);
+int mote_cortex_m4_uses_feature(void);
+int mote_cortex_m55_uses_feature(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MOTE_GEMM_H */

@@ -1,0 +1,37 @@
+/*===- mote_aarch64_dotprod.c - ARMv8.2 SDOT block (Cortex-A55/A76) -----===*
+ *
+ * One step is one SDOT per (channel, pixel) pair: 16 int8 products summed
+ * into four int32 lanes. Without the dot-product extension the portable
+ * block runs on the same packed layout.
+ *===----------------------------------------------------------------------===*/
+
+#include "mote/mote_gemm.h"
+#include "mote/mote_requant.h"
+
+#if defined(__aarch64__) && defined(__ARM_FEATURE_DOTPROD)
+#include <arm_neon.h>
+
+#define MOTE_COL_T int8_t
+#define MOTE_W_T int8_t
+#define MOTE_VEC int8x16_t
+#define MOTE_ACC int32x4_t
+#define MOTE_ACC_ZERO vdupq_n_s32(0)
+#define MOTE_STEP 16
+#define MOTE_LOAD(ptr) vld1q_s8(ptr)
+#define MOTE_DOT(acc, x, w) vdotq_s32(acc, x, w)
+#define MOTE_REDUCE(acc) vaddvq_s32(acc)
+#define MOTE_PREPARE(columns, count, kp, work) ((void)(work), (columns))
+#include "mote_gemm_tile.inc"
+
+int mote_aarch64_dotprod_uses_feature(void) { return 1; }
+#else
+#define gemm_block mote_gemm_block_s8
+int mote_aarch64_dotprod_uses_feature(void) { return 0; }
+#endif
+
+MOTE_GEMM_TARGET_ENTRY(mote_aarch64_dotprod_conv2d_s8, int8_t) {
+  if (p && p->depth_padded % 16)
+    return MOTE_ERROR_ARGUMENT;
+  return mote_gemm_conv_s8(p, input, weight, bias, multiplier, shift, scratch,
+                           output, gemm_block);
+}

@@ -1,0 +1,87 @@
+/*===- mote_cortex_m4.c - DSP-extension block (Cortex-M4, ARMv7E-M) -----===*
+ *
+ * SMLAD multiplies two int16 pairs and adds both products to an int32. The
+ * compiler stores weights as int16, each group of four w0 w1 w2 w3 as
+ * w0 w2 w1 w3; a block widens its int8 columns the same way with SXTB16
+ * (even bytes) and SXTB16 ROR #8 (odd bytes) once, into the work space, so
+ * one step (4 elements) is two word loads per operand and two SMLADs.
+ * Without the DSP extension the same layout runs through portable C that
+ * computes what SXTB16 and SMLAD compute.
+ *===----------------------------------------------------------------------===*/
+
+#include "mote/mote_gemm.h"
+#include "mote/mote_requant.h"
+
+#include <string.h>
+
+typedef struct {
+  int32_t even, odd; /* int16 pairs (k0, k2) and (k1, k3) */
+} mote_m4_pairs;
+
+#if defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#define M4_SXTB16(x) ((uint32_t)__sxtb16(x))
+#define M4_SXTB16_ODD(x) ((uint32_t)__sxtb16((x) >> 8 | (x) << 24))
+#define M4_SMLAD(x, y, acc) __smlad(x, y, acc)
+int mote_cortex_m4_uses_feature(void) { return 1; }
+#else
+static uint32_t m4_sxtb16(uint32_t x) {
+  return (uint32_t)(uint16_t)(int16_t)(int8_t)(x & 0xff) |
+         (uint32_t)(uint16_t)(int16_t)(int8_t)((x >> 16) & 0xff) << 16;
+}
+static int32_t m4_smlad(int32_t x, int32_t y, int32_t acc) {
+  const uint32_t a = (uint32_t)x, b = (uint32_t)y;
+  return acc + (int32_t)(int16_t)(a & 0xffff) * (int16_t)(b & 0xffff) +
+         (int32_t)(int16_t)(a >> 16) * (int16_t)(b >> 16);
+}
+#define M4_SXTB16(x) m4_sxtb16(x)
+#define M4_SXTB16_ODD(x) m4_sxtb16((x) >> 8 | (x) << 24)
+#define M4_SMLAD(x, y, acc) m4_smlad(x, y, acc)
+int mote_cortex_m4_uses_feature(void) { return 0; }
+#endif
+
+static inline mote_m4_pairs m4_load(const int32_t *ptr) {
+  mote_m4_pairs v;
+  v.even = ptr[0];
+  v.odd = ptr[1];
+  return v;
+}
+
+/* Widens `count` columns of kp int8 values into int16 pairs in `work`
+ * (word-aligned: the compiler plans scratch buffers at 16-byte offsets). */
+static const int32_t *m4_widen(const int8_t *columns, int32_t count,
+                               int32_t kp, void *work) {
+  int32_t *out = (int32_t *)work;
+  int32_t i;
+  for (i = 0; i < count * kp; i += 4) {
+    uint32_t x;
+    memcpy(&x, columns + i, 4);
+    out[i / 2] = (int32_t)M4_SXTB16(x);
+    out[i / 2 + 1] = (int32_t)M4_SXTB16_ODD(x);
+  }
+  return out;
+}
+
+/* Rows and widened columns are int32 words, two elements each. */
+#define MOTE_COL_T int32_t
+#define MOTE_W_T int32_t
+#define MOTE_ROW_LENGTH(kp) ((kp) / 2)
+#define MOTE_VEC mote_m4_pairs
+#define MOTE_ACC int32_t
+#define MOTE_ACC_ZERO 0
+#define MOTE_STEP 2
+#define MOTE_TILE_ROWS 2
+#define MOTE_LOAD(ptr) m4_load(ptr)
+#define MOTE_DOT(acc, x, w)                                                    \
+  M4_SMLAD((x).odd, (w).odd, M4_SMLAD((x).even, (w).even, acc))
+#define MOTE_REDUCE(acc) (acc)
+#define MOTE_PREPARE(columns, count, kp, work)                                 \
+  m4_widen(columns, count, kp, work)
+#include "mote_gemm_tile.inc"
+
+MOTE_GEMM_TARGET_ENTRY(mote_cortex_m4_conv2d_s8, int32_t) {
+  if (p && p->depth_padded % 4)
+    return MOTE_ERROR_ARGUMENT;
+  return mote_gemm_conv_s8(p, input, weight, bias, multiplier, shift, scratch,
+                           output, gemm_block);
+}
