@@ -32,31 +32,33 @@ else:
     lit_config.note("onnxruntime-node not installed in .deps (scripts/setup.sh "
                     "installs it): the ONNX Runtime comparisons are skipped")
 
-if os.path.isdir("/usr/share/datasets/fashion-mnist") and os.path.isdir(
-        "/usr/lib/python3/dist-packages/torch"):
-    config.available_features.add("torch")
-else:
-    lit_config.note("python3-torch or dataset-fashion-mnist missing: the "
-                    "Fashion-MNIST example test is skipped")
+def feature(name, present, missing):
+    """Adds lit feature `name` if `present`, else notes what is skipped."""
+    if present:
+        config.available_features.add(name)
+    else:
+        lit_config.note(missing)
 
-if os.path.isdir("/usr/lib/python3/dist-packages/torchvision"):
-    config.available_features.add("torchvision")
-else:
-    lit_config.note("python3-torchvision missing: the torchvision model tests "
-                    "are skipped")
 
-if os.path.isfile("/usr/bin/aarch64-linux-gnu-gcc") and os.path.isfile(
-        "/usr/bin/qemu-aarch64"):
-    config.available_features.add("aarch64-cross")
-else:
-    lit_config.note("gcc-aarch64-linux-gnu or qemu-user missing: the aarch64 "
-                    "cross-build test is skipped")
-
-if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
-    config.available_features.add("onnx-node-tests")
-else:
-    lit_config.note("libonnx-testdata missing: the ONNX node-test conformance "
-                    "run is skipped")
+exists = os.path.exists
+feature("torch", exists("/usr/share/datasets/fashion-mnist") and
+        exists("/usr/lib/python3/dist-packages/torch"),
+        "python3-torch or dataset-fashion-mnist missing: the Fashion-MNIST "
+        "example test is skipped")
+feature("torchvision", exists("/usr/lib/python3/dist-packages/torchvision"),
+        "python3-torchvision missing: the torchvision model tests are skipped")
+feature("aarch64-cross", exists("/usr/bin/aarch64-linux-gnu-gcc") and
+        exists("/usr/bin/qemu-aarch64"),
+        "gcc-aarch64-linux-gnu or qemu-user missing: the aarch64 tests are "
+        "skipped")
+feature("cortex-m", exists("/usr/bin/arm-none-eabi-gcc") and
+        exists("/usr/lib/picolibc/arm-none-eabi/picolibc.specs") and
+        exists("/usr/bin/qemu-system-arm"),
+        "gcc-arm-none-eabi, picolibc-arm-none-eabi or qemu-system-arm "
+        "missing: the Cortex-M tests are skipped")
+feature("onnx-node-tests", exists("/usr/share/libonnx-testdata/data/node"),
+        "libonnx-testdata missing: the ONNX node-test conformance run is "
+        "skipped")
 
 if config.mote_fuzzer:
     tools.append("mote-import-fuzzer")

@@ -88,6 +88,11 @@ cl::opt<std::string> target(
     cl::desc("Code-generation target: generic-c (portable C99, default), "
              "aarch64-neon, aarch64-dotprod, cortex-m4, cortex-m55"),
     cl::init("generic-c"), cl::sub(compileCommand), cl::sub(runCommand));
+cl::opt<bool> portableKernels(
+    "portable-kernels",
+    cl::desc("Use the portable C kernels (generic-c's code) with the "
+             "target's toolchain and board: the baseline of bench/arm_bench.py"),
+    cl::sub(compileCommand), cl::sub(runCommand));
 cl::opt<std::string> emit("emit",
                           cl::desc("What to write: c (the package, default), "
                                    "mlir (after the graph pipeline), kernel "
@@ -385,6 +390,8 @@ std::optional<std::string> measureCode(StringRef dir, StringRef name,
     SmallVector<std::string> args = {ccName, "-std=c99", host ? "-Os" : "-O2"};
     for (StringRef flag : target.toolchain.cpuFlags)
       args.push_back(flag.str());
+    if (target.toolchain.bareMetal)
+      args.push_back("--specs=picolibc.specs");
     llvm::append_range(args, SmallVector<std::string>{
                                  ("-I" + dir).str(),
                                  ("-I" + dir + "/runtime/include").str(), "-c",
@@ -560,7 +567,8 @@ int runCompile() {
     PassManager pm(&context);
     mote::ConvertMoteToKernelOptions convertOptions;
     convertOptions.modelName = name;
-    convertOptions.target = target;
+    convertOptions.target =
+        portableKernels ? std::string("generic-c") : std::string(target);
     pm.addPass(mote::createConvertMoteToKernel(convertOptions));
     if (emit == "emitc")
       pm.addPass(mote::createConvertMoteKernelToEmitC());
@@ -575,8 +583,8 @@ int runCompile() {
   auto func = *module->getOps<func::FuncOp>().begin();
   SmallVector<Type> inputTypes(func.getArgumentTypes());
   SmallVector<Type> outputTypes(func.getResultTypes());
-  FailureOr<mote::CPackage> package =
-      mote::exportC(*module, name, description->name);
+  FailureOr<mote::CPackage> package = mote::exportC(
+      *module, name, portableKernels ? "generic-c" : description->name);
   if (failed(package))
     return 1;
   if (failed(mote::writeFile(outputDir, name + ".c", package->source)) ||
@@ -664,7 +672,8 @@ int runRun() {
     outputs.push_back({mote::npyDtypeOf(shaped), shape, ""});
   }
   FailureOr<SmallVector<std::string>> results =
-      mote::runModel(*module, inputs, samples, runtimeDir, *description, prefix);
+      mote::runModel(*module, inputs, samples, runtimeDir, *description, prefix,
+                     portableKernels);
   if (failed(results))
     return 1;
   for (auto [i, output] : llvm::enumerate(outputs)) {

@@ -331,7 +331,7 @@ LogicalResult execute(StringRef program, ArrayRef<std::string> args,
 FailureOr<SmallVector<std::string>>
 mote::runModel(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
                StringRef runtimeDir, const TargetDescription &target,
-               ArrayRef<std::string> execPrefix) {
+               ArrayRef<std::string> execPrefix, bool portableKernels) {
   auto func = *module.getOps<func::FuncOp>().begin();
   SmallVector<Type> inputTypes(func.getArgumentTypes());
   SmallVector<Type> outputTypes(func.getResultTypes());
@@ -373,7 +373,8 @@ mote::runModel(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
   FailureOr<CPackage> package;
   {
     Progress progress("generating C");
-    package = exportC(module, name, target.name);
+    package =
+        exportC(module, name, portableKernels ? "generic-c" : target.name);
   }
   if (failed(package) ||
       failed(writeFile(workDir, name + ".c", package->source)) ||

@@ -8,8 +8,8 @@ set(CMAKE_SYSTEM_PROCESSOR arm)
 set(CMAKE_C_COMPILER arm-none-eabi-gcc)
 set(CMAKE_ASM_COMPILER arm-none-eabi-gcc)
 set(CMAKE_AR arm-none-eabi-ar)
+# Compiling and linking (CMake links with the C flags) use picolibc.
 set(CMAKE_C_FLAGS_INIT "--specs=picolibc.specs")
-set(CMAKE_EXE_LINKER_FLAGS_INIT "--specs=picolibc.specs")
 # No host-runnable test programs when CMake checks the compiler.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)

@@ -13,7 +13,8 @@ import sys
 
 import numpy as np
 import onnx
-import onnx.parser
+
+from onnx_models import load_model
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -27,12 +28,7 @@ def main():
     ap.add_argument("--tolerance", type=float, default=1e-4)
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
-    with open(args.model, "rb") as f:
-        data = f.read()
-    text = data.lstrip()
-    while text.startswith(b"#"):
-        text = text.split(b"\n", 1)[1].lstrip()
-    model = onnx.parser.parse_model(data.decode()) if text.startswith(b"<") else onnx.load_from_string(data)
+    model = load_model(args.model)
     binary = os.path.join(args.workdir, "model.onnx")
     onnx.save(model, binary)
 

@@ -21,6 +21,8 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+from onnx_models import is_text_model, load_model
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -71,14 +73,11 @@ def main():
     name = os.path.splitext(os.path.basename(args.model))[0]
     inputs = np.load(args.inputs)
     with open(args.model, "rb") as f:
-        data = f.read()
-    text = data.lstrip()
-    while text.startswith(b"#"):
-        text = text.split(b"\n", 1)[1].lstrip()
-    if text.startswith(b"<"):  # ONNX text syntax: ONNX Runtime reads binary
-        import onnx.parser
+        text_model = is_text_model(f.read())
+    if text_model:  # ONNX text syntax: ONNX Runtime reads binary
+        model = load_model(args.model)
         args.model = w(name + ".onnx")
-        onnx.save(onnx.parser.parse_model(data.decode()), args.model)
+        onnx.save(model, args.model)
     quant = ["--quantize=int8", "--calibration", args.calibration, "--calibration-method", args.method]
 
     run([args.motec, "run", args.model, "--input", args.inputs, "--output", w("fp32.npy")])

@@ -12,8 +12,8 @@ import subprocess
 import sys
 
 import numpy as np
-import onnx
-import onnx.parser
+
+from onnx_models import load_model, runtime_inputs
 
 
 def main():
@@ -27,15 +27,7 @@ def main():
     ap.add_argument("--samples", type=int, default=4)
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
-    with open(args.model, "rb") as f:
-        data = f.read()
-    text = data.lstrip()
-    while text.startswith(b"#"):
-        text = text.split(b"\n", 1)[1].lstrip()
-    model = onnx.parser.parse_model(data.decode()) if text.startswith(b"<") else onnx.load_from_string(data)
-    inits = {t.name for t in model.graph.initializer}
-    vi = [i for i in model.graph.input if i.name not in inits][0]
-    shape = [d.dim_value for d in vi.type.tensor_type.shape.dim]
+    shape = runtime_inputs(load_model(args.model))[0][1]
     rng = np.random.default_rng(11)
     x = rng.uniform(-1, 1, [args.samples] + shape[1:]).astype(np.float32)
     inputs = os.path.join(args.workdir, "inputs.npy")

@@ -62,12 +62,14 @@ std::string boardMain(llvm::StringRef name, llvm::ArrayRef<mlir::Type> inputs,
 /// samples, one after the other; the result holds each output's raw bytes
 /// the same way. A non-empty `execPrefix` runs the program through it
 /// instead (e.g. `qemu-aarch64 -L /usr/aarch64-linux-gnu` for generic-c
-/// built by a cross compiler in $CC).
+/// built by a cross compiler in $CC). `portableKernels` lowers with the
+/// generic kernels but builds and runs as `target`.
 mlir::FailureOr<llvm::SmallVector<std::string>>
 runModel(mlir::ModuleOp module, llvm::ArrayRef<std::string> inputs,
          int64_t samples, llvm::StringRef runtimeDir,
          const TargetDescription &target,
-         llvm::ArrayRef<std::string> execPrefix = {});
+         llvm::ArrayRef<std::string> execPrefix = {},
+         bool portableKernels = false);
 
 /// The .npy dtype string of a tensor type's elements ("<f4" or "|i1").
 std::string npyDtypeOf(mlir::Type type);

@@ -12,8 +12,6 @@
 #include "mote/mote_gemm.h"
 #include "mote/mote_requant.h"
 
-#include <string.h>
-
 typedef struct {
   int32_t even, odd; /* int16 pairs (k0, k2) and (k1, k3) */
 } mote_m4_pairs;
@@ -55,7 +53,7 @@ static const int32_t *m4_widen(const int8_t *columns, int32_t count,
   int32_t i;
   for (i = 0; i < count * kp; i += 4) {
     uint32_t x;
-    memcpy(&x, columns + i, 4);
+    __builtin_memcpy(&x, columns + i, 4); /* one LDR */
     out[i / 2] = (int32_t)M4_SXTB16(x);
     out[i / 2 + 1] = (int32_t)M4_SXTB16_ODD(x);
   }
