@@ -7,49 +7,104 @@
 #include "mote/mote_gemm.h"
 #include "mote/mote_requant.h"
 
-/* Gathers the patch of output pixel `pixel` of one image into `column`. */
-static void gather_column(const mote_gemm_conv_params *p, const int8_t *image,
-                          int32_t pixel, int8_t *column) {
-  const int32_t plane = p->in_h * p->in_w;
+/* The most (channel, kernel row) pairs whose offsets gather_columns keeps
+ * on the stack (4 bytes each); larger layers take the checked path. */
+#define MOTE_GATHER_ROWS 256
+
+/* Gathers the patches of `count` consecutive output pixels of one image
+ * into `columns` (depth_padded apart). Pixels of one output row share the
+ * row arithmetic of each (channel, kernel row); interior taps of unit
+ * dilation are plain copies. The parameters are copied to locals first:
+ * stores through the int8 columns may alias the parameter struct, which
+ * would make the compiler reload every field after every byte. */
+static void gather_columns(const mote_gemm_conv_params *p, const int8_t *image,
+                           int32_t first, int32_t count, int8_t *columns) {
+  const int32_t in_c = p->in_channels, in_h = p->in_h, in_w = p->in_w;
+  const int32_t out_w = p->out_w, kh = p->kernel_h, kw = p->kernel_w;
+  const int32_t sh = p->stride_h, sw = p->stride_w;
+  const int32_t dh = p->dilation_h, dw = p->dilation_w;
+  const int32_t kp = p->depth_padded, depth = p->depth;
+  const ptrdiff_t plane = (ptrdiff_t)in_h * in_w;
   const int8_t pad = (int8_t)p->input_zero_point;
-  int32_t ic, ky, kx, k = 0;
-  if (p->kernel_h == 1 && p->kernel_w == 1 && p->stride_h == 1 &&
-      p->stride_w == 1 && p->pad_top == 0 && p->pad_left == 0 &&
-      p->out_w == p->in_w) {
+  int32_t j, k;
+  if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && p->pad_top == 0 &&
+      p->pad_left == 0 && out_w == in_w) {
     /* Pointwise: one value per input channel, a plane apart. */
-    const int8_t *src = image + pixel;
-    for (ic = 0; ic < p->in_channels; ++ic)
-      column[ic] = src[(int64_t)ic * plane];
-    k = p->in_channels;
+    for (j = 0; j < count; ++j) {
+      const int8_t *src = image + first + j;
+      int8_t *out = columns + (ptrdiff_t)j * kp;
+      int32_t ic;
+      for (ic = 0; ic < in_c; ++ic, src += plane)
+        out[ic] = *src;
+    }
   } else {
-    const int32_t oy = pixel / p->out_w, ox = pixel % p->out_w;
-    const int32_t iy0 = oy * p->stride_h - p->pad_top;
-    const int32_t ix0 = ox * p->stride_w - p->pad_left;
-    const int32_t span = (p->kernel_w - 1) * p->dilation_w;
-    const int inside_x = ix0 >= 0 && ix0 + span < p->in_w;
-    for (ic = 0; ic < p->in_channels; ++ic) {
-      const int8_t *channel = image + (int64_t)ic * plane;
-      for (ky = 0; ky < p->kernel_h; ++ky) {
-        const int32_t iy = iy0 + ky * p->dilation_h;
-        const int8_t *row = channel + (int64_t)iy * p->in_w + ix0;
-        if (iy < 0 || iy >= p->in_h) {
-          for (kx = 0; kx < p->kernel_w; ++kx)
-            column[k++] = pad;
-        } else if (inside_x) {
-          for (kx = 0; kx < p->kernel_w; ++kx)
-            column[k++] = row[kx * p->dilation_w];
-        } else {
-          for (kx = 0; kx < p->kernel_w; ++kx) {
-            const int32_t ix = ix0 + kx * p->dilation_w;
-            column[k++] = ix >= 0 && ix < p->in_w ? row[kx * p->dilation_w]
-                                                  : pad;
-          }
+    for (j = 0; j < count;) {
+      /* The run of pixels from first + j that stays in one output row. */
+      const int32_t pixel = first + j, oy = pixel / out_w, ox = pixel % out_w;
+      const int32_t run = count - j < out_w - ox ? count - j : out_w - ox;
+      const int32_t iy0 = oy * sh - p->pad_top;
+      const int32_t ix0 = ox * sw - p->pad_left;
+      /* Pixels [lo, hi) of the run have all their taps inside the row. */
+      int32_t lo = 0, hi = run, r, ic, ky, kx;
+      while (lo < run && ix0 + lo * sw < 0)
+        ++lo;
+      while (hi > lo && ix0 + (hi - 1) * sw + (kw - 1) * dw >= in_w)
+        --hi;
+      if (iy0 >= 0 && iy0 + (kh - 1) * dh < in_h && dw == 1 &&
+          in_c * kh <= MOTE_GATHER_ROWS) {
+        /* Every kernel row of these pixels is inside the image: the
+         * offsets of the (channel, kernel row) rows from a pixel's first
+         * tap are the same for all of them, computed once. */
+        int32_t rows[MOTE_GATHER_ROWS], n = 0;
+        for (ic = 0; ic < in_c; ++ic)
+          for (ky = 0; ky < kh; ++ky)
+            rows[n++] = (int32_t)(ic * plane + (ptrdiff_t)(iy0 + ky * dh) * in_w);
+        for (r = lo; r < hi; ++r) {
+          int8_t *out = columns + (ptrdiff_t)(j + r) * kp;
+          const int8_t *base = image + ix0 + r * sw;
+          int32_t q;
+          if (kw == 3)
+            for (q = 0; q < n; ++q, out += 3) {
+              const int8_t *row = base + rows[q];
+              out[0] = row[0];
+              out[1] = row[1];
+              out[2] = row[2];
+            }
+          else
+            for (q = 0; q < n; ++q)
+              for (kx = 0; kx < kw; ++kx)
+                *out++ = base[rows[q] + kx];
         }
+      } else {
+        lo = hi = 0; /* every pixel below takes the checked path */
       }
+      for (r = 0; r < run; ++r) {
+        int8_t *out = columns + (ptrdiff_t)(j + r) * kp;
+        const int32_t x0 = ix0 + r * sw;
+        const int8_t *channel = image;
+        if (r >= lo && r < hi)
+          continue; /* gathered above */
+        for (ic = 0; ic < in_c; ++ic, channel += plane)
+          for (ky = 0; ky < kh; ++ky) {
+            const int32_t iy = iy0 + ky * dh;
+            const int8_t *row = channel + (ptrdiff_t)iy * in_w + x0;
+            if (iy < 0 || iy >= in_h) {
+              for (kx = 0; kx < kw; ++kx)
+                *out++ = pad;
+            } else {
+              for (kx = 0; kx < kw; ++kx) {
+                const int32_t ix = x0 + kx * dw;
+                *out++ = ix >= 0 && ix < in_w ? row[kx * dw] : pad;
+              }
+            }
+          }
+      }
+      j += run;
     }
   }
-  for (; k < p->depth_padded; ++k)
-    column[k] = 0; /* the weights are 0 there too */
+  for (j = 0; j < count; ++j)
+    for (k = depth; k < kp; ++k)
+      columns[(ptrdiff_t)j * kp + k] = 0; /* the weights are 0 there too */
 }
 
 mote_status mote_gemm_conv_s8(const mote_gemm_conv_params *p,
@@ -58,7 +113,7 @@ mote_status mote_gemm_conv_s8(const mote_gemm_conv_params *p,
                               const int32_t *shift, int8_t *scratch,
                               int8_t *output, mote_gemm_block_fn block) {
   const int32_t pixels = p ? p->out_h * p->out_w : 0;
-  int32_t n, first, j;
+  int32_t n, first;
   if (!p || !input || !weight || !bias || !multiplier || !shift || !scratch ||
       !output || !block || p->block < 1 ||
       p->depth != p->in_channels * p->kernel_h * p->kernel_w ||
@@ -78,9 +133,7 @@ mote_status mote_gemm_conv_s8(const mote_gemm_conv_params *p,
         block(p, 1, image, weight, bias, multiplier, shift, out, 1, scratch);
         continue;
       }
-      for (j = 0; j < count; ++j)
-        gather_column(p, image, first + j,
-                      scratch + (int64_t)j * p->depth_padded);
+      gather_columns(p, image, first, count, scratch);
       block(p, count, scratch, weight, bias, multiplier, shift, out + first,
             pixels, scratch + (int64_t)p->block * p->depth_padded);
     }

@@ -84,55 +84,68 @@ mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
       p->out_h == p->in_h && p->out_w == p->in_w)
     return conv1x1_s8(p, input, weight, bias, multiplier, shift, output,
                       in_per_group, out_per_group);
-  for (n = 0; n < p->batch; ++n) {
-    for (oc = 0; oc < p->out_channels; ++oc) {
-      const int32_t first_ic = (oc / out_per_group) * in_per_group;
-      const int8_t *w_oc =
-          weight + (int64_t)oc * in_per_group * p->kernel_h * p->kernel_w;
-      int8_t *out_oc = output + ((int64_t)n * p->out_channels + oc) * p->out_h * p->out_w;
-      for (oy = 0; oy < p->out_h; ++oy) {
-        const int32_t iy0 = oy * p->stride_h - p->pad_top;
-        for (ox0 = 0; ox0 < p->out_w; ox0 += MOTE_CONV_CHUNK) {
-          const int32_t count = p->out_w - ox0 < MOTE_CONV_CHUNK
-                                    ? p->out_w - ox0
-                                    : MOTE_CONV_CHUNK;
-          for (i = 0; i < count; ++i)
-            acc[i] = bias ? bias[oc] : 0;
-          for (ic = 0; ic < in_per_group; ++ic) {
-            const int8_t *in_c = input + ((int64_t)n * p->in_channels + first_ic + ic) *
-                                             p->in_h * p->in_w;
-            const int8_t *w_c = w_oc + (int64_t)ic * p->kernel_h * p->kernel_w;
-            for (ky = 0; ky < p->kernel_h; ++ky) {
-              const int32_t iy = iy0 + ky * p->dilation_h;
-              const int8_t *row;
-              if (iy < 0 || iy >= p->in_h)
-                continue;
-              row = in_c + (int64_t)iy * p->in_w;
-              for (kx = 0; kx < p->kernel_w; ++kx) {
-                const int32_t w = w_c[ky * p->kernel_w + kx];
-                const int32_t base = kx * p->dilation_w - p->pad_left;
-                int32_t lo, hi;
-                valid_range(ox0, count, p->stride_w, base, p->in_w, &lo, &hi);
-                if (lo >= hi)
+  {
+    /* Locals, not p->: stores to acc and output may alias the parameters,
+     * which would make the compiler reload them in the inner loops. */
+    const int32_t in_h = p->in_h, in_w = p->in_w, out_h = p->out_h;
+    const int32_t out_w = p->out_w, kh = p->kernel_h, kw = p->kernel_w;
+    const int32_t sh = p->stride_h, sw = p->stride_w;
+    const int32_t dh = p->dilation_h, dw = p->dilation_w;
+    const int32_t pad_top = p->pad_top, pad_left = p->pad_left;
+    const int32_t input_offset = p->input_offset;
+    const int32_t output_offset = p->output_offset;
+    const int32_t act_min = p->act_min, act_max = p->act_max;
+    const ptrdiff_t plane = (ptrdiff_t)in_h * in_w;
+    for (n = 0; n < p->batch; ++n) {
+      for (oc = 0; oc < p->out_channels; ++oc) {
+        const int32_t first_ic = (oc / out_per_group) * in_per_group;
+        const int8_t *w_oc = weight + (ptrdiff_t)oc * in_per_group * kh * kw;
+        int8_t *out_oc =
+            output + ((ptrdiff_t)n * p->out_channels + oc) * out_h * out_w;
+        const int32_t b = bias ? bias[oc] : 0;
+        const int32_t m = multiplier[oc], s = shift[oc];
+        for (oy = 0; oy < out_h; ++oy) {
+          const int32_t iy0 = oy * sh - pad_top;
+          for (ox0 = 0; ox0 < out_w; ox0 += MOTE_CONV_CHUNK) {
+            const int32_t count =
+                out_w - ox0 < MOTE_CONV_CHUNK ? out_w - ox0 : MOTE_CONV_CHUNK;
+            for (i = 0; i < count; ++i)
+              acc[i] = b;
+            for (ic = 0; ic < in_per_group; ++ic) {
+              const int8_t *in_c =
+                  input + ((ptrdiff_t)n * p->in_channels + first_ic + ic) * plane;
+              const int8_t *w_c = w_oc + (ptrdiff_t)ic * kh * kw;
+              for (ky = 0; ky < kh; ++ky) {
+                const int32_t iy = iy0 + ky * dh;
+                const int8_t *row;
+                if (iy < 0 || iy >= in_h)
                   continue;
-                if (p->stride_w == 1) {
-                  /* Columns ox0 + lo + base ... are all inside the row. */
-                  const int8_t *src = row + ox0 + lo + base;
-                  int32_t *a = acc + lo;
-                  for (i = 0; i < hi - lo; ++i)
-                    a[i] += ((int32_t)src[i] + p->input_offset) * w;
-                } else {
-                  for (i = lo; i < hi; ++i)
-                    acc[i] += ((int32_t)row[(ox0 + i) * p->stride_w + base] +
-                               p->input_offset) * w;
+                row = in_c + (ptrdiff_t)iy * in_w;
+                for (kx = 0; kx < kw; ++kx) {
+                  const int32_t w = w_c[ky * kw + kx];
+                  const int32_t base = kx * dw - pad_left;
+                  int32_t lo, hi;
+                  valid_range(ox0, count, sw, base, in_w, &lo, &hi);
+                  if (lo >= hi)
+                    continue;
+                  if (sw == 1) {
+                    /* Columns ox0 + lo + base ... are all inside the row. */
+                    const int8_t *src = row + ox0 + lo + base;
+                    int32_t *a = acc + lo;
+                    for (i = 0; i < hi - lo; ++i)
+                      a[i] += ((int32_t)src[i] + input_offset) * w;
+                  } else {
+                    const int8_t *src = row + (ptrdiff_t)ox0 * sw + base;
+                    for (i = lo; i < hi; ++i)
+                      acc[i] += ((int32_t)src[(ptrdiff_t)i * sw] + input_offset) * w;
+                  }
                 }
               }
             }
+            for (i = 0; i < count; ++i)
+              out_oc[oy * out_w + ox0 + i] = mote_requantize_to_i8(
+                  acc[i], m, s, output_offset, act_min, act_max);
           }
-          for (i = 0; i < count; ++i)
-            out_oc[oy * p->out_w + ox0 + i] = mote_requantize_to_i8(
-                acc[i], multiplier[oc], shift[oc], p->output_offset, p->act_min,
-                p->act_max);
         }
       }
     }
@@ -162,64 +175,78 @@ mote_status mote_fully_connected_s8(const mote_fully_connected_s8_params *p,
   return MOTE_OK;
 }
 
-typedef int32_t (*mote_binary_fn)(const mote_binary_s8_params *p, int32_t a,
-                                  int32_t b);
+enum { MOTE_BINARY_ADD, MOTE_BINARY_SUB, MOTE_BINARY_MUL };
 
-static int32_t add_one(const mote_binary_s8_params *p, int32_t a, int32_t b) {
-  int32_t sa = mote_requantize((a + p->lhs_offset) * (1 << p->left_shift),
-                               p->lhs_multiplier, p->lhs_shift);
-  int32_t sb = mote_requantize((b + p->rhs_offset) * (1 << p->left_shift),
-                               p->rhs_multiplier, p->rhs_shift);
-  return mote_requantize(sa + sb, p->output_multiplier, p->output_shift);
-}
+/* Forces inlining where the compiler supports it, so that each binary op
+ * gets its own loop with the arithmetic in line. */
+#if defined(__GNUC__)
+#define MOTE_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define MOTE_ALWAYS_INLINE inline
+#endif
 
-static int32_t sub_one(const mote_binary_s8_params *p, int32_t a, int32_t b) {
-  int32_t sa = mote_requantize((a + p->lhs_offset) * (1 << p->left_shift),
-                               p->lhs_multiplier, p->lhs_shift);
-  int32_t sb = mote_requantize((b + p->rhs_offset) * (1 << p->left_shift),
-                               p->rhs_multiplier, p->rhs_shift);
-  return mote_requantize(sa - sb, p->output_multiplier, p->output_shift);
-}
-
-static int32_t mul_one(const mote_binary_s8_params *p, int32_t a, int32_t b) {
-  return mote_requantize((a + p->lhs_offset) * (b + p->rhs_offset),
+static MOTE_ALWAYS_INLINE int32_t binary_one(const mote_binary_s8_params *p,
+                                             int op, int32_t a, int32_t b) {
+  int32_t sa, sb;
+  if (op == MOTE_BINARY_MUL)
+    return mote_requantize((a + p->lhs_offset) * (b + p->rhs_offset),
+                           p->output_multiplier, p->output_shift);
+  sa = mote_requantize((a + p->lhs_offset) * (1 << p->left_shift),
+                       p->lhs_multiplier, p->lhs_shift);
+  sb = mote_requantize((b + p->rhs_offset) * (1 << p->left_shift),
+                       p->rhs_multiplier, p->rhs_shift);
+  return mote_requantize(op == MOTE_BINARY_ADD ? sa + sb : sa - sb,
                          p->output_multiplier, p->output_shift);
 }
 
-static mote_status binary_s8(const mote_binary_s8_params *p, const int8_t *lhs,
-                             const int8_t *rhs, int8_t *output,
-                             mote_binary_fn fn) {
+static MOTE_ALWAYS_INLINE mote_status binary_s8(const mote_binary_s8_params *p,
+                                                const int8_t *lhs,
+                                                const int8_t *rhs,
+                                                int8_t *output, int op) {
   int32_t i0, i1, i2, i3;
-  int64_t o = 0;
   if (!p || !lhs || !rhs || !output || p->left_shift < 0 || p->left_shift > 20)
     return MOTE_ERROR_ARGUMENT;
   for (i0 = 0; i0 < p->dim0; ++i0)
     for (i1 = 0; i1 < p->dim1; ++i1)
-      for (i2 = 0; i2 < p->dim2; ++i2)
-        for (i3 = 0; i3 < p->dim3; ++i3) {
-          int64_t l = (int64_t)i0 * p->lhs_stride0 + (int64_t)i1 * p->lhs_stride1 +
-                      (int64_t)i2 * p->lhs_stride2 + (int64_t)i3 * p->lhs_stride3;
-          int64_t r = (int64_t)i0 * p->rhs_stride0 + (int64_t)i1 * p->rhs_stride1 +
-                      (int64_t)i2 * p->rhs_stride2 + (int64_t)i3 * p->rhs_stride3;
-          int32_t v = fn(p, lhs[l], rhs[r]) + p->output_offset;
-          output[o++] = (int8_t)clamp_i32(v, p->act_min, p->act_max);
+      for (i2 = 0; i2 < p->dim2; ++i2) {
+        const int8_t *l = lhs + (int64_t)i0 * p->lhs_stride0 +
+                          (int64_t)i1 * p->lhs_stride1 +
+                          (int64_t)i2 * p->lhs_stride2;
+        const int8_t *r = rhs + (int64_t)i0 * p->rhs_stride0 +
+                          (int64_t)i1 * p->rhs_stride1 +
+                          (int64_t)i2 * p->rhs_stride2;
+        if (p->lhs_stride3 == 1 && p->rhs_stride3 == 1) {
+          /* Both rows contiguous: the common, non-broadcast case. */
+          for (i3 = 0; i3 < p->dim3; ++i3)
+            output[i3] = (int8_t)clamp_i32(
+                binary_one(p, op, l[i3], r[i3]) + p->output_offset,
+                p->act_min, p->act_max);
+        } else {
+          for (i3 = 0; i3 < p->dim3; ++i3)
+            output[i3] = (int8_t)clamp_i32(
+                binary_one(p, op, l[(int64_t)i3 * p->lhs_stride3],
+                           r[(int64_t)i3 * p->rhs_stride3]) +
+                    p->output_offset,
+                p->act_min, p->act_max);
         }
+        output += p->dim3;
+      }
   return MOTE_OK;
 }
 
 mote_status mote_add_s8(const mote_binary_s8_params *p, const int8_t *lhs,
                         const int8_t *rhs, int8_t *output) {
-  return binary_s8(p, lhs, rhs, output, add_one);
+  return binary_s8(p, lhs, rhs, output, MOTE_BINARY_ADD);
 }
 
 mote_status mote_sub_s8(const mote_binary_s8_params *p, const int8_t *lhs,
                         const int8_t *rhs, int8_t *output) {
-  return binary_s8(p, lhs, rhs, output, sub_one);
+  return binary_s8(p, lhs, rhs, output, MOTE_BINARY_SUB);
 }
 
 mote_status mote_mul_s8(const mote_binary_s8_params *p, const int8_t *lhs,
                         const int8_t *rhs, int8_t *output) {
-  return binary_s8(p, lhs, rhs, output, mul_one);
+  return binary_s8(p, lhs, rhs, output, MOTE_BINARY_MUL);
 }
 
 /* Reduces the window of output (oy, ox) of one channel plane: the sum of

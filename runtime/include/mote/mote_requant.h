@@ -27,6 +27,21 @@ static inline int32_t mote_requantize(int32_t x, int32_t multiplier,
   int64_t product = (int64_t)x * (int64_t)multiplier;
   int total = 31 - shift;
   int64_t result;
+  if (total >= 32 && total <= 62) {
+    /* The common case (multipliers below 1). |product| < 2^62, so adding
+     * 2^62 makes it non-negative and the shift an unsigned floor division
+     * (exact: 2^62 is a multiple of 2^total); only the high word needs
+     * shifting, and the result needs no saturation. The constants are
+     * built in 32 bits: a few instructions on 32-bit cores, and no
+     * implementation-defined shift of a negative value. */
+    const uint32_t round_high = total == 32 ? 0u : 1u << (total - 33);
+    const uint32_t round_low = total == 32 ? 0x80000000u : 0u;
+    uint64_t biased = (uint64_t)product +
+                      ((uint64_t)(0x40000000u + round_high) << 32) + round_low;
+    uint32_t high = (uint32_t)(biased >> 32);
+    return (int32_t)((int64_t)(high >> (total - 32)) -
+                     ((int64_t)1 << (62 - total)));
+  }
   if (total <= 0)
     total = 1; /* shift is at most 30; keep the shift defined regardless */
   if (total > 62)
