@@ -67,6 +67,108 @@ static mote_status conv1x1_s8(const mote_conv2d_s8_params *p,
   return MOTE_OK;
 }
 
+/* The first output index in [0, count) whose window starts at or after 0,
+ * and one past the last whose window of `span` taps ends before `size`. */
+static void interior_range(int32_t count, int32_t stride, int32_t pad,
+                           int32_t span, int32_t size, int32_t *lo,
+                           int32_t *hi) {
+  int32_t i = 0, j = count;
+  while (i < count && i * stride - pad < 0)
+    ++i;
+  while (j > i && (j - 1) * stride - pad + span >= size)
+    --j;
+  *lo = i;
+  *hi = j;
+}
+
+/* Depthwise convolution (one input channel per output channel): each
+ * output is a small dot product over its window. Interior outputs, whose
+ * windows lie inside the image, add raw int8 products to a bias that
+ * already holds input_offset * sum(weights); 3x3 windows of unit dilation
+ * are unrolled with the nine weights in registers. Border outputs add the
+ * offset inputs of their in-image taps. Integer sums are exact, so the
+ * result equals the general loop's. */
+static mote_status depthwise_s8(const mote_conv2d_s8_params *p,
+                                const int8_t *input, const int8_t *weight,
+                                const int32_t *bias, const int32_t *multiplier,
+                                const int32_t *shift, int8_t *output) {
+  const int32_t in_h = p->in_h, in_w = p->in_w, out_h = p->out_h;
+  const int32_t out_w = p->out_w, kh = p->kernel_h, kw = p->kernel_w;
+  const int32_t sh = p->stride_h, sw = p->stride_w;
+  const int32_t dh = p->dilation_h, dw = p->dilation_w;
+  const int32_t pad_top = p->pad_top, pad_left = p->pad_left;
+  const int32_t input_offset = p->input_offset;
+  const int32_t output_offset = p->output_offset;
+  const int32_t act_min = p->act_min, act_max = p->act_max;
+  const ptrdiff_t plane = (ptrdiff_t)in_h * in_w;
+  int32_t oy_lo, oy_hi, ox_lo, ox_hi, n, c, oy, ox, ky, kx;
+  interior_range(out_h, sh, pad_top, (kh - 1) * dh, in_h, &oy_lo, &oy_hi);
+  interior_range(out_w, sw, pad_left, (kw - 1) * dw, in_w, &ox_lo, &ox_hi);
+  for (n = 0; n < p->batch; ++n)
+    for (c = 0; c < p->out_channels; ++c) {
+      const int8_t *in = input + ((ptrdiff_t)n * p->in_channels + c) * plane;
+      const int8_t *w = weight + (ptrdiff_t)c * kh * kw;
+      int8_t *out = output + ((ptrdiff_t)n * p->out_channels + c) * out_h * out_w;
+      const int32_t b = bias ? bias[c] : 0;
+      const int32_t m = multiplier[c], s = shift[c];
+      int32_t wsum = 0, folded;
+      for (ky = 0; ky < kh * kw; ++ky)
+        wsum += w[ky];
+      folded = b + input_offset * wsum;
+      for (oy = 0; oy < out_h; ++oy) {
+        const int32_t iy0 = oy * sh - pad_top;
+        const int inside_y = oy >= oy_lo && oy < oy_hi;
+        int8_t *row_out = out + (ptrdiff_t)oy * out_w;
+        for (ox = 0; ox < out_w; ++ox) {
+          const int32_t ix0 = ox * sw - pad_left;
+          int32_t acc;
+          if (inside_y && ox == ox_lo && kh == 3 && kw == 3 && dh == 1 &&
+              dw == 1) {
+            /* The interior of this row, with the nine weights in locals
+             * (the int8 stores below may alias them in memory). */
+            const int32_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
+            const int32_t w4 = w[4], w5 = w[5], w6 = w[6], w7 = w[7];
+            const int32_t w8 = w[8];
+            const int8_t *x = in + (ptrdiff_t)iy0 * in_w + ix0;
+            for (; ox < ox_hi; ++ox, x += sw) {
+              const int8_t *x1 = x + in_w, *x2 = x1 + in_w;
+              acc = folded + x[0] * w0 + x[1] * w1 + x[2] * w2 + x1[0] * w3 +
+                    x1[1] * w4 + x1[2] * w5 + x2[0] * w6 + x2[1] * w7 +
+                    x2[2] * w8;
+              row_out[ox] = mote_requantize_to_i8(acc, m, s, output_offset,
+                                                  act_min, act_max);
+            }
+            --ox;
+            continue;
+          }
+          if (inside_y && ox >= ox_lo && ox < ox_hi) {
+            const int8_t *x = in + (ptrdiff_t)iy0 * in_w + ix0;
+            acc = folded;
+            for (ky = 0; ky < kh; ++ky)
+              for (kx = 0; kx < kw; ++kx)
+                acc += x[(ptrdiff_t)ky * dh * in_w + kx * dw] * w[ky * kw + kx];
+          } else {
+            acc = b;
+            for (ky = 0; ky < kh; ++ky) {
+              const int32_t iy = iy0 + ky * dh;
+              if (iy < 0 || iy >= in_h)
+                continue;
+              for (kx = 0; kx < kw; ++kx) {
+                const int32_t ix = ix0 + kx * dw;
+                if (ix >= 0 && ix < in_w)
+                  acc += (in[(ptrdiff_t)iy * in_w + ix] + input_offset) *
+                         w[ky * kw + kx];
+              }
+            }
+          }
+          row_out[ox] = mote_requantize_to_i8(acc, m, s, output_offset,
+                                              act_min, act_max);
+        }
+      }
+    }
+  return MOTE_OK;
+}
+
 mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
                            const int8_t *weight, const int32_t *bias,
                            const int32_t *multiplier, const int32_t *shift,
@@ -84,6 +186,8 @@ mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
       p->out_h == p->in_h && p->out_w == p->in_w)
     return conv1x1_s8(p, input, weight, bias, multiplier, shift, output,
                       in_per_group, out_per_group);
+  if (in_per_group == 1 && out_per_group == 1)
+    return depthwise_s8(p, input, weight, bias, multiplier, shift, output);
   {
     /* Locals, not p->: stores to acc and output may alias the parameters,
      * which would make the compiler reload them in the inner loops. */

@@ -47,6 +47,15 @@ static void test_conv(mote_test_counts *t, int trial) {
   if (trial < 40) { /* the pointwise fast path: 1x1, stride 1, no padding */
     p.kernel_h = p.kernel_w = p.stride_h = p.stride_w = 1;
     p.pad_top = p.pad_left = 0;
+  } else if (trial < 100) { /* the depthwise path, 3x3 windows half the time */
+    p.groups = p.in_channels = p.out_channels = rnd(1, 4);
+    ipg = opg = 1;
+    if (trial % 2) {
+      p.kernel_h = p.kernel_w = 3;
+      p.dilation_h = p.dilation_w = 1;
+      p.pad_top = rnd(0, 2);
+      p.pad_left = rnd(0, 2);
+    }
   }
   p.out_h = (p.in_h + 2 * p.pad_top - (p.kernel_h - 1) * p.dilation_h - 1) / p.stride_h + 1;
   p.out_w = (p.in_w + 2 * p.pad_left - (p.kernel_w - 1) * p.dilation_w - 1) / p.stride_w + 1;
