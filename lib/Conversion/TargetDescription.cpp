@@ -52,6 +52,7 @@ ArrayRef<TargetDescription> mote::getTargets() {
     t.push_back({"cortex-m4", "ARMv7E-M DSP: SMLAD (Cortex-M4, board MPS2 AN386)",
                  GemmKernel{"mote_cortex_m4_conv2d_s8", 4, 2, true, 3},
                  "src/targets/mote_cortex_m4.c", m4});
+    t.back().depthwiseCallee = "mote_cortex_m4_depthwise_conv2d_s8";
     ToolchainDescription m55 = cortexM;
     m55.cpuFlags = {"-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=hard"};
     m55.linkerScript = "mps3_an547.ld";

@@ -110,7 +110,8 @@ static mote_status depthwise_s8(const mote_conv2d_s8_params *p,
       const int8_t *w = weight + (ptrdiff_t)c * kh * kw;
       int8_t *out = output + ((ptrdiff_t)n * p->out_channels + c) * out_h * out_w;
       const int32_t b = bias ? bias[c] : 0;
-      const int32_t m = multiplier[c], s = shift[c];
+      const mote_requant_channel rq =
+          mote_requant_prepare(multiplier[c], shift[c]);
       int32_t wsum = 0, folded;
       for (ky = 0; ky < kh * kw; ++ky)
         wsum += w[ky];
@@ -122,8 +123,8 @@ static mote_status depthwise_s8(const mote_conv2d_s8_params *p,
         for (ox = 0; ox < out_w; ++ox) {
           const int32_t ix0 = ox * sw - pad_left;
           int32_t acc;
-          if (inside_y && ox == ox_lo && kh == 3 && kw == 3 && dh == 1 &&
-              dw == 1) {
+          if (inside_y && ox == ox_lo && ox_lo < ox_hi && kh == 3 &&
+              kw == 3 && dh == 1 && dw == 1) {
             /* The interior of this row, with the nine weights in locals
              * (the int8 stores below may alias them in memory). */
             const int32_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
@@ -135,8 +136,8 @@ static mote_status depthwise_s8(const mote_conv2d_s8_params *p,
               acc = folded + x[0] * w0 + x[1] * w1 + x[2] * w2 + x1[0] * w3 +
                     x1[1] * w4 + x1[2] * w5 + x2[0] * w6 + x2[1] * w7 +
                     x2[2] * w8;
-              row_out[ox] = mote_requantize_to_i8(acc, m, s, output_offset,
-                                                  act_min, act_max);
+              row_out[ox] = mote_clamp_to_i8(mote_requantize_prepared(acc, &rq),
+                                             output_offset, act_min, act_max);
             }
             --ox;
             continue;
@@ -161,8 +162,8 @@ static mote_status depthwise_s8(const mote_conv2d_s8_params *p,
               }
             }
           }
-          row_out[ox] = mote_requantize_to_i8(acc, m, s, output_offset,
-                                              act_min, act_max);
+          row_out[ox] = mote_clamp_to_i8(mote_requantize_prepared(acc, &rq),
+                                         output_offset, act_min, act_max);
         }
       }
     }
@@ -207,7 +208,8 @@ mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
         int8_t *out_oc =
             output + ((ptrdiff_t)n * p->out_channels + oc) * out_h * out_w;
         const int32_t b = bias ? bias[oc] : 0;
-        const int32_t m = multiplier[oc], s = shift[oc];
+        const mote_requant_channel rq =
+            mote_requant_prepare(multiplier[oc], shift[oc]);
         for (oy = 0; oy < out_h; ++oy) {
           const int32_t iy0 = oy * sh - pad_top;
           for (ox0 = 0; ox0 < out_w; ox0 += MOTE_CONV_CHUNK) {
@@ -247,8 +249,9 @@ mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
               }
             }
             for (i = 0; i < count; ++i)
-              out_oc[oy * out_w + ox0 + i] = mote_requantize_to_i8(
-                  acc[i], m, s, output_offset, act_min, act_max);
+              out_oc[oy * out_w + ox0 + i] =
+                  mote_clamp_to_i8(mote_requantize_prepared(acc[i], &rq),
+                                   output_offset, act_min, act_max);
           }
         }
       }

@@ -2,7 +2,8 @@
  *
  * Random int8 convolutions (strides, dilations, padding, depths that need
  * padding, several images) and fully-connected layers (gather = 0) run
- * through each target's entry point on weights packed here the way the
+ * through each target's entry point, and random depthwise convolutions
+ * through Cortex-M4's, on weights packed here the way the
  * compiler packs them (docs/CodeGeneration.md, "Targets"), and must equal
  * mote_conv2d_s8 exactly. Built for the host (every target file takes its
  * portable path), for aarch64 with and without the dot-product extension,
@@ -200,6 +201,52 @@ static void trial(int t) {
         t);
 }
 
+/* Depthwise convolutions through the Cortex-M4 kernel (3x3 windows of
+ * unit dilation take its SMLAD path on a padded copy of each channel). */
+static void depthwise_trial(int t) {
+  static int8_t dw_scratch[MAX_SCRATCH];
+  mote_conv2d_s8_params c;
+  int32_t i, outputs;
+  c.batch = rnd(1, 2);
+  c.groups = c.in_channels = c.out_channels = rnd(1, 6);
+  c.in_h = rnd(1, 9);
+  c.in_w = rnd(1, 9);
+  c.kernel_h = c.kernel_w = t % 4 ? 3 : rnd(1, 3);
+  c.stride_h = rnd(1, 2);
+  c.stride_w = rnd(1, 2);
+  c.dilation_h = c.dilation_w = t % 4 ? 1 : rnd(1, 2);
+  c.pad_top = rnd(0, 2);
+  c.pad_left = rnd(0, 2);
+  c.out_h = (c.in_h + 2 * c.pad_top - c.dilation_h * (c.kernel_h - 1) - 1) / c.stride_h + 1;
+  c.out_w = (c.in_w + 2 * c.pad_left - c.dilation_w * (c.kernel_w - 1) - 1) / c.stride_w + 1;
+  c.input_offset = rnd(-127, 128);
+  c.output_offset = rnd(-128, 127);
+  c.act_min = rnd(-128, 0);
+  c.act_max = rnd(0, 127);
+  if (c.out_h < 1 || c.out_w < 1 ||
+      MOTE_DEPTHWISE_SCRATCH(c.out_h, c.out_w, c.stride_h, c.stride_w) > MAX_SCRATCH)
+    return;
+  outputs = c.batch * c.out_channels * c.out_h * c.out_w;
+  for (i = 0; i < c.batch * c.in_channels * c.in_h * c.in_w; ++i)
+    input[i] = (int8_t)rnd(-128, 127);
+  for (i = 0; i < c.out_channels * c.kernel_h * c.kernel_w; ++i)
+    weight[i] = (int8_t)rnd(-128, 127);
+  for (i = 0; i < c.out_channels; ++i) {
+    bias[i] = rnd(-20000, 20000);
+    multiplier[i] = rnd(1 << 30, 0x7fffffff);
+    shift[i] = rnd(-12, 1);
+  }
+  if (mote_conv2d_s8(&c, input, weight, bias, multiplier, shift, expected))
+    return;
+  for (i = 0; i < outputs; ++i)
+    got[i] = (int8_t)0x5a;
+  check("cortex-m4 depthwise",
+        mote_cortex_m4_depthwise_conv2d_s8(&c, input, weight, bias, multiplier,
+                                           shift, dw_scratch, got) == MOTE_OK &&
+            same(outputs),
+        t);
+}
+
 int mote_main(int argc, char **argv) {
   int t;
   (void)argc;
@@ -215,6 +262,8 @@ int mote_main(int argc, char **argv) {
   mote_board_print("\n");
   for (t = 0; t < 400; ++t)
     trial(t);
+  for (t = 0; t < 300; ++t)
+    depthwise_trial(t);
   print_number(passed);
   mote_board_print(" passed, ");
   print_number(failed);

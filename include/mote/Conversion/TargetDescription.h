@@ -66,6 +66,10 @@ struct TargetDescription {
   /// The runtime source of the target's kernels (relative to runtime/).
   llvm::StringRef kernelSource;
   ToolchainDescription toolchain;
+  /// The target's int8 depthwise 3x3 convolution (mote_conv2d_s8's
+  /// parameters plus a scratch buffer holding one padded channel), or
+  /// empty for the portable kernel.
+  llvm::StringRef depthwiseCallee = "";
 };
 
 /// All targets, generic-c first.

@@ -203,14 +203,12 @@ LogicalResult Printer::run() {
   builder.setInsertionPointToStart(module.getBody());
   Location loc = module.getLoc();
   emitc::IncludeOp::create(builder, loc, "mote/mote_kernels.h", false);
-  // The matrix-product kernels of the Arm targets are declared apart.
-  bool gemm = false;
-  module.walk([&](kernel::CallOp call) {
-    if (auto type = call.getParamsTypeAttr())
-      gemm |= type.getValue() == "mote_gemm_conv_params";
-  });
-  if (gemm)
-    emitc::IncludeOp::create(builder, loc, "mote/mote_gemm.h", false);
+  // Headers of target kernels the lowering called (mote.kernel_headers).
+  if (auto headers = module->getAttrOfType<ArrayAttr>("mote.kernel_headers")) {
+    for (auto header : headers.getAsValueRange<StringAttr>())
+      emitc::IncludeOp::create(builder, loc, header, false);
+    module->removeAttr("mote.kernel_headers");
+  }
   emitc::IncludeOp::create(builder, loc, "stdint.h", true);
   emitc::IncludeOp::create(builder, loc, "stddef.h", true);
   for (auto global : llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))

@@ -145,6 +145,26 @@ std::optional<GemmLayer> gemmLayerOf(const TargetDescription &target,
   return layer;
 }
 
+/// Scratch bytes of an int8 depthwise 3x3 convolution on the target's own
+/// kernel (one padded channel, MOTE_DEPTHWISE_SCRATCH in mote_gemm.h), or 0
+/// when the layer takes the portable kernel.
+int64_t depthwiseScratchOf(const TargetDescription &target, Operation *op) {
+  auto conv = dyn_cast<Conv2DOp>(op);
+  if (!conv || target.depthwiseCallee.empty() ||
+      !isa<quant::QuantizedType>(getElementTypeOrSelf(conv.getInput())))
+    return 0;
+  auto weight = cast<RankedTensorType>(conv.getWeight().getType());
+  ArrayRef<int64_t> y = cast<RankedTensorType>(conv.getType()).getShape();
+  ArrayRef<int64_t> x =
+      cast<RankedTensorType>(conv.getInput().getType()).getShape();
+  if (conv.getGroup() != x[1] || conv.getGroup() != y[1] ||
+      weight.getDimSize(2) != 3 || weight.getDimSize(3) != 3 ||
+      conv.getDilations()[0] != 1 || conv.getDilations()[1] != 1)
+    return 0;
+  return ((y[2] - 1) * conv.getStrides()[0] + 3) *
+         ((y[3] - 1) * conv.getStrides()[1] + 4);
+}
+
 /// State of the lowering of one function.
 class Lowering {
 public:
@@ -215,9 +235,15 @@ private:
   FailureOr<Value> buffer(Operation *user, Value v);
 
   /// Calls kernel `callee` on `buffers` (the last `numOutputs` written).
+  /// The target's kernels are declared in mote/mote_gemm.h, which the
+  /// module then lists in its `mote.kernel_headers` attribute.
   void call(StringRef callee, ValueRange buffers, ArrayRef<Attribute> scalars,
             StringRef paramsType = "", ArrayRef<int64_t> params = {},
             int64_t numOutputs = 1) {
+    if ((target.gemm && callee == target.gemm->callee) ||
+        callee == target.depthwiseCallee)
+      module->setAttr("mote.kernel_headers",
+                      builder.getStrArrayAttr({"mote/mote_gemm.h"}));
     auto op = kernel::CallOp::create(
         builder, func.getLoc(), FlatSymbolRefAttr::get(ctx(), callee), buffers,
         paramsType.empty() ? StringAttr() : builder.getStringAttr(paramsType),
@@ -257,7 +283,11 @@ private:
   /// input x weight / output scale.
   FailureOr<LayerQuant> layerQuant(Operation *op, Value input, Value weight,
                                    Value output);
-  /// Emits the constant arrays of a layer and the call of its kernel.
+  /// The view of the arena the plan made for `op`'s scratch buffer, or a
+  /// 1-byte view at 0 when the op needs none.
+  Value scratchBuffer(Operation *op);
+  /// Emits the constant arrays of a layer and the call of its kernel, with
+  /// the layer's scratch buffer before the output if the plan has one.
   LogicalResult emitLayerCall(Operation *op, StringRef callee,
                               StringRef paramsType, ArrayRef<int64_t> params,
                               Value input, Value weight, Value bias,
@@ -365,8 +395,25 @@ LogicalResult Lowering::emitLayerCall(Operation *op, StringRef callee,
   FailureOr<Value> out = buffer(op, output);
   if (failed(in) || failed(out))
     return failure();
-  call(callee, {*in, w, b, m, s, *out}, {}, paramsType, params);
+  if (plan.scratchOf.count(op))
+    call(callee, {*in, w, b, m, s, scratchBuffer(op), *out}, {}, paramsType,
+         params, /*numOutputs=*/2);
+  else
+    call(callee, {*in, w, b, m, s, *out}, {}, paramsType, params);
   return success();
+}
+
+Value Lowering::scratchBuffer(Operation *op) {
+  Location loc = func.getLoc();
+  int64_t offset = 0, bytes = 1;
+  if (auto it = plan.scratchOf.find(op); it != plan.scratchOf.end()) {
+    offset = plan.buffers[it->second].offset;
+    bytes = plan.buffers[it->second].bytes;
+  }
+  Value c = arith::ConstantIndexOp::create(builder, loc, offset);
+  return memref::ViewOp::create(
+      builder, loc, MemRefType::get({bytes}, IntegerType::get(ctx(), 8)),
+      arena, c, ValueRange{});
 }
 
 LogicalResult Lowering::emitGemmCall(Operation *op, const GemmLayer &gemm,
@@ -401,24 +448,8 @@ LogicalResult Lowering::emitGemmCall(Operation *op, const GemmLayer &gemm,
   FailureOr<Value> out = buffer(op, output);
   if (failed(in) || failed(out))
     return failure();
-  // The scratch buffer the plan made for this op (a view of the arena).
-  Value scratch;
-  if (auto it = plan.scratchOf.find(op); it != plan.scratchOf.end()) {
-    const ArenaBuffer &buffer = plan.buffers[it->second];
-    Value offset =
-        arith::ConstantIndexOp::create(builder, func.getLoc(), buffer.offset);
-    scratch = memref::ViewOp::create(
-        builder, func.getLoc(),
-        MemRefType::get({buffer.bytes}, IntegerType::get(ctx(), 8)), arena,
-        offset, ValueRange{});
-  } else {
-    // No scratch needed: any valid pointer (the arena) will do.
-    Value zero = arith::ConstantIndexOp::create(builder, func.getLoc(), 0);
-    scratch = memref::ViewOp::create(
-        builder, func.getLoc(), MemRefType::get({1}, IntegerType::get(ctx(), 8)),
-        arena, zero, ValueRange{});
-  }
-  call(target.gemm->callee, {*in, w, b, m, s, scratch, *out}, {},
+  // No scratch needed (a gather-free layer): any valid pointer will do.
+  call(target.gemm->callee, {*in, w, b, m, s, scratchBuffer(op), *out}, {},
        "mote_gemm_conv_params", shape, /*numOutputs=*/2);
   return success();
 }
@@ -444,6 +475,10 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
     return emitGemmCall(op, *gemm, params, op.getInput(), op.getWeight(),
                         op.getBias(), layer->reals, op.getOutput());
   }
+  if (depthwiseScratchOf(target, op) > 0)
+    return emitLayerCall(op, target.depthwiseCallee, "mote_conv2d_s8_params",
+                         params, op.getInput(), op.getWeight(), op.getBias(),
+                         layer->reals, op.getOutput());
   return emitLayerCall(op, "mote_conv2d_s8", "mote_conv2d_s8_params", params,
                        op.getInput(),
                        op.getWeight(), op.getBias(), layer->reals, op.getOutput());
@@ -1148,8 +1183,9 @@ struct ConvertMoteToKernelPass
     }
     FailureOr<MemoryPlan> plan =
         planMemory(funcs[0], /*alignment=*/16, [&](Operation *op) -> int64_t {
-          std::optional<GemmLayer> gemm = gemmLayerOf(*description, op);
-          return gemm ? gemm->scratchBytes : 0;
+          if (std::optional<GemmLayer> gemm = gemmLayerOf(*description, op))
+            return gemm->scratchBytes;
+          return depthwiseScratchOf(*description, op);
         });
     if (failed(plan))
       return signalPassFailure();

@@ -16,31 +16,54 @@
 extern "C" {
 #endif
 
+/* The requantization of one channel (a multiplier and a shift), prepared
+ * once for loops that requantize many values with it. */
+typedef struct {
+  int32_t multiplier, shift;
+  /* The common case, total = 31 - shift in [32, 62] (multipliers below
+   * 1): add_high:add_low is 2^62 plus the rounding constant 2^(total-1),
+   * high_shift = total - 32 and subtract = 2^(62 - total). */
+  int32_t fast;
+  uint32_t add_high, add_low;
+  int32_t high_shift, subtract;
+} mote_requant_channel;
+
+static inline mote_requant_channel mote_requant_prepare(int32_t multiplier,
+                                                        int32_t shift) {
+  mote_requant_channel c;
+  const int total = 31 - shift;
+  c.multiplier = multiplier;
+  c.shift = shift;
+  c.fast = total >= 32 && total <= 62;
+  c.add_high = 0x40000000u + (c.fast && total > 32 ? 1u << (total - 33) : 0u);
+  c.add_low = c.fast && total == 32 ? 0x80000000u : 0u;
+  c.high_shift = c.fast ? total - 32 : 0;
+  c.subtract = c.fast ? (int32_t)(1u << (62 - total)) : 0;
+  return c;
+}
+
 /* x * multiplier * 2^shift / 2^31, rounded once to the nearest integer with
  * ties toward +infinity, saturated to int32. `multiplier` is a Q31 value in
  * [2^30, 2^31) (or 0) and `shift` is in [-31, 30], as the compiler's
  * quantizeMultiplier produces them. The product is exact in 64 bits, so the
  * result is the correctly rounded value of x times the multiplier (the
  * single-rounding mode of CMSIS-NN's arm_nn_requantize). */
-static inline int32_t mote_requantize(int32_t x, int32_t multiplier,
-                                      int32_t shift) {
-  int64_t product = (int64_t)x * (int64_t)multiplier;
-  int total = 31 - shift;
+static inline int32_t mote_requantize_prepared(int32_t x,
+                                               const mote_requant_channel *c) {
+  int64_t product = (int64_t)x * (int64_t)c->multiplier;
+  int total = 31 - c->shift;
   int64_t result;
-  if (total >= 32 && total <= 62) {
-    /* The common case (multipliers below 1). |product| < 2^62, so adding
-     * 2^62 makes it non-negative and the shift an unsigned floor division
-     * (exact: 2^62 is a multiple of 2^total); only the high word needs
-     * shifting, and the result needs no saturation. The constants are
-     * built in 32 bits: a few instructions on 32-bit cores, and no
-     * implementation-defined shift of a negative value. */
-    const uint32_t round_high = total == 32 ? 0u : 1u << (total - 33);
-    const uint32_t round_low = total == 32 ? 0x80000000u : 0u;
-    uint64_t biased = (uint64_t)product +
-                      ((uint64_t)(0x40000000u + round_high) << 32) + round_low;
-    uint32_t high = (uint32_t)(biased >> 32);
-    return (int32_t)((int64_t)(high >> (total - 32)) -
-                     ((int64_t)1 << (62 - total)));
+  if (c->fast) {
+    /* |product| < 2^62, so adding 2^62 makes it non-negative and the shift
+     * an unsigned floor division (exact: 2^62 is a multiple of 2^total);
+     * only the high word needs shifting, and the result needs no
+     * saturation: a multiply, a 64-bit add, a shift and a subtraction on
+     * 32-bit cores, and no implementation-defined shift of a negative
+     * value. */
+    const uint64_t biased = (uint64_t)product +
+                            ((uint64_t)c->add_high << 32 | c->add_low);
+    const uint32_t high = (uint32_t)(biased >> 32);
+    return (int32_t)((int64_t)(high >> c->high_shift) - c->subtract);
   }
   if (total <= 0)
     total = 1; /* shift is at most 30; keep the shift defined regardless */
@@ -58,18 +81,30 @@ static inline int32_t mote_requantize(int32_t x, int32_t multiplier,
   return (int32_t)result;
 }
 
+static inline int32_t mote_requantize(int32_t x, int32_t multiplier,
+                                      int32_t shift) {
+  const mote_requant_channel c = mote_requant_prepare(multiplier, shift);
+  return mote_requantize_prepared(x, &c);
+}
+
 /* Requantizes an int32 accumulator to int8: scale, add the output zero
  * point, clamp to [act_min, act_max] (the fused activation, in the output's
- * integer domain, within [-128, 127]). */
+ * integer domain, within [-128, 127]). Compared before adding the zero
+ * point, so the sum cannot overflow and everything stays in 32 bits. */
+static inline int8_t mote_clamp_to_i8(int32_t v, int32_t zero_point,
+                                      int32_t act_min, int32_t act_max) {
+  if (v < act_min - zero_point)
+    return (int8_t)act_min;
+  if (v > act_max - zero_point)
+    return (int8_t)act_max;
+  return (int8_t)(v + zero_point);
+}
+
 static inline int8_t mote_requantize_to_i8(int32_t acc, int32_t multiplier,
                                            int32_t shift, int32_t zero_point,
                                            int32_t act_min, int32_t act_max) {
-  int64_t v = (int64_t)mote_requantize(acc, multiplier, shift) + zero_point;
-  if (v < act_min)
-    v = act_min;
-  if (v > act_max)
-    v = act_max;
-  return (int8_t)v;
+  return mote_clamp_to_i8(mote_requantize(acc, multiplier, shift), zero_point,
+                          act_min, act_max);
 }
 
 #ifdef __cplusplus

@@ -1,0 +1,67 @@
+// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net target=cortex-m4" -cse | FileCheck %s --check-prefix=M4
+// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net target=aarch64-dotprod" -cse | FileCheck %s --check-prefix=DOT
+// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net target=generic-c" -cse | FileCheck %s --check-prefix=GENERIC
+// RUN: not mote-opt %s -split-input-file -convert-mote-to-kernel="target=cortex-m7" 2>&1 | FileCheck %s --check-prefix=BAD
+
+// The target decides the convolution's kernel and its packed constants.
+// Input zero point -1 (offset +1), weight rows [1, 2] and [3, 4]:
+// - cortex-m4: rows padded to 4 and stored as int16 pairs (w0, w2),
+//   (w1, w3) in 32-bit words; bias 10 + 1 * (1 + 2) = 13, -10 + 7 = -3;
+//   a scratch buffer of 2 pixels x 4 x 3 bytes in the arena;
+// - aarch64-dotprod: rows padded to 16 int8 values, 4 pixels per block;
+// - generic-c: the portable kernel on the weights as they are.
+
+!qx = !quant.uniform<i8:f32, 0.5:-1>
+!qw = !quant.uniform<i8:f32:0, {0.25, 0.125}>
+!qb = !quant.uniform<i32:f32:0, {0.125, 0.0625}>
+!qy = !quant.uniform<i8:f32, 0.5:-128>
+
+// M4: module attributes {mote.kernel_headers = ["mote/mote_gemm.h"]}
+// M4-DAG: memref.global "private" constant @net_l1_weights : memref<4xi32> = dense<[1, 2, 3, 4]>
+// M4-DAG: memref.global "private" constant @net_l1_bias : memref<2xi32> = dense<[13, -3]>
+// M4-LABEL: func.func @net_run
+// M4: %[[S:.*]] = memref.view %{{.*}}[%{{.*}}][] : memref<{{[0-9]+}}xi8> to memref<24xi8>
+// M4: mote_kernel.call @mote_cortex_m4_conv2d_s8(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[S]], %{{.*}}) {num_outputs = 2 : i64, params = array<i64: 1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, -1, -128, -128, 127, 2, 4, 2, 1>, params_type = "mote_gemm_conv_params"}
+// DOT-DAG: memref.global "private" constant @net_l1_weights : memref<32xi8> = dense<[1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// DOT-DAG: memref.global "private" constant @net_l1_bias : memref<2xi32> = dense<[13, -3]>
+// DOT: memref<64xi8>
+// DOT: mote_kernel.call @mote_aarch64_dotprod_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = array<i64: 1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, -1, -128, -128, 127, 2, 16, 4, 1>, params_type = "mote_gemm_conv_params"}
+// GENERIC-NOT: mote.kernel_headers
+// GENERIC-DAG: memref.global "private" constant @net_l1_weights : memref<4xi8> = dense<[1, 2, 3, 4]>
+// GENERIC: mote_kernel.call @mote_conv2d_s8(
+func.func @main(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %w = arith.constant dense<[[[[1]], [[2]]], [[[3]], [[4]]]]> : tensor<2x2x1x1xi8>
+  %b = arith.constant dense<[10, -10]> : tensor<2xi32>
+  %wq = quant.scast %w : tensor<2x2x1x1xi8> to tensor<2x2x1x1x!qw>
+  %bq = quant.scast %b : tensor<2xi32> to tensor<2x!qb>
+  %q = mote.quantize %x : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2x!qx>
+  %c = mote.conv2d %q, %wq, %bq {clamp_min = 0.0 : f32}
+      : (tensor<1x2x2x2x!qx>, tensor<2x2x1x1x!qw>, tensor<2x!qb>) -> tensor<1x2x2x2x!qy>
+  %d = mote.dequantize %c : (tensor<1x2x2x2x!qy>) -> tensor<1x2x2x2xf32>
+  return %d : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// A 3x3 depthwise convolution: Cortex-M4's own kernel, with a scratch
+// buffer for one padded channel ((4 - 1) + 3 rows of (4 - 1) + 4 bytes);
+// the other targets keep the portable kernel.
+
+!qx = !quant.uniform<i8:f32, 0.5:-1>
+!qw = !quant.uniform<i8:f32:0, {0.25, 0.125}>
+!qy = !quant.uniform<i8:f32, 0.5:-128>
+
+// M4: memref<42xi8>
+// M4: mote_kernel.call @mote_cortex_m4_depthwise_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = array<i64: 1, 2, 4, 4, 2, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2, 1, -128, -128, 127>, params_type = "mote_conv2d_s8_params"}
+// DOT: mote_kernel.call @mote_conv2d_s8(
+func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = arith.constant dense<1> : tensor<2x1x3x3xi8>
+  %wq = quant.scast %w : tensor<2x1x3x3xi8> to tensor<2x1x3x3x!qw>
+  %q = mote.quantize %x : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4x!qx>
+  %c = mote.conv2d %q, %wq {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<1x2x4x4x!qx>, tensor<2x1x3x3x!qw>) -> tensor<1x2x4x4x!qy>
+  %d = mote.dequantize %c : (tensor<1x2x4x4x!qy>) -> tensor<1x2x4x4xf32>
+  return %d : tensor<1x2x4x4xf32>
+}
+
+// BAD: unknown target 'cortex-m7' (known: generic-c, aarch64-neon, aarch64-dotprod, cortex-m4, cortex-m55)
