@@ -86,7 +86,8 @@ def measure(motec, model_path, name, target, portable, work, plugin, input_shape
     report = run(cmd).stdout
     total = re.search(r"total: (\d+) MACs, arena (\d+) bytes .*weights (\d+) bytes, code (\d+) bytes", report)
     macs, arena, weights, code = (int(g) for g in total.groups())
-    run(["make", "-s", "-C", out, "m.elf"])
+    # Position-dependent, so the plugin's addresses are nm's.
+    run(["make", "-s", "-C", out, "m.elf", "LDFLAGS=-no-pie"])
     elf = os.path.join(out, "m.elf")
     rng = np.random.default_rng(5)
     x = rng.uniform(-1, 1, input_shape).astype(np.float32)

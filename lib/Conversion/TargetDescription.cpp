@@ -52,7 +52,8 @@ ArrayRef<TargetDescription> mote::getTargets() {
     t.push_back({"cortex-m4", "ARMv7E-M DSP: SMLAD (Cortex-M4, board MPS2 AN386)",
                  GemmKernel{"mote_cortex_m4_conv2d_s8", 4, 2, true, 3},
                  "src/targets/mote_cortex_m4.c", m4});
-    t.back().depthwiseCallee = "mote_cortex_m4_depthwise_conv2d_s8";
+    t.back().depthwiseCallee = "mote_arm_dsp_depthwise_conv2d_s8";
+    t.back().depthwiseSource = "src/targets/mote_arm_dsp_depthwise.c";
     ToolchainDescription m55 = cortexM;
     m55.cpuFlags = {"-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=hard"};
     m55.linkerScript = "mps3_an547.ld";
@@ -61,6 +62,9 @@ ArrayRef<TargetDescription> mote::getTargets() {
                  "ARMv8.1-M Helium/MVE (Cortex-M55, board MPS3 AN547)",
                  GemmKernel{"mote_cortex_m55_conv2d_s8", 16, 2, false, 1},
                  "src/targets/mote_cortex_m55.c", m55});
+    // Helium has the DSP extension too.
+    t.back().depthwiseCallee = "mote_arm_dsp_depthwise_conv2d_s8";
+    t.back().depthwiseSource = "src/targets/mote_arm_dsp_depthwise.c";
     return t;
   }();
   return targets;

@@ -64,6 +64,8 @@ SmallVector<std::string> mote::runtimeSources(const TargetDescription &target) {
     sources.push_back("src/mote_gemm.c");
     sources.push_back(target.kernelSource.str());
   }
+  if (!target.depthwiseSource.empty())
+    sources.push_back(target.depthwiseSource.str());
   return sources;
 }
 
@@ -81,6 +83,8 @@ LogicalResult mote::copyRuntime(StringRef runtimeDir, StringRef dir,
     files.push_back("include/mote/mote_gemm.h");
     files.push_back("src/targets/mote_gemm_tile.inc");
   }
+  if (target.toolchain.bareMetal)
+    files.push_back("src/targets/mote_arm_dsp.h");
   if (!target.toolchain.cmakeToolchain.empty())
     files.push_back(("cmake/" + target.toolchain.cmakeToolchain).str());
   if (board) {

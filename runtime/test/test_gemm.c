@@ -3,7 +3,7 @@
  * Random int8 convolutions (strides, dilations, padding, depths that need
  * padding, several images) and fully-connected layers (gather = 0) run
  * through each target's entry point, and random depthwise convolutions
- * through Cortex-M4's, on weights packed here the way the
+ * through the Cortex-M DSP depthwise kernel, on weights packed here the way the
  * compiler packs them (docs/CodeGeneration.md, "Targets"), and must equal
  * mote_conv2d_s8 exactly. Built for the host (every target file takes its
  * portable path), for aarch64 with and without the dot-product extension,
@@ -201,7 +201,7 @@ static void trial(int t) {
         t);
 }
 
-/* Depthwise convolutions through the Cortex-M4 kernel (3x3 windows of
+/* Depthwise convolutions through the Cortex-M DSP kernel (3x3 windows of
  * unit dilation take its SMLAD path on a padded copy of each channel). */
 static void depthwise_trial(int t) {
   static int8_t dw_scratch[MAX_SCRATCH];
@@ -240,8 +240,8 @@ static void depthwise_trial(int t) {
     return;
   for (i = 0; i < outputs; ++i)
     got[i] = (int8_t)0x5a;
-  check("cortex-m4 depthwise",
-        mote_cortex_m4_depthwise_conv2d_s8(&c, input, weight, bias, multiplier,
+  check("arm-dsp depthwise",
+        mote_arm_dsp_depthwise_conv2d_s8(&c, input, weight, bias, multiplier,
                                            shift, dw_scratch, got) == MOTE_OK &&
             same(outputs),
         t);
@@ -259,6 +259,8 @@ int mote_main(int argc, char **argv) {
   print_number(mote_cortex_m4_uses_feature());
   mote_board_print(" cortex-m55 ");
   print_number(mote_cortex_m55_uses_feature());
+  mote_board_print(" arm-dsp ");
+  print_number(mote_arm_dsp_uses_feature());
   mote_board_print("\n");
   for (t = 0; t < 400; ++t)
     trial(t);

@@ -52,7 +52,7 @@ func.func @main(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
 !qy = !quant.uniform<i8:f32, 0.5:-128>
 
 // M4: memref<42xi8>
-// M4: mote_kernel.call @mote_cortex_m4_depthwise_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = array<i64: 1, 2, 4, 4, 2, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2, 1, -128, -128, 127>, params_type = "mote_conv2d_s8_params"}
+// M4: mote_kernel.call @mote_arm_dsp_depthwise_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = array<i64: 1, 2, 4, 4, 2, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2, 1, -128, -128, 127>, params_type = "mote_conv2d_s8_params"}
 // DOT: mote_kernel.call @mote_conv2d_s8(
 func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %w = arith.constant dense<1> : tensor<2x1x3x3xi8>

@@ -67,9 +67,10 @@ struct TargetDescription {
   llvm::StringRef kernelSource;
   ToolchainDescription toolchain;
   /// The target's int8 depthwise 3x3 convolution (mote_conv2d_s8's
-  /// parameters plus a scratch buffer holding one padded channel), or
-  /// empty for the portable kernel.
+  /// parameters plus a scratch buffer holding one padded channel) and the
+  /// runtime file defining it, or empty for the portable kernel.
   llvm::StringRef depthwiseCallee = "";
+  llvm::StringRef depthwiseSource = "";
 };
 
 /// All targets, generic-c first.

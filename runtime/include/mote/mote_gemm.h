@@ -93,14 +93,16 @@ MOTE_GEMM_TARGET_ENTRY(mote_cortex_m4_conv2d_s8, int32_t);
 MOTE_GEMM_TARGET_ENTRY(mote_cortex_m55_conv2d_s8, int8_t);
 
 /* Depthwise convolution (groups == channels, one output per input
- * channel) on Cortex-M4, same parameters and result as mote_conv2d_s8:
+ * channel) with the DSP extension (the cortex-m4 and cortex-m55 targets,
+ * runtime/src/targets/mote_arm_dsp_depthwise.c), same parameters and
+ * result as mote_conv2d_s8:
  * 3x3 windows of unit dilation use SMLAD on int16 pairs over a padded copy
  * of each channel in `scratch`, whose size is
  * MOTE_DEPTHWISE_SCRATCH(out_h, out_w, stride_h, stride_w); other shapes
  * take the portable kernel. */
 #define MOTE_DEPTHWISE_SCRATCH(out_h, out_w, stride_h, stride_w)               \
   (((out_h)-1) * (stride_h) + 3) * (((out_w)-1) * (stride_w) + 4)
-mote_status mote_cortex_m4_depthwise_conv2d_s8(
+mote_status mote_arm_dsp_depthwise_conv2d_s8(
     const mote_conv2d_s8_params *p, const int8_t *input, const int8_t *weight,
     const int32_t *bias, const int32_t *multiplier, const int32_t *shift,
     int8_t *scratch, int8_t *output);
@@ -111,6 +113,7 @@ int mote_aarch64_neon_uses_feature(void);
 int mote_aarch64_dotprod_uses_feature(void);
 int mote_cortex_m4_uses_feature(void);
 int mote_cortex_m55_uses_feature(void);
+int mote_arm_dsp_uses_feature(void);
 
 #ifdef __cplusplus
 }
