@@ -292,18 +292,24 @@ enum { MOTE_BINARY_ADD, MOTE_BINARY_SUB, MOTE_BINARY_MUL };
 #define MOTE_ALWAYS_INLINE inline
 #endif
 
+/* The three requantizations of a binary op, prepared once per call. */
+typedef struct {
+  mote_requant_channel lhs, rhs, out;
+} binary_channels;
+
 static MOTE_ALWAYS_INLINE int32_t binary_one(const mote_binary_s8_params *p,
-                                             int op, int32_t a, int32_t b) {
+                                             const binary_channels *q, int op,
+                                             int32_t a, int32_t b) {
   int32_t sa, sb;
   if (op == MOTE_BINARY_MUL)
-    return mote_requantize((a + p->lhs_offset) * (b + p->rhs_offset),
-                           p->output_multiplier, p->output_shift);
-  sa = mote_requantize((a + p->lhs_offset) * (1 << p->left_shift),
-                       p->lhs_multiplier, p->lhs_shift);
-  sb = mote_requantize((b + p->rhs_offset) * (1 << p->left_shift),
-                       p->rhs_multiplier, p->rhs_shift);
-  return mote_requantize(op == MOTE_BINARY_ADD ? sa + sb : sa - sb,
-                         p->output_multiplier, p->output_shift);
+    return mote_requantize_prepared((a + p->lhs_offset) * (b + p->rhs_offset),
+                                    &q->out);
+  sa = mote_requantize_prepared((a + p->lhs_offset) * (1 << p->left_shift),
+                                &q->lhs);
+  sb = mote_requantize_prepared((b + p->rhs_offset) * (1 << p->left_shift),
+                                &q->rhs);
+  return mote_requantize_prepared(op == MOTE_BINARY_ADD ? sa + sb : sa - sb,
+                                  &q->out);
 }
 
 static MOTE_ALWAYS_INLINE mote_status binary_s8(const mote_binary_s8_params *p,
@@ -311,32 +317,38 @@ static MOTE_ALWAYS_INLINE mote_status binary_s8(const mote_binary_s8_params *p,
                                                 const int8_t *rhs,
                                                 int8_t *output, int op) {
   int32_t i0, i1, i2, i3;
+  binary_channels q;
+  mote_binary_s8_params k;
   if (!p || !lhs || !rhs || !output || p->left_shift < 0 || p->left_shift > 20)
     return MOTE_ERROR_ARGUMENT;
-  for (i0 = 0; i0 < p->dim0; ++i0)
-    for (i1 = 0; i1 < p->dim1; ++i1)
-      for (i2 = 0; i2 < p->dim2; ++i2) {
-        const int8_t *l = lhs + (int64_t)i0 * p->lhs_stride0 +
-                          (int64_t)i1 * p->lhs_stride1 +
-                          (int64_t)i2 * p->lhs_stride2;
-        const int8_t *r = rhs + (int64_t)i0 * p->rhs_stride0 +
-                          (int64_t)i1 * p->rhs_stride1 +
-                          (int64_t)i2 * p->rhs_stride2;
-        if (p->lhs_stride3 == 1 && p->rhs_stride3 == 1) {
+  /* A local copy: the int8 stores below may alias *p. */
+  k = *p;
+  q.lhs = mote_requant_prepare(k.lhs_multiplier, k.lhs_shift);
+  q.rhs = mote_requant_prepare(k.rhs_multiplier, k.rhs_shift);
+  q.out = mote_requant_prepare(k.output_multiplier, k.output_shift);
+  for (i0 = 0; i0 < k.dim0; ++i0)
+    for (i1 = 0; i1 < k.dim1; ++i1)
+      for (i2 = 0; i2 < k.dim2; ++i2) {
+        const int8_t *l = lhs + (int64_t)i0 * k.lhs_stride0 +
+                          (int64_t)i1 * k.lhs_stride1 +
+                          (int64_t)i2 * k.lhs_stride2;
+        const int8_t *r = rhs + (int64_t)i0 * k.rhs_stride0 +
+                          (int64_t)i1 * k.rhs_stride1 +
+                          (int64_t)i2 * k.rhs_stride2;
+        if (k.lhs_stride3 == 1 && k.rhs_stride3 == 1) {
           /* Both rows contiguous: the common, non-broadcast case. */
-          for (i3 = 0; i3 < p->dim3; ++i3)
-            output[i3] = (int8_t)clamp_i32(
-                binary_one(p, op, l[i3], r[i3]) + p->output_offset,
-                p->act_min, p->act_max);
+          for (i3 = 0; i3 < k.dim3; ++i3)
+            output[i3] = mote_clamp_to_i8(binary_one(&k, &q, op, l[i3], r[i3]),
+                                          k.output_offset, k.act_min,
+                                          k.act_max);
         } else {
-          for (i3 = 0; i3 < p->dim3; ++i3)
-            output[i3] = (int8_t)clamp_i32(
-                binary_one(p, op, l[(int64_t)i3 * p->lhs_stride3],
-                           r[(int64_t)i3 * p->rhs_stride3]) +
-                    p->output_offset,
-                p->act_min, p->act_max);
+          for (i3 = 0; i3 < k.dim3; ++i3)
+            output[i3] = mote_clamp_to_i8(
+                binary_one(&k, &q, op, l[(int64_t)i3 * k.lhs_stride3],
+                           r[(int64_t)i3 * k.rhs_stride3]),
+                k.output_offset, k.act_min, k.act_max);
         }
-        output += p->dim3;
+        output += k.dim3;
       }
   return MOTE_OK;
 }
