@@ -92,14 +92,13 @@ static mote_status depthwise_s8(const mote_conv2d_s8_params *p,
                                 const int8_t *input, const int8_t *weight,
                                 const int32_t *bias, const int32_t *multiplier,
                                 const int32_t *shift, int8_t *output) {
-  const int32_t in_h = p->in_h, in_w = p->in_w, out_h = p->out_h;
-  const int32_t out_w = p->out_w, kh = p->kernel_h, kw = p->kernel_w;
-  const int32_t sh = p->stride_h, sw = p->stride_w;
-  const int32_t dh = p->dilation_h, dw = p->dilation_w;
-  const int32_t pad_top = p->pad_top, pad_left = p->pad_left;
-  const int32_t input_offset = p->input_offset;
-  const int32_t output_offset = p->output_offset;
-  const int32_t act_min = p->act_min, act_max = p->act_max;
+  const mote_conv2d_s8_params k = *p;
+  const int32_t in_h = k.in_h, in_w = k.in_w, out_h = k.out_h;
+  const int32_t out_w = k.out_w, kh = k.kernel_h, kw = k.kernel_w;
+  const int32_t sh = k.stride_h, sw = k.stride_w;
+  const int32_t dh = k.dilation_h, dw = k.dilation_w;
+  const int32_t pad_top = k.pad_top, pad_left = k.pad_left;
+  const int32_t input_offset = k.input_offset;
   const ptrdiff_t plane = (ptrdiff_t)in_h * in_w;
   int32_t oy_lo, oy_hi, ox_lo, ox_hi, n, c, oy, ox, ky, kx;
   interior_range(out_h, sh, pad_top, (kh - 1) * dh, in_h, &oy_lo, &oy_hi);
@@ -137,7 +136,7 @@ static mote_status depthwise_s8(const mote_conv2d_s8_params *p,
                     x1[1] * w4 + x1[2] * w5 + x2[0] * w6 + x2[1] * w7 +
                     x2[2] * w8;
               row_out[ox] = mote_clamp_to_i8(mote_requantize_prepared(acc, &rq),
-                                             output_offset, act_min, act_max);
+                                             k.output_offset, k.act_min, k.act_max);
             }
             --ox;
             continue;
@@ -163,7 +162,7 @@ static mote_status depthwise_s8(const mote_conv2d_s8_params *p,
             }
           }
           row_out[ox] = mote_clamp_to_i8(mote_requantize_prepared(acc, &rq),
-                                         output_offset, act_min, act_max);
+                                         k.output_offset, k.act_min, k.act_max);
         }
       }
     }
@@ -192,14 +191,13 @@ mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
   {
     /* Locals, not p->: stores to acc and output may alias the parameters,
      * which would make the compiler reload them in the inner loops. */
-    const int32_t in_h = p->in_h, in_w = p->in_w, out_h = p->out_h;
-    const int32_t out_w = p->out_w, kh = p->kernel_h, kw = p->kernel_w;
-    const int32_t sh = p->stride_h, sw = p->stride_w;
-    const int32_t dh = p->dilation_h, dw = p->dilation_w;
-    const int32_t pad_top = p->pad_top, pad_left = p->pad_left;
-    const int32_t input_offset = p->input_offset;
-    const int32_t output_offset = p->output_offset;
-    const int32_t act_min = p->act_min, act_max = p->act_max;
+    const mote_conv2d_s8_params k = *p;
+    const int32_t in_h = k.in_h, in_w = k.in_w, out_h = k.out_h;
+    const int32_t out_w = k.out_w, kh = k.kernel_h, kw = k.kernel_w;
+    const int32_t sh = k.stride_h, sw = k.stride_w;
+    const int32_t dh = k.dilation_h, dw = k.dilation_w;
+    const int32_t pad_top = k.pad_top, pad_left = k.pad_left;
+    const int32_t input_offset = k.input_offset;
     const ptrdiff_t plane = (ptrdiff_t)in_h * in_w;
     for (n = 0; n < p->batch; ++n) {
       for (oc = 0; oc < p->out_channels; ++oc) {
@@ -251,7 +249,7 @@ mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
             for (i = 0; i < count; ++i)
               out_oc[oy * out_w + ox0 + i] =
                   mote_clamp_to_i8(mote_requantize_prepared(acc[i], &rq),
-                                   output_offset, act_min, act_max);
+                                   k.output_offset, k.act_min, k.act_max);
           }
         }
       }

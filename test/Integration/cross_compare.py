@@ -1,10 +1,15 @@
-"""Runs a model with `motec run` on the host and, cross-compiled with
---cc, under an emulator for each --cpu, on the same fixed-seed inputs, and
-checks that every output is bit-identical to the host's.
+"""Runs a model with `motec run` on the host (generic-c) and then built
+another way on the same fixed-seed inputs, and checks that every output is
+bit-identical to the host's:
 
-Usage: cross_compare.py MODEL WORKDIR --cc aarch64-linux-gnu-gcc
-       --emulator "qemu-aarch64 -L /usr/aarch64-linux-gnu" --cpu cortex-a53
-       [--cpu cortex-a76] [--motec PATH] [--samples 4]
+- each --target T: `motec run --target T` (the Arm targets' kernels and
+  toolchains, under QEMU);
+- each --cpu C: generic-c cross-compiled with --cc and run through
+  --emulator as CPU C.
+
+Usage: cross_compare.py MODEL WORKDIR [--target cortex-m4 ...]
+       [--cc aarch64-linux-gnu-gcc --emulator "qemu-aarch64 -L /usr/aarch64-linux-gnu"
+        --cpu cortex-a53 ...] [--motec PATH] [--samples 4]
 """
 import argparse
 import os
@@ -20,12 +25,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
     ap.add_argument("workdir")
-    ap.add_argument("--cc", required=True)
-    ap.add_argument("--emulator", required=True)
-    ap.add_argument("--cpu", action="append", required=True)
+    ap.add_argument("--target", action="append", default=[])
+    ap.add_argument("--cc")
+    ap.add_argument("--emulator")
+    ap.add_argument("--cpu", action="append", default=[])
     ap.add_argument("--motec", default="motec")
     ap.add_argument("--samples", type=int, default=4)
     args = ap.parse_args()
+    if args.cpu and not (args.cc and args.emulator):
+        ap.error("--cpu needs --cc and --emulator")
     os.makedirs(args.workdir, exist_ok=True)
     shape = runtime_inputs(load_model(args.model))[0][1]
     rng = np.random.default_rng(11)
@@ -35,20 +43,28 @@ def main():
 
     def run(tag, env=None, extra=()):
         out = os.path.join(args.workdir, tag + ".npy")
-        subprocess.run([args.motec, "run", args.model, "--input", inputs, "--output", out, *extra],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       env=dict(os.environ, **(env or {})))
+        result = subprocess.run([args.motec, "run", args.model, "--input", inputs,
+                                 "--output", out, *extra],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env=dict(os.environ, **(env or {})))
+        if result.returncode != 0:
+            sys.exit(f"motec run ({tag}) failed:\n{result.stdout}")
         return np.load(out)
 
     host = run("host")
+    runs = [(t, f"{t}: {{}} bit-identical to generic-c", lambda t=t: run(t, extra=["--target", t]))
+            for t in args.target]
+    runs += [(c, f"{c}: {{}} bit-identical to the host",
+              lambda c=c: run(c, {"CC": args.cc}, ["--exec-prefix", f"{args.emulator} -cpu {c}"]))
+             for c in args.cpu]
     ok = True
     name = os.path.basename(args.model)
-    for cpu in args.cpu:
-        got = run(cpu, {"CC": args.cc}, ["--exec-prefix", f"{args.emulator} -cpu {cpu}"])
+    for tag, message, go in runs:
+        got = go()
         same = got.shape == host.shape and np.array_equal(got, host)
         ok &= same
-        print(f"{name} {cpu}: {host.size} outputs of {args.samples} samples "
-              f"{'bit-identical to the host' if same else 'DIFFER from the host'}")
+        what = f"{host.size} outputs of {args.samples} samples"
+        print(f"{name} " + (message.format(what) if same else f"{tag}: {what} DIFFER"))
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -286,6 +286,16 @@ private:
   /// The view of the arena the plan made for `op`'s scratch buffer, or a
   /// 1-byte view at 0 when the op needs none.
   Value scratchBuffer(Operation *op);
+  /// The constant weights and int32 biases (zeros when absent) of a layer.
+  FailureOr<std::pair<DenseElementsAttr, SmallVector<int32_t>>>
+  layerConstants(Operation *op, Value weight, Value bias, size_t channels);
+  /// Emits a layer's constant arrays (weights as given) and the call of its
+  /// kernel, with a scratch buffer before the output for target kernels.
+  LogicalResult emitKernelCall(Operation *op, StringRef callee,
+                               StringRef paramsType, ArrayRef<int64_t> params,
+                               Value input, DenseElementsAttr weights,
+                               ArrayRef<int32_t> bias, ArrayRef<double> reals,
+                               Value output);
   /// Emits the constant arrays of a layer and the call of its kernel, with
   /// the layer's scratch buffer before the output if the plan has one.
   LogicalResult emitLayerCall(Operation *op, StringRef callee,
@@ -369,38 +379,55 @@ FailureOr<LayerQuant> Lowering::layerQuant(Operation *op, Value input,
   return layer;
 }
 
-LogicalResult Lowering::emitLayerCall(Operation *op, StringRef callee,
-                                      StringRef paramsType,
-                                      ArrayRef<int64_t> params, Value input,
-                                      Value weight, Value bias,
-                                      ArrayRef<double> reals, Value output) {
+FailureOr<std::pair<DenseElementsAttr, SmallVector<int32_t>>>
+Lowering::layerConstants(Operation *op, Value weight, Value bias,
+                         size_t channels) {
   DenseElementsAttr weights = constantOf(weight);
   if (!weights)
     return op->emitOpError("has no C lowering for a non-constant weight");
-  Value w = arrayGlobal("weights", weights);
-  DenseElementsAttr biases;
+  // Kernels take a bias array; a layer without one gets zeros.
+  SmallVector<int32_t> biases(channels, 0);
   if (bias) {
-    biases = constantOf(bias);
-    if (!biases)
+    DenseElementsAttr values = constantOf(bias);
+    if (!values)
       return op->emitOpError("has no C lowering for a non-constant bias");
-  } else {
-    // Kernels take a bias array; a layer without one gets zeros.
-    biases = DenseElementsAttr::get(
-        RankedTensorType::get({int64_t(reals.size())}, i32()),
-        builder.getI32IntegerAttr(0));
+    biases.assign(values.getValues<int32_t>().begin(),
+                  values.getValues<int32_t>().end());
   }
-  Value b = arrayGlobal("bias", biases);
+  return std::make_pair(weights, biases);
+}
+
+LogicalResult Lowering::emitKernelCall(Operation *op, StringRef callee,
+                                       StringRef paramsType,
+                                       ArrayRef<int64_t> params, Value input,
+                                       DenseElementsAttr weights,
+                                       ArrayRef<int32_t> bias,
+                                       ArrayRef<double> reals, Value output) {
+  Value w = arrayGlobal("weights", weights);
+  Value b = i32Array("bias", bias);
   auto [m, s] = multipliers(reals);
   FailureOr<Value> in = buffer(op, input);
   FailureOr<Value> out = buffer(op, output);
   if (failed(in) || failed(out))
     return failure();
-  if (plan.scratchOf.count(op))
+  if (plan.scratchOf.count(op) || paramsType == "mote_gemm_conv_params")
     call(callee, {*in, w, b, m, s, scratchBuffer(op), *out}, {}, paramsType,
          params, /*numOutputs=*/2);
   else
     call(callee, {*in, w, b, m, s, *out}, {}, paramsType, params);
   return success();
+}
+
+LogicalResult Lowering::emitLayerCall(Operation *op, StringRef callee,
+                                      StringRef paramsType,
+                                      ArrayRef<int64_t> params, Value input,
+                                      Value weight, Value bias,
+                                      ArrayRef<double> reals, Value output) {
+  auto constants = layerConstants(op, weight, bias, reals.size());
+  if (failed(constants))
+    return failure();
+  return emitKernelCall(op, callee, paramsType, params, input,
+                        constants->first, constants->second, reals, output);
 }
 
 Value Lowering::scratchBuffer(Operation *op) {
@@ -420,38 +447,23 @@ LogicalResult Lowering::emitGemmCall(Operation *op, const GemmLayer &gemm,
                                      SmallVector<int64_t> shape, Value input,
                                      Value weight, Value bias,
                                      ArrayRef<double> reals, Value output) {
-  DenseElementsAttr weights = constantOf(weight);
-  if (!weights)
-    return op->emitOpError("has no C lowering for a non-constant weight");
-  SmallVector<int32_t> biases(reals.size(), 0);
-  if (bias) {
-    DenseElementsAttr values = constantOf(bias);
-    if (!values)
-      return op->emitOpError("has no C lowering for a non-constant bias");
-    biases.assign(values.getValues<int32_t>().begin(),
-                  values.getValues<int32_t>().end());
-  }
+  auto constants = layerConstants(op, weight, bias, reals.size());
+  if (failed(constants))
+    return failure();
   // shape[15] is the input offset (minus the zero point).
   int64_t inputOffset = shape[15];
-  std::optional<PackedWeights> packed =
-      packWeights(*target.gemm, weights, biases, inputOffset);
+  std::optional<PackedWeights> packed = packWeights(
+      *target.gemm, constants->first, constants->second, inputOffset);
   if (!packed)
     return op->emitOpError("bias plus input offset times the weight sum "
                            "leaves the int32 range");
   shape[15] = -inputOffset; // the kernel pads with the zero point
   llvm::append_range(shape, ArrayRef<int64_t>{gemm.depth, gemm.depthPadded,
                                               gemm.block, gemm.gather});
-  Value w = arrayGlobal("weights", packed->weights);
-  Value b = i32Array("bias", packed->bias);
-  auto [m, s] = multipliers(reals);
-  FailureOr<Value> in = buffer(op, input);
-  FailureOr<Value> out = buffer(op, output);
-  if (failed(in) || failed(out))
-    return failure();
-  // No scratch needed (a gather-free layer): any valid pointer will do.
-  call(target.gemm->callee, {*in, w, b, m, s, scratchBuffer(op), *out}, {},
-       "mote_gemm_conv_params", shape, /*numOutputs=*/2);
-  return success();
+  // A gather-free layer has no scratch: any valid pointer will do.
+  return emitKernelCall(op, target.gemm->callee, "mote_gemm_conv_params",
+                        shape, input, packed->weights, packed->bias, reals,
+                        output);
 }
 
 LogicalResult Lowering::lowerConv(Conv2DOp op) {

@@ -87,6 +87,15 @@ void mote_gemm_block_s8(const mote_gemm_conv_params *p, int32_t count,
                    const weight_type *weight, const int32_t *bias,             \
                    const int32_t *multiplier, const int32_t *shift,            \
                    int8_t *scratch, int8_t *output)
+/* Defines a target's entry: checks the depth padding its block needs and
+ * runs the shared driver with the file's `gemm_block`. */
+#define MOTE_GEMM_TARGET_DEFINE(name, weight_type, multiple)                   \
+  MOTE_GEMM_TARGET_ENTRY(name, weight_type) {                                  \
+    if (p && p->depth_padded % (multiple))                                     \
+      return MOTE_ERROR_ARGUMENT;                                              \
+    return mote_gemm_conv_s8(p, input, weight, bias, multiplier, shift,        \
+                             scratch, output, gemm_block);                     \
+  }
 MOTE_GEMM_TARGET_ENTRY(mote_aarch64_neon_conv2d_s8, int8_t);
 MOTE_GEMM_TARGET_ENTRY(mote_aarch64_dotprod_conv2d_s8, int8_t);
 MOTE_GEMM_TARGET_ENTRY(mote_cortex_m4_conv2d_s8, int32_t);

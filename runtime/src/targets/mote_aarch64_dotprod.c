@@ -29,9 +29,4 @@ int mote_aarch64_dotprod_uses_feature(void) { return 1; }
 int mote_aarch64_dotprod_uses_feature(void) { return 0; }
 #endif
 
-MOTE_GEMM_TARGET_ENTRY(mote_aarch64_dotprod_conv2d_s8, int8_t) {
-  if (p && p->depth_padded % 16)
-    return MOTE_ERROR_ARGUMENT;
-  return mote_gemm_conv_s8(p, input, weight, bias, multiplier, shift, scratch,
-                           output, gemm_block);
-}
+MOTE_GEMM_TARGET_DEFINE(mote_aarch64_dotprod_conv2d_s8, int8_t, 16)

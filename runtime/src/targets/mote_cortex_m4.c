@@ -59,9 +59,4 @@ static const int32_t *m4_widen(const int8_t *columns, int32_t count,
   m4_widen(columns, count, kp, work)
 #include "mote_gemm_tile.inc"
 
-MOTE_GEMM_TARGET_ENTRY(mote_cortex_m4_conv2d_s8, int32_t) {
-  if (p && p->depth_padded % 4)
-    return MOTE_ERROR_ARGUMENT;
-  return mote_gemm_conv_s8(p, input, weight, bias, multiplier, shift, scratch,
-                           output, gemm_block);
-}
+MOTE_GEMM_TARGET_DEFINE(mote_cortex_m4_conv2d_s8, int32_t, 4)
