@@ -11,6 +11,24 @@
  * on the stack (4 bytes each); larger layers take the checked path. */
 #define MOTE_GATHER_ROWS 256
 
+/* Copies three bytes from base + rows[q] for each of the n rows: the
+ * interior of a 3-wide patch. Kept out of line so that its few values stay
+ * in registers. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int8_t *copy_rows3(int8_t *out, const int8_t *base,
+                          const int32_t *rows, int32_t n) {
+  const int32_t *end = rows + n;
+  for (; rows != end; ++rows, out += 3) {
+    const int8_t *row = base + *rows;
+    out[0] = row[0];
+    out[1] = row[1];
+    out[2] = row[2];
+  }
+  return out;
+}
+
 /* Gathers the patches of `count` consecutive output pixels of one image
  * into `columns` (depth_padded apart). Pixels of one output row share the
  * row arithmetic of each (channel, kernel row); interior taps of unit
@@ -64,12 +82,7 @@ static void gather_columns(const mote_gemm_conv_params *p, const int8_t *image,
           const int8_t *base = image + ix0 + r * sw;
           int32_t q;
           if (kw == 3)
-            for (q = 0; q < n; ++q, out += 3) {
-              const int8_t *row = base + rows[q];
-              out[0] = row[0];
-              out[1] = row[1];
-              out[2] = row[2];
-            }
+            copy_rows3(out, base, rows, n);
           else
             for (q = 0; q < n; ++q)
               for (kx = 0; kx < kw; ++kx)

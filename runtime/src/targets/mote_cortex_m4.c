@@ -32,14 +32,14 @@ static inline mote_m4_pairs m4_load(const int32_t *ptr) {
 static const int32_t *m4_widen(const int8_t *columns, int32_t count,
                                int32_t kp, void *work) {
   int32_t *out = (int32_t *)work;
-  int32_t i;
-  for (i = 0; i < count * kp; i += 4) {
+  const int8_t *end = columns + (ptrdiff_t)count * kp;
+  for (; columns != end; columns += 4, out += 2) {
     uint32_t x;
-    __builtin_memcpy(&x, columns + i, 4); /* one LDR */
-    out[i / 2] = (int32_t)M4_SXTB16(x);
-    out[i / 2 + 1] = (int32_t)M4_SXTB16_ODD(x);
+    __builtin_memcpy(&x, columns, 4); /* one LDR */
+    out[0] = (int32_t)M4_SXTB16(x);
+    out[1] = (int32_t)M4_SXTB16_ODD(x);
   }
-  return out;
+  return (const int32_t *)work;
 }
 
 /* Rows and widened columns are int32 words, two elements each. */
