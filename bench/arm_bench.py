@@ -142,6 +142,7 @@ def main():
     args = ap.parse_args()
     import onnx
     rows = []
+    print(HEADER)
     with tempfile.TemporaryDirectory() as work:
         plugin = build_plugin(work)
         for name in args.only.split(","):
@@ -171,8 +172,6 @@ def print_row(name, target, mote, base, same):
         anchor = f"{TFLM[name]['cmsis-m4'] / mote['insns']:.2f}x"
     elif target == "cortex-m55":
         anchor = f"{TFLM[name]['cmsis-m55'] / mote['insns']:.2f}x"
-    print(HEADER if not hasattr(print_row, "done") else "", end="\n" if not hasattr(print_row, "done") else "")
-    print_row.done = True
     print(f"{name:<17} {target:<16} {mote['insns']:>15,} {mote['macs'] / mote['insns']:>9.3f} "
           f"{base['insns'] / mote['insns']:>10.2f}x {anchor:>13} {mote['code']:>7,} "
           f"{mote['weights']:>8,} {mote['arena']:>8,}"

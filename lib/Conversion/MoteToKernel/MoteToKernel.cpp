@@ -290,12 +290,12 @@ private:
   FailureOr<std::pair<DenseElementsAttr, SmallVector<int32_t>>>
   layerConstants(Operation *op, Value weight, Value bias, size_t channels);
   /// Emits a layer's constant arrays (weights as given) and the call of its
-  /// kernel, with a scratch buffer before the output for target kernels.
+  /// kernel, with a scratch buffer before the output if `withScratch`.
   LogicalResult emitKernelCall(Operation *op, StringRef callee,
                                StringRef paramsType, ArrayRef<int64_t> params,
                                Value input, DenseElementsAttr weights,
                                ArrayRef<int32_t> bias, ArrayRef<double> reals,
-                               Value output);
+                               Value output, bool withScratch);
   /// Emits the constant arrays of a layer and the call of its kernel, with
   /// the layer's scratch buffer before the output if the plan has one.
   LogicalResult emitLayerCall(Operation *op, StringRef callee,
@@ -402,7 +402,8 @@ LogicalResult Lowering::emitKernelCall(Operation *op, StringRef callee,
                                        ArrayRef<int64_t> params, Value input,
                                        DenseElementsAttr weights,
                                        ArrayRef<int32_t> bias,
-                                       ArrayRef<double> reals, Value output) {
+                                       ArrayRef<double> reals, Value output,
+                                       bool withScratch) {
   Value w = arrayGlobal("weights", weights);
   Value b = i32Array("bias", bias);
   auto [m, s] = multipliers(reals);
@@ -410,7 +411,7 @@ LogicalResult Lowering::emitKernelCall(Operation *op, StringRef callee,
   FailureOr<Value> out = buffer(op, output);
   if (failed(in) || failed(out))
     return failure();
-  if (plan.scratchOf.count(op) || paramsType == "mote_gemm_conv_params")
+  if (withScratch)
     call(callee, {*in, w, b, m, s, scratchBuffer(op), *out}, {}, paramsType,
          params, /*numOutputs=*/2);
   else
@@ -427,7 +428,8 @@ LogicalResult Lowering::emitLayerCall(Operation *op, StringRef callee,
   if (failed(constants))
     return failure();
   return emitKernelCall(op, callee, paramsType, params, input,
-                        constants->first, constants->second, reals, output);
+                        constants->first, constants->second, reals, output,
+                        /*withScratch=*/plan.scratchOf.count(op) != 0);
 }
 
 Value Lowering::scratchBuffer(Operation *op) {
@@ -463,7 +465,7 @@ LogicalResult Lowering::emitGemmCall(Operation *op, const GemmLayer &gemm,
   // A gather-free layer has no scratch: any valid pointer will do.
   return emitKernelCall(op, target.gemm->callee, "mote_gemm_conv_params",
                         shape, input, packed->weights, packed->bias, reals,
-                        output);
+                        output, /*withScratch=*/true);
 }
 
 LogicalResult Lowering::lowerConv(Conv2DOp op) {
