@@ -140,6 +140,76 @@ cl::opt<bool> noGraphPipeline(
     cl::desc("Report the imported graph as is, without mote-graph-pipeline"),
     cl::sub(infoCommand));
 
+cl::opt<bool> train(
+    "train",
+    cl::desc("Compile a trainable model: <name>_train_step (forward, "
+             "softmax cross-entropy loss, backward, optimizer update), "
+             "<name>_infer and <name>_init_state over one training arena"),
+    cl::sub(compileCommand));
+cl::opt<std::string> trainPrecision(
+    "train-precision", cl::desc("Arithmetic of the train step: fp32"),
+    cl::init("fp32"), cl::sub(compileCommand));
+cl::opt<std::string> trainLayers(
+    "train-layers",
+    cl::desc("Trained tensors: all (default), last:K (the last K conv / "
+             "fully-connected layers), bias (every bias only)"),
+    cl::init("all"), cl::sub(compileCommand));
+cl::opt<std::string> optimizerSpec(
+    "optimizer",
+    cl::desc("sgd:lr=L,momentum=M,weight_decay=D or "
+             "adam:lr=L,beta1=B1,beta2=B2,eps=E,weight_decay=D"),
+    cl::init("sgd:lr=0.01"), cl::sub(compileCommand));
+
+/// Parses --optimizer into the options of mote-build-train-step.
+LogicalResult parseOptimizer(mote::MoteBuildTrainStepOptions &options) {
+  auto [kind, rest] = StringRef(optimizerSpec).split(':');
+  if (kind != "sgd" && kind != "adam") {
+    errs() << "motec: --optimizer must start with sgd or adam, got '"
+           << optimizerSpec << "'\n";
+    return failure();
+  }
+  options.optimizer = kind.str();
+  SmallVector<StringRef> fields;
+  rest.split(fields, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef field : fields) {
+    auto [key, text] = field.split('=');
+    double value;
+    double *slot = key == "lr"               ? &options.lr
+                   : key == "momentum"       ? &options.momentum
+                   : key == "weight_decay"   ? &options.weightDecay
+                   : key == "beta1"          ? &options.beta1
+                   : key == "beta2"          ? &options.beta2
+                   : key == "eps"            ? &options.epsilon
+                                             : nullptr;
+    bool sgdOnly = key == "momentum";
+    bool adamOnly = key == "beta1" || key == "beta2" || key == "eps";
+    if (!slot || (sgdOnly && kind != "sgd") || (adamOnly && kind != "adam") ||
+        text.getAsDouble(value) || !std::isfinite(value) || value < 0) {
+      errs() << "motec: --optimizer: bad field '" << field << "' for " << kind
+             << " (expected a non-negative number for "
+             << (kind == "sgd" ? "lr, momentum, weight_decay"
+                               : "lr, beta1, beta2, eps, weight_decay")
+             << ")\n";
+      return failure();
+    }
+    *slot = value;
+  }
+  return success();
+}
+
+/// Builds the train step of the model in `module` (--train).
+LogicalResult buildTrainStep(ModuleOp module) {
+  mote::MoteBuildTrainStepOptions options;
+  options.precision = trainPrecision;
+  options.trainLayers = trainLayers;
+  if (failed(parseOptimizer(options)))
+    return failure();
+  PassManager pm(module.getContext());
+  pm.addPass(mote::createMoteBuildTrainStep(options));
+  pm.addPass(createCanonicalizerPass());
+  return pm.run(module);
+}
+
 /// Parses --bind-dim values into `options`.
 LogicalResult parseDimBindings(mote::ImportOptions &options) {
   for (const std::string &binding : bindDims) {
@@ -367,7 +437,7 @@ std::string defaultName(StringRef path) {
 /// Bytes of machine code of a package: the .text of the model and the
 /// runtime sources it needs, compiled with the target's compiler (-O2 and
 /// its CPU flags; the host cc at -Os for generic-c), read with `size`.
-std::optional<std::string> measureCode(StringRef dir, StringRef name,
+std::optional<std::string> measureCode(bool training, StringRef dir, StringRef name,
                                        const mote::TargetDescription &target) {
   bool host = target.toolchain.compiler.empty();
   std::string ccName = host ? "cc" : target.toolchain.compiler.str();
@@ -382,7 +452,7 @@ std::optional<std::string> measureCode(StringRef dir, StringRef name,
     return std::nullopt;
   auto cleanup = llvm::scope_exit([&] { sys::fs::remove_directories(work); });
   SmallVector<std::string> sources = {(dir + "/" + name + ".c").str()};
-  for (const std::string &source : mote::runtimeSources(target))
+  for (const std::string &source : mote::runtimeSources(target, training))
     sources.push_back((dir + "/runtime/" + source).str());
   SmallVector<std::string> objects;
   for (auto [i, source] : llvm::enumerate(sources)) {
@@ -428,9 +498,10 @@ std::optional<std::string> measureCode(StringRef dir, StringRef name,
 
 /// The CMakeLists.txt of a package: the model as a static library and the
 /// example program (main.c) that runs it on the target's board.
-std::string packageCMake(StringRef name, const mote::TargetDescription &target) {
+std::string packageCMake(StringRef name, const mote::TargetDescription &target,
+                         bool training) {
   std::string sources, cpuFlags, linkFlags;
-  for (const std::string &source : mote::runtimeSources(target))
+  for (const std::string &source : mote::runtimeSources(target, training))
     sources += " runtime/" + source;
   for (StringRef flag : target.toolchain.cpuFlags)
     cpuFlags += " " + flag.str();
@@ -467,10 +538,10 @@ set_target_properties({0}_main PROPERTIES C_STANDARD 11 SUFFIX .elf)
 
 /// The Makefile of a package: `make` builds lib<name>.a and <name>.elf,
 /// `make run` runs the program (under QEMU for the Arm targets).
-std::string packageMakefile(StringRef name,
+std::string packageMakefile(bool training, StringRef name,
                             const mote::TargetDescription &target) {
   std::string sources, objects, rules, flags, run;
-  for (const std::string &source : mote::runtimeSources(target)) {
+  for (const std::string &source : mote::runtimeSources(target, training)) {
     std::string object = sys::path::stem(source).str() + ".o";
     sources += " runtime/" + source;
     objects += " " + object;
@@ -543,6 +614,13 @@ int runCompile() {
   if (!module)
     return 1;
   std::string name = modelName.empty() ? defaultName(compileModel) : modelName;
+  if (train && (emit == "onnx" || !quantize.empty())) {
+    errs() << "motec: --train compiles a float model to C; it does not "
+              "combine with --emit=onnx or --quantize\n";
+    return 1;
+  }
+  if (train && failed(buildTrainStep(*module)))
+    return 1;
   if (std::error_code ec = sys::fs::create_directories(outputDir)) {
     errs() << "motec: cannot create '" << outputDir << "': " << ec.message()
            << "\n";
@@ -580,7 +658,11 @@ int runCompile() {
     return failed(mote::writeFile(outputDir, name + "." + emit + ".mlir", text)) ? 1
                                                                           : 0;
   }
-  auto func = *module->getOps<func::FuncOp>().begin();
+  // The example program drives the model, or the train step (the last
+  // function) of a trainable one.
+  func::FuncOp func = llvm::to_vector(module->getOps<func::FuncOp>()).back();
+  if (!train)
+    func = *module->getOps<func::FuncOp>().begin();
   SmallVector<Type> inputTypes(func.getArgumentTypes());
   SmallVector<Type> outputTypes(func.getResultTypes());
   FailureOr<mote::CPackage> package = mote::exportC(
@@ -589,15 +671,17 @@ int runCompile() {
     return 1;
   if (failed(mote::writeFile(outputDir, name + ".c", package->source)) ||
       failed(mote::writeFile(outputDir, name + ".h", package->header)) ||
-      failed(mote::writeFile(outputDir, "main.c",
-                             mote::boardMain(name, inputTypes, outputTypes,
-                                             package->arenaBytes))) ||
+      failed(mote::writeFile(
+          outputDir, "main.c",
+          train ? mote::trainMain(name, inputTypes, package->arenaBytes)
+                : mote::boardMain(name, inputTypes, outputTypes,
+                                  package->arenaBytes))) ||
       failed(mote::writeFile(outputDir, "CMakeLists.txt",
-                             packageCMake(name, *description))) ||
+                             packageCMake(name, *description, train))) ||
       failed(mote::writeFile(outputDir, "Makefile",
-                             packageMakefile(name, *description))) ||
+                             packageMakefile(train, name, *description))) ||
       failed(mote::copyRuntime(runtimeDir, outputDir, *description,
-                               /*board=*/true)))
+                               /*board=*/true, /*training=*/train)))
     return 1;
   outs() << "compiled " << compileModel << " -> " << outputDir << "/" << name
          << ".c (target " << target << ")\n";
@@ -609,7 +693,7 @@ int runCompile() {
                           : layer.name,
                       layer.macs, layer.liveArenaBytes);
   std::optional<std::string> code =
-      measureCode(outputDir, name, *description);
+      measureCode(train, outputDir, name, *description);
   outs() << formatv("total: {0} MACs, arena {1} bytes (lower bound {2}), "
                     "weights {3} bytes, code {4}\n",
                     info.totalMacs, package->arenaBytes, info.arenaLowerBound,

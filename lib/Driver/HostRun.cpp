@@ -58,8 +58,11 @@ static LogicalResult copyFiles(StringRef runtimeDir, StringRef dir,
   return success();
 }
 
-SmallVector<std::string> mote::runtimeSources(const TargetDescription &target) {
+SmallVector<std::string> mote::runtimeSources(const TargetDescription &target,
+                                              bool training) {
   SmallVector<std::string> sources = {"src/mote_kernels.c"};
+  if (training)
+    sources.push_back("src/mote_train.c");
   if (target.gemm) {
     sources.push_back("src/mote_gemm.c");
     sources.push_back(target.kernelSource.str());
@@ -75,10 +78,13 @@ std::string mote::boardSource(const TargetDescription &target) {
 }
 
 LogicalResult mote::copyRuntime(StringRef runtimeDir, StringRef dir,
-                                const TargetDescription &target, bool board) {
+                                const TargetDescription &target, bool board,
+                                bool training) {
   SmallVector<std::string> files = {"include/mote/mote_kernels.h",
                                     "include/mote/mote_requant.h"};
-  llvm::append_range(files, runtimeSources(target));
+  llvm::append_range(files, runtimeSources(target, training));
+  if (training)
+    files.push_back("include/mote/mote_train.h");
   if (target.gemm) {
     files.push_back("include/mote/mote_gemm.h");
     files.push_back("src/targets/mote_gemm_tile.inc");
@@ -171,6 +177,50 @@ static StringRef printerOf(Type type) {
 
 } // namespace
 
+/// Console printing without the C library's formatting, for the example
+/// programs.
+static const char *const kPrintHelpers = R"(static void print_int(long v) {
+  char text[24];
+  int n = sizeof text - 1;
+  unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+  text[n] = '\0';
+  do {
+    text[--n] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0)
+    text[--n] = '-';
+  text[--n] = ' ';
+  mote_board_print(text + n);
+}
+
+static void print_s8(const uint8_t *data, int i) {
+  print_int((int8_t)data[i]);
+}
+
+/* Six decimals, without the C library's float formatting. */
+static void print_f32(const uint8_t *data, int i) {
+  float v;
+  long micro;
+  char text[8];
+  int d;
+  memcpy(&v, data + 4 * i, 4);
+  if (!(v == v) || v > 2e9f || v < -2e9f) {
+    mote_board_print(" nan/inf");
+    return;
+  }
+  micro = (long)((v < 0 ? -v : v) * 1e6f + 0.5f);
+  mote_board_print(v < 0 ? " -" : " ");
+  print_int(micro / 1000000);
+  for (d = 6; d >= 1; --d, micro /= 10)
+    text[d] = (char)('0' + micro % 10);
+  text[0] = '.';
+  text[7] = '\0';
+  mote_board_print(text);
+}
+
+)";
+
 std::string mote::boardMain(StringRef name, ArrayRef<Type> inputTypes,
                             ArrayRef<Type> outputTypes, int64_t arenaBytes) {
   std::string buffers, opens, reads, args, writes, prints;
@@ -222,47 +272,7 @@ std::string mote::boardMain(StringRef name, ArrayRef<Type> inputTypes,
 
 {1}static _Alignas(16) uint8_t arena[{2}];
 
-static void print_int(long v) {{
-  char text[24];
-  int n = sizeof text - 1;
-  unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
-  text[n] = '\0';
-  do {{
-    text[--n] = (char)('0' + u % 10);
-    u /= 10;
-  } while (u);
-  if (v < 0)
-    text[--n] = '-';
-  text[--n] = ' ';
-  mote_board_print(text + n);
-}
-
-static void print_s8(const uint8_t *data, int i) {{
-  print_int((int8_t)data[i]);
-}
-
-/* Six decimals, without the C library's float formatting. */
-static void print_f32(const uint8_t *data, int i) {{
-  float v;
-  long micro;
-  char text[8];
-  int d;
-  memcpy(&v, data + 4 * i, 4);
-  if (!(v == v) || v > 2e9f || v < -2e9f) {{
-    mote_board_print(" nan/inf");
-    return;
-  }
-  micro = (long)((v < 0 ? -v : v) * 1e6f + 0.5f);
-  mote_board_print(v < 0 ? " -" : " ");
-  print_int(micro / 1000000);
-  for (d = 6; d >= 1; --d, micro /= 10)
-    text[d] = (char)('0' + micro % 10);
-  text[0] = '.';
-  text[7] = '\0';
-  mote_board_print(text);
-}
-
-int mote_main(int argc, char **argv) {{
+{12}int mote_main(int argc, char **argv) {{
   mote_board_file *f[{3}];
   long samples = 0, got;
   int i, files = argc == {4};
@@ -303,7 +313,91 @@ int mote_main(int argc, char **argv) {{
 )",
                  name, buffers, std::max<int64_t>(arenaBytes, 1), numFiles,
                  1 + numFiles, inputTypes.size(), outputTypes.size(), opens,
-                 reads, args, writes, prints);
+                 reads, args, writes, prints, kPrintHelpers);
+}
+
+std::string mote::trainMain(StringRef name, ArrayRef<Type> inputTypes,
+                            int64_t arenaBytes) {
+  // The train step's inputs: the model's, then the labels.
+  std::string buffers, opens, reads, args;
+  size_t numFiles = inputTypes.size();
+  for (auto [i, type] : llvm::enumerate(inputTypes)) {
+    int64_t bytes = getTensorBytes(type);
+    buffers += formatv("static _Alignas(16) uint8_t in{0}[{1}];\n", i, bytes);
+    opens += formatv("    f[{0}] = mote_board_open(argv[{1}], 0);\n", i, 1 + i);
+    reads += formatv("      if (mote_board_read(f[{0}], in{0}, {1}) != {1}) "
+                     "break;\n",
+                     i, bytes);
+    args += formatv("(const void *)in{0}, ", i);
+  }
+  return formatv(R"(/* Generated by motec: trains the model {0} on a board or host.
+ *
+ *   program                        3 steps on zero inputs with labels 0
+ *   program INPUT... LABELS STEPS [STATE]
+ *                                  up to STEPS steps on the batches read in
+ *                                  order from the raw files (f32 inputs,
+ *                                  int32 labels); writes the final state (the
+ *                                  arena's first {1}_STATE_BYTES) to STATE
+ *
+ * Prints the loss of every step. */
+#include "{0}.h"
+#include "mote_board.h"
+#include <stdint.h>
+#include <string.h>
+
+{2}static _Alignas(16) uint8_t arena[{3}];
+
+{4}
+int mote_main(int argc, char **argv) {{
+  mote_board_file *f[{5}];
+  long steps = 3, step;
+  int i, files = argc == {6} || argc == {7};
+  float loss;
+  if (argc > 1 && !files) {{
+    mote_board_print("usage: program [INPUT... LABELS STEPS [STATE]] "
+                     "({8} input file(s))\n");
+    return 1;
+  }
+  if (files) {{
+{9}    for (i = 0; i < {5}; ++i)
+      if (!f[i]) {{
+        mote_board_print("cannot open a file\n");
+        return 2;
+      }
+    steps = 0;
+    for (i = 0; argv[{6} - 1][i]; ++i)
+      steps = steps * 10 + (argv[{6} - 1][i] - '0');
+  }
+  if ({0}_init_state(arena) != 0) return 3;
+  for (step = 0; step < steps; ++step) {{
+    int32_t status;
+    if (files) {{
+{10}    }
+    mote_bench_begin();
+    status = {0}_train_step({11}&loss, arena);
+    mote_bench_end();
+    if (status != 0) return 3;
+    mote_board_print("step");
+    print_int(step + 1);
+    mote_board_print(" loss");
+    print_f32((const uint8_t *)&loss, 0);
+    mote_board_print("\n");
+  }
+  if (argc == {7}) {{
+    mote_board_file *out = mote_board_open(argv[{7} - 1], 1);
+    if (!out || mote_board_write(out, arena, {1}_STATE_BYTES) != 0 ||
+        mote_board_close(out) != 0)
+      return 4;
+  }
+  mote_board_print("trained");
+  print_int(step);
+  mote_board_print(" step(s)\n");
+  return 0;
+}
+)",
+                 name, StringRef(name).upper(), buffers, arenaBytes,
+                 kPrintHelpers, numFiles, numFiles + 2, numFiles + 3,
+                 inputTypes.size() - 1, opens, reads, args);
 }
 
 namespace {

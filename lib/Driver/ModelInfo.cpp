@@ -66,7 +66,8 @@ ModelInfo mote::analyzeModel(ModuleOp module) {
       LayerInfo layer;
       layer.name = layerName(op);
       layer.op = op->getName().getStringRef().str();
-      layer.resultType = typeString(op->getResult(0).getType());
+      if (op->getNumResults())
+        layer.resultType = typeString(op->getResult(0).getType());
       for (Value operand : op->getOperands())
         layer.parameterBytes += constantBytes(operand);
       if (auto mac = dyn_cast<MacCountOpInterface>(op))

@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -22,7 +23,8 @@ void mote::registerMoteDialects(mlir::DialectRegistry &registry) {
   registry.insert<MoteDialect, mlir::arith::ArithDialect,
                   mlir::func::FuncDialect, mlir::quant::QuantDialect,
                   mlir::emitc::EmitCDialect, kernel::MoteKernelDialect,
-                  mlir::memref::MemRefDialect>();
+                  mlir::memref::MemRefDialect,
+                  mlir::ml_program::MLProgramDialect>();
 }
 
 void mote::registerAllPasses() {

@@ -6,6 +6,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -576,3 +577,160 @@ LogicalResult RequantizeOp::verify() {
 
 #define GET_OP_CLASSES
 #include "Mote/IR/MoteOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Training ops
+//===----------------------------------------------------------------------===//
+
+/// Checks that `expected`, a shape the forward rules infer from the
+/// operands and result of a backward op, equals `actual`.
+static LogicalResult verifyForwardShape(Operation *op, StringRef what,
+                                        ArrayRef<int64_t> actual,
+                                        ArrayRef<int64_t> expected) {
+  if (actual == expected)
+    return success();
+  auto diag = op->emitOpError() << what << " shape [";
+  llvm::interleave(actual, diag, ",");
+  diag << "] does not match the forward op's shape [";
+  llvm::interleave(expected, diag, ",");
+  return diag << "]";
+}
+
+LogicalResult Conv2DBackwardInputOp::verify() {
+  SmallVector<int64_t> forward;
+  if (failed(inferConv2DShape([&] { return emitOpError(); },
+                              shapeOf(getGradInput()), shapeOf(getWeight()),
+                              getStrides(), getDilations(), getPads(),
+                              getGroup(), forward)))
+    return failure();
+  return verifyForwardShape(*this, "grad_output", shapeOf(getGradOutput()),
+                            forward);
+}
+
+LogicalResult Conv2DBackwardWeightOp::verify() {
+  SmallVector<int64_t> forward;
+  if (failed(inferConv2DShape([&] { return emitOpError(); },
+                              shapeOf(getInput()), shapeOf(getGradWeight()),
+                              getStrides(), getDilations(), getPads(),
+                              getGroup(), forward)))
+    return failure();
+  return verifyForwardShape(*this, "grad_output", shapeOf(getGradOutput()),
+                            forward);
+}
+
+/// Checks `grad_output [M, N]`, `weight [N, K]`, `input [M, K]`.
+static LogicalResult verifyFullyConnectedBackward(Operation *op,
+                                                  ArrayRef<int64_t> gradOutput,
+                                                  ArrayRef<int64_t> weight,
+                                                  ArrayRef<int64_t> input) {
+  if (gradOutput.size() != 2 || weight.size() != 2 || input.size() != 2)
+    return op->emitOpError("expects 2-D operands and result");
+  if (gradOutput[0] != input[0] || gradOutput[1] != weight[0] ||
+      weight[1] != input[1])
+    return op->emitOpError("expects grad_output [M, N], weight [N, K] and "
+                           "input [M, K], got [")
+           << gradOutput[0] << "," << gradOutput[1] << "], [" << weight[0]
+           << "," << weight[1] << "], [" << input[0] << "," << input[1]
+           << "]";
+  return success();
+}
+
+LogicalResult FullyConnectedBackwardInputOp::verify() {
+  return verifyFullyConnectedBackward(*this, shapeOf(getGradOutput()),
+                                      shapeOf(getWeight()),
+                                      shapeOf(getGradInput()));
+}
+
+LogicalResult FullyConnectedBackwardWeightOp::verify() {
+  return verifyFullyConnectedBackward(*this, shapeOf(getGradOutput()),
+                                      shapeOf(getGradWeight()),
+                                      shapeOf(getInput()));
+}
+
+LogicalResult BiasBackwardOp::verify() {
+  ArrayRef<int64_t> dy = shapeOf(getGradOutput());
+  if (dy.size() < 2)
+    return emitOpError("expects grad_output of rank >= 2 [N, C, ...]");
+  return verifyResultShape(*this, {dy[1]});
+}
+
+LogicalResult MaxPool2DBackwardOp::verify() {
+  SmallVector<int64_t> forward;
+  if (failed(inferPool2DShape([&] { return emitOpError(); },
+                              shapeOf(getInput()), getKernel(), getStrides(),
+                              getDilations(), getPads(), forward)) ||
+      failed(verifyForwardShape(*this, "grad_output", shapeOf(getGradOutput()),
+                                forward)))
+    return failure();
+  return verifyResultShape(*this, shapeOf(getInput()));
+}
+
+LogicalResult AvgPool2DBackwardOp::verify() {
+  SmallVector<int64_t> forward;
+  SmallVector<int64_t> unitDilations = {1, 1};
+  if (failed(inferPool2DShape([&] { return emitOpError(); },
+                              shapeOf(getGradInput()), getKernel(),
+                              getStrides(), unitDilations, getPads(),
+                              forward)))
+    return failure();
+  return verifyForwardShape(*this, "grad_output", shapeOf(getGradOutput()),
+                            forward);
+}
+
+LogicalResult SoftmaxCrossEntropyOp::verify() {
+  ArrayRef<int64_t> logits = shapeOf(getLogits());
+  if (logits.size() != 2)
+    return emitOpError("expects logits [N, K], got rank ") << logits.size();
+  if (shapeOf(getLabels()) != ArrayRef<int64_t>{logits[0]})
+    return emitOpError("expects labels [") << logits[0] << "]";
+  if (shapeOf(getLoss()) != ArrayRef<int64_t>{1})
+    return emitOpError("expects a one-element loss tensor<1xf32>");
+  if (getGradLogits().getType() != getLogits().getType())
+    return emitOpError("grad_logits must have the logits' type");
+  return success();
+}
+
+/// Checks that `name` is a mutable `ml_program.global` of `type`.
+static LogicalResult verifyStateGlobal(Operation *op,
+                                       SymbolTableCollection &symbols,
+                                       FlatSymbolRefAttr name, Type type,
+                                       StringRef role) {
+  auto global =
+      symbols.lookupNearestSymbolFrom<ml_program::GlobalOp>(op, name);
+  if (!global)
+    return op->emitOpError() << role << " '" << name.getValue()
+                             << "' is not an ml_program.global";
+  if (!global.getIsMutable())
+    return op->emitOpError() << role << " '" << name.getValue()
+                             << "' is not mutable";
+  if (global.getType() != type)
+    return op->emitOpError()
+           << role << " '" << name.getValue() << "' has type "
+           << global.getType() << ", expected " << type;
+  return success();
+}
+
+LogicalResult
+SGDUpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  Type type = getGradient().getType();
+  if (failed(verifyStateGlobal(*this, symbols, getParamAttr(), type, "param")))
+    return failure();
+  if (getMomentumStateAttr())
+    return verifyStateGlobal(*this, symbols, getMomentumStateAttr(), type,
+                             "momentum_state");
+  return success();
+}
+
+LogicalResult
+AdamUpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  Type type = getGradient().getType();
+  auto step = RankedTensorType::get({1}, Float32Type::get(getContext()));
+  if (failed(verifyStateGlobal(*this, symbols, getParamAttr(), type,
+                               "param")) ||
+      failed(verifyStateGlobal(*this, symbols, getFirstMomentAttr(), type,
+                               "first_moment")) ||
+      failed(verifyStateGlobal(*this, symbols, getSecondMomentAttr(), type,
+                               "second_moment")))
+    return failure();
+  return verifyStateGlobal(*this, symbols, getStepAttr(), step, "step");
+}

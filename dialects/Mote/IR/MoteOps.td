@@ -384,7 +384,7 @@ def Mote_PadOp : Mote_Op<"pad", [Pure]> {
       DefaultValuedAttr<F32Attr, "0.0f">:$value);
   let results = (outs Mote_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
+  let hasVerifier = 1;  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -477,5 +477,7 @@ def Mote_RequantizeOp : Mote_Op<"requantize", [Pure, SameOperandsAndResultShape]
   let hasVerifier = 1;
   let hasFolder = 1;
 }
+
+include "Mote/IR/MoteTrainOps.td"
 
 #endif // MOTE_OPS

@@ -5,6 +5,7 @@
 #include "Mote/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Matchers.h"
 
@@ -36,6 +37,8 @@ static SmallVector<Value, 2> reuseCandidates(Operation *op) {
     return {op->getOperand(0)};
   if (isa<AddOp, SubOp, MulOp>(op))
     return {op->getOperand(0), op->getOperand(1)};
+  if (isa<ClampBackwardOp>(op))
+    return {op->getOperand(0)};
   return {};
 }
 
@@ -72,9 +75,10 @@ mote::planMemory(func::FuncOp func, int64_t alignment,
   SmallVector<SmallVector<Value>> members;
 
   for (Operation &op : block) {
-    if (&op == terminator || op.getNumResults() != 1)
+    // State reads are views of the model's state, not arena tensors.
+    if (&op == terminator || isa<ml_program::GlobalLoadOp>(op))
       continue;
-    Value result = op.getResult(0);
+    for (Value result : op.getResults()) {
     if (!isa<RankedTensorType>(result.getType()) ||
         matchPattern(result, m_Constant()))
       continue;
@@ -108,6 +112,7 @@ mote::planMemory(func::FuncOp func, int64_t alignment,
     }
     plan.bufferOf[result] = *reused;
     members[*reused].push_back(result);
+    }
   }
 
   for (auto [id, buffer] : llvm::enumerate(plan.buffers))

@@ -6,6 +6,7 @@
 #include "Mote/IR/MoteOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {

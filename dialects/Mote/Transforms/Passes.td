@@ -179,4 +179,81 @@ def MotePlanMemory : Pass<"mote-plan-memory", "mlir::func::FuncOp"> {
   ];
 }
 
+def MoteBuildTrainStep : Pass<"mote-build-train-step", "mlir::ModuleOp"> {
+  let summary = "Build a train step (forward, loss, backward, update)";
+  let description = [{
+    Turns a module holding one float inference function `@f` (one result,
+    the logits `[N, K]`, optionally followed by a softmax) into a trainable
+    model:
+
+    - the weights and biases of the trained layers (`train-layers`) become
+      mutable `ml_program.global` state, read with `ml_program.global_load`
+      by `@f`, so inference sees the trained values; frozen layers keep
+      their constants (flash);
+    - a second function `@f_train_step(inputs..., labels: tensor<Nxi32>)
+      -> tensor<1xf32>` runs the forward pass, the fused
+      `mote.softmax_cross_entropy` on the logits (a final softmax is left
+      out), the backward pass in reverse op order (automatic
+      differentiation over the dialect: errors flow only as far back as the
+      first trained layer, errors of values with several users are
+      summed), and one `mote.sgd_update` or `mote.adam_update` per trained
+      tensor, after every gradient has been computed; it returns the loss.
+
+    Optimizer state (momentum, Adam moments and step count) is further
+    mutable globals, zero-initialized. Activations the backward pass reads
+    are ordinary values of the train step, so the memory planner keeps them
+    in the arena exactly as long as needed.
+
+    Before:
+
+    ```mlir
+    func.func @f(%x: tensor<4x16xf32>) -> tensor<4x10xf32> {
+      %w = arith.constant dense<...> : tensor<10x16xf32>
+      %y = mote.fully_connected %x, %w : ...
+      return %y : tensor<4x10xf32>
+    }
+    ```
+
+    After:
+
+    ```mlir
+    ml_program.global private mutable @f_l0_weight(dense<...>) : tensor<10x16xf32>
+    func.func @f(%x: tensor<4x16xf32>) -> tensor<4x10xf32> {
+      %w = ml_program.global_load @f_l0_weight : tensor<10x16xf32>
+      %y = mote.fully_connected %x, %w : ...
+      return %y : tensor<4x10xf32>
+    }
+    func.func @f_train_step(%x: tensor<4x16xf32>, %labels: tensor<4xi32>)
+        -> tensor<1xf32> {
+      %w = ml_program.global_load @f_l0_weight : tensor<10x16xf32>
+      %y = mote.fully_connected %x, %w : ...
+      %loss, %dy = mote.softmax_cross_entropy %y, %labels : ...
+      %dw = mote.fully_connected_backward_weight %x, %dy : ...
+      mote.sgd_update %dw {lr = 1.000000e-02 : f32, param = @f_l0_weight}
+          : tensor<10x16xf32>
+      return %loss : tensor<1xf32>
+    }
+    ```
+  }];
+  let options = [
+    Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
+           "Arithmetic of the train step: fp32">,
+    Option<"trainLayers", "train-layers", "std::string", /*default=*/"\"all\"",
+           "Trained tensors: all, last:K (the last K conv/FC layers), or bias "
+           "(every bias only)">,
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
+           "sgd or adam">,
+    Option<"lr", "lr", "double", /*default=*/"0.01", "Learning rate">,
+    Option<"momentum", "momentum", "double", /*default=*/"0.0",
+           "SGD momentum">,
+    Option<"weightDecay", "weight-decay", "double", /*default=*/"0.0",
+           "L2 weight decay added to the gradient">,
+    Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
+    Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
+    Option<"epsilon", "epsilon", "double", /*default=*/"1e-8", "Adam epsilon">
+  ];
+  let dependentDialects = ["::mlir::ml_program::MLProgramDialect",
+                           "::mote::MoteDialect"];
+}
+
 #endif // MOTE_TRANSFORMS_PASSES

@@ -31,11 +31,12 @@ mlir::LogicalResult writeFile(llvm::StringRef dir, llvm::StringRef file,
 mlir::LogicalResult copyRuntime(llvm::StringRef runtimeDir,
                                 llvm::StringRef dir,
                                 const TargetDescription &target,
-                                bool board = false);
+                                bool board = false, bool training = false);
 
 /// The runtime C sources a program for `target` compiles (relative to
 /// runtime/), and the board support source.
-llvm::SmallVector<std::string> runtimeSources(const TargetDescription &target);
+llvm::SmallVector<std::string> runtimeSources(const TargetDescription &target,
+                                              bool training = false);
 std::string boardSource(const TargetDescription &target);
 
 /// The compiler flags of a program for `target` whose package is in `base`
@@ -54,6 +55,12 @@ emulatorCommand(const TargetDescription &target, llvm::StringRef program,
 /// prints the first sample's outputs.
 std::string boardMain(llvm::StringRef name, llvm::ArrayRef<mlir::Type> inputs,
                       llvm::ArrayRef<mlir::Type> outputs, int64_t arenaBytes);
+
+/// The C source of the program that trains model `name` (its train step
+/// takes `inputs`, the last being the labels): a few steps on zero data,
+/// or the batches of raw files, writing the final state to a file.
+std::string trainMain(llvm::StringRef name, llvm::ArrayRef<mlir::Type> inputs,
+                      int64_t arenaBytes);
 
 /// Compiles `module` (graph level; it is lowered in place) to C for
 /// `target`, builds it with the target's compiler (the host's $CC or cc for

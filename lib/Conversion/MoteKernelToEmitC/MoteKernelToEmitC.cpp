@@ -125,7 +125,9 @@ LogicalResult Printer::convertFunc(func::FuncOp func) {
       argTypes.push_back(ptrTo(IntegerType::get(ctx(), 8, IntegerType::Unsigned)));
     else if (isInput)
       argTypes.push_back(ptrTo(emitc::OpaqueType::get(
-          ctx(), element.isF32() ? "const float" : "const int8_t")));
+          ctx(), element.isF32()       ? "const float"
+                 : element.isInteger(32) ? "const int32_t"
+                                         : "const int8_t")));
     else
       argTypes.push_back(ptrTo(element));
   }

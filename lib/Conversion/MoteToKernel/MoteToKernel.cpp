@@ -18,8 +18,10 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -165,12 +167,36 @@ int64_t depthwiseScratchOf(const TargetDescription &target, Operation *op) {
          ((y[3] - 1) * conv.getStrides()[1] + 4);
 }
 
+/// Where the mutable model state (`ml_program.global`s: trained weights,
+/// optimizer moments) lives: the start of the arena, before the scratch
+/// memory of whichever function runs.
+struct StateLayout {
+  llvm::StringMap<int64_t> offsetOf;
+  int64_t bytes = 0;
+};
+
+/// Lists `header` in the module's `mote.kernel_headers`, which the C source
+/// includes.
+void addHeader(ModuleOp module, StringRef header) {
+  SmallVector<StringRef> headers;
+  if (auto list = module->getAttrOfType<ArrayAttr>("mote.kernel_headers"))
+    for (Attribute a : list)
+      headers.push_back(cast<StringAttr>(a).getValue());
+  if (llvm::is_contained(headers, header))
+    return;
+  headers.push_back(header);
+  module->setAttr("mote.kernel_headers",
+                  Builder(module.getContext()).getStrArrayAttr(headers));
+}
+
 /// State of the lowering of one function.
 class Lowering {
 public:
   Lowering(ModuleOp module, func::FuncOp func, const MemoryPlan &plan,
-           StringRef name, const TargetDescription &target)
+           StringRef name, StringRef kernelName, const StateLayout &state,
+           int64_t arenaBytes, const TargetDescription &target)
       : module(module), func(func), plan(plan), name(name.str()),
+        kernelName(kernelName.str()), state(state), arenaBytes(arenaBytes),
         target(target), builder(module.getContext()) {}
 
   LogicalResult run();
@@ -180,6 +206,12 @@ private:
   func::FuncOp func;
   const MemoryPlan &plan;
   std::string name;
+  std::string kernelName;
+  const StateLayout &state;
+  int64_t arenaBytes;
+  /// State globals an update op has written: later reads would see the
+  /// new value, which the graph's value semantics forbid.
+  llvm::StringSet<> updated;
   const TargetDescription &target;
   OpBuilder builder;
   /// Insertion point for globals (before the function).
@@ -194,6 +226,13 @@ private:
 
   MLIRContext *ctx() { return module.getContext(); }
   Type i32() { return IntegerType::get(ctx(), 32); }
+  /// Prefix of the symbols this function's constants get: the model name
+  /// for the inference function, the kernel function's name otherwise.
+  std::string symbolBase() {
+    return kernelName == name + "_run" || kernelName == name + "_infer"
+               ? name
+               : kernelName;
+  }
 
   /// The element type stored for a tensor value.
   Type storageOf(Value v) {
@@ -242,8 +281,7 @@ private:
             int64_t numOutputs = 1) {
     if ((target.gemm && callee == target.gemm->callee) ||
         callee == target.depthwiseCallee)
-      module->setAttr("mote.kernel_headers",
-                      builder.getStrArrayAttr({"mote/mote_gemm.h"}));
+      addKernelHeader("mote/mote_gemm.h");
     auto op = kernel::CallOp::create(
         builder, func.getLoc(), FlatSymbolRefAttr::get(ctx(), callee), buffers,
         paramsType.empty() ? StringAttr() : builder.getStringAttr(paramsType),
@@ -252,6 +290,8 @@ private:
     op->setLoc(currentLoc);
   }
   Location currentLoc = UnknownLoc::get(ctx());
+
+  void addKernelHeader(StringRef header) { addHeader(module, header); }
 
   /// The activation range [lo, hi] of an op's fused clamp, in the integer
   /// domain of its int8 result.
@@ -315,6 +355,12 @@ private:
 
   LogicalResult lower(Operation *op);
   LogicalResult lowerFloat(Operation *op);
+  /// Lowers the backward, loss and optimizer ops of a train step.
+  LogicalResult lowerTraining(Operation *op);
+  /// The arena view of a state global.
+  Value stateBuffer(FlatSymbolRefAttr symbol, Type tensorType);
+  /// A view of the arena at `offset` (from the arena's start).
+  Value arenaView(int64_t offset, MemRefType type);
   /// The fused activation bounds of a float op, +-FLT_MAX when absent.
   SmallVector<Attribute> floatBounds(Operation *op);
   LogicalResult lowerConv(Conv2DOp op);
@@ -347,6 +393,13 @@ FailureOr<Value> Lowering::buffer(Operation *user, Value v) {
       return user->emitOpError("has a constant operand of unsupported type");
     return arrayGlobal("const" + std::to_string(constantCounter++), constant);
   }
+  if (auto load = v.getDefiningOp<ml_program::GlobalLoadOp>()) {
+    StringRef symbol = load.getGlobal().getLeafReference();
+    if (updated.contains(symbol))
+      return user->emitOpError("reads state '")
+             << symbol << "' after an update of it";
+    return stateBuffer(FlatSymbolRefAttr::get(ctx(), symbol), v.getType());
+  }
   auto it = plan.bufferOf.find(v);
   if (it == plan.bufferOf.end()) {
     // A view of a function argument.
@@ -356,11 +409,20 @@ FailureOr<Value> Lowering::buffer(Operation *user, Value v) {
       return buffer(user, def->getOperand(0));
     return user->emitOpError("operand has no storage in the memory plan");
   }
-  int64_t offset = plan.buffers[it->second].offset;
+  return arenaView(state.bytes + plan.buffers[it->second].offset,
+                   bufferType(v));
+}
+
+Value Lowering::arenaView(int64_t offset, MemRefType type) {
+  Location loc = func.getLoc();
   Value c = arith::ConstantIndexOp::create(builder, loc, offset);
-  return memref::ViewOp::create(builder, loc, bufferType(v), arena, c,
-                                ValueRange{})
-      .getResult();
+  return memref::ViewOp::create(builder, loc, type, arena, c, ValueRange{});
+}
+
+Value Lowering::stateBuffer(FlatSymbolRefAttr symbol, Type tensorType) {
+  auto shaped = cast<ShapedType>(tensorType);
+  return arenaView(state.offsetOf.lookup(symbol.getValue()),
+                   MemRefType::get(shaped.getShape(), shaped.getElementType()));
 }
 
 FailureOr<LayerQuant> Lowering::layerQuant(Operation *op, Value input,
@@ -433,16 +495,13 @@ LogicalResult Lowering::emitLayerCall(Operation *op, StringRef callee,
 }
 
 Value Lowering::scratchBuffer(Operation *op) {
-  Location loc = func.getLoc();
   int64_t offset = 0, bytes = 1;
   if (auto it = plan.scratchOf.find(op); it != plan.scratchOf.end()) {
     offset = plan.buffers[it->second].offset;
     bytes = plan.buffers[it->second].bytes;
   }
-  Value c = arith::ConstantIndexOp::create(builder, loc, offset);
-  return memref::ViewOp::create(
-      builder, loc, MemRefType::get({bytes}, IntegerType::get(ctx(), 8)),
-      arena, c, ValueRange{});
+  return arenaView(state.bytes + offset,
+                   MemRefType::get({bytes}, IntegerType::get(ctx(), 8)));
 }
 
 LogicalResult Lowering::emitGemmCall(Operation *op, const GemmLayer &gemm,
@@ -895,6 +954,8 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
     return result;
   };
   auto constantBuffer = [&](Value v, StringRef what) -> FailureOr<Value> {
+    if (v.getDefiningOp<ml_program::GlobalLoadOp>())
+      return buffer(op, v); // trained state
     DenseElementsAttr attr = constantOf(v);
     if (!attr)
       return op->emitOpError("has no C lowering for a non-constant ") << what;
@@ -1056,11 +1117,177 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
       });
 }
 
-LogicalResult Lowering::lower(Operation *op) {
-  // Constants and views have no code of their own.
-  if (isa<arith::ConstantOp, quant::StorageCastOp, ReshapeOp>(op))
+LogicalResult Lowering::lowerTraining(Operation *op) {
+  auto shapeOf = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  };
+  auto countOf = [](Value v) {
+    return cast<ShapedType>(v.getType()).getNumElements();
+  };
+  auto buffers = [&](ValueRange values) -> FailureOr<SmallVector<Value>> {
+    SmallVector<Value> result;
+    for (Value v : values) {
+      FailureOr<Value> b = buffer(op, v);
+      if (failed(b))
+        return failure();
+      result.push_back(*b);
+    }
+    return result;
+  };
+  auto i32 = [&](int64_t v) -> Attribute { return builder.getI32IntegerAttr(v); };
+  auto f32 = [&](double v) -> Attribute { return builder.getF32FloatAttr(v); };
+  // The forward convolution's parameters, from its input, weight and
+  // output shapes.
+  auto convParams = [](ArrayRef<int64_t> x, ArrayRef<int64_t> w,
+                       ArrayRef<int64_t> y, auto o) {
+    return SmallVector<int64_t>{x[0], x[1], x[2], x[3], y[1], y[2], y[3],
+                                w[2], w[3], o.getStrides()[0],
+                                o.getStrides()[1], o.getDilations()[0],
+                                o.getDilations()[1], o.getPads()[0],
+                                o.getPads()[1], int64_t(o.getGroup())};
+  };
+  auto poolParams = [](ArrayRef<int64_t> x, ArrayRef<int64_t> y,
+                       ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                       ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
+                       bool countIncludePad) {
+    return SmallVector<int64_t>{x[0], x[1], x[2], x[3], y[2], y[3], kernel[0],
+                                kernel[1], strides[0], strides[1],
+                                dilations[0], dilations[1], pads[0], pads[1],
+                                countIncludePad ? 1 : 0, 0, 0, 0, 0, 1};
+  };
+  // Calls `callee` on the buffers of `values` (the last `outputs` written).
+  auto emit = [&](StringRef callee, ValueRange values,
+                  ArrayRef<Attribute> scalars, StringRef paramsType = "",
+                  ArrayRef<int64_t> params = {},
+                  int64_t outputs = 1) -> LogicalResult {
+    FailureOr<SmallVector<Value>> io = buffers(values);
+    if (failed(io))
+      return failure();
+    call(callee, *io, scalars, paramsType, params, outputs);
     return success();
-  prefix = name + "_l" + std::to_string(layer++) + "_";
+  };
+  addKernelHeader("mote/mote_train.h");
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](Conv2DBackwardInputOp o) {
+        return emit("mote_conv2d_backward_input_f32",
+                    {o.getGradOutput(), o.getWeight(), o.getGradInput()}, {},
+                    "mote_conv2d_f32_params",
+                    convParams(shapeOf(o.getGradInput()), shapeOf(o.getWeight()),
+                               shapeOf(o.getGradOutput()), o));
+      })
+      .Case([&](Conv2DBackwardWeightOp o) {
+        return emit("mote_conv2d_backward_weight_f32",
+                    {o.getInput(), o.getGradOutput(), o.getGradWeight()}, {},
+                    "mote_conv2d_f32_params",
+                    convParams(shapeOf(o.getInput()), shapeOf(o.getGradWeight()),
+                               shapeOf(o.getGradOutput()), o));
+      })
+      .Case([&](FullyConnectedBackwardInputOp o) {
+        ArrayRef<int64_t> w = shapeOf(o.getWeight());
+        return emit("mote_fully_connected_backward_input_f32",
+                    {o.getGradOutput(), o.getWeight(), o.getGradInput()}, {},
+                    "mote_fully_connected_f32_params",
+                    {shapeOf(o.getGradOutput())[0], w[1], w[0]});
+      })
+      .Case([&](FullyConnectedBackwardWeightOp o) {
+        ArrayRef<int64_t> w = shapeOf(o.getGradWeight());
+        return emit("mote_fully_connected_backward_weight_f32",
+                    {o.getInput(), o.getGradOutput(), o.getGradWeight()}, {},
+                    "mote_fully_connected_f32_params",
+                    {shapeOf(o.getInput())[0], w[1], w[0]});
+      })
+      .Case([&](BiasBackwardOp o) {
+        ArrayRef<int64_t> dy = shapeOf(o.getGradOutput());
+        int64_t inner = countOf(o.getGradOutput()) / (dy[0] * dy[1]);
+        return emit("mote_bias_backward_f32",
+                    {o.getGradOutput(), o.getGradBias()},
+                    {i32(dy[0]), i32(dy[1]), i32(inner)});
+      })
+      .Case([&](ClampBackwardOp o) {
+        const double big = std::numeric_limits<float>::max();
+        double lo = o.getMin() ? o.getMin()->convertToDouble() : -big;
+        double hi = o.getMax() ? o.getMax()->convertToDouble() : big;
+        return emit("mote_clamp_backward_f32",
+                    {o.getGradOutput(), o.getOutput(), o.getGradInput()},
+                    {i32(countOf(o.getGradInput())), f32(lo), f32(hi)});
+      })
+      .Case([&](MaxPool2DBackwardOp o) {
+        return emit("mote_max_pool2d_backward_f32",
+                    {o.getGradOutput(), o.getInput(), o.getGradInput()}, {},
+                    "mote_pool2d_s8_params",
+                    poolParams(shapeOf(o.getInput()), shapeOf(o.getGradOutput()),
+                               o.getKernel(), o.getStrides(), o.getDilations(),
+                               o.getPads(), false));
+      })
+      .Case([&](AvgPool2DBackwardOp o) {
+        return emit("mote_avg_pool2d_backward_f32",
+                    {o.getGradOutput(), o.getGradInput()}, {},
+                    "mote_pool2d_s8_params",
+                    poolParams(shapeOf(o.getGradInput()),
+                               shapeOf(o.getGradOutput()), o.getKernel(),
+                               o.getStrides(), {1, 1}, o.getPads(),
+                               o.getCountIncludePad()));
+      })
+      .Case([&](SoftmaxCrossEntropyOp o) {
+        ArrayRef<int64_t> z = shapeOf(o.getLogits());
+        return emit("mote_softmax_cross_entropy_f32",
+                    {o.getLogits(), o.getLabels(), o.getLoss(),
+                     o.getGradLogits()},
+                    {i32(z[0]), i32(z[1])}, "", {}, /*outputs=*/2);
+      })
+      .Case([&](SGDUpdateOp o) -> LogicalResult {
+        FailureOr<Value> grad = buffer(o, o.getGradient());
+        if (failed(grad))
+          return failure();
+        Type type = o.getGradient().getType();
+        Value param = stateBuffer(o.getParamAttr(), type);
+        int64_t count = countOf(o.getGradient());
+        if (FlatSymbolRefAttr moment = o.getMomentumStateAttr())
+          call("mote_sgd_momentum_update_f32",
+               {*grad, param, stateBuffer(moment, type)},
+               {i32(count), f32(o.getLr().convertToDouble()),
+                f32(o.getMomentum().convertToDouble()),
+                f32(o.getWeightDecay().convertToDouble())},
+               "", {}, 2);
+        else
+          call("mote_sgd_update_f32", {*grad, param},
+               {i32(count), f32(o.getLr().convertToDouble()),
+                f32(o.getWeightDecay().convertToDouble())});
+        updated.insert(o.getParamAttr().getValue());
+        return success();
+      })
+      .Case([&](AdamUpdateOp o) -> LogicalResult {
+        FailureOr<Value> grad = buffer(o, o.getGradient());
+        if (failed(grad))
+          return failure();
+        Type type = o.getGradient().getType();
+        auto stepType = RankedTensorType::get({1}, builder.getF32Type());
+        call("mote_adam_update_f32",
+             {*grad, stateBuffer(o.getParamAttr(), type),
+              stateBuffer(o.getFirstMomentAttr(), type),
+              stateBuffer(o.getSecondMomentAttr(), type),
+              stateBuffer(o.getStepAttr(), stepType)},
+             {i32(countOf(o.getGradient())), f32(o.getLr().convertToDouble()),
+              f32(o.getBeta1().convertToDouble()),
+              f32(o.getBeta2().convertToDouble()),
+              f32(o.getEpsilon().convertToDouble()),
+              f32(o.getWeightDecay().convertToDouble()),
+              i32(o.getIncrementStep() ? 1 : 0)},
+             "", {}, 4);
+        updated.insert(o.getParamAttr().getValue());
+        return success();
+      })
+      .Default([&](Operation *o) {
+        return o->emitOpError("has no C lowering yet");
+      });
+}
+
+LogicalResult Lowering::lower(Operation *op) {
+  // Constants, views and state reads have no code of their own.
+  if (isa<arith::ConstantOp, quant::StorageCastOp, ReshapeOp,
+          ml_program::GlobalLoadOp>(op))
+    return success();
+  prefix = symbolBase() + "_l" + std::to_string(layer++) + "_";
   std::string label = op->getName().getStringRef().str();
   op->getLoc()->walk([&](Location l) {
     if (auto nameLoc = dyn_cast<NameLoc>(l)) {
@@ -1070,6 +1297,12 @@ LogicalResult Lowering::lower(Operation *op) {
     return WalkResult::advance();
   });
   currentLoc = NameLoc::get(builder.getStringAttr(label));
+  if (isa<Conv2DBackwardInputOp, Conv2DBackwardWeightOp,
+          FullyConnectedBackwardInputOp, FullyConnectedBackwardWeightOp,
+          BiasBackwardOp, ClampBackwardOp, MaxPool2DBackwardOp,
+          AvgPool2DBackwardOp, SoftmaxCrossEntropyOp, SGDUpdateOp,
+          AdamUpdateOp>(op))
+    return lowerTraining(op);
   // Ops of float models (all but the boundary quantize / dequantize).
   if (!isa<QuantizeOp, DequantizeOp>(op) && op->getNumResults() == 1 &&
       getNumericKind(op->getResult(0).getType()) == NumericKind::Float)
@@ -1131,16 +1364,13 @@ LogicalResult Lowering::run() {
   auto returnOp = cast<func::ReturnOp>(func.getBody().front().getTerminator());
   for (Value result : returnOp.getOperands())
     argTypes.push_back(bufferType(result));
-  argTypes.push_back(MemRefType::get(
-      {std::max<int64_t>(plan.arenaBytes, 1)}, IntegerType::get(ctx(), 8)));
+  argTypes.push_back(MemRefType::get({arenaBytes}, IntegerType::get(ctx(), 8)));
   builder.setInsertionPoint(func);
-  kfunc = func::FuncOp::create(builder, loc, name + "_run",
+  kfunc = func::FuncOp::create(builder, loc, kernelName,
                                builder.getFunctionType(argTypes, {}));
   unsigned numInputs = func.getNumArguments();
   kfunc->setAttr("mote.num_inputs", builder.getI64IntegerAttr(numInputs));
-  // A model without intermediates still takes a (1-byte) arena argument.
-  kfunc->setAttr("mote.arena_bytes",
-                 builder.getI64IntegerAttr(std::max<int64_t>(plan.arenaBytes, 1)));
+  kfunc->setAttr("mote.arena_bytes", builder.getI64IntegerAttr(arenaBytes));
   globalsAnchor = kfunc;
   Block *body = kfunc.addEntryBlock();
   builder.setInsertionPointToStart(body);
@@ -1165,7 +1395,7 @@ LogicalResult Lowering::run() {
   for (auto [i, result] : llvm::enumerate(returnOp.getOperands())) {
     if (kOutputs.count(result))
       continue;
-    prefix = name + "_out" + std::to_string(i) + "_";
+    prefix = symbolBase() + "_out" + std::to_string(i) + "_";
     FailureOr<Value> from = buffer(returnOp, result);
     if (failed(from))
       return failure();
@@ -1184,9 +1414,8 @@ struct ConvertMoteToKernelPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
-    if (funcs.size() != 1) {
-      module.emitError("expects exactly one function to lower, found ")
-          << funcs.size();
+    if (funcs.empty()) {
+      module.emitError("expects a function to lower");
       return signalPassFailure();
     }
     const TargetDescription *description = lookupTarget(target);
@@ -1195,17 +1424,152 @@ struct ConvertMoteToKernelPass
           << target << "' (known: " << getTargetNames() << ")";
       return signalPassFailure();
     }
-    FailureOr<MemoryPlan> plan =
-        planMemory(funcs[0], /*alignment=*/16, [&](Operation *op) -> int64_t {
-          if (std::optional<GemmLayer> gemm = gemmLayerOf(*description, op))
-            return gemm->scratchBytes;
-          return depthwiseScratchOf(*description, op);
-        });
-    if (failed(plan))
-      return signalPassFailure();
-    Lowering lowering(module, funcs[0], *plan, modelName, *description);
-    if (failed(lowering.run()))
-      signalPassFailure();
+    // Mutable state first in the arena, each tensor 16-byte aligned.
+    StateLayout state;
+    SmallVector<ml_program::GlobalOp> globals(
+        module.getOps<ml_program::GlobalOp>());
+    for (ml_program::GlobalOp global : globals) {
+      state.offsetOf[global.getSymName()] = state.bytes;
+      state.bytes += (getTensorBytes(global.getType()) + 15) / 16 * 16;
+    }
+    // Each function plans its own scratch memory after the state; the
+    // functions never run at once, so they share it.
+    SmallVector<MemoryPlan> plans;
+    int64_t arenaBytes = 1;
+    for (func::FuncOp func : funcs) {
+      FailureOr<MemoryPlan> plan =
+          planMemory(func, /*alignment=*/16, [&](Operation *op) -> int64_t {
+            if (std::optional<GemmLayer> gemm = gemmLayerOf(*description, op))
+              return gemm->scratchBytes;
+            return depthwiseScratchOf(*description, op);
+          });
+      if (failed(plan))
+        return signalPassFailure();
+      arenaBytes = std::max(arenaBytes, state.bytes + plan->arenaBytes);
+      plans.push_back(std::move(*plan));
+    }
+    // The first function is the model; others are named by their suffix
+    // (`@f_train_step` becomes `<name>_train_step`). With state, the model
+    // function is `<name>_infer`: it reads the arena's state.
+    StringRef base = funcs[0].getSymName();
+    for (auto [func, plan] : llvm::zip(funcs, plans)) {
+      StringRef suffix = func.getSymName();
+      if (!suffix.consume_front(base)) {
+        func.emitError("function name must start with the model's '")
+            << base << "'";
+        return signalPassFailure();
+      }
+      std::string kernelName =
+          modelName + (suffix.empty() ? (globals.empty() ? "_run" : "_infer")
+                                      : suffix.str());
+      Lowering lowering(module, func, plan, modelName, kernelName, state,
+                        arenaBytes, *description);
+      if (failed(lowering.run()))
+        return signalPassFailure();
+    }
+    if (!globals.empty()) {
+      buildStateInit(module, globals, state, arenaBytes);
+      mergeConstants(module);
+    }
+  }
+
+  /// Emits `<name>_init_state(arena)`, which writes every state tensor's
+  /// initial value into the arena: trained tensors from flash, optimizer
+  /// state zeroed.
+  void buildStateInit(ModuleOp module, ArrayRef<ml_program::GlobalOp> globals,
+                      const StateLayout &state, int64_t arenaBytes) {
+    MLIRContext *ctx = module.getContext();
+    OpBuilder b(ctx);
+    Location loc = module.getLoc();
+    b.setInsertionPointToEnd(module.getBody());
+    auto arenaType = MemRefType::get({arenaBytes}, IntegerType::get(ctx, 8));
+    auto init = func::FuncOp::create(b, loc, modelName + "_init_state",
+                                     b.getFunctionType({arenaType}, {}));
+    init->setAttr("mote.num_inputs", b.getI64IntegerAttr(0));
+    init->setAttr("mote.arena_bytes", b.getI64IntegerAttr(arenaBytes));
+    Block *body = init.addEntryBlock();
+    OpBuilder fb = OpBuilder::atBlockBegin(body);
+    for (ml_program::GlobalOp global : globals) {
+      auto type = cast<RankedTensorType>(global.getType());
+      int64_t bytes = getTensorBytes(type);
+      Value offset = arith::ConstantIndexOp::create(
+          fb, loc, state.offsetOf.lookup(global.getSymName()));
+      auto memType = MemRefType::get(type.getShape(), type.getElementType());
+      Value to = memref::ViewOp::create(fb, loc, memType, body->getArgument(0),
+                                        offset, ValueRange{});
+      auto value = dyn_cast_or_null<DenseElementsAttr>(global.getValueAttr());
+      auto flags = b.getI32IntegerAttr(bytes);
+      if (!value || (value.isSplat() && value.getElementType().isF32() &&
+                     value.getSplatValue<APFloat>().isPosZero())) {
+        kernel::CallOp::create(fb, loc, FlatSymbolRefAttr::get(ctx, "mote_zero"),
+                               ValueRange{to}, StringAttr(),
+                               fb.getDenseI64ArrayAttr({}),
+                               fb.getArrayAttr({flags}), fb.getI64IntegerAttr(1));
+        continue;
+      }
+      std::string symbol = modelName + "_" + global.getSymName().str() + "_init";
+      auto flatType = MemRefType::get({type.getNumElements()},
+                                      type.getElementType());
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(init);
+        memref::GlobalOp::create(
+            b, loc, symbol, b.getStringAttr("private"), flatType,
+            value.reshape(RankedTensorType::get({type.getNumElements()},
+                                                type.getElementType())),
+            /*constant=*/true, IntegerAttr());
+      }
+      Value from = memref::GetGlobalOp::create(fb, loc, flatType, symbol);
+      kernel::CallOp::create(fb, loc, FlatSymbolRefAttr::get(ctx, "mote_copy"),
+                             ValueRange{from, to}, StringAttr(),
+                             fb.getDenseI64ArrayAttr({}),
+                             fb.getArrayAttr({flags}), fb.getI64IntegerAttr(1));
+    }
+    func::ReturnOp::create(fb, loc);
+    addHeader(module, "mote/mote_train.h");
+    // The layout, for the C header: name, offset, elements, trained.
+    SmallVector<Attribute> layout;
+    for (ml_program::GlobalOp global : globals)
+      layout.push_back(b.getDictionaryAttr({
+          b.getNamedAttr("name", global.getSymNameAttr()),
+          b.getNamedAttr("offset", b.getI64IntegerAttr(state.offsetOf.lookup(
+                                       global.getSymName()))),
+          b.getNamedAttr("elements",
+                         b.getI64IntegerAttr(cast<ShapedType>(global.getType())
+                                                 .getNumElements())),
+          b.getNamedAttr("trained", b.getBoolAttr(global->hasAttr(
+                                        "mote.trained"))),
+      }));
+    module->setAttr("mote.state", b.getArrayAttr(layout));
+    module->setAttr("mote.state_bytes", b.getI64IntegerAttr(state.bytes));
+    for (ml_program::GlobalOp global : globals)
+      global.erase();
+  }
+
+  /// Makes constant globals with equal types and values one symbol (a
+  /// frozen layer read by both the model and its train step is stored
+  /// once).
+  void mergeConstants(ModuleOp module) {
+    DenseMap<std::pair<Type, Attribute>, StringAttr> first;
+    DenseMap<StringAttr, StringAttr> replacement;
+    for (memref::GlobalOp global :
+         llvm::make_early_inc_range(module.getOps<memref::GlobalOp>())) {
+      if (!global.getConstant() || !global.getInitialValue())
+        continue;
+      auto key = std::make_pair(Type(global.getType()),
+                                *global.getInitialValue());
+      auto [it, inserted] = first.try_emplace(key, global.getSymNameAttr());
+      if (inserted)
+        continue;
+      replacement[global.getSymNameAttr()] = it->second;
+      global.erase();
+    }
+    if (replacement.empty())
+      return;
+    module.walk([&](memref::GetGlobalOp get) {
+      if (StringAttr to = replacement.lookup(get.getNameAttr().getAttr()))
+        get.setNameAttr(FlatSymbolRefAttr::get(to));
+    });
   }
 };
 

@@ -1,0 +1,298 @@
+//===- MoteTrainOps.td - Mote training operations -----------*- tablegen -*-===//
+//
+// The backward of the forward ops that trainable CNNs and MLPs use, the
+// fused loss, and optimizer updates of mutable model state. They are built
+// by `mote-build-train-step` from an inference function; shapes follow the
+// forward ops' rules (ShapeInference.h), applied to the forward shapes the
+// operands and result types carry. Model state (weights, moments) lives in
+// upstream `ml_program.global` symbols, which the update ops name.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOTE_TRAIN_OPS
+#define MOTE_TRAIN_OPS
+
+include "mlir/IR/SymbolInterfaces.td"
+
+def Mote_Conv2DBackwardInputOp : Mote_Op<"conv2d_backward_input", [Pure]> {
+  let summary = "Error of a convolution's input";
+  let description = [{
+    Given `grad_output`, the error of a `mote.conv2d` result, and the
+    convolution's `weight`, computes the error of its input (a transposed
+    convolution). The result type is the forward input's type; the window
+    attributes are the forward op's.
+
+    Example:
+
+    ```mlir
+    %dx = mote.conv2d_backward_input %dy, %w {pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x8x8x8xf32>, tensor<8x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$grad_output, Mote_FloatTensor:$weight,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs Mote_FloatTensor:$grad_input);
+  let assemblyFormat = [{
+    $grad_output `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_Conv2DBackwardWeightOp : Mote_Op<"conv2d_backward_weight", [Pure]> {
+  let summary = "Gradient of a convolution's weight";
+  let description = [{
+    Given the forward `input` and `grad_output`, the error of the
+    convolution's result, computes the gradient of the OIHW weight, summed
+    over the batch. The result type is the weight's type.
+
+    Example:
+
+    ```mlir
+    %dw = mote.conv2d_backward_weight %x, %dy {pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x4x8x8xf32>, tensor<1x8x8x8xf32>) -> tensor<8x4x3x3xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$input, Mote_FloatTensor:$grad_output,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs Mote_FloatTensor:$grad_weight);
+  let assemblyFormat = [{
+    $input `,` $grad_output attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_FullyConnectedBackwardInputOp
+    : Mote_Op<"fully_connected_backward_input", [Pure]> {
+  let summary = "Error of a fully-connected layer's input";
+  let description = [{
+    `grad_input[m, k] = sum_n grad_output[m, n] * weight[n, k]`.
+
+    Example:
+
+    ```mlir
+    %dx = mote.fully_connected_backward_input %dy, %w
+        : (tensor<4x10xf32>, tensor<10x64xf32>) -> tensor<4x64xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$grad_output, Mote_FloatTensor:$weight);
+  let results = (outs Mote_FloatTensor:$grad_input);
+  let assemblyFormat = [{
+    $grad_output `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_FullyConnectedBackwardWeightOp
+    : Mote_Op<"fully_connected_backward_weight", [Pure]> {
+  let summary = "Gradient of a fully-connected layer's weight";
+  let description = [{
+    `grad_weight[n, k] = sum_m grad_output[m, n] * input[m, k]`.
+
+    Example:
+
+    ```mlir
+    %dw = mote.fully_connected_backward_weight %x, %dy
+        : (tensor<4x64xf32>, tensor<4x10xf32>) -> tensor<10x64xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$input, Mote_FloatTensor:$grad_output);
+  let results = (outs Mote_FloatTensor:$grad_weight);
+  let assemblyFormat = [{
+    $input `,` $grad_output attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_BiasBackwardOp : Mote_Op<"bias_backward", [Pure]> {
+  let summary = "Gradient of a per-channel bias";
+  let description = [{
+    Sums `grad_output` (`[N, C, ...]`) over every dimension but the channel
+    dimension 1: the gradient of the bias of a convolution or
+    fully-connected layer.
+
+    Example:
+
+    ```mlir
+    %db = mote.bias_backward %dy : (tensor<4x8x6x6xf32>) -> tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$grad_output);
+  let results = (outs Mote_FloatTensor:$grad_bias);
+  let assemblyFormat = [{
+    $grad_output attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_ClampBackwardOp : Mote_Op<"clamp_backward",
+    [Pure, AllTypesMatch<["grad_output", "output", "grad_input"]>]> {
+  let summary = "Error through a ReLU, ReLU6 or clamp";
+  let description = [{
+    Passes `grad_output` where the forward result `output` lies strictly
+    inside (`min`, `max`) and gives 0 elsewhere: the backward of `mote.relu`
+    (`min = 0`), of ReLU6 and of a layer's fused `clamp_min` / `clamp_max`.
+    The forward result decides, so the pre-activation need not be kept.
+
+    Example:
+
+    ```mlir
+    %dx = mote.clamp_backward %dy, %y {min = 0.0 : f32}
+        : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$grad_output, Mote_FloatTensor:$output,
+      OptionalAttr<F32Attr>:$min, OptionalAttr<F32Attr>:$max);
+  let results = (outs Mote_FloatTensor:$grad_input);
+  let assemblyFormat = [{
+    $grad_output `,` $output attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Mote_MaxPool2DBackwardOp : Mote_Op<"max_pool2d_backward", [Pure]> {
+  let summary = "Error of a max pooling's input";
+  let description = [{
+    Routes each element of `grad_output` to the first position of its window
+    that holds the window's maximum in the forward `input` (the choice
+    PyTorch makes); other positions get 0. Windows that overlap accumulate.
+
+    Example:
+
+    ```mlir
+    %dx = mote.max_pool2d_backward %dy, %x {kernel = array<i64: 2, 2>,
+                                            strides = array<i64: 2, 2>}
+        : (tensor<1x8x4x4xf32>, tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$grad_output, Mote_FloatTensor:$input,
+      DenseI64ArrayAttr:$kernel,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads);
+  let results = (outs Mote_FloatTensor:$grad_input);
+  let assemblyFormat = [{
+    $grad_output `,` $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_AvgPool2DBackwardOp : Mote_Op<"avg_pool2d_backward", [Pure]> {
+  let summary = "Error of an average pooling's input";
+  let description = [{
+    Spreads each element of `grad_output` evenly over its window (divided by
+    the forward divisor, see `mote.avg_pool2d`). The result type is the
+    forward input's. Global average pooling is the window of the whole
+    image.
+
+    Example:
+
+    ```mlir
+    %dx = mote.avg_pool2d_backward %dy {kernel = array<i64: 8, 8>,
+                                        strides = array<i64: 8, 8>}
+        : (tensor<1x64x1x1xf32>) -> tensor<1x64x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$grad_output,
+      DenseI64ArrayAttr:$kernel,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
+  let results = (outs Mote_FloatTensor:$grad_input);
+  let assemblyFormat = [{
+    $grad_output attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_SoftmaxCrossEntropyOp : Mote_Op<"softmax_cross_entropy", [Pure]> {
+  let summary = "Mean softmax cross-entropy loss and its gradient";
+  let description = [{
+    For `logits [N, K]` and class `labels [N]` (`i32`), returns the mean
+    over the batch of `-log softmax(logits)[label]` as a one-element tensor,
+    and the gradient of that loss with respect to the logits,
+    `(softmax(logits) - onehot(label)) / N`: the loss and the start of the
+    backward pass in one op, as the two share the softmax.
+
+    Example:
+
+    ```mlir
+    %loss, %dlogits = mote.softmax_cross_entropy %logits, %labels
+        : (tensor<4x10xf32>, tensor<4xi32>) -> (tensor<1xf32>, tensor<4x10xf32>)
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$logits, StaticShapeTensorOf<[I32]>:$labels);
+  let results = (outs Mote_FloatTensor:$loss, Mote_FloatTensor:$grad_logits);
+  let assemblyFormat = [{
+    $logits `,` $labels attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_SGDUpdateOp : Mote_Op<"sgd_update",
+    [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "SGD step (momentum, weight decay) on a state global";
+  let description = [{
+    Updates the mutable `ml_program.global` named `param` with `gradient`,
+    as PyTorch's `torch.optim.SGD` does: `g = gradient + weight_decay * p`;
+    with a `momentum_state` global `m`: `m = momentum * m + g` (`m = g` at
+    the first step, which a zero-initialized `m` gives), `g = m`; then
+    `p = p - lr * g`.
+
+    Example:
+
+    ```mlir
+    mote.sgd_update %dw {param = @w, momentum_state = @w_momentum,
+                         lr = 0.01 : f32, momentum = 0.9 : f32}
+        : tensor<8x4x3x3xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$gradient,
+      FlatSymbolRefAttr:$param,
+      OptionalAttr<FlatSymbolRefAttr>:$momentum_state,
+      F32Attr:$lr,
+      DefaultValuedAttr<F32Attr, "0.0f">:$momentum,
+      DefaultValuedAttr<F32Attr, "0.0f">:$weight_decay);
+  let assemblyFormat = "$gradient attr-dict `:` type($gradient)";
+}
+
+def Mote_AdamUpdateOp : Mote_Op<"adam_update",
+    [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "Adam step on a state global";
+  let description = [{
+    Updates the mutable `ml_program.global` named `param` with `gradient`, as
+    `torch.optim.Adam` does, using the first and second moment globals
+    `first_moment` and `second_moment` and the one-element step counter
+    global `step` (`f32`; the update with `increment_step` set adds 1 to
+    it first, so the parameters of one train step share the count):
+    `m = b1 m + (1 - b1) g`, `v = b2 v + (1 - b2) g^2`,
+    `p = p - lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)`.
+
+    Example:
+
+    ```mlir
+    mote.adam_update %dw {param = @w, first_moment = @w_m,
+                          second_moment = @w_v, step = @step,
+                          lr = 0.001 : f32, increment_step = true}
+        : tensor<8x4x3x3xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$gradient,
+      FlatSymbolRefAttr:$param,
+      FlatSymbolRefAttr:$first_moment,
+      FlatSymbolRefAttr:$second_moment,
+      FlatSymbolRefAttr:$step,
+      F32Attr:$lr,
+      DefaultValuedAttr<F32Attr, "0.9f">:$beta1,
+      DefaultValuedAttr<F32Attr, "0.999f">:$beta2,
+      DefaultValuedAttr<F32Attr, "1e-8f">:$epsilon,
+      DefaultValuedAttr<F32Attr, "0.0f">:$weight_decay,
+      DefaultValuedAttr<BoolAttr, "false">:$increment_step);
+  let assemblyFormat = "$gradient attr-dict `:` type($gradient)";
+}
+
+#endif // MOTE_TRAIN_OPS

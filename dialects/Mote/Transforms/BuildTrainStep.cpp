@@ -1,0 +1,424 @@
+//===- BuildTrainStep.cpp - Training graph from an inference graph --------===//
+//
+// Reverse-mode automatic differentiation over the Mote dialect: the forward
+// ops of an inference function are replayed in a train-step function, the
+// loss starts the error at the logits, and each forward op, visited in
+// reverse order, turns the error of its result into the errors of the
+// operands that lead back to trained state, using the backward ops of
+// MoteTrainOps.td. Gradients of trained tensors feed optimizer updates of
+// `ml_program.global` state at the end of the step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Mote/IR/QuantUtils.h"
+#include "Mote/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace mote {
+#define GEN_PASS_DEF_MOTEBUILDTRAINSTEP
+#include "Mote/Transforms/Passes.h.inc"
+} // namespace mote
+
+using namespace mlir;
+using namespace mote;
+
+namespace {
+
+/// A tensor the train step updates: the global holding it and where the
+/// inference graph read it.
+struct TrainedTensor {
+  ml_program::GlobalOp global;
+  /// The layer op and the operand index of the tensor.
+  Operation *layer;
+  unsigned operand;
+};
+
+/// Which conv / FC tensors train, from the `train-layers` option.
+FailureOr<SmallVector<std::pair<Operation *, unsigned>>>
+selectTrainedTensors(func::FuncOp func, StringRef spec) {
+  SmallVector<Operation *> layers;
+  func.walk([&](Operation *op) {
+    if (isa<Conv2DOp, FullyConnectedOp>(op))
+      layers.push_back(op);
+  });
+  bool biasOnly = spec == "bias";
+  size_t first = 0;
+  if (spec.consume_front("last:")) {
+    unsigned k = 0;
+    if (spec.getAsInteger(10, k) || k == 0)
+      return func.emitError("train-layers 'last:K' needs a positive K, got '")
+             << spec << "'";
+    first = layers.size() > k ? layers.size() - k : 0;
+  } else if (spec != "all" && !biasOnly) {
+    return func.emitError("unknown train-layers '")
+           << spec << "' (expected all, last:K or bias)";
+  }
+  SmallVector<std::pair<Operation *, unsigned>> tensors;
+  for (Operation *layer : ArrayRef(layers).drop_front(first)) {
+    // Operands: input, weight, optional bias.
+    for (unsigned i = biasOnly ? 2 : 1; i < layer->getNumOperands(); ++i) {
+      Value v = layer->getOperand(i);
+      if (!matchPattern(v, m_Constant()))
+        return layer->emitOpError("trains only constant weights and biases; "
+                                  "operand ")
+               << i << " is computed";
+      if (getNumericKind(v.getType()) != NumericKind::Float)
+        return layer->emitOpError("fp32 training needs float weights, got ")
+               << v.getType();
+      tensors.push_back({layer, i});
+    }
+  }
+  if (tensors.empty())
+    return func.emitError("train-layers '")
+           << spec << "' selects no trainable tensor";
+  return tensors;
+}
+
+class TrainStepBuilder {
+public:
+  TrainStepBuilder(OpBuilder &builder, Location loc) : b(builder), loc(loc) {}
+
+  /// Adds `grad` to the error of `value`.
+  void accumulate(Value value, Value grad) {
+    auto [it, inserted] = grads.try_emplace(value, grad);
+    if (!inserted)
+      it->second = AddOp::create(b, loc, value.getType(), it->second, grad,
+                                 FloatAttr(), FloatAttr());
+  }
+
+  /// Emits the backward of `op` given the error of its result. `needsGrad`
+  /// says whether a value leads back to trained state.
+  LogicalResult backward(Operation *op,
+                         llvm::function_ref<bool(Value)> needsGrad);
+
+  DenseMap<Value, Value> grads;
+
+private:
+  OpBuilder &b;
+  Location loc;
+
+  /// The error before a fused clamp of `op`'s result.
+  Value throughClamp(Operation *op, Value grad) {
+    auto min = op->getAttrOfType<FloatAttr>("clamp_min");
+    auto max = op->getAttrOfType<FloatAttr>("clamp_max");
+    if (!min && !max)
+      return grad;
+    return ClampBackwardOp::create(b, loc, grad.getType(), grad,
+                                   op->getResult(0), min, max);
+  }
+};
+
+LogicalResult
+TrainStepBuilder::backward(Operation *op,
+                           llvm::function_ref<bool(Value)> needsGrad) {
+  Value grad = grads.lookup(op->getResult(0));
+  if (!grad)
+    return success(); // The result does not reach the loss.
+  auto typeOf = [](Value v) { return v.getType(); };
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](Conv2DOp o) {
+        Value g = throughClamp(o, grad);
+        if (needsGrad(o.getWeight()))
+          accumulate(o.getWeight(),
+                     Conv2DBackwardWeightOp::create(
+                         b, loc, typeOf(o.getWeight()), o.getInput(), g,
+                         o.getStrides(), o.getDilations(), o.getPads(),
+                         o.getGroup()));
+        if (o.getBias() && needsGrad(o.getBias()))
+          accumulate(o.getBias(),
+                     BiasBackwardOp::create(b, loc, typeOf(o.getBias()), g));
+        if (needsGrad(o.getInput()))
+          accumulate(o.getInput(),
+                     Conv2DBackwardInputOp::create(
+                         b, loc, typeOf(o.getInput()), g, o.getWeight(),
+                         o.getStrides(), o.getDilations(), o.getPads(),
+                         o.getGroup()));
+        return success();
+      })
+      .Case([&](FullyConnectedOp o) {
+        Value g = throughClamp(o, grad);
+        if (needsGrad(o.getWeight()))
+          accumulate(o.getWeight(), FullyConnectedBackwardWeightOp::create(
+                                        b, loc, typeOf(o.getWeight()),
+                                        o.getInput(), g));
+        if (o.getBias() && needsGrad(o.getBias()))
+          accumulate(o.getBias(),
+                     BiasBackwardOp::create(b, loc, typeOf(o.getBias()), g));
+        if (needsGrad(o.getInput()))
+          accumulate(o.getInput(), FullyConnectedBackwardInputOp::create(
+                                       b, loc, typeOf(o.getInput()), g,
+                                       o.getWeight()));
+        return success();
+      })
+      .Case([&](ReluOp o) {
+        accumulate(o.getInput(),
+                   ClampBackwardOp::create(b, loc, grad.getType(), grad,
+                                           o.getOutput(), b.getF32FloatAttr(0),
+                                           FloatAttr()));
+        return success();
+      })
+      .Case([&](ClampOp o) {
+        accumulate(o.getInput(),
+                   ClampBackwardOp::create(
+                       b, loc, grad.getType(), grad, o.getOutput(),
+                       b.getF32FloatAttr(o.getMin().convertToFloat()),
+                       b.getF32FloatAttr(o.getMax().convertToFloat())));
+        return success();
+      })
+      .Case([&](MaxPool2DOp o) {
+        accumulate(o.getInput(), MaxPool2DBackwardOp::create(
+                                     b, loc, typeOf(o.getInput()), grad,
+                                     o.getInput(), o.getKernel(),
+                                     o.getStrides(), o.getDilations(),
+                                     o.getPads()));
+        return success();
+      })
+      .Case([&](AvgPool2DOp o) {
+        accumulate(o.getInput(), AvgPool2DBackwardOp::create(
+                                     b, loc, typeOf(o.getInput()), grad,
+                                     o.getKernel(), o.getStrides(),
+                                     o.getPads(), o.getCountIncludePad()));
+        return success();
+      })
+      .Case([&](GlobalAvgPoolOp o) {
+        ArrayRef<int64_t> x =
+            cast<RankedTensorType>(o.getInput().getType()).getShape();
+        SmallVector<int64_t> kernel = {x[2], x[3]}, ones = {1, 1},
+                             zeros = {0, 0, 0, 0};
+        accumulate(o.getInput(),
+                   AvgPool2DBackwardOp::create(b, loc, typeOf(o.getInput()),
+                                               grad, kernel, ones, zeros,
+                                               false));
+        return success();
+      })
+      .Case([&](ReshapeOp o) {
+        accumulate(o.getInput(),
+                   ReshapeOp::create(b, loc, typeOf(o.getInput()), grad));
+        return success();
+      })
+      .Case([&](AddOp o) -> LogicalResult {
+        if (o.getLhs().getType() != o.getType() ||
+            o.getRhs().getType() != o.getType())
+          return o.emitOpError("has no backward for broadcasting operands");
+        Value g = throughClamp(o, grad);
+        for (Value operand : {o.getLhs(), o.getRhs()})
+          if (needsGrad(operand))
+            accumulate(operand, g);
+        return success();
+      })
+      .Default([&](Operation *o) -> LogicalResult {
+        if (llvm::any_of(o->getOperands(), needsGrad))
+          return o->emitOpError("has no backward yet (training through it "
+                                "is not supported)");
+        return success();
+      });
+}
+
+struct MoteBuildTrainStepPass
+    : mote::impl::MoteBuildTrainStepBase<MoteBuildTrainStepPass> {
+  using MoteBuildTrainStepBase::MoteBuildTrainStepBase;
+
+  void runOnOperation() override;
+};
+
+void MoteBuildTrainStepPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  auto funcs = llvm::to_vector(module.getOps<func::FuncOp>());
+  if (funcs.size() != 1) {
+    module.emitError("expects one inference function, found ")
+        << funcs.size();
+    return signalPassFailure();
+  }
+  func::FuncOp infer = funcs[0];
+  if (precision != "fp32") {
+    module.emitError("train precision '")
+        << precision << "' is not supported (expected fp32)";
+    return signalPassFailure();
+  }
+  if (optimizer != "sgd" && optimizer != "adam") {
+    module.emitError("unknown optimizer '")
+        << optimizer << "' (expected sgd or adam)";
+    return signalPassFailure();
+  }
+  if (infer.getNumResults() != 1) {
+    infer.emitError("training needs one result (the logits), found ")
+        << infer.getNumResults();
+    return signalPassFailure();
+  }
+  Operation *terminator = infer.getBody().front().getTerminator();
+  Value logits = terminator->getOperand(0);
+  // A final softmax belongs to the loss.
+  if (auto softmax = logits.getDefiningOp<SoftmaxOp>()) {
+    auto rank = cast<RankedTensorType>(softmax.getType()).getRank();
+    if (softmax.getAxis() == -1 || softmax.getAxis() == rank - 1)
+      logits = softmax.getInput();
+  }
+  auto logitsType = cast<RankedTensorType>(logits.getType());
+  if (logitsType.getRank() != 2 || !logitsType.getElementType().isF32()) {
+    infer.emitError("training needs f32 logits [N, K], got ") << logitsType;
+    return signalPassFailure();
+  }
+
+  FailureOr<SmallVector<std::pair<Operation *, unsigned>>> selected =
+      selectTrainedTensors(infer, trainLayers);
+  if (failed(selected))
+    return signalPassFailure();
+
+  MLIRContext *ctx = &getContext();
+  OpBuilder b(ctx);
+  b.setInsertionPoint(infer);
+  Location loc = infer.getLoc();
+  std::string base = infer.getSymName().str();
+  SymbolTable symbols(module);
+  auto makeGlobal = [&](StringRef name, Attribute value, Type type) {
+    auto global = ml_program::GlobalOp::create(
+        b, loc, name, type, /*is_mutable=*/true, value,
+        b.getStringAttr("private"));
+    symbols.insert(global);
+    return global;
+  };
+
+  // Trained tensors become globals the inference function loads.
+  SmallVector<TrainedTensor> trained;
+  DenseMap<Operation *, unsigned> layerIndex;
+  infer.walk([&](Operation *op) {
+    if (isa<Conv2DOp, FullyConnectedOp>(op))
+      layerIndex.try_emplace(op, layerIndex.size());
+  });
+  for (auto [layer, operand] : *selected) {
+    Value v = layer->getOperand(operand);
+    auto type = cast<RankedTensorType>(v.getType());
+    Attribute value;
+    matchPattern(v, m_Constant(&value));
+    std::string name = "l" + std::to_string(layerIndex[layer]) +
+                       (operand == 1 ? "_weight" : "_bias");
+    ml_program::GlobalOp global = makeGlobal(name, value, type);
+    global->setAttr("mote.trained", b.getUnitAttr());
+    trained.push_back({global, layer, operand});
+  }
+  for (TrainedTensor &t : trained) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(t.layer);
+    Value load = ml_program::GlobalLoadOp::create(
+        b, loc, t.global.getType(), FlatSymbolRefAttr::get(t.global));
+    t.layer->setOperand(t.operand, load);
+  }
+
+  // The train step: a copy of the inference function with labels.
+  auto labelsType = RankedTensorType::get({logitsType.getDimSize(0)},
+                                          b.getI32Type());
+  SmallVector<Type> inputs(infer.getArgumentTypes());
+  inputs.push_back(labelsType);
+  auto lossType = RankedTensorType::get({1}, b.getF32Type());
+  b.setInsertionPointAfter(infer);
+  auto step = func::FuncOp::create(b, loc, base + "_train_step",
+                                   b.getFunctionType(inputs, {lossType}));
+  if (ArrayAttr argAttrs = infer.getAllArgAttrs())
+    for (unsigned i = 0; i < infer.getNumArguments(); ++i)
+      step.setArgAttrs(i, infer.getArgAttrDict(i));
+  step.setArgAttr(inputs.size() - 1, "mote.name", b.getStringAttr("labels"));
+  step.setResultAttr(0, "mote.name", b.getStringAttr("loss"));
+  Block *body = step.addEntryBlock();
+  IRMapping mapping;
+  for (unsigned i = 0; i < infer.getNumArguments(); ++i)
+    mapping.map(infer.getArgument(i), body->getArgument(i));
+  b.setInsertionPointToStart(body);
+  SmallVector<Operation *> forward;
+  for (Operation &op : infer.getBody().front().without_terminator()) {
+    // Ops after the logits (the softmax) are not part of training.
+    if (llvm::is_contained(op.getResults(), logits)) {
+      forward.push_back(b.clone(op, mapping));
+      break;
+    }
+    forward.push_back(b.clone(op, mapping));
+  }
+  Value stepLogits = mapping.lookup(logits);
+
+  // Values that lead back to trained state need an error.
+  DenseSet<Value> dependsOnState;
+  DenseMap<Value, ml_program::GlobalOp> globalOf;
+  for (Operation *op : forward) {
+    if (auto load = dyn_cast<ml_program::GlobalLoadOp>(op)) {
+      dependsOnState.insert(load.getResult());
+      globalOf[load.getResult()] =
+          symbols.lookup<ml_program::GlobalOp>(
+              load.getGlobal().getLeafReference());
+      continue;
+    }
+    if (llvm::any_of(op->getOperands(),
+                     [&](Value v) { return dependsOnState.contains(v); }))
+      for (Value r : op->getResults())
+        dependsOnState.insert(r);
+  }
+  auto needsGrad = [&](Value v) { return dependsOnState.contains(v); };
+
+  auto loss = SoftmaxCrossEntropyOp::create(
+      b, loc, lossType, stepLogits.getType(), stepLogits,
+      body->getArgument(inputs.size() - 1));
+  TrainStepBuilder autodiff(b, loc);
+  autodiff.grads[stepLogits] = loss.getGradLogits();
+  for (Operation *op : llvm::reverse(forward))
+    if (op->getNumResults() == 1 && failed(autodiff.backward(op, needsGrad)))
+      return signalPassFailure();
+
+  // Updates, after every gradient (the backward pass reads the weights as
+  // they were in the forward pass).
+  auto zeros = [&](Type type) {
+    return DenseElementsAttr::get(cast<ShapedType>(type), 0.0f);
+  };
+  ml_program::GlobalOp stepCount;
+  if (optimizer == "adam") {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(infer);
+    stepCount = makeGlobal("adam_step", zeros(lossType), lossType);
+  }
+  bool firstAdam = true;
+  for (Operation *op : forward) {
+    auto load = dyn_cast<ml_program::GlobalLoadOp>(op);
+    if (!load)
+      continue;
+    Value grad = autodiff.grads.lookup(load.getResult());
+    if (!grad) {
+      load.emitError("trained tensor '")
+          << load.getGlobal().getLeafReference().getValue()
+          << "' does not reach the loss";
+      return signalPassFailure();
+    }
+    ml_program::GlobalOp param = globalOf[load.getResult()];
+    Type type = param.getType();
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointAfter(param);
+    std::string name = param.getSymName().str();
+    if (optimizer == "sgd") {
+      FlatSymbolRefAttr moment;
+      if (momentum != 0.0)
+        moment = FlatSymbolRefAttr::get(
+            makeGlobal(name + "_momentum", zeros(type), type));
+      b.setInsertionPointToEnd(body);
+      SGDUpdateOp::create(b, loc, grad, FlatSymbolRefAttr::get(param), moment,
+                          b.getF32FloatAttr(lr), b.getF32FloatAttr(momentum),
+                          b.getF32FloatAttr(weightDecay));
+    } else {
+      auto m = makeGlobal(name + "_m", zeros(type), type);
+      auto v = makeGlobal(name + "_v", zeros(type), type);
+      b.setInsertionPointToEnd(body);
+      AdamUpdateOp::create(
+          b, loc, grad, FlatSymbolRefAttr::get(param),
+          FlatSymbolRefAttr::get(m), FlatSymbolRefAttr::get(v),
+          FlatSymbolRefAttr::get(stepCount), b.getF32FloatAttr(lr),
+          b.getF32FloatAttr(beta1), b.getF32FloatAttr(beta2),
+          b.getF32FloatAttr(epsilon), b.getF32FloatAttr(weightDecay),
+          b.getBoolAttr(firstAdam));
+      firstAdam = false;
+    }
+  }
+  b.setInsertionPointToEnd(body);
+  func::ReturnOp::create(b, loc, loss.getLoss());
+}
+
+} // namespace

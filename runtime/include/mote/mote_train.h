@@ -1,0 +1,103 @@
+/*===- mote_train.h - Training microkernels -----------------------*- C -*-===*
+ *
+ * The kernels a compiled train step calls: the backward of the forward
+ * kernels in mote_kernels.h, the fused softmax cross-entropy loss, and
+ * optimizer updates of state the caller owns (in the training arena). Same
+ * rules as mote_kernels.h: C99, no allocation, no globals, no libm (the
+ * runtime's own exp/log/sqrt, so every target computes the same bits when
+ * built without floating-point contraction), outputs last.
+ *===----------------------------------------------------------------------===*/
+
+#ifndef MOTE_TRAIN_H
+#define MOTE_TRAIN_H
+
+#include "mote/mote_kernels.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Sets `bytes` bytes of `output` to zero (optimizer state at start). */
+mote_status mote_zero(int32_t bytes, void *output);
+
+/* Error of a convolution's input: the transposed convolution of
+ * `grad_output` with `weight`. Shapes are the forward op's. */
+mote_status mote_conv2d_backward_input_f32(const mote_conv2d_f32_params *p,
+                                           const float *grad_output,
+                                           const float *weight,
+                                           float *grad_input);
+
+/* Gradient of a convolution's OIHW weight, summed over the batch. */
+mote_status mote_conv2d_backward_weight_f32(const mote_conv2d_f32_params *p,
+                                            const float *input,
+                                            const float *grad_output,
+                                            float *grad_weight);
+
+/* grad_input[m][k] = sum_n grad_output[m][n] * weight[n][k]. */
+mote_status
+mote_fully_connected_backward_input_f32(const mote_fully_connected_f32_params *p,
+                                        const float *grad_output,
+                                        const float *weight, float *grad_input);
+
+/* grad_weight[n][k] = sum_m grad_output[m][n] * input[m][k]. */
+mote_status
+mote_fully_connected_backward_weight_f32(const mote_fully_connected_f32_params *p,
+                                         const float *input,
+                                         const float *grad_output,
+                                         float *grad_weight);
+
+/* grad_bias[c] = sum over n and the `inner` positions of grad_output[n][c]. */
+mote_status mote_bias_backward_f32(int32_t batch, int32_t channels,
+                                   int32_t inner, const float *grad_output,
+                                   float *grad_bias);
+
+/* grad_input = grad_output where lo < output < hi, else 0. */
+mote_status mote_clamp_backward_f32(int32_t count, float lo, float hi,
+                                    const float *grad_output,
+                                    const float *output, float *grad_input);
+
+/* Max pooling: each error goes to the first maximum of its window. */
+mote_status mote_max_pool2d_backward_f32(const mote_pool2d_s8_params *p,
+                                         const float *grad_output,
+                                         const float *input, float *grad_input);
+
+/* Average pooling: each error is spread evenly over its window. */
+mote_status mote_avg_pool2d_backward_f32(const mote_pool2d_s8_params *p,
+                                         const float *grad_output,
+                                         float *grad_input);
+
+/* Mean softmax cross-entropy over `batch` rows of `classes` logits, and its
+ * gradient (softmax - onehot) / batch. A label outside [0, classes) is an
+ * error (MOTE_ERROR_ARGUMENT), nothing is written. */
+mote_status mote_softmax_cross_entropy_f32(int32_t batch, int32_t classes,
+                                           const float *logits,
+                                           const int32_t *labels, float *loss,
+                                           float *grad_logits);
+
+/* p -= lr * (g + weight_decay * p). */
+mote_status mote_sgd_update_f32(int32_t count, float lr, float weight_decay,
+                                const float *grad, float *param);
+
+/* m = momentum * m + (g + weight_decay * p); p -= lr * m (torch.optim.SGD). */
+mote_status mote_sgd_momentum_update_f32(int32_t count, float lr,
+                                         float momentum, float weight_decay,
+                                         const float *grad, float *param,
+                                         float *moment);
+
+/* torch.optim.Adam on one tensor; step[0] counts steps and is incremented
+ * first when `increment_step` is set. */
+mote_status mote_adam_update_f32(int32_t count, float lr, float beta1,
+                                 float beta2, float epsilon,
+                                 float weight_decay, int32_t increment_step,
+                                 const float *grad, float *param, float *m,
+                                 float *v, float *step);
+
+/* Natural logarithm and square root in plain float arithmetic. */
+float mote_logf(float x);
+float mote_sqrtf(float x);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MOTE_TRAIN_H */

@@ -1,0 +1,394 @@
+/*===- mote_train.c - Training microkernels -------------------------------===*
+ *
+ * Plain loops in a fixed order: the FP32 reference of the train step, and
+ * the code every target runs bit-identically (no libm, no contraction).
+ *===----------------------------------------------------------------------===*/
+
+#include "mote/mote_train.h"
+
+static void zero_f32(float *x, int64_t count) {
+  int64_t i;
+  for (i = 0; i < count; ++i)
+    x[i] = 0.0f;
+}
+
+mote_status mote_zero(int32_t bytes, void *output) {
+  int32_t i;
+  if (!output || bytes < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < bytes; ++i)
+    ((uint8_t *)output)[i] = 0;
+  return MOTE_OK;
+}
+
+mote_status mote_conv2d_backward_input_f32(const mote_conv2d_f32_params *p,
+                                           const float *grad_output,
+                                           const float *weight,
+                                           float *grad_input) {
+  int32_t n, g, oc, ic, oy, ox, ky, kx, icg, ocg;
+  if (!p || !grad_output || !weight || !grad_input || p->groups < 1)
+    return MOTE_ERROR_ARGUMENT;
+  icg = p->in_channels / p->groups;
+  ocg = p->out_channels / p->groups;
+  zero_f32(grad_input,
+           (int64_t)p->batch * p->in_channels * p->in_h * p->in_w);
+  for (n = 0; n < p->batch; ++n)
+    for (g = 0; g < p->groups; ++g)
+      for (oc = g * ocg; oc < (g + 1) * ocg; ++oc) {
+        const float *go =
+            grad_output + ((int64_t)n * p->out_channels + oc) * p->out_h * p->out_w;
+        for (ic = 0; ic < icg; ++ic) {
+          const float *w =
+              weight + ((int64_t)oc * icg + ic) * p->kernel_h * p->kernel_w;
+          float *gi = grad_input + ((int64_t)n * p->in_channels + g * icg + ic) *
+                                       p->in_h * p->in_w;
+          for (ky = 0; ky < p->kernel_h; ++ky)
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+              float wv = w[ky * p->kernel_w + kx];
+              for (oy = 0; oy < p->out_h; ++oy) {
+                int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+                if (iy < 0 || iy >= p->in_h)
+                  continue;
+                for (ox = 0; ox < p->out_w; ++ox) {
+                  int32_t ix =
+                      ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+                  if (ix < 0 || ix >= p->in_w)
+                    continue;
+                  gi[iy * p->in_w + ix] += go[oy * p->out_w + ox] * wv;
+                }
+              }
+            }
+        }
+      }
+  return MOTE_OK;
+}
+
+mote_status mote_conv2d_backward_weight_f32(const mote_conv2d_f32_params *p,
+                                            const float *input,
+                                            const float *grad_output,
+                                            float *grad_weight) {
+  int32_t n, g, oc, ic, oy, ox, ky, kx, icg, ocg;
+  if (!p || !input || !grad_output || !grad_weight || p->groups < 1)
+    return MOTE_ERROR_ARGUMENT;
+  icg = p->in_channels / p->groups;
+  ocg = p->out_channels / p->groups;
+  zero_f32(grad_weight, (int64_t)p->out_channels * icg * p->kernel_h * p->kernel_w);
+  for (n = 0; n < p->batch; ++n)
+    for (g = 0; g < p->groups; ++g)
+      for (oc = g * ocg; oc < (g + 1) * ocg; ++oc) {
+        const float *go =
+            grad_output + ((int64_t)n * p->out_channels + oc) * p->out_h * p->out_w;
+        for (ic = 0; ic < icg; ++ic) {
+          float *gw = grad_weight + ((int64_t)oc * icg + ic) * p->kernel_h * p->kernel_w;
+          const float *x = input + ((int64_t)n * p->in_channels + g * icg + ic) *
+                                       p->in_h * p->in_w;
+          for (ky = 0; ky < p->kernel_h; ++ky)
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+              float sum = 0.0f;
+              for (oy = 0; oy < p->out_h; ++oy) {
+                int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+                if (iy < 0 || iy >= p->in_h)
+                  continue;
+                for (ox = 0; ox < p->out_w; ++ox) {
+                  int32_t ix =
+                      ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+                  if (ix < 0 || ix >= p->in_w)
+                    continue;
+                  sum += go[oy * p->out_w + ox] * x[iy * p->in_w + ix];
+                }
+              }
+              gw[ky * p->kernel_w + kx] += sum;
+            }
+        }
+      }
+  return MOTE_OK;
+}
+
+mote_status
+mote_fully_connected_backward_input_f32(const mote_fully_connected_f32_params *p,
+                                        const float *grad_output,
+                                        const float *weight, float *grad_input) {
+  int32_t m, n, k;
+  if (!p || !grad_output || !weight || !grad_input)
+    return MOTE_ERROR_ARGUMENT;
+  zero_f32(grad_input, (int64_t)p->batch * p->in_features);
+  for (m = 0; m < p->batch; ++m) {
+    float *gi = grad_input + (int64_t)m * p->in_features;
+    for (n = 0; n < p->out_features; ++n) {
+      float go = grad_output[(int64_t)m * p->out_features + n];
+      const float *w = weight + (int64_t)n * p->in_features;
+      for (k = 0; k < p->in_features; ++k)
+        gi[k] += go * w[k];
+    }
+  }
+  return MOTE_OK;
+}
+
+mote_status
+mote_fully_connected_backward_weight_f32(const mote_fully_connected_f32_params *p,
+                                         const float *input,
+                                         const float *grad_output,
+                                         float *grad_weight) {
+  int32_t m, n, k;
+  if (!p || !input || !grad_output || !grad_weight)
+    return MOTE_ERROR_ARGUMENT;
+  zero_f32(grad_weight, (int64_t)p->out_features * p->in_features);
+  for (m = 0; m < p->batch; ++m) {
+    const float *x = input + (int64_t)m * p->in_features;
+    for (n = 0; n < p->out_features; ++n) {
+      float go = grad_output[(int64_t)m * p->out_features + n];
+      float *gw = grad_weight + (int64_t)n * p->in_features;
+      for (k = 0; k < p->in_features; ++k)
+        gw[k] += go * x[k];
+    }
+  }
+  return MOTE_OK;
+}
+
+mote_status mote_bias_backward_f32(int32_t batch, int32_t channels,
+                                   int32_t inner, const float *grad_output,
+                                   float *grad_bias) {
+  int32_t n, c, i;
+  if (!grad_output || !grad_bias || batch < 0 || channels < 0 || inner < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (c = 0; c < channels; ++c) {
+    float sum = 0.0f;
+    for (n = 0; n < batch; ++n) {
+      const float *go = grad_output + ((int64_t)n * channels + c) * inner;
+      for (i = 0; i < inner; ++i)
+        sum += go[i];
+    }
+    grad_bias[c] = sum;
+  }
+  return MOTE_OK;
+}
+
+mote_status mote_clamp_backward_f32(int32_t count, float lo, float hi,
+                                    const float *grad_output,
+                                    const float *output, float *grad_input) {
+  int32_t i;
+  if (!grad_output || !output || !grad_input || count < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i)
+    grad_input[i] = output[i] > lo && output[i] < hi ? grad_output[i] : 0.0f;
+  return MOTE_OK;
+}
+
+static mote_status pool2d_backward_f32(const mote_pool2d_s8_params *p,
+                                       const float *grad_output,
+                                       const float *input, float *grad_input) {
+  int32_t n, c, oy, ox, ky, kx;
+  if (!p || !grad_output || !grad_input)
+    return MOTE_ERROR_ARGUMENT;
+  zero_f32(grad_input, (int64_t)p->batch * p->channels * p->in_h * p->in_w);
+  for (n = 0; n < p->batch; ++n)
+    for (c = 0; c < p->channels; ++c) {
+      int64_t plane = (int64_t)n * p->channels + c;
+      const float *in = input ? input + plane * p->in_h * p->in_w : 0;
+      const float *go = grad_output + plane * p->out_h * p->out_w;
+      float *gi = grad_input + plane * p->in_h * p->in_w;
+      for (oy = 0; oy < p->out_h; ++oy)
+        for (ox = 0; ox < p->out_w; ++ox) {
+          float best = 0.0f, share;
+          int32_t at = -1, count = 0;
+          for (ky = 0; ky < p->kernel_h; ++ky) {
+            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+            if (iy < 0 || iy >= p->in_h)
+              continue;
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+              if (ix < 0 || ix >= p->in_w)
+                continue;
+              ++count;
+              if (in && (at < 0 || in[iy * p->in_w + ix] > best)) {
+                best = in[iy * p->in_w + ix];
+                at = iy * p->in_w + ix;
+              }
+            }
+          }
+          if (in) {
+            if (at >= 0)
+              gi[at] += go[oy * p->out_w + ox];
+            continue;
+          }
+          if (p->count_include_pad)
+            count = p->kernel_h * p->kernel_w;
+          if (count == 0)
+            continue;
+          share = go[oy * p->out_w + ox] / (float)count;
+          for (ky = 0; ky < p->kernel_h; ++ky) {
+            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+            if (iy < 0 || iy >= p->in_h)
+              continue;
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+              if (ix >= 0 && ix < p->in_w)
+                gi[iy * p->in_w + ix] += share;
+            }
+          }
+        }
+    }
+  return MOTE_OK;
+}
+
+mote_status mote_max_pool2d_backward_f32(const mote_pool2d_s8_params *p,
+                                         const float *grad_output,
+                                         const float *input, float *grad_input) {
+  if (!input)
+    return MOTE_ERROR_ARGUMENT;
+  return pool2d_backward_f32(p, grad_output, input, grad_input);
+}
+
+mote_status mote_avg_pool2d_backward_f32(const mote_pool2d_s8_params *p,
+                                         const float *grad_output,
+                                         float *grad_input) {
+  return pool2d_backward_f32(p, grad_output, 0, grad_input);
+}
+
+float mote_logf(float x) {
+  /* x = m 2^e with m in [sqrt(1/2), sqrt(2)); log m = 2 atanh(s),
+   * s = (m - 1) / (m + 1), |s| < 0.172: five odd terms (error < 1e-9). */
+  union {
+    float f;
+    uint32_t u;
+  } bits;
+  float m, s, s2;
+  int32_t e;
+  if (!(x > 0.0f))
+    return x == 0.0f ? -3.4028235e38f : 0.0f * (x - x) / 0.0f;
+  if (x > 3.4028235e38f)
+    return x;
+  bits.f = x;
+  e = (int32_t)((bits.u >> 23) & 0xff);
+  if (e == 0) { /* subnormal: scale into the normal range */
+    bits.f = x * 8388608.0f;
+    e = (int32_t)((bits.u >> 23) & 0xff) - 23;
+  }
+  e -= 127;
+  bits.u = (bits.u & 0x007fffffu) | 0x3f800000u; /* m in [1, 2) */
+  m = bits.f;
+  if (m > 1.41421356f) {
+    m *= 0.5f;
+    ++e;
+  }
+  s = (m - 1.0f) / (m + 1.0f);
+  s2 = s * s;
+  return (float)e * 0.693147180559945f +
+         2.0f * s * (1.0f + s2 * (1.0f / 3.0f + s2 * (1.0f / 5.0f +
+                     s2 * (1.0f / 7.0f + s2 * (1.0f / 9.0f)))));
+}
+
+float mote_sqrtf(float x) {
+  /* Newton's iteration for 1/sqrt(x) from the exponent-halving guess, then
+   * one correction of x / sqrt(x): within an ulp or two. */
+  union {
+    float f;
+    uint32_t u;
+  } bits;
+  float y, r;
+  int i;
+  if (!(x > 0.0f))
+    return x == 0.0f ? 0.0f : 0.0f * (x - x) / 0.0f;
+  if (x > 3.4028235e38f)
+    return x;
+  bits.f = x;
+  bits.u = 0x5f3759dfu - (bits.u >> 1);
+  y = bits.f;
+  for (i = 0; i < 4; ++i)
+    y = y * (1.5f - 0.5f * x * y * y);
+  r = x * y;
+  return r + 0.5f * (x - r * r) * y;
+}
+
+mote_status mote_softmax_cross_entropy_f32(int32_t batch, int32_t classes,
+                                           const float *logits,
+                                           const int32_t *labels, float *loss,
+                                           float *grad_logits) {
+  int32_t n, k;
+  float total = 0.0f;
+  if (!logits || !labels || !loss || !grad_logits || batch < 1 || classes < 1)
+    return MOTE_ERROR_ARGUMENT;
+  for (n = 0; n < batch; ++n)
+    if (labels[n] < 0 || labels[n] >= classes)
+      return MOTE_ERROR_ARGUMENT;
+  for (n = 0; n < batch; ++n) {
+    const float *z = logits + (int64_t)n * classes;
+    float *g = grad_logits + (int64_t)n * classes;
+    float max = z[0], sum = 0.0f, inv;
+    for (k = 1; k < classes; ++k)
+      max = z[k] > max ? z[k] : max;
+    for (k = 0; k < classes; ++k) {
+      g[k] = mote_expf(z[k] - max);
+      sum += g[k];
+    }
+    total += mote_logf(sum) - (z[labels[n]] - max);
+    inv = 1.0f / (sum * (float)batch);
+    for (k = 0; k < classes; ++k)
+      g[k] *= inv;
+    g[labels[n]] -= 1.0f / (float)batch;
+  }
+  loss[0] = total / (float)batch;
+  return MOTE_OK;
+}
+
+mote_status mote_sgd_update_f32(int32_t count, float lr, float weight_decay,
+                                const float *grad, float *param) {
+  int32_t i;
+  if (!grad || !param || count < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i)
+    param[i] -= lr * (grad[i] + weight_decay * param[i]);
+  return MOTE_OK;
+}
+
+mote_status mote_sgd_momentum_update_f32(int32_t count, float lr,
+                                         float momentum, float weight_decay,
+                                         const float *grad, float *param,
+                                         float *moment) {
+  int32_t i;
+  if (!grad || !param || !moment || count < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i) {
+    moment[i] = momentum * moment[i] + (grad[i] + weight_decay * param[i]);
+    param[i] -= lr * moment[i];
+  }
+  return MOTE_OK;
+}
+
+/* base^t for a whole number t >= 0, by squaring. */
+static float pow_count(float base, float t) {
+  float result = 1.0f;
+  uint32_t e = (uint32_t)t;
+  while (e) {
+    if (e & 1u)
+      result *= base;
+    base *= base;
+    e >>= 1;
+  }
+  return result;
+}
+
+mote_status mote_adam_update_f32(int32_t count, float lr, float beta1,
+                                 float beta2, float epsilon,
+                                 float weight_decay, int32_t increment_step,
+                                 const float *grad, float *param, float *m,
+                                 float *v, float *step) {
+  int32_t i;
+  float correction1, correction2_sqrt, step_size;
+  if (!grad || !param || !m || !v || !step || count < 0)
+    return MOTE_ERROR_ARGUMENT;
+  if (increment_step)
+    step[0] += 1.0f;
+  if (step[0] < 1.0f)
+    return MOTE_ERROR_ARGUMENT;
+  correction1 = 1.0f - pow_count(beta1, step[0]);
+  correction2_sqrt = mote_sqrtf(1.0f - pow_count(beta2, step[0]));
+  step_size = lr / correction1;
+  for (i = 0; i < count; ++i) {
+    float g = grad[i] + weight_decay * param[i];
+    m[i] = beta1 * m[i] + (1.0f - beta1) * g;
+    v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;
+    param[i] -= step_size * m[i] / (mote_sqrtf(v[i]) / correction2_sqrt + epsilon);
+  }
+  return MOTE_OK;
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Checks the FP32 train step motec generates against PyTorch autograd.
+
+A small CNN with every op the backward pass supports (convolution,
+depthwise convolution, fully-connected, ReLU, ReLU6, max / average / global
+average pooling, a residual add, flatten) is exported to ONNX and compiled
+with `motec compile --train`. The generated example program runs one step
+(or several) on fixed batches and writes the arena's state; the script
+reads it through the layout table in the generated header and compares:
+
+  * after one SGD step with momentum, each momentum buffer holds the
+    gradient exactly (m = 0.9 * 0 + g): it must match torch's .grad within
+    --rtol (relative to the largest gradient of that tensor), and the loss
+    must match torch's;
+  * after --steps steps of SGD with momentum and of Adam, every parameter
+    must match torch.optim's result (relative to the tensor's change).
+
+Usage: train_gradcheck.py MOTEC RUNTIME_DIR WORKDIR
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 8, 3, padding=1)
+        self.dw = nn.Conv2d(8, 8, 3, padding=1, groups=8)
+        self.c2 = nn.Conv2d(8, 16, 1)
+        self.c3 = nn.Conv2d(16, 16, 3, stride=2, padding=1)
+        self.fc1 = nn.Linear(16 * 2 * 2, 24)
+        self.fc2 = nn.Linear(24, 10)
+        self.fc3 = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.c1(x)), 2)            # 8x6x6
+        x = x + F.relu6(self.dw(x))                         # residual add
+        x = F.avg_pool2d(x, 2)                              # 8x3x3
+        x = F.relu(self.c2(x))                              # 16x3x3
+        x = F.relu(self.c3(x))                              # 16x2x2
+        g = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)   # global pool
+        h = F.relu(self.fc1(torch.flatten(x, 1)))
+        return self.fc2(h) + self.fc3(g)
+
+
+def compile_and_build(args, onnx_path, optimizer, outdir):
+    subprocess.run([args.motec, "compile", onnx_path, "--train",
+                    "--optimizer=" + optimizer, "--name", "net",
+                    "--runtime-dir", args.runtime_dir, "-o", outdir],
+                   check=True, stdout=subprocess.DEVNULL)
+    runtime = os.path.join(outdir, "runtime")
+    sources = [os.path.join(runtime, "src", f)
+               for f in ("mote_kernels.c", "mote_train.c")]
+    subprocess.run([os.environ.get("CC", "cc"), "-std=c99", "-O2",
+                    "-ffp-contract=off", "-I" + outdir,
+                    "-I" + os.path.join(runtime, "include"),
+                    "-I" + os.path.join(runtime, "boards"),
+                    os.path.join(outdir, "main.c"), os.path.join(outdir, "net.c"),
+                    *sources, os.path.join(runtime, "boards", "mote_board_hosted.c"),
+                    "-o", os.path.join(outdir, "train")], check=True)
+
+
+def read_state(outdir, path):
+    """The state tensors by name, from the header's layout table."""
+    header = open(os.path.join(outdir, "net.h")).read()
+    raw = np.fromfile(path, dtype=np.uint8)
+    state = {}
+    for name, offset, count, _ in re.findall(
+            r'\{"(\w+)", (\d+), (\d+), (\d)\}', header):
+        state[name] = raw[int(offset):int(offset) + 4 * int(count)].view(
+            np.float32)
+    return state
+
+
+def run_steps(outdir, images, labels, steps):
+    inputs = os.path.join(outdir, "inputs.bin")
+    label_file = os.path.join(outdir, "labels.bin")
+    state = os.path.join(outdir, "state.bin")
+    images.astype(np.float32).tofile(inputs)
+    labels.astype(np.int32).tofile(label_file)
+    out = subprocess.run([os.path.join(outdir, "train"), inputs, label_file,
+                          str(steps), state], check=True, capture_output=True,
+                         text=True).stdout
+    losses = [float(v) for v in re.findall(r"loss\s+(-?[\d.]+)", out)]
+    return read_state(outdir, state), losses
+
+
+def torch_params(net):
+    """Torch tensors in the order of the model's conv / FC ops (ONNX)."""
+    return [net.c1, net.dw, net.c2, net.c3, net.fc1, net.fc2, net.fc3]
+
+
+def rel(a, b, scale):
+    return float(np.max(np.abs(a - b)) / max(scale, 1e-30))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("motec")
+    ap.add_argument("runtime_dir")
+    ap.add_argument("workdir")
+    ap.add_argument("--rtol", type=float, default=1e-4)
+    ap.add_argument("--steps", type=int, default=5)
+    args = ap.parse_args()
+    os.makedirs(args.workdir, exist_ok=True)
+    torch.manual_seed(0)
+    net = Net()
+    batch = 4
+    onnx_path = os.path.join(args.workdir, "net.onnx")
+    torch.onnx.export(net, torch.zeros(batch, 1, 12, 12), onnx_path,
+                      input_names=["image"], output_names=["logits"],
+                      opset_version=13)
+    initial = {k: v.clone() for k, v in net.state_dict().items()}
+    rng = np.random.default_rng(1)
+    images = rng.normal(size=(args.steps, batch, 1, 12, 12)).astype(np.float32)
+    labels = rng.integers(0, 10, size=(args.steps, batch)).astype(np.int32)
+    failures = 0
+
+    def check(what, value, limit):
+        nonlocal failures
+        ok = value <= limit
+        failures += not ok
+        print(f"{'ok  ' if ok else 'FAIL'} {what}: {value:.2e} (limit {limit:.0e})")
+
+    # 1. Gradients of one step, read from the momentum buffers.
+    sgd_dir = os.path.join(args.workdir, "sgd")
+    compile_and_build(args, onnx_path, "sgd:lr=0.05,momentum=0.9", sgd_dir)
+    state, losses = run_steps(sgd_dir, images[:1], labels[:1], 1)
+    net.zero_grad()
+    loss = F.cross_entropy(net(torch.from_numpy(images[0])),
+                           torch.from_numpy(labels[0]).long())
+    loss.backward()
+    check("loss", abs(losses[0] - loss.item()) / abs(loss.item()), args.rtol)
+    for i, module in enumerate(torch_params(net)):
+        for kind in ("weight", "bias"):
+            grad = getattr(module, kind).grad.numpy().ravel()
+            mine = state[f"l{i}_{kind}_momentum"]
+            check(f"gradient of layer {i} {kind} ({grad.size} values)",
+                  rel(mine, grad, np.max(np.abs(grad))), args.rtol)
+
+    # 2. Several steps of each optimizer against torch.optim.
+    for spec, make in (
+            ("sgd:lr=0.05,momentum=0.9,weight_decay=0.001",
+             lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9,
+                                       weight_decay=0.001)),
+            ("adam:lr=0.01", lambda p: torch.optim.Adam(p, lr=0.01))):
+        net.load_state_dict(initial)
+        opt = make(net.parameters())
+        for s in range(args.steps):
+            opt.zero_grad()
+            F.cross_entropy(net(torch.from_numpy(images[s])),
+                            torch.from_numpy(labels[s]).long()).backward()
+            opt.step()
+        outdir = os.path.join(args.workdir, spec.split(":")[0] + "_steps")
+        compile_and_build(args, onnx_path, spec, outdir)
+        state, _ = run_steps(outdir, images, labels, args.steps)
+        for i, module in enumerate(torch_params(net)):
+            for kind in ("weight", "bias"):
+                final = getattr(module, kind).detach().numpy().ravel()
+                start = initial[f"{['c1','dw','c2','c3','fc1','fc2','fc3'][i]}.{kind}"].numpy().ravel()
+                mine = state[f"l{i}_{kind}"]
+                check(f"{spec.split(':')[0]} x{args.steps}: layer {i} {kind}",
+                      rel(mine, final, np.max(np.abs(final - start))),
+                      args.rtol)
+    print("gradcheck:", "FAILED" if failures else "passed",
+          f"({failures} failure(s))")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
