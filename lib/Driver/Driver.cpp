@@ -606,6 +606,11 @@ int runCompile() {
            << emit << "'\n";
     return 1;
   }
+  if (train && (emit == "onnx" || !quantize.empty())) {
+    errs() << "motec: --train compiles a float model to C; it does not "
+              "combine with --emit=onnx or --quantize\n";
+    return 1;
+  }
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
   OwningOpRef<ModuleOp> module =
@@ -614,11 +619,6 @@ int runCompile() {
   if (!module)
     return 1;
   std::string name = modelName.empty() ? defaultName(compileModel) : modelName;
-  if (train && (emit == "onnx" || !quantize.empty())) {
-    errs() << "motec: --train compiles a float model to C; it does not "
-              "combine with --emit=onnx or --quantize\n";
-    return 1;
-  }
   if (train && failed(buildTrainStep(*module)))
     return 1;
   if (std::error_code ec = sys::fs::create_directories(outputDir)) {

@@ -1,0 +1,35 @@
+// RUN: mote-opt %s -mote-build-train-step="optimizer=sgd momentum=0.9" -canonicalize -convert-mote-to-kernel="model-name=net" | FileCheck %s
+
+// The state (weight, momentum, bias, momentum: 4 x 16-byte aligned
+// tensors = 160 B) comes first in the arena; both functions read the
+// weights there and plan their scratch after it.
+// CHECK: module attributes {mote.kernel_headers = ["mote/mote_train.h"], mote.state = [{elements = 24 : i64, name = "l0_weight", offset = 0 : i64, trained = true}, {elements = 24 : i64, name = "l0_weight_momentum", offset = 96 : i64, trained = false}, {elements = 3 : i64, name = "l0_bias", offset = 192 : i64, trained = true}, {elements = 3 : i64, name = "l0_bias_momentum", offset = 208 : i64, trained = false}], mote.state_bytes = 224 : i64}
+// CHECK-LABEL: func.func @net_infer(
+// CHECK-SAME: %[[X:.*]]: memref<2x8xf32>, %[[Y:.*]]: memref<2x3xf32>, %[[A:.*]]: memref<[[N:[0-9]+]]xi8>)
+// CHECK: %[[W:.*]] = memref.view %[[A]][%c0{{.*}}] : memref<[[N]]xi8> to memref<3x8xf32>
+// CHECK: %[[B:.*]] = memref.view %[[A]][%c192{{.*}}] : memref<[[N]]xi8> to memref<3xf32>
+// CHECK: mote_kernel.call @mote_fully_connected_f32(%[[X]], %[[W]], %[[B]], %[[Y]])
+// CHECK-LABEL: func.func @net_train_step(
+// CHECK-SAME: %[[TX:.*]]: memref<2x8xf32>, %[[TL:.*]]: memref<2xi32>, %[[LOSS:.*]]: memref<1xf32>, %[[TA:.*]]: memref<[[N]]xi8>)
+// CHECK: mote_kernel.call @mote_fully_connected_f32
+// CHECK: mote_kernel.call @mote_softmax_cross_entropy_f32({{.*}}, %[[TL]], %[[LOSS]], {{.*}}) {num_outputs = 2 : i64, scalars = [2 : i32, 3 : i32]}
+// CHECK: mote_kernel.call @mote_fully_connected_backward_weight_f32({{.*}}) {params = array<i64: 2, 8, 3>
+// CHECK: mote_kernel.call @mote_bias_backward_f32({{.*}}) {scalars = [2 : i32, 3 : i32, 1 : i32]}
+// CHECK: %[[PW:.*]] = memref.view %[[TA]][%c0{{.*}}] : memref<[[N]]xi8> to memref<3x8xf32>
+// CHECK: %[[MW:.*]] = memref.view %[[TA]][%c96{{.*}}] : memref<[[N]]xi8> to memref<3x8xf32>
+// CHECK: mote_kernel.call @mote_sgd_momentum_update_f32(%{{.*}}, %[[PW]], %[[MW]]) {num_outputs = 2 : i64, scalars = [24 : i32, 0.00999999977 : f32, 0.899999976 : f32, 0.000000e+00 : f32]}
+// CHECK: mote_kernel.call @mote_sgd_momentum_update_f32
+// The initial weights are stored once in flash, the moments are zeroed.
+// CHECK: memref.global "private" constant @net_l0_weight_init : memref<24xf32>
+// CHECK-LABEL: func.func @net_init_state(
+// CHECK: mote_kernel.call @mote_copy({{.*}}) {scalars = [96 : i32]}
+// CHECK: mote_kernel.call @mote_zero({{.*}}) {scalars = [96 : i32]}
+// CHECK: mote_kernel.call @mote_copy({{.*}}) {scalars = [12 : i32]}
+// CHECK: mote_kernel.call @mote_zero({{.*}}) {scalars = [12 : i32]}
+// CHECK-NOT: ml_program.global
+func.func @net(%x: tensor<2x8xf32>) -> tensor<2x3xf32> {
+  %w = arith.constant dense<[[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]]> : tensor<3x8xf32>
+  %b = arith.constant dense<[0.5, 0.25, 0.125]> : tensor<3xf32>
+  %y = mote.fully_connected %x, %w, %b : (tensor<2x8xf32>, tensor<3x8xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}

@@ -1,0 +1,82 @@
+// RUN: mote-opt %s -split-input-file -mote-build-train-step="optimizer=sgd momentum=0.9 lr=0.05" | FileCheck %s
+// RUN: mote-opt %s -split-input-file -mote-build-train-step="train-layers=last:1" | FileCheck %s --check-prefix=LAST
+// RUN: mote-opt %s -split-input-file -mote-build-train-step="train-layers=bias optimizer=adam" | FileCheck %s --check-prefix=BIAS
+// RUN: not mote-opt %s -mote-build-train-step="train-layers=some" 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not mote-opt %s -mote-build-train-step="train-layers=last:0" 2>&1 | FileCheck %s --check-prefix=BADK
+// RUN: not mote-opt %s -mote-build-train-step="precision=int4" 2>&1 | FileCheck %s --check-prefix=BADP
+
+// conv (fused ReLU) -> max pool -> flatten -> FC -> softmax.
+// CHECK-DAG: ml_program.global private mutable @l0_weight(dense<1.000000e-01> : tensor<4x1x3x3xf32>) : tensor<4x1x3x3xf32> {mote.trained}
+// CHECK-DAG: ml_program.global private mutable @l0_weight_momentum(dense<0.000000e+00> : tensor<4x1x3x3xf32>) : tensor<4x1x3x3xf32>{{$}}
+// CHECK-DAG: ml_program.global private mutable @l1_bias(dense<0.000000e+00> : tensor<3xf32>) : tensor<3xf32> {mote.trained}
+// The model reads the trained state.
+// CHECK-LABEL: func.func @m(
+// CHECK: %[[W:.*]] = ml_program.global_load @l0_weight
+// CHECK: mote.conv2d %{{.*}}, %[[W]]
+// CHECK: mote.softmax
+// The train step: forward up to the logits, the loss, the backward in
+// reverse order, then the updates.
+// CHECK-LABEL: func.func @m_train_step(
+// CHECK-SAME: %[[X:.*]]: tensor<2x1x6x6xf32>, %[[L:.*]]: tensor<2xi32> {mote.name = "labels"}) -> (tensor<1xf32> {mote.name = "loss"})
+// CHECK: %[[C:.*]] = mote.conv2d %[[X]]
+// CHECK: %[[P:.*]] = mote.max_pool2d %[[C]]
+// CHECK: %[[F:.*]] = mote.reshape %[[P]]
+// CHECK: %[[Y:.*]] = mote.fully_connected %[[F]], %[[FW:[^,]*]],
+// CHECK-NOT: mote.softmax
+// CHECK: %[[LOSS:.*]], %[[DY:.*]] = mote.softmax_cross_entropy %[[Y]], %[[L]]
+// CHECK: %[[DFW:.*]] = mote.fully_connected_backward_weight %[[F]], %[[DY]]
+// CHECK: %[[DFB:.*]] = mote.bias_backward %[[DY]]
+// CHECK: %[[DF:.*]] = mote.fully_connected_backward_input %[[DY]], %[[FW]]
+// CHECK: %[[DP:.*]] = mote.reshape %[[DF]] : (tensor<2x36xf32>) -> tensor<2x4x3x3xf32>
+// CHECK: %[[DC:.*]] = mote.max_pool2d_backward %[[DP]], %[[C]]
+// The fused ReLU, undone from the conv's output.
+// CHECK: %[[DR:.*]] = mote.clamp_backward %[[DC]], %[[C]] {min = 0.000000e+00 : f32}
+// CHECK: %[[DW:.*]] = mote.conv2d_backward_weight %[[X]], %[[DR]] {pads = array<i64: 1, 1, 1, 1>}
+// CHECK: %[[DB:.*]] = mote.bias_backward %[[DR]]
+// No error for the input: nothing before it trains.
+// CHECK-NOT: mote.conv2d_backward_input
+// CHECK: mote.sgd_update %[[DW]] {lr = 5.000000e-02 : f32, momentum = 0.899999976 : f32, momentum_state = @l0_weight_momentum, param = @l0_weight}
+// CHECK: mote.sgd_update %[[DB]]
+// CHECK: mote.sgd_update %[[DFW]]
+// CHECK: mote.sgd_update %[[DFB]]
+// CHECK: return %[[LOSS]]
+
+// Only the last layer trains: the conv keeps its constants and no error
+// flows into it.
+// LAST-NOT: @l0_weight
+// LAST-LABEL: func.func @m_train_step(
+// LAST-NOT: mote.max_pool2d_backward
+// LAST: mote.sgd_update {{.*}}param = @l1_weight
+// LAST: mote.sgd_update {{.*}}param = @l1_bias
+// LAST-NOT: mote.sgd_update
+
+// Biases only, with Adam: moments per bias and one shared step counter,
+// incremented by the first update.
+// BIAS-DAG: ml_program.global private mutable @adam_step(dense<0.000000e+00> : tensor<1xf32>)
+// BIAS-DAG: ml_program.global private mutable @l0_bias_m(
+// BIAS-DAG: ml_program.global private mutable @l0_bias_v(
+// BIAS-LABEL: func.func @m_train_step(
+// BIAS-NOT: conv2d_backward_weight
+// BIAS: mote.adam_update {{.*}}increment_step = true{{.*}}param = @l0_bias
+// BIAS-NOT: increment_step
+// BIAS: mote.adam_update {{.*}}param = @l1_bias
+
+// BAD: unknown train-layers 'some' (expected all, last:K or bias)
+// BADK: train-layers 'last:K' needs a positive K, got '0'
+// BADP: train precision 'int4' is not supported (expected fp32)
+
+func.func @m(%x: tensor<2x1x6x6xf32>) -> tensor<2x3xf32> {
+  %w = arith.constant dense<0.1> : tensor<4x1x3x3xf32>
+  %b = arith.constant dense<0.0> : tensor<4xf32>
+  %c = mote.conv2d %x, %w, %b {pads = array<i64: 1, 1, 1, 1>, clamp_min = 0.0 : f32}
+      : (tensor<2x1x6x6xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<2x4x6x6xf32>
+  %p = mote.max_pool2d %c {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>}
+      : (tensor<2x4x6x6xf32>) -> tensor<2x4x3x3xf32>
+  %r = mote.reshape %p : (tensor<2x4x3x3xf32>) -> tensor<2x36xf32>
+  %fw = arith.constant dense<0.01> : tensor<3x36xf32>
+  %fb = arith.constant dense<0.0> : tensor<3xf32>
+  %y = mote.fully_connected %r, %fw, %fb
+      : (tensor<2x36xf32>, tensor<3x36xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %s = mote.softmax %y : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %s : tensor<2x3xf32>
+}
