@@ -8,7 +8,7 @@ APT_PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   clang-22 libclang-rt-22-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
-  python3-onnx python3-numpy python3-torch python3-torchvision
+  python3-onnx python3-numpy python3-torch python3-torchvision python3-matplotlib
   dataset-fashion-mnist libonnx-testdata
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   gcc-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm

@@ -147,7 +147,9 @@ cl::opt<bool> train(
              "<name>_infer and <name>_init_state over one training arena"),
     cl::sub(compileCommand));
 cl::opt<std::string> trainPrecision(
-    "train-precision", cl::desc("Arithmetic of the train step: fp32"),
+    "train-precision",
+    cl::desc("Arithmetic of the train step: fp32, or int8 (Octo: int8 "
+             "products forward and backward, LAC, PRC, stochastic rounding)"),
     cl::init("fp32"), cl::sub(compileCommand));
 cl::opt<std::string> trainLayers(
     "train-layers",
@@ -159,6 +161,27 @@ cl::opt<std::string> optimizerSpec(
     cl::desc("sgd:lr=L,momentum=M,weight_decay=D or "
              "adam:lr=L,beta1=B1,beta2=B2,eps=E,weight_decay=D"),
     cl::init("sgd:lr=0.01"), cl::sub(compileCommand));
+
+cl::opt<double> prc(
+    "prc",
+    cl::desc("INT8 training: parameterized range clipping, the fraction of "
+             "the observed range kept before quantizing (1 disables)"),
+    cl::init(0.95), cl::sub(compileCommand));
+cl::opt<bool> lac(
+    "lac",
+    cl::desc("INT8 training: loss-aware compensation (trained per-channel "
+             "scale and shift after each trained layer)"),
+    cl::init(true), cl::sub(compileCommand));
+cl::opt<double> lacL2("lac-l2",
+                      cl::desc("INT8 training: L2 penalty of the LAC terms"),
+                      cl::init(1e-4), cl::sub(compileCommand));
+cl::opt<bool> stochasticRounding(
+    "stochastic-rounding",
+    cl::desc("INT8 training: round errors stochastically (seeded)"),
+    cl::init(true), cl::sub(compileCommand));
+cl::opt<unsigned> seed("seed",
+                       cl::desc("INT8 training: stochastic rounding seed"),
+                       cl::init(1), cl::sub(compileCommand));
 
 /// Parses --optimizer into the options of mote-build-train-step.
 LogicalResult parseOptimizer(mote::MoteBuildTrainStepOptions &options) {
@@ -202,6 +225,11 @@ LogicalResult buildTrainStep(ModuleOp module) {
   mote::MoteBuildTrainStepOptions options;
   options.precision = trainPrecision;
   options.trainLayers = trainLayers;
+  options.prc = prc;
+  options.lac = lac;
+  options.lacL2 = lacL2;
+  options.stochasticRounding = stochasticRounding;
+  options.seed = seed;
   if (failed(parseOptimizer(options)))
     return failure();
   PassManager pm(module.getContext());

@@ -1,5 +1,20 @@
 // RUN: mote-opt %s -mote-build-train-step="optimizer=sgd momentum=0.9" -canonicalize -convert-mote-to-kernel="model-name=net" | FileCheck %s
 
+// RUN: mote-opt %s -mote-build-train-step="precision=int8" -canonicalize -convert-mote-to-kernel="model-name=net" | FileCheck %s --check-prefix=INT8
+
+// INT8: mote.state = [{{.*}}name = "rng_state"
+// INT8-LABEL: func.func @net_train_step(
+// INT8: %[[RNG:.*]] = memref.view %{{.*}} : memref<{{[0-9]+}}xi8> to memref<1xi32>
+// INT8: mote_kernel.call @mote_dynamic_quantize_s8({{.*}}, %[[RNG]]) {num_outputs = 3 : i64, scalars = [1 : i32, 16 : i32, 0.949999988 : f32, 0 : i32]}
+// INT8: mote_kernel.call @mote_dynamic_quantize_s8({{.*}}) {num_outputs = 3 : i64, scalars = [3 : i32, 8 : i32, 0.949999988 : f32, 0 : i32]}
+// INT8: mote_kernel.call @mote_int8_fully_connected_f32
+// INT8: mote_kernel.call @mote_channel_affine_f32
+// INT8: mote_kernel.call @mote_softmax_cross_entropy_f32
+// INT8: mote_kernel.call @mote_channel_affine_backward_f32({{.*}}) {num_outputs = 3 : i64
+// Stochastic rounding of the error reads and advances the generator state.
+// INT8: mote_kernel.call @mote_dynamic_quantize_s8({{.*}}) {num_outputs = 3 : i64, scalars = [1 : i32, 6 : i32, 0.949999988 : f32, 1 : i32]}
+// INT8: mote_kernel.call @mote_int8_fully_connected_backward_weight_f32
+
 // The state (weight, momentum, bias, momentum: 4 x 16-byte aligned
 // tensors = 160 B) comes first in the arena; both functions read the
 // weights there and plan their scratch after it.

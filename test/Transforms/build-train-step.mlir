@@ -1,6 +1,8 @@
 // RUN: mote-opt %s -split-input-file -mote-build-train-step="optimizer=sgd momentum=0.9 lr=0.05" | FileCheck %s
 // RUN: mote-opt %s -split-input-file -mote-build-train-step="train-layers=last:1" | FileCheck %s --check-prefix=LAST
 // RUN: mote-opt %s -split-input-file -mote-build-train-step="train-layers=bias optimizer=adam" | FileCheck %s --check-prefix=BIAS
+// RUN: mote-opt %s -mote-build-train-step="precision=int8 seed=7" | FileCheck %s --check-prefix=INT8
+// RUN: mote-opt %s -mote-build-train-step="precision=int8 lac=false stochastic-rounding=false prc=1" | FileCheck %s --check-prefix=PLAIN
 // RUN: not mote-opt %s -mote-build-train-step="train-layers=some" 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not mote-opt %s -mote-build-train-step="train-layers=last:0" 2>&1 | FileCheck %s --check-prefix=BADK
 // RUN: not mote-opt %s -mote-build-train-step="precision=int4" 2>&1 | FileCheck %s --check-prefix=BADP
@@ -61,9 +63,47 @@
 // BIAS-NOT: increment_step
 // BIAS: mote.adam_update {{.*}}param = @l1_bias
 
+// INT8 (Octo): int8 layers with PRC (clip 0.95) in both functions, LAC
+// state per trained layer, stochastic rounding of the errors from a seeded
+// generator.
+// INT8-DAG: ml_program.global private mutable @rng_state(dense<7> : tensor<1xi32>)
+// INT8-DAG: ml_program.global private mutable @l0_lac_scale(dense<1.000000e+00> : tensor<4xf32>) : tensor<4xf32> {mote.trained}
+// INT8-DAG: ml_program.global private mutable @l0_lac_shift(dense<0.000000e+00> : tensor<4xf32>) : tensor<4xf32> {mote.trained}
+// INT8-LABEL: func.func @m(
+// INT8: %[[XQ:.*]], %[[SX:.*]] = mote.dynamic_quantize %arg0 {clip = 0.949999988 : f32}
+// INT8: %[[WQ:.*]], %[[SW:.*]] = mote.dynamic_quantize %{{.*}} {axis = 0 : i64, clip = 0.949999988 : f32}
+// INT8: %[[Y:.*]] = mote.int8_conv2d %[[XQ]], %[[SX]], %[[WQ]], %[[SW]]
+// INT8: mote.channel_affine %[[Y]], {{.*}} {clamp_min = 0.000000e+00 : f32}
+// INT8: mote.int8_fully_connected
+// INT8-LABEL: func.func @m_train_step(
+// INT8: %[[TXQ:.*]], %[[TSX:.*]] = mote.dynamic_quantize %arg0
+// INT8: %[[OUT:.*]] = mote.channel_affine
+// INT8: mote.softmax_cross_entropy
+// INT8: %[[E1:.*]], %[[GS1:.*]], %[[GB1:.*]] = mote.channel_affine_backward
+// INT8: %[[EQ1:.*]], %[[SE1:.*]] = mote.dynamic_quantize %[[E1]] {clip = 0.949999988 : f32, rng = @rng_state}
+// INT8: mote.int8_fully_connected_backward_weight %{{.*}}, %{{.*}}, %[[EQ1]], %[[SE1]]
+// INT8: %[[WT:.*]], %[[SWT:.*]] = mote.dynamic_quantize %{{.*}} : (tensor<3x36xf32>) -> (tensor<3x36xi8>, tensor<1xf32>)
+// INT8: mote.int8_fully_connected_backward_input %[[EQ1]], %[[SE1]], %[[WT]], %[[SWT]]
+// INT8: mote.max_pool2d_backward %{{.*}}, %[[OUT]]
+// INT8: %[[E0:.*]], %[[GS0:.*]], %[[GB0:.*]] = mote.channel_affine_backward %{{.*}}, %[[OUT]], {{.*}} {clamp_min = 0.000000e+00 : f32, l2 = 9.99999974E-5 : f32}
+// INT8: %[[EQ0:.*]], %[[SE0:.*]] = mote.dynamic_quantize %[[E0]]
+// INT8: mote.int8_conv2d_backward_weight %[[TXQ]], %[[TSX]], %[[EQ0]], %[[SE0]]
+// INT8-NOT: int8_conv2d_backward_input
+// INT8: mote.sgd_update %[[GS0]] {{.*}}param = @l0_lac_scale
+// INT8: mote.sgd_update %[[GB0]] {{.*}}param = @l0_lac_shift
+
+// Without LAC, PRC and stochastic rounding: plain clipping-free int8, the
+// ReLU kept by an identity affine.
+// PLAIN-NOT: rng_state
+// PLAIN-NOT: lac_scale
+// PLAIN-LABEL: func.func @m_train_step(
+// PLAIN: mote.dynamic_quantize %arg0 :
+// PLAIN: mote.channel_affine %{{.*}}, %cst{{.*}}, %cst{{.*}} {clamp_min = 0.000000e+00 : f32}
+// PLAIN-NOT: rng =
+
 // BAD: unknown train-layers 'some' (expected all, last:K or bias)
 // BADK: train-layers 'last:K' needs a positive K, got '0'
-// BADP: train precision 'int4' is not supported (expected fp32)
+// BADP: train precision 'int4' is not supported (expected fp32 or int8)
 
 func.func @m(%x: tensor<2x1x6x6xf32>) -> tensor<2x3xf32> {
   %w = arith.constant dense<0.1> : tensor<4x1x3x3xf32>

@@ -734,3 +734,122 @@ AdamUpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
     return failure();
   return verifyStateGlobal(*this, symbols, getStepAttr(), step, "step");
 }
+
+//===----------------------------------------------------------------------===//
+// INT8 training ops
+//===----------------------------------------------------------------------===//
+
+/// Checks that `scale` has `count` elements.
+static LogicalResult verifyScale(Operation *op, Value scale, int64_t count,
+                                 StringRef name) {
+  if (shapeOf(scale) != ArrayRef<int64_t>{count})
+    return op->emitOpError() << name << " must have shape [" << count << "]";
+  return success();
+}
+
+LogicalResult DynamicQuantizeOp::verify() {
+  if (getOutput().getType().getShape() != shapeOf(getInput()))
+    return emitOpError("output shape must equal the input shape");
+  if (getAxis() != -1 && getAxis() != 0)
+    return emitOpError("axis must be -1 (per tensor) or 0, got ") << getAxis();
+  float clip = getClip().convertToFloat();
+  if (!(clip > 0.0f && clip <= 1.0f))
+    return emitOpError("clip must be in (0, 1], got ") << clip;
+  return verifyScale(*this, getScale(),
+                     getAxis() == 0 ? shapeOf(getInput())[0] : 1, "scale");
+}
+
+LogicalResult Int8Conv2DOp::verify() {
+  SmallVector<int64_t> expected;
+  if (failed(inferConv2DShape([&] { return emitOpError(); },
+                              shapeOf(getInput()), shapeOf(getWeight()),
+                              getStrides(), getDilations(), getPads(),
+                              getGroup(), expected)) ||
+      failed(verifyResultShape(*this, expected)))
+    return failure();
+  int64_t channels = shapeOf(getWeight())[0];
+  if (failed(verifyScale(*this, getInputScale(), 1, "input_scale")) ||
+      failed(verifyScale(*this, getWeightScale(), channels, "weight_scale")))
+    return failure();
+  return verifyScale(*this, getBias(), channels, "bias");
+}
+
+LogicalResult Int8Conv2DBackwardWeightOp::verify() {
+  SmallVector<int64_t> forward;
+  if (failed(inferConv2DShape([&] { return emitOpError(); },
+                              shapeOf(getInput()), shapeOf(getResult()),
+                              getStrides(), getDilations(), getPads(),
+                              getGroup(), forward)) ||
+      failed(verifyForwardShape(*this, "grad_output",
+                                shapeOf(getGradOutput()), forward)))
+    return failure();
+  if (failed(verifyScale(*this, getInputScale(), 1, "input_scale")))
+    return failure();
+  return verifyScale(*this, getGradScale(), 1, "grad_scale");
+}
+
+LogicalResult Int8Conv2DBackwardInputOp::verify() {
+  SmallVector<int64_t> forward;
+  if (failed(inferConv2DShape([&] { return emitOpError(); },
+                              shapeOf(getResult()), shapeOf(getWeight()),
+                              getStrides(), getDilations(), getPads(),
+                              getGroup(), forward)) ||
+      failed(verifyForwardShape(*this, "grad_output",
+                                shapeOf(getGradOutput()), forward)))
+    return failure();
+  if (failed(verifyScale(*this, getGradScale(), 1, "grad_scale")))
+    return failure();
+  return verifyScale(*this, getWeightScale(), 1, "weight_scale");
+}
+
+LogicalResult Int8FullyConnectedOp::verify() {
+  ArrayRef<int64_t> x = shapeOf(getInput()), w = shapeOf(getWeight());
+  if (x.size() != 2 || w.size() != 2 || x[1] != w[1])
+    return emitOpError("expects input [M, K] and weight [N, K]");
+  if (failed(verifyResultShape(*this, {x[0], w[0]})) ||
+      failed(verifyScale(*this, getInputScale(), 1, "input_scale")) ||
+      failed(verifyScale(*this, getWeightScale(), w[0], "weight_scale")))
+    return failure();
+  return verifyScale(*this, getBias(), w[0], "bias");
+}
+
+LogicalResult Int8FullyConnectedBackwardWeightOp::verify() {
+  if (failed(verifyFullyConnectedBackward(*this, shapeOf(getGradOutput()),
+                                          shapeOf(getResult()),
+                                          shapeOf(getInput()))) ||
+      failed(verifyScale(*this, getInputScale(), 1, "input_scale")))
+    return failure();
+  return verifyScale(*this, getGradScale(), 1, "grad_scale");
+}
+
+LogicalResult Int8FullyConnectedBackwardInputOp::verify() {
+  if (failed(verifyFullyConnectedBackward(*this, shapeOf(getGradOutput()),
+                                          shapeOf(getWeight()),
+                                          shapeOf(getResult()))) ||
+      failed(verifyScale(*this, getGradScale(), 1, "grad_scale")))
+    return failure();
+  return verifyScale(*this, getWeightScale(), 1, "weight_scale");
+}
+
+LogicalResult ChannelAffineOp::verify() {
+  ArrayRef<int64_t> x = shapeOf(getInput());
+  if (x.size() < 2)
+    return emitOpError("expects an input [N, C, ...]");
+  if (failed(verifyResultShape(*this, x)) ||
+      failed(verifyScale(*this, getScale(), x[1], "scale")))
+    return failure();
+  return verifyScale(*this, getShift(), x[1], "shift");
+}
+
+LogicalResult ChannelAffineBackwardOp::verify() {
+  ArrayRef<int64_t> y = shapeOf(getOutput());
+  if (y.size() < 2 || shapeOf(getGradOutput()) != y ||
+      shapeOf(getGradInput()) != y)
+    return emitOpError("expects grad_output, output and grad_input of one "
+                       "shape [N, C, ...]");
+  for (Value v : {getScale(), getShift(), getGradScale(), getGradShift()})
+    if (shapeOf(v) != ArrayRef<int64_t>{y[1]})
+      return emitOpError("expects per-channel tensors of shape [")
+             << y[1] << "]";
+  return success();
+}

@@ -295,4 +295,241 @@ def Mote_AdamUpdateOp : Mote_Op<"adam_update",
   let assemblyFormat = "$gradient attr-dict `:` type($gradient)";
 }
 
+//===----------------------------------------------------------------------===//
+// INT8 training (Octo)
+//===----------------------------------------------------------------------===//
+
+def Mote_DynamicQuantizeOp : Mote_Op<"dynamic_quantize", [Pure]> {
+  let summary = "Symmetric int8 quantization with a run-time scale (PRC)";
+  let description = [{
+    Quantizes `input` to int8 with a scale computed when it runs:
+    `scale = clip * max|x| / 127` over the whole tensor (`axis = -1`, one
+    scale) or per slice of dimension 0 (`axis = 0`, weights per output
+    channel); values beyond `clip * max|x|` saturate to +-127. A `clip`
+    below 1 is the parameterized range clipping (PRC) of INT8 training.
+    Rounding is to nearest, or stochastic (`floor(x / scale + u)`, `u`
+    uniform in [0, 1)) when `rng` names a one-element `i32` state global
+    holding the seeded generator's state, so runs reproduce. An all-zero
+    slice gets scale 1.
+
+    Example:
+
+    ```mlir
+    %q, %s = mote.dynamic_quantize %x {clip = 0.95 : f32}
+        : (tensor<4x8x6x6xf32>) -> (tensor<4x8x6x6xi8>, tensor<1xf32>)
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$input,
+      DefaultValuedAttr<F32Attr, "1.0f">:$clip,
+      DefaultValuedAttr<I64Attr, "-1">:$axis,
+      OptionalAttr<FlatSymbolRefAttr>:$rng);
+  let results = (outs StaticShapeTensorOf<[I8]>:$output,
+      Mote_FloatTensor:$scale);
+  let assemblyFormat = [{
+    $input attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+class Mote_Int8TrainOp<string mnemonic, string summaryText>
+    : Mote_Op<mnemonic, [Pure]> {
+  let summary = summaryText;
+  let results = (outs Mote_FloatTensor:$result);
+  let assemblyFormat = [{
+    operands attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_Int8Conv2DOp : Mote_Int8TrainOp<"int8_conv2d",
+    "Convolution of int8 tensors with run-time scales, f32 result"> {
+  let description = [{
+    The INT8 training forward: `result[n, o] = (sum input * weight) *
+    input_scale * weight_scale[o] + bias[o]` with int32 accumulation; the
+    operands come from `mote.dynamic_quantize` (input per tensor, weight per
+    output channel). Window attributes as `mote.conv2d`.
+
+    Example:
+
+    ```mlir
+    %y = mote.int8_conv2d %xq, %sx, %wq, %sw, %b {pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<4x1x8x8xi8>, tensor<1xf32>, tensor<8x1x3x3xi8>,
+           tensor<8xf32>, tensor<8xf32>) -> tensor<4x8x8x8xf32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$input,
+      Mote_FloatTensor:$input_scale, StaticShapeTensorOf<[I8]>:$weight,
+      Mote_FloatTensor:$weight_scale, Mote_FloatTensor:$bias,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<I64Attr, "1">:$group);
+}
+
+def Mote_Int8Conv2DBackwardWeightOp : Mote_Int8TrainOp<
+    "int8_conv2d_backward_weight",
+    "Weight gradient of a convolution from int8 input and error"> {
+  let description = [{
+    `result = conv2d_backward_weight(input, grad_output)` computed on int8
+    values with int32 accumulation, times `input_scale * grad_scale`.
+
+    Example:
+
+    ```mlir
+    %dw = mote.int8_conv2d_backward_weight %xq, %sx, %eq, %se {pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<4x1x8x8xi8>, tensor<1xf32>, tensor<4x8x8x8xi8>,
+           tensor<1xf32>) -> tensor<8x1x3x3xf32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$input,
+      Mote_FloatTensor:$input_scale, StaticShapeTensorOf<[I8]>:$grad_output,
+      Mote_FloatTensor:$grad_scale,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<I64Attr, "1">:$group);
+}
+
+def Mote_Int8Conv2DBackwardInputOp : Mote_Int8TrainOp<
+    "int8_conv2d_backward_input",
+    "Input error of a convolution from int8 error and weight"> {
+  let description = [{
+    `result = conv2d_backward_input(grad_output, weight)` computed on int8
+    values with int32 accumulation, times `grad_scale * weight_scale` (both
+    one-element: the weight is quantized per tensor for this product).
+
+    Example:
+
+    ```mlir
+    %dx = mote.int8_conv2d_backward_input %eq, %se, %wq, %sw {pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<4x8x8x8xi8>, tensor<1xf32>, tensor<8x4x3x3xi8>,
+           tensor<1xf32>) -> tensor<4x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$grad_output,
+      Mote_FloatTensor:$grad_scale, StaticShapeTensorOf<[I8]>:$weight,
+      Mote_FloatTensor:$weight_scale,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<I64Attr, "1">:$group);
+}
+
+def Mote_Int8FullyConnectedOp : Mote_Int8TrainOp<"int8_fully_connected",
+    "Fully-connected layer of int8 tensors with run-time scales"> {
+  let description = [{
+    `result[m, n] = (sum_k input[m, k] * weight[n, k]) * input_scale *
+    weight_scale[n] + bias[n]`, int32 accumulation.
+
+    Example:
+
+    ```mlir
+    %y = mote.int8_fully_connected %xq, %sx, %wq, %sw, %b
+        : (tensor<4x64xi8>, tensor<1xf32>, tensor<10x64xi8>, tensor<10xf32>,
+           tensor<10xf32>) -> tensor<4x10xf32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$input,
+      Mote_FloatTensor:$input_scale, StaticShapeTensorOf<[I8]>:$weight,
+      Mote_FloatTensor:$weight_scale, Mote_FloatTensor:$bias);
+}
+
+def Mote_Int8FullyConnectedBackwardWeightOp : Mote_Int8TrainOp<
+    "int8_fully_connected_backward_weight",
+    "Weight gradient of a fully-connected layer from int8 operands"> {
+  let description = [{
+    `result[n, k] = (sum_m grad_output[m, n] * input[m, k]) * input_scale *
+    grad_scale`, int32 accumulation.
+
+    Example:
+
+    ```mlir
+    %dw = mote.int8_fully_connected_backward_weight %xq, %sx, %eq, %se
+        : (tensor<4x64xi8>, tensor<1xf32>, tensor<4x10xi8>, tensor<1xf32>)
+        -> tensor<10x64xf32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$input,
+      Mote_FloatTensor:$input_scale, StaticShapeTensorOf<[I8]>:$grad_output,
+      Mote_FloatTensor:$grad_scale);
+}
+
+def Mote_Int8FullyConnectedBackwardInputOp : Mote_Int8TrainOp<
+    "int8_fully_connected_backward_input",
+    "Input error of a fully-connected layer from int8 operands"> {
+  let description = [{
+    `result[m, k] = (sum_n grad_output[m, n] * weight[n, k]) * grad_scale *
+    weight_scale`, int32 accumulation, per-tensor scales.
+
+    Example:
+
+    ```mlir
+    %dx = mote.int8_fully_connected_backward_input %eq, %se, %wq, %sw
+        : (tensor<4x10xi8>, tensor<1xf32>, tensor<10x64xi8>, tensor<1xf32>)
+        -> tensor<4x64xf32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$grad_output,
+      Mote_FloatTensor:$grad_scale, StaticShapeTensorOf<[I8]>:$weight,
+      Mote_FloatTensor:$weight_scale);
+}
+
+def Mote_ChannelAffineOp : Mote_Op<"channel_affine", [Pure]> {
+  let summary = "Per-channel scale and shift (loss-aware compensation)";
+  let description = [{
+    `output[n, c, ...] = clamp(input[n, c, ...] * scale[c] + shift[c])`:
+    the loss-aware compensation (LAC) term INT8 training puts after each
+    quantized convolution or fully-connected layer, trained by the task loss
+    to absorb the systematic error of the integer forward. The layer's
+    fused activation moves here (`clamp_min`, `clamp_max`).
+
+    Example:
+
+    ```mlir
+    %y = mote.channel_affine %x, %scale, %shift {clamp_min = 0.0 : f32}
+        : (tensor<4x8x6x6xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<4x8x6x6xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$input, Mote_FloatTensor:$scale,
+      Mote_FloatTensor:$shift, OptionalAttr<F32Attr>:$clamp_min,
+      OptionalAttr<F32Attr>:$clamp_max);
+  let results = (outs Mote_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $shift attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_ChannelAffineBackwardOp : Mote_Op<"channel_affine_backward", [Pure]> {
+  let summary = "Backward of a channel affine (LAC) with its L2 penalty";
+  let description = [{
+    Given the error of a `mote.channel_affine` result and that result
+    `output`, returns the error of its input (`grad * scale` where the
+    output lies strictly inside the clamp bounds, else 0) and the gradients
+    of `scale` and `shift`. The input is recovered as
+    `(output - shift) / scale` where it matters, so the forward need not
+    keep it. `l2` adds the penalty's gradient `l2 * (scale - 1)` and
+    `l2 * shift`, which holds the term near the identity.
+
+    Example:
+
+    ```mlir
+    %dx, %dscale, %dshift = mote.channel_affine_backward %dy, %y, %scale, %shift
+        {clamp_min = 0.0 : f32, l2 = 1.0e-4 : f32}
+        : (tensor<4x8xf32>, tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>)
+        -> (tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>)
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$grad_output, Mote_FloatTensor:$output,
+      Mote_FloatTensor:$scale, Mote_FloatTensor:$shift,
+      OptionalAttr<F32Attr>:$clamp_min, OptionalAttr<F32Attr>:$clamp_max,
+      DefaultValuedAttr<F32Attr, "0.0f">:$l2);
+  let results = (outs Mote_FloatTensor:$grad_input,
+      Mote_FloatTensor:$grad_scale, Mote_FloatTensor:$grad_shift);
+  let assemblyFormat = [{
+    operands attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // MOTE_TRAIN_OPS

@@ -79,9 +79,18 @@ selectTrainedTensors(func::FuncOp func, StringRef spec) {
   return tensors;
 }
 
+/// How the INT8 backward quantizes errors and weights.
+struct Int8Options {
+  float clip = 1.0f;
+  /// The generator state global of stochastic rounding, if used.
+  FlatSymbolRefAttr rng;
+  float lacL2 = 0.0f;
+};
+
 class TrainStepBuilder {
 public:
-  TrainStepBuilder(OpBuilder &builder, Location loc) : b(builder), loc(loc) {}
+  TrainStepBuilder(OpBuilder &builder, Location loc, Int8Options int8)
+      : b(builder), loc(loc), int8(int8) {}
 
   /// Adds `grad` to the error of `value`.
   void accumulate(Value value, Value grad) {
@@ -101,6 +110,27 @@ public:
 private:
   OpBuilder &b;
   Location loc;
+  Int8Options int8;
+
+  /// Quantizes a float tensor for an int8 product of the backward pass:
+  /// errors per tensor with PRC and stochastic rounding, weights per tensor.
+  std::pair<Value, Value> quantize(Value v, bool isError) {
+    auto type = cast<RankedTensorType>(v.getType());
+    auto q = DynamicQuantizeOp::create(
+        b, loc, RankedTensorType::get(type.getShape(), b.getI8Type()),
+        RankedTensorType::get({1}, b.getF32Type()), v,
+        b.getF32FloatAttr(isError ? int8.clip : 1.0f), b.getI64IntegerAttr(-1),
+        isError ? int8.rng : FlatSymbolRefAttr());
+    return {q.getOutput(), q.getScale()};
+  }
+
+  /// The float tensor a `mote.dynamic_quantize` result came from.
+  static Value unquantized(Value q) {
+    return q.getDefiningOp<DynamicQuantizeOp>().getInput();
+  }
+
+  LogicalResult int8Backward(Operation *op, Value grad,
+                             llvm::function_ref<bool(Value)> needsGrad);
 
   /// The error before a fused clamp of `op`'s result.
   Value throughClamp(Operation *op, Value grad) {
@@ -201,6 +231,22 @@ TrainStepBuilder::backward(Operation *op,
                    ReshapeOp::create(b, loc, typeOf(o.getInput()), grad));
         return success();
       })
+      .Case([&](ChannelAffineOp o) {
+        Type perChannel = o.getScale().getType();
+        auto back = ChannelAffineBackwardOp::create(
+            b, loc, TypeRange{o.getType(), perChannel, perChannel}, grad,
+            o.getOutput(), o.getScale(), o.getShift(), o.getClampMinAttr(),
+            o.getClampMaxAttr(), b.getF32FloatAttr(int8.lacL2));
+        if (needsGrad(o.getScale()))
+          accumulate(o.getScale(), back.getGradScale());
+        if (needsGrad(o.getShift()))
+          accumulate(o.getShift(), back.getGradShift());
+        if (needsGrad(o.getInput()))
+          accumulate(o.getInput(), back.getGradInput());
+        return success();
+      })
+      .Case<Int8Conv2DOp, Int8FullyConnectedOp>(
+          [&](Operation *o) { return int8Backward(o, grad, needsGrad); })
       .Case([&](AddOp o) -> LogicalResult {
         if (o.getLhs().getType() != o.getType() ||
             o.getRhs().getType() != o.getType())
@@ -211,12 +257,115 @@ TrainStepBuilder::backward(Operation *op,
             accumulate(operand, g);
         return success();
       })
+      .Case([&](DynamicQuantizeOp) {
+        return success(); // Its int8 consumer differentiates through it.
+      })
       .Default([&](Operation *o) -> LogicalResult {
         if (llvm::any_of(o->getOperands(), needsGrad))
           return o->emitOpError("has no backward yet (training through it "
                                 "is not supported)");
         return success();
       });
+}
+
+LogicalResult
+TrainStepBuilder::int8Backward(Operation *op, Value grad,
+                               llvm::function_ref<bool(Value)> needsGrad) {
+  // Operands: input, input scale, weight, weight scale, bias.
+  Value x = unquantized(op->getOperand(0));
+  Value w = unquantized(op->getOperand(2));
+  Value bias = op->getOperand(4);
+  bool conv = isa<Int8Conv2DOp>(op);
+  auto [eq, se] = quantize(grad, /*isError=*/true);
+  if (needsGrad(w)) {
+    Value dw;
+    if (auto c = dyn_cast<Int8Conv2DOp>(op))
+      dw = Int8Conv2DBackwardWeightOp::create(
+          b, loc, w.getType(), c.getInput(), c.getInputScale(), eq, se,
+          c.getStrides(), c.getDilations(), c.getPads(), c.getGroup());
+    else
+      dw = Int8FullyConnectedBackwardWeightOp::create(
+          b, loc, w.getType(), op->getOperand(0), op->getOperand(1), eq, se);
+    accumulate(w, dw);
+  }
+  if (needsGrad(bias))
+    accumulate(bias, BiasBackwardOp::create(b, loc, bias.getType(), grad));
+  if (needsGrad(x)) {
+    auto [wq, sw] = quantize(w, /*isError=*/false);
+    Value dx;
+    if (conv) {
+      auto c = cast<Int8Conv2DOp>(op);
+      dx = Int8Conv2DBackwardInputOp::create(
+          b, loc, x.getType(), eq, se, wq, sw, c.getStrides(),
+          c.getDilations(), c.getPads(), c.getGroup());
+    } else {
+      dx = Int8FullyConnectedBackwardInputOp::create(b, loc, x.getType(), eq,
+                                                     se, wq, sw);
+    }
+    accumulate(x, dx);
+  }
+  return success();
+}
+
+/// Rewrites the conv and fully-connected layers of `func` into their INT8
+/// training form: dynamic quantization of input and weight, an int8
+/// product, and the LAC term with the layer's activation. `lacOf` gives a
+/// layer's LAC scale and shift (state or constants), or nulls for none.
+void rewriteToInt8(
+    func::FuncOp func, OpBuilder &b, float clip,
+    llvm::function_ref<std::pair<Value, Value>(Operation *, int64_t)> lacOf) {
+  SmallVector<Operation *> layers;
+  func.walk([&](Operation *op) {
+    if (isa<Conv2DOp, FullyConnectedOp>(op))
+      layers.push_back(op);
+  });
+  auto f32 = b.getF32Type();
+  for (Operation *op : layers) {
+    Location loc = op->getLoc();
+    b.setInsertionPoint(op);
+    Value x = op->getOperand(0), w = op->getOperand(1);
+    auto wType = cast<RankedTensorType>(w.getType());
+    int64_t channels = wType.getDimSize(0);
+    auto perChannel = RankedTensorType::get({channels}, f32);
+    Value bias = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
+    if (!bias)
+      bias = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(perChannel, 0.0f));
+    auto quantize = [&](Value v, int64_t axis) {
+      auto type = cast<RankedTensorType>(v.getType());
+      return DynamicQuantizeOp::create(
+          b, loc, RankedTensorType::get(type.getShape(), b.getI8Type()),
+          RankedTensorType::get({axis == 0 ? type.getDimSize(0) : 1}, f32), v,
+          b.getF32FloatAttr(clip), b.getI64IntegerAttr(axis),
+          FlatSymbolRefAttr());
+    };
+    auto xq = quantize(x, -1), wq = quantize(w, 0);
+    Type resultType = op->getResult(0).getType();
+    Value y;
+    if (auto conv = dyn_cast<Conv2DOp>(op))
+      y = Int8Conv2DOp::create(b, loc, resultType, xq.getOutput(),
+                               xq.getScale(), wq.getOutput(), wq.getScale(),
+                               bias, conv.getStrides(), conv.getDilations(),
+                               conv.getPads(), conv.getGroup());
+    else
+      y = Int8FullyConnectedOp::create(b, loc, resultType, xq.getOutput(),
+                                       xq.getScale(), wq.getOutput(),
+                                       wq.getScale(), bias);
+    auto min = op->getAttrOfType<FloatAttr>("clamp_min");
+    auto max = op->getAttrOfType<FloatAttr>("clamp_max");
+    auto [scale, shift] = lacOf(op, channels);
+    if (!scale && (min || max)) {
+      scale = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(perChannel, 1.0f));
+      shift = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(perChannel, 0.0f));
+    }
+    if (scale)
+      y = ChannelAffineOp::create(b, loc, resultType, y, scale, shift, min,
+                                  max);
+    op->getResult(0).replaceAllUsesWith(y);
+    op->erase();
+  }
 }
 
 struct MoteBuildTrainStepPass
@@ -235,9 +384,9 @@ void MoteBuildTrainStepPass::runOnOperation() {
     return signalPassFailure();
   }
   func::FuncOp infer = funcs[0];
-  if (precision != "fp32") {
+  if (precision != "fp32" && precision != "int8") {
     module.emitError("train precision '")
-        << precision << "' is not supported (expected fp32)";
+        << precision << "' is not supported (expected fp32 or int8)";
     return signalPassFailure();
   }
   if (optimizer != "sgd" && optimizer != "adam") {
@@ -253,9 +402,11 @@ void MoteBuildTrainStepPass::runOnOperation() {
   Operation *terminator = infer.getBody().front().getTerminator();
   Value logits = terminator->getOperand(0);
   // A final softmax belongs to the loss.
+  bool finalSoftmax = false;
   if (auto softmax = logits.getDefiningOp<SoftmaxOp>()) {
     auto rank = cast<RankedTensorType>(softmax.getType()).getRank();
-    if (softmax.getAxis() == -1 || softmax.getAxis() == rank - 1)
+    finalSoftmax = softmax.getAxis() == -1 || softmax.getAxis() == rank - 1;
+    if (finalSoftmax)
       logits = softmax.getInput();
   }
   auto logitsType = cast<RankedTensorType>(logits.getType());
@@ -309,6 +460,56 @@ void MoteBuildTrainStepPass::runOnOperation() {
     t.layer->setOperand(t.operand, load);
   }
 
+  // INT8 training: int8 layers in both functions, LAC state for the
+  // trained layers, the generator state of stochastic rounding.
+  Int8Options int8;
+  if (precision == "int8") {
+    if (!(prc > 0.0 && prc <= 1.0)) {
+      module.emitError("prc must be in (0, 1], got ") << prc;
+      return signalPassFailure();
+    }
+    int8.clip = prc;
+    int8.lacL2 = lacL2;
+    if (stochasticRounding) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(infer);
+      auto type = RankedTensorType::get({1}, b.getI32Type());
+      int8.rng = FlatSymbolRefAttr::get(makeGlobal(
+          "rng_state",
+          DenseElementsAttr::get(type, int32_t(seed ? seed : 1)), type));
+    }
+    DenseSet<Operation *> trainedLayers;
+    for (const TrainedTensor &t : trained)
+      if (t.operand == 1)
+        trainedLayers.insert(t.layer);
+    rewriteToInt8(infer, b, prc, [&](Operation *layer, int64_t channels)
+                                     -> std::pair<Value, Value> {
+      if (!lac || !trainedLayers.contains(layer))
+        return {};
+      auto type = RankedTensorType::get({channels}, b.getF32Type());
+      std::string name = "l" + std::to_string(layerIndex[layer]) + "_lac_";
+      SmallVector<Value, 2> loads;
+      for (auto [suffix, init] : {std::pair{"scale", 1.0f}, {"shift", 0.0f}}) {
+        ml_program::GlobalOp global;
+        {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(infer);
+          global = makeGlobal(name + suffix,
+                              DenseElementsAttr::get(type, init), type);
+          global->setAttr("mote.trained", b.getUnitAttr());
+        }
+        loads.push_back(ml_program::GlobalLoadOp::create(
+            b, loc, type, FlatSymbolRefAttr::get(global)));
+      }
+      return {loads[0], loads[1]};
+    });
+  }
+
+  // The rewrite may have replaced the op producing the logits.
+  logits = terminator->getOperand(0);
+  if (finalSoftmax)
+    logits = logits.getDefiningOp<SoftmaxOp>().getInput();
+
   // The train step: a copy of the inference function with labels.
   auto labelsType = RankedTensorType::get({logitsType.getDimSize(0)},
                                           b.getI32Type());
@@ -360,7 +561,7 @@ void MoteBuildTrainStepPass::runOnOperation() {
   auto loss = SoftmaxCrossEntropyOp::create(
       b, loc, lossType, stepLogits.getType(), stepLogits,
       body->getArgument(inputs.size() - 1));
-  TrainStepBuilder autodiff(b, loc);
+  TrainStepBuilder autodiff(b, loc, int8);
   autodiff.grads[stepLogits] = loss.getGradLogits();
   for (Operation *op : llvm::reverse(forward))
     if (op->getNumResults() == 1 && failed(autodiff.backward(op, needsGrad)))

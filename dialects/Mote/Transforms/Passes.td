@@ -200,7 +200,19 @@ def MoteBuildTrainStep : Pass<"mote-build-train-step", "mlir::ModuleOp"> {
       tensor, after every gradient has been computed; it returns the loss.
 
     Optimizer state (momentum, Adam moments and step count) is further
-    mutable globals, zero-initialized. Activations the backward pass reads
+    mutable globals, zero-initialized.
+
+    With `precision=int8` (Octo), every conv and fully-connected layer of
+    both functions computes on int8: its input (per tensor) and weight (per
+    output channel) pass through `mote.dynamic_quantize` with the PRC clip,
+    `mote.int8_conv2d` / `mote.int8_fully_connected` accumulate in int32
+    and dequantize, and a `mote.channel_affine` (LAC: trained scale and
+    shift, L2 penalty toward the identity) carries the fused activation. In
+    the backward pass the error after the LAC term is quantized (PRC,
+    stochastic rounding from a seeded state global) and the weight gradient
+    and input error are int8 x int8 products
+    (`mote.int8_*_backward_*`, the weight quantized per tensor for the
+    latter). Master weights and the update stay FP32. Activations the backward pass reads
     are ordinary values of the train step, so the memory planner keeps them
     in the arena exactly as long as needed.
 
@@ -237,7 +249,8 @@ def MoteBuildTrainStep : Pass<"mote-build-train-step", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
-           "Arithmetic of the train step: fp32">,
+           "Arithmetic of the train step: fp32, or int8 (Octo: int8 x int8 "
+           "-> int32 forward and backward products, FP32 master weights)">,
     Option<"trainLayers", "train-layers", "std::string", /*default=*/"\"all\"",
            "Trained tensors: all, last:K (the last K conv/FC layers), or bias "
            "(every bias only)">,
@@ -250,7 +263,21 @@ def MoteBuildTrainStep : Pass<"mote-build-train-step", "mlir::ModuleOp"> {
            "L2 weight decay added to the gradient">,
     Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
     Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
-    Option<"epsilon", "epsilon", "double", /*default=*/"1e-8", "Adam epsilon">
+    Option<"epsilon", "epsilon", "double", /*default=*/"1e-8", "Adam epsilon">,
+    Option<"prc", "prc", "double", /*default=*/"0.95",
+           "int8: parameterized range clipping, the fraction of the observed "
+           "range of activations, weights and errors kept before quantizing "
+           "(1 disables)">,
+    Option<"lac", "lac", "bool", /*default=*/"true",
+           "int8: loss-aware compensation, a trained per-channel scale and "
+           "shift after each trained quantized layer">,
+    Option<"lacL2", "lac-l2", "double", /*default=*/"1e-4",
+           "int8: L2 penalty holding the LAC terms near the identity">,
+    Option<"stochasticRounding", "stochastic-rounding", "bool",
+           /*default=*/"true",
+           "int8: round errors stochastically (seeded, reproducible)">,
+    Option<"seed", "seed", "unsigned", /*default=*/"1",
+           "int8: seed of the stochastic rounding generator">
   ];
   let dependentDialects = ["::mlir::ml_program::MLProgramDialect",
                            "::mote::MoteDialect"];

@@ -1135,6 +1135,12 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
     return result;
   };
   auto i32 = [&](int64_t v) -> Attribute { return builder.getI32IntegerAttr(v); };
+  // Optional clamp bounds, +-FLT_MAX when absent.
+  auto bounds = [](std::optional<APFloat> min, std::optional<APFloat> max) {
+    const double big = std::numeric_limits<float>::max();
+    return std::make_pair(min ? min->convertToDouble() : -big,
+                          max ? max->convertToDouble() : big);
+  };
   auto f32 = [&](double v) -> Attribute { return builder.getF32FloatAttr(v); };
   // The forward convolution's parameters, from its input, weight and
   // output shapes.
@@ -1204,9 +1210,7 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
                     {i32(dy[0]), i32(dy[1]), i32(inner)});
       })
       .Case([&](ClampBackwardOp o) {
-        const double big = std::numeric_limits<float>::max();
-        double lo = o.getMin() ? o.getMin()->convertToDouble() : -big;
-        double hi = o.getMax() ? o.getMax()->convertToDouble() : big;
+        auto [lo, hi] = bounds(o.getMin(), o.getMax());
         return emit("mote_clamp_backward_f32",
                     {o.getGradOutput(), o.getOutput(), o.getGradInput()},
                     {i32(countOf(o.getGradInput())), f32(lo), f32(hi)});
@@ -1234,6 +1238,96 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
                     {o.getLogits(), o.getLabels(), o.getLoss(),
                      o.getGradLogits()},
                     {i32(z[0]), i32(z[1])}, "", {}, /*outputs=*/2);
+      })
+      .Case([&](DynamicQuantizeOp o) -> LogicalResult {
+        ArrayRef<int64_t> x = shapeOf(o.getInput());
+        int64_t count = countOf(o.getInput());
+        int64_t slices = o.getAxis() == 0 ? x[0] : 1;
+        FailureOr<SmallVector<Value>> io =
+            buffers({o.getInput(), o.getOutput(), o.getScale()});
+        if (failed(io))
+          return failure();
+        // Without stochastic rounding the generator is never read: any
+        // int32 view will do.
+        auto rngType = RankedTensorType::get({1}, builder.getI32Type());
+        Value rng = o.getRngAttr() ? stateBuffer(o.getRngAttr(), rngType)
+                                   : arenaView(0, MemRefType::get(
+                                                      {1}, builder.getI32Type()));
+        io->push_back(rng);
+        call("mote_dynamic_quantize_s8", *io,
+             {i32(slices), i32(count / slices),
+              f32(o.getClip().convertToDouble()), i32(o.getRngAttr() ? 1 : 0)},
+             "", {}, /*outputs=*/3);
+        return success();
+      })
+      .Case([&](Int8Conv2DOp o) {
+        return emit("mote_int8_conv2d_f32",
+                    {o.getInput(), o.getInputScale(), o.getWeight(),
+                     o.getWeightScale(), o.getBias(), o.getResult()},
+                    {}, "mote_conv2d_f32_params",
+                    convParams(shapeOf(o.getInput()), shapeOf(o.getWeight()),
+                               shapeOf(o.getResult()), o));
+      })
+      .Case([&](Int8Conv2DBackwardWeightOp o) {
+        return emit("mote_int8_conv2d_backward_weight_f32",
+                    {o.getInput(), o.getInputScale(), o.getGradOutput(),
+                     o.getGradScale(), o.getResult()},
+                    {}, "mote_conv2d_f32_params",
+                    convParams(shapeOf(o.getInput()), shapeOf(o.getResult()),
+                               shapeOf(o.getGradOutput()), o));
+      })
+      .Case([&](Int8Conv2DBackwardInputOp o) {
+        return emit("mote_int8_conv2d_backward_input_f32",
+                    {o.getGradOutput(), o.getGradScale(), o.getWeight(),
+                     o.getWeightScale(), o.getResult()},
+                    {}, "mote_conv2d_f32_params",
+                    convParams(shapeOf(o.getResult()), shapeOf(o.getWeight()),
+                               shapeOf(o.getGradOutput()), o));
+      })
+      .Case([&](Int8FullyConnectedOp o) {
+        ArrayRef<int64_t> w = shapeOf(o.getWeight());
+        return emit("mote_int8_fully_connected_f32",
+                    {o.getInput(), o.getInputScale(), o.getWeight(),
+                     o.getWeightScale(), o.getBias(), o.getResult()},
+                    {}, "mote_fully_connected_f32_params",
+                    {shapeOf(o.getInput())[0], w[1], w[0]});
+      })
+      .Case([&](Int8FullyConnectedBackwardWeightOp o) {
+        ArrayRef<int64_t> w = shapeOf(o.getResult());
+        return emit("mote_int8_fully_connected_backward_weight_f32",
+                    {o.getInput(), o.getInputScale(), o.getGradOutput(),
+                     o.getGradScale(), o.getResult()},
+                    {}, "mote_fully_connected_f32_params",
+                    {shapeOf(o.getInput())[0], w[1], w[0]});
+      })
+      .Case([&](Int8FullyConnectedBackwardInputOp o) {
+        ArrayRef<int64_t> w = shapeOf(o.getWeight());
+        return emit("mote_int8_fully_connected_backward_input_f32",
+                    {o.getGradOutput(), o.getGradScale(), o.getWeight(),
+                     o.getWeightScale(), o.getResult()},
+                    {}, "mote_fully_connected_f32_params",
+                    {shapeOf(o.getGradOutput())[0], w[1], w[0]});
+      })
+      .Case([&](ChannelAffineOp o) {
+        ArrayRef<int64_t> x = shapeOf(o.getInput());
+        auto [lo, hi] = bounds(o.getClampMin(), o.getClampMax());
+        return emit("mote_channel_affine_f32",
+                    {o.getInput(), o.getScale(), o.getShift(), o.getOutput()},
+                    {i32(x[0]), i32(x[1]),
+                     i32(countOf(o.getInput()) / (x[0] * x[1])), f32(lo),
+                     f32(hi)});
+      })
+      .Case([&](ChannelAffineBackwardOp o) {
+        ArrayRef<int64_t> y = shapeOf(o.getOutput());
+        auto [lo, hi] = bounds(o.getClampMin(), o.getClampMax());
+        return emit("mote_channel_affine_backward_f32",
+                    {o.getGradOutput(), o.getOutput(), o.getScale(),
+                     o.getShift(), o.getGradInput(), o.getGradScale(),
+                     o.getGradShift()},
+                    {i32(y[0]), i32(y[1]),
+                     i32(countOf(o.getOutput()) / (y[0] * y[1])), f32(lo),
+                     f32(hi), f32(o.getL2().convertToDouble())},
+                    "", {}, /*outputs=*/3);
       })
       .Case([&](SGDUpdateOp o) -> LogicalResult {
         FailureOr<Value> grad = buffer(o, o.getGradient());
@@ -1301,7 +1395,11 @@ LogicalResult Lowering::lower(Operation *op) {
           FullyConnectedBackwardInputOp, FullyConnectedBackwardWeightOp,
           BiasBackwardOp, ClampBackwardOp, MaxPool2DBackwardOp,
           AvgPool2DBackwardOp, SoftmaxCrossEntropyOp, SGDUpdateOp,
-          AdamUpdateOp>(op))
+          AdamUpdateOp, DynamicQuantizeOp, Int8Conv2DOp,
+          Int8Conv2DBackwardWeightOp, Int8Conv2DBackwardInputOp,
+          Int8FullyConnectedOp, Int8FullyConnectedBackwardWeightOp,
+          Int8FullyConnectedBackwardInputOp, ChannelAffineOp,
+          ChannelAffineBackwardOp>(op))
     return lowerTraining(op);
   // Ops of float models (all but the boundary quantize / dequantize).
   if (!isa<QuantizeOp, DequantizeOp>(op) && op->getNumResults() == 1 &&

@@ -92,6 +92,66 @@ mote_status mote_adam_update_f32(int32_t count, float lr, float beta1,
                                  const float *grad, float *param, float *m,
                                  float *v, float *step);
 
+/*===- INT8 training (Octo) ------------------------------------------------===*/
+
+/* Symmetric int8 quantization with run-time scales: `slices` slices of
+ * `inner` values, each with scale = clip * max|x| / 127 (1 for an all-zero
+ * slice); values beyond clip * max|x| saturate to +-127. Rounds to nearest,
+ * or stochastically when `stochastic` is set, drawing from the xorshift32
+ * state rng[0] (advanced; never 0). */
+mote_status mote_dynamic_quantize_s8(int32_t slices, int32_t inner, float clip,
+                                     int32_t stochastic, const float *input,
+                                     int8_t *output, float *scale,
+                                     int32_t *rng);
+
+/* y[n][o] = (sum x * w) * sx[0] * sw[o] + bias[o], int32 accumulation. */
+mote_status mote_int8_conv2d_f32(const mote_conv2d_f32_params *p,
+                                 const int8_t *input, const float *input_scale,
+                                 const int8_t *weight,
+                                 const float *weight_scale, const float *bias,
+                                 float *output);
+
+/* Weight gradient from int8 input and error: int32 sums times sx * se. */
+mote_status mote_int8_conv2d_backward_weight_f32(
+    const mote_conv2d_f32_params *p, const int8_t *input,
+    const float *input_scale, const int8_t *grad_output,
+    const float *grad_scale, float *grad_weight);
+
+/* Input error from int8 error and weight: int32 sums (accumulated in the
+ * output buffer) times se * sw. */
+mote_status mote_int8_conv2d_backward_input_f32(
+    const mote_conv2d_f32_params *p, const int8_t *grad_output,
+    const float *grad_scale, const int8_t *weight, const float *weight_scale,
+    float *grad_input);
+
+mote_status mote_int8_fully_connected_f32(
+    const mote_fully_connected_f32_params *p, const int8_t *input,
+    const float *input_scale, const int8_t *weight, const float *weight_scale,
+    const float *bias, float *output);
+mote_status mote_int8_fully_connected_backward_weight_f32(
+    const mote_fully_connected_f32_params *p, const int8_t *input,
+    const float *input_scale, const int8_t *grad_output,
+    const float *grad_scale, float *grad_weight);
+mote_status mote_int8_fully_connected_backward_input_f32(
+    const mote_fully_connected_f32_params *p, const int8_t *grad_output,
+    const float *grad_scale, const int8_t *weight, const float *weight_scale,
+    float *grad_input);
+
+/* y[n][c][i] = clamp(x * scale[c] + shift[c], lo, hi) (loss-aware
+ * compensation). */
+mote_status mote_channel_affine_f32(int32_t batch, int32_t channels,
+                                    int32_t inner, float lo, float hi,
+                                    const float *input, const float *scale,
+                                    const float *shift, float *output);
+
+/* Backward of mote_channel_affine_f32 from its output; adds the L2
+ * penalty's gradient l2 * (scale - 1), l2 * shift. */
+mote_status mote_channel_affine_backward_f32(
+    int32_t batch, int32_t channels, int32_t inner, float lo, float hi,
+    float l2, const float *grad_output, const float *output,
+    const float *scale, const float *shift, float *grad_input,
+    float *grad_scale, float *grad_shift);
+
 /* Natural logarithm and square root in plain float arithmetic. */
 float mote_logf(float x);
 float mote_sqrtf(float x);

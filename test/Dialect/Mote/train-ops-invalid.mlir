@@ -67,3 +67,41 @@ func.func @missing(%g: tensor<4xf32>) {
   mote.sgd_update %g {param = @nowhere, lr = 0.1 : f32} : tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @clip(%x: tensor<4xf32>) {
+  // expected-error @below {{clip must be in (0, 1], got 1.5}}
+  %q, %s = mote.dynamic_quantize %x {clip = 1.5 : f32}
+      : (tensor<4xf32>) -> (tensor<4xi8>, tensor<1xf32>)
+  return
+}
+
+// -----
+
+func.func @axis_scale(%w: tensor<8x4xf32>) {
+  // expected-error @below {{scale must have shape [8]}}
+  %q, %s = mote.dynamic_quantize %w {axis = 0 : i64}
+      : (tensor<8x4xf32>) -> (tensor<8x4xi8>, tensor<1xf32>)
+  return
+}
+
+// -----
+
+func.func @int8_conv(%xq: tensor<1x4x8x8xi8>, %s: tensor<1xf32>,
+                     %wq: tensor<8x4x3x3xi8>, %b: tensor<8xf32>) {
+  // expected-error @below {{weight_scale must have shape [8]}}
+  %y = mote.int8_conv2d %xq, %s, %wq, %s, %b {pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<1x4x8x8xi8>, tensor<1xf32>, tensor<8x4x3x3xi8>, tensor<1xf32>,
+         tensor<8xf32>) -> tensor<1x8x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @affine(%x: tensor<2x8xf32>, %s: tensor<4xf32>) {
+  // expected-error @below {{scale must have shape [8]}}
+  %y = mote.channel_affine %x, %s, %s
+      : (tensor<2x8xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x8xf32>
+  return
+}

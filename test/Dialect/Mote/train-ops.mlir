@@ -46,3 +46,54 @@ func.func @ops(%x: tensor<2x4x8x8xf32>, %dy: tensor<2x8x8x8xf32>,
       : tensor<8x4x3x3xf32>
   return
 }
+
+// CHECK-LABEL: func @int8_ops
+func.func @int8_ops(%x: tensor<2x4x8x8xf32>, %w: tensor<8x4x3x3xf32>,
+                    %b: tensor<8xf32>, %fx: tensor<2x64xf32>,
+                    %fw: tensor<10x64xf32>, %fb: tensor<10xf32>) {
+  // CHECK: mote.dynamic_quantize {{.*}} {clip = 0.949999988 : f32, rng = @step}
+  %xq, %sx = mote.dynamic_quantize %x {clip = 0.95 : f32, rng = @step}
+      : (tensor<2x4x8x8xf32>) -> (tensor<2x4x8x8xi8>, tensor<1xf32>)
+  %wq, %sw = mote.dynamic_quantize %w {axis = 0 : i64}
+      : (tensor<8x4x3x3xf32>) -> (tensor<8x4x3x3xi8>, tensor<8xf32>)
+  // CHECK: mote.int8_conv2d
+  %y = mote.int8_conv2d %xq, %sx, %wq, %sw, %b {pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<2x4x8x8xi8>, tensor<1xf32>, tensor<8x4x3x3xi8>, tensor<8xf32>,
+         tensor<8xf32>) -> tensor<2x8x8x8xf32>
+  // CHECK: mote.channel_affine
+  %a = mote.channel_affine %y, %b, %b {clamp_min = 0.0 : f32}
+      : (tensor<2x8x8x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x8x8x8xf32>
+  // CHECK: mote.channel_affine_backward
+  %gx, %gs, %gb = mote.channel_affine_backward %a, %a, %b, %b {clamp_min = 0.0 : f32, l2 = 1.0e-4 : f32}
+      : (tensor<2x8x8x8xf32>, tensor<2x8x8x8xf32>, tensor<8xf32>, tensor<8xf32>)
+      -> (tensor<2x8x8x8xf32>, tensor<8xf32>, tensor<8xf32>)
+  %eq, %se = mote.dynamic_quantize %gx
+      : (tensor<2x8x8x8xf32>) -> (tensor<2x8x8x8xi8>, tensor<1xf32>)
+  // CHECK: mote.int8_conv2d_backward_weight
+  %dw = mote.int8_conv2d_backward_weight %xq, %sx, %eq, %se {pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<2x4x8x8xi8>, tensor<1xf32>, tensor<2x8x8x8xi8>, tensor<1xf32>)
+      -> tensor<8x4x3x3xf32>
+  // CHECK: mote.int8_conv2d_backward_input
+  %dx = mote.int8_conv2d_backward_input %eq, %se, %wq, %se {pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<2x8x8x8xi8>, tensor<1xf32>, tensor<8x4x3x3xi8>, tensor<1xf32>)
+      -> tensor<2x4x8x8xf32>
+  %fxq, %fsx = mote.dynamic_quantize %fx
+      : (tensor<2x64xf32>) -> (tensor<2x64xi8>, tensor<1xf32>)
+  %fwq, %fsw = mote.dynamic_quantize %fw {axis = 0 : i64}
+      : (tensor<10x64xf32>) -> (tensor<10x64xi8>, tensor<10xf32>)
+  // CHECK: mote.int8_fully_connected
+  %fy = mote.int8_fully_connected %fxq, %fsx, %fwq, %fsw, %fb
+      : (tensor<2x64xi8>, tensor<1xf32>, tensor<10x64xi8>, tensor<10xf32>,
+         tensor<10xf32>) -> tensor<2x10xf32>
+  %feq, %fse = mote.dynamic_quantize %fy
+      : (tensor<2x10xf32>) -> (tensor<2x10xi8>, tensor<1xf32>)
+  // CHECK: mote.int8_fully_connected_backward_weight
+  %fdw = mote.int8_fully_connected_backward_weight %fxq, %fsx, %feq, %fse
+      : (tensor<2x64xi8>, tensor<1xf32>, tensor<2x10xi8>, tensor<1xf32>)
+      -> tensor<10x64xf32>
+  // CHECK: mote.int8_fully_connected_backward_input
+  %fdx = mote.int8_fully_connected_backward_input %feq, %fse, %fwq, %fse
+      : (tensor<2x10xi8>, tensor<1xf32>, tensor<10x64xi8>, tensor<1xf32>)
+      -> tensor<2x64xf32>
+  return
+}
