@@ -549,7 +549,7 @@ std::string packageCMake(StringRef name, const mote::TargetDescription &target,
 # (or on raw sample files: {0}_main IN... OUT...) and prints the outputs.
 cmake_minimum_required(VERSION 3.13)
 project({0} C)
-set(MOTE_CPU_FLAGS{3})
+set(MOTE_CPU_FLAGS{3} -ffp-contract=off)
 add_library({0} STATIC {0}.c{4})
 target_include_directories({0} PUBLIC ${{CMAKE_CURRENT_SOURCE_DIR}
                            ${{CMAKE_CURRENT_SOURCE_DIR}/runtime/include)
@@ -592,7 +592,7 @@ std::string packageMakefile(bool training, StringRef name,
 #   make run    runs {0}.elf{2}
 {3}
 CFLAGS ?= -O2
-LIB_CFLAGS = -std=c99 -Iruntime/include -I.{4} $(CFLAGS)
+LIB_CFLAGS = -std=c99 -ffp-contract=off -Iruntime/include -I.{4} $(CFLAGS)
 
 all: lib{0}.a {0}.elf
 

@@ -107,7 +107,9 @@ LogicalResult mote::copyRuntime(StringRef runtimeDir, StringRef dir,
 SmallVector<std::string> mote::programFlags(const TargetDescription &target,
                                             StringRef base) {
   std::string dir = base.empty() ? "" : base.str() + "/";
-  SmallVector<std::string> flags = {"-std=c11", "-O2"};
+  // No contraction of a * b + c into fused multiply-adds: float results
+  // (FP32 models, training) are then the same bits on every target.
+  SmallVector<std::string> flags = {"-std=c11", "-O2", "-ffp-contract=off"};
   for (StringRef flag : target.toolchain.cpuFlags)
     flags.push_back(flag.str());
   flags.push_back("-I" + (base.empty() ? std::string(".") : base.str()));
