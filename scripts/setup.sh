@@ -11,7 +11,7 @@ APT_PACKAGES=(
   python3-onnx python3-numpy python3-torch python3-torchvision python3-matplotlib
   dataset-fashion-mnist libonnx-testdata
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
-  gcc-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm
+  gcc-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm valgrind
 )
 
 SUDO=""

@@ -71,7 +71,8 @@ def compile_and_build(args, onnx_path, optimizer, outdir):
 def read_state(outdir, path):
     """The state tensors by name, from the header's layout table."""
     header = open(os.path.join(outdir, "net.h")).read()
-    raw = np.fromfile(path, dtype=np.uint8)
+    state_bytes = int(re.search(r"NET_STATE_BYTES (\d+)", header).group(1))
+    raw = np.fromfile(path, dtype=np.uint8)[-state_bytes:]  # image payload
     state = {}
     for name, offset, count, _ in re.findall(
             r'\{"(\w+)", (\d+), (\d+), (\d)\}', header):

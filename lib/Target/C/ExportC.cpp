@@ -118,6 +118,8 @@ static std::string trainHeader(ModuleOp module, StringRef name,
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mote/mote_train.h"
+
 #ifdef __cplusplus
 extern "C" {{
 #endif
@@ -131,18 +133,31 @@ extern "C" {{
 /* Bytes of constant data in flash (frozen weights, initial state). */
 #define {1}_WEIGHT_BYTES {4}
 
-/* The state tensors (f32): name, byte offset in the arena, elements, and
- * whether the train step updates it as a model tensor (1) or it is
- * optimizer state (0). */
-typedef struct {{
-  const char *name;
-  uint32_t offset;
-  uint32_t elements;
-  uint8_t trained;
-} {0}_state_tensor;
+/* The state tensors (4-byte elements: f32, the generator state i32):
+ * name, byte offset in the arena, elements, and whether it is a model
+ * tensor the train step updates (1) or optimizer / generator state (0). */
 #define {1}_STATE_TENSORS {5}
-static const {0}_state_tensor {0}_state[{1}_STATE_TENSORS] = {{
+static const mote_state_tensor {0}_state[{1}_STATE_TENSORS] = {{
 {6}};
+
+/* The state as a checked image (mote_train.h) to send off the device
+ * (`motec weights` reads it) or to load trained weights onto it: the
+ * import checks format, model and checksum before writing the arena and
+ * returns MOTE_ERROR_FORMAT, MOTE_ERROR_MODEL or MOTE_ERROR_CORRUPT. */
+static inline uint32_t {0}_state_image_bytes(void) {{
+  return mote_state_image_bytes("{0}", {0}_state, {1}_STATE_TENSORS,
+                                {1}_STATE_BYTES);
+}
+static inline int32_t {0}_export_state(const uint8_t *arena, uint8_t *image,
+                                       uint32_t capacity, uint32_t *size) {{
+  return mote_state_export("{0}", {0}_state, {1}_STATE_TENSORS,
+                           {1}_STATE_BYTES, arena, image, capacity, size);
+}
+static inline int32_t {0}_import_state(uint8_t *arena, const uint8_t *image,
+                                       uint32_t size) {{
+  return mote_state_import("{0}", {0}_state, {1}_STATE_TENSORS,
+                           {1}_STATE_BYTES, arena, image, size);
+}
 
 /* Writes the initial state (the compiled model's weights, zero optimizer
  * moments) into `arena`. Call once before training or inference. */

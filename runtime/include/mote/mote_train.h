@@ -152,6 +152,44 @@ mote_status mote_channel_affine_backward_f32(
     const float *scale, const float *shift, float *grad_input,
     float *grad_scale, float *grad_shift);
 
+/*===- Trained state travelling off and onto the device --------------------===*/
+
+/* Status codes of the state image functions, besides MOTE_OK and
+ * MOTE_ERROR_ARGUMENT. */
+#define MOTE_ERROR_FORMAT 2 /* not a Mote state image, or another version */
+#define MOTE_ERROR_MODEL 3  /* an image of another model or layout */
+#define MOTE_ERROR_CORRUPT 4 /* truncated, or the checksum does not match */
+
+/* One tensor of a model's state (the table in the generated header). */
+typedef struct {
+  const char *name;
+  uint32_t offset;   /* bytes from the arena's start */
+  uint32_t elements; /* 4-byte elements */
+  uint8_t trained;   /* 1: a model tensor, 0: optimizer or generator state */
+} mote_state_tensor;
+
+/* The state image: a self-describing, checked copy of a model's state.
+ * Little-endian 32-bit words: magic "MOTS", version 1, the layout
+ * fingerprint (FNV-1a of the model name and the table), the tensor count,
+ * the state bytes, the CRC-32 of the state bytes; then per tensor its
+ * name length, name (zero-padded to 4 bytes), offset, elements and trained
+ * flag; then the state bytes. `motec weights` turns it into a FlatBuffers
+ * file and back. */
+uint32_t mote_state_image_bytes(const char *model,
+                                const mote_state_tensor *table, int32_t count,
+                                uint32_t state_bytes);
+mote_status mote_state_export(const char *model,
+                              const mote_state_tensor *table, int32_t count,
+                              uint32_t state_bytes, const uint8_t *arena,
+                              uint8_t *image, uint32_t capacity,
+                              uint32_t *size);
+/* Checks `image` (format, model, size, checksum) and only then copies its
+ * state into the arena. */
+mote_status mote_state_import(const char *model,
+                              const mote_state_tensor *table, int32_t count,
+                              uint32_t state_bytes, uint8_t *arena,
+                              const uint8_t *image, uint32_t size);
+
 /* Natural logarithm and square root in plain float arithmetic. */
 float mote_logf(float x);
 float mote_sqrtf(float x);
