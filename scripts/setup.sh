@@ -7,7 +7,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build git
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   clang-22 libclang-rt-22-dev
-  libonnx-dev libprotobuf-dev protobuf-compiler
+  libonnx-dev libprotobuf-dev protobuf-compiler flatbuffers-compiler libflatbuffers-dev
   python3-onnx python3-numpy python3-torch python3-torchvision python3-matplotlib
   dataset-fashion-mnist libonnx-testdata
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user

@@ -62,6 +62,7 @@ feature("onnx-node-tests", exists("/usr/share/libonnx-testdata/data/node"),
 
 if config.mote_fuzzer:
     tools.append("mote-import-fuzzer")
+    tools.append("mote-state-fuzzer")
 llvm_config.add_tool_substitutions(tools, [config.mote_tools_dir])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 

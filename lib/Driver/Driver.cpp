@@ -7,6 +7,7 @@
 #include "mote/Driver/Npy.h"
 #include "mote/Driver/Pipelines.h"
 #include "mote/Driver/Registration.h"
+#include "mote/Driver/Weights.h"
 #include "mote/Conversion/Passes.h"
 #include "mote/Target/C/ExportC.h"
 #include "mote/Target/ONNX/ExportONNX.h"
@@ -56,6 +57,20 @@ cl::SubCommand runCommand(
     "run", "Compile a model for this machine, build it with the host C "
            "compiler ($CC or cc), run it on .npy inputs and write .npy outputs");
 
+cl::SubCommand weightsCommand(
+    "weights",
+    "Trained weights: `unpack IMAGE -o FILE.mtw` turns a device's state image "
+    "into a FlatBuffers file, `pack FILE.mtw -o IMAGE` makes an image a "
+    "device imports, `apply MODEL.onnx FILE.mtw -o OUT.onnx` (with the "
+    "model's --train options) writes the trained tensors into the model");
+cl::list<std::string> weightsArgs(cl::Positional, cl::OneOrMore,
+                                  cl::desc("unpack IMAGE | pack FILE.mtw | "
+                                           "apply MODEL.onnx FILE.mtw"),
+                                  cl::sub(weightsCommand));
+cl::opt<std::string> weightsOutput("o", cl::desc("Output file"),
+                                   cl::value_desc("file"), cl::Required,
+                                   cl::sub(weightsCommand));
+
 cl::opt<std::string> runModel(cl::Positional, cl::desc("<model.onnx>"),
                               cl::Required, cl::sub(runCommand));
 cl::list<std::string> runInputs("input", cl::desc("Input .npy, one per model "
@@ -82,7 +97,7 @@ cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
                                cl::sub(compileCommand));
 cl::opt<std::string> modelName(
     "name", cl::desc("C name of the model (default: the file name)"),
-    cl::sub(compileCommand));
+    cl::sub(compileCommand), cl::sub(weightsCommand));
 cl::opt<std::string> target(
     "target",
     cl::desc("Code-generation target: generic-c (portable C99, default), "
@@ -108,7 +123,7 @@ cl::list<std::string>
     bindDims("bind-dim",
              cl::desc("Give a symbolic input dimension a value: NAME=VALUE"),
              cl::sub(infoCommand), cl::sub(compileCommand),
-             cl::sub(runCommand));
+             cl::sub(runCommand), cl::sub(weightsCommand));
 cl::opt<std::string> quantize(
     "quantize",
     cl::desc("Quantize a float model after calibration: int8 (per-channel "
@@ -150,38 +165,46 @@ cl::opt<std::string> trainPrecision(
     "train-precision",
     cl::desc("Arithmetic of the train step: fp32, or int8 (Octo: int8 "
              "products forward and backward, LAC, PRC, stochastic rounding)"),
-    cl::init("fp32"), cl::sub(compileCommand));
+    cl::init("fp32"), cl::sub(compileCommand),
+    cl::sub(weightsCommand));
 cl::opt<std::string> trainLayers(
     "train-layers",
     cl::desc("Trained tensors: all (default), last:K (the last K conv / "
              "fully-connected layers), bias (every bias only)"),
-    cl::init("all"), cl::sub(compileCommand));
+    cl::init("all"), cl::sub(compileCommand),
+    cl::sub(weightsCommand));
 cl::opt<std::string> optimizerSpec(
     "optimizer",
     cl::desc("sgd:lr=L,momentum=M,weight_decay=D or "
              "adam:lr=L,beta1=B1,beta2=B2,eps=E,weight_decay=D"),
-    cl::init("sgd:lr=0.01"), cl::sub(compileCommand));
+    cl::init("sgd:lr=0.01"), cl::sub(compileCommand),
+    cl::sub(weightsCommand));
 
 cl::opt<double> prc(
     "prc",
     cl::desc("INT8 training: parameterized range clipping, the fraction of "
              "the observed range kept before quantizing (1 disables)"),
-    cl::init(0.95), cl::sub(compileCommand));
+    cl::init(0.95), cl::sub(compileCommand),
+    cl::sub(weightsCommand));
 cl::opt<bool> lac(
     "lac",
     cl::desc("INT8 training: loss-aware compensation (trained per-channel "
              "scale and shift after each trained layer)"),
-    cl::init(true), cl::sub(compileCommand));
+    cl::init(true), cl::sub(compileCommand),
+    cl::sub(weightsCommand));
 cl::opt<double> lacL2("lac-l2",
                       cl::desc("INT8 training: L2 penalty of the LAC terms"),
-                      cl::init(1e-4), cl::sub(compileCommand));
+                      cl::init(1e-4), cl::sub(compileCommand),
+    cl::sub(weightsCommand));
 cl::opt<bool> stochasticRounding(
     "stochastic-rounding",
     cl::desc("INT8 training: round errors stochastically (seeded)"),
-    cl::init(true), cl::sub(compileCommand));
+    cl::init(true), cl::sub(compileCommand),
+    cl::sub(weightsCommand));
 cl::opt<unsigned> seed("seed",
                        cl::desc("INT8 training: stochastic rounding seed"),
-                       cl::init(1), cl::sub(compileCommand));
+                       cl::init(1), cl::sub(compileCommand),
+    cl::sub(weightsCommand));
 
 /// Parses --optimizer into the options of mote-build-train-step.
 LogicalResult parseOptimizer(mote::MoteBuildTrainStepOptions &options) {
@@ -730,6 +753,121 @@ int runCompile() {
   return 0;
 }
 
+/// Reads a whole file; reports failure.
+std::optional<std::string> readBytes(StringRef path) {
+  auto file = MemoryBuffer::getFile(path, /*IsText=*/false,
+                                    /*RequiresNullTerminator=*/false);
+  if (!file) {
+    errs() << "motec: cannot read '" << path << "': "
+           << file.getError().message() << "\n";
+    return std::nullopt;
+  }
+  return (*file)->getBuffer().str();
+}
+
+bool writeBytes(StringRef path, StringRef bytes) {
+  std::error_code ec;
+  raw_fd_ostream os(path, ec, sys::fs::OF_None);
+  if (ec) {
+    errs() << "motec: cannot write '" << path << "': " << ec.message() << "\n";
+    return false;
+  }
+  os << bytes;
+  return true;
+}
+
+ArrayRef<uint8_t> asBytes(const std::string &s) {
+  return ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(s.data()),
+                           s.size());
+}
+
+int runWeights() {
+  StringRef action = weightsArgs[0];
+  size_t operands = action == "apply" ? 2 : 1;
+  if ((action != "unpack" && action != "pack" && action != "apply") ||
+      weightsArgs.size() != operands + 1) {
+    errs() << "motec weights: expected `unpack IMAGE`, `pack FILE.mtw` or "
+              "`apply MODEL.onnx FILE.mtw`\n";
+    return 1;
+  }
+  StringRef input = weightsArgs[operands];
+  std::optional<std::string> bytes = readBytes(input);
+  if (!bytes)
+    return 1;
+  mote::StateImage state;
+  std::string error;
+  bool isImage = action == "unpack";
+  if (!(isImage ? mote::parseStateImage(asBytes(*bytes), state, error)
+                : mote::parseWeightsFile(asBytes(*bytes), state, error))) {
+    errs() << "motec weights: " << input << ": " << error << "\n";
+    return 1;
+  }
+  if (action == "unpack") {
+    if (!writeBytes(weightsOutput, mote::writeWeightsFile(state)))
+      return 1;
+    outs() << "wrote " << weightsOutput << " (" << state.tensors.size()
+           << " tensors, " << state.stateBytes << " state bytes)\n";
+    return 0;
+  }
+  if (action == "pack") {
+    std::vector<uint8_t> image = mote::writeStateImage(state);
+    if (!writeBytes(weightsOutput,
+                    StringRef(reinterpret_cast<const char *>(image.data()),
+                              image.size())))
+      return 1;
+    outs() << "wrote " << weightsOutput << " (" << image.size()
+           << " bytes)\n";
+    return 0;
+  }
+  // apply: rebuild the trainable model as compiled, check that the file
+  // is its state, write the trained tensors back.
+  StringRef modelPath = weightsArgs[1];
+  std::unique_ptr<MLIRContext> contextOwner = createContext();
+  OwningOpRef<ModuleOp> module =
+      loadModel(*contextOwner, modelPath, Stage::Optimized);
+  if (!module || failed(buildTrainStep(*module)))
+    return 1;
+  OwningOpRef<ModuleOp> lowered = module->clone();
+  PassManager pm(contextOwner.get());
+  mote::ConvertMoteToKernelOptions convertOptions;
+  std::string name = modelName.empty() ? defaultName(modelPath) : modelName;
+  convertOptions.modelName = name;
+  pm.addPass(mote::createConvertMoteToKernel(convertOptions));
+  if (failed(pm.run(*lowered)))
+    return 1;
+  std::vector<mote::StateTensor> layout;
+  for (Attribute entry : (*lowered)->getAttrOfType<ArrayAttr>("mote.state")) {
+    auto dict = cast<DictionaryAttr>(entry);
+    mote::StateTensor t;
+    t.name = dict.getAs<StringAttr>("name").str();
+    t.offset = dict.getAs<IntegerAttr>("offset").getInt();
+    t.elements = dict.getAs<IntegerAttr>("elements").getInt();
+    t.trained = dict.getAs<BoolAttr>("trained").getValue();
+    layout.push_back(t);
+  }
+  if (mote::stateFingerprint(name, layout) != state.fingerprint) {
+    errs() << "motec weights: " << input << " holds the state of another "
+           << "model or of other --train options (layout fingerprint "
+           << formatv("{0:x8}", state.fingerprint) << ", model '" << name
+           << "' with these options has "
+           << formatv("{0:x8}", mote::stateFingerprint(name, layout))
+           << ")\n";
+    return 1;
+  }
+  std::optional<std::string> onnxBytes = readBytes(modelPath);
+  std::string updated;
+  if (!onnxBytes ||
+      !mote::applyWeightsToONNX(*onnxBytes, *module, state, updated, error)) {
+    if (!error.empty())
+      errs() << "motec weights: " << error << "\n";
+    return 1;
+  }
+  if (!writeBytes(weightsOutput, updated))
+    return 1;
+  outs() << "wrote " << weightsOutput << "\n";
+  return 0;
+}
+
 int runRun() {
   const mote::TargetDescription *description = mote::lookupTarget(target);
   if (!description) {
@@ -820,6 +958,8 @@ int mote::motecMain(int argc, char **argv) {
     return runCompile();
   if (runCommand)
     return runRun();
+  if (weightsCommand)
+    return runWeights();
   errs() << "motec: expected a command (info, compile, run); see motec --help\n";
   return 1;
 }

@@ -368,6 +368,25 @@ void rewriteToInt8(
   }
 }
 
+/// Records where a trained tensor came from, so trained values can be
+/// written back to the model file: the layer's name (its ONNX node) as
+/// `mote.source` and the tensor's role (weight, bias, lac_scale,
+/// lac_shift) as `mote.role`.
+void setSource(ml_program::GlobalOp global, Operation *layer, StringRef role) {
+  Builder b(global.getContext());
+  std::string name;
+  layer->getLoc()->walk([&](Location l) {
+    if (auto named = dyn_cast<NameLoc>(l)) {
+      name = named.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (!name.empty())
+    global->setAttr("mote.source", b.getStringAttr(name));
+  global->setAttr("mote.role", b.getStringAttr(role));
+}
+
 struct MoteBuildTrainStepPass
     : mote::impl::MoteBuildTrainStepBase<MoteBuildTrainStepPass> {
   using MoteBuildTrainStepBase::MoteBuildTrainStepBase;
@@ -450,6 +469,7 @@ void MoteBuildTrainStepPass::runOnOperation() {
                        (operand == 1 ? "_weight" : "_bias");
     ml_program::GlobalOp global = makeGlobal(name, value, type);
     global->setAttr("mote.trained", b.getUnitAttr());
+    setSource(global, layer, operand == 1 ? "weight" : "bias");
     trained.push_back({global, layer, operand});
   }
   for (TrainedTensor &t : trained) {
@@ -497,6 +517,7 @@ void MoteBuildTrainStepPass::runOnOperation() {
           global = makeGlobal(name + suffix,
                               DenseElementsAttr::get(type, init), type);
           global->setAttr("mote.trained", b.getUnitAttr());
+          setSource(global, layer, std::string("lac_") + suffix);
         }
         loads.push_back(ml_program::GlobalLoadOp::create(
             b, loc, type, FlatSymbolRefAttr::get(global)));
