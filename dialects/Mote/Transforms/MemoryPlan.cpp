@@ -37,7 +37,10 @@ static SmallVector<Value, 2> reuseCandidates(Operation *op) {
     return {op->getOperand(0)};
   if (isa<AddOp, SubOp, MulOp>(op))
     return {op->getOperand(0), op->getOperand(1)};
-  if (isa<ClampBackwardOp>(op))
+  // Element-wise training ops: the error (or the value) they rescale. A
+  // channel affine's backward writes its first result element by element
+  // over the error it reads.
+  if (isa<ClampBackwardOp, ChannelAffineOp, ChannelAffineBackwardOp>(op))
     return {op->getOperand(0)};
   return {};
 }
@@ -79,39 +82,43 @@ mote::planMemory(func::FuncOp func, int64_t alignment,
     if (&op == terminator || isa<ml_program::GlobalLoadOp>(op))
       continue;
     for (Value result : op.getResults()) {
-    if (!isa<RankedTensorType>(result.getType()) ||
-        matchPattern(result, m_Constant()))
-      continue;
-    // Storage casts of constants stay constants (flash).
-    if (isView(&op) && matchPattern(op.getOperand(0), m_Constant()))
-      continue;
-    if (isView(&op) && !plan.bufferOf.count(op.getOperand(0)))
-      continue; // A view of a caller buffer.
-    if (returned.contains(result) && !isView(&op))
-      continue; // Written straight into the caller's output buffer.
-
-    int64_t at = index[&op];
-    int64_t bytes = getTensorBytes(result.getType());
-    std::optional<unsigned> reused;
-    for (Value candidate : reuseCandidates(&op)) {
-      auto it = plan.bufferOf.find(candidate);
-      if (it == plan.bufferOf.end() || plan.buffers[it->second].bytes != bytes)
+      if (!isa<RankedTensorType>(result.getType()) ||
+          matchPattern(result, m_Constant()))
         continue;
-      bool dies = isView(&op) || llvm::all_of(members[it->second], [&](Value v) {
-                    return lastUse(v) <= at && !returned.contains(v);
-                  });
-      if (dies) {
-        reused = it->second;
-        break;
+      // Storage casts of constants stay constants (flash).
+      if (isView(&op) && matchPattern(op.getOperand(0), m_Constant()))
+        continue;
+      if (isView(&op) && !plan.bufferOf.count(op.getOperand(0)))
+        continue; // A view of a caller buffer.
+      if (returned.contains(result) && !isView(&op))
+        continue; // Written straight into the caller's output buffer.
+
+      int64_t at = index[&op];
+      int64_t bytes = getTensorBytes(result.getType());
+      std::optional<unsigned> reused;
+      for (Value candidate : cast<OpResult>(result).getResultNumber() == 0
+                                 ? reuseCandidates(&op)
+                                 : SmallVector<Value, 2>()) {
+        auto it = plan.bufferOf.find(candidate);
+        if (it == plan.bufferOf.end() ||
+            plan.buffers[it->second].bytes != bytes)
+          continue;
+        bool dies =
+            isView(&op) || llvm::all_of(members[it->second], [&](Value v) {
+              return lastUse(v) <= at && !returned.contains(v);
+            });
+        if (dies) {
+          reused = it->second;
+          break;
+        }
       }
-    }
-    if (!reused) {
-      reused = plan.buffers.size();
-      plan.buffers.push_back({bytes, at, at, 0});
-      members.emplace_back();
-    }
-    plan.bufferOf[result] = *reused;
-    members[*reused].push_back(result);
+      if (!reused) {
+        reused = plan.buffers.size();
+        plan.buffers.push_back({bytes, at, at, 0});
+        members.emplace_back();
+      }
+      plan.bufferOf[result] = *reused;
+      members[*reused].push_back(result);
     }
   }
 
