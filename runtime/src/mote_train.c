@@ -841,3 +841,71 @@ mote_status mote_state_import(const char *model,
     arena[i] = image[at + i];
   return MOTE_OK;
 }
+
+/*===- INT8 copies kept for the backward pass ------------------------------===*/
+
+mote_status mote_max_pool2d_backward_s8(const mote_pool2d_s8_params *p,
+                                        const float *grad_output,
+                                        const int8_t *input, float *grad_input) {
+  int32_t n, c, oy, ox, ky, kx;
+  if (!p || !grad_output || !input || !grad_input)
+    return MOTE_ERROR_ARGUMENT;
+  zero_f32(grad_input, (int64_t)p->batch * p->channels * p->in_h * p->in_w);
+  for (n = 0; n < p->batch; ++n)
+    for (c = 0; c < p->channels; ++c) {
+      int64_t plane = (int64_t)n * p->channels + c;
+      const int8_t *in = input + plane * p->in_h * p->in_w;
+      const float *go = grad_output + plane * p->out_h * p->out_w;
+      float *gi = grad_input + plane * p->in_h * p->in_w;
+      for (oy = 0; oy < p->out_h; ++oy)
+        for (ox = 0; ox < p->out_w; ++ox) {
+          int32_t at = -1, best = 0;
+          for (ky = 0; ky < p->kernel_h; ++ky) {
+            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+            if (iy < 0 || iy >= p->in_h)
+              continue;
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+              if (ix < 0 || ix >= p->in_w)
+                continue;
+              if (at < 0 || in[iy * p->in_w + ix] > best) {
+                best = in[iy * p->in_w + ix];
+                at = iy * p->in_w + ix;
+              }
+            }
+          }
+          if (at >= 0)
+            gi[at] += go[oy * p->out_w + ox];
+        }
+    }
+  return MOTE_OK;
+}
+
+mote_status mote_channel_affine_backward_s8_f32(
+    int32_t batch, int32_t channels, int32_t inner, float lo, float hi,
+    float l2, const float *grad_output, const int8_t *output,
+    const float *output_scale, const float *scale, const float *shift,
+    float *grad_input, float *grad_scale, float *grad_shift) {
+  int32_t n, c, i;
+  if (!grad_output || !output || !output_scale || !scale || !shift ||
+      !grad_input || !grad_scale || !grad_shift || batch < 0 ||
+      channels < 0 || inner < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (c = 0; c < channels; ++c) {
+    float gs = 0.0f, gb = 0.0f;
+    float inv = scale[c] != 0.0f ? 1.0f / scale[c] : 0.0f;
+    for (n = 0; n < batch; ++n) {
+      int64_t base = ((int64_t)n * channels + c) * inner;
+      for (i = 0; i < inner; ++i) {
+        float y = (float)output[base + i] * output_scale[0];
+        float g = y > lo && y < hi ? grad_output[base + i] : 0.0f;
+        grad_input[base + i] = g * scale[c];
+        gb += g;
+        gs += g * ((y - shift[c]) * inv);
+      }
+    }
+    grad_scale[c] = gs + l2 * (scale[c] - 1.0f);
+    grad_shift[c] = gb + l2 * shift[c];
+  }
+  return MOTE_OK;
+}

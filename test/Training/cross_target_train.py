@@ -68,7 +68,7 @@ def main():
         state, losses = run_target(args, target, inputs, labels, args.steps)
         if reference is None:
             reference = (target, state)
-            print(f"{args.precision} {target}: {len(state)} state bytes, "
+            print(f"{args.precision} {target}: {len(state)} byte state image, "
                   f"{losses[0]} ... {losses[-1]}")
             continue
         same = state == reference[1]

@@ -8,9 +8,9 @@
 // RUN: not mote-opt %s -mote-build-train-step="precision=int4" 2>&1 | FileCheck %s --check-prefix=BADP
 
 // conv (fused ReLU) -> max pool -> flatten -> FC -> softmax.
-// CHECK-DAG: ml_program.global private mutable @l0_weight(dense<1.000000e-01> : tensor<4x1x3x3xf32>) : tensor<4x1x3x3xf32> {mote.trained}
+// CHECK-DAG: ml_program.global private mutable @l0_weight(dense<1.000000e-01> : tensor<4x1x3x3xf32>) : tensor<4x1x3x3xf32> {mote.role = "weight", mote.trained}
 // CHECK-DAG: ml_program.global private mutable @l0_weight_momentum(dense<0.000000e+00> : tensor<4x1x3x3xf32>) : tensor<4x1x3x3xf32>{{$}}
-// CHECK-DAG: ml_program.global private mutable @l1_bias(dense<0.000000e+00> : tensor<3xf32>) : tensor<3xf32> {mote.trained}
+// CHECK-DAG: ml_program.global private mutable @l1_bias(dense<0.000000e+00> : tensor<3xf32>) : tensor<3xf32> {mote.role = "bias", mote.trained}
 // The model reads the trained state.
 // CHECK-LABEL: func.func @m(
 // CHECK: %[[W:.*]] = ml_program.global_load @l0_weight
@@ -67,8 +67,8 @@
 // state per trained layer, stochastic rounding of the errors from a seeded
 // generator.
 // INT8-DAG: ml_program.global private mutable @rng_state(dense<7> : tensor<1xi32>)
-// INT8-DAG: ml_program.global private mutable @l0_lac_scale(dense<1.000000e+00> : tensor<4xf32>) : tensor<4xf32> {mote.trained}
-// INT8-DAG: ml_program.global private mutable @l0_lac_shift(dense<0.000000e+00> : tensor<4xf32>) : tensor<4xf32> {mote.trained}
+// INT8-DAG: ml_program.global private mutable @l0_lac_scale(dense<1.000000e+00> : tensor<4xf32>) : tensor<4xf32> {{.*}}mote.trained}
+// INT8-DAG: ml_program.global private mutable @l0_lac_shift(dense<0.000000e+00> : tensor<4xf32>) : tensor<4xf32> {{.*}}mote.trained}
 // INT8-LABEL: func.func @m(
 // INT8: %[[XQ:.*]], %[[SX:.*]] = mote.dynamic_quantize %arg0 {clip = 0.949999988 : f32}
 // INT8: %[[WQ:.*]], %[[SW:.*]] = mote.dynamic_quantize %{{.*}} {axis = 0 : i64, clip = 0.949999988 : f32}
@@ -78,14 +78,16 @@
 // INT8-LABEL: func.func @m_train_step(
 // INT8: %[[TXQ:.*]], %[[TSX:.*]] = mote.dynamic_quantize %arg0
 // INT8: %[[OUT:.*]] = mote.channel_affine
+// The backward keeps the layer's output as int8 only.
+// INT8: %[[OQ:.*]], %[[OS:.*]] = mote.dynamic_quantize %[[OUT]] {mote.saved}
 // INT8: mote.softmax_cross_entropy
 // INT8: %[[E1:.*]], %[[GS1:.*]], %[[GB1:.*]] = mote.channel_affine_backward
 // INT8: %[[EQ1:.*]], %[[SE1:.*]] = mote.dynamic_quantize %[[E1]] {clip = 0.949999988 : f32, rng = @rng_state}
 // INT8: mote.int8_fully_connected_backward_weight %{{.*}}, %{{.*}}, %[[EQ1]], %[[SE1]]
 // INT8: %[[WT:.*]], %[[SWT:.*]] = mote.dynamic_quantize %{{.*}} : (tensor<3x36xf32>) -> (tensor<3x36xi8>, tensor<1xf32>)
 // INT8: mote.int8_fully_connected_backward_input %[[EQ1]], %[[SE1]], %[[WT]], %[[SWT]]
-// INT8: mote.max_pool2d_backward %{{.*}}, %[[OUT]]
-// INT8: %[[E0:.*]], %[[GS0:.*]], %[[GB0:.*]] = mote.channel_affine_backward %{{.*}}, %[[OUT]], {{.*}} {clamp_min = 0.000000e+00 : f32, l2 = 9.99999974E-5 : f32}
+// INT8: mote.max_pool2d_backward %{{.*}}, %[[OQ]] {{.*}} -> tensor<2x4x6x6xf32>
+// INT8: %[[E0:.*]], %[[GS0:.*]], %[[GB0:.*]] = mote.channel_affine_backward %{{.*}}, %[[OQ]], %{{.*}}, %{{.*}}, %[[OS]] {clamp_min = 0.000000e+00 : f32, l2 = 9.99999974E-5 : f32}
 // INT8: %[[EQ0:.*]], %[[SE0:.*]] = mote.dynamic_quantize %[[E0]]
 // INT8: mote.int8_conv2d_backward_weight %[[TXQ]], %[[TSX]], %[[EQ0]], %[[SE0]]
 // INT8-NOT: int8_conv2d_backward_input

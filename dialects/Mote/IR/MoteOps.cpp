@@ -655,6 +655,9 @@ LogicalResult BiasBackwardOp::verify() {
 }
 
 LogicalResult MaxPool2DBackwardOp::verify() {
+  Type element = getElementTypeOrSelf(getInput().getType());
+  if (!element.isF32() && !element.isInteger(8))
+    return emitOpError("input must be f32 or i8, got ") << element;
   SmallVector<int64_t> forward;
   if (failed(inferPool2DShape([&] { return emitOpError(); },
                               shapeOf(getInput()), getKernel(), getStrides(),
@@ -847,6 +850,13 @@ LogicalResult ChannelAffineBackwardOp::verify() {
       shapeOf(getGradInput()) != y)
     return emitOpError("expects grad_output, output and grad_input of one "
                        "shape [N, C, ...]");
+  bool int8 = getElementTypeOrSelf(getOutput().getType()).isInteger(8);
+  if (!int8 && !getElementTypeOrSelf(getOutput().getType()).isF32())
+    return emitOpError("output must be f32, or i8 with an output_scale");
+  if (int8 != bool(getOutputScale()))
+    return emitOpError("an i8 output needs an output_scale, an f32 one none");
+  if (int8 && failed(verifyScale(*this, getOutputScale(), 1, "output_scale")))
+    return failure();
   for (Value v : {getScale(), getShift(), getGradScale(), getGradShift()})
     if (shapeOf(v) != ArrayRef<int64_t>{y[1]})
       return emitOpError("expects per-channel tensors of shape [")

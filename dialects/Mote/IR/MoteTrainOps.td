@@ -160,6 +160,8 @@ def Mote_MaxPool2DBackwardOp : Mote_Op<"max_pool2d_backward", [Pure]> {
     Routes each element of `grad_output` to the first position of its window
     that holds the window's maximum in the forward `input` (the choice
     PyTorch makes); other positions get 0. Windows that overlap accumulate.
+    The input may be the int8 copy INT8 training keeps (max commutes with
+    the monotonic quantization).
 
     Example:
 
@@ -169,7 +171,7 @@ def Mote_MaxPool2DBackwardOp : Mote_Op<"max_pool2d_backward", [Pure]> {
         : (tensor<1x8x4x4xf32>, tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
     ```
   }];
-  let arguments = (ins Mote_FloatTensor:$grad_output, Mote_FloatTensor:$input,
+  let arguments = (ins Mote_FloatTensor:$grad_output, Mote_Tensor:$input,
       DenseI64ArrayAttr:$kernel,
       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
@@ -509,7 +511,9 @@ def Mote_ChannelAffineBackwardOp : Mote_Op<"channel_affine_backward", [Pure]> {
     of `scale` and `shift`. The input is recovered as
     `(output - shift) / scale` where it matters, so the forward need not
     keep it. `l2` adds the penalty's gradient `l2 * (scale - 1)` and
-    `l2 * shift`, which holds the term near the identity.
+    `l2 * shift`, which holds the term near the identity. INT8 training
+    keeps the output as int8 with its one-element `output_scale` (the value
+    is `output * output_scale`), a quarter of the float's memory.
 
     Example:
 
@@ -520,8 +524,9 @@ def Mote_ChannelAffineBackwardOp : Mote_Op<"channel_affine_backward", [Pure]> {
         -> (tensor<4x8xf32>, tensor<8xf32>, tensor<8xf32>)
     ```
   }];
-  let arguments = (ins Mote_FloatTensor:$grad_output, Mote_FloatTensor:$output,
+  let arguments = (ins Mote_FloatTensor:$grad_output, Mote_Tensor:$output,
       Mote_FloatTensor:$scale, Mote_FloatTensor:$shift,
+      Optional<Mote_FloatTensor>:$output_scale,
       OptionalAttr<F32Attr>:$clamp_min, OptionalAttr<F32Attr>:$clamp_max,
       DefaultValuedAttr<F32Attr, "0.0f">:$l2);
   let results = (outs Mote_FloatTensor:$grad_input,

@@ -124,6 +124,15 @@ private:
     return {q.getOutput(), q.getScale()};
   }
 
+  /// The int8 copy INT8 training keeps of a layer output for the backward
+  /// pass (`mote.saved`), if any.
+  static DynamicQuantizeOp savedInt8(Value v) {
+    for (Operation *user : v.getUsers())
+      if (auto q = dyn_cast<DynamicQuantizeOp>(user); q && q->hasAttr("mote.saved"))
+        return q;
+    return {};
+  }
+
   /// The float tensor a `mote.dynamic_quantize` result came from.
   static Value unquantized(Value q) {
     return q.getDefiningOp<DynamicQuantizeOp>().getInput();
@@ -201,9 +210,12 @@ TrainStepBuilder::backward(Operation *op,
         return success();
       })
       .Case([&](MaxPool2DOp o) {
+        Value input = o.getInput();
+        if (DynamicQuantizeOp saved = savedInt8(input))
+          input = saved.getOutput();
         accumulate(o.getInput(), MaxPool2DBackwardOp::create(
                                      b, loc, typeOf(o.getInput()), grad,
-                                     o.getInput(), o.getKernel(),
+                                     input, o.getKernel(),
                                      o.getStrides(), o.getDilations(),
                                      o.getPads()));
         return success();
@@ -233,9 +245,15 @@ TrainStepBuilder::backward(Operation *op,
       })
       .Case([&](ChannelAffineOp o) {
         Type perChannel = o.getScale().getType();
+        // The backward reads the int8 copy of the output when one is kept.
+        Value out = o.getOutput(), outScale;
+        if (DynamicQuantizeOp saved = savedInt8(out)) {
+          out = saved.getOutput();
+          outScale = saved.getScale();
+        }
         auto back = ChannelAffineBackwardOp::create(
-            b, loc, TypeRange{o.getType(), perChannel, perChannel}, grad,
-            o.getOutput(), o.getScale(), o.getShift(), o.getClampMinAttr(),
+            b, loc, TypeRange{o.getType(), perChannel, perChannel}, grad, out,
+            o.getScale(), o.getShift(), outScale, o.getClampMinAttr(),
             o.getClampMaxAttr(), b.getF32FloatAttr(int8.lacL2));
         if (needsGrad(o.getScale()))
           accumulate(o.getScale(), back.getGradScale());
@@ -363,6 +381,12 @@ void rewriteToInt8(
     if (scale)
       y = ChannelAffineOp::create(b, loc, resultType, y, scale, shift, min,
                                   max);
+    // The backward pass reads the layer's output (activation mask, LAC
+    // gradient, max-pool routing) from an int8 copy, so the float output
+    // dies with its forward consumers: a quarter of the memory kept.
+    auto saved = quantize(y, -1);
+    saved.setClipAttr(b.getF32FloatAttr(1.0f));
+    saved->setAttr("mote.saved", b.getUnitAttr());
     op->getResult(0).replaceAllUsesWith(y);
     op->erase();
   }

@@ -1216,7 +1216,9 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
                     {i32(countOf(o.getGradInput())), f32(lo), f32(hi)});
       })
       .Case([&](MaxPool2DBackwardOp o) {
-        return emit("mote_max_pool2d_backward_f32",
+        bool int8 = getElementTypeOrSelf(o.getInput().getType()).isInteger(8);
+        return emit(int8 ? "mote_max_pool2d_backward_s8"
+                         : "mote_max_pool2d_backward_f32",
                     {o.getGradOutput(), o.getInput(), o.getGradInput()}, {},
                     "mote_pool2d_s8_params",
                     poolParams(shapeOf(o.getInput()), shapeOf(o.getGradOutput()),
@@ -1320,10 +1322,16 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
       .Case([&](ChannelAffineBackwardOp o) {
         ArrayRef<int64_t> y = shapeOf(o.getOutput());
         auto [lo, hi] = bounds(o.getClampMin(), o.getClampMax());
-        return emit("mote_channel_affine_backward_f32",
-                    {o.getGradOutput(), o.getOutput(), o.getScale(),
-                     o.getShift(), o.getGradInput(), o.getGradScale(),
-                     o.getGradShift()},
+        SmallVector<Value> operands = {o.getGradOutput(), o.getOutput()};
+        if (o.getOutputScale())
+          operands.push_back(o.getOutputScale());
+        llvm::append_range(operands,
+                           ValueRange{o.getScale(), o.getShift(),
+                                      o.getGradInput(), o.getGradScale(),
+                                      o.getGradShift()});
+        return emit(o.getOutputScale() ? "mote_channel_affine_backward_s8_f32"
+                                       : "mote_channel_affine_backward_f32",
+                    operands,
                     {i32(y[0]), i32(y[1]),
                      i32(countOf(o.getOutput()) / (y[0] * y[1])), f32(lo),
                      f32(hi), f32(o.getL2().convertToDouble())},

@@ -144,6 +144,19 @@ mote_status mote_channel_affine_f32(int32_t batch, int32_t channels,
                                     const float *input, const float *scale,
                                     const float *shift, float *output);
 
+/* Max pooling backward on the int8 copy of the forward input. */
+mote_status mote_max_pool2d_backward_s8(const mote_pool2d_s8_params *p,
+                                        const float *grad_output,
+                                        const int8_t *input, float *grad_input);
+
+/* mote_channel_affine_backward_f32 with the output kept as int8 values
+ * times output_scale[0]. */
+mote_status mote_channel_affine_backward_s8_f32(
+    int32_t batch, int32_t channels, int32_t inner, float lo, float hi,
+    float l2, const float *grad_output, const int8_t *output,
+    const float *output_scale, const float *scale, const float *shift,
+    float *grad_input, float *grad_scale, float *grad_shift);
+
 /* Backward of mote_channel_affine_f32 from its output; adds the L2
  * penalty's gradient l2 * (scale - 1), l2 * shift. */
 mote_status mote_channel_affine_backward_f32(
