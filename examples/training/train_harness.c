@@ -3,7 +3,7 @@
  * harness's, not the generated code's), in a given sample order, and
  * prints the loss and test accuracy after every epoch.
  *
- *   harness TRAIN_X TRAIN_Y ORDER EPOCHS TEST_X TEST_Y [STATE_OUT]
+ *   harness TRAIN_X TRAIN_Y ORDER EPOCHS TEST_X TEST_Y [STATE_IMAGE]
  *
  * TRAIN_X, TEST_X: float32 samples of SAMPLE floats; TRAIN_Y, TEST_Y: int32
  * labels; ORDER: int32 sample indices, EPOCHS x (a multiple of BATCH).
@@ -108,9 +108,12 @@ int main(int argc, char **argv) {
            evaluate(test_x, test_y, test_n));
     fflush(stdout);
   }
-  if (argc == 8) {
+  if (argc == 8) { /* the checked state image (motec weights reads it) */
+    static uint8_t image[NET_STATE_BYTES + 64 * NET_STATE_TENSORS + 64];
+    uint32_t size;
     FILE *f = fopen(argv[7], "wb");
-    if (!f || fwrite(arena, 1, NET_STATE_BYTES, f) != NET_STATE_BYTES)
+    if (net_export_state(arena, image, sizeof image, &size) != 0 || !f ||
+        fwrite(image, 1, size, f) != size)
       return 4;
     fclose(f);
   }
