@@ -23,7 +23,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "fashion_mnist"))
 from train_and_quantize import load_dataset  # noqa: E402
-from train_on_device import Net  # noqa: E402
+from train_on_device import Net, build_harness  # noqa: E402
 
 
 def main():
@@ -90,23 +90,11 @@ def main():
     for layers in ("last:1", "all"):
         outdir = os.path.join(args.out, layers.replace(":", ""))
         train_opts = [f"--train-precision={args.precision}",
-                      f"--train-layers={layers}", "--name", "net",
+                      f"--train-layers={layers}",
                       "--optimizer=sgd:lr="
                       f"{args.lr if layers != 'all' else args.lr_all},"
                       "momentum=0.9"]
-        subprocess.run([args.motec, "compile", model, "--train", *train_opts,
-                        "-o", outdir], check=True, stdout=subprocess.DEVNULL)
-        runtime = os.path.join(outdir, "runtime")
-        exe = os.path.join(outdir, "harness")
-        subprocess.run([os.environ.get("CC", "cc"), "-std=c11", "-O2",
-                        "-ffp-contract=off", f"-DBATCH={args.batch}",
-                        "-DSAMPLE=784", "-DCLASSES=10", "-I" + outdir,
-                        "-I" + os.path.join(runtime, "include"),
-                        os.path.join(HERE, "train_harness.c"),
-                        os.path.join(outdir, "net.c"),
-                        os.path.join(runtime, "src", "mote_kernels.c"),
-                        os.path.join(runtime, "src", "mote_train.c"),
-                        "-o", exe], check=True)
+        exe = build_harness(args.motec, model, outdir, train_opts, args.batch)
         image = os.path.join(outdir, "state.img")
 
         def accuracies(test):
@@ -132,7 +120,7 @@ def main():
         subprocess.run([args.motec, "weights", "apply", onnx_path if
                         layers != "all" else os.path.join(
                             args.out, "last1", "trained.onnx"), mtw,
-                        *train_opts, "-o", model], check=True,
+                        *train_opts, "--name", "net", "-o", model], check=True,
                        stdout=subprocess.DEVNULL)
     return 1 if failures else 0
 

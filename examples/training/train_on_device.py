@@ -84,16 +84,16 @@ def torch_run(net, data, order, args):
     return curve, time.time() - start
 
 
-def c_run(name, onnx_path, files, args):
-    outdir = os.path.join(args.out, name)
-    subprocess.run([args.motec, "compile", onnx_path, "--train", "--name", "net",
-                    f"--optimizer=sgd:lr={args.lr},momentum={args.momentum}",
-                    *VARIANTS[name], "-o", outdir], check=True,
+def build_harness(motec, model, outdir, options, batch):
+    """Compiles `model` with `motec compile --train --name net OPTIONS` into
+    `outdir` and links train_harness.c with it; returns the program."""
+    subprocess.run([motec, "compile", model, "--train", "--name", "net",
+                    *options, "-o", outdir], check=True,
                    stdout=subprocess.DEVNULL)
     runtime = os.path.join(outdir, "runtime")
     exe = os.path.join(outdir, "harness")
     subprocess.run([os.environ.get("CC", "cc"), "-std=c11", "-O2",
-                    "-ffp-contract=off", f"-DBATCH={args.batch}",
+                    "-ffp-contract=off", f"-DBATCH={batch}",
                     "-DSAMPLE=784", "-DCLASSES=10", "-I" + outdir,
                     "-I" + os.path.join(runtime, "include"),
                     os.path.join(HERE, "train_harness.c"),
@@ -101,6 +101,14 @@ def c_run(name, onnx_path, files, args):
                     os.path.join(runtime, "src", "mote_kernels.c"),
                     os.path.join(runtime, "src", "mote_train.c"), "-o", exe],
                    check=True)
+    return exe
+
+
+def c_run(name, onnx_path, files, args):
+    outdir = os.path.join(args.out, name)
+    exe = build_harness(args.motec, onnx_path, outdir,
+                        [f"--optimizer=sgd:lr={args.lr},momentum={args.momentum}",
+                         *VARIANTS[name]], args.batch)
     start = time.time()
     out = subprocess.run([exe, files["train_x"], files["train_y"],
                           files["order"], str(args.epochs), files["test_x"],

@@ -174,19 +174,30 @@ mote_status mote_clamp_backward_f32(int32_t count, float lo, float hi,
   return MOTE_OK;
 }
 
-static mote_status pool2d_backward_f32(const mote_pool2d_s8_params *p,
-                                       const float *grad_output,
-                                       const float *input, float *grad_input) {
+/* The forward value at index i of a kept input: f32, or an int8 copy (max
+ * pooling commutes with the monotonic quantization, so int8 values route
+ * the error as the floats would). */
+static float kept_at(const float *f32, const int8_t *s8, int64_t i) {
+  return f32 ? f32[i] : (float)s8[i];
+}
+
+/* Average pooling (no kept input) or max pooling (input in `f32` or `s8`):
+ * the error of each output goes to its window's first maximum, or is spread
+ * over the window. */
+static mote_status pool2d_backward(const mote_pool2d_s8_params *p,
+                                   const float *grad_output, const float *f32,
+                                   const int8_t *s8, float *grad_input) {
   int32_t n, c, oy, ox, ky, kx;
+  int max = f32 || s8;
   if (!p || !grad_output || !grad_input)
     return MOTE_ERROR_ARGUMENT;
   zero_f32(grad_input, (int64_t)p->batch * p->channels * p->in_h * p->in_w);
   for (n = 0; n < p->batch; ++n)
     for (c = 0; c < p->channels; ++c) {
       int64_t plane = (int64_t)n * p->channels + c;
-      const float *in = input ? input + plane * p->in_h * p->in_w : 0;
+      int64_t in = plane * p->in_h * p->in_w;
       const float *go = grad_output + plane * p->out_h * p->out_w;
-      float *gi = grad_input + plane * p->in_h * p->in_w;
+      float *gi = grad_input + in;
       for (oy = 0; oy < p->out_h; ++oy)
         for (ox = 0; ox < p->out_w; ++ox) {
           float best = 0.0f, share;
@@ -197,16 +208,20 @@ static mote_status pool2d_backward_f32(const mote_pool2d_s8_params *p,
               continue;
             for (kx = 0; kx < p->kernel_w; ++kx) {
               int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+              float v;
               if (ix < 0 || ix >= p->in_w)
                 continue;
               ++count;
-              if (in && (at < 0 || in[iy * p->in_w + ix] > best)) {
-                best = in[iy * p->in_w + ix];
+              if (!max)
+                continue;
+              v = kept_at(f32, s8, in + iy * p->in_w + ix);
+              if (at < 0 || v > best) {
+                best = v;
                 at = iy * p->in_w + ix;
               }
             }
           }
-          if (in) {
+          if (max) {
             if (at >= 0)
               gi[at] += go[oy * p->out_w + ox];
             continue;
@@ -236,13 +251,21 @@ mote_status mote_max_pool2d_backward_f32(const mote_pool2d_s8_params *p,
                                          const float *input, float *grad_input) {
   if (!input)
     return MOTE_ERROR_ARGUMENT;
-  return pool2d_backward_f32(p, grad_output, input, grad_input);
+  return pool2d_backward(p, grad_output, input, 0, grad_input);
+}
+
+mote_status mote_max_pool2d_backward_s8(const mote_pool2d_s8_params *p,
+                                        const float *grad_output,
+                                        const int8_t *input, float *grad_input) {
+  if (!input)
+    return MOTE_ERROR_ARGUMENT;
+  return pool2d_backward(p, grad_output, 0, input, grad_input);
 }
 
 mote_status mote_avg_pool2d_backward_f32(const mote_pool2d_s8_params *p,
                                          const float *grad_output,
                                          float *grad_input) {
-  return pool2d_backward_f32(p, grad_output, 0, grad_input);
+  return pool2d_backward(p, grad_output, 0, 0, grad_input);
 }
 
 float mote_logf(float x) {
@@ -664,13 +687,15 @@ mote_status mote_channel_affine_f32(int32_t batch, int32_t channels,
   return MOTE_OK;
 }
 
-mote_status mote_channel_affine_backward_f32(
+/* The backward of a channel affine from its output, kept as f32 or as int8
+ * times out_scale. */
+static mote_status channel_affine_backward(
     int32_t batch, int32_t channels, int32_t inner, float lo, float hi,
-    float l2, const float *grad_output, const float *output,
-    const float *scale, const float *shift, float *grad_input,
-    float *grad_scale, float *grad_shift) {
+    float l2, const float *grad_output, const float *f32, const int8_t *s8,
+    float out_scale, const float *scale, const float *shift,
+    float *grad_input, float *grad_scale, float *grad_shift) {
   int32_t n, c, i;
-  if (!grad_output || !output || !scale || !shift || !grad_input ||
+  if (!grad_output || !(f32 || s8) || !scale || !shift || !grad_input ||
       !grad_scale || !grad_shift || batch < 0 || channels < 0 || inner < 0)
     return MOTE_ERROR_ARGUMENT;
   for (c = 0; c < channels; ++c) {
@@ -679,7 +704,7 @@ mote_status mote_channel_affine_backward_f32(
     for (n = 0; n < batch; ++n) {
       int64_t base = ((int64_t)n * channels + c) * inner;
       for (i = 0; i < inner; ++i) {
-        float y = output[base + i];
+        float y = f32 ? f32[base + i] : (float)s8[base + i] * out_scale;
         float g = y > lo && y < hi ? grad_output[base + i] : 0.0f;
         grad_input[base + i] = g * scale[c];
         gb += g;
@@ -690,6 +715,31 @@ mote_status mote_channel_affine_backward_f32(
     grad_shift[c] = gb + l2 * shift[c];
   }
   return MOTE_OK;
+}
+
+mote_status mote_channel_affine_backward_f32(
+    int32_t batch, int32_t channels, int32_t inner, float lo, float hi,
+    float l2, const float *grad_output, const float *output,
+    const float *scale, const float *shift, float *grad_input,
+    float *grad_scale, float *grad_shift) {
+  if (!output)
+    return MOTE_ERROR_ARGUMENT;
+  return channel_affine_backward(batch, channels, inner, lo, hi, l2,
+                                 grad_output, output, 0, 0.0f, scale, shift,
+                                 grad_input, grad_scale, grad_shift);
+}
+
+mote_status mote_channel_affine_backward_s8_f32(
+    int32_t batch, int32_t channels, int32_t inner, float lo, float hi,
+    float l2, const float *grad_output, const int8_t *output,
+    const float *output_scale, const float *scale, const float *shift,
+    float *grad_input, float *grad_scale, float *grad_shift) {
+  if (!output || !output_scale)
+    return MOTE_ERROR_ARGUMENT;
+  return channel_affine_backward(batch, channels, inner, lo, hi, l2,
+                                 grad_output, 0, output, output_scale[0],
+                                 scale, shift, grad_input, grad_scale,
+                                 grad_shift);
 }
 
 /*===- State images --------------------------------------------------------===*/
@@ -839,73 +889,5 @@ mote_status mote_state_import(const char *model,
     return MOTE_ERROR_CORRUPT;
   for (i = 0; i < state_bytes; ++i)
     arena[i] = image[at + i];
-  return MOTE_OK;
-}
-
-/*===- INT8 copies kept for the backward pass ------------------------------===*/
-
-mote_status mote_max_pool2d_backward_s8(const mote_pool2d_s8_params *p,
-                                        const float *grad_output,
-                                        const int8_t *input, float *grad_input) {
-  int32_t n, c, oy, ox, ky, kx;
-  if (!p || !grad_output || !input || !grad_input)
-    return MOTE_ERROR_ARGUMENT;
-  zero_f32(grad_input, (int64_t)p->batch * p->channels * p->in_h * p->in_w);
-  for (n = 0; n < p->batch; ++n)
-    for (c = 0; c < p->channels; ++c) {
-      int64_t plane = (int64_t)n * p->channels + c;
-      const int8_t *in = input + plane * p->in_h * p->in_w;
-      const float *go = grad_output + plane * p->out_h * p->out_w;
-      float *gi = grad_input + plane * p->in_h * p->in_w;
-      for (oy = 0; oy < p->out_h; ++oy)
-        for (ox = 0; ox < p->out_w; ++ox) {
-          int32_t at = -1, best = 0;
-          for (ky = 0; ky < p->kernel_h; ++ky) {
-            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-            if (iy < 0 || iy >= p->in_h)
-              continue;
-            for (kx = 0; kx < p->kernel_w; ++kx) {
-              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-              if (ix < 0 || ix >= p->in_w)
-                continue;
-              if (at < 0 || in[iy * p->in_w + ix] > best) {
-                best = in[iy * p->in_w + ix];
-                at = iy * p->in_w + ix;
-              }
-            }
-          }
-          if (at >= 0)
-            gi[at] += go[oy * p->out_w + ox];
-        }
-    }
-  return MOTE_OK;
-}
-
-mote_status mote_channel_affine_backward_s8_f32(
-    int32_t batch, int32_t channels, int32_t inner, float lo, float hi,
-    float l2, const float *grad_output, const int8_t *output,
-    const float *output_scale, const float *scale, const float *shift,
-    float *grad_input, float *grad_scale, float *grad_shift) {
-  int32_t n, c, i;
-  if (!grad_output || !output || !output_scale || !scale || !shift ||
-      !grad_input || !grad_scale || !grad_shift || batch < 0 ||
-      channels < 0 || inner < 0)
-    return MOTE_ERROR_ARGUMENT;
-  for (c = 0; c < channels; ++c) {
-    float gs = 0.0f, gb = 0.0f;
-    float inv = scale[c] != 0.0f ? 1.0f / scale[c] : 0.0f;
-    for (n = 0; n < batch; ++n) {
-      int64_t base = ((int64_t)n * channels + c) * inner;
-      for (i = 0; i < inner; ++i) {
-        float y = (float)output[base + i] * output_scale[0];
-        float g = y > lo && y < hi ? grad_output[base + i] : 0.0f;
-        grad_input[base + i] = g * scale[c];
-        gb += g;
-        gs += g * ((y - shift[c]) * inv);
-      }
-    }
-    grad_scale[c] = gs + l2 * (scale[c] - 1.0f);
-    grad_shift[c] = gb + l2 * shift[c];
-  }
   return MOTE_OK;
 }
