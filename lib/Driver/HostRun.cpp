@@ -80,7 +80,8 @@ std::string mote::boardSource(const TargetDescription &target) {
 LogicalResult mote::copyRuntime(StringRef runtimeDir, StringRef dir,
                                 const TargetDescription &target, bool board,
                                 bool training) {
-  SmallVector<std::string> files = {"include/mote/mote_kernels.h",
+  SmallVector<std::string> files = {"include/mote/mote_abi.h",
+                                    "include/mote/mote_kernels.h",
                                     "include/mote/mote_requant.h"};
   llvm::append_range(files, runtimeSources(target, training));
   if (training)

@@ -605,10 +605,10 @@ mote_status mote_matmul_f32(const mote_matmul_params *p, const float *a,
     for (i1 = 0; i1 < p->dim1; ++i1)
       for (i2 = 0; i2 < p->dim2; ++i2)
         for (i3 = 0; i3 < p->dim3; ++i3) {
-          int64_t ai = (int64_t)i0 * p->a_stride0 + (int64_t)i1 * p->a_stride1 +
-                       (int64_t)i2 * p->a_stride2 + (int64_t)i3 * p->a_stride3;
-          int64_t bi = (int64_t)i0 * p->b_stride0 + (int64_t)i1 * p->b_stride1 +
-                       (int64_t)i2 * p->b_stride2 + (int64_t)i3 * p->b_stride3;
+          int64_t ai = (int64_t)i0 * p->lhs_stride0 + (int64_t)i1 * p->lhs_stride1 +
+                       (int64_t)i2 * p->lhs_stride2 + (int64_t)i3 * p->lhs_stride3;
+          int64_t bi = (int64_t)i0 * p->rhs_stride0 + (int64_t)i1 * p->rhs_stride1 +
+                       (int64_t)i2 * p->rhs_stride2 + (int64_t)i3 * p->rhs_stride3;
           int64_t yi = (((int64_t)i0 * p->dim1 + i1) * p->dim2 + i2) * p->dim3 + i3;
           const float *x = a + ai * p->m * p->k;
           const float *w = b + bi * p->k * p->n;

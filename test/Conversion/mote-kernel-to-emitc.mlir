@@ -7,11 +7,13 @@
 
 // CHECK-DAG: emitc.include "mote/mote_kernels.h"
 // CHECK-DAG: emitc.global static const @net_w : !emitc.array<4xi8> = dense<[1, 2, 3, 4]>
-// CHECK-DAG: emitc.global static const @net_run_params0 : !emitc.opaque<"mote_fully_connected_s8_params"> = #emitc.opaque<"{1, 4, 1, 1, 0, -128, 127}">
+// CHECK-DAG: emitc.global static const @net_run_params0 : !emitc.opaque<"mote_fully_connected_s8_params"> = #emitc.opaque<"{.batch = 1, .in_features = 4, .out_features = 1, .input_offset = 1, .output_offset = 0, .act_min = -128, .act_max = 127}">
 // CHECK: emitc.func @net_run(%{{.*}}: !emitc.ptr<!emitc.opaque<"const float">>, %{{.*}}: !emitc.ptr<f32>, %{{.*}}: !emitc.ptr<ui8>) -> i32
 
 // C: static const int8_t net_w[4] = {1, 2, 3, 4};
-// C: static const mote_fully_connected_s8_params net_run_params0 = {1, 4, 1, 1, 0, -128, 127};
+// Parameter blocks print as designated initializers in the struct's field
+// order, whatever the order of the attribute.
+// C: static const mote_fully_connected_s8_params net_run_params0 = {.batch = 1, .in_features = 4, .out_features = 1, .input_offset = 1, .output_offset = 0, .act_min = -128, .act_max = 127};
 // C: int32_t net_run(const float* [[IN:v[0-9]+]], float* [[OUT:v[0-9]+]], uint8_t* [[ARENA:v[0-9]+]]) {
 // C: [[X:v[0-9]+]] = (float*) [[IN]];
 // C: uint8_t* [[P:v[0-9]+]] = [[ARENA]] + {{v[0-9]+}};
@@ -37,7 +39,7 @@ func.func @net_run(%in: memref<1x4xf32>, %out: memref<1x1xf32>, %arena: memref<3
   %m = memref.get_global @net_m : memref<1xi32>
   %s = memref.get_global @net_s : memref<1xi32>
   %y = memref.view %arena[%c16][] : memref<32xi8> to memref<1x1xi8>
-  mote_kernel.call @mote_fully_connected_s8(%q, %w, %b, %m, %s, %y) {params_type = "mote_fully_connected_s8_params", params = array<i64: 1, 4, 1, 1, 0, -128, 127>} : memref<1x4xi8>, memref<4xi8>, memref<1xi32>, memref<1xi32>, memref<1xi32>, memref<1x1xi8> loc("fc")
+  mote_kernel.call @mote_fully_connected_s8(%q, %w, %b, %m, %s, %y) {params_type = "mote_fully_connected_s8_params", params = {act_max = 127, act_min = -128, batch = 1, in_features = 4, input_offset = 1, out_features = 1, output_offset = 0}} : memref<1x4xi8>, memref<4xi8>, memref<1xi32>, memref<1xi32>, memref<1xi32>, memref<1x1xi8> loc("fc")
   mote_kernel.call @mote_dequantize_s8_f32(%y, %out) {scalars = [1 : i32, 0.25 : f32, 0 : i32]} : memref<1x1xi8>, memref<1x1xf32>
   return
 }

@@ -21,11 +21,11 @@
 // M4-DAG: memref.global "private" constant @net_l1_bias : memref<2xi32> = dense<[13, -3]>
 // M4-LABEL: func.func @net_run
 // M4: %[[S:.*]] = memref.view %{{.*}}[%{{.*}}][] : memref<{{[0-9]+}}xi8> to memref<24xi8>
-// M4: mote_kernel.call @mote_cortex_m4_conv2d_s8(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[S]], %{{.*}}) {num_outputs = 2 : i64, params = array<i64: 1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, -1, -128, -128, 127, 2, 4, 2, 1>, params_type = "mote_gemm_conv_params"}
+// M4: mote_kernel.call @mote_cortex_m4_conv2d_s8(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[S]], %{{.*}}) {num_outputs = 2 : i64, params = {{{.*}} block = 2 : i64, depth = 2 : i64, depth_padded = 4 : i64, {{.*}} gather = 1 : i64, {{.*}} input_zero_point = -1 : i64, {{.*}}}, params_type = "mote_gemm_conv_params"}
 // DOT-DAG: memref.global "private" constant @net_l1_weights : memref<32xi8> = dense<[1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // DOT-DAG: memref.global "private" constant @net_l1_bias : memref<2xi32> = dense<[13, -3]>
 // DOT: memref<64xi8>
-// DOT: mote_kernel.call @mote_aarch64_dotprod_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = array<i64: 1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, -1, -128, -128, 127, 2, 16, 4, 1>, params_type = "mote_gemm_conv_params"}
+// DOT: mote_kernel.call @mote_aarch64_dotprod_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = {{{.*}} block = 4 : i64, depth = 2 : i64, depth_padded = 16 : i64, {{.*}} gather = 1 : i64, {{.*}} input_zero_point = -1 : i64, {{.*}}}, params_type = "mote_gemm_conv_params"}
 // GENERIC-NOT: mote.kernel_headers
 // GENERIC-DAG: memref.global "private" constant @net_l1_weights : memref<4xi8> = dense<[1, 2, 3, 4]>
 // GENERIC: mote_kernel.call @mote_conv2d_s8(
@@ -52,7 +52,7 @@ func.func @main(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
 !qy = !quant.uniform<i8:f32, 0.5:-128>
 
 // M4: memref<42xi8>
-// M4: mote_kernel.call @mote_arm_dsp_depthwise_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = array<i64: 1, 2, 4, 4, 2, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2, 1, -128, -128, 127>, params_type = "mote_conv2d_s8_params"}
+// M4: mote_kernel.call @mote_arm_dsp_depthwise_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = {{{.*}} groups = 2 : i64, {{.*}} input_offset = 1 : i64, kernel_h = 3 : i64, kernel_w = 3 : i64, {{.*}} pad_left = 1 : i64, pad_top = 1 : i64, {{.*}}}, params_type = "mote_conv2d_s8_params"}
 // DOT: mote_kernel.call @mote_conv2d_s8(
 func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %w = arith.constant dense<1> : tensor<2x1x3x3xi8>

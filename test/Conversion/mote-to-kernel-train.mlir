@@ -28,7 +28,7 @@
 // CHECK-SAME: %[[TX:.*]]: memref<2x8xf32>, %[[TL:.*]]: memref<2xi32>, %[[LOSS:.*]]: memref<1xf32>, %[[TA:.*]]: memref<[[N]]xi8>)
 // CHECK: mote_kernel.call @mote_fully_connected_f32
 // CHECK: mote_kernel.call @mote_softmax_cross_entropy_f32({{.*}}, %[[TL]], %[[LOSS]], {{.*}}) {num_outputs = 2 : i64, scalars = [2 : i32, 3 : i32]}
-// CHECK: mote_kernel.call @mote_fully_connected_backward_weight_f32({{.*}}) {params = array<i64: 2, 8, 3>
+// CHECK: mote_kernel.call @mote_fully_connected_backward_weight_f32({{.*}}) {params = {batch = 2 : i64, in_features = 8 : i64, out_features = 3 : i64}
 // CHECK: mote_kernel.call @mote_bias_backward_f32({{.*}}) {scalars = [2 : i32, 3 : i32, 1 : i32]}
 // CHECK: %[[PW:.*]] = memref.view %[[TA]][%c0{{.*}}] : memref<[[N]]xi8> to memref<3x8xf32>
 // CHECK: %[[MW:.*]] = memref.view %[[TA]][%c96{{.*}}] : memref<[[N]]xi8> to memref<3x8xf32>

@@ -23,9 +23,9 @@
 // CHECK: mote_kernel.call @mote_quantize_f32_s8(%[[IN]], %[[Q]]) {scalars = [8 : i32, 5.000000e-01 : f32, -1 : i32, -128 : i32, 127 : i32]}
 // CHECK: %[[C16:.*]] = arith.constant 16 : index
 // CHECK: %[[C:.*]] = memref.view %[[ARENA]][%[[C16]]][] : memref<32xi8> to memref<1x2x2x2xi8>
-// CHECK: mote_kernel.call @mote_conv2d_s8(%[[Q]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[C]]) {params = array<i64: 1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, -128, -128, 127>, params_type = "mote_conv2d_s8_params"}
+// CHECK: mote_kernel.call @mote_conv2d_s8(%[[Q]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[C]]) {params = {act_max = 127 : i64, act_min = -128 : i64, batch = 1 : i64, dilation_h = 1 : i64, dilation_w = 1 : i64, groups = 1 : i64, in_channels = 2 : i64, in_h = 2 : i64, in_w = 2 : i64, input_offset = 1 : i64, kernel_h = 1 : i64, kernel_w = 1 : i64, out_channels = 2 : i64, out_h = 2 : i64, out_w = 2 : i64, output_offset = -128 : i64, pad_left = 0 : i64, pad_top = 0 : i64, stride_h = 1 : i64, stride_w = 1 : i64}, params_type = "mote_conv2d_s8_params"}
 // The add writes in place into the conv's buffer (its last use).
-// CHECK: mote_kernel.call @mote_add_s8(%[[C]], %[[Q]], %[[C]]) {params = array<i64: 1, 2, 2, 2, 8, 4, 2, 1, 8, 4, 2, 1, 128, 1, -128, 20, 1073741824, 0, 1073741824, 0, 1073741824, -18, -128, 127>, params_type = "mote_binary_s8_params"}
+// CHECK: mote_kernel.call @mote_add_s8(%[[C]], %[[Q]], %[[C]]) {params = {act_max = 127 : i64, act_min = -128 : i64, dim0 = 1 : i64, dim1 = 2 : i64, dim2 = 2 : i64, dim3 = 2 : i64, left_shift = 20 : i64, lhs_multiplier = 1073741824 : i64, lhs_offset = 128 : i64, lhs_shift = 0 : i64, lhs_stride0 = 8 : i64, lhs_stride1 = 4 : i64, lhs_stride2 = 2 : i64, lhs_stride3 = 1 : i64, output_multiplier = 1073741824 : i64, output_offset = -128 : i64, output_shift = -18 : i64, rhs_multiplier = 1073741824 : i64, rhs_offset = 1 : i64, rhs_shift = 0 : i64, rhs_stride0 = 8 : i64, rhs_stride1 = 4 : i64, rhs_stride2 = 2 : i64, rhs_stride3 = 1 : i64}, params_type = "mote_binary_s8_params"}
 // CHECK: mote_kernel.call @mote_dequantize_s8_f32(%[[C]], %[[OUT]]) {scalars = [8 : i32, 5.000000e-01 : f32, -128 : i32]}
 // CHECK: return
 func.func @main(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
@@ -46,7 +46,7 @@ func.func @main(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
 // Float models lower to the float kernels: a conv with a fused ReLU6 gets
 // its bounds as scalars, a standalone sigmoid is an activation call.
 // FLOAT-LABEL: func.func @net_run
-// FLOAT: mote_kernel.call @mote_conv2d_f32(%{{.*}}) {params = array<i64: 1, 1, 4, 4, 2, 4, 4, 1, 1, 1, 1, 1, 1, 0, 0, 1>, params_type = "mote_conv2d_f32_params", scalars = [0.000000e+00 : f32, 6.000000e+00 : f32]}
+// FLOAT: mote_kernel.call @mote_conv2d_f32(%{{.*}}) {params = {batch = 1 : i64, dilation_h = 1 : i64, dilation_w = 1 : i64, groups = 1 : i64, in_channels = 1 : i64, in_h = 4 : i64, in_w = 4 : i64, kernel_h = 1 : i64, kernel_w = 1 : i64, out_channels = 2 : i64, out_h = 4 : i64, out_w = 4 : i64, pad_left = 0 : i64, pad_top = 0 : i64, stride_h = 1 : i64, stride_w = 1 : i64}, params_type = "mote_conv2d_f32_params", scalars = [0.000000e+00 : f32, 6.000000e+00 : f32]}
 // FLOAT: mote_kernel.call @mote_activation_f32(%{{.*}}) {scalars = [1 : i32, 32 : i32, 0.000000e+00 : f32, 0.000000e+00 : f32]}
 func.func @main(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %w = arith.constant dense<[[[[0.5]]], [[[-1.0]]]]> : tensor<2x1x1x1xf32>

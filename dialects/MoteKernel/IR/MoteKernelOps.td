@@ -32,27 +32,35 @@ def MoteKernel_CallOp : Op<MoteKernel_Dialect, "call", []> {
   let summary = "Call a runtime microkernel";
   let description = [{
     Calls the C function `callee` of the runtime with, in order: a pointer
-    to a constant parameter struct of type `params_type` initialized with
-    `params` (when `params_type` is set), the integer and float `scalars`,
-    and the buffers (memrefs, read by the kernel unless they are among the
-    last `num_outputs`, which it writes). The kernel returns a status code;
-    the generated function returns the OR of all of them.
+    to a constant parameter block of type `params_type` holding `params`
+    (when `params_type` is set), the integer and float `scalars`, and the
+    buffers (memrefs, read by the kernel unless they are among the last
+    `num_outputs`, which it writes). The kernel returns a status code; the
+    generated function returns the OR of all of them.
+
+    A parameter block is one of the runtime's ABI structs
+    (`runtime/include/mote/mote_abi.h`) and `params` names its fields: the
+    verifier requires exactly the struct's fields, each within int32, and
+    for forward kernels checks the first buffer against the input and the
+    last against the output the block describes. The block prints as a C99
+    designated initializer, so no field depends on its position.
 
     Example:
 
     ```mlir
-    mote_kernel.call @mote_conv2d_s8(%in, %w, %b, %m, %s, %out)
-        {params_type = "mote_conv2d_s8_params",
-         params = array<i64: 1, 3, 8, 8, 4, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1,
-                             128, -128, -128, 127>, num_outputs = 1 : i64}
-        : memref<1x3x8x8xi8>, memref<108xi8>, memref<4xi32>, memref<4xi32>,
-          memref<4xi32>, memref<1x4x8x8xi8>
+    mote_kernel.call @mote_fully_connected_s8(%in, %w, %b, %m, %s, %out)
+        {params_type = "mote_fully_connected_s8_params",
+         params = {batch = 1, in_features = 4, out_features = 2,
+                   input_offset = 0, output_offset = 0, act_min = -128,
+                   act_max = 127}}
+        : memref<1x4xi8>, memref<8xi8>, memref<2xi32>, memref<2xi32>,
+          memref<2xi32>, memref<1x2xi8>
     ```
   }];
   let arguments = (ins FlatSymbolRefAttr:$callee,
       Variadic<AnyStaticShapeMemRef>:$buffers,
       OptionalAttr<StrAttr>:$params_type,
-      DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$params,
+      OptionalAttr<DictionaryAttr>:$params,
       DefaultValuedAttr<ArrayAttr, "{}">:$scalars,
       DefaultValuedAttr<I64Attr, "1">:$num_outputs);
   let assemblyFormat = [{

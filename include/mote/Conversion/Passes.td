@@ -34,7 +34,8 @@ def ConvertMoteToKernel : Pass<"convert-mote-to-kernel", "mlir::ModuleOp"> {
     %w = memref.get_global @net_l1_weights : memref<108xi8>
     ...
     mote_kernel.call @mote_conv2d_s8(%0, %w, %b, %m, %s, %1)
-        {params_type = "mote_conv2d_s8_params", params = array<i64: ...>}
+        {params_type = "mote_conv2d_s8_params",
+         params = {batch = 1, in_channels = 3, ...}}
         : memref<1x3x8x8xi8>, memref<108xi8>, ...
     ```
   }];
@@ -65,7 +66,8 @@ def ConvertMoteKernelToEmitC
     Example output:
 
     ```c
-    static const mote_conv2d_s8_params net_l1_params = {1, 3, 8, 8, ...};
+    static const mote_conv2d_s8_params net_run_params0 = {.batch = 1,
+        .in_channels = 3, .in_h = 8, .in_w = 8, ...};
     int32_t net_run(const float* v1, float* v2, uint8_t* v3) {
       ...
       int32_t v9 = mote_conv2d_s8(v6, v5, net_l1_weights, net_l1_bias,

@@ -8,6 +8,8 @@
 
 #include "mote/Conversion/Passes.h"
 
+#include "MoteKernel/IR/KernelABI.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -71,9 +73,13 @@ LogicalResult Printer::convertCall(kernel::CallOp call, StringRef name) {
   SmallVector<Value> operands;
   SmallVector<Attribute> args;
   if (std::optional<StringRef> type = call.getParamsType()) {
+    // A designated initializer in the struct's field order (the verifier
+    // checked that the fields are exactly the struct's).
     std::string init = "{";
-    for (auto [i, f] : llvm::enumerate(call.getParams()))
-      init += (i ? ", " : "") + std::to_string(f);
+    DictionaryAttr params = *call.getParams();
+    for (auto [i, field] : llvm::enumerate(*abi::getParamsFields(*type)))
+      init += (i ? ", ." : ".") + field.str() + " = " +
+              std::to_string(cast<IntegerAttr>(params.get(field)).getInt());
     init += "}";
     std::string symbol = name.str() + "_params" + std::to_string(paramsCounter++);
     Type opaque = emitc::OpaqueType::get(ctx(), *type);

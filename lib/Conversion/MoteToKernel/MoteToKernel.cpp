@@ -12,6 +12,7 @@
 #include "mote/Conversion/TargetDescription.h"
 
 #include "Mote/IR/MoteOps.h"
+#include "MoteKernel/IR/KernelABI.h"
 #include "MoteKernel/IR/MoteKernel.h"
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/Transforms/MemoryPlan.h"
@@ -105,6 +106,90 @@ std::string sanitize(StringRef name) {
   for (char c : name)
     result += llvm::isAlnum(c) ? c : '_';
   return result;
+}
+
+/// Sets the tensor fields of a convolution's parameter block from the NCHW
+/// shapes of its input `x` and output `y`.
+template <typename Params>
+void setConvShape(Params &p, ArrayRef<int64_t> x, ArrayRef<int64_t> y) {
+  p.batch = x[0];
+  p.in_channels = x[1];
+  p.in_h = x[2];
+  p.in_w = x[3];
+  p.out_channels = y[1];
+  p.out_h = y[2];
+  p.out_w = y[3];
+}
+
+/// Sets the window fields of a convolution's or pooling's parameter block;
+/// `pads` are ONNX's (top, left, bottom, right).
+template <typename Params>
+void setWindow(Params &p, ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+               ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads) {
+  p.kernel_h = kernel[0];
+  p.kernel_w = kernel[1];
+  p.stride_h = strides[0];
+  p.stride_w = strides[1];
+  p.dilation_h = dilations[0];
+  p.dilation_w = dilations[1];
+  p.pad_top = pads[0];
+  p.pad_left = pads[1];
+}
+
+/// Sets the int8 result fields: zero point and activation range.
+template <typename Params>
+void setInt8Output(Params &p, int64_t zeroPoint,
+                   std::pair<int64_t, int64_t> range) {
+  p.output_offset = zeroPoint;
+  p.act_min = range.first;
+  p.act_max = range.second;
+}
+
+/// The parameter block of a float convolution (forward or backward) from
+/// the shapes of its input, weight and output.
+template <typename ConvOp>
+abi::mote_conv2d_f32_params convF32Params(ConvOp op, ArrayRef<int64_t> x,
+                                          ArrayRef<int64_t> w,
+                                          ArrayRef<int64_t> y) {
+  abi::mote_conv2d_f32_params p;
+  setConvShape(p, x, y);
+  setWindow(p, w.drop_front(2), op.getStrides(), op.getDilations(),
+            op.getPads());
+  p.groups = op.getGroup();
+  return p;
+}
+
+/// The parameter block of a float fully-connected layer.
+abi::mote_fully_connected_f32_params fcF32Params(int64_t batch,
+                                                 ArrayRef<int64_t> weight) {
+  abi::mote_fully_connected_f32_params p;
+  p.batch = batch;
+  p.in_features = weight[1];
+  p.out_features = weight[0];
+  return p;
+}
+
+/// The geometry of a pooling over NCHW input `x` into `y`; the int8 fields
+/// are those of a plain copy (the float kernels ignore them).
+abi::mote_pool2d_s8_params poolParams(ArrayRef<int64_t> x, ArrayRef<int64_t> y,
+                                      ArrayRef<int64_t> kernel,
+                                      ArrayRef<int64_t> strides,
+                                      ArrayRef<int64_t> dilations,
+                                      ArrayRef<int64_t> pads,
+                                      bool countIncludePad) {
+  abi::mote_pool2d_s8_params p;
+  p.batch = x[0];
+  p.channels = x[1];
+  p.in_h = x[2];
+  p.in_w = x[3];
+  p.out_h = y[2];
+  p.out_w = y[3];
+  setWindow(p, kernel, strides, dilations, pads);
+  p.count_include_pad = countIncludePad ? 1 : 0;
+  p.input_offset = 0;
+  setInt8Output(p, 0, {0, 0});
+  p.table_size = 1;
+  return p;
 }
 
 /// An int8 layer that runs on the target's matrix-product kernel
@@ -277,7 +362,7 @@ private:
   /// The target's kernels are declared in mote/mote_gemm.h, which the
   /// module then lists in its `mote.kernel_headers` attribute.
   void call(StringRef callee, ValueRange buffers, ArrayRef<Attribute> scalars,
-            StringRef paramsType = "", ArrayRef<int64_t> params = {},
+            StringRef paramsType = "", DictionaryAttr params = {},
             int64_t numOutputs = 1) {
     if ((target.gemm && callee == target.gemm->callee) ||
         callee == target.depthwiseCallee)
@@ -285,9 +370,16 @@ private:
     auto op = kernel::CallOp::create(
         builder, func.getLoc(), FlatSymbolRefAttr::get(ctx(), callee), buffers,
         paramsType.empty() ? StringAttr() : builder.getStringAttr(paramsType),
-        builder.getDenseI64ArrayAttr(params), builder.getArrayAttr(scalars),
+        params, builder.getArrayAttr(scalars),
         builder.getI64IntegerAttr(numOutputs));
     op->setLoc(currentLoc);
+  }
+  /// Calls `callee` with the parameter block `params` (an ABI struct).
+  template <typename Params>
+  void callWith(StringRef callee, const Params &params, ValueRange buffers,
+                ArrayRef<Attribute> scalars = {}, int64_t numOutputs = 1) {
+    call(callee, buffers, scalars, Params::cType, params.toAttr(ctx()),
+         numOutputs);
   }
   Location currentLoc = UnknownLoc::get(ctx());
 
@@ -332,23 +424,23 @@ private:
   /// Emits a layer's constant arrays (weights as given) and the call of its
   /// kernel, with a scratch buffer before the output if `withScratch`.
   LogicalResult emitKernelCall(Operation *op, StringRef callee,
-                               StringRef paramsType, ArrayRef<int64_t> params,
+                               StringRef paramsType, DictionaryAttr params,
                                Value input, DenseElementsAttr weights,
                                ArrayRef<int32_t> bias, ArrayRef<double> reals,
                                Value output, bool withScratch);
   /// Emits the constant arrays of a layer and the call of its kernel, with
   /// the layer's scratch buffer before the output if the plan has one.
   LogicalResult emitLayerCall(Operation *op, StringRef callee,
-                              StringRef paramsType, ArrayRef<int64_t> params,
+                              StringRef paramsType, DictionaryAttr params,
                               Value input, Value weight, Value bias,
                               ArrayRef<double> reals, Value output);
   /// Emits the packed constants and the call of the target's
-  /// matrix-product kernel; `shape` is the convolution's parameters up to
-  /// the activation range (mote_gemm_conv_params without its last fields).
+  /// matrix-product kernel; `params` has the convolution's fields set, the
+  /// matrix-product fields are filled in here.
   LogicalResult emitGemmCall(Operation *op, const GemmLayer &gemm,
-                             SmallVector<int64_t> shape, Value input,
-                             Value weight, Value bias, ArrayRef<double> reals,
-                             Value output);
+                             abi::mote_gemm_conv_params params,
+                             int64_t inputOffset, Value input, Value weight,
+                             Value bias, ArrayRef<double> reals, Value output);
   /// Calls `callee(scalars..., input, output)` for a one-input op.
   LogicalResult callElementwise(Operation *op, StringRef callee,
                                 ArrayRef<Attribute> scalars);
@@ -461,7 +553,7 @@ Lowering::layerConstants(Operation *op, Value weight, Value bias,
 
 LogicalResult Lowering::emitKernelCall(Operation *op, StringRef callee,
                                        StringRef paramsType,
-                                       ArrayRef<int64_t> params, Value input,
+                                       DictionaryAttr params, Value input,
                                        DenseElementsAttr weights,
                                        ArrayRef<int32_t> bias,
                                        ArrayRef<double> reals, Value output,
@@ -483,7 +575,7 @@ LogicalResult Lowering::emitKernelCall(Operation *op, StringRef callee,
 
 LogicalResult Lowering::emitLayerCall(Operation *op, StringRef callee,
                                       StringRef paramsType,
-                                      ArrayRef<int64_t> params, Value input,
+                                      DictionaryAttr params, Value input,
                                       Value weight, Value bias,
                                       ArrayRef<double> reals, Value output) {
   auto constants = layerConstants(op, weight, bias, reals.size());
@@ -505,26 +597,27 @@ Value Lowering::scratchBuffer(Operation *op) {
 }
 
 LogicalResult Lowering::emitGemmCall(Operation *op, const GemmLayer &gemm,
-                                     SmallVector<int64_t> shape, Value input,
+                                     abi::mote_gemm_conv_params params,
+                                     int64_t inputOffset, Value input,
                                      Value weight, Value bias,
                                      ArrayRef<double> reals, Value output) {
   auto constants = layerConstants(op, weight, bias, reals.size());
   if (failed(constants))
     return failure();
-  // shape[15] is the input offset (minus the zero point).
-  int64_t inputOffset = shape[15];
   std::optional<PackedWeights> packed = packWeights(
       *target.gemm, constants->first, constants->second, inputOffset);
   if (!packed)
     return op->emitOpError("bias plus input offset times the weight sum "
                            "leaves the int32 range");
-  shape[15] = -inputOffset; // the kernel pads with the zero point
-  llvm::append_range(shape, ArrayRef<int64_t>{gemm.depth, gemm.depthPadded,
-                                              gemm.block, gemm.gather});
+  params.input_zero_point = -inputOffset; // the kernel pads with it
+  params.depth = gemm.depth;
+  params.depth_padded = gemm.depthPadded;
+  params.block = gemm.block;
+  params.gather = gemm.gather;
   // A gather-free layer has no scratch: any valid pointer will do.
-  return emitKernelCall(op, target.gemm->callee, "mote_gemm_conv_params",
-                        shape, input, packed->weights, packed->bias, reals,
-                        output, /*withScratch=*/true);
+  return emitKernelCall(op, target.gemm->callee, params.cType,
+                        params.toAttr(ctx()), input, packed->weights,
+                        packed->bias, reals, output, /*withScratch=*/true);
 }
 
 LogicalResult Lowering::lowerConv(Conv2DOp op) {
@@ -533,28 +626,35 @@ LogicalResult Lowering::lowerConv(Conv2DOp op) {
   if (failed(layer))
     return failure();
   QParams in = layer->input, out = layer->output;
-  auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  ArrayRef<int64_t> x = cast<RankedTensorType>(op.getInput().getType()).getShape();
+  ArrayRef<int64_t> w =
+      cast<RankedTensorType>(op.getWeight().getType()).getShape();
+  ArrayRef<int64_t> x =
+      cast<RankedTensorType>(op.getInput().getType()).getShape();
   ArrayRef<int64_t> y = cast<RankedTensorType>(op.getType()).getShape();
-  auto [lo, hi] = activationRange(op, out);
-  SmallVector<int64_t> params = {
-      x[0], x[1], x[2], x[3], y[1], y[2], y[3], wType.getDimSize(2),
-      wType.getDimSize(3), op.getStrides()[0], op.getStrides()[1],
-      op.getDilations()[0], op.getDilations()[1], op.getPads()[0],
-      op.getPads()[1], int64_t(op.getGroup()), -in.zeroPoint,
-      out.zeroPoint, lo, hi};
+  std::pair<int64_t, int64_t> range = activationRange(op, out);
   if (std::optional<GemmLayer> gemm = gemmLayerOf(target, op)) {
-    params.erase(params.begin() + 15); // no groups
-    return emitGemmCall(op, *gemm, params, op.getInput(), op.getWeight(),
-                        op.getBias(), layer->reals, op.getOutput());
+    abi::mote_gemm_conv_params params;
+    setConvShape(params, x, y);
+    setWindow(params, w.drop_front(2), op.getStrides(), op.getDilations(),
+              op.getPads());
+    setInt8Output(params, out.zeroPoint, range);
+    return emitGemmCall(op, *gemm, params, -in.zeroPoint, op.getInput(),
+                        op.getWeight(), op.getBias(), layer->reals,
+                        op.getOutput());
   }
-  if (depthwiseScratchOf(target, op) > 0)
-    return emitLayerCall(op, target.depthwiseCallee, "mote_conv2d_s8_params",
-                         params, op.getInput(), op.getWeight(), op.getBias(),
-                         layer->reals, op.getOutput());
-  return emitLayerCall(op, "mote_conv2d_s8", "mote_conv2d_s8_params", params,
-                       op.getInput(),
-                       op.getWeight(), op.getBias(), layer->reals, op.getOutput());
+  abi::mote_conv2d_s8_params params;
+  setConvShape(params, x, y);
+  setWindow(params, w.drop_front(2), op.getStrides(), op.getDilations(),
+            op.getPads());
+  params.groups = op.getGroup();
+  params.input_offset = -in.zeroPoint;
+  setInt8Output(params, out.zeroPoint, range);
+  StringRef callee = depthwiseScratchOf(target, op) > 0
+                         ? StringRef(target.depthwiseCallee)
+                         : StringRef("mote_conv2d_s8");
+  return emitLayerCall(op, callee, params.cType, params.toAttr(ctx()),
+                       op.getInput(), op.getWeight(), op.getBias(),
+                       layer->reals, op.getOutput());
 }
 
 LogicalResult Lowering::lowerFullyConnected(FullyConnectedOp op) {
@@ -563,23 +663,29 @@ LogicalResult Lowering::lowerFullyConnected(FullyConnectedOp op) {
   if (failed(layer))
     return failure();
   QParams in = layer->input, out = layer->output;
-  auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  auto [lo, hi] = activationRange(op, out);
+  ArrayRef<int64_t> w =
+      cast<RankedTensorType>(op.getWeight().getType()).getShape();
+  std::pair<int64_t, int64_t> range = activationRange(op, out);
   int64_t batch = cast<RankedTensorType>(op.getInput().getType()).getDimSize(0);
   if (std::optional<GemmLayer> gemm = gemmLayerOf(target, op)) {
     // A 1x1 convolution of a 1x1 image.
-    SmallVector<int64_t> shape = {batch, wType.getDimSize(1), 1, 1,
-                                  wType.getDimSize(0), 1, 1, 1, 1, 1, 1, 1, 1,
-                                  0, 0, -in.zeroPoint, out.zeroPoint, lo, hi};
-    return emitGemmCall(op, *gemm, shape, op.getInput(), op.getWeight(),
-                        op.getBias(), layer->reals, op.getOutput());
+    abi::mote_gemm_conv_params params;
+    setConvShape(params, {batch, w[1], 1, 1}, {batch, w[0], 1, 1});
+    setWindow(params, {1, 1}, {1, 1}, {1, 1}, {0, 0});
+    setInt8Output(params, out.zeroPoint, range);
+    return emitGemmCall(op, *gemm, params, -in.zeroPoint, op.getInput(),
+                        op.getWeight(), op.getBias(), layer->reals,
+                        op.getOutput());
   }
-  SmallVector<int64_t> params = {batch, wType.getDimSize(1),
-                                 wType.getDimSize(0), -in.zeroPoint,
-                                 out.zeroPoint, lo, hi};
-  return emitLayerCall(op, "mote_fully_connected_s8",
-                       "mote_fully_connected_s8_params", params, op.getInput(),
-                       op.getWeight(), op.getBias(), layer->reals, op.getOutput());
+  abi::mote_fully_connected_s8_params params;
+  params.batch = batch;
+  params.in_features = w[1];
+  params.out_features = w[0];
+  params.input_offset = -in.zeroPoint;
+  setInt8Output(params, out.zeroPoint, range);
+  return emitLayerCall(op, "mote_fully_connected_s8", params.cType,
+                       params.toAttr(ctx()), op.getInput(), op.getWeight(),
+                       op.getBias(), layer->reals, op.getOutput());
 }
 
 /// Row-major strides of `shape` right-aligned to 4 dims, 0 where the dim
@@ -597,6 +703,29 @@ static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape,
   return strides;
 }
 
+/// Sets the broadcast fields of a parameter block for operands of shapes
+/// `lhs` and `rhs` and a result of shape `out` (rank <= 4).
+template <typename Params>
+static void setBroadcast(Params &p, ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
+                         ArrayRef<int64_t> out) {
+  SmallVector<int64_t> dims(4 - out.size(), 1);
+  llvm::append_range(dims, out);
+  SmallVector<int64_t> ls = broadcastStrides(lhs, dims);
+  SmallVector<int64_t> rs = broadcastStrides(rhs, dims);
+  p.dim0 = dims[0];
+  p.dim1 = dims[1];
+  p.dim2 = dims[2];
+  p.dim3 = dims[3];
+  p.lhs_stride0 = ls[0];
+  p.lhs_stride1 = ls[1];
+  p.lhs_stride2 = ls[2];
+  p.lhs_stride3 = ls[3];
+  p.rhs_stride0 = rs[0];
+  p.rhs_stride1 = rs[1];
+  p.rhs_stride2 = rs[2];
+  p.rhs_stride3 = rs[3];
+}
+
 LogicalResult Lowering::lowerBinary(Operation *op, StringRef callee) {
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
   FailureOr<QParams> a = perTensor(op, lhs), b = perTensor(op, rhs),
@@ -606,12 +735,6 @@ LogicalResult Lowering::lowerBinary(Operation *op, StringRef callee) {
   ArrayRef<int64_t> shape = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
   if (shape.size() > 4)
     return op->emitOpError("has no C lowering for rank above 4");
-  SmallVector<int64_t> dims(4 - shape.size(), 1);
-  llvm::append_range(dims, shape);
-  SmallVector<int64_t> ls = broadcastStrides(
-      cast<RankedTensorType>(lhs.getType()).getShape(), dims);
-  SmallVector<int64_t> rs = broadcastStrides(
-      cast<RankedTensorType>(rhs.getType()).getShape(), dims);
   int32_t lm = 0, lsh = 0, rm = 0, rsh = 0, om, osh;
   int64_t leftShift = 0;
   if (callee == "mote_mul_s8") {
@@ -625,17 +748,24 @@ LogicalResult Lowering::lowerBinary(Operation *op, StringRef callee) {
     quantizeMultiplier(b->scale / twiceMax, rm, rsh);
     quantizeMultiplier(twiceMax / (double(1 << leftShift) * out->scale), om, osh);
   }
-  auto [lo, hi] = activationRange(op, *out);
-  SmallVector<int64_t> fields(dims);
-  llvm::append_range(fields, ls);
-  llvm::append_range(fields, rs);
-  fields.append({-a->zeroPoint, -b->zeroPoint, out->zeroPoint, leftShift, lm,
-                 lsh, rm, rsh, om, osh, lo, hi});
+  abi::mote_binary_s8_params params;
+  setBroadcast(params, cast<RankedTensorType>(lhs.getType()).getShape(),
+               cast<RankedTensorType>(rhs.getType()).getShape(), shape);
+  params.lhs_offset = -a->zeroPoint;
+  params.rhs_offset = -b->zeroPoint;
+  params.left_shift = leftShift;
+  params.lhs_multiplier = lm;
+  params.lhs_shift = lsh;
+  params.rhs_multiplier = rm;
+  params.rhs_shift = rsh;
+  params.output_multiplier = om;
+  params.output_shift = osh;
+  setInt8Output(params, out->zeroPoint, activationRange(op, *out));
   FailureOr<Value> l = buffer(op, lhs), r = buffer(op, rhs),
                    o = buffer(op, op->getResult(0));
   if (failed(l) || failed(r) || failed(o))
     return failure();
-  call(callee, {*l, *r, *o}, {}, "mote_binary_s8_params", fields);
+  callWith(callee, params, {*l, *r, *o});
   return success();
 }
 
@@ -661,18 +791,17 @@ LogicalResult Lowering::lowerAvgPool(Operation *op, ArrayRef<int64_t> kernel,
     for (int64_t c = 1; c <= window; ++c)
       reals.push_back(in->scale / (out->scale * c));
   }
-  auto [lo, hi] = activationRange(op, *out);
-  SmallVector<int64_t> params = {
-      x[0], x[1], x[2], x[3], y[2], y[3], kernel[0], kernel[1], strides[0],
-      strides[1], 1, 1, pads[0], pads[1], countIncludePad ? 1 : 0,
-      -in->zeroPoint, out->zeroPoint, lo, hi, int64_t(reals.size())};
+  abi::mote_pool2d_s8_params params =
+      poolParams(x, y, kernel, strides, {1, 1}, pads, countIncludePad);
+  params.input_offset = -in->zeroPoint;
+  setInt8Output(params, out->zeroPoint, activationRange(op, *out));
+  params.table_size = reals.size();
   auto [m, s] = multipliers(reals);
   FailureOr<Value> input = buffer(op, op->getOperand(0));
   FailureOr<Value> output = buffer(op, op->getResult(0));
   if (failed(input) || failed(output))
     return failure();
-  call("mote_avg_pool2d_s8", {*input, m, s, *output}, {},
-       "mote_pool2d_s8_params", params);
+  callWith("mote_avg_pool2d_s8", params, {*input, m, s, *output});
   return success();
 }
 
@@ -682,17 +811,16 @@ LogicalResult Lowering::lowerMaxPool(MaxPool2DOp op) {
     return failure();
   ArrayRef<int64_t> x = cast<RankedTensorType>(op.getInput().getType()).getShape();
   ArrayRef<int64_t> y = cast<RankedTensorType>(op.getType()).getShape();
-  SmallVector<int64_t> params = {
-      x[0], x[1], x[2], x[3], y[2], y[3], op.getKernel()[0],
-      op.getKernel()[1], op.getStrides()[0], op.getStrides()[1],
-      op.getDilations()[0], op.getDilations()[1], op.getPads()[0],
-      op.getPads()[1], 0, -in->zeroPoint, in->zeroPoint, -128, 127, 1};
+  abi::mote_pool2d_s8_params params =
+      poolParams(x, y, op.getKernel(), op.getStrides(), op.getDilations(),
+                 op.getPads(), /*countIncludePad=*/false);
+  params.input_offset = -in->zeroPoint;
+  setInt8Output(params, in->zeroPoint, {-128, 127});
   FailureOr<Value> input = buffer(op, op.getInput());
   FailureOr<Value> output = buffer(op, op.getOutput());
   if (failed(input) || failed(output))
     return failure();
-  call("mote_max_pool2d_s8", {*input, *output}, {}, "mote_pool2d_s8_params",
-       params);
+  callWith("mote_max_pool2d_s8", params, {*input, *output});
   return success();
 }
 
@@ -900,7 +1028,9 @@ LogicalResult Lowering::lowerPad(PadOp op) {
   auto type = cast<RankedTensorType>(op.getInput().getType());
   if (type.getRank() > 6)
     return op.emitOpError("has no C lowering for rank above 6");
-  int32_t mode = op.getMode() == "constant" ? 0 : op.getMode() == "reflect" ? 1 : 2;
+  abi::PadMode mode = op.getMode() == "constant" ? abi::PadMode::Constant
+                      : op.getMode() == "reflect" ? abi::PadMode::Reflect
+                                                  : abi::PadMode::Edge;
   DenseElementsAttr value;
   if (type.getElementType().isF32()) {
     value = DenseElementsAttr::get(RankedTensorType::get({1}, type.getElementType()),
@@ -924,7 +1054,8 @@ LogicalResult Lowering::lowerPad(PadOp op) {
     return failure();
   call("mote_pad", {d, p, v, *input, *output},
        {builder.getI32IntegerAttr(getTensorBytes(type) / type.getNumElements()),
-        builder.getI32IntegerAttr(type.getRank()), builder.getI32IntegerAttr(mode)});
+        builder.getI32IntegerAttr(type.getRank()),
+        builder.getI32IntegerAttr(static_cast<int32_t>(mode))});
   return success();
 }
 
@@ -967,23 +1098,16 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
     auto type = RankedTensorType::get({channels}, builder.getF32Type());
     return arrayGlobal("bias", DenseElementsAttr::get(type, 0.0f));
   };
-  auto poolParams = [&](ArrayRef<int64_t> x, ArrayRef<int64_t> y,
-                        ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                        ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
-                        bool countIncludePad) {
-    return SmallVector<int64_t>{x[0], x[1], x[2], x[3], y[2], y[3], kernel[0],
-                                kernel[1], strides[0], strides[1],
-                                dilations[0], dilations[1], pads[0], pads[1],
-                                countIncludePad ? 1 : 0, 0, 0, 0, 0, 1};
-  };
-  auto activation = [&](int64_t kind, float a, float b) -> LogicalResult {
+  auto activation = [&](abi::Activation kind, float a,
+                        float b) -> LogicalResult {
     FailureOr<SmallVector<Value>> io =
         buffers({op->getOperand(0), op->getResult(0)});
     if (failed(io))
       return failure();
     int64_t count = cast<RankedTensorType>(op->getResult(0).getType()).getNumElements();
     call("mote_activation_f32", *io,
-         {builder.getI32IntegerAttr(kind), builder.getI32IntegerAttr(count),
+         {builder.getI32IntegerAttr(static_cast<int32_t>(kind)),
+          builder.getI32IntegerAttr(count),
           builder.getF32FloatAttr(a), builder.getF32FloatAttr(b)});
     return success();
   };
@@ -997,12 +1121,8 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
         FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
         if (failed(weight) || failed(bias) || failed(io))
           return failure();
-        call("mote_conv2d_f32", {(*io)[0], *weight, *bias, (*io)[1]},
-             floatBounds(o), "mote_conv2d_f32_params",
-             {x[0], x[1], x[2], x[3], y[1], y[2], y[3], w[2], w[3],
-              o.getStrides()[0], o.getStrides()[1], o.getDilations()[0],
-              o.getDilations()[1], o.getPads()[0], o.getPads()[1],
-              int64_t(o.getGroup())});
+        callWith("mote_conv2d_f32", convF32Params(o, x, w, y),
+                 {(*io)[0], *weight, *bias, (*io)[1]}, floatBounds(o));
         return success();
       })
       .Case([&](FullyConnectedOp o) -> LogicalResult {
@@ -1012,20 +1132,17 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
         FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
         if (failed(weight) || failed(bias) || failed(io))
           return failure();
-        call("mote_fully_connected_f32", {(*io)[0], *weight, *bias, (*io)[1]},
-             floatBounds(o), "mote_fully_connected_f32_params",
-             {x[0], w[1], w[0]});
+        callWith("mote_fully_connected_f32", fcF32Params(x[0], w),
+                 {(*io)[0], *weight, *bias, (*io)[1]}, floatBounds(o));
         return success();
       })
       .Case<AddOp, SubOp, MulOp>([&](Operation *o) -> LogicalResult {
         ArrayRef<int64_t> shape = shapeOf(o->getResult(0));
         if (shape.size() > 4)
           return o->emitOpError("has no C lowering for rank above 4");
-        SmallVector<int64_t> dims(4 - shape.size(), 1);
-        llvm::append_range(dims, shape);
-        SmallVector<int64_t> fields(dims);
-        llvm::append_range(fields, broadcastStrides(shapeOf(o->getOperand(0)), dims));
-        llvm::append_range(fields, broadcastStrides(shapeOf(o->getOperand(1)), dims));
+        abi::mote_broadcast_params params;
+        setBroadcast(params, shapeOf(o->getOperand(0)),
+                     shapeOf(o->getOperand(1)), shape);
         FailureOr<SmallVector<Value>> io =
             buffers({o->getOperand(0), o->getOperand(1), o->getResult(0)});
         if (failed(io))
@@ -1033,7 +1150,7 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
         StringRef callee = isa<AddOp>(o)   ? "mote_add_f32"
                            : isa<SubOp>(o) ? "mote_sub_f32"
                                            : "mote_mul_f32";
-        call(callee, *io, floatBounds(o), "mote_broadcast_params", fields);
+        callWith(callee, params, *io, floatBounds(o));
         return success();
       })
       .Case([&](MatMulOp o) -> LogicalResult {
@@ -1054,35 +1171,50 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
           return strides;
         };
         ArrayRef<int64_t> a = shapeOf(o.getLhs()), b = shapeOf(o.getRhs());
-        SmallVector<int64_t> fields(dims);
-        llvm::append_range(fields, matrixStrides(a));
-        llvm::append_range(fields, matrixStrides(b));
-        fields.append({a[a.size() - 2], a.back(), b.back()});
+        SmallVector<int64_t> as = matrixStrides(a), bs = matrixStrides(b);
+        abi::mote_matmul_params params;
+        params.dim0 = dims[0];
+        params.dim1 = dims[1];
+        params.dim2 = dims[2];
+        params.dim3 = dims[3];
+        params.lhs_stride0 = as[0];
+        params.lhs_stride1 = as[1];
+        params.lhs_stride2 = as[2];
+        params.lhs_stride3 = as[3];
+        params.rhs_stride0 = bs[0];
+        params.rhs_stride1 = bs[1];
+        params.rhs_stride2 = bs[2];
+        params.rhs_stride3 = bs[3];
+        params.m = a[a.size() - 2];
+        params.k = a.back();
+        params.n = b.back();
         FailureOr<SmallVector<Value>> io =
             buffers({o.getLhs(), o.getRhs(), o.getOutput()});
         if (failed(io))
           return failure();
-        call("mote_matmul_f32", *io, {}, "mote_matmul_params", fields);
+        callWith("mote_matmul_f32", params, *io);
         return success();
       })
       .Case([&](MaxPool2DOp o) -> LogicalResult {
         FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
         if (failed(io))
           return failure();
-        call("mote_max_pool2d_f32", *io, {}, "mote_pool2d_s8_params",
-             poolParams(shapeOf(o.getInput()), shapeOf(o.getOutput()),
-                        o.getKernel(), o.getStrides(), o.getDilations(),
-                        o.getPads(), false));
+        callWith("mote_max_pool2d_f32",
+                 poolParams(shapeOf(o.getInput()), shapeOf(o.getOutput()),
+                            o.getKernel(), o.getStrides(), o.getDilations(),
+                            o.getPads(), false),
+                 *io);
         return success();
       })
       .Case([&](AvgPool2DOp o) -> LogicalResult {
         FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
         if (failed(io))
           return failure();
-        call("mote_avg_pool2d_f32", *io, {}, "mote_pool2d_s8_params",
-             poolParams(shapeOf(o.getInput()), shapeOf(o.getOutput()),
-                        o.getKernel(), o.getStrides(), {1, 1}, o.getPads(),
-                        o.getCountIncludePad()));
+        callWith("mote_avg_pool2d_f32",
+                 poolParams(shapeOf(o.getInput()), shapeOf(o.getOutput()),
+                            o.getKernel(), o.getStrides(), {1, 1}, o.getPads(),
+                            o.getCountIncludePad()),
+                 *io);
         return success();
       })
       .Case([&](GlobalAvgPoolOp o) -> LogicalResult {
@@ -1090,23 +1222,33 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
         FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
         if (failed(io))
           return failure();
-        call("mote_avg_pool2d_f32", *io, {}, "mote_pool2d_s8_params",
-             poolParams(x, shapeOf(o.getOutput()), {x[2], x[3]}, {1, 1},
-                        {1, 1}, {0, 0, 0, 0}, false));
+        callWith("mote_avg_pool2d_f32",
+                 poolParams(x, shapeOf(o.getOutput()), {x[2], x[3]}, {1, 1},
+                            {1, 1}, {0, 0, 0, 0}, false),
+                 *io);
         return success();
       })
-      .Case([&](ReluOp) { return activation(0, 0.0f, big); })
+      .Case([&](ReluOp) {
+        return activation(abi::Activation::Clamp, 0.0f, big);
+      })
       .Case([&](ClampOp o) {
-        return activation(0, o.getMin().convertToFloat(),
+        return activation(abi::Activation::Clamp, o.getMin().convertToFloat(),
                           o.getMax().convertToFloat());
       })
-      .Case([&](SigmoidOp) { return activation(1, 0.0f, 0.0f); })
-      .Case([&](TanhOp) { return activation(2, 0.0f, 0.0f); })
+      .Case([&](SigmoidOp) {
+        return activation(abi::Activation::Sigmoid, 0.0f, 0.0f);
+      })
+      .Case([&](TanhOp) {
+        return activation(abi::Activation::Tanh, 0.0f, 0.0f);
+      })
       .Case([&](HardSigmoidOp o) {
-        return activation(3, o.getAlpha().convertToFloat(),
+        return activation(abi::Activation::HardSigmoid,
+                          o.getAlpha().convertToFloat(),
                           o.getBeta().convertToFloat());
       })
-      .Case([&](HardSwishOp) { return activation(4, 0.0f, 0.0f); })
+      .Case([&](HardSwishOp) {
+        return activation(abi::Activation::HardSwish, 0.0f, 0.0f);
+      })
       .Case([&](SoftmaxOp o) { return lowerSoftmax(o); })
       .Case([&](TransposeOp o) { return lowerTranspose(o); })
       .Case([&](ConcatOp o) { return lowerConcat(o); })
@@ -1142,65 +1284,42 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
                           max ? max->convertToDouble() : big);
   };
   auto f32 = [&](double v) -> Attribute { return builder.getF32FloatAttr(v); };
-  // The forward convolution's parameters, from its input, weight and
-  // output shapes.
-  auto convParams = [](ArrayRef<int64_t> x, ArrayRef<int64_t> w,
-                       ArrayRef<int64_t> y, auto o) {
-    return SmallVector<int64_t>{x[0], x[1], x[2], x[3], y[1], y[2], y[3],
-                                w[2], w[3], o.getStrides()[0],
-                                o.getStrides()[1], o.getDilations()[0],
-                                o.getDilations()[1], o.getPads()[0],
-                                o.getPads()[1], int64_t(o.getGroup())};
-  };
-  auto poolParams = [](ArrayRef<int64_t> x, ArrayRef<int64_t> y,
-                       ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                       ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
-                       bool countIncludePad) {
-    return SmallVector<int64_t>{x[0], x[1], x[2], x[3], y[2], y[3], kernel[0],
-                                kernel[1], strides[0], strides[1],
-                                dilations[0], dilations[1], pads[0], pads[1],
-                                countIncludePad ? 1 : 0, 0, 0, 0, 0, 1};
-  };
   // Calls `callee` on the buffers of `values` (the last `outputs` written).
   auto emit = [&](StringRef callee, ValueRange values,
-                  ArrayRef<Attribute> scalars, StringRef paramsType = "",
-                  ArrayRef<int64_t> params = {},
+                  ArrayRef<Attribute> scalars,
                   int64_t outputs = 1) -> LogicalResult {
     FailureOr<SmallVector<Value>> io = buffers(values);
     if (failed(io))
       return failure();
-    call(callee, *io, scalars, paramsType, params, outputs);
+    call(callee, *io, scalars, "", {}, outputs);
+    return success();
+  };
+  // Calls `callee` with the parameter block `params` on `values`.
+  auto emitWith = [&](StringRef callee, const auto &params,
+                      ValueRange values) -> LogicalResult {
+    FailureOr<SmallVector<Value>> io = buffers(values);
+    if (failed(io))
+      return failure();
+    callWith(callee, params, *io);
     return success();
   };
   addKernelHeader("mote/mote_train.h");
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](Conv2DBackwardInputOp o) {
-        return emit("mote_conv2d_backward_input_f32",
-                    {o.getGradOutput(), o.getWeight(), o.getGradInput()}, {},
-                    "mote_conv2d_f32_params",
-                    convParams(shapeOf(o.getGradInput()), shapeOf(o.getWeight()),
-                               shapeOf(o.getGradOutput()), o));
+        return emitWith("mote_conv2d_backward_input_f32", convF32Params(o, shapeOf(o.getGradInput()), shapeOf(o.getWeight()),
+                               shapeOf(o.getGradOutput())), {o.getGradOutput(), o.getWeight(), o.getGradInput()});
       })
       .Case([&](Conv2DBackwardWeightOp o) {
-        return emit("mote_conv2d_backward_weight_f32",
-                    {o.getInput(), o.getGradOutput(), o.getGradWeight()}, {},
-                    "mote_conv2d_f32_params",
-                    convParams(shapeOf(o.getInput()), shapeOf(o.getGradWeight()),
-                               shapeOf(o.getGradOutput()), o));
+        return emitWith("mote_conv2d_backward_weight_f32", convF32Params(o, shapeOf(o.getInput()), shapeOf(o.getGradWeight()),
+                               shapeOf(o.getGradOutput())), {o.getInput(), o.getGradOutput(), o.getGradWeight()});
       })
       .Case([&](FullyConnectedBackwardInputOp o) {
         ArrayRef<int64_t> w = shapeOf(o.getWeight());
-        return emit("mote_fully_connected_backward_input_f32",
-                    {o.getGradOutput(), o.getWeight(), o.getGradInput()}, {},
-                    "mote_fully_connected_f32_params",
-                    {shapeOf(o.getGradOutput())[0], w[1], w[0]});
+        return emitWith("mote_fully_connected_backward_input_f32", fcF32Params(shapeOf(o.getGradOutput())[0], w), {o.getGradOutput(), o.getWeight(), o.getGradInput()});
       })
       .Case([&](FullyConnectedBackwardWeightOp o) {
         ArrayRef<int64_t> w = shapeOf(o.getGradWeight());
-        return emit("mote_fully_connected_backward_weight_f32",
-                    {o.getInput(), o.getGradOutput(), o.getGradWeight()}, {},
-                    "mote_fully_connected_f32_params",
-                    {shapeOf(o.getInput())[0], w[1], w[0]});
+        return emitWith("mote_fully_connected_backward_weight_f32", fcF32Params(shapeOf(o.getInput())[0], w), {o.getInput(), o.getGradOutput(), o.getGradWeight()});
       })
       .Case([&](BiasBackwardOp o) {
         ArrayRef<int64_t> dy = shapeOf(o.getGradOutput());
@@ -1217,29 +1336,23 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
       })
       .Case([&](MaxPool2DBackwardOp o) {
         bool int8 = getElementTypeOrSelf(o.getInput().getType()).isInteger(8);
-        return emit(int8 ? "mote_max_pool2d_backward_s8"
-                         : "mote_max_pool2d_backward_f32",
-                    {o.getGradOutput(), o.getInput(), o.getGradInput()}, {},
-                    "mote_pool2d_s8_params",
-                    poolParams(shapeOf(o.getInput()), shapeOf(o.getGradOutput()),
+        return emitWith(int8 ? "mote_max_pool2d_backward_s8"
+                         : "mote_max_pool2d_backward_f32", poolParams(shapeOf(o.getInput()), shapeOf(o.getGradOutput()),
                                o.getKernel(), o.getStrides(), o.getDilations(),
-                               o.getPads(), false));
+                               o.getPads(), false), {o.getGradOutput(), o.getInput(), o.getGradInput()});
       })
       .Case([&](AvgPool2DBackwardOp o) {
-        return emit("mote_avg_pool2d_backward_f32",
-                    {o.getGradOutput(), o.getGradInput()}, {},
-                    "mote_pool2d_s8_params",
-                    poolParams(shapeOf(o.getGradInput()),
+        return emitWith("mote_avg_pool2d_backward_f32", poolParams(shapeOf(o.getGradInput()),
                                shapeOf(o.getGradOutput()), o.getKernel(),
                                o.getStrides(), {1, 1}, o.getPads(),
-                               o.getCountIncludePad()));
+                               o.getCountIncludePad()), {o.getGradOutput(), o.getGradInput()});
       })
       .Case([&](SoftmaxCrossEntropyOp o) {
         ArrayRef<int64_t> z = shapeOf(o.getLogits());
         return emit("mote_softmax_cross_entropy_f32",
                     {o.getLogits(), o.getLabels(), o.getLoss(),
                      o.getGradLogits()},
-                    {i32(z[0]), i32(z[1])}, "", {}, /*outputs=*/2);
+                    {i32(z[0]), i32(z[1])}, /*outputs=*/2);
       })
       .Case([&](DynamicQuantizeOp o) -> LogicalResult {
         ArrayRef<int64_t> x = shapeOf(o.getInput());
@@ -1263,52 +1376,34 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
         return success();
       })
       .Case([&](Int8Conv2DOp o) {
-        return emit("mote_int8_conv2d_f32",
-                    {o.getInput(), o.getInputScale(), o.getWeight(),
-                     o.getWeightScale(), o.getBias(), o.getResult()},
-                    {}, "mote_conv2d_f32_params",
-                    convParams(shapeOf(o.getInput()), shapeOf(o.getWeight()),
-                               shapeOf(o.getResult()), o));
+        return emitWith("mote_int8_conv2d_f32", convF32Params(o, shapeOf(o.getInput()), shapeOf(o.getWeight()),
+                               shapeOf(o.getResult())), {o.getInput(), o.getInputScale(), o.getWeight(),
+                     o.getWeightScale(), o.getBias(), o.getResult()});
       })
       .Case([&](Int8Conv2DBackwardWeightOp o) {
-        return emit("mote_int8_conv2d_backward_weight_f32",
-                    {o.getInput(), o.getInputScale(), o.getGradOutput(),
-                     o.getGradScale(), o.getResult()},
-                    {}, "mote_conv2d_f32_params",
-                    convParams(shapeOf(o.getInput()), shapeOf(o.getResult()),
-                               shapeOf(o.getGradOutput()), o));
+        return emitWith("mote_int8_conv2d_backward_weight_f32", convF32Params(o, shapeOf(o.getInput()), shapeOf(o.getResult()),
+                               shapeOf(o.getGradOutput())), {o.getInput(), o.getInputScale(), o.getGradOutput(),
+                     o.getGradScale(), o.getResult()});
       })
       .Case([&](Int8Conv2DBackwardInputOp o) {
-        return emit("mote_int8_conv2d_backward_input_f32",
-                    {o.getGradOutput(), o.getGradScale(), o.getWeight(),
-                     o.getWeightScale(), o.getResult()},
-                    {}, "mote_conv2d_f32_params",
-                    convParams(shapeOf(o.getResult()), shapeOf(o.getWeight()),
-                               shapeOf(o.getGradOutput()), o));
+        return emitWith("mote_int8_conv2d_backward_input_f32", convF32Params(o, shapeOf(o.getResult()), shapeOf(o.getWeight()),
+                               shapeOf(o.getGradOutput())), {o.getGradOutput(), o.getGradScale(), o.getWeight(),
+                     o.getWeightScale(), o.getResult()});
       })
       .Case([&](Int8FullyConnectedOp o) {
         ArrayRef<int64_t> w = shapeOf(o.getWeight());
-        return emit("mote_int8_fully_connected_f32",
-                    {o.getInput(), o.getInputScale(), o.getWeight(),
-                     o.getWeightScale(), o.getBias(), o.getResult()},
-                    {}, "mote_fully_connected_f32_params",
-                    {shapeOf(o.getInput())[0], w[1], w[0]});
+        return emitWith("mote_int8_fully_connected_f32", fcF32Params(shapeOf(o.getInput())[0], w), {o.getInput(), o.getInputScale(), o.getWeight(),
+                     o.getWeightScale(), o.getBias(), o.getResult()});
       })
       .Case([&](Int8FullyConnectedBackwardWeightOp o) {
         ArrayRef<int64_t> w = shapeOf(o.getResult());
-        return emit("mote_int8_fully_connected_backward_weight_f32",
-                    {o.getInput(), o.getInputScale(), o.getGradOutput(),
-                     o.getGradScale(), o.getResult()},
-                    {}, "mote_fully_connected_f32_params",
-                    {shapeOf(o.getInput())[0], w[1], w[0]});
+        return emitWith("mote_int8_fully_connected_backward_weight_f32", fcF32Params(shapeOf(o.getInput())[0], w), {o.getInput(), o.getInputScale(), o.getGradOutput(),
+                     o.getGradScale(), o.getResult()});
       })
       .Case([&](Int8FullyConnectedBackwardInputOp o) {
         ArrayRef<int64_t> w = shapeOf(o.getWeight());
-        return emit("mote_int8_fully_connected_backward_input_f32",
-                    {o.getGradOutput(), o.getGradScale(), o.getWeight(),
-                     o.getWeightScale(), o.getResult()},
-                    {}, "mote_fully_connected_f32_params",
-                    {shapeOf(o.getGradOutput())[0], w[1], w[0]});
+        return emitWith("mote_int8_fully_connected_backward_input_f32", fcF32Params(shapeOf(o.getGradOutput())[0], w), {o.getGradOutput(), o.getGradScale(), o.getWeight(),
+                     o.getWeightScale(), o.getResult()});
       })
       .Case([&](ChannelAffineOp o) {
         ArrayRef<int64_t> x = shapeOf(o.getInput());
@@ -1334,8 +1429,7 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
                     operands,
                     {i32(y[0]), i32(y[1]),
                      i32(countOf(o.getOutput()) / (y[0] * y[1])), f32(lo),
-                     f32(hi), f32(o.getL2().convertToDouble())},
-                    "", {}, /*outputs=*/3);
+                     f32(hi), f32(o.getL2().convertToDouble())}, /*outputs=*/3);
       })
       .Case([&](SGDUpdateOp o) -> LogicalResult {
         FailureOr<Value> grad = buffer(o, o.getGradient());
@@ -1609,7 +1703,7 @@ struct ConvertMoteToKernelPass
                      value.getSplatValue<APFloat>().isPosZero())) {
         kernel::CallOp::create(fb, loc, FlatSymbolRefAttr::get(ctx, "mote_zero"),
                                ValueRange{to}, StringAttr(),
-                               fb.getDenseI64ArrayAttr({}),
+                               DictionaryAttr(),
                                fb.getArrayAttr({flags}), fb.getI64IntegerAttr(1));
         continue;
       }
@@ -1628,7 +1722,7 @@ struct ConvertMoteToKernelPass
       Value from = memref::GetGlobalOp::create(fb, loc, flatType, symbol);
       kernel::CallOp::create(fb, loc, FlatSymbolRefAttr::get(ctx, "mote_copy"),
                              ValueRange{from, to}, StringAttr(),
-                             fb.getDenseI64ArrayAttr({}),
+                             DictionaryAttr(),
                              fb.getArrayAttr({flags}), fb.getI64IntegerAttr(1));
     }
     func::ReturnOp::create(fb, loc);

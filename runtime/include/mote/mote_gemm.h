@@ -27,26 +27,7 @@
 extern "C" {
 #endif
 
-typedef struct {
-  int32_t batch, in_channels, in_h, in_w;
-  int32_t out_channels, out_h, out_w;
-  int32_t kernel_h, kernel_w;
-  int32_t stride_h, stride_w, dilation_h, dilation_w;
-  int32_t pad_top, pad_left;
-  /* Value of a padding tap: the input zero point. */
-  int32_t input_zero_point;
-  int32_t output_offset, act_min, act_max;
-  /* in_channels * kernel_h * kernel_w, and that rounded up to the target's
-   * multiple: the length of a weight row and of a column. */
-  int32_t depth, depth_padded;
-  /* Output pixels per block: the scratch holds `block` columns, then the
-   * target's work space. */
-  int32_t block;
-  /* 1: gather columns into the scratch; 0: the input rows are the columns
-   * (a 1x1 convolution of a 1x1 image, e.g. a fully-connected layer, whose
-   * depth needs no padding). */
-  int32_t gather;
-} mote_gemm_conv_params;
+/* mote_gemm_conv_params: see mote_abi.h. */
 
 /* Computes `count` (<= p->block) output pixels of every output channel from
  * their columns (`columns[j * depth_padded + k]`), writing channel c of

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mote/mote_abi.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -23,19 +25,19 @@ typedef int32_t mote_status;
 #define MOTE_OK 0
 #define MOTE_ERROR_ARGUMENT 1
 
+/* The parameter blocks of the kernels, one struct of int32_t fields each,
+ * expanded from the tables of mote_abi.h (which documents every field). */
+#define MOTE_ABI_FIELD_(name) int32_t name;
+#define MOTE_ABI_STRUCT_(type)                                                 \
+  typedef struct {                                                             \
+    MOTE_PARAMS_##type(MOTE_ABI_FIELD_)                                        \
+  } type;
+MOTE_PARAMS_LIST(MOTE_ABI_STRUCT_)
+#undef MOTE_ABI_STRUCT_
+#undef MOTE_ABI_FIELD_
+
 /* 2-D convolution, int8 x int8 -> int32 -> int8, per-output-channel
  * requantization. `input_offset` is minus the input zero point. */
-typedef struct {
-  int32_t batch, in_channels, in_h, in_w;
-  int32_t out_channels, out_h, out_w;
-  int32_t kernel_h, kernel_w;
-  int32_t stride_h, stride_w, dilation_h, dilation_w;
-  int32_t pad_top, pad_left;
-  int32_t groups;
-  int32_t input_offset, output_offset;
-  int32_t act_min, act_max;
-} mote_conv2d_s8_params;
-
 mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
                            const int8_t *weight, const int32_t *bias,
                            const int32_t *multiplier, const int32_t *shift,
@@ -43,12 +45,6 @@ mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
 
 /* Fully-connected: output[m][n] = sum_k input[m][k] * weight[n][k] + bias[n],
  * per-output-channel requantization. */
-typedef struct {
-  int32_t batch, in_features, out_features;
-  int32_t input_offset, output_offset;
-  int32_t act_min, act_max;
-} mote_fully_connected_s8_params;
-
 mote_status mote_fully_connected_s8(const mote_fully_connected_s8_params *p,
                                     const int8_t *input, const int8_t *weight,
                                     const int32_t *bias,
@@ -62,17 +58,6 @@ mote_status mote_fully_connected_s8(const mote_fully_connected_s8_params *p,
  * shifted left by `left_shift`, scaled to a common scale, summed and
  * requantized. Mul requantizes the product of the offset inputs with the
  * output multiplier. */
-typedef struct {
-  int32_t dim0, dim1, dim2, dim3;
-  int32_t lhs_stride0, lhs_stride1, lhs_stride2, lhs_stride3;
-  int32_t rhs_stride0, rhs_stride1, rhs_stride2, rhs_stride3;
-  int32_t lhs_offset, rhs_offset, output_offset;
-  int32_t left_shift;
-  int32_t lhs_multiplier, lhs_shift, rhs_multiplier, rhs_shift;
-  int32_t output_multiplier, output_shift;
-  int32_t act_min, act_max;
-} mote_binary_s8_params;
-
 mote_status mote_add_s8(const mote_binary_s8_params *p, const int8_t *lhs,
                         const int8_t *rhs, int8_t *output);
 mote_status mote_sub_s8(const mote_binary_s8_params *p, const int8_t *lhs,
@@ -84,16 +69,6 @@ mote_status mote_mul_s8(const mote_binary_s8_params *p, const int8_t *lhs,
  * the window and requantizes with multiplier[c], shift[c] where c is the
  * number of elements averaged (c = kernel_h * kernel_w when the table has
  * one entry: no window is cut by padding, or padding counts). */
-typedef struct {
-  int32_t batch, channels, in_h, in_w, out_h, out_w;
-  int32_t kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w;
-  int32_t pad_top, pad_left;
-  int32_t count_include_pad;
-  int32_t input_offset, output_offset;
-  int32_t act_min, act_max;
-  int32_t table_size;
-} mote_pool2d_s8_params;
-
 mote_status mote_avg_pool2d_s8(const mote_pool2d_s8_params *p,
                                const int8_t *input, const int32_t *multiplier,
                                const int32_t *shift, int8_t *output);
@@ -138,23 +113,10 @@ mote_status mote_dequantize_u8_f32(int32_t count, float scale,
  * compiler gives the same results without -ffast-math. `act_min`/`act_max`
  * clamp the result (a fused ReLU / ReLU6), +-FLT_MAX when there is none. */
 
-typedef struct {
-  int32_t batch, in_channels, in_h, in_w;
-  int32_t out_channels, out_h, out_w;
-  int32_t kernel_h, kernel_w;
-  int32_t stride_h, stride_w, dilation_h, dilation_w;
-  int32_t pad_top, pad_left;
-  int32_t groups;
-} mote_conv2d_f32_params;
-
 mote_status mote_conv2d_f32(const mote_conv2d_f32_params *p, float act_min,
                             float act_max, const float *input,
                             const float *weight, const float *bias,
                             float *output);
-
-typedef struct {
-  int32_t batch, in_features, out_features;
-} mote_fully_connected_f32_params;
 
 mote_status mote_fully_connected_f32(const mote_fully_connected_f32_params *p,
                                      float act_min, float act_max,
@@ -162,12 +124,6 @@ mote_status mote_fully_connected_f32(const mote_fully_connected_f32_params *p,
                                      const float *bias, float *output);
 
 /* Broadcasting over up to 4 dims, as for the int8 element-wise ops. */
-typedef struct {
-  int32_t dim0, dim1, dim2, dim3;
-  int32_t lhs_stride0, lhs_stride1, lhs_stride2, lhs_stride3;
-  int32_t rhs_stride0, rhs_stride1, rhs_stride2, rhs_stride3;
-} mote_broadcast_params;
-
 mote_status mote_add_f32(const mote_broadcast_params *p, float act_min,
                          float act_max, const float *lhs, const float *rhs,
                          float *output);
@@ -186,11 +142,7 @@ mote_status mote_max_pool2d_f32(const mote_pool2d_s8_params *p,
                                 const float *input, float *output);
 
 /* Element-wise activations. */
-#define MOTE_CLAMP 0        /* min(max(x, a), b) */
-#define MOTE_SIGMOID 1      /* 1 / (1 + exp(-x)) */
-#define MOTE_TANH 2         /* tanh(x) */
-#define MOTE_HARD_SIGMOID 3 /* max(0, min(1, a * x + b)) */
-#define MOTE_HARD_SWISH 4   /* x * max(0, min(1, x / 6 + 1 / 2)) */
+/* `kind` is one of MOTE_CLAMP .. MOTE_HARD_SWISH (mote_abi.h). */
 mote_status mote_activation_f32(int32_t kind, int32_t count, float a, float b,
                                 const float *input, float *output);
 
@@ -206,13 +158,6 @@ mote_status mote_softmax_axis_f32(int32_t outer, int32_t n, int32_t inner,
 /* Batched float matrix product y[b] = a[b] x b[b], [m, k] x [k, n], with
  * up to 4 batch dims; the strides count matrices (0 where an operand is
  * broadcast). */
-typedef struct {
-  int32_t dim0, dim1, dim2, dim3;
-  int32_t a_stride0, a_stride1, a_stride2, a_stride3;
-  int32_t b_stride0, b_stride1, b_stride2, b_stride3;
-  int32_t m, k, n;
-} mote_matmul_params;
-
 mote_status mote_matmul_f32(const mote_matmul_params *p, const float *a,
                             const float *b, float *output);
 
@@ -237,11 +182,8 @@ mote_status mote_slice(int32_t element_bytes, int32_t rank,
                        const void *input, void *output);
 
 /* Pads a tensor of `rank` <= 6 dims: `pads` holds all the begins, then all
- * the ends. `mode` 0 fills with the element at `value`, 1 reflects, 2
- * repeats the edge. */
-#define MOTE_PAD_CONSTANT 0
-#define MOTE_PAD_REFLECT 1
-#define MOTE_PAD_EDGE 2
+ * the ends. `mode` is a MOTE_PAD_* value (mote_abi.h); constant padding
+ * fills with the element at `value`. */
 mote_status mote_pad(int32_t element_bytes, int32_t rank, int32_t mode,
                      const int32_t *dims, const int32_t *pads,
                      const void *value, const void *input, void *output);

@@ -4,7 +4,13 @@
 func.func @call(%a: memref<1x4xi8>, %b: memref<4xi32>) {
   // CHECK: mote_kernel.call @mote_copy(%{{.*}}, %{{.*}}) {scalars = [4 : i32]} : memref<1x4xi8>, memref<4xi32>
   mote_kernel.call @mote_copy(%a, %b) {scalars = [4 : i32]} : memref<1x4xi8>, memref<4xi32>
-  // CHECK: mote_kernel.call @k(%{{.*}}) {num_outputs = 0 : i64, params = array<i64: 1, 2>, params_type = "k_params"}
-  mote_kernel.call @k(%a) {params_type = "k_params", params = array<i64: 1, 2>, num_outputs = 0} : memref<1x4xi8>
+  return
+}
+
+// A parameter block names the fields of its runtime struct (mote_abi.h).
+// CHECK-LABEL: func @params
+func.func @params(%x: memref<2x4xf32>, %w: memref<12xf32>, %b: memref<3xf32>, %y: memref<2x3xf32>) {
+  // CHECK: mote_kernel.call @mote_fully_connected_f32(%{{.*}}) {params = {batch = 2 : i64, in_features = 4 : i64, out_features = 3 : i64}, params_type = "mote_fully_connected_f32_params"
+  mote_kernel.call @mote_fully_connected_f32(%x, %w, %b, %y) {params_type = "mote_fully_connected_f32_params", params = {out_features = 3, batch = 2, in_features = 4}, scalars = [0.0 : f32, 6.0 : f32]} : memref<2x4xf32>, memref<12xf32>, memref<3xf32>, memref<2x3xf32>
   return
 }

@@ -1,0 +1,120 @@
+/*===- mote_abi.h - The compiler-runtime ABI, defined once --------*- C -*-===*
+ *
+ * Everything the compiler and the runtime must agree on bit for bit: the
+ * fields of every kernel's parameter block and the enumerations passed as
+ * kernel arguments. The runtime expands the tables below into its C
+ * structs (mote_kernels.h, mote_gemm.h); the compiler includes this header
+ * too and expands the same tables into its builders and into the checks of
+ * the `mote_kernel.call` verifier, then prints each block as a C99
+ * designated initializer. A field added, removed or reordered here changes
+ * both sides at once, so neither can fall out of step with the other.
+ *
+ * This header holds macros only: no declarations, no includes. The runtime
+ * never includes compiler headers; the compiler may include this one.
+ *
+ * Each block is a list macro `MOTE_PARAMS_<type>(F)` calling F(field) for
+ * its fields in layout order (every field is an int32_t). Blocks compose
+ * from shared field groups (`MOTE_FIELDS_*`) rather than repeating fields.
+ * `MOTE_PARAMS_LIST(P)` calls P(type) for every block.
+ *===----------------------------------------------------------------------===*/
+
+#ifndef MOTE_ABI_H
+#define MOTE_ABI_H
+
+/*--- Field groups ----------------------------------------------------------*/
+
+/* The tensors of a 2-D convolution, NCHW input and output. */
+#define MOTE_FIELDS_CONV_SHAPE(F)                                              \
+  F(batch) F(in_channels) F(in_h) F(in_w) F(out_channels) F(out_h) F(out_w)
+
+/* A 2-D window (convolution or pooling): input pixel of output (oy, ox) and
+ * tap (ky, kx) is (oy * stride_h - pad_top + ky * dilation_h, likewise x). */
+#define MOTE_FIELDS_WINDOW(F)                                                  \
+  F(kernel_h) F(kernel_w) F(stride_h) F(stride_w) F(dilation_h)              \
+  F(dilation_w) F(pad_top) F(pad_left)
+
+/* An int8 result: its zero point, then the clamp of the activation range
+ * (in the integer domain, after the zero point is added). */
+#define MOTE_FIELDS_INT8_OUTPUT(F) F(output_offset) F(act_min) F(act_max)
+
+/* Broadcasting over up to 4 dims: element (i0..i3) of an operand is at
+ * sum(i_d * stride_d); a broadcast dimension has stride 0. */
+#define MOTE_FIELDS_BROADCAST(F)                                               \
+  F(dim0) F(dim1) F(dim2) F(dim3) F(lhs_stride0) F(lhs_stride1)                \
+  F(lhs_stride2) F(lhs_stride3) F(rhs_stride0) F(rhs_stride1)                  \
+  F(rhs_stride2) F(rhs_stride3)
+
+/*--- Parameter blocks ------------------------------------------------------*/
+
+/* int8 convolution; `input_offset` is minus the input zero point. */
+#define MOTE_PARAMS_mote_conv2d_s8_params(F)                                   \
+  MOTE_FIELDS_CONV_SHAPE(F) MOTE_FIELDS_WINDOW(F) F(groups) F(input_offset)    \
+  MOTE_FIELDS_INT8_OUTPUT(F)
+
+/* float convolution, and the float training convolutions. */
+#define MOTE_PARAMS_mote_conv2d_f32_params(F)                                  \
+  MOTE_FIELDS_CONV_SHAPE(F) MOTE_FIELDS_WINDOW(F) F(groups)
+
+/* int8 convolution as a matrix product on the targets' kernels
+ * (mote_gemm.h): padding taps hold `input_zero_point`; `depth` is
+ * in_channels * kernel_h * kernel_w and `depth_padded` that rounded up to
+ * the target's multiple; `block` output pixels are gathered at a time
+ * (`gather` 0: the input rows are the columns). */
+#define MOTE_PARAMS_mote_gemm_conv_params(F)                                   \
+  MOTE_FIELDS_CONV_SHAPE(F) MOTE_FIELDS_WINDOW(F) F(input_zero_point)          \
+  MOTE_FIELDS_INT8_OUTPUT(F) F(depth) F(depth_padded) F(block) F(gather)
+
+#define MOTE_PARAMS_mote_fully_connected_s8_params(F)                          \
+  F(batch) F(in_features) F(out_features) F(input_offset)                      \
+  MOTE_FIELDS_INT8_OUTPUT(F)
+
+#define MOTE_PARAMS_mote_fully_connected_f32_params(F)                         \
+  F(batch) F(in_features) F(out_features)
+
+/* int8 element-wise binary ops (TFLite's add scheme: both inputs shifted
+ * left by `left_shift` and rescaled to a common scale). */
+#define MOTE_PARAMS_mote_binary_s8_params(F)                                   \
+  MOTE_FIELDS_BROADCAST(F) F(lhs_offset) F(rhs_offset) F(output_offset)        \
+  F(left_shift) F(lhs_multiplier) F(lhs_shift) F(rhs_multiplier)               \
+  F(rhs_shift) F(output_multiplier) F(output_shift) F(act_min) F(act_max)
+
+#define MOTE_PARAMS_mote_broadcast_params(F) MOTE_FIELDS_BROADCAST(F)
+
+/* Pooling, int8 and float (float kernels ignore the quantization fields);
+ * average pooling requantizes with entry c of a `table_size` table, c the
+ * number of elements averaged (entry 0 when the table has one entry). */
+#define MOTE_PARAMS_mote_pool2d_s8_params(F)                                   \
+  F(batch) F(channels) F(in_h) F(in_w) F(out_h) F(out_w)                       \
+  MOTE_FIELDS_WINDOW(F) F(count_include_pad) F(input_offset)                   \
+  MOTE_FIELDS_INT8_OUTPUT(F) F(table_size)
+
+/* Batched float matrix product [m, k] x [k, n]; the strides count
+ * matrices. */
+#define MOTE_PARAMS_mote_matmul_params(F) MOTE_FIELDS_BROADCAST(F) F(m) F(k) F(n)
+
+#define MOTE_PARAMS_LIST(P)                                                    \
+  P(mote_conv2d_s8_params)                                                     \
+  P(mote_conv2d_f32_params)                                                    \
+  P(mote_gemm_conv_params)                                                     \
+  P(mote_fully_connected_s8_params)                                            \
+  P(mote_fully_connected_f32_params)                                           \
+  P(mote_binary_s8_params)                                                     \
+  P(mote_broadcast_params)                                                     \
+  P(mote_pool2d_s8_params)                                                     \
+  P(mote_matmul_params)
+
+/*--- Enumerations ----------------------------------------------------------*/
+
+/* `kind` of mote_activation_f32. */
+#define MOTE_CLAMP 0        /* min(max(x, a), b) */
+#define MOTE_SIGMOID 1      /* 1 / (1 + exp(-x)) */
+#define MOTE_TANH 2         /* tanh(x) */
+#define MOTE_HARD_SIGMOID 3 /* max(0, min(1, a * x + b)) */
+#define MOTE_HARD_SWISH 4   /* x * max(0, min(1, x / 6 + 1 / 2)) */
+
+/* `mode` of mote_pad. */
+#define MOTE_PAD_CONSTANT 0 /* fill with the element at `value` */
+#define MOTE_PAD_REFLECT 1  /* mirror, without repeating the edge */
+#define MOTE_PAD_EDGE 2     /* repeat the edge element */
+
+#endif /* MOTE_ABI_H */
