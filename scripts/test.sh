@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh mote-opt mote-translate motec mote-doc \
-  mote-runtime-test-requant mote-runtime-test-kernels mote-import-fuzzer mote-state-fuzzer
+  mote-runtime-test-requant mote-runtime-test-kernels mote-unit-tests mote-import-fuzzer mote-state-fuzzer
 BUILD_DIR=${MOTE_BUILD_DIR:-build}
 
 log=$(mktemp)

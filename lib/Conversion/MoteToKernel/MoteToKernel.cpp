@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mote/Conversion/FixedPoint.h"
 #include "mote/Conversion/Passes.h"
 #include "mote/Conversion/TargetDescription.h"
 
@@ -36,34 +37,6 @@ namespace mote {
 
 using namespace mlir;
 using namespace mote;
-
-void mote::quantizeMultiplier(double real, int32_t &multiplier,
-                              int32_t &shift) {
-  if (!(real > 0.0) || !std::isfinite(real)) {
-    multiplier = 0;
-    shift = 0;
-    return;
-  }
-  int exponent;
-  double fraction = std::frexp(real, &exponent); // real = fraction * 2^exp
-  int64_t q = std::llround(fraction * double(int64_t(1) << 31));
-  if (q == (int64_t(1) << 31)) {
-    q /= 2;
-    ++exponent;
-  }
-  if (exponent < -31) {
-    multiplier = 0;
-    shift = 0;
-    return;
-  }
-  if (exponent > 30) {
-    multiplier = INT32_MAX;
-    shift = 30;
-    return;
-  }
-  multiplier = static_cast<int32_t>(q);
-  shift = exponent;
-}
 
 namespace {
 
@@ -388,24 +361,22 @@ private:
   /// The activation range [lo, hi] of an op's fused clamp, in the integer
   /// domain of its int8 result.
   std::pair<int64_t, int64_t> activationRange(Operation *op, QParams out) {
-    int64_t lo = -128, hi = 127;
-    if (auto min = op->getAttrOfType<FloatAttr>("clamp_min"))
-      lo = std::max<int64_t>(lo, out.zeroPoint + std::llround(std::ceil(
-                                     min.getValueAsDouble() / out.scale - 1e-6)));
-    if (auto max = op->getAttrOfType<FloatAttr>("clamp_max"))
-      hi = std::min<int64_t>(hi, out.zeroPoint + std::llround(std::floor(
-                                     max.getValueAsDouble() / out.scale + 1e-6)));
-    return {lo, std::max(lo, hi)};
+    auto bound = [&](StringRef name) -> std::optional<double> {
+      if (auto value = op->getAttrOfType<FloatAttr>(name))
+        return value.getValueAsDouble();
+      return std::nullopt;
+    };
+    return mote::activationRange(out.scale, out.zeroPoint, bound("clamp_min"),
+                                 bound("clamp_max"));
   }
 
   /// Per-channel multipliers and shifts for real multipliers `reals`.
   std::pair<Value, Value> multipliers(ArrayRef<double> reals) {
     SmallVector<int32_t> m, s;
     for (double r : reals) {
-      int32_t mi, si;
-      quantizeMultiplier(r, mi, si);
-      m.push_back(mi);
-      s.push_back(si);
+      Q31Multiplier q = quantizeMultiplier(r);
+      m.push_back(q.multiplier);
+      s.push_back(q.shift);
     }
     return {i32Array("multiplier", m), i32Array("shift", s)};
   }
@@ -735,18 +706,18 @@ LogicalResult Lowering::lowerBinary(Operation *op, StringRef callee) {
   ArrayRef<int64_t> shape = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
   if (shape.size() > 4)
     return op->emitOpError("has no C lowering for rank above 4");
-  int32_t lm = 0, lsh = 0, rm = 0, rsh = 0, om, osh;
+  Q31Multiplier lm, rm, om;
   int64_t leftShift = 0;
   if (callee == "mote_mul_s8") {
-    quantizeMultiplier(a->scale * b->scale / out->scale, om, osh);
+    om = quantizeMultiplier(a->scale * b->scale / out->scale);
   } else {
     // TFLite's scheme: inputs to a common scale twice the larger one, with
     // 20 bits of headroom.
     leftShift = 20;
     double twiceMax = 2 * std::max(a->scale, b->scale);
-    quantizeMultiplier(a->scale / twiceMax, lm, lsh);
-    quantizeMultiplier(b->scale / twiceMax, rm, rsh);
-    quantizeMultiplier(twiceMax / (double(1 << leftShift) * out->scale), om, osh);
+    lm = quantizeMultiplier(a->scale / twiceMax);
+    rm = quantizeMultiplier(b->scale / twiceMax);
+    om = quantizeMultiplier(twiceMax / (double(1 << leftShift) * out->scale));
   }
   abi::mote_binary_s8_params params;
   setBroadcast(params, cast<RankedTensorType>(lhs.getType()).getShape(),
@@ -754,12 +725,12 @@ LogicalResult Lowering::lowerBinary(Operation *op, StringRef callee) {
   params.lhs_offset = -a->zeroPoint;
   params.rhs_offset = -b->zeroPoint;
   params.left_shift = leftShift;
-  params.lhs_multiplier = lm;
-  params.lhs_shift = lsh;
-  params.rhs_multiplier = rm;
-  params.rhs_shift = rsh;
-  params.output_multiplier = om;
-  params.output_shift = osh;
+  params.lhs_multiplier = lm.multiplier;
+  params.lhs_shift = lm.shift;
+  params.rhs_multiplier = rm.multiplier;
+  params.rhs_shift = rm.shift;
+  params.output_multiplier = om.multiplier;
+  params.output_shift = om.shift;
   setInt8Output(params, out->zeroPoint, activationRange(op, *out));
   FailureOr<Value> l = buffer(op, lhs), r = buffer(op, rhs),
                    o = buffer(op, op->getResult(0));
@@ -883,26 +854,24 @@ LogicalResult Lowering::lowerRequantize(Operation *op) {
   FailureOr<QParams> out = perTensor(op, op->getResult(0));
   if (failed(in) || failed(out))
     return failure();
-  int64_t lo = -128, hi = 127;
-  auto bound = [&](double real) {
-    return out->zeroPoint + std::llround(real / out->scale);
-  };
+  std::optional<double> min, max;
   if (isa<ReluOp>(op))
-    lo = std::max<int64_t>(lo, bound(0.0));
+    min = 0.0;
   if (auto clamp = dyn_cast<ClampOp>(op)) {
-    lo = std::max<int64_t>(lo, bound(clamp.getMin().convertToDouble()));
-    hi = std::min<int64_t>(hi, bound(clamp.getMax().convertToDouble()));
+    min = clamp.getMin().convertToDouble();
+    max = clamp.getMax().convertToDouble();
   }
-  int32_t m, s;
-  quantizeMultiplier(in->scale / out->scale, m, s);
+  auto [lo, hi] = mote::activationRange(out->scale, out->zeroPoint, min, max);
+  Q31Multiplier q = quantizeMultiplier(in->scale / out->scale);
   int64_t count = cast<RankedTensorType>(op->getResult(0).getType()).getNumElements();
   return callElementwise(
       op, "mote_requantize_s8",
       {builder.getI32IntegerAttr(count),
-       builder.getI32IntegerAttr(-in->zeroPoint), builder.getI32IntegerAttr(m),
-       builder.getI32IntegerAttr(s), builder.getI32IntegerAttr(out->zeroPoint),
-       builder.getI32IntegerAttr(lo),
-       builder.getI32IntegerAttr(std::max(lo, hi))});
+       builder.getI32IntegerAttr(-in->zeroPoint),
+       builder.getI32IntegerAttr(q.multiplier),
+       builder.getI32IntegerAttr(q.shift),
+       builder.getI32IntegerAttr(out->zeroPoint), builder.getI32IntegerAttr(lo),
+       builder.getI32IntegerAttr(hi)});
 }
 
 /// An int8 element-wise function as a 256-entry table of
@@ -1039,10 +1008,11 @@ LogicalResult Lowering::lowerPad(PadOp op) {
     FailureOr<QParams> q = perTensor(op, op.getInput());
     if (failed(q))
       return failure();
-    int64_t v = q->zeroPoint + std::llround(op.getValue().convertToDouble() / q->scale);
+    int64_t v = quantizeToInt8(op.getValue().convertToDouble(), q->scale,
+                               q->zeroPoint);
     value = DenseElementsAttr::get(
         RankedTensorType::get({1}, IntegerType::get(ctx(), 8)),
-        static_cast<int8_t>(std::clamp<int64_t>(v, -128, 127)));
+        static_cast<int8_t>(v));
   }
   SmallVector<int32_t> dims(type.getShape().begin(), type.getShape().end());
   SmallVector<int32_t> pads(op.getPads().begin(), op.getPads().end());

@@ -1,0 +1,48 @@
+//===- FixedPoint.h - The integer numerics of the lowering ------*- C++ -*-===//
+//
+// The compile-time half of docs/Numerics.md: how a real multiplier becomes
+// a Q31 multiplier and shift, and how a real bound (a clamp, an activation
+// range, a pad value) becomes a value of an int8 tensor. Every lowering
+// pattern asks these functions; none rounds on its own.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOTE_CONVERSION_FIXEDPOINT_H
+#define MOTE_CONVERSION_FIXEDPOINT_H
+
+#include <cstdint>
+#include <optional>
+#include <utility>
+
+namespace mote {
+
+/// A real multiplier as real = multiplier * 2^shift / 2^31 with multiplier
+/// in [2^30, 2^31), rounded to nearest (docs/Numerics.md).
+struct Q31Multiplier {
+  int32_t multiplier = 0;
+  int32_t shift = 0;
+};
+
+/// Splits a positive real multiplier into Q31 form. Multipliers that are
+/// not positive and finite, or too small to represent (below 2^-32), give
+/// 0 and 0; multipliers of 2^31 or more saturate to INT32_MAX * 2^30.
+Q31Multiplier quantizeMultiplier(double real);
+
+/// The int8 value of the real number `real` in a tensor of scale `scale`
+/// and zero point `zeroPoint`: zeroPoint + round(real / scale), rounded
+/// half to even as ONNX QuantizeLinear does, saturated to [-128, 127]. A
+/// NaN (or a scale that is not positive) gives the zero point.
+int64_t quantizeToInt8(double real, double scale, int64_t zeroPoint);
+
+/// The integer range [lo, hi] of an int8 result of scale `scale` and zero
+/// point `zeroPoint` clamped to the reals [min, max] (either bound may be
+/// absent or NaN): each bound quantized by quantizeToInt8, so a clamp fused
+/// into a layer and a standalone clamp give the same range; hi is at least
+/// lo.
+std::pair<int64_t, int64_t> activationRange(double scale, int64_t zeroPoint,
+                                            std::optional<double> min,
+                                            std::optional<double> max);
+
+} // namespace mote
+
+#endif // MOTE_CONVERSION_FIXEDPOINT_H
