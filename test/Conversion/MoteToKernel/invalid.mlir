@@ -1,0 +1,87 @@
+// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net" -verify-diagnostics -o /dev/null
+
+// What the lowering refuses, one case per op family, each naming the op.
+
+// 16-bit storage has no kernel: reported naming the op and the type.
+!q16 = !quant.uniform<i16:f32, 0.5:0>
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{'mote.quantize' op has no C lowering for '!quant.uniform<i16:f32, 5.000000e-01>' yet (expected int8 storage)}}
+  %q = mote.quantize %x : (tensor<1x4xf32>) -> tensor<1x4x!q16>
+  %d = mote.dequantize %q : (tensor<1x4x!q16>) -> tensor<1x4xf32>
+  return %d : tensor<1x4xf32>
+}
+
+// -----
+
+// An int8 softmax has no kernel yet (the quantizer keeps softmax float).
+!q = !quant.uniform<i8:f32, 0.5:0>
+!qo = !quant.uniform<i8:f32, 0.00390625:-128>
+func.func @main(%x: tensor<1x4x!q>) -> tensor<1x4x!qo> {
+  // expected-error @+1 {{'mote.softmax' op has no C lowering for a quantized softmax yet}}
+  %s = mote.softmax %x {axis = 1} : (tensor<1x4x!q>) -> tensor<1x4x!qo>
+  return %s : tensor<1x4x!qo>
+}
+
+// -----
+
+// Concatenated inputs must share the result's quantization.
+!qa = !quant.uniform<i8:f32, 0.5:0>
+!qb = !quant.uniform<i8:f32, 0.25:0>
+func.func @main(%x: tensor<1x2x!qa>, %y: tensor<1x2x!qb>) -> tensor<1x4x!qa> {
+  // expected-error @+1 {{'mote.concat' op has no C lowering for inputs quantized unlike the result yet}}
+  %c = mote.concat %x, %y {axis = 1} : (tensor<1x2x!qa>, tensor<1x2x!qb>) -> tensor<1x4x!qa>
+  return %c : tensor<1x4x!qa>
+}
+
+// -----
+
+// Convolution: weights must be constants (trained weights are state
+// globals, see mote-to-kernel-train.mlir) and symmetric.
+!qx = !quant.uniform<i8:f32, 0.5:0>
+!qw = !quant.uniform<i8:f32, 0.25:0>
+func.func @main(%x: tensor<1x1x2x2x!qx>, %w: tensor<1x1x1x1x!qw>) -> tensor<1x1x2x2x!qx> {
+  // expected-error @+1 {{'mote.conv2d' op has no C lowering for a non-constant weight}}
+  %c = mote.conv2d %x, %w : (tensor<1x1x2x2x!qx>, tensor<1x1x1x1x!qw>) -> tensor<1x1x2x2x!qx>
+  return %c : tensor<1x1x2x2x!qx>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:0>
+!qw = !quant.uniform<i8:f32, 0.25:3>
+func.func @main(%x: tensor<1x1x2x2x!qx>) -> tensor<1x1x2x2x!qx> {
+  %w = arith.constant dense<1> : tensor<1x1x1x1xi8>
+  %wq = quant.scast %w : tensor<1x1x1x1xi8> to tensor<1x1x1x1x!qw>
+  // expected-error @+1 {{'mote.conv2d' op has no C lowering for a weight zero point yet}}
+  %c = mote.conv2d %x, %wq : (tensor<1x1x2x2x!qx>, tensor<1x1x1x1x!qw>) -> tensor<1x1x2x2x!qx>
+  return %c : tensor<1x1x2x2x!qx>
+}
+
+// -----
+
+// Element-wise: broadcasting covers up to 4 dims.
+!q = !quant.uniform<i8:f32, 0.5:0>
+func.func @main(%x: tensor<1x1x2x2x2x!q>) -> tensor<1x1x2x2x2x!q> {
+  // expected-error @+1 {{'mote.add' op has no C lowering for rank above 4}}
+  %a = mote.add %x, %x : (tensor<1x1x2x2x2x!q>, tensor<1x1x2x2x2x!q>) -> tensor<1x1x2x2x2x!q>
+  return %a : tensor<1x1x2x2x2x!q>
+}
+
+// -----
+
+// Pooling: per-axis quantized input has no int8 pooling kernel.
+!qa = !quant.uniform<i8:f32:1, {0.5, 0.25}>
+func.func @main(%x: tensor<1x2x2x2x!qa>) -> tensor<1x2x1x1x!qa> {
+  // expected-error @+1 {{'mote.max_pool2d' op has no C lowering for operand type}}
+  %m = mote.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x2x2x2x!qa>) -> tensor<1x2x1x1x!qa>
+  return %m : tensor<1x2x1x1x!qa>
+}
+
+// -----
+
+// Data movement: up to 6 dims.
+func.func @main(%x: tensor<1x1x1x1x1x1x2xf32>) -> tensor<2x1x1x1x1x1x1xf32> {
+  // expected-error @+1 {{'mote.transpose' op has no C lowering for rank above 6}}
+  %t = mote.transpose %x {perm = array<i64: 6, 0, 1, 2, 3, 4, 5>} : (tensor<1x1x1x1x1x1x2xf32>) -> tensor<2x1x1x1x1x1x1xf32>
+  return %t : tensor<2x1x1x1x1x1x1xf32>
+}
