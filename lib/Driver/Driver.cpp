@@ -5,8 +5,8 @@
 #include "mote/Driver/HostRun.h"
 #include "mote/Driver/ModelInfo.h"
 #include "mote/Driver/Npy.h"
-#include "mote/Driver/Pipelines.h"
-#include "mote/Driver/Registration.h"
+#include "mote/Pipelines/Pipelines.h"
+#include "mote/Pipelines/Registration.h"
 #include "mote/Driver/Weights.h"
 #include "mote/Conversion/Passes.h"
 #include "mote/Target/C/ExportC.h"
@@ -687,20 +687,24 @@ int runCompile() {
   }
   mote::ModelInfo info = mote::analyzeModel(*module);
   if (emit == "mlir") {
+    // With locations: they carry the ONNX node names, which later stages
+    // print, so mote-opt on this file reproduces what motec compiles.
     std::string text;
     raw_string_ostream os(text);
-    module->print(os);
+    module->print(os, OpPrintingFlags().enableDebugInfo());
     return failed(mote::writeFile(outputDir, name + ".mlir", text)) ? 1 : 0;
   }
   if (emit == "kernel" || emit == "emitc") {
+    // The stages of mote-lower-to-c-pipeline that `motec compile` runs.
     PassManager pm(&context);
-    mote::ConvertMoteToKernelOptions convertOptions;
-    convertOptions.modelName = name;
-    convertOptions.target =
+    mote::LowerToCOptions lowerOptions;
+    lowerOptions.modelName = name;
+    lowerOptions.target =
         portableKernels ? std::string("generic-c") : std::string(target);
-    pm.addPass(mote::createConvertMoteToKernel(convertOptions));
+    mote::buildLegalizeNamesPipeline(pm, lowerOptions);
+    mote::buildLowerToKernelPipeline(pm, lowerOptions);
     if (emit == "emitc")
-      pm.addPass(mote::createConvertMoteKernelToEmitC());
+      mote::buildKernelToEmitCPipeline(pm);
     if (failed(pm.run(*module)))
       return 1;
     std::string text;
@@ -829,10 +833,10 @@ int runWeights() {
     return 1;
   OwningOpRef<ModuleOp> lowered = module->clone();
   PassManager pm(contextOwner.get());
-  mote::ConvertMoteToKernelOptions convertOptions;
+  mote::LowerToCOptions lowerOptions;
   std::string name = modelName.empty() ? defaultName(modelPath) : modelName;
-  convertOptions.modelName = name;
-  pm.addPass(mote::createConvertMoteToKernel(convertOptions));
+  lowerOptions.modelName = name;
+  mote::buildLowerToKernelPipeline(pm, lowerOptions);
   if (failed(pm.run(*lowered)))
     return 1;
   std::vector<mote::StateTensor> layout;

@@ -19,7 +19,7 @@
 // The train step: forward up to the logits, the loss, the backward in
 // reverse order, then the updates.
 // CHECK-LABEL: func.func @m_train_step(
-// CHECK-SAME: %[[X:.*]]: tensor<2x1x6x6xf32>, %[[L:.*]]: tensor<2xi32> {mote.name = "labels"}) -> (tensor<1xf32> {mote.name = "loss"})
+// CHECK-SAME: %[[X:.*]]: tensor<2x1x6x6xf32>, %[[L:.*]]: tensor<2xi32> {mote.c_name = "labels", mote.name = "labels"}) -> (tensor<1xf32> {mote.c_name = "loss", mote.name = "loss"})
 // CHECK: %[[C:.*]] = mote.conv2d %[[X]]
 // CHECK: %[[P:.*]] = mote.max_pool2d %[[C]]
 // CHECK: %[[F:.*]] = mote.reshape %[[P]]

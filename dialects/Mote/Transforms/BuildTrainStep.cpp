@@ -569,6 +569,9 @@ void MoteBuildTrainStepPass::runOnOperation() {
       step.setArgAttrs(i, infer.getArgAttrDict(i));
   step.setArgAttr(inputs.size() - 1, "mote.name", b.getStringAttr("labels"));
   step.setResultAttr(0, "mote.name", b.getStringAttr("loss"));
+  // The API's own parameter names, kept by mote-legalize-names.
+  step.setArgAttr(inputs.size() - 1, "mote.c_name", b.getStringAttr("labels"));
+  step.setResultAttr(0, "mote.c_name", b.getStringAttr("loss"));
   Block *body = step.addEntryBlock();
   IRMapping mapping;
   for (unsigned i = 0; i < infer.getNumArguments(); ++i)

@@ -77,4 +77,39 @@ def ConvertMoteKernelToEmitC
   let dependentDialects = ["::mlir::emitc::EmitCDialect"];
 }
 
+def MoteLegalizeNames : Pass<"mote-legalize-names", "mlir::ModuleOp"> {
+  let summary = "Give every model input and output a valid, unique C name";
+  let description = [{
+    The C header names each parameter of the generated functions after the
+    ONNX tensor it carries, and ONNX names are arbitrary strings. This pass
+    runs on the graph level, before the lowering, and sets `mote.c_name` on
+    every argument and result of every `func.func`, which the C emitter
+    prints as it is. Each name is:
+
+    - a C identifier: characters other than ASCII letters, digits and `_`
+      (punctuation, spaces, every byte of a non-ASCII character) become
+      `_`; a name starting with a digit gets the prefix `t_`; a name the C
+      standard reserves (`_` then an uppercase letter or `_`) the prefix
+      `t`; an empty name becomes `input<N>` / `output<N>`;
+    - outside the namespaces of the runtime (`mote_`, `MOTE_`) and of the
+      model's own functions and macros (`<model-name>_` in any case): such
+      names get the prefix `t_`;
+    - not a keyword of C99, C11 or C++ (the header is usable from C++), not
+      a macro of the standard headers the package includes, not a POSIX
+      `_t` type, not a parameter name of the generated API (`arena`,
+      `context`, `labels`, `loss`): such names get a `_` appended;
+    - unique within its function: a name already taken gets `_1`, `_2`, ...
+      (the first in argument order keeps it, so names are stable). Names
+      the compiler set itself (`mote.c_name` already present, as on the
+      train step's `labels` and `loss`) are kept and claimed first.
+
+    Example: inputs `arena` and `3d`, outputs `float`, `a-b` and `a_b`
+    become `arena_`, `t_3d`, `float_`, `a_b` and `a_b_1`.
+  }];
+  let options = [
+    Option<"modelName", "model-name", "std::string", /*default=*/"\"model\"",
+           "Prefix of the generated functions and macros, kept free">
+  ];
+}
+
 #endif // MOTE_CONVERSION_PASSES

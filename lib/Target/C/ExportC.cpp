@@ -2,6 +2,7 @@
 
 #include "mote/Target/C/ExportC.h"
 #include "mote/Conversion/Passes.h"
+#include "mote/Pipelines/Pipelines.h"
 
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/IR/MoteOps.h"
@@ -26,15 +27,6 @@ static std::string cParam(Type type, StringRef name, bool isConst) {
     e = q.getStorageType();
   std::string c = e.isF32() ? "float" : e.isInteger(32) ? "int32_t" : "int8_t";
   return (isConst ? "const " : "") + c + " *" + name.str();
-}
-
-static std::string identifier(StringRef s) {
-  std::string r;
-  for (char c : s)
-    r += llvm::isAlnum(c) ? c : '_';
-  if (r.empty() || llvm::isDigit(r[0]))
-    r = "t_" + r;
-  return r;
 }
 
 static std::string describe(Type type) {
@@ -67,8 +59,8 @@ static Signature signatureOf(func::FuncOp func, StringRef upper) {
         upper, what, i, q.getScale(), q.getZeroPoint());
   };
   for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
-    auto n = func.getArgAttrOfType<StringAttr>(i, "mote.name");
-    std::string id = identifier(n ? n.getValue() : "input" + std::to_string(i));
+    std::string id =
+        func.getArgAttrOfType<StringAttr>(i, "mote.c_name").getValue().str();
     sig.params += cParam(arg.getType(), id, true) + ", ";
     sig.args += id + ", ";
     for (Operation *user : arg.getUsers())
@@ -79,8 +71,8 @@ static Signature signatureOf(func::FuncOp func, StringRef upper) {
                               cast<ShapedType>(arg.getType()).getNumElements());
   }
   for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
-    auto n = func.getResultAttrOfType<StringAttr>(i, "mote.name");
-    std::string id = identifier(n ? n.getValue() : "output" + std::to_string(i));
+    std::string id =
+        func.getResultAttrOfType<StringAttr>(i, "mote.c_name").getValue().str();
     sig.params += cParam(type, id, false) + ", ";
     sig.args += id + ", ";
     Value result = func.getBody().front().getTerminator()->getOperand(i);
@@ -195,6 +187,16 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
                             "and its train step");
   CPackage package;
   std::string upper = StringRef(name).upper();
+  // The stages of mote-lower-to-c-pipeline, with the header's facts read
+  // between them: the signatures from the graph level once the names are
+  // legal, the sizes from the kernel level.
+  LowerToCOptions options;
+  options.modelName = name.str();
+  options.target = target.str();
+  PassManager names(module.getContext());
+  buildLegalizeNamesPipeline(names, options);
+  if (failed(names.run(module)))
+    return failure();
   SmallVector<Signature> signatures;
   for (func::FuncOp func : funcs)
     signatures.push_back(signatureOf(func, upper));
@@ -202,11 +204,7 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
               quantDefines = signatures[0].quantDefines,
               invokeArgs = signatures[0].args;
   PassManager pm(module.getContext());
-  ConvertMoteToKernelOptions options;
-  options.modelName = name.str();
-  options.target = target.str();
-  pm.addPass(createConvertMoteToKernel(options));
-  pm.addPass(createCSEPass());
+  buildLowerToKernelPipeline(pm, options);
   if (failed(pm.run(module)))
     return failure();
   for (auto kfunc : module.getOps<func::FuncOp>())
@@ -217,7 +215,7 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
     if (global.getConstant())
       package.weightBytes += getTensorBytes(global.getType());
   PassManager print(module.getContext());
-  print.addPass(createConvertMoteKernelToEmitC());
+  buildKernelToEmitCPipeline(print);
   if (failed(print.run(module)))
     return failure();
 

@@ -1,7 +1,7 @@
 //===- Registration.h - Register Mote with MLIR tools -----------*- C++ -*-===//
 
-#ifndef MOTE_DRIVER_REGISTRATION_H
-#define MOTE_DRIVER_REGISTRATION_H
+#ifndef MOTE_PIPELINES_REGISTRATION_H
+#define MOTE_PIPELINES_REGISTRATION_H
 
 namespace mlir {
 class DialectRegistry;
@@ -18,4 +18,4 @@ void registerAllPasses();
 
 } // namespace mote
 
-#endif // MOTE_DRIVER_REGISTRATION_H
+#endif // MOTE_PIPELINES_REGISTRATION_H

@@ -1,7 +1,7 @@
 //===- Registration.cpp - Register Mote with MLIR tools -------------------===//
 
-#include "mote/Driver/Registration.h"
-#include "mote/Driver/Pipelines.h"
+#include "mote/Pipelines/Registration.h"
+#include "mote/Pipelines/Pipelines.h"
 
 #include "Mote/IR/MoteDialect.h"
 #include "Mote/Transforms/Passes.h"

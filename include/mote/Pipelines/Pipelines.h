@@ -1,0 +1,59 @@
+//===- Pipelines.h - Mote pass pipelines ------------------------*- C++ -*-===//
+//
+// The pipelines `motec` runs. They are registered with `mote-opt` under the
+// same names, so a compiler engineer can reproduce any step of `motec`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOTE_PIPELINES_PIPELINES_H
+#define MOTE_PIPELINES_PIPELINES_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace mote {
+
+/// `mote-graph-pipeline`: graph-level cleanup of an imported model: fold
+/// batch normalization, fuse activations, fold QDQ chains into integer ops,
+/// then canonicalize and CSE.
+void buildGraphPipeline(mlir::OpPassManager &pm);
+
+/// What the lowering to C needs to know.
+struct LowerToCOptions {
+  /// Prefix of the generated functions, globals and macros.
+  std::string modelName = "model";
+  /// The code-generation target (TargetDescription.h).
+  std::string target = "generic-c";
+};
+
+/// `mote-legalize-names` alone: the first step of the lowering to C, run on
+/// the graph level (the package's header reads the names it sets).
+void buildLegalizeNamesPipeline(mlir::OpPassManager &pm,
+                                const LowerToCOptions &options);
+
+/// `mote-lower-to-kernel-pipeline`: the graph level to the kernel level
+/// (`convert-mote-to-kernel` for the target, then CSE): what
+/// `motec compile --emit=kernel` shows.
+void buildLowerToKernelPipeline(mlir::OpPassManager &pm,
+                                const LowerToCOptions &options);
+
+/// The kernel level to EmitC (`convert-mote-kernel-to-emitc`).
+void buildKernelToEmitCPipeline(mlir::OpPassManager &pm);
+
+/// `mote-lower-to-c-pipeline`: the three above in order, from the graph
+/// level to the EmitC that `mote-translate --mlir-to-c` prints: what
+/// `motec compile --emit=emitc` shows.
+void buildLowerToCPipeline(mlir::OpPassManager &pm,
+                           const LowerToCOptions &options);
+
+/// Registers the pipelines above with the pass registry.
+void registerMotePipelines();
+
+} // namespace mote
+
+#endif // MOTE_PIPELINES_PIPELINES_H
