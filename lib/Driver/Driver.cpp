@@ -626,7 +626,7 @@ lib{0}.a: {0}.o{5}
 	$(CC) $(LIB_CFLAGS) -c {0}.c -o $@
 
 {6}{0}.elf: main.c {0}.c {0}.h
-	$(CC){7} $(LDFLAGS) main.c {0}.c{8} runtime/{9} -o $@
+	$(CC){7} $(CFLAGS) $(LDFLAGS) main.c {0}.c{8} runtime/{9} -o $@
 
 run: {0}.elf
 	{10}

@@ -181,8 +181,8 @@ static StringRef printerOf(Type type) {
 } // namespace
 
 /// Console printing without the C library's formatting, for the example
-/// programs.
-static const char *const kPrintHelpers = R"(static void print_int(long v) {
+/// programs: integers (always used), int8 and float elements.
+static const char *const kPrintInt = R"(static void print_int(long v) {
   char text[24];
   int n = sizeof text - 1;
   unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
@@ -197,11 +197,13 @@ static const char *const kPrintHelpers = R"(static void print_int(long v) {
   mote_board_print(text + n);
 }
 
-static void print_s8(const uint8_t *data, int i) {
+)";
+static const char *const kPrintS8 = R"(static void print_s8(const uint8_t *data, int i) {
   print_int((int8_t)data[i]);
 }
 
-/* Six decimals, without the C library's float formatting. */
+)";
+static const char *const kPrintF32 = R"(/* Six decimals, without the C library's float formatting. */
 static void print_f32(const uint8_t *data, int i) {
   float v;
   long micro;
@@ -223,6 +225,17 @@ static void print_f32(const uint8_t *data, int i) {
 }
 
 )";
+
+/// The print helpers a program that prints elements of `types` calls (only
+/// those: an unused static function is a warning).
+static std::string printHelpers(ArrayRef<Type> types) {
+  std::string helpers = kPrintInt;
+  if (llvm::any_of(types, [](Type t) { return printerOf(t) == "print_s8"; }))
+    helpers += kPrintS8;
+  if (llvm::any_of(types, [](Type t) { return printerOf(t) == "print_f32"; }))
+    helpers += kPrintF32;
+  return helpers;
+}
 
 std::string mote::boardMain(StringRef name, ArrayRef<Type> inputTypes,
                             ArrayRef<Type> outputTypes, int64_t arenaBytes) {
@@ -276,7 +289,7 @@ std::string mote::boardMain(StringRef name, ArrayRef<Type> inputTypes,
 {1}static _Alignas(16) uint8_t arena[{2}];
 
 {12}int mote_main(int argc, char **argv) {{
-  mote_board_file *f[{3}];
+  mote_board_file *f[{3}] = {{0};
   long samples = 0, got;
   int i, files = argc == {4};
   if (argc > 1 && !files) {{
@@ -316,7 +329,7 @@ std::string mote::boardMain(StringRef name, ArrayRef<Type> inputTypes,
 )",
                  name, buffers, std::max<int64_t>(arenaBytes, 1), numFiles,
                  1 + numFiles, inputTypes.size(), outputTypes.size(), opens,
-                 reads, args, writes, prints, kPrintHelpers);
+                 reads, args, writes, prints, printHelpers(outputTypes));
 }
 
 std::string mote::trainMain(StringRef name, ArrayRef<Type> inputTypes,
@@ -353,7 +366,7 @@ std::string mote::trainMain(StringRef name, ArrayRef<Type> inputTypes,
 
 {4}
 int mote_main(int argc, char **argv) {{
-  mote_board_file *f[{5}];
+  mote_board_file *f[{5}] = {{0};
   long steps = 3, step;
   int i, files = argc >= {6} && argc <= {7} + 1;
   float loss;
@@ -422,7 +435,7 @@ int mote_main(int argc, char **argv) {{
 }
 )",
                  name, StringRef(name).upper(), buffers, arenaBytes,
-                 kPrintHelpers, numFiles, numFiles + 2, numFiles + 3,
+                 std::string(kPrintInt) + kPrintF32, numFiles, numFiles + 2, numFiles + 3,
                  inputTypes.size() - 1, opens, reads, args);
 }
 

@@ -65,10 +65,13 @@ static __attribute__((noreturn)) void mote_fault(void) {
   board_exit(99);
 }
 
-__attribute__((section(".vectors"), used)) static void (*const vectors[16])(void) = {
-    (void (*)(void))__stack_top, mote_reset, mote_fault, mote_fault,
-    mote_fault, mote_fault, mote_fault, 0, 0, 0, 0, mote_fault, mote_fault,
-    0, mote_fault, mote_fault};
+/* Words, not function pointers: the first entry is the stack's address,
+ * and ISO C has no conversion from an object to a function pointer. */
+__attribute__((section(".vectors"), used)) static const uintptr_t vectors[16] = {
+    (uintptr_t)__stack_top, (uintptr_t)mote_reset, (uintptr_t)mote_fault,
+    (uintptr_t)mote_fault, (uintptr_t)mote_fault, (uintptr_t)mote_fault,
+    (uintptr_t)mote_fault, 0, 0, 0, 0, (uintptr_t)mote_fault,
+    (uintptr_t)mote_fault, 0, (uintptr_t)mote_fault, (uintptr_t)mote_fault};
 
 #define MAX_ARGS 16
 static char command_line[1024];
