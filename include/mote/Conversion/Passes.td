@@ -6,13 +6,18 @@
 include "mlir/Pass/PassBase.td"
 
 def ConvertMoteToKernel : Pass<"convert-mote-to-kernel", "mlir::ModuleOp"> {
-  let summary = "Lower an INT8 Mote function to kernel calls on static buffers";
+  let summary = "Lower Mote functions (INT8, FP32, train steps) to kernel calls on static buffers";
   let description = [{
-    Lowers the single `func.func` of a module, after `mote-graph-pipeline`,
-    to `func.func @<name>_run` over buffers: the model's inputs, its
-    outputs, then one arena `memref<Nxi8>`. It plans the arena
-    (`planMemory`, as `mote-plan-memory` does) and makes every compile-time
-    decision of the integer path:
+    Lowers every `func.func` of a module, after `mote-graph-pipeline`, to
+    a function over buffers: the model's inputs, its outputs, then one
+    arena `memref<Nxi8>`. The first function is the model (`@<name>_run`,
+    or `@<name>_infer` when the module has state); others are named by
+    their suffix (`@f_train_step` becomes `@<name>_train_step`). Mutable
+    state (`ml_program.global`s of a train step) takes fixed offsets at the
+    start of the arena, written by a generated `@<name>_init_state`. Each
+    function's arena is planned (`planMemory`, as `mote-plan-memory` does,
+    with the target's scratch buffers) and every compile-time decision of
+    the integer path is made here:
 
     - each intermediate tensor becomes a `memref.view` of the arena at its
       planned offset; views (reshape, storage casts) reuse their source;
@@ -22,8 +27,9 @@ def ConvertMoteToKernel : Pass<"convert-mote-to-kernel", "mlir::ModuleOp"> {
       with its parameter struct (shapes, zero points, activation range in
       the output's integer domain, broadcast strides) as constants.
 
-    Ops without an integer lowering yet (float conv, ...) are reported as
-    errors naming the op.
+    Float ops lower to the runtime's float kernels, training ops to those
+    of `mote_train.h`. Ops without a lowering are reported as errors naming
+    the op.
 
     Before: `mote.conv2d %x, %w, %b : (tensor<1x3x8x8x!quant...>, ...)`.
 
