@@ -31,12 +31,13 @@ int64_t mote::quantizeToInt8(double real, double scale, int64_t zeroPoint) {
   return static_cast<int64_t>(std::clamp(q, -128.0, 127.0));
 }
 
-std::pair<int64_t, int64_t>
-mote::activationRange(double scale, int64_t zeroPoint,
-                      std::optional<double> min, std::optional<double> max) {
-  int64_t lo = min && !std::isnan(*min) ? quantizeToInt8(*min, scale, zeroPoint)
-                                        : -128;
-  int64_t hi = max && !std::isnan(*max) ? quantizeToInt8(*max, scale, zeroPoint)
-                                        : 127;
+std::pair<int64_t, int64_t> mote::activationRange(double scale,
+                                                  int64_t zeroPoint,
+                                                  std::optional<double> min,
+                                                  std::optional<double> max) {
+  int64_t lo =
+      min && !std::isnan(*min) ? quantizeToInt8(*min, scale, zeroPoint) : -128;
+  int64_t hi =
+      max && !std::isnan(*max) ? quantizeToInt8(*max, scale, zeroPoint) : 127;
   return {lo, std::max(lo, hi)};
 }

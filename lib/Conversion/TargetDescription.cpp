@@ -17,8 +17,8 @@ ArrayRef<TargetDescription> mote::getTargets() {
     std::vector<TargetDescription> t;
     ToolchainDescription host;
     host.objdump = "objdump";
-    t.push_back({"generic-c", "portable C99, any compiler", std::nullopt, "",
-                 host});
+    t.push_back(
+        {"generic-c", "portable C99, any compiler", std::nullopt, "", host});
 
     ToolchainDescription linux64;
     linux64.compiler = "aarch64-linux-gnu-gcc";
@@ -49,7 +49,8 @@ ArrayRef<TargetDescription> mote::getTargets() {
                    "-mfpu=fpv4-sp-d16"};
     m4.linkerScript = "mps2_an386.ld";
     m4.emulatorArgs = {"-M", "mps2-an386"};
-    t.push_back({"cortex-m4", "ARMv7E-M DSP: SMLAD (Cortex-M4, board MPS2 AN386)",
+    t.push_back({"cortex-m4",
+                 "ARMv7E-M DSP: SMLAD (Cortex-M4, board MPS2 AN386)",
                  GemmKernel{"mote_cortex_m4_conv2d_s8", 4, 2, true, 3},
                  "src/targets/mote_cortex_m4.c", m4});
     t.back().depthwiseCallee = "mote_arm_dsp_depthwise_conv2d_s8";
@@ -120,9 +121,9 @@ std::optional<PackedWeights> mote::packWeights(const GemmKernel &kernel,
   // each pair one little-endian 32-bit word (so arrays are word-aligned).
   SmallVector<int32_t> words(count / 2);
   auto pair = [](int8_t lo, int8_t hi) {
-    return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint16_t>(lo)) |
-                                static_cast<uint32_t>(static_cast<uint16_t>(hi))
-                                    << 16);
+    return static_cast<int32_t>(
+        static_cast<uint32_t>(static_cast<uint16_t>(lo)) |
+        static_cast<uint32_t>(static_cast<uint16_t>(hi)) << 16);
   };
   for (int64_t g = 0; g < count; g += 4) {
     words[g / 2] = pair(padded[g], padded[g + 2]);

@@ -158,16 +158,17 @@ LogicalResult mote::calibrate(ModuleOp module, StringRef dataPath,
                               data.size() / sizeof(float));
   for (auto [i, v] : llvm::enumerate(inputValues))
     if (!std::isfinite(v)) {
-      errs() << "motec: calibration sample "
-             << i / inputType.getNumElements() << " of '" << dataPath
-             << "' holds a non-finite value (" << v << ")\n";
+      errs() << "motec: calibration sample " << i / inputType.getNumElements()
+             << " of '" << dataPath << "' holds a non-finite value (" << v
+             << ")\n";
       return failure();
     }
 
   // A copy of the model that also returns every observed tensor.
   OwningOpRef<ModuleOp> copy = module.clone();
   func::FuncOp copyFunc = *copy->getOps<func::FuncOp>().begin();
-  auto returnOp = cast<func::ReturnOp>(copyFunc.getBody().front().getTerminator());
+  auto returnOp =
+      cast<func::ReturnOp>(copyFunc.getBody().front().getTerminator());
   SmallVector<Value> results(returnOp.getOperands());
   SmallVector<Operation *> observed;
   SmallVector<unsigned> resultIndex;

@@ -1,14 +1,14 @@
 //===- Driver.cpp - The motec command line --------------------------------===//
 
 #include "mote/Driver/Driver.h"
+#include "mote/Conversion/Passes.h"
 #include "mote/Driver/Calibration.h"
 #include "mote/Driver/HostRun.h"
 #include "mote/Driver/ModelInfo.h"
 #include "mote/Driver/Npy.h"
+#include "mote/Driver/Weights.h"
 #include "mote/Pipelines/Pipelines.h"
 #include "mote/Pipelines/Registration.h"
-#include "mote/Driver/Weights.h"
-#include "mote/Conversion/Passes.h"
 #include "mote/Target/C/ExportC.h"
 #include "mote/Target/ONNX/ExportONNX.h"
 #include "mote/Target/ONNX/ImportONNX.h"
@@ -21,10 +21,10 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
@@ -33,12 +33,12 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 
-#include <chrono>
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
+#include <chrono>
 
 using namespace mlir;
 using namespace llvm;
@@ -49,13 +49,15 @@ cl::SubCommand infoCommand("info", "Summarize a model: inputs, outputs, op "
                                    "histogram, parameter bytes and MACs per "
                                    "layer");
 
-cl::SubCommand compileCommand(
-    "compile", "Compile a model to a C package (source, header, runtime, "
-               "build files)");
+cl::SubCommand
+    compileCommand("compile",
+                   "Compile a model to a C package (source, header, runtime, "
+                   "build files)");
 
 cl::SubCommand runCommand(
-    "run", "Compile a model for this machine, build it with the host C "
-           "compiler ($CC or cc), run it on .npy inputs and write .npy outputs");
+    "run",
+    "Compile a model for this machine, build it with the host C "
+    "compiler ($CC or cc), run it on .npy inputs and write .npy outputs");
 
 cl::SubCommand weightsCommand(
     "weights",
@@ -73,12 +75,14 @@ cl::opt<std::string> weightsOutput("o", cl::desc("Output file"),
 
 cl::opt<std::string> runModel(cl::Positional, cl::desc("<model.onnx>"),
                               cl::Required, cl::sub(runCommand));
-cl::list<std::string> runInputs("input", cl::desc("Input .npy, one per model "
-                                                  "input, in order"),
+cl::list<std::string> runInputs("input",
+                                cl::desc("Input .npy, one per model "
+                                         "input, in order"),
                                 cl::value_desc("file.npy"), cl::OneOrMore,
                                 cl::sub(runCommand));
-cl::list<std::string> runOutputs("output", cl::desc("Output .npy, one per "
-                                                    "model output, in order"),
+cl::list<std::string> runOutputs("output",
+                                 cl::desc("Output .npy, one per "
+                                          "model output, in order"),
                                  cl::value_desc("file.npy"), cl::OneOrMore,
                                  cl::sub(runCommand));
 
@@ -95,9 +99,9 @@ cl::opt<std::string> compileModel(cl::Positional, cl::desc("<model.onnx>"),
 cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
                                cl::value_desc("dir"), cl::Required,
                                cl::sub(compileCommand));
-cl::opt<std::string> modelName(
-    "name", cl::desc("C name of the model (default: the file name)"),
-    cl::sub(compileCommand), cl::sub(weightsCommand));
+cl::opt<std::string>
+    modelName("name", cl::desc("C name of the model (default: the file name)"),
+              cl::sub(compileCommand), cl::sub(weightsCommand));
 cl::opt<std::string> target(
     "target",
     cl::desc("Code-generation target: generic-c (portable C99, default), "
@@ -105,8 +109,9 @@ cl::opt<std::string> target(
     cl::init("generic-c"), cl::sub(compileCommand), cl::sub(runCommand));
 cl::opt<bool> portableKernels(
     "portable-kernels",
-    cl::desc("Use the portable C kernels (generic-c's code) with the "
-             "target's toolchain and board: the baseline of bench/arm_bench.py"),
+    cl::desc(
+        "Use the portable C kernels (generic-c's code) with the "
+        "target's toolchain and board: the baseline of bench/arm_bench.py"),
     cl::sub(compileCommand), cl::sub(runCommand));
 cl::opt<std::string> emit("emit",
                           cl::desc("What to write: c (the package, default), "
@@ -122,8 +127,8 @@ cl::opt<std::string> runtimeDir("runtime-dir",
 cl::list<std::string>
     bindDims("bind-dim",
              cl::desc("Give a symbolic input dimension a value: NAME=VALUE"),
-             cl::sub(infoCommand), cl::sub(compileCommand),
-             cl::sub(runCommand), cl::sub(weightsCommand));
+             cl::sub(infoCommand), cl::sub(compileCommand), cl::sub(runCommand),
+             cl::sub(weightsCommand));
 cl::opt<std::string> quantize(
     "quantize",
     cl::desc("Quantize a float model after calibration: int8 (per-channel "
@@ -146,10 +151,10 @@ cl::opt<std::string> calibrationMethod(
     cl::desc("How observed values become ranges: minmax (default), "
              "percentile, mse"),
     cl::init("minmax"), cl::sub(compileCommand), cl::sub(runCommand));
-cl::opt<double> percentile(
-    "percentile",
-    cl::desc("Percentile kept by --calibration-method=percentile"),
-    cl::init(99.99), cl::sub(compileCommand), cl::sub(runCommand));
+cl::opt<double>
+    percentile("percentile",
+               cl::desc("Percentile kept by --calibration-method=percentile"),
+               cl::init(99.99), cl::sub(compileCommand), cl::sub(runCommand));
 cl::opt<bool> noGraphPipeline(
     "no-graph-pipeline",
     cl::desc("Report the imported graph as is, without mote-graph-pipeline"),
@@ -165,46 +170,41 @@ cl::opt<std::string> trainPrecision(
     "train-precision",
     cl::desc("Arithmetic of the train step: fp32, or int8 (Octo: int8 "
              "products forward and backward, LAC, PRC, stochastic rounding)"),
-    cl::init("fp32"), cl::sub(compileCommand),
-    cl::sub(weightsCommand));
+    cl::init("fp32"), cl::sub(compileCommand), cl::sub(weightsCommand));
 cl::opt<std::string> trainLayers(
     "train-layers",
     cl::desc("Trained tensors: all (default), last:K (the last K conv / "
              "fully-connected layers), bias (every bias only)"),
-    cl::init("all"), cl::sub(compileCommand),
-    cl::sub(weightsCommand));
-cl::opt<std::string> optimizerSpec(
-    "optimizer",
-    cl::desc("sgd:lr=L,momentum=M,weight_decay=D or "
-             "adam:lr=L,beta1=B1,beta2=B2,eps=E,weight_decay=D"),
-    cl::init("sgd:lr=0.01"), cl::sub(compileCommand),
-    cl::sub(weightsCommand));
+    cl::init("all"), cl::sub(compileCommand), cl::sub(weightsCommand));
+cl::opt<std::string>
+    optimizerSpec("optimizer",
+                  cl::desc("sgd:lr=L,momentum=M,weight_decay=D or "
+                           "adam:lr=L,beta1=B1,beta2=B2,eps=E,weight_decay=D"),
+                  cl::init("sgd:lr=0.01"), cl::sub(compileCommand),
+                  cl::sub(weightsCommand));
 
-cl::opt<double> prc(
-    "prc",
-    cl::desc("INT8 training: parameterized range clipping, the fraction of "
-             "the observed range kept before quantizing (1 disables)"),
-    cl::init(0.95), cl::sub(compileCommand),
-    cl::sub(weightsCommand));
-cl::opt<bool> lac(
-    "lac",
-    cl::desc("INT8 training: loss-aware compensation (trained per-channel "
-             "scale and shift after each trained layer)"),
-    cl::init(true), cl::sub(compileCommand),
-    cl::sub(weightsCommand));
+cl::opt<double>
+    prc("prc",
+        cl::desc("INT8 training: parameterized range clipping, the fraction of "
+                 "the observed range kept before quantizing (1 disables)"),
+        cl::init(0.95), cl::sub(compileCommand), cl::sub(weightsCommand));
+cl::opt<bool>
+    lac("lac",
+        cl::desc("INT8 training: loss-aware compensation (trained per-channel "
+                 "scale and shift after each trained layer)"),
+        cl::init(true), cl::sub(compileCommand), cl::sub(weightsCommand));
 cl::opt<double> lacL2("lac-l2",
                       cl::desc("INT8 training: L2 penalty of the LAC terms"),
                       cl::init(1e-4), cl::sub(compileCommand),
-    cl::sub(weightsCommand));
+                      cl::sub(weightsCommand));
 cl::opt<bool> stochasticRounding(
     "stochastic-rounding",
     cl::desc("INT8 training: round errors stochastically (seeded)"),
-    cl::init(true), cl::sub(compileCommand),
-    cl::sub(weightsCommand));
+    cl::init(true), cl::sub(compileCommand), cl::sub(weightsCommand));
 cl::opt<unsigned> seed("seed",
                        cl::desc("INT8 training: stochastic rounding seed"),
                        cl::init(1), cl::sub(compileCommand),
-    cl::sub(weightsCommand));
+                       cl::sub(weightsCommand));
 
 /// Parses --optimizer into the options of mote-build-train-step.
 LogicalResult parseOptimizer(mote::MoteBuildTrainStepOptions &options) {
@@ -220,13 +220,13 @@ LogicalResult parseOptimizer(mote::MoteBuildTrainStepOptions &options) {
   for (StringRef field : fields) {
     auto [key, text] = field.split('=');
     double value;
-    double *slot = key == "lr"               ? &options.lr
-                   : key == "momentum"       ? &options.momentum
-                   : key == "weight_decay"   ? &options.weightDecay
-                   : key == "beta1"          ? &options.beta1
-                   : key == "beta2"          ? &options.beta2
-                   : key == "eps"            ? &options.epsilon
-                                             : nullptr;
+    double *slot = key == "lr"             ? &options.lr
+                   : key == "momentum"     ? &options.momentum
+                   : key == "weight_decay" ? &options.weightDecay
+                   : key == "beta1"        ? &options.beta1
+                   : key == "beta2"        ? &options.beta2
+                   : key == "eps"          ? &options.epsilon
+                                           : nullptr;
     bool sgdOnly = key == "momentum";
     bool adamOnly = key == "beta1" || key == "beta2" || key == "eps";
     if (!slot || (sgdOnly && kind != "sgd") || (adamOnly && kind != "adam") ||
@@ -373,7 +373,8 @@ LogicalResult dropQuantization(ModuleOp module) {
     for (auto [i, v] : llvm::enumerate(data.getValues<APInt>())) {
       size_t c = axis < 0 ? 0 : (i / inner) % scales.size();
       int64_t stored = q.isSigned() ? v.getSExtValue() : v.getZExtValue();
-      values.push_back(static_cast<float>((stored - zeroPoints[c]) * scales[c]));
+      values.push_back(
+          static_cast<float>((stored - zeroPoints[c]) * scales[c]));
     }
     OpBuilder builder(op);
     Value constant = arith::ConstantOp::create(
@@ -383,7 +384,8 @@ LogicalResult dropQuantization(ModuleOp module) {
   bool quantized = false;
   module.walk([&](Operation *op) {
     if (isa<mote::QuantizeOp, mote::DequantizeOp, quant::StorageCastOp,
-            arith::ConstantOp>(op) || quantized)
+            arith::ConstantOp>(op) ||
+        quantized)
       return;
     for (Type t : op->getResultTypes())
       if (mote::getQuantType(t)) {
@@ -423,8 +425,8 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
   auto file = MemoryBuffer::getFile(path, /*IsText=*/false,
                                     /*RequiresNullTerminator=*/false);
   if (!file) {
-    errs() << "motec: cannot read '" << path << "': " << file.getError().message()
-           << "\n";
+    errs() << "motec: cannot read '" << path
+           << "': " << file.getError().message() << "\n";
     return nullptr;
   }
   OwningOpRef<ModuleOp> module =
@@ -465,9 +467,8 @@ std::unique_ptr<MLIRContext> createContext() {
 int runInfo() {
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
-  OwningOpRef<ModuleOp> module =
-      loadModel(context, infoModel,
-                                         noGraphPipeline ? Stage::Imported : Stage::Optimized);
+  OwningOpRef<ModuleOp> module = loadModel(
+      context, infoModel, noGraphPipeline ? Stage::Imported : Stage::Optimized);
   if (!module)
     return 1;
   outs() << "model: " << infoModel << "\n";
@@ -488,7 +489,8 @@ std::string defaultName(StringRef path) {
 /// Bytes of machine code of a package: the .text of the model and the
 /// runtime sources it needs, compiled with the target's compiler (-O2 and
 /// its CPU flags; the host cc at -Os for generic-c), read with `size`.
-std::optional<std::string> measureCode(bool training, StringRef dir, StringRef name,
+std::optional<std::string> measureCode(bool training, StringRef dir,
+                                       StringRef name,
                                        const mote::TargetDescription &target) {
   bool host = target.toolchain.compiler.empty();
   std::string ccName = host ? "cc" : target.toolchain.compiler.str();
@@ -513,10 +515,10 @@ std::optional<std::string> measureCode(bool training, StringRef dir, StringRef n
       args.push_back(flag.str());
     if (target.toolchain.bareMetal)
       args.push_back("--specs=picolibc.specs");
-    llvm::append_range(args, SmallVector<std::string>{
-                                 ("-I" + dir).str(),
-                                 ("-I" + dir + "/runtime/include").str(), "-c",
-                                 source, "-o", objects.back()});
+    llvm::append_range(
+        args, SmallVector<std::string>{("-I" + dir).str(),
+                                       ("-I" + dir + "/runtime/include").str(),
+                                       "-c", source, "-o", objects.back()});
     SmallVector<StringRef> refs(args.begin(), args.end());
     if (sys::ExecuteAndWait(*cc, refs) != 0)
       return std::nullopt;
@@ -664,9 +666,8 @@ int runCompile() {
   }
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
-  OwningOpRef<ModuleOp> module =
-      loadModel(context, compileModel,
-                emit == "onnx" ? Stage::QDQ : Stage::Optimized);
+  OwningOpRef<ModuleOp> module = loadModel(
+      context, compileModel, emit == "onnx" ? Stage::QDQ : Stage::Optimized);
   if (!module)
     return 1;
   std::string name = modelName.empty() ? defaultName(compileModel) : modelName;
@@ -710,8 +711,9 @@ int runCompile() {
     std::string text;
     raw_string_ostream os(text);
     module->print(os);
-    return failed(mote::writeFile(outputDir, name + "." + emit + ".mlir", text)) ? 1
-                                                                          : 0;
+    return failed(mote::writeFile(outputDir, name + "." + emit + ".mlir", text))
+               ? 1
+               : 0;
   }
   // The example program drives the model, or the train step (the last
   // function) of a trainable one.
@@ -753,7 +755,8 @@ int runCompile() {
                     "weights {3} bytes, code {4}\n",
                     info.totalMacs, package->arenaBytes, info.arenaLowerBound,
                     package->weightBytes,
-                    code ? *code : std::string("unknown (no compiler or size)"));
+                    code ? *code
+                         : std::string("unknown (no compiler or size)"));
   return 0;
 }
 
@@ -762,8 +765,8 @@ std::optional<std::string> readBytes(StringRef path) {
   auto file = MemoryBuffer::getFile(path, /*IsText=*/false,
                                     /*RequiresNullTerminator=*/false);
   if (!file) {
-    errs() << "motec: cannot read '" << path << "': "
-           << file.getError().message() << "\n";
+    errs() << "motec: cannot read '" << path
+           << "': " << file.getError().message() << "\n";
     return std::nullopt;
   }
   return (*file)->getBuffer().str();
@@ -819,8 +822,7 @@ int runWeights() {
                     StringRef(reinterpret_cast<const char *>(image.data()),
                               image.size())))
       return 1;
-    outs() << "wrote " << weightsOutput << " (" << image.size()
-           << " bytes)\n";
+    outs() << "wrote " << weightsOutput << " (" << image.size() << " bytes)\n";
     return 0;
   }
   // apply: rebuild the trainable model as compiled, check that the file
@@ -854,8 +856,7 @@ int runWeights() {
            << "model or of other --train options (layout fingerprint "
            << formatv("{0:x8}", state.fingerprint) << ", model '" << name
            << "' with these options has "
-           << formatv("{0:x8}", mote::stateFingerprint(name, layout))
-           << ")\n";
+           << formatv("{0:x8}", mote::stateFingerprint(name, layout)) << ")\n";
     return 1;
   }
   std::optional<std::string> onnxBytes = readBytes(modelPath);
@@ -935,8 +936,8 @@ int runRun() {
     std::error_code ec;
     raw_fd_ostream os(runOutputs[i], ec);
     if (ec) {
-      errs() << "motec: cannot write '" << runOutputs[i] << "': "
-             << ec.message() << "\n";
+      errs() << "motec: cannot write '" << runOutputs[i]
+             << "': " << ec.message() << "\n";
       return 1;
     }
     os << mote::writeNpy(output);
@@ -964,6 +965,7 @@ int mote::motecMain(int argc, char **argv) {
     return runRun();
   if (weightsCommand)
     return runWeights();
-  errs() << "motec: expected a command (info, compile, run); see motec --help\n";
+  errs()
+      << "motec: expected a command (info, compile, run); see motec --help\n";
   return 1;
 }

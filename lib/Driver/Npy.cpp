@@ -90,13 +90,16 @@ FailureOr<NpyArray> mote::parseNpy(StringRef bytes, std::string &error) {
   else if (array.dtype == "|i1" || array.dtype == "<i1")
     elementBytes = 1, array.dtype = "|i1";
   else {
-    error = "unsupported dtype '" + array.dtype + "' (expected float32 or int8)";
+    error =
+        "unsupported dtype '" + array.dtype + "' (expected float32 or int8)";
     return failure();
   }
   StringRef data = bytes.drop_front(headerStart + headerLength);
   if (data.size() != count * elementBytes) {
-    error = "data has " + std::to_string(data.size()) + " bytes, the header "
-            "describes " + std::to_string(count * elementBytes);
+    error = "data has " + std::to_string(data.size()) +
+            " bytes, the header "
+            "describes " +
+            std::to_string(count * elementBytes);
     return failure();
   }
   array.data = data.str();

@@ -71,16 +71,15 @@ bool checkLayout(const StateImage &state, std::string &error) {
   llvm::sort(spans);
   for (size_t i = 1; i < spans.size(); ++i)
     if (spans[i].first < spans[i - 1].second) {
-      error = llvm::formatv("tensors overlap at state byte {0}",
-                            spans[i].first);
+      error =
+          llvm::formatv("tensors overlap at state byte {0}", spans[i].first);
       return false;
     }
   return true;
 }
 } // namespace
 
-uint32_t mote::stateFingerprint(StringRef model,
-                                ArrayRef<StateTensor> layout) {
+uint32_t mote::stateFingerprint(StringRef model, ArrayRef<StateTensor> layout) {
   std::string name = model.str();
   uint32_t h = fnv1a(2166136261u, name.c_str(), name.size() + 1);
   for (const StateTensor &t : layout) {
@@ -163,9 +162,9 @@ std::vector<uint8_t> mote::writeStateImage(const StateImage &state) {
   for (const StateTensor &t : state.tensors)
     llvm::copy(t.data, payload.begin() + t.offset); // empty tensors too
   std::vector<uint8_t> image;
-  for (uint32_t word : {kMagic, kVersion, state.fingerprint,
-                        uint32_t(state.tensors.size()), state.stateBytes,
-                        crc32(payload)})
+  for (uint32_t word :
+       {kMagic, kVersion, state.fingerprint, uint32_t(state.tensors.size()),
+        state.stateBytes, crc32(payload)})
     putWord(image, word);
   for (const StateTensor &t : state.tensors) {
     putWord(image, t.name.size());
@@ -184,10 +183,10 @@ std::string mote::writeWeightsFile(const StateImage &state) {
   flatbuffers::FlatBufferBuilder builder;
   std::vector<flatbuffers::Offset<fb::Tensor>> tensors;
   for (const StateTensor &t : state.tensors)
-    tensors.push_back(fb::CreateTensor(
-        builder, builder.CreateString(t.name),
-        t.trained ? fb::Role_Model : fb::Role_Optimizer, t.offset, t.elements,
-        builder.CreateVector(t.data)));
+    tensors.push_back(
+        fb::CreateTensor(builder, builder.CreateString(t.name),
+                         t.trained ? fb::Role_Model : fb::Role_Optimizer,
+                         t.offset, t.elements, builder.CreateVector(t.data)));
   auto root = fb::CreateWeights(builder, state.fingerprint, state.stateBytes,
                                 builder.CreateVector(tensors));
   builder.Finish(root, fb::WeightsIdentifier());
@@ -199,8 +198,8 @@ bool mote::parseWeightsFile(ArrayRef<uint8_t> bytes, StateImage &state,
                             std::string &error) {
   namespace fb = mote::weights;
   flatbuffers::Verifier verifier(bytes.data(), bytes.size());
-  if (bytes.size() < 8 ||
-      !flatbuffers::BufferHasIdentifier(bytes.data(), fb::WeightsIdentifier())) {
+  if (bytes.size() < 8 || !flatbuffers::BufferHasIdentifier(
+                              bytes.data(), fb::WeightsIdentifier())) {
     error = "not a Mote weights file (no 'MOTW' identifier)";
     return false;
   }
@@ -288,9 +287,9 @@ bool mote::applyWeightsToONNX(StringRef onnxBytes, ModuleOp trainModule,
       return false;
     }
     if (!source) {
-      error = ("tensor '" + global.getSymName() +
-               "' does not know its ONNX node")
-                  .str();
+      error =
+          ("tensor '" + global.getSymName() + "' does not know its ONNX node")
+              .str();
       return false;
     }
     Layer &layer = layers[source.getValue()];
@@ -335,13 +334,12 @@ bool mote::applyWeightsToONNX(StringRef onnxBytes, ModuleOp trainModule,
     // The trained layer computes (x * W + b) * scale + shift: fold the LAC
     // terms into W and b.
     int64_t channels = layer.weightShape.empty() ? 0 : layer.weightShape[0];
-    std::vector<float> w = layer.weight ? floatsOf(*layer.weight)
-                                        : std::vector<float>();
-    std::vector<float> b = layer.bias ? floatsOf(*layer.bias)
-                                      : std::vector<float>();
+    std::vector<float> w =
+        layer.weight ? floatsOf(*layer.weight) : std::vector<float>();
+    std::vector<float> b =
+        layer.bias ? floatsOf(*layer.bias) : std::vector<float>();
     if (layer.scale && layer.weight) {
-      std::vector<float> s = floatsOf(*layer.scale),
-                         t = floatsOf(*layer.shift);
+      std::vector<float> s = floatsOf(*layer.scale), t = floatsOf(*layer.shift);
       int64_t per = int64_t(w.size()) / channels;
       for (int64_t c = 0; c < channels; ++c) {
         for (int64_t i = 0; i < per; ++i)
@@ -350,7 +348,8 @@ bool mote::applyWeightsToONNX(StringRef onnxBytes, ModuleOp trainModule,
           b[c] = b[c] * s[c] + t[c];
       }
       if (b.empty()) {
-        error = "node '" + name + "' has a LAC shift but no bias to fold it into";
+        error =
+            "node '" + name + "' has a LAC shift but no bias to fold it into";
         return false;
       }
     }
@@ -362,8 +361,9 @@ bool mote::applyWeightsToONNX(StringRef onnxBytes, ModuleOp trainModule,
     if (!w.empty()) {
       onnx::TensorProto *t = initializer(1);
       if (!t || floatsOf(*t).size() != w.size()) {
-        error = "node '" + name + "': its weight is not a float initializer "
-                                  "of the trained tensor's size";
+        error = "node '" + name +
+                "': its weight is not a float initializer "
+                "of the trained tensor's size";
         return false;
       }
       if (gemm && !transB) { // ONNX stores [K, N]; the layer [N, K]
@@ -381,9 +381,10 @@ bool mote::applyWeightsToONNX(StringRef onnxBytes, ModuleOp trainModule,
     if (!b.empty()) {
       onnx::TensorProto *t = initializer(2);
       if (!t || floatsOf(*t).size() != b.size()) {
-        error = "node '" + name + "': its bias is not a float initializer "
-                                  "of the trained tensor's size (a bias "
-                                  "added by folding is not written back)";
+        error = "node '" + name +
+                "': its bias is not a float initializer "
+                "of the trained tensor's size (a bias "
+                "added by folding is not written back)";
         return false;
       }
       for (float &v : b)

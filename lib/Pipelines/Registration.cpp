@@ -20,11 +20,11 @@
 #include "mlir/Transforms/Passes.h"
 
 void mote::registerMoteDialects(mlir::DialectRegistry &registry) {
-  registry.insert<MoteDialect, mlir::arith::ArithDialect,
-                  mlir::func::FuncDialect, mlir::quant::QuantDialect,
-                  mlir::emitc::EmitCDialect, kernel::MoteKernelDialect,
-                  mlir::memref::MemRefDialect,
-                  mlir::ml_program::MLProgramDialect>();
+  registry
+      .insert<MoteDialect, mlir::arith::ArithDialect, mlir::func::FuncDialect,
+              mlir::quant::QuantDialect, mlir::emitc::EmitCDialect,
+              kernel::MoteKernelDialect, mlir::memref::MemRefDialect,
+              mlir::ml_program::MLProgramDialect>();
 }
 
 void mote::registerAllPasses() {

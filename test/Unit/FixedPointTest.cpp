@@ -53,8 +53,8 @@ TEST(QuantizeMultiplier, RelativeErrorBelowHalfUlp) {
 }
 
 TEST(QuantizeMultiplier, OutOfRange) {
-  for (double bad : {0.0, -0.5, std::nan(""), double(INFINITY),
-                     std::ldexp(1.0, -40)}) {
+  for (double bad :
+       {0.0, -0.5, std::nan(""), double(INFINITY), std::ldexp(1.0, -40)}) {
     Q31Multiplier q = quantizeMultiplier(bad);
     EXPECT_EQ(q.multiplier, 0) << bad;
     EXPECT_EQ(q.shift, 0) << bad;

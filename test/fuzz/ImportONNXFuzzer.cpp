@@ -21,9 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (bytes.ltrim().starts_with("<") || bytes.ltrim().starts_with("#"))
     return 0;
   mlir::MLIRContext context(mlir::MLIRContext::Threading::DISABLED);
-  mlir::ScopedDiagnosticHandler quiet(&context, [](mlir::Diagnostic &) {
-    return mlir::success();
-  });
+  mlir::ScopedDiagnosticHandler quiet(
+      &context, [](mlir::Diagnostic &) { return mlir::success(); });
   mote::ImportOptions options;
   options.dimBindings["N"] = 1;
   (void)mote::importONNXModel(bytes, "fuzz.onnx", &context, options);

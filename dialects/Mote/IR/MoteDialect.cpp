@@ -6,8 +6,8 @@
 using namespace mlir;
 using namespace mote;
 
-#include "Mote/IR/MoteOpsDialect.cpp.inc"
 #include "Mote/IR/MoteInterfaces.cpp.inc"
+#include "Mote/IR/MoteOpsDialect.cpp.inc"
 
 void MoteDialect::initialize() {
   addOperations<

@@ -4,9 +4,9 @@
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/IR/ShapeInference.h"
 
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -60,8 +60,7 @@ quant::QuantizedType mote::buildQuantType(Type storageType, Type expressedType,
   Type storage = IntegerType::get(storageType.getContext(), width);
   if (scales.size() == 1 && axis < 0)
     return quant::UniformQuantizedType::get(flags, storage, expressedType,
-                                            scales[0], zeroPoints[0], min,
-                                            max);
+                                            scales[0], zeroPoints[0], min, max);
   return quant::UniformQuantizedPerAxisType::get(
       flags, storage, expressedType, scales, zeroPoints, axis, min, max);
 }
@@ -74,7 +73,8 @@ static ArrayRef<int64_t> shapeOf(Value value) {
   return cast<RankedTensorType>(value.getType()).getShape();
 }
 
-static LogicalResult verifyResultShape(Operation *op, ArrayRef<int64_t> expected) {
+static LogicalResult verifyResultShape(Operation *op,
+                                       ArrayRef<int64_t> expected) {
   ArrayRef<int64_t> actual = shapeOf(op->getResult(0));
   if (actual != expected) {
     auto diag = op->emitOpError("result shape [");
@@ -119,17 +119,17 @@ static LogicalResult verifyPerTensor(Operation *op, Value value,
                                      StringRef name) {
   quant::QuantizedType type = getQuantType(value.getType());
   if (type && !isa<quant::UniformQuantizedType>(type))
-    return op->emitOpError() << name << " must be quantized per tensor, got "
-                             << type;
+    return op->emitOpError()
+           << name << " must be quantized per tensor, got " << type;
   return success();
 }
 
-std::string mote::checkQuantizedLayerTypes(Type input, Type weight,
-                                           Type bias, Type result,
-                                           int64_t channels) {
+std::string mote::checkQuantizedLayerTypes(Type input, Type weight, Type bias,
+                                           Type result, int64_t channels) {
   std::string message;
   llvm::raw_string_ostream os(message);
-  auto inType = dyn_cast_or_null<quant::UniformQuantizedType>(getQuantType(input));
+  auto inType =
+      dyn_cast_or_null<quant::UniformQuantizedType>(getQuantType(input));
   if (!inType) {
     os << "input must be quantized per tensor, got " << input;
     return message;
@@ -156,7 +156,8 @@ std::string mote::checkQuantizedLayerTypes(Type input, Type weight,
          << channels << " output channels";
       return message;
     }
-    if (llvm::any_of(perAxis.getZeroPoints(), [](int64_t z) { return z != 0; })) {
+    if (llvm::any_of(perAxis.getZeroPoints(),
+                     [](int64_t z) { return z != 0; })) {
       os << "per-axis weight zero points must all be 0";
       return message;
     }
@@ -189,8 +190,8 @@ std::string mote::checkQuantizedLayerTypes(Type input, Type weight,
   }
   bool zeroPoints = true;
   if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(bType))
-    zeroPoints = llvm::all_of(perAxis.getZeroPoints(),
-                              [](int64_t z) { return z == 0; });
+    zeroPoints =
+        llvm::all_of(perAxis.getZeroPoints(), [](int64_t z) { return z == 0; });
   else
     zeroPoints = cast<quant::UniformQuantizedType>(bType).getZeroPoint() == 0;
   if (!zeroPoints)
@@ -312,8 +313,7 @@ int64_t MatMulOp::getMacCount() {
 // Binary element-wise ops
 //===----------------------------------------------------------------------===//
 
-template <typename OpTy>
-static LogicalResult verifyBinary(OpTy op) {
+template <typename OpTy> static LogicalResult verifyBinary(OpTy op) {
   SmallVector<int64_t> expected;
   if (failed(inferBroadcastShape([&] { return op.emitOpError(); },
                                  shapeOf(op.getLhs()), shapeOf(op.getRhs()),
@@ -353,8 +353,8 @@ LogicalResult TanhOp::verify() { return verifyUnary(*this); }
 
 LogicalResult ClampOp::verify() {
   if (getMin().convertToFloat() > getMax().convertToFloat())
-    return emitOpError("min ") << getMin().convertToFloat()
-                               << " exceeds max " << getMax().convertToFloat();
+    return emitOpError("min ") << getMin().convertToFloat() << " exceeds max "
+                               << getMax().convertToFloat();
   return verifyUnary(*this);
 }
 
@@ -362,8 +362,7 @@ LogicalResult SoftmaxOp::verify() {
   int64_t rank = shapeOf(getInput()).size();
   int64_t axis = getAxis();
   if (axis < -rank || axis >= rank)
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << rank;
+    return emitOpError("axis ") << axis << " is out of range for rank " << rank;
   return verifyUnary(*this);
 }
 
@@ -426,8 +425,7 @@ LogicalResult ReshapeOp::verify() {
   if (in.getNumElements() != out.getNumElements())
     return emitOpError("cannot reshape ")
            << in.getNumElements() << " elements into " << out.getNumElements();
-  if (isa<quant::UniformQuantizedPerAxisType>(in.getElementType()) &&
-      in != out)
+  if (isa<quant::UniformQuantizedPerAxisType>(in.getElementType()) && in != out)
     return emitOpError("cannot reshape a per-axis quantized tensor");
   return verifySameElementType(*this);
 }
@@ -450,8 +448,7 @@ LogicalResult ConcatOp::verify() {
   int64_t rank = shapeOf(getOutput()).size();
   int64_t axis = getAxis();
   if (axis < 0 || axis >= rank)
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << rank;
+    return emitOpError("axis ") << axis << " is out of range for rank " << rank;
   SmallVector<int64_t> expected;
   if (failed(inferConcatShape([&] { return emitOpError(); }, shapes, axis,
                               expected)) ||
@@ -531,8 +528,8 @@ LogicalResult BatchNormOp::verify() {
 //===----------------------------------------------------------------------===//
 
 static LogicalResult verifyQuantAxis(Operation *op, Value value) {
-  auto perAxis =
-      dyn_cast_or_null<quant::UniformQuantizedPerAxisType>(getQuantType(value.getType()));
+  auto perAxis = dyn_cast_or_null<quant::UniformQuantizedPerAxisType>(
+      getQuantType(value.getType()));
   if (!perAxis)
     return success();
   ArrayRef<int64_t> shape = shapeOf(value);
@@ -630,8 +627,7 @@ static LogicalResult verifyFullyConnectedBackward(Operation *op,
     return op->emitOpError("expects grad_output [M, N], weight [N, K] and "
                            "input [M, K], got [")
            << gradOutput[0] << "," << gradOutput[1] << "], [" << weight[0]
-           << "," << weight[1] << "], [" << input[0] << "," << input[1]
-           << "]";
+           << "," << weight[1] << "], [" << input[0] << "," << input[1] << "]";
   return success();
 }
 
@@ -673,8 +669,7 @@ LogicalResult AvgPool2DBackwardOp::verify() {
   SmallVector<int64_t> unitDilations = {1, 1};
   if (failed(inferPool2DShape([&] { return emitOpError(); },
                               shapeOf(getGradInput()), getKernel(),
-                              getStrides(), unitDilations, getPads(),
-                              forward)))
+                              getStrides(), unitDilations, getPads(), forward)))
     return failure();
   return verifyForwardShape(*this, "grad_output", shapeOf(getGradOutput()),
                             forward);
@@ -698,23 +693,20 @@ static LogicalResult verifyStateGlobal(Operation *op,
                                        SymbolTableCollection &symbols,
                                        FlatSymbolRefAttr name, Type type,
                                        StringRef role) {
-  auto global =
-      symbols.lookupNearestSymbolFrom<ml_program::GlobalOp>(op, name);
+  auto global = symbols.lookupNearestSymbolFrom<ml_program::GlobalOp>(op, name);
   if (!global)
     return op->emitOpError() << role << " '" << name.getValue()
                              << "' is not an ml_program.global";
   if (!global.getIsMutable())
-    return op->emitOpError() << role << " '" << name.getValue()
-                             << "' is not mutable";
-  if (global.getType() != type)
     return op->emitOpError()
-           << role << " '" << name.getValue() << "' has type "
-           << global.getType() << ", expected " << type;
+           << role << " '" << name.getValue() << "' is not mutable";
+  if (global.getType() != type)
+    return op->emitOpError() << role << " '" << name.getValue() << "' has type "
+                             << global.getType() << ", expected " << type;
   return success();
 }
 
-LogicalResult
-SGDUpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
+LogicalResult SGDUpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
   Type type = getGradient().getType();
   if (failed(verifyStateGlobal(*this, symbols, getParamAttr(), type, "param")))
     return failure();
@@ -724,12 +716,11 @@ SGDUpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
   return success();
 }
 
-LogicalResult
-AdamUpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
+LogicalResult AdamUpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
   Type type = getGradient().getType();
   auto step = RankedTensorType::get({1}, Float32Type::get(getContext()));
-  if (failed(verifyStateGlobal(*this, symbols, getParamAttr(), type,
-                               "param")) ||
+  if (failed(
+          verifyStateGlobal(*this, symbols, getParamAttr(), type, "param")) ||
       failed(verifyStateGlobal(*this, symbols, getFirstMomentAttr(), type,
                                "first_moment")) ||
       failed(verifyStateGlobal(*this, symbols, getSecondMomentAttr(), type,
@@ -783,8 +774,8 @@ LogicalResult Int8Conv2DBackwardWeightOp::verify() {
                               shapeOf(getInput()), shapeOf(getResult()),
                               getStrides(), getDilations(), getPads(),
                               getGroup(), forward)) ||
-      failed(verifyForwardShape(*this, "grad_output",
-                                shapeOf(getGradOutput()), forward)))
+      failed(verifyForwardShape(*this, "grad_output", shapeOf(getGradOutput()),
+                                forward)))
     return failure();
   if (failed(verifyScale(*this, getInputScale(), 1, "input_scale")))
     return failure();
@@ -797,8 +788,8 @@ LogicalResult Int8Conv2DBackwardInputOp::verify() {
                               shapeOf(getResult()), shapeOf(getWeight()),
                               getStrides(), getDilations(), getPads(),
                               getGroup(), forward)) ||
-      failed(verifyForwardShape(*this, "grad_output",
-                                shapeOf(getGradOutput()), forward)))
+      failed(verifyForwardShape(*this, "grad_output", shapeOf(getGradOutput()),
+                                forward)))
     return failure();
   if (failed(verifyScale(*this, getGradScale(), 1, "grad_scale")))
     return failure();

@@ -30,10 +30,11 @@ bool approxEqual(double a, double b, double rtol = 1e-3);
 
 /// Builds a per-tensor or per-axis quantized type. `scales` and
 /// `zeroPoints` have one entry (per tensor) or one per channel of `axis`.
-mlir::quant::QuantizedType
-buildQuantType(mlir::Type storageType, mlir::Type expressedType,
-               llvm::ArrayRef<double> scales,
-               llvm::ArrayRef<int64_t> zeroPoints, int32_t axis);
+mlir::quant::QuantizedType buildQuantType(mlir::Type storageType,
+                                          mlir::Type expressedType,
+                                          llvm::ArrayRef<double> scales,
+                                          llvm::ArrayRef<int64_t> zeroPoints,
+                                          int32_t axis);
 
 /// Returns what is wrong with the types of a quantized conv or
 /// fully-connected layer with `channels` output channels, or an empty string

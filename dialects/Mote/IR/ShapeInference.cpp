@@ -24,13 +24,11 @@ static LogicalResult checkWindowAttrs(EmitErrorFn emitError,
                                       ArrayRef<int64_t> strides,
                                       ArrayRef<int64_t> dilations,
                                       ArrayRef<int64_t> pads) {
-  if (strides.size() != 2 || llvm::any_of(strides, [](int64_t s) {
-        return s < 1;
-      }))
+  if (strides.size() != 2 ||
+      llvm::any_of(strides, [](int64_t s) { return s < 1; }))
     return emitError() << "expects 2 strides of at least 1";
-  if (dilations.size() != 2 || llvm::any_of(dilations, [](int64_t d) {
-        return d < 1;
-      }))
+  if (dilations.size() != 2 ||
+      llvm::any_of(dilations, [](int64_t d) { return d < 1; }))
     return emitError() << "expects 2 dilations of at least 1";
   if (pads.size() != 4 || llvm::any_of(pads, [](int64_t p) { return p < 0; }))
     return emitError() << "expects 4 non-negative pads [top, left, bottom, "
@@ -45,22 +43,20 @@ LogicalResult inferConv2DShape(EmitErrorFn emitError, ArrayRef<int64_t> input,
                                ArrayRef<int64_t> pads, int64_t group,
                                SmallVectorImpl<int64_t> &result) {
   if (input.size() != 4)
-    return emitError() << "expects a 4-D NCHW input, got rank "
-                       << input.size();
+    return emitError() << "expects a 4-D NCHW input, got rank " << input.size();
   if (weight.size() != 4)
     return emitError() << "expects a 4-D OIHW weight, got rank "
                        << weight.size();
   if (failed(checkWindowAttrs(emitError, strides, dilations, pads)))
     return failure();
   if (group < 1 || input[1] % group != 0 || weight[0] % group != 0)
-    return emitError() << "group " << group
-                       << " must divide input channels (" << input[1]
-                       << ") and output channels (" << weight[0] << ")";
+    return emitError() << "group " << group << " must divide input channels ("
+                       << input[1] << ") and output channels (" << weight[0]
+                       << ")";
   if (weight[1] * group != input[1])
     return emitError() << "weight expects " << weight[1] * group
-                       << " input channels (" << weight[1]
-                       << " per group x " << group << " groups), input has "
-                       << input[1];
+                       << " input channels (" << weight[1] << " per group x "
+                       << group << " groups), input has " << input[1];
   int64_t h = windowOutput(input[2], weight[2], strides[0], dilations[0],
                            pads[0], pads[2]);
   int64_t w = windowOutput(input[3], weight[3], strides[1], dilations[1],
@@ -80,8 +76,7 @@ LogicalResult inferPool2DShape(EmitErrorFn emitError, ArrayRef<int64_t> input,
                                ArrayRef<int64_t> pads,
                                SmallVectorImpl<int64_t> &result) {
   if (input.size() != 4)
-    return emitError() << "expects a 4-D NCHW input, got rank "
-                       << input.size();
+    return emitError() << "expects a 4-D NCHW input, got rank " << input.size();
   if (kernel.size() != 2 || kernel[0] < 1 || kernel[1] < 1)
     return emitError() << "expects a 2-D kernel of positive extents";
   if (failed(checkWindowAttrs(emitError, strides, dilations, pads)))
@@ -110,8 +105,8 @@ LogicalResult inferBroadcastShape(EmitErrorFn emitError, ArrayRef<int64_t> lhs,
     int64_t l = i < rank - lhs.size() ? 1 : lhs[i - (rank - lhs.size())];
     int64_t r = i < rank - rhs.size() ? 1 : rhs[i - (rank - rhs.size())];
     if (l != r && l != 1 && r != 1)
-      return emitError() << "shapes do not broadcast: dimension " << i
-                         << " is " << l << " and " << r;
+      return emitError() << "shapes do not broadcast: dimension " << i << " is "
+                         << l << " and " << r;
     result[i] = l == 1 ? r : l;
   }
   return success();
@@ -126,8 +121,8 @@ LogicalResult inferMatMulShape(EmitErrorFn emitError, ArrayRef<int64_t> lhs,
   if (rhs[rhs.size() - 2] != k)
     return emitError() << "contracting dimensions differ: lhs has " << k
                        << ", rhs has " << rhs[rhs.size() - 2];
-  if (failed(inferBroadcastShape(emitError, lhs.drop_back(2),
-                                 rhs.drop_back(2), result)))
+  if (failed(inferBroadcastShape(emitError, lhs.drop_back(2), rhs.drop_back(2),
+                                 result)))
     return failure();
   result.push_back(lhs[lhs.size() - 2]);
   result.push_back(rhs.back());
@@ -145,7 +140,8 @@ LogicalResult inferTransposeShape(EmitErrorFn emitError,
   result.clear();
   for (int64_t p : perm) {
     if (p < 0 || p >= static_cast<int64_t>(input.size()) || seen[p])
-      return emitError() << "perm is not a permutation of 0.." << input.size() - 1;
+      return emitError() << "perm is not a permutation of 0.."
+                         << input.size() - 1;
     seen[p] = true;
     result.push_back(input[p]);
   }

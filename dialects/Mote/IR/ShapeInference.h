@@ -18,14 +18,11 @@ namespace mote {
 using EmitErrorFn = llvm::function_ref<mlir::InFlightDiagnostic()>;
 
 /// Output shape of a 2-D convolution of NCHW `input` with OIHW `weight`.
-mlir::LogicalResult inferConv2DShape(EmitErrorFn emitError,
-                                     llvm::ArrayRef<int64_t> input,
-                                     llvm::ArrayRef<int64_t> weight,
-                                     llvm::ArrayRef<int64_t> strides,
-                                     llvm::ArrayRef<int64_t> dilations,
-                                     llvm::ArrayRef<int64_t> pads,
-                                     int64_t group,
-                                     llvm::SmallVectorImpl<int64_t> &result);
+mlir::LogicalResult inferConv2DShape(
+    EmitErrorFn emitError, llvm::ArrayRef<int64_t> input,
+    llvm::ArrayRef<int64_t> weight, llvm::ArrayRef<int64_t> strides,
+    llvm::ArrayRef<int64_t> dilations, llvm::ArrayRef<int64_t> pads,
+    int64_t group, llvm::SmallVectorImpl<int64_t> &result);
 
 /// Output shape of 2-D pooling over an NCHW `input`.
 mlir::LogicalResult inferPool2DShape(EmitErrorFn emitError,

@@ -128,7 +128,8 @@ private:
   /// pass (`mote.saved`), if any.
   static DynamicQuantizeOp savedInt8(Value v) {
     for (Operation *user : v.getUsers())
-      if (auto q = dyn_cast<DynamicQuantizeOp>(user); q && q->hasAttr("mote.saved"))
+      if (auto q = dyn_cast<DynamicQuantizeOp>(user);
+          q && q->hasAttr("mote.saved"))
         return q;
     return {};
   }
@@ -182,16 +183,16 @@ TrainStepBuilder::backward(Operation *op,
       .Case([&](FullyConnectedOp o) {
         Value g = throughClamp(o, grad);
         if (needsGrad(o.getWeight()))
-          accumulate(o.getWeight(), FullyConnectedBackwardWeightOp::create(
-                                        b, loc, typeOf(o.getWeight()),
-                                        o.getInput(), g));
+          accumulate(o.getWeight(),
+                     FullyConnectedBackwardWeightOp::create(
+                         b, loc, typeOf(o.getWeight()), o.getInput(), g));
         if (o.getBias() && needsGrad(o.getBias()))
           accumulate(o.getBias(),
                      BiasBackwardOp::create(b, loc, typeOf(o.getBias()), g));
         if (needsGrad(o.getInput()))
-          accumulate(o.getInput(), FullyConnectedBackwardInputOp::create(
-                                       b, loc, typeOf(o.getInput()), g,
-                                       o.getWeight()));
+          accumulate(o.getInput(),
+                     FullyConnectedBackwardInputOp::create(
+                         b, loc, typeOf(o.getInput()), g, o.getWeight()));
         return success();
       })
       .Case([&](ReluOp o) {
@@ -213,18 +214,17 @@ TrainStepBuilder::backward(Operation *op,
         Value input = o.getInput();
         if (DynamicQuantizeOp saved = savedInt8(input))
           input = saved.getOutput();
-        accumulate(o.getInput(), MaxPool2DBackwardOp::create(
-                                     b, loc, typeOf(o.getInput()), grad,
-                                     input, o.getKernel(),
-                                     o.getStrides(), o.getDilations(),
-                                     o.getPads()));
+        accumulate(o.getInput(),
+                   MaxPool2DBackwardOp::create(
+                       b, loc, typeOf(o.getInput()), grad, input, o.getKernel(),
+                       o.getStrides(), o.getDilations(), o.getPads()));
         return success();
       })
       .Case([&](AvgPool2DOp o) {
-        accumulate(o.getInput(), AvgPool2DBackwardOp::create(
-                                     b, loc, typeOf(o.getInput()), grad,
-                                     o.getKernel(), o.getStrides(),
-                                     o.getPads(), o.getCountIncludePad()));
+        accumulate(o.getInput(),
+                   AvgPool2DBackwardOp::create(
+                       b, loc, typeOf(o.getInput()), grad, o.getKernel(),
+                       o.getStrides(), o.getPads(), o.getCountIncludePad()));
         return success();
       })
       .Case([&](GlobalAvgPoolOp o) {
@@ -232,10 +232,9 @@ TrainStepBuilder::backward(Operation *op,
             cast<RankedTensorType>(o.getInput().getType()).getShape();
         SmallVector<int64_t> kernel = {x[2], x[3]}, ones = {1, 1},
                              zeros = {0, 0, 0, 0};
-        accumulate(o.getInput(),
-                   AvgPool2DBackwardOp::create(b, loc, typeOf(o.getInput()),
-                                               grad, kernel, ones, zeros,
-                                               false));
+        accumulate(o.getInput(), AvgPool2DBackwardOp::create(
+                                     b, loc, typeOf(o.getInput()), grad, kernel,
+                                     ones, zeros, false));
         return success();
       })
       .Case([&](ReshapeOp o) {
@@ -314,8 +313,8 @@ TrainStepBuilder::int8Backward(Operation *op, Value grad,
     if (conv) {
       auto c = cast<Int8Conv2DOp>(op);
       dx = Int8Conv2DBackwardInputOp::create(
-          b, loc, x.getType(), eq, se, wq, sw, c.getStrides(),
-          c.getDilations(), c.getPads(), c.getGroup());
+          b, loc, x.getType(), eq, se, wq, sw, c.getStrides(), c.getDilations(),
+          c.getPads(), c.getGroup());
     } else {
       dx = Int8FullyConnectedBackwardInputOp::create(b, loc, x.getType(), eq,
                                                      se, wq, sw);
@@ -422,8 +421,7 @@ void MoteBuildTrainStepPass::runOnOperation() {
   ModuleOp module = getOperation();
   auto funcs = llvm::to_vector(module.getOps<func::FuncOp>());
   if (funcs.size() != 1) {
-    module.emitError("expects one inference function, found ")
-        << funcs.size();
+    module.emitError("expects one inference function, found ") << funcs.size();
     return signalPassFailure();
   }
   func::FuncOp infer = funcs[0];
@@ -470,9 +468,9 @@ void MoteBuildTrainStepPass::runOnOperation() {
   std::string base = infer.getSymName().str();
   SymbolTable symbols(module);
   auto makeGlobal = [&](StringRef name, Attribute value, Type type) {
-    auto global = ml_program::GlobalOp::create(
-        b, loc, name, type, /*is_mutable=*/true, value,
-        b.getStringAttr("private"));
+    auto global =
+        ml_program::GlobalOp::create(b, loc, name, type, /*is_mutable=*/true,
+                                     value, b.getStringAttr("private"));
     symbols.insert(global);
     return global;
   };
@@ -519,35 +517,37 @@ void MoteBuildTrainStepPass::runOnOperation() {
       b.setInsertionPoint(infer);
       auto type = RankedTensorType::get({1}, b.getI32Type());
       int8.rng = FlatSymbolRefAttr::get(makeGlobal(
-          "rng_state",
-          DenseElementsAttr::get(type, int32_t(seed ? seed : 1)), type));
+          "rng_state", DenseElementsAttr::get(type, int32_t(seed ? seed : 1)),
+          type));
     }
     DenseSet<Operation *> trainedLayers;
     for (const TrainedTensor &t : trained)
       if (t.operand == 1)
         trainedLayers.insert(t.layer);
-    rewriteToInt8(infer, b, prc, [&](Operation *layer, int64_t channels)
-                                     -> std::pair<Value, Value> {
-      if (!lac || !trainedLayers.contains(layer))
-        return {};
-      auto type = RankedTensorType::get({channels}, b.getF32Type());
-      std::string name = "l" + std::to_string(layerIndex[layer]) + "_lac_";
-      SmallVector<Value, 2> loads;
-      for (auto [suffix, init] : {std::pair{"scale", 1.0f}, {"shift", 0.0f}}) {
-        ml_program::GlobalOp global;
-        {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(infer);
-          global = makeGlobal(name + suffix,
-                              DenseElementsAttr::get(type, init), type);
-          global->setAttr("mote.trained", b.getUnitAttr());
-          setSource(global, layer, std::string("lac_") + suffix);
-        }
-        loads.push_back(ml_program::GlobalLoadOp::create(
-            b, loc, type, FlatSymbolRefAttr::get(global)));
-      }
-      return {loads[0], loads[1]};
-    });
+    rewriteToInt8(
+        infer, b, prc,
+        [&](Operation *layer, int64_t channels) -> std::pair<Value, Value> {
+          if (!lac || !trainedLayers.contains(layer))
+            return {};
+          auto type = RankedTensorType::get({channels}, b.getF32Type());
+          std::string name = "l" + std::to_string(layerIndex[layer]) + "_lac_";
+          SmallVector<Value, 2> loads;
+          for (auto [suffix, init] :
+               {std::pair{"scale", 1.0f}, {"shift", 0.0f}}) {
+            ml_program::GlobalOp global;
+            {
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPoint(infer);
+              global = makeGlobal(name + suffix,
+                                  DenseElementsAttr::get(type, init), type);
+              global->setAttr("mote.trained", b.getUnitAttr());
+              setSource(global, layer, std::string("lac_") + suffix);
+            }
+            loads.push_back(ml_program::GlobalLoadOp::create(
+                b, loc, type, FlatSymbolRefAttr::get(global)));
+          }
+          return {loads[0], loads[1]};
+        });
   }
 
   // The rewrite may have replaced the op producing the logits.
@@ -556,8 +556,8 @@ void MoteBuildTrainStepPass::runOnOperation() {
     logits = logits.getDefiningOp<SoftmaxOp>().getInput();
 
   // The train step: a copy of the inference function with labels.
-  auto labelsType = RankedTensorType::get({logitsType.getDimSize(0)},
-                                          b.getI32Type());
+  auto labelsType =
+      RankedTensorType::get({logitsType.getDimSize(0)}, b.getI32Type());
   SmallVector<Type> inputs(infer.getArgumentTypes());
   inputs.push_back(labelsType);
   auto lossType = RankedTensorType::get({1}, b.getF32Type());
@@ -594,9 +594,8 @@ void MoteBuildTrainStepPass::runOnOperation() {
   for (Operation *op : forward) {
     if (auto load = dyn_cast<ml_program::GlobalLoadOp>(op)) {
       dependsOnState.insert(load.getResult());
-      globalOf[load.getResult()] =
-          symbols.lookup<ml_program::GlobalOp>(
-              load.getGlobal().getLeafReference());
+      globalOf[load.getResult()] = symbols.lookup<ml_program::GlobalOp>(
+          load.getGlobal().getLeafReference());
       continue;
     }
     if (llvm::any_of(op->getOperands(),
@@ -656,13 +655,13 @@ void MoteBuildTrainStepPass::runOnOperation() {
       auto m = makeGlobal(name + "_m", zeros(type), type);
       auto v = makeGlobal(name + "_v", zeros(type), type);
       b.setInsertionPointToEnd(body);
-      AdamUpdateOp::create(
-          b, loc, grad, FlatSymbolRefAttr::get(param),
-          FlatSymbolRefAttr::get(m), FlatSymbolRefAttr::get(v),
-          FlatSymbolRefAttr::get(stepCount), b.getF32FloatAttr(lr),
-          b.getF32FloatAttr(beta1), b.getF32FloatAttr(beta2),
-          b.getF32FloatAttr(epsilon), b.getF32FloatAttr(weightDecay),
-          b.getBoolAttr(firstAdam));
+      AdamUpdateOp::create(b, loc, grad, FlatSymbolRefAttr::get(param),
+                           FlatSymbolRefAttr::get(m), FlatSymbolRefAttr::get(v),
+                           FlatSymbolRefAttr::get(stepCount),
+                           b.getF32FloatAttr(lr), b.getF32FloatAttr(beta1),
+                           b.getF32FloatAttr(beta2), b.getF32FloatAttr(epsilon),
+                           b.getF32FloatAttr(weightDecay),
+                           b.getBoolAttr(firstAdam));
       firstAdam = false;
     }
   }

@@ -102,7 +102,8 @@ struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
     Location loc = op.getLoc();
     Value w = createF32Constant(rewriter, loc, wType.getShape(), newWeight);
     Value b = createF32Constant(rewriter, loc, {channels}, newBias);
-    rewriter.replaceOp(op, createFoldedConv(rewriter, conv, op.getType(), w, b));
+    rewriter.replaceOp(op,
+                       createFoldedConv(rewriter, conv, op.getType(), w, b));
     return success();
   }
 };
@@ -163,7 +164,8 @@ struct FoldIntoQuantizedConv : OpRewritePattern<BatchNormOp> {
     if (auto t = dyn_cast<quant::UniformQuantizedPerAxisType>(wType);
         t && (t.getQuantizedDimension() != 0 ||
               llvm::any_of(t.getZeroPoints(), [](int64_t z) { return z; })))
-      return rewriter.notifyMatchFailure(op, "weights are not per output channel");
+      return rewriter.notifyMatchFailure(op,
+                                         "weights are not per output channel");
     DenseElementsAttr bias;
     if (conv.getBias() && !matchPattern(conv.getBias(), m_Constant(&bias)))
       return rewriter.notifyMatchFailure(op, "bias is not a float constant");
@@ -183,12 +185,16 @@ struct FoldIntoQuantizedConv : OpRewritePattern<BatchNormOp> {
     for (int64_t c = 0; c < channels; ++c) {
       double f = affine->scale[c];
       // Scales are float32 in the runtime and in ONNX.
-      scales[c] = static_cast<float>(f == 0.0 ? 1.0 : oldScales[c] * std::fabs(f));
+      scales[c] =
+          static_cast<float>(f == 0.0 ? 1.0 : oldScales[c] * std::fabs(f));
       for (int64_t i = 0; i < perChannel; ++i) {
         int8_t &w = weights[c * perChannel + i];
-        w = f == 0.0 ? 0 : f < 0 ? static_cast<int8_t>(std::clamp(-int(w), -127, 127)) : w;
+        w = f == 0.0 ? 0
+            : f < 0  ? static_cast<int8_t>(std::clamp(-int(w), -127, 127))
+                     : w;
       }
-      double b = (bias ? bias.getValues<float>()[c] : 0.0f) * f + affine->shift[c];
+      double b =
+          (bias ? bias.getValues<float>()[c] : 0.0f) * f + affine->shift[c];
       if (!std::isfinite(b) || !std::isfinite(f))
         return rewriter.notifyMatchFailure(op, "non-finite parameters");
       biasScales[c] = static_cast<float>(inputType.getScale() * scales[c]);
@@ -201,13 +207,15 @@ struct FoldIntoQuantizedConv : OpRewritePattern<BatchNormOp> {
       return createDequantizedConstant(rewriter, loc, data, type);
     };
     SmallVector<int64_t> zeros(channels, 0);
-    Value w = constant(DenseElementsAttr::get(shape.clone(i8), ArrayRef(weights)),
-                       buildQuantType(i8, f32, scales, zeros, 0));
-    Value b = constant(
-        DenseElementsAttr::get(RankedTensorType::get({channels}, i32),
-                               ArrayRef(biases)),
-        buildQuantType(i32, f32, biasScales, zeros, 0));
-    rewriter.replaceOp(op, createFoldedConv(rewriter, conv, op.getType(), w, b));
+    Value w =
+        constant(DenseElementsAttr::get(shape.clone(i8), ArrayRef(weights)),
+                 buildQuantType(i8, f32, scales, zeros, 0));
+    Value b =
+        constant(DenseElementsAttr::get(RankedTensorType::get({channels}, i32),
+                                        ArrayRef(biases)),
+                 buildQuantType(i32, f32, biasScales, zeros, 0));
+    rewriter.replaceOp(op,
+                       createFoldedConv(rewriter, conv, op.getType(), w, b));
     return success();
   }
 };

@@ -25,7 +25,8 @@ namespace {
 /// Returns true if every quantized operand type is per tensor.
 static bool allPerTensor(ValueRange values) {
   return llvm::all_of(values, [](Value v) {
-    return !isa_and_nonnull<quant::UniformQuantizedPerAxisType>(getQuantType(v.getType()));
+    return !isa_and_nonnull<quant::UniformQuantizedPerAxisType>(
+        getQuantType(v.getType()));
   });
 }
 
@@ -86,8 +87,7 @@ struct FoldIntoQuantizedOp : OpRewritePattern<QuantizeOp> {
 /// weights are dequantized (QAT exports leave biases float) becomes int32
 /// at scale input x weight, so the layer can fold into an integer op. The
 /// rounding error is at most half a unit of input x weight scale.
-template <typename OpTy>
-struct QuantizeFloatBias : OpRewritePattern<OpTy> {
+template <typename OpTy> struct QuantizeFloatBias : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(OpTy op,
@@ -118,8 +118,8 @@ struct QuantizeFloatBias : OpRewritePattern<OpTy> {
     auto qType = buildQuantType(rewriter.getI32Type(), rewriter.getF32Type(),
                                 scales, SmallVector<int64_t>(channels, 0), 0);
     Value dq = createDequantizedConstant(
-        rewriter, op.getLoc(), DenseElementsAttr::get(rawType, ArrayRef(values)),
-        qType);
+        rewriter, op.getLoc(),
+        DenseElementsAttr::get(rawType, ArrayRef(values)), qType);
     rewriter.modifyOpInPlace(op, [&] { op.getBiasMutable().assign(dq); });
     return success();
   }
@@ -127,8 +127,7 @@ struct QuantizeFloatBias : OpRewritePattern<OpTy> {
 
 /// op(dequantize(x)) -> dequantize(op(x)) for data movement that commutes
 /// with an affine map: the tensor stays in the integer domain.
-template <typename OpTy>
-struct SinkDequantize : OpRewritePattern<OpTy> {
+template <typename OpTy> struct SinkDequantize : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(OpTy op,

@@ -160,7 +160,9 @@ mote::planMemory(func::FuncOp func, int64_t alignment,
       byKey([](const ArenaBuffer &b) { return -b.bytes; }),
       byKey([](const ArenaBuffer &b) { return b.start; }),
       byKey([](const ArenaBuffer &b) { return -(b.end - b.start); }),
-      byKey([](const ArenaBuffer &b) { return -b.bytes * (b.end - b.start + 1); }),
+      byKey([](const ArenaBuffer &b) {
+        return -b.bytes * (b.end - b.start + 1);
+      }),
   };
   plan.arenaBytes = -1;
   for (ArrayRef<unsigned> order : orders) {
@@ -198,8 +200,7 @@ mote::planMemory(func::FuncOp func, int64_t alignment,
 
 namespace {
 
-struct MotePlanMemoryPass
-    : mote::impl::MotePlanMemoryBase<MotePlanMemoryPass> {
+struct MotePlanMemoryPass : mote::impl::MotePlanMemoryBase<MotePlanMemoryPass> {
   using MotePlanMemoryBase::MotePlanMemoryBase;
 
   void runOnOperation() override {

@@ -181,8 +181,8 @@ LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
   builder.setInsertionPoint(op);
   Type i8 = builder.getI8Type(), i32 = builder.getI32Type(),
        f32 = builder.getF32Type();
-  auto wQuant = buildQuantType(i8, f32, scales,
-                               SmallVector<int64_t>(channels, 0), 0);
+  auto wQuant =
+      buildQuantType(i8, f32, scales, SmallVector<int64_t>(channels, 0), 0);
   op->setOperand(1, createDequantizedConstant(
                         builder, op->getLoc(),
                         DenseElementsAttr::get(wType.clone(i8), ArrayRef(q)),

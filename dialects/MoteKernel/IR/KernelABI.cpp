@@ -16,7 +16,7 @@ std::optional<ArrayRef<StringRef>> mote::abi::getParamsFields(StringRef type) {
 #define MOTE_ABI_CASE_(type) .Case(#type, ArrayRef<StringRef>(type##_fields))
   return llvm::StringSwitch<std::optional<ArrayRef<StringRef>>>(type)
       MOTE_PARAMS_LIST(MOTE_ABI_CASE_)
-      .Default(std::nullopt);
+          .Default(std::nullopt);
 #undef MOTE_ABI_CASE_
 #undef MOTE_ABI_NAME_
 }

@@ -1,4 +1,4 @@
-//===- KernelABI.h - Typed parameter blocks of the runtime's kernels -*- C++ -*-===//
+//===- KernelABI.h - Typed parameter blocks of the kernels -----*- C++ -*-===//
 //
 // The compiler's view of the runtime ABI (runtime/include/mote/mote_abi.h).
 // Each parameter block of the runtime is expanded here, from the same table,
@@ -38,6 +38,7 @@ buildParamsAttr(mlir::MLIRContext *context,
 
 // One struct per parameter block, named as in C, every field optional until
 // set.
+// clang-format off
 #define MOTE_ABI_FIELD_(name) std::optional<int64_t> name;
 #define MOTE_ABI_VISIT_(name) {#name, name},
 #define MOTE_ABI_STRUCT_(type)                                                 \
@@ -49,6 +50,7 @@ buildParamsAttr(mlir::MLIRContext *context,
     }                                                                          \
   };
 MOTE_PARAMS_LIST(MOTE_ABI_STRUCT_)
+// clang-format on
 #undef MOTE_ABI_STRUCT_
 #undef MOTE_ABI_VISIT_
 #undef MOTE_ABI_FIELD_

@@ -3,10 +3,10 @@
 #ifndef MOTE_CONVERSION_PASSES_H
 #define MOTE_CONVERSION_PASSES_H
 
+#include "MoteKernel/IR/MoteKernel.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/EmitC/IR/EmitC.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "MoteKernel/IR/MoteKernel.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

@@ -1,4 +1,4 @@
-//===- TargetDescription.h - What code generation asks of a target -*- C++ -*-===//
+//===- TargetDescription.h - What codegen asks of a target -----*- C++ -*-===//
 //
 // A target is data the lowering and the driver query, not conditionals in
 // patterns: which kernel runs an int8 convolution or fully-connected layer

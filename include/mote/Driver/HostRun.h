@@ -1,4 +1,4 @@
-//===- HostRun.h - Build and run a model with the host C compiler -*- C++ -*-===//
+//===- HostRun.h - Build and run a model on the host -----------*- C++ -*-===//
 //
 // `motec run` and calibration both execute a model the way users deploy it:
 // the generated C and the runtime, built with the host C compiler ($CC or
@@ -28,8 +28,7 @@ mlir::LogicalResult writeFile(llvm::StringRef dir, llvm::StringRef file,
 /// Copies the runtime files the generated code for `target` needs from
 /// `runtimeDir` into `dir`/runtime, with the board support files (I/O,
 /// startup, linker scripts) if `board`.
-mlir::LogicalResult copyRuntime(llvm::StringRef runtimeDir,
-                                llvm::StringRef dir,
+mlir::LogicalResult copyRuntime(llvm::StringRef runtimeDir, llvm::StringRef dir,
                                 const TargetDescription &target,
                                 bool board = false, bool training = false);
 
@@ -71,12 +70,10 @@ std::string trainMain(llvm::StringRef name, llvm::ArrayRef<mlir::Type> inputs,
 /// instead (e.g. `qemu-aarch64 -L /usr/aarch64-linux-gnu` for generic-c
 /// built by a cross compiler in $CC). `portableKernels` lowers with the
 /// generic kernels but builds and runs as `target`.
-mlir::FailureOr<llvm::SmallVector<std::string>>
-runModel(mlir::ModuleOp module, llvm::ArrayRef<std::string> inputs,
-         int64_t samples, llvm::StringRef runtimeDir,
-         const TargetDescription &target,
-         llvm::ArrayRef<std::string> execPrefix = {},
-         bool portableKernels = false);
+mlir::FailureOr<llvm::SmallVector<std::string>> runModel(
+    mlir::ModuleOp module, llvm::ArrayRef<std::string> inputs, int64_t samples,
+    llvm::StringRef runtimeDir, const TargetDescription &target,
+    llvm::ArrayRef<std::string> execPrefix = {}, bool portableKernels = false);
 
 /// The .npy dtype string of a tensor type's elements ("<f4" or "|i1").
 std::string npyDtypeOf(mlir::Type type);

@@ -28,26 +28,24 @@ namespace {
 constexpr llvm::StringLiteral kReserved[] = {
     // C99 and C11.
     "auto", "break", "case", "char", "const", "continue", "default", "do",
-    "double", "else", "enum", "extern", "float", "for", "goto", "if",
-    "inline", "int", "long", "register", "restrict", "return", "short",
-    "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
-    "unsigned", "void", "volatile", "while", "_Alignas", "_Alignof",
-    "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
-    "_Static_assert", "_Thread_local",
+    "double", "else", "enum", "extern", "float", "for", "goto", "if", "inline",
+    "int", "long", "register", "restrict", "return", "short", "signed",
+    "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned",
+    "void", "volatile", "while", "_Alignas", "_Alignof", "_Atomic", "_Bool",
+    "_Complex", "_Generic", "_Imaginary", "_Noreturn", "_Static_assert",
+    "_Thread_local",
     // C++ beyond C.
     "alignas", "alignof", "and", "and_eq", "asm", "bitand", "bitor", "bool",
     "catch", "char8_t", "char16_t", "char32_t", "class", "co_await",
     "co_return", "co_yield", "compl", "concept", "consteval", "constexpr",
-    "constinit", "const_cast", "decltype", "delete", "dynamic_cast",
-    "explicit", "export", "false", "friend", "mutable", "namespace", "new",
-    "noexcept", "not", "not_eq", "nullptr", "operator", "or", "or_eq",
-    "private", "protected", "public", "reinterpret_cast", "requires",
-    "static_assert", "static_cast", "template", "this", "thread_local",
-    "throw", "true", "try", "typeid", "typename", "using", "virtual",
-    "wchar_t", "xor", "xor_eq",
+    "constinit", "const_cast", "decltype", "delete", "dynamic_cast", "explicit",
+    "export", "false", "friend", "mutable", "namespace", "new", "noexcept",
+    "not", "not_eq", "nullptr", "operator", "or", "or_eq", "private",
+    "protected", "public", "reinterpret_cast", "requires", "static_assert",
+    "static_cast", "template", "this", "thread_local", "throw", "true", "try",
+    "typeid", "typename", "using", "virtual", "wchar_t", "xor", "xor_eq",
     // Macros of the standard headers the generated files include.
-    "NULL", "offsetof", "assert", "errno", "EOF", "stdin", "stdout",
-    "stderr",
+    "NULL", "offsetof", "assert", "errno", "EOF", "stdin", "stdout", "stderr",
     // Parameters of the generated functions.
     "arena", "context", "labels", "loss"};
 

@@ -81,7 +81,8 @@ LogicalResult Printer::convertCall(kernel::CallOp call, StringRef name) {
       init += (i ? ", ." : ".") + field.str() + " = " +
               std::to_string(cast<IntegerAttr>(params.get(field)).getInt());
     init += "}";
-    std::string symbol = name.str() + "_params" + std::to_string(paramsCounter++);
+    std::string symbol =
+        name.str() + "_params" + std::to_string(paramsCounter++);
     Type opaque = emitc::OpaqueType::get(ctx(), *type);
     {
       OpBuilder::InsertionGuard guard(builder);
@@ -128,18 +129,20 @@ LogicalResult Printer::convertFunc(func::FuncOp func) {
     bool isInput = static_cast<int64_t>(i) < numInputs.getInt();
     bool isArena = i + 1 == func.getNumArguments();
     if (isArena)
-      argTypes.push_back(ptrTo(IntegerType::get(ctx(), 8, IntegerType::Unsigned)));
+      argTypes.push_back(
+          ptrTo(IntegerType::get(ctx(), 8, IntegerType::Unsigned)));
     else if (isInput)
       argTypes.push_back(ptrTo(emitc::OpaqueType::get(
-          ctx(), element.isF32()       ? "const float"
+          ctx(), element.isF32()         ? "const float"
                  : element.isInteger(32) ? "const int32_t"
                                          : "const int8_t")));
     else
       argTypes.push_back(ptrTo(element));
   }
   builder.setInsertionPoint(func);
-  auto function = emitc::FuncOp::create(
-      builder, loc, func.getSymName(), builder.getFunctionType(argTypes, {i32()}));
+  auto function =
+      emitc::FuncOp::create(builder, loc, func.getSymName(),
+                            builder.getFunctionType(argTypes, {i32()}));
   cfunc = function;
   Block *body = function.addEntryBlock();
   builder.setInsertionPointToStart(body);
@@ -158,8 +161,9 @@ LogicalResult Printer::convertFunc(func::FuncOp func) {
   for (BlockArgument arg : body->getArguments())
     emitc::VerbatimOp::create(builder, loc, builder.getStringAttr("(void){};"),
                               ValueRange{arg});
-  status = emitc::VariableOp::create(builder, loc, emitc::LValueType::get(i32()),
-                                     builder.getI32IntegerAttr(0));
+  status =
+      emitc::VariableOp::create(builder, loc, emitc::LValueType::get(i32()),
+                                builder.getI32IntegerAttr(0));
   for (Operation &op : func.getBody().front()) {
     LogicalResult result =
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
@@ -185,8 +189,8 @@ LogicalResult Printer::convertFunc(func::FuncOp func) {
               Value p = emitc::AddOp::create(builder, view.getLoc(),
                                              arena.getType(), arena, offset);
               mapping[view.getResult()] = emitc::CastOp::create(
-                  builder, view.getLoc(), ptrTo(view.getType().getElementType()),
-                  p);
+                  builder, view.getLoc(),
+                  ptrTo(view.getType().getElementType()), p);
               return success();
             })
             .Case([&](kernel::CallOp call) {
@@ -194,11 +198,13 @@ LogicalResult Printer::convertFunc(func::FuncOp func) {
             })
             .Case([&](func::ReturnOp) {
               emitc::ReturnOp::create(
-                  builder, loc, emitc::LoadOp::create(builder, loc, i32(), status));
+                  builder, loc,
+                  emitc::LoadOp::create(builder, loc, i32(), status));
               return success();
             })
             .Default([&](Operation *other) {
-              return other->emitOpError("has no EmitC form at the kernel level");
+              return other->emitOpError(
+                  "has no EmitC form at the kernel level");
             });
     if (failed(result))
       return failure();
@@ -219,7 +225,8 @@ LogicalResult Printer::run() {
   }
   emitc::IncludeOp::create(builder, loc, "stdint.h", true);
   emitc::IncludeOp::create(builder, loc, "stddef.h", true);
-  for (auto global : llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
+  for (auto global :
+       llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
     if (failed(convertGlobal(global)))
       return failure();
   for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))

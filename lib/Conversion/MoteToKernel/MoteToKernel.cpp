@@ -13,10 +13,10 @@
 #include "mote/Conversion/TargetDescription.h"
 
 #include "Mote/IR/MoteOps.h"
-#include "MoteKernel/IR/KernelABI.h"
-#include "MoteKernel/IR/MoteKernel.h"
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/Transforms/MemoryPlan.h"
+#include "MoteKernel/IR/KernelABI.h"
+#include "MoteKernel/IR/MoteKernel.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -144,12 +144,10 @@ abi::mote_fully_connected_f32_params fcF32Params(int64_t batch,
 
 /// The geometry of a pooling over NCHW input `x` into `y`; the int8 fields
 /// are those of a plain copy (the float kernels ignore them).
-abi::mote_pool2d_s8_params poolParams(ArrayRef<int64_t> x, ArrayRef<int64_t> y,
-                                      ArrayRef<int64_t> kernel,
-                                      ArrayRef<int64_t> strides,
-                                      ArrayRef<int64_t> dilations,
-                                      ArrayRef<int64_t> pads,
-                                      bool countIncludePad) {
+abi::mote_pool2d_s8_params
+poolParams(ArrayRef<int64_t> x, ArrayRef<int64_t> y, ArrayRef<int64_t> kernel,
+           ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+           ArrayRef<int64_t> pads, bool countIncludePad) {
   abi::mote_pool2d_s8_params p;
   p.batch = x[0];
   p.channels = x[1];
@@ -552,8 +550,8 @@ LogicalResult Lowering::emitLayerCall(Operation *op, StringRef callee,
   auto constants = layerConstants(op, weight, bias, reals.size());
   if (failed(constants))
     return failure();
-  return emitKernelCall(op, callee, paramsType, params, input,
-                        constants->first, constants->second, reals, output,
+  return emitKernelCall(op, callee, paramsType, params, input, constants->first,
+                        constants->second, reals, output,
                         /*withScratch=*/plan.scratchOf.count(op) != 0);
 }
 
@@ -677,8 +675,8 @@ static SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape,
 /// Sets the broadcast fields of a parameter block for operands of shapes
 /// `lhs` and `rhs` and a result of shape `out` (rank <= 4).
 template <typename Params>
-static void setBroadcast(Params &p, ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
-                         ArrayRef<int64_t> out) {
+static void setBroadcast(Params &p, ArrayRef<int64_t> lhs,
+                         ArrayRef<int64_t> rhs, ArrayRef<int64_t> out) {
   SmallVector<int64_t> dims(4 - out.size(), 1);
   llvm::append_range(dims, out);
   SmallVector<int64_t> ls = broadcastStrides(lhs, dims);
@@ -703,7 +701,8 @@ LogicalResult Lowering::lowerBinary(Operation *op, StringRef callee) {
                      out = perTensor(op, op->getResult(0));
   if (failed(a) || failed(b) || failed(out))
     return failure();
-  ArrayRef<int64_t> shape = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  ArrayRef<int64_t> shape =
+      cast<RankedTensorType>(op->getResult(0).getType()).getShape();
   if (shape.size() > 4)
     return op->emitOpError("has no C lowering for rank above 4");
   Q31Multiplier lm, rm, om;
@@ -748,8 +747,10 @@ LogicalResult Lowering::lowerAvgPool(Operation *op, ArrayRef<int64_t> kernel,
   FailureOr<QParams> out = perTensor(op, op->getResult(0));
   if (failed(in) || failed(out))
     return failure();
-  ArrayRef<int64_t> x = cast<RankedTensorType>(op->getOperand(0).getType()).getShape();
-  ArrayRef<int64_t> y = cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  ArrayRef<int64_t> x =
+      cast<RankedTensorType>(op->getOperand(0).getType()).getShape();
+  ArrayRef<int64_t> y =
+      cast<RankedTensorType>(op->getResult(0).getType()).getShape();
   int64_t window = kernel[0] * kernel[1];
   bool padded = llvm::any_of(pads, [](int64_t p) { return p != 0; });
   // One multiplier when every window averages `window` elements, else one
@@ -780,7 +781,8 @@ LogicalResult Lowering::lowerMaxPool(MaxPool2DOp op) {
   FailureOr<QParams> in = perTensor(op, op.getInput());
   if (failed(in))
     return failure();
-  ArrayRef<int64_t> x = cast<RankedTensorType>(op.getInput().getType()).getShape();
+  ArrayRef<int64_t> x =
+      cast<RankedTensorType>(op.getInput().getType()).getShape();
   ArrayRef<int64_t> y = cast<RankedTensorType>(op.getType()).getShape();
   abi::mote_pool2d_s8_params params =
       poolParams(x, y, op.getKernel(), op.getStrides(), op.getDilations(),
@@ -808,7 +810,8 @@ LogicalResult Lowering::callElementwise(Operation *op, StringRef callee,
 /// The per-tensor uint8 type of `v`, if it has one (boundary tensors of
 /// models with uint8 inputs or outputs).
 static quant::UniformQuantizedType unsignedPerTensor(Value v) {
-  auto type = dyn_cast_or_null<quant::UniformQuantizedType>(getQuantType(v.getType()));
+  auto type =
+      dyn_cast_or_null<quant::UniformQuantizedType>(getQuantType(v.getType()));
   if (type && !type.isSigned() && type.getStorageTypeIntegralWidth() == 8)
     return type;
   return {};
@@ -824,12 +827,11 @@ LogicalResult Lowering::lowerQuantize(QuantizeOp op) {
   FailureOr<QParams> out = perTensor(op, op.getOutput());
   if (failed(out))
     return failure();
-  return callElementwise(op, "mote_quantize_f32_s8",
-                         {builder.getI32IntegerAttr(count),
-                          builder.getF32FloatAttr(out->scale),
-                          builder.getI32IntegerAttr(out->zeroPoint),
-                          builder.getI32IntegerAttr(-128),
-                          builder.getI32IntegerAttr(127)});
+  return callElementwise(
+      op, "mote_quantize_f32_s8",
+      {builder.getI32IntegerAttr(count), builder.getF32FloatAttr(out->scale),
+       builder.getI32IntegerAttr(out->zeroPoint),
+       builder.getI32IntegerAttr(-128), builder.getI32IntegerAttr(127)});
 }
 
 LogicalResult Lowering::lowerDequantize(DequantizeOp op) {
@@ -863,21 +865,23 @@ LogicalResult Lowering::lowerRequantize(Operation *op) {
   }
   auto [lo, hi] = mote::activationRange(out->scale, out->zeroPoint, min, max);
   Q31Multiplier q = quantizeMultiplier(in->scale / out->scale);
-  int64_t count = cast<RankedTensorType>(op->getResult(0).getType()).getNumElements();
-  return callElementwise(
-      op, "mote_requantize_s8",
-      {builder.getI32IntegerAttr(count),
-       builder.getI32IntegerAttr(-in->zeroPoint),
-       builder.getI32IntegerAttr(q.multiplier),
-       builder.getI32IntegerAttr(q.shift),
-       builder.getI32IntegerAttr(out->zeroPoint), builder.getI32IntegerAttr(lo),
-       builder.getI32IntegerAttr(hi)});
+  int64_t count =
+      cast<RankedTensorType>(op->getResult(0).getType()).getNumElements();
+  return callElementwise(op, "mote_requantize_s8",
+                         {builder.getI32IntegerAttr(count),
+                          builder.getI32IntegerAttr(-in->zeroPoint),
+                          builder.getI32IntegerAttr(q.multiplier),
+                          builder.getI32IntegerAttr(q.shift),
+                          builder.getI32IntegerAttr(out->zeroPoint),
+                          builder.getI32IntegerAttr(lo),
+                          builder.getI32IntegerAttr(hi)});
 }
 
 /// An int8 element-wise function as a 256-entry table of
 /// quantize(fn(dequantize(q))), rounded half to even like QuantizeLinear.
-LogicalResult Lowering::lowerLookupTable(Operation *op,
-                                         llvm::function_ref<double(double)> fn) {
+LogicalResult
+Lowering::lowerLookupTable(Operation *op,
+                           llvm::function_ref<double(double)> fn) {
   FailureOr<QParams> in = perTensor(op, op->getOperand(0));
   FailureOr<QParams> out = perTensor(op, op->getResult(0));
   if (failed(in) || failed(out))
@@ -886,19 +890,22 @@ LogicalResult Lowering::lowerLookupTable(Operation *op,
   for (int q = -128; q <= 127; ++q) {
     // Float arithmetic as the float graph does it: dequantize, apply,
     // divide by the scale.
-    float x = static_cast<float>(q - in->zeroPoint) * static_cast<float>(in->scale);
+    float x =
+        static_cast<float>(q - in->zeroPoint) * static_cast<float>(in->scale);
     float y = static_cast<float>(fn(x)) / static_cast<float>(out->scale);
     double v = std::nearbyint(y) + out->zeroPoint;
     table.push_back(static_cast<int8_t>(std::clamp(v, -128.0, 127.0)));
   }
-  Value t = arrayGlobal("table", DenseElementsAttr::get(
-                                     RankedTensorType::get({256}, builder.getI8Type()),
-                                     ArrayRef(table)));
+  Value t = arrayGlobal(
+      "table",
+      DenseElementsAttr::get(RankedTensorType::get({256}, builder.getI8Type()),
+                             ArrayRef(table)));
   FailureOr<Value> input = buffer(op, op->getOperand(0));
   FailureOr<Value> output = buffer(op, op->getResult(0));
   if (failed(input) || failed(output))
     return failure();
-  int64_t count = cast<RankedTensorType>(op->getResult(0).getType()).getNumElements();
+  int64_t count =
+      cast<RankedTensorType>(op->getResult(0).getType()).getNumElements();
   call("mote_lut_s8", {t, *input, *output}, {builder.getI32IntegerAttr(count)});
   return success();
 }
@@ -915,10 +922,10 @@ LogicalResult Lowering::lowerSoftmax(SoftmaxOp op) {
     int64_t inner = 1;
     for (int64_t d = axis + 1; d < rank; ++d)
       inner *= type.getDimSize(d);
-    return callElementwise(op, "mote_softmax_axis_f32",
-                           {builder.getI32IntegerAttr(type.getNumElements() / (n * inner)),
-                            builder.getI32IntegerAttr(n),
-                            builder.getI32IntegerAttr(inner)});
+    return callElementwise(
+        op, "mote_softmax_axis_f32",
+        {builder.getI32IntegerAttr(type.getNumElements() / (n * inner)),
+         builder.getI32IntegerAttr(n), builder.getI32IntegerAttr(inner)});
   }
   return callElementwise(op, "mote_softmax_f32",
                          {builder.getI32IntegerAttr(type.getNumElements() / n),
@@ -959,14 +966,15 @@ LogicalResult Lowering::lowerConcat(ConcatOp op) {
   if (failed(output))
     return failure();
   for (Value input : op.getInputs()) {
-    int64_t inner = cast<RankedTensorType>(input.getType()).getNumElements() / outer;
+    int64_t inner =
+        cast<RankedTensorType>(input.getType()).getNumElements() / outer;
     FailureOr<Value> in = buffer(op, input);
     if (failed(in))
       return failure();
     call("mote_concat_part", {*in, *output},
-         {builder.getI32IntegerAttr(elementBytes), builder.getI32IntegerAttr(outer),
-          builder.getI32IntegerAttr(inner), builder.getI32IntegerAttr(offset),
-          builder.getI32IntegerAttr(total)});
+         {builder.getI32IntegerAttr(elementBytes),
+          builder.getI32IntegerAttr(outer), builder.getI32IntegerAttr(inner),
+          builder.getI32IntegerAttr(offset), builder.getI32IntegerAttr(total)});
     offset += inner;
   }
   return success();
@@ -982,7 +990,8 @@ LogicalResult Lowering::lowerSlice(SliceOp op) {
   Value d = i32Array("dims", i32s(type.getShape())),
         st = i32Array("starts", i32s(op.getStarts())),
         sp = i32Array("steps", i32s(op.getSteps())),
-        od = i32Array("out_dims", i32s(cast<RankedTensorType>(op.getType()).getShape()));
+        od = i32Array("out_dims",
+                      i32s(cast<RankedTensorType>(op.getType()).getShape()));
   FailureOr<Value> input = buffer(op, op.getInput());
   FailureOr<Value> output = buffer(op, op.getOutput());
   if (failed(input) || failed(output))
@@ -997,19 +1006,20 @@ LogicalResult Lowering::lowerPad(PadOp op) {
   auto type = cast<RankedTensorType>(op.getInput().getType());
   if (type.getRank() > 6)
     return op.emitOpError("has no C lowering for rank above 6");
-  abi::PadMode mode = op.getMode() == "constant" ? abi::PadMode::Constant
+  abi::PadMode mode = op.getMode() == "constant"  ? abi::PadMode::Constant
                       : op.getMode() == "reflect" ? abi::PadMode::Reflect
                                                   : abi::PadMode::Edge;
   DenseElementsAttr value;
   if (type.getElementType().isF32()) {
-    value = DenseElementsAttr::get(RankedTensorType::get({1}, type.getElementType()),
-                                   op.getValue().convertToFloat());
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({1}, type.getElementType()),
+        op.getValue().convertToFloat());
   } else {
     FailureOr<QParams> q = perTensor(op, op.getInput());
     if (failed(q))
       return failure();
-    int64_t v = quantizeToInt8(op.getValue().convertToDouble(), q->scale,
-                               q->zeroPoint);
+    int64_t v =
+        quantizeToInt8(op.getValue().convertToDouble(), q->scale, q->zeroPoint);
     value = DenseElementsAttr::get(
         RankedTensorType::get({1}, IntegerType::get(ctx(), 8)),
         static_cast<int8_t>(v));
@@ -1074,11 +1084,12 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
         buffers({op->getOperand(0), op->getResult(0)});
     if (failed(io))
       return failure();
-    int64_t count = cast<RankedTensorType>(op->getResult(0).getType()).getNumElements();
+    int64_t count =
+        cast<RankedTensorType>(op->getResult(0).getType()).getNumElements();
     call("mote_activation_f32", *io,
          {builder.getI32IntegerAttr(static_cast<int32_t>(kind)),
-          builder.getI32IntegerAttr(count),
-          builder.getF32FloatAttr(a), builder.getF32FloatAttr(b)});
+          builder.getI32IntegerAttr(count), builder.getF32FloatAttr(a),
+          builder.getF32FloatAttr(b)});
     return success();
   };
   const float big = std::numeric_limits<float>::max();
@@ -1088,7 +1099,8 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
                           w = shapeOf(o.getWeight());
         FailureOr<Value> weight = constantBuffer(o.getWeight(), "weights");
         FailureOr<Value> bias = biasBuffer(o.getBias(), w[0]);
-        FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+        FailureOr<SmallVector<Value>> io =
+            buffers({o.getInput(), o.getOutput()});
         if (failed(weight) || failed(bias) || failed(io))
           return failure();
         callWith("mote_conv2d_f32", convF32Params(o, x, w, y),
@@ -1099,7 +1111,8 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
         ArrayRef<int64_t> x = shapeOf(o.getInput()), w = shapeOf(o.getWeight());
         FailureOr<Value> weight = constantBuffer(o.getWeight(), "weights");
         FailureOr<Value> bias = biasBuffer(o.getBias(), w[0]);
-        FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+        FailureOr<SmallVector<Value>> io =
+            buffers({o.getInput(), o.getOutput()});
         if (failed(weight) || failed(bias) || failed(io))
           return failure();
         callWith("mote_fully_connected_f32", fcF32Params(x[0], w),
@@ -1166,7 +1179,8 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
         return success();
       })
       .Case([&](MaxPool2DOp o) -> LogicalResult {
-        FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+        FailureOr<SmallVector<Value>> io =
+            buffers({o.getInput(), o.getOutput()});
         if (failed(io))
           return failure();
         callWith("mote_max_pool2d_f32",
@@ -1177,7 +1191,8 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
         return success();
       })
       .Case([&](AvgPool2DOp o) -> LogicalResult {
-        FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+        FailureOr<SmallVector<Value>> io =
+            buffers({o.getInput(), o.getOutput()});
         if (failed(io))
           return failure();
         callWith("mote_avg_pool2d_f32",
@@ -1189,7 +1204,8 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
       })
       .Case([&](GlobalAvgPoolOp o) -> LogicalResult {
         ArrayRef<int64_t> x = shapeOf(o.getInput());
-        FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+        FailureOr<SmallVector<Value>> io =
+            buffers({o.getInput(), o.getOutput()});
         if (failed(io))
           return failure();
         callWith("mote_avg_pool2d_f32",
@@ -1198,9 +1214,8 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
                  *io);
         return success();
       })
-      .Case([&](ReluOp) {
-        return activation(abi::Activation::Clamp, 0.0f, big);
-      })
+      .Case(
+          [&](ReluOp) { return activation(abi::Activation::Clamp, 0.0f, big); })
       .Case([&](ClampOp o) {
         return activation(abi::Activation::Clamp, o.getMin().convertToFloat(),
                           o.getMax().convertToFloat());
@@ -1208,9 +1223,8 @@ LogicalResult Lowering::lowerFloat(Operation *op) {
       .Case([&](SigmoidOp) {
         return activation(abi::Activation::Sigmoid, 0.0f, 0.0f);
       })
-      .Case([&](TanhOp) {
-        return activation(abi::Activation::Tanh, 0.0f, 0.0f);
-      })
+      .Case(
+          [&](TanhOp) { return activation(abi::Activation::Tanh, 0.0f, 0.0f); })
       .Case([&](HardSigmoidOp o) {
         return activation(abi::Activation::HardSigmoid,
                           o.getAlpha().convertToFloat(),
@@ -1246,7 +1260,9 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
     }
     return result;
   };
-  auto i32 = [&](int64_t v) -> Attribute { return builder.getI32IntegerAttr(v); };
+  auto i32 = [&](int64_t v) -> Attribute {
+    return builder.getI32IntegerAttr(v);
+  };
   // Optional clamp bounds, +-FLT_MAX when absent.
   auto bounds = [](std::optional<APFloat> min, std::optional<APFloat> max) {
     const double big = std::numeric_limits<float>::max();
@@ -1276,20 +1292,30 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
   addKernelHeader("mote/mote_train.h");
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](Conv2DBackwardInputOp o) {
-        return emitWith("mote_conv2d_backward_input_f32", convF32Params(o, shapeOf(o.getGradInput()), shapeOf(o.getWeight()),
-                               shapeOf(o.getGradOutput())), {o.getGradOutput(), o.getWeight(), o.getGradInput()});
+        return emitWith("mote_conv2d_backward_input_f32",
+                        convF32Params(o, shapeOf(o.getGradInput()),
+                                      shapeOf(o.getWeight()),
+                                      shapeOf(o.getGradOutput())),
+                        {o.getGradOutput(), o.getWeight(), o.getGradInput()});
       })
       .Case([&](Conv2DBackwardWeightOp o) {
-        return emitWith("mote_conv2d_backward_weight_f32", convF32Params(o, shapeOf(o.getInput()), shapeOf(o.getGradWeight()),
-                               shapeOf(o.getGradOutput())), {o.getInput(), o.getGradOutput(), o.getGradWeight()});
+        return emitWith("mote_conv2d_backward_weight_f32",
+                        convF32Params(o, shapeOf(o.getInput()),
+                                      shapeOf(o.getGradWeight()),
+                                      shapeOf(o.getGradOutput())),
+                        {o.getInput(), o.getGradOutput(), o.getGradWeight()});
       })
       .Case([&](FullyConnectedBackwardInputOp o) {
         ArrayRef<int64_t> w = shapeOf(o.getWeight());
-        return emitWith("mote_fully_connected_backward_input_f32", fcF32Params(shapeOf(o.getGradOutput())[0], w), {o.getGradOutput(), o.getWeight(), o.getGradInput()});
+        return emitWith("mote_fully_connected_backward_input_f32",
+                        fcF32Params(shapeOf(o.getGradOutput())[0], w),
+                        {o.getGradOutput(), o.getWeight(), o.getGradInput()});
       })
       .Case([&](FullyConnectedBackwardWeightOp o) {
         ArrayRef<int64_t> w = shapeOf(o.getGradWeight());
-        return emitWith("mote_fully_connected_backward_weight_f32", fcF32Params(shapeOf(o.getInput())[0], w), {o.getInput(), o.getGradOutput(), o.getGradWeight()});
+        return emitWith("mote_fully_connected_backward_weight_f32",
+                        fcF32Params(shapeOf(o.getInput())[0], w),
+                        {o.getInput(), o.getGradOutput(), o.getGradWeight()});
       })
       .Case([&](BiasBackwardOp o) {
         ArrayRef<int64_t> dy = shapeOf(o.getGradOutput());
@@ -1307,22 +1333,27 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
       .Case([&](MaxPool2DBackwardOp o) {
         bool int8 = getElementTypeOrSelf(o.getInput().getType()).isInteger(8);
         return emitWith(int8 ? "mote_max_pool2d_backward_s8"
-                         : "mote_max_pool2d_backward_f32", poolParams(shapeOf(o.getInput()), shapeOf(o.getGradOutput()),
-                               o.getKernel(), o.getStrides(), o.getDilations(),
-                               o.getPads(), false), {o.getGradOutput(), o.getInput(), o.getGradInput()});
+                             : "mote_max_pool2d_backward_f32",
+                        poolParams(shapeOf(o.getInput()),
+                                   shapeOf(o.getGradOutput()), o.getKernel(),
+                                   o.getStrides(), o.getDilations(),
+                                   o.getPads(), false),
+                        {o.getGradOutput(), o.getInput(), o.getGradInput()});
       })
       .Case([&](AvgPool2DBackwardOp o) {
-        return emitWith("mote_avg_pool2d_backward_f32", poolParams(shapeOf(o.getGradInput()),
-                               shapeOf(o.getGradOutput()), o.getKernel(),
-                               o.getStrides(), {1, 1}, o.getPads(),
-                               o.getCountIncludePad()), {o.getGradOutput(), o.getGradInput()});
+        return emitWith("mote_avg_pool2d_backward_f32",
+                        poolParams(shapeOf(o.getGradInput()),
+                                   shapeOf(o.getGradOutput()), o.getKernel(),
+                                   o.getStrides(), {1, 1}, o.getPads(),
+                                   o.getCountIncludePad()),
+                        {o.getGradOutput(), o.getGradInput()});
       })
       .Case([&](SoftmaxCrossEntropyOp o) {
         ArrayRef<int64_t> z = shapeOf(o.getLogits());
-        return emit("mote_softmax_cross_entropy_f32",
-                    {o.getLogits(), o.getLabels(), o.getLoss(),
-                     o.getGradLogits()},
-                    {i32(z[0]), i32(z[1])}, /*outputs=*/2);
+        return emit(
+            "mote_softmax_cross_entropy_f32",
+            {o.getLogits(), o.getLabels(), o.getLoss(), o.getGradLogits()},
+            {i32(z[0]), i32(z[1])}, /*outputs=*/2);
       })
       .Case([&](DynamicQuantizeOp o) -> LogicalResult {
         ArrayRef<int64_t> x = shapeOf(o.getInput());
@@ -1335,9 +1366,10 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
         // Without stochastic rounding the generator is never read: any
         // int32 view will do.
         auto rngType = RankedTensorType::get({1}, builder.getI32Type());
-        Value rng = o.getRngAttr() ? stateBuffer(o.getRngAttr(), rngType)
-                                   : arenaView(0, MemRefType::get(
-                                                      {1}, builder.getI32Type()));
+        Value rng =
+            o.getRngAttr()
+                ? stateBuffer(o.getRngAttr(), rngType)
+                : arenaView(0, MemRefType::get({1}, builder.getI32Type()));
         io->push_back(rng);
         call("mote_dynamic_quantize_s8", *io,
              {i32(slices), i32(count / slices),
@@ -1346,34 +1378,49 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
         return success();
       })
       .Case([&](Int8Conv2DOp o) {
-        return emitWith("mote_int8_conv2d_f32", convF32Params(o, shapeOf(o.getInput()), shapeOf(o.getWeight()),
-                               shapeOf(o.getResult())), {o.getInput(), o.getInputScale(), o.getWeight(),
-                     o.getWeightScale(), o.getBias(), o.getResult()});
+        return emitWith("mote_int8_conv2d_f32",
+                        convF32Params(o, shapeOf(o.getInput()),
+                                      shapeOf(o.getWeight()),
+                                      shapeOf(o.getResult())),
+                        {o.getInput(), o.getInputScale(), o.getWeight(),
+                         o.getWeightScale(), o.getBias(), o.getResult()});
       })
       .Case([&](Int8Conv2DBackwardWeightOp o) {
-        return emitWith("mote_int8_conv2d_backward_weight_f32", convF32Params(o, shapeOf(o.getInput()), shapeOf(o.getResult()),
-                               shapeOf(o.getGradOutput())), {o.getInput(), o.getInputScale(), o.getGradOutput(),
-                     o.getGradScale(), o.getResult()});
+        return emitWith("mote_int8_conv2d_backward_weight_f32",
+                        convF32Params(o, shapeOf(o.getInput()),
+                                      shapeOf(o.getResult()),
+                                      shapeOf(o.getGradOutput())),
+                        {o.getInput(), o.getInputScale(), o.getGradOutput(),
+                         o.getGradScale(), o.getResult()});
       })
       .Case([&](Int8Conv2DBackwardInputOp o) {
-        return emitWith("mote_int8_conv2d_backward_input_f32", convF32Params(o, shapeOf(o.getResult()), shapeOf(o.getWeight()),
-                               shapeOf(o.getGradOutput())), {o.getGradOutput(), o.getGradScale(), o.getWeight(),
-                     o.getWeightScale(), o.getResult()});
+        return emitWith("mote_int8_conv2d_backward_input_f32",
+                        convF32Params(o, shapeOf(o.getResult()),
+                                      shapeOf(o.getWeight()),
+                                      shapeOf(o.getGradOutput())),
+                        {o.getGradOutput(), o.getGradScale(), o.getWeight(),
+                         o.getWeightScale(), o.getResult()});
       })
       .Case([&](Int8FullyConnectedOp o) {
         ArrayRef<int64_t> w = shapeOf(o.getWeight());
-        return emitWith("mote_int8_fully_connected_f32", fcF32Params(shapeOf(o.getInput())[0], w), {o.getInput(), o.getInputScale(), o.getWeight(),
-                     o.getWeightScale(), o.getBias(), o.getResult()});
+        return emitWith("mote_int8_fully_connected_f32",
+                        fcF32Params(shapeOf(o.getInput())[0], w),
+                        {o.getInput(), o.getInputScale(), o.getWeight(),
+                         o.getWeightScale(), o.getBias(), o.getResult()});
       })
       .Case([&](Int8FullyConnectedBackwardWeightOp o) {
         ArrayRef<int64_t> w = shapeOf(o.getResult());
-        return emitWith("mote_int8_fully_connected_backward_weight_f32", fcF32Params(shapeOf(o.getInput())[0], w), {o.getInput(), o.getInputScale(), o.getGradOutput(),
-                     o.getGradScale(), o.getResult()});
+        return emitWith("mote_int8_fully_connected_backward_weight_f32",
+                        fcF32Params(shapeOf(o.getInput())[0], w),
+                        {o.getInput(), o.getInputScale(), o.getGradOutput(),
+                         o.getGradScale(), o.getResult()});
       })
       .Case([&](Int8FullyConnectedBackwardInputOp o) {
         ArrayRef<int64_t> w = shapeOf(o.getWeight());
-        return emitWith("mote_int8_fully_connected_backward_input_f32", fcF32Params(shapeOf(o.getGradOutput())[0], w), {o.getGradOutput(), o.getGradScale(), o.getWeight(),
-                     o.getWeightScale(), o.getResult()});
+        return emitWith("mote_int8_fully_connected_backward_input_f32",
+                        fcF32Params(shapeOf(o.getGradOutput())[0], w),
+                        {o.getGradOutput(), o.getGradScale(), o.getWeight(),
+                         o.getWeightScale(), o.getResult()});
       })
       .Case([&](ChannelAffineOp o) {
         ArrayRef<int64_t> x = shapeOf(o.getInput());
@@ -1390,16 +1437,16 @@ LogicalResult Lowering::lowerTraining(Operation *op) {
         SmallVector<Value> operands = {o.getGradOutput(), o.getOutput()};
         if (o.getOutputScale())
           operands.push_back(o.getOutputScale());
-        llvm::append_range(operands,
-                           ValueRange{o.getScale(), o.getShift(),
-                                      o.getGradInput(), o.getGradScale(),
-                                      o.getGradShift()});
+        llvm::append_range(
+            operands, ValueRange{o.getScale(), o.getShift(), o.getGradInput(),
+                                 o.getGradScale(), o.getGradShift()});
         return emit(o.getOutputScale() ? "mote_channel_affine_backward_s8_f32"
                                        : "mote_channel_affine_backward_f32",
                     operands,
                     {i32(y[0]), i32(y[1]),
                      i32(countOf(o.getOutput()) / (y[0] * y[1])), f32(lo),
-                     f32(hi), f32(o.getL2().convertToDouble())}, /*outputs=*/3);
+                     f32(hi), f32(o.getL2().convertToDouble())},
+                    /*outputs=*/3);
       })
       .Case([&](SGDUpdateOp o) -> LogicalResult {
         FailureOr<Value> grad = buffer(o, o.getGradient());
@@ -1466,12 +1513,11 @@ LogicalResult Lowering::lower(Operation *op) {
   if (isa<Conv2DBackwardInputOp, Conv2DBackwardWeightOp,
           FullyConnectedBackwardInputOp, FullyConnectedBackwardWeightOp,
           BiasBackwardOp, ClampBackwardOp, MaxPool2DBackwardOp,
-          AvgPool2DBackwardOp, SoftmaxCrossEntropyOp, SGDUpdateOp,
-          AdamUpdateOp, DynamicQuantizeOp, Int8Conv2DOp,
-          Int8Conv2DBackwardWeightOp, Int8Conv2DBackwardInputOp,
-          Int8FullyConnectedOp, Int8FullyConnectedBackwardWeightOp,
-          Int8FullyConnectedBackwardInputOp, ChannelAffineOp,
-          ChannelAffineBackwardOp>(op))
+          AvgPool2DBackwardOp, SoftmaxCrossEntropyOp, SGDUpdateOp, AdamUpdateOp,
+          DynamicQuantizeOp, Int8Conv2DOp, Int8Conv2DBackwardWeightOp,
+          Int8Conv2DBackwardInputOp, Int8FullyConnectedOp,
+          Int8FullyConnectedBackwardWeightOp, Int8FullyConnectedBackwardInputOp,
+          ChannelAffineOp, ChannelAffineBackwardOp>(op))
     return lowerTraining(op);
   // Ops of float models (all but the boundary quantize / dequantize).
   if (!isa<QuantizeOp, DequantizeOp>(op) && op->getNumResults() == 1 &&
@@ -1500,13 +1546,15 @@ LogicalResult Lowering::lower(Operation *op) {
           [&](Operation *o) { return lowerRequantize(o); })
       .Case([&](SoftmaxOp o) { return lowerSoftmax(o); })
       .Case([&](SigmoidOp o) {
-        return lowerLookupTable(o, [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+        return lowerLookupTable(
+            o, [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
       })
       .Case([&](TanhOp o) {
         return lowerLookupTable(o, [](double x) { return std::tanh(x); });
       })
       .Case([&](HardSigmoidOp o) {
-        double alpha = o.getAlpha().convertToDouble(), beta = o.getBeta().convertToDouble();
+        double alpha = o.getAlpha().convertToDouble(),
+               beta = o.getBeta().convertToDouble();
         return lowerLookupTable(o, [=](double x) {
           return std::clamp(alpha * x + beta, 0.0, 1.0);
         });
@@ -1671,15 +1719,16 @@ struct ConvertMoteToKernelPass
       auto flags = b.getI32IntegerAttr(bytes);
       if (!value || (value.isSplat() && value.getElementType().isF32() &&
                      value.getSplatValue<APFloat>().isPosZero())) {
-        kernel::CallOp::create(fb, loc, FlatSymbolRefAttr::get(ctx, "mote_zero"),
-                               ValueRange{to}, StringAttr(),
-                               DictionaryAttr(),
-                               fb.getArrayAttr({flags}), fb.getI64IntegerAttr(1));
+        kernel::CallOp::create(
+            fb, loc, FlatSymbolRefAttr::get(ctx, "mote_zero"), ValueRange{to},
+            StringAttr(), DictionaryAttr(), fb.getArrayAttr({flags}),
+            fb.getI64IntegerAttr(1));
         continue;
       }
-      std::string symbol = modelName + "_" + global.getSymName().str() + "_init";
-      auto flatType = MemRefType::get({type.getNumElements()},
-                                      type.getElementType());
+      std::string symbol =
+          modelName + "_" + global.getSymName().str() + "_init";
+      auto flatType =
+          MemRefType::get({type.getNumElements()}, type.getElementType());
       {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPoint(init);
@@ -1692,8 +1741,8 @@ struct ConvertMoteToKernelPass
       Value from = memref::GetGlobalOp::create(fb, loc, flatType, symbol);
       kernel::CallOp::create(fb, loc, FlatSymbolRefAttr::get(ctx, "mote_copy"),
                              ValueRange{from, to}, StringAttr(),
-                             DictionaryAttr(),
-                             fb.getArrayAttr({flags}), fb.getI64IntegerAttr(1));
+                             DictionaryAttr(), fb.getArrayAttr({flags}),
+                             fb.getI64IntegerAttr(1));
     }
     func::ReturnOp::create(fb, loc);
     addHeader(module, "mote/mote_train.h");
@@ -1707,8 +1756,8 @@ struct ConvertMoteToKernelPass
           b.getNamedAttr("elements",
                          b.getI64IntegerAttr(cast<ShapedType>(global.getType())
                                                  .getNumElements())),
-          b.getNamedAttr("trained", b.getBoolAttr(global->hasAttr(
-                                        "mote.trained"))),
+          b.getNamedAttr("trained",
+                         b.getBoolAttr(global->hasAttr("mote.trained"))),
       }));
     module->setAttr("mote.state", b.getArrayAttr(layout));
     module->setAttr("mote.state_bytes", b.getI64IntegerAttr(state.bytes));
@@ -1726,8 +1775,8 @@ struct ConvertMoteToKernelPass
          llvm::make_early_inc_range(module.getOps<memref::GlobalOp>())) {
       if (!global.getConstant() || !global.getInitialValue())
         continue;
-      auto key = std::make_pair(Type(global.getType()),
-                                *global.getInitialValue());
+      auto key =
+          std::make_pair(Type(global.getType()), *global.getInitialValue());
       auto [it, inserted] = first.try_emplace(key, global.getSymNameAttr());
       if (inserted)
         continue;

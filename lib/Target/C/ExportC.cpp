@@ -4,16 +4,16 @@
 #include "mote/Conversion/Passes.h"
 #include "mote/Pipelines/Pipelines.h"
 
-#include "Mote/IR/QuantUtils.h"
 #include "Mote/IR/MoteOps.h"
+#include "Mote/IR/QuantUtils.h"
 #include "Mote/Transforms/MemoryPlan.h"
 
 #include "mlir/Dialect/EmitC/IR/EmitC.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Transforms/Passes.h"
 #include "mlir/Target/Cpp/CppEmitter.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -39,9 +39,9 @@ static std::string describe(Type type) {
 namespace {
 /// The C signature of a model function, read before it is lowered away.
 struct Signature {
-  std::string params;      ///< "const float *x, float *y, "
-  std::string args;        ///< "x, y, "
-  std::string docs;        ///< one " *   name: type" line per tensor
+  std::string params; ///< "const float *x, float *y, "
+  std::string args;   ///< "x, y, "
+  std::string docs;   ///< one " *   name: type" line per tensor
   std::string quantDefines;
 };
 } // namespace
@@ -78,27 +78,26 @@ static Signature signatureOf(func::FuncOp func, StringRef upper) {
     Value result = func.getBody().front().getTerminator()->getOperand(i);
     if (auto dq = result.getDefiningOp<DequantizeOp>())
       quantDefine("OUTPUT", i, dq.getInput().getType());
-    sig.docs += llvm::formatv(" *   {0}: {1}, {2} elements (output)\n", id,
-                              describe(type),
-                              cast<ShapedType>(type).getNumElements());
+    sig.docs +=
+        llvm::formatv(" *   {0}: {1}, {2} elements (output)\n", id,
+                      describe(type), cast<ShapedType>(type).getNumElements());
   }
   return sig;
 }
 
 /// The header of a trainable model (a module with state and a train step).
-static std::string trainHeader(ModuleOp module, StringRef name,
-                               StringRef upper, const CPackage &package,
+static std::string trainHeader(ModuleOp module, StringRef name, StringRef upper,
+                               const CPackage &package,
                                ArrayRef<Signature> signatures) {
   std::string table;
   auto layout = module->getAttrOfType<ArrayAttr>("mote.state");
   for (Attribute entry : layout) {
     auto dict = cast<DictionaryAttr>(entry);
-    table += llvm::formatv(
-        "    {{\"{0}\", {1}, {2}, {3}},\n",
-        dict.getAs<StringAttr>("name").getValue(),
-        dict.getAs<IntegerAttr>("offset").getInt(),
-        dict.getAs<IntegerAttr>("elements").getInt(),
-        dict.getAs<BoolAttr>("trained").getValue() ? 1 : 0);
+    table += llvm::formatv("    {{\"{0}\", {1}, {2}, {3}},\n",
+                           dict.getAs<StringAttr>("name").getValue(),
+                           dict.getAs<IntegerAttr>("offset").getInt(),
+                           dict.getAs<IntegerAttr>("elements").getInt(),
+                           dict.getAs<BoolAttr>("trained").getValue() ? 1 : 0);
   }
   int64_t stateBytes =
       module->getAttrOfType<IntegerAttr>("mote.state_bytes").getInt();
@@ -179,9 +178,9 @@ int32_t {0}_train_step({10}uint8_t *arena);
 FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
                                   StringRef target) {
   auto funcs = llvm::to_vector(module.getOps<func::FuncOp>());
-  bool training = funcs.size() == 2 &&
-                  funcs[1].getSymName() == funcs[0].getSymName().str() +
-                                               "_train_step";
+  bool training =
+      funcs.size() == 2 &&
+      funcs[1].getSymName() == funcs[0].getSymName().str() + "_train_step";
   if (funcs.size() != 1 && !training)
     return module.emitError("expects one function to compile, or a model "
                             "and its train step");

@@ -56,12 +56,12 @@ LogicalResult buildConv(NodeContext &ctx, Value x, Value w, Value bias,
                               attrs->group, shape)))
     return failure();
   OpBuilder &b = ctx.builder();
-  auto conv = ctx.create<Conv2DOp>(
-      tensorOf(shape, resultElement), x, w, bias,
-      b.getDenseI64ArrayAttr(attrs->strides),
-      b.getDenseI64ArrayAttr(attrs->dilations),
-      b.getDenseI64ArrayAttr(attrs->pads), b.getI64IntegerAttr(attrs->group),
-      FloatAttr(), FloatAttr());
+  auto conv = ctx.create<Conv2DOp>(tensorOf(shape, resultElement), x, w, bias,
+                                   b.getDenseI64ArrayAttr(attrs->strides),
+                                   b.getDenseI64ArrayAttr(attrs->dilations),
+                                   b.getDenseI64ArrayAttr(attrs->pads),
+                                   b.getI64IntegerAttr(attrs->group),
+                                   FloatAttr(), FloatAttr());
   ctx.setOutput(0, conv);
   return success();
 }
@@ -124,7 +124,8 @@ FailureOr<Value> integerInput(NodeContext &ctx, unsigned index,
     return failure();
   SmallVector<int64_t> zeroPoints = {0};
   if (ctx.hasInput(zpIndex)) {
-    FailureOr<DenseElementsAttr> zp = ctx.requireConstant(zpIndex, "zero point");
+    FailureOr<DenseElementsAttr> zp =
+        ctx.requireConstant(zpIndex, "zero point");
     if (failed(zp))
       return failure();
     if (!zp->getElementType().isInteger(8))
@@ -168,15 +169,16 @@ FailureOr<Value> quantizedBias(NodeContext &ctx, unsigned index, Value input,
     return failure();
   if (!getElementTypeOrSelf(bias->getType()).isInteger(32))
     return ctx.emitError() << "bias must be int32";
-  auto inType = cast<quant::UniformQuantizedType>(getQuantType(input.getType()));
+  auto inType =
+      cast<quant::UniformQuantizedType>(getQuantType(input.getType()));
   SmallVector<double> scales =
       getScales(getQuantType(weight.getType()), channels);
   for (double &s : scales)
     s *= inType.getScale();
   Type storage = IntegerType::get(ctx.getContext(), 32, IntegerType::Signed);
   SmallVector<int64_t> zeroPoints(scales.size(), 0);
-  bool perAxis = isa<quant::UniformQuantizedPerAxisType>(
-      getQuantType(weight.getType()));
+  bool perAxis =
+      isa<quant::UniformQuantizedPerAxisType>(getQuantType(weight.getType()));
   if (!perAxis) {
     scales.resize(1);
     zeroPoints.resize(1);
@@ -221,7 +223,8 @@ LogicalResult buildMatMul(NodeContext &ctx, Value lhs, Value rhs,
   if (rhsVector)
     rhs = reshapeTo(ctx, rhs, {rShape[0], 1});
   SmallVector<int64_t> shape;
-  if (failed(inferMatMulShape(ctx.errorFn(), shapeOf(lhs), shapeOf(rhs), shape)))
+  if (failed(
+          inferMatMulShape(ctx.errorFn(), shapeOf(lhs), shapeOf(rhs), shape)))
     return failure();
   Value result = ctx.create<MatMulOp>(tensorOf(shape, resultElement), lhs, rhs);
   SmallVector<int64_t> finalShape(shape);
@@ -316,25 +319,25 @@ LogicalResult importGemm(NodeContext &ctx) {
     if (shapeOf(b).size() != 2)
       return ctx.emitError() << "B must be 2-D";
     if (!*transB)
-      b = ctx.create<TransposeOp>(
-          tensorOf({shapeOf(b)[1], shapeOf(b)[0]},
-                   getElementTypeOrSelf(b.getType())),
-          b, ctx.builder().getDenseI64ArrayAttr({1, 0}));
+      b = ctx.create<TransposeOp>(tensorOf({shapeOf(b)[1], shapeOf(b)[0]},
+                                           getElementTypeOrSelf(b.getType())),
+                                  b,
+                                  ctx.builder().getDenseI64ArrayAttr({1, 0}));
   }
   Value lhs = *a;
   if (shapeOf(lhs).size() != 2)
     return ctx.emitError() << "A must be 2-D";
   if (*transA)
-    lhs = ctx.create<TransposeOp>(
-        tensorOf({shapeOf(lhs)[1], shapeOf(lhs)[0]},
-                 getElementTypeOrSelf(lhs.getType())),
-        lhs, ctx.builder().getDenseI64ArrayAttr({1, 0}));
+    lhs = ctx.create<TransposeOp>(tensorOf({shapeOf(lhs)[1], shapeOf(lhs)[0]},
+                                           getElementTypeOrSelf(lhs.getType())),
+                                  lhs,
+                                  ctx.builder().getDenseI64ArrayAttr({1, 0}));
   if (failed(requireF32(ctx, {lhs, b})))
     return failure();
   int64_t m = shapeOf(lhs)[0], k = shapeOf(lhs)[1], n = shapeOf(b)[0];
   if (shapeOf(b)[1] != k)
-    return ctx.emitError() << "A has K = " << k << " but B has K = "
-                           << shapeOf(b)[1];
+    return ctx.emitError() << "A has K = " << k
+                           << " but B has K = " << shapeOf(b)[1];
 
   Value bias, addend;
   if (ctx.hasInput(2)) {
@@ -361,8 +364,8 @@ LogicalResult importGemm(NodeContext &ctx) {
     if (cShape == ArrayRef<int64_t>{n})
       bias = c;
     else if (cShape == ArrayRef<int64_t>{1, n} && constC)
-      bias = ctx.create<arith::ConstantOp>(
-          cast<TypedAttr>(constC.reshape(tensorOf({n}, constC.getElementType()))));
+      bias = ctx.create<arith::ConstantOp>(cast<TypedAttr>(
+          constC.reshape(tensorOf({n}, constC.getElementType()))));
     else
       addend = c;
   }
@@ -371,12 +374,12 @@ LogicalResult importGemm(NodeContext &ctx) {
                                               bias, FloatAttr(), FloatAttr());
   if (addend) {
     SmallVector<int64_t> shape;
-    if (failed(inferBroadcastShape(ctx.errorFn(), {m, n}, shapeOf(addend),
-                                   shape)))
+    if (failed(
+            inferBroadcastShape(ctx.errorFn(), {m, n}, shapeOf(addend), shape)))
       return failure();
     if (shape != SmallVector<int64_t>{m, n})
-      return ctx.emitError() << "C does not broadcast to [" << m << ", " << n
-                             << "]";
+      return ctx.emitError()
+             << "C does not broadcast to [" << m << ", " << n << "]";
     result = ctx.create<AddOp>(tensorOf(shape, f32), result, addend,
                                FloatAttr(), FloatAttr());
   }
@@ -428,17 +431,17 @@ LogicalResult importMaxPool(NodeContext &ctx) {
   if (!getQuantType(x->getType()) && failed(requireF32(ctx, {*x})))
     return failure();
   SmallVector<int64_t> kernel, strides, dilations, pads, shape;
-  if (failed(getPoolAttrs(ctx, shapeOf(*x), kernel, strides, dilations, pads)) ||
+  if (failed(
+          getPoolAttrs(ctx, shapeOf(*x), kernel, strides, dilations, pads)) ||
       failed(inferPool2DShape(ctx.errorFn(), shapeOf(*x), kernel, strides,
                               dilations, pads, shape)))
     return failure();
   OpBuilder &b = ctx.builder();
-  ctx.setOutput(0, ctx.create<MaxPool2DOp>(
-                       tensorOf(shape, element), *x,
-                       b.getDenseI64ArrayAttr(kernel),
-                       b.getDenseI64ArrayAttr(strides),
-                       b.getDenseI64ArrayAttr(dilations),
-                       b.getDenseI64ArrayAttr(pads)));
+  ctx.setOutput(0, ctx.create<MaxPool2DOp>(tensorOf(shape, element), *x,
+                                           b.getDenseI64ArrayAttr(kernel),
+                                           b.getDenseI64ArrayAttr(strides),
+                                           b.getDenseI64ArrayAttr(dilations),
+                                           b.getDenseI64ArrayAttr(pads)));
   return success();
 }
 
@@ -456,12 +459,12 @@ LogicalResult importAveragePool(NodeContext &ctx) {
                               dilations, pads, shape)))
     return failure();
   OpBuilder &b = ctx.builder();
-  ctx.setOutput(0, ctx.create<AvgPool2DOp>(
-                       tensorOf(shape, b.getF32Type()), *x,
-                       b.getDenseI64ArrayAttr(kernel),
-                       b.getDenseI64ArrayAttr(strides),
-                       b.getDenseI64ArrayAttr(pads),
-                       b.getBoolAttr(*countIncludePad != 0)));
+  ctx.setOutput(0,
+                ctx.create<AvgPool2DOp>(tensorOf(shape, b.getF32Type()), *x,
+                                        b.getDenseI64ArrayAttr(kernel),
+                                        b.getDenseI64ArrayAttr(strides),
+                                        b.getDenseI64ArrayAttr(pads),
+                                        b.getBoolAttr(*countIncludePad != 0)));
   return success();
 }
 
@@ -472,9 +475,9 @@ LogicalResult importGlobalAveragePool(NodeContext &ctx) {
   ArrayRef<int64_t> in = shapeOf(*x);
   if (in.size() != 4)
     return ctx.unsupported("global pooling of rank " + Twine(in.size()));
-  ctx.setOutput(0, ctx.create<GlobalAvgPoolOp>(
-                       tensorOf({in[0], in[1], 1, 1}, ctx.builder().getF32Type()),
-                       *x));
+  ctx.setOutput(
+      0, ctx.create<GlobalAvgPoolOp>(
+             tensorOf({in[0], in[1], 1, 1}, ctx.builder().getF32Type()), *x));
   return success();
 }
 
@@ -499,8 +502,8 @@ LogicalResult importBatchNormalization(NodeContext &ctx) {
     return ctx.emitError() << "input must have rank at least 2";
   for (unsigned i = 1; i < 5; ++i)
     if (shapeOf(operands[i]) != ArrayRef<int64_t>{in[1]})
-      return ctx.emitError() << "input " << i << " must have shape [" << in[1]
-                             << "]";
+      return ctx.emitError()
+             << "input " << i << " must have shape [" << in[1] << "]";
   ctx.setOutput(0, ctx.create<BatchNormOp>(
                        operands[0].getType(), operands[0], operands[1],
                        operands[2], operands[3], operands[4],

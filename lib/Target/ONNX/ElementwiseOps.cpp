@@ -88,13 +88,13 @@ LogicalResult importDiv(NodeContext &ctx) {
   if (failed(inferBroadcastShape(ctx.errorFn(), shapeOf(*lhs), type.getShape(),
                                  shape)))
     return failure();
-  ctx.setOutput(0, ctx.create<MulOp>(tensorOf(shape, ctx.builder().getF32Type()),
-                                     *lhs, rhs, FloatAttr(), FloatAttr()));
+  ctx.setOutput(0,
+                ctx.create<MulOp>(tensorOf(shape, ctx.builder().getF32Type()),
+                                  *lhs, rhs, FloatAttr(), FloatAttr()));
   return success();
 }
 
-template <typename OpTy>
-LogicalResult importBinary(NodeContext &ctx) {
+template <typename OpTy> LogicalResult importBinary(NodeContext &ctx) {
   LogicalResult folded = failure();
   if (tryFoldIntegerBinary(ctx, folded))
     return folded;
@@ -111,8 +111,7 @@ LogicalResult importBinary(NodeContext &ctx) {
   return success();
 }
 
-template <typename OpTy>
-LogicalResult importUnary(NodeContext &ctx) {
+template <typename OpTy> LogicalResult importUnary(NodeContext &ctx) {
   FailureOr<Value> x = ctx.input(0);
   if (failed(x) || failed(requireFloat(ctx, *x)))
     return failure();

@@ -121,8 +121,8 @@ std::string Exporter::addInitializer(StringRef hint, DenseElementsAttr attr,
       raw.append(reinterpret_cast<const char *>(&v), sizeof v);
   } else {
     unsigned width = e.getIntOrFloatBitWidth();
-    t->set_data_type(width == 8 ? (isUnsigned ? onnx::TensorProto::UINT8
-                                              : onnx::TensorProto::INT8)
+    t->set_data_type(width == 8    ? (isUnsigned ? onnx::TensorProto::UINT8
+                                                 : onnx::TensorProto::INT8)
                      : width == 32 ? onnx::TensorProto::INT32
                                    : onnx::TensorProto::INT64);
     for (APInt v : attr.getValues<APInt>()) {
@@ -143,8 +143,8 @@ std::string Exporter::addInts(StringRef hint, ArrayRef<int64_t> values) {
 std::string Exporter::addScalar(StringRef hint, float value) {
   Builder b(func.getContext());
   return addInitializer(
-      hint, DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
-                                   value));
+      hint,
+      DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()), value));
 }
 
 void Exporter::addQuantParams(onnx::NodeProto *n, quant::QuantizedType type) {
@@ -170,8 +170,9 @@ void Exporter::addQuantParams(onnx::NodeProto *n, quant::QuantizedType type) {
   for (int64_t z : zeroPoints)
     zps.push_back(APInt(width, z, /*isSigned=*/true));
   n->add_input(addInitializer(
-      "scale", DenseElementsAttr::get(RankedTensorType::get(shape, b.getF32Type()),
-                                      ArrayRef(scales))));
+      "scale",
+      DenseElementsAttr::get(RankedTensorType::get(shape, b.getF32Type()),
+                             ArrayRef(scales))));
   n->add_input(addInitializer(
       "zero_point",
       DenseElementsAttr::get(RankedTensorType::get(shape, storage), zps),
@@ -236,7 +237,8 @@ LogicalResult Exporter::exportOp(Operation *op) {
   }
   // Only Quantize / Dequantize touch quantized tensors in the QDQ form.
   if (!isa<QuantizeOp, DequantizeOp>(op))
-    for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+    for (Type t :
+         llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
       if (getQuantType(t))
         return op->emitError("cannot export to ONNX: integer ops have no QDQ "
                              "form (export before mote-fold-qdq)");
@@ -282,7 +284,8 @@ LogicalResult Exporter::exportOp(Operation *op) {
       .Case([&](ReluOp) { return withActivation(op, "Relu", in, out); })
       .Case([&](SigmoidOp) { return withActivation(op, "Sigmoid", in, out); })
       .Case([&](TanhOp) { return withActivation(op, "Tanh", in, out); })
-      .Case([&](HardSwishOp) { return withActivation(op, "HardSwish", in, out); })
+      .Case(
+          [&](HardSwishOp) { return withActivation(op, "HardSwish", in, out); })
       .Case([&](HardSigmoidOp o) {
         onnx::NodeProto *n = node(op, "HardSigmoid", in, {out});
         setFloat(n, "alpha", o.getAlpha().convertToFloat());

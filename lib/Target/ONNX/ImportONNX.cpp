@@ -77,8 +77,8 @@ OpBuilder &NodeContext::builder() { return graph.builder; }
 
 InFlightDiagnostic NodeContext::emitError() {
   InFlightDiagnostic diag = mlir::emitError(loc);
-  diag << "node '" << name << "' (" << node.op_type() << ", opset "
-       << opset << "): ";
+  diag << "node '" << name << "' (" << node.op_type() << ", opset " << opset
+       << "): ";
   return diag;
 }
 
@@ -382,17 +382,17 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model) {
     // Quantized results leave the function as their integer storage, the
     // element type the ONNX graph declares.
     if (auto quantType = getQuantType(value.getType()))
-      value = quant::StorageCastOp::create(
-          builder, moduleLoc,
-          cast<RankedTensorType>(value.getType())
-              .clone(quantType.getStorageType()),
-          value);
+      value =
+          quant::StorageCastOp::create(builder, moduleLoc,
+                                       cast<RankedTensorType>(value.getType())
+                                           .clone(quantType.getStorageType()),
+                                       value);
     bool isUnsigned = false;
     if (output.type().has_tensor_type() &&
         output.type().tensor_type().has_shape()) {
-      FailureOr<RankedTensorType> declared = convertValueInfo(output, &isUnsigned);
-      if (succeeded(declared) &&
-          declared->getShape() != shapeOf(value)) {
+      FailureOr<RankedTensorType> declared =
+          convertValueInfo(output, &isUnsigned);
+      if (succeeded(declared) && declared->getShape() != shapeOf(value)) {
         emitModelError() << "graph output '" << output.name()
                          << "' is declared with another shape than the "
                             "graph computes";
@@ -402,8 +402,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model) {
     results.push_back(value);
   }
   func::ReturnOp::create(builder, moduleLoc, results);
-  func.setFunctionType(builder.getFunctionType(inputTypes,
-                                               ValueRange(results).getTypes()));
+  func.setFunctionType(
+      builder.getFunctionType(inputTypes, ValueRange(results).getTypes()));
   for (auto [index, output] : llvm::enumerate(graph.output()))
     func.setResultAttr(index, "mote.name",
                        builder.getStringAttr(output.name()));
@@ -457,8 +457,7 @@ void mote::registerImportONNXTranslation() {
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         ImportOptions options;
         return importONNXModel(buffer->getBuffer(),
-                               buffer->getBufferIdentifier(), context,
-                               options);
+                               buffer->getBufferIdentifier(), context, options);
       },
       [](DialectRegistry &registry) {
         registry.insert<MoteDialect, arith::ArithDialect, func::FuncDialect,

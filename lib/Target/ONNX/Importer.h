@@ -74,8 +74,8 @@ public:
   /// Returns input `i` if it is a known constant, else null.
   mlir::DenseElementsAttr constantInput(unsigned i);
   /// Returns input `i` as a constant or fails naming `what` it is.
-  mlir::FailureOr<mlir::DenseElementsAttr> requireConstant(unsigned i,
-                                                           llvm::StringRef what);
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  requireConstant(unsigned i, llvm::StringRef what);
   /// Returns the values of constant integer input `i` or fails naming
   /// `what` it is (missing, not constant, or not integers).
   mlir::FailureOr<llvm::SmallVector<int64_t>>
@@ -104,8 +104,7 @@ public:
   }
 
   /// Creates a Mote or upstream op at the node's location.
-  template <typename OpTy, typename... Args>
-  OpTy create(Args &&...args) {
+  template <typename OpTy, typename... Args> OpTy create(Args &&...args) {
     return OpTy::create(builder(), loc, std::forward<Args>(args)...);
   }
 };

@@ -76,8 +76,8 @@ LogicalResult importReshape(NodeContext &ctx) {
   for (auto [i, d] : llvm::enumerate(shape)) {
     if (d == 0 && !*allowZero) {
       if (i >= in->size())
-        return ctx.emitError() << "shape entry " << i
-                               << " copies a dimension the input lacks";
+        return ctx.emitError()
+               << "shape entry " << i << " copies a dimension the input lacks";
       d = (*in)[i];
     }
     if (d == -1) {
@@ -142,8 +142,8 @@ LogicalResult importSqueeze(NodeContext &ctx) {
     if (failed(a))
       return failure();
     if ((*in)[*a] != 1)
-      return ctx.emitError() << "cannot squeeze dimension " << *a
-                             << " of extent " << (*in)[*a];
+      return ctx.emitError()
+             << "cannot squeeze dimension " << *a << " of extent " << (*in)[*a];
     drop[*a] = true;
   }
   SmallVector<int64_t> shape;
@@ -189,7 +189,8 @@ LogicalResult importTranspose(NodeContext &ctx) {
   SmallVector<int64_t> shape;
   if (failed(inferTransposeShape(ctx.errorFn(), shapeOf(*x), *perm, shape)))
     return failure();
-  if (isa_and_nonnull<quant::UniformQuantizedPerAxisType>(getQuantType(x->getType())))
+  if (isa_and_nonnull<quant::UniformQuantizedPerAxisType>(
+          getQuantType(x->getType())))
     return ctx.unsupported("transpose of a per-axis quantized tensor");
   ctx.setOutput(0, ctx.create<TransposeOp>(
                        tensorOf(shape, getElementTypeOrSelf(x->getType())), *x,
@@ -235,9 +236,9 @@ LogicalResult importConcat(NodeContext &ctx) {
   SmallVector<int64_t> shape;
   if (failed(a) || failed(inferConcatShape(ctx.errorFn(), shapes, *a, shape)))
     return failure();
-  ctx.setOutput(0, ctx.create<ConcatOp>(
-                       tensorOf(shape, ctx.builder().getF32Type()), inputs,
-                       ctx.builder().getI64IntegerAttr(*a)));
+  ctx.setOutput(
+      0, ctx.create<ConcatOp>(tensorOf(shape, ctx.builder().getF32Type()),
+                              inputs, ctx.builder().getI64IntegerAttr(*a)));
   return success();
 }
 
@@ -271,8 +272,8 @@ LogicalResult importPad(NodeContext &ctx) {
     }
   } else {
     if (static_cast<int64_t>(given.size()) != 2 * rank)
-      return ctx.emitError() << "expects " << 2 * rank << " pads, got "
-                             << given.size();
+      return ctx.emitError()
+             << "expects " << 2 * rank << " pads, got " << given.size();
     pads = given;
   }
   for (int64_t p : pads)
@@ -427,7 +428,8 @@ LogicalResult importSlice(NodeContext &ctx) {
     seen[*axis] = true;
     int64_t dim = (*in)[*axis];
     if (steps[i] < 1)
-      return ctx.unsupported("step " + Twine(steps[i]) + " (only positive "
+      return ctx.unsupported("step " + Twine(steps[i]) +
+                             " (only positive "
                              "steps)");
     int64_t s = (*starts)[i], e = (*ends)[i];
     s = std::clamp<int64_t>(s < 0 ? s + dim : s, 0, dim);

@@ -47,15 +47,17 @@ SmallVector<T> readRaw(const std::string &raw, int64_t count) {
   for (int64_t i = 0; i < count; ++i) {
     T value;
     std::memcpy(&value, raw.data() + i * sizeof(T), sizeof(T));
-    result[i] = llvm::support::endian::byte_swap(value, llvm::endianness::little);
+    result[i] =
+        llvm::support::endian::byte_swap(value, llvm::endianness::little);
   }
   return result;
 }
 } // namespace
 
-FailureOr<DenseElementsAttr> mote::onnx_import::convertTensor(
-    const onnx::TensorProto &tensor, MLIRContext *context,
-    function_ref<InFlightDiagnostic()> emitError) {
+FailureOr<DenseElementsAttr>
+mote::onnx_import::convertTensor(const onnx::TensorProto &tensor,
+                                 MLIRContext *context,
+                                 function_ref<InFlightDiagnostic()> emitError) {
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
     return emitError() << "external data is not supported; save the model "
                           "with its weights inside the .onnx file";
@@ -129,9 +131,9 @@ FailureOr<DenseElementsAttr> mote::onnx_import::convertTensor(
   case onnx::TensorProto::UINT8: {
     SmallVector<int8_t> data(count);
     for (int64_t i = 0; i < count; ++i)
-      data[i] = static_cast<int8_t>(
-          raw ? static_cast<uint8_t>(tensor.raw_data()[i])
-              : static_cast<uint8_t>(tensor.int32_data(i)));
+      data[i] =
+          static_cast<int8_t>(raw ? static_cast<uint8_t>(tensor.raw_data()[i])
+                                  : static_cast<uint8_t>(tensor.int32_data(i)));
     return DenseElementsAttr::get(type, ArrayRef<int8_t>(data));
   }
   case onnx::TensorProto::INT32: {
@@ -171,9 +173,8 @@ std::string mote::onnx_import::typeName(Type type) {
   return s;
 }
 
-FailureOr<int64_t> mote::onnx_import::normalizeAxis(NodeContext &ctx,
-                                                    int64_t axis,
-                                                    int64_t rank) {
+FailureOr<int64_t>
+mote::onnx_import::normalizeAxis(NodeContext &ctx, int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
     return ctx.emitError() << "axis " << axis << " is out of range for rank "
                            << rank;
@@ -182,8 +183,7 @@ FailureOr<int64_t> mote::onnx_import::normalizeAxis(NodeContext &ctx,
 
 FailureOr<quant::QuantizedType> mote::onnx_import::getQuantTypeFromInputs(
     NodeContext &ctx, unsigned scaleIndex, unsigned zeroPointIndex,
-    ArrayRef<int64_t> shape, int64_t axis, Type storage,
-    bool storageUnsigned) {
+    ArrayRef<int64_t> shape, int64_t axis, Type storage, bool storageUnsigned) {
   FailureOr<DenseElementsAttr> scale = ctx.requireConstant(scaleIndex, "scale");
   if (failed(scale))
     return failure();
@@ -262,11 +262,9 @@ Value mote::onnx_import::castToQuant(NodeContext &ctx, Value value,
   return ctx.create<quant::StorageCastOp>(tensorType.clone(type), value);
 }
 
-FailureOr<SmallVector<int64_t>>
-mote::onnx_import::getWindowPads(NodeContext &ctx, ArrayRef<int64_t> inputHW,
-                                 ArrayRef<int64_t> kernel,
-                                 ArrayRef<int64_t> strides,
-                                 ArrayRef<int64_t> dilations, bool ceilMode) {
+FailureOr<SmallVector<int64_t>> mote::onnx_import::getWindowPads(
+    NodeContext &ctx, ArrayRef<int64_t> inputHW, ArrayRef<int64_t> kernel,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations, bool ceilMode) {
   FailureOr<std::string> autoPad = ctx.getString("auto_pad", "NOTSET");
   FailureOr<SmallVector<int64_t>> pads = ctx.getInts("pads", {0, 0, 0, 0});
   if (failed(autoPad) || failed(pads))

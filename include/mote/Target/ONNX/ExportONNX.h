@@ -1,4 +1,4 @@
-//===- ExportONNX.h - Write a float or QDQ graph as an ONNX model -*- C++ -*-===//
+//===- ExportONNX.h - Write a float or QDQ ONNX model ----------*- C++ -*-===//
 //
 // Writes the graph level of a model back to ONNX: float ops and the QDQ
 // form (QuantizeLinear / DequantizeLinear around float ops, int8 weights and
