@@ -256,8 +256,7 @@ LogicalResult buildTrainStep(ModuleOp module) {
   if (failed(parseOptimizer(options)))
     return failure();
   PassManager pm(module.getContext());
-  pm.addPass(mote::createMoteBuildTrainStep(options));
-  pm.addPass(createCanonicalizerPass());
+  mote::buildTrainPipeline(pm, options);
   return pm.run(module);
 }
 

@@ -22,6 +22,12 @@ void mote::buildGraphPipeline(OpPassManager &pm) {
   func.addPass(createCSEPass());
 }
 
+void mote::buildTrainPipeline(OpPassManager &pm,
+                              const MoteBuildTrainStepOptions &options) {
+  pm.addPass(createMoteBuildTrainStep(options));
+  pm.addPass(createCanonicalizerPass());
+}
+
 void mote::buildLegalizeNamesPipeline(OpPassManager &pm,
                                       const LowerToCOptions &options) {
   MoteLegalizeNamesOptions names;
@@ -73,6 +79,25 @@ void mote::registerMotePipelines() {
       "Graph-level cleanup: fold batch norm, fuse activations, fold QDQ "
       "chains into integer ops, canonicalize, CSE",
       [](OpPassManager &pm) { buildGraphPipeline(pm); });
+  // The train pipeline takes the options of mote-build-train-step itself
+  // (precision, train-layers, optimizer, lr, ...), parsed by that pass, so
+  // the two can never disagree.
+  registerPassPipeline(
+      "mote-train-pipeline",
+      "Build the train step of a float model (mote-build-train-step with "
+      "its options), then canonicalize: what motec compile --train runs",
+      [](OpPassManager &pm, StringRef options,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        std::unique_ptr<Pass> step = createMoteBuildTrainStep();
+        if (failed(step->initializeOptions(options, errorHandler)))
+          return failure();
+        pm.addPass(std::move(step));
+        pm.addPass(createCanonicalizerPass());
+        return success();
+      },
+      // The options are documented with the pass (mote-opt --help lists
+      // them under mote-build-train-step).
+      [](function_ref<void(const mlir::detail::PassOptions &)>) {});
   PassPipelineRegistration<LowerToCPipelineOptions>(
       "mote-lower-to-kernel-pipeline",
       "Graph level to kernel level for a target (what motec compile "

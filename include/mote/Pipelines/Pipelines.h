@@ -17,11 +17,19 @@ class OpPassManager;
 } // namespace mlir
 
 namespace mote {
+struct MoteBuildTrainStepOptions;
 
 /// `mote-graph-pipeline`: graph-level cleanup of an imported model: fold
 /// batch normalization, fuse activations, fold QDQ chains into integer ops,
 /// then canonicalize and CSE.
 void buildGraphPipeline(mlir::OpPassManager &pm);
+
+/// `mote-train-pipeline{...}`: builds the train step of a float model
+/// (`mote-build-train-step` with `options`, which are also the pipeline's
+/// textual options), then canonicalizes: what `motec compile --train` runs
+/// after the graph pipeline.
+void buildTrainPipeline(mlir::OpPassManager &pm,
+                        const MoteBuildTrainStepOptions &options);
 
 /// What the lowering to C needs to know.
 struct LowerToCOptions {
