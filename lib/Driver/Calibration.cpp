@@ -114,8 +114,8 @@ std::pair<float, float> chooseRange(ArrayRef<float> values,
 /// Values whose ranges `mote-quantize` reads: float results of compute ops
 /// (data movement shares its input's range).
 bool isObserved(Operation *op) {
-  return !isa<arith::ConstantOp, mote::ReshapeOp, mote::TransposeOp,
-              mote::MaxPool2DOp, mote::PadOp, mote::SliceOp>(op) &&
+  return !isa<arith::ConstantOp>(op) &&
+         !op->hasTrait<mote::OpTrait::QuantizationTransparent>() &&
          op->getNumResults() == 1 &&
          isa<RankedTensorType>(op->getResult(0).getType()) &&
          cast<RankedTensorType>(op->getResult(0).getType())

@@ -24,4 +24,28 @@ def Mote_MacCountOpInterface : OpInterface<"MacCountOpInterface"> {
   ];
 }
 
+def Mote_InPlaceOpInterface : OpInterface<"InPlaceOpInterface"> {
+  let description = [{
+    Implemented by element-wise ops whose kernel reads element `i` of some
+    operands before it writes element `i` of the result, so the result may
+    be written over such an operand. The memory planner gives the result
+    the buffer of one of these operands when it has the same size and dies
+    at the op. By default the first operand; binary ops name both.
+  }];
+  let cppNamespace = "::mote";
+  let methods = [
+    InterfaceMethod<"Returns the operands whose buffer the result may take.",
+                    "::llvm::SmallVector<::mlir::Value, 2>",
+                    "getInPlaceOperands", (ins), /*methodBody=*/[{}],
+                    /*defaultImplementation=*/[{
+                      return {$_op->getOperand(0)};
+                    }]>
+  ];
+}
+
+def Mote_QuantizationTransparent
+    : NativeOpTrait<"QuantizationTransparent"> {
+  let cppNamespace = "::mote::OpTrait";
+}
+
 #endif // MOTE_INTERFACES

@@ -854,3 +854,17 @@ LogicalResult ChannelAffineBackwardOp::verify() {
              << y[1] << "]";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// InPlaceOpInterface
+//===----------------------------------------------------------------------===//
+
+SmallVector<Value, 2> AddOp::getInPlaceOperands() {
+  return {getLhs(), getRhs()};
+}
+SmallVector<Value, 2> SubOp::getInPlaceOperands() {
+  return {getLhs(), getRhs()};
+}
+SmallVector<Value, 2> MulOp::getInPlaceOperands() {
+  return {getLhs(), getRhs()};
+}

@@ -12,6 +12,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "Mote/IR/MoteDialect.h"
+#include "Mote/IR/MoteTraits.h"
 #include "Mote/IR/MoteInterfaces.h.inc"
 
 #define GET_OP_CLASSES

@@ -113,7 +113,9 @@ def Mote_MatMulOp : Mote_Op<"matmul", [Pure,
   let hasVerifier = 1;
 }
 
-class Mote_BinaryOp<string mnemonic, string operation> : Mote_Op<mnemonic, [Pure]> {
+class Mote_BinaryOp<string mnemonic, string operation>
+    : Mote_Op<mnemonic, [Pure, DeclareOpInterfaceMethods<Mote_InPlaceOpInterface,
+                                                        ["getInPlaceOperands"]>]> {
   let summary = "Element-wise " # operation # " with NumPy broadcasting";
   let description = [{
     Element-wise }] # operation # [{ of two tensors whose shapes broadcast as in
@@ -163,26 +165,30 @@ class Mote_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
   let hasVerifier = 1;
 }
 
-def Mote_ReluOp : Mote_UnaryOp<"relu", "max(x, 0)"> {
+def Mote_ReluOp : Mote_UnaryOp<"relu", "max(x, 0)",
+    [Mote_InPlaceOpInterface]> {
   let summary = "Rectified linear unit";
   let arguments = (ins Mote_Tensor:$input);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Mote_ClampOp : Mote_UnaryOp<"clamp", "min(max(x, min), max)"> {
+def Mote_ClampOp : Mote_UnaryOp<"clamp", "min(max(x, min), max)",
+    [Mote_InPlaceOpInterface]> {
   let summary = "Clamp to a closed interval (ONNX Clip, ReLU6)";
   let arguments = (ins Mote_Tensor:$input, F32Attr:$min, F32Attr:$max);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Mote_SigmoidOp : Mote_UnaryOp<"sigmoid", "1 / (1 + exp(-x))"> {
+def Mote_SigmoidOp : Mote_UnaryOp<"sigmoid", "1 / (1 + exp(-x))",
+    [Mote_InPlaceOpInterface]> {
   let summary = "Logistic sigmoid";
   let arguments = (ins Mote_Tensor:$input);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
 def Mote_HardSigmoidOp : Mote_UnaryOp<"hard_sigmoid",
-                                      "max(0, min(1, alpha * x + beta))"> {
+                                      "max(0, min(1, alpha * x + beta))",
+                                      [Mote_InPlaceOpInterface]> {
   let summary = "Piecewise-linear sigmoid (ONNX HardSigmoid)";
   let arguments = (ins Mote_Tensor:$input,
       DefaultValuedAttr<F32Attr, "0.2f">:$alpha,
@@ -191,13 +197,15 @@ def Mote_HardSigmoidOp : Mote_UnaryOp<"hard_sigmoid",
 }
 
 def Mote_HardSwishOp : Mote_UnaryOp<"hard_swish",
-                                    "x * max(0, min(1, x / 6 + 1 / 2))"> {
+                                    "x * max(0, min(1, x / 6 + 1 / 2))",
+                                    [Mote_InPlaceOpInterface]> {
   let summary = "Hard swish (ONNX HardSwish, MobileNetV3)";
   let arguments = (ins Mote_Tensor:$input);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Mote_TanhOp : Mote_UnaryOp<"tanh", "tanh(x)"> {
+def Mote_TanhOp : Mote_UnaryOp<"tanh", "tanh(x)",
+    [Mote_InPlaceOpInterface]> {
   let summary = "Hyperbolic tangent";
   let arguments = (ins Mote_Tensor:$input);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -214,7 +222,8 @@ def Mote_SoftmaxOp : Mote_UnaryOp<"softmax",
 // Pooling
 //===----------------------------------------------------------------------===//
 
-def Mote_MaxPool2DOp : Mote_Op<"max_pool2d", [Pure]> {
+def Mote_MaxPool2DOp : Mote_Op<"max_pool2d",
+    [Pure, Mote_QuantizationTransparent]> {
   let summary = "2-D max pooling over NCHW";
   let description = [{
     Maximum over `kernel` windows; `pads` is `[top, left, bottom, right]`
@@ -283,7 +292,7 @@ def Mote_GlobalAvgPoolOp : Mote_Op<"global_avg_pool", [Pure]> {
 // Data movement
 //===----------------------------------------------------------------------===//
 
-def Mote_ReshapeOp : Mote_Op<"reshape", [Pure]> {
+def Mote_ReshapeOp : Mote_Op<"reshape", [Pure, Mote_QuantizationTransparent]> {
   let summary = "Reinterpret a tensor with another static shape";
   let description = [{
     The result type carries the new shape (ONNX Reshape, Flatten, Squeeze
@@ -303,7 +312,7 @@ def Mote_ReshapeOp : Mote_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Mote_TransposeOp : Mote_Op<"transpose", [Pure]> {
+def Mote_TransposeOp : Mote_Op<"transpose", [Pure, Mote_QuantizationTransparent]> {
   let summary = "Permute the dimensions of a tensor";
   let description = [{
     `output.shape[i] = input.shape[perm[i]]`.
@@ -342,7 +351,7 @@ def Mote_ConcatOp : Mote_Op<"concat", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Mote_SliceOp : Mote_Op<"slice", [Pure]> {
+def Mote_SliceOp : Mote_Op<"slice", [Pure, Mote_QuantizationTransparent]> {
   let summary = "Take a strided window of a tensor";
   let description = [{
     `output[i0, i1, ...] = input[starts[0] + i0 * steps[0], ...]`: one
@@ -365,7 +374,7 @@ def Mote_SliceOp : Mote_Op<"slice", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Mote_PadOp : Mote_Op<"pad", [Pure]> {
+def Mote_PadOp : Mote_Op<"pad", [Pure, Mote_QuantizationTransparent]> {
   let summary = "Pad a tensor (constant, reflect or edge)";
   let description = [{
     `pads` holds `2 * rank` non-negative amounts: all the begins, then all
@@ -456,7 +465,8 @@ def Mote_DequantizeOp : Mote_Op<"dequantize", [Pure, SameOperandsAndResultShape]
   let hasVerifier = 1;
 }
 
-def Mote_RequantizeOp : Mote_Op<"requantize", [Pure, SameOperandsAndResultShape]> {
+def Mote_RequantizeOp : Mote_Op<"requantize",
+    [Pure, SameOperandsAndResultShape, Mote_InPlaceOpInterface]> {
   let summary = "Change the quantization parameters of a tensor";
   let description = [{
     Maps each quantized value to the nearest value of the result type:

@@ -131,7 +131,8 @@ def Mote_BiasBackwardOp : Mote_Op<"bias_backward", [Pure]> {
 }
 
 def Mote_ClampBackwardOp : Mote_Op<"clamp_backward",
-    [Pure, AllTypesMatch<["grad_output", "output", "grad_input"]>]> {
+    [Pure, AllTypesMatch<["grad_output", "output", "grad_input"]>,
+     Mote_InPlaceOpInterface]> {
   let summary = "Error through a ReLU, ReLU6 or clamp";
   let description = [{
     Passes `grad_output` where the forward result `output` lies strictly
@@ -476,7 +477,8 @@ def Mote_Int8FullyConnectedBackwardInputOp : Mote_Int8TrainOp<
       Mote_FloatTensor:$weight_scale);
 }
 
-def Mote_ChannelAffineOp : Mote_Op<"channel_affine", [Pure]> {
+def Mote_ChannelAffineOp : Mote_Op<"channel_affine",
+    [Pure, Mote_InPlaceOpInterface]> {
   let summary = "Per-channel scale and shift (loss-aware compensation)";
   let description = [{
     `output[n, c, ...] = clamp(input[n, c, ...] * scale[c] + shift[c])`:
@@ -502,7 +504,8 @@ def Mote_ChannelAffineOp : Mote_Op<"channel_affine", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Mote_ChannelAffineBackwardOp : Mote_Op<"channel_affine_backward", [Pure]> {
+def Mote_ChannelAffineBackwardOp : Mote_Op<"channel_affine_backward",
+    [Pure, Mote_InPlaceOpInterface]> {
   let summary = "Backward of a channel affine (LAC) with its L2 penalty";
   let description = [{
     Given the error of a `mote.channel_affine` result and that result

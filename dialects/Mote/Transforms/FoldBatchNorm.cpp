@@ -146,7 +146,7 @@ struct FoldIntoQuantizedConv : OpRewritePattern<BatchNormOp> {
     // will move below its dequantize (a max pool, say).
     Value source = conv.getInput();
     while (Operation *def = source.getDefiningOp()) {
-      if (!isa<MaxPool2DOp, ReshapeOp, TransposeOp, PadOp>(def))
+      if (!def->hasTrait<mote::OpTrait::QuantizationTransparent>())
         break;
       source = def->getOperand(0);
     }

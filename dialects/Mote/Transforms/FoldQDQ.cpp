@@ -126,21 +126,26 @@ template <typename OpTy> struct QuantizeFloatBias : OpRewritePattern<OpTy> {
 };
 
 /// op(dequantize(x)) -> dequantize(op(x)) for data movement that commutes
-/// with an affine map: the tensor stays in the integer domain.
-template <typename OpTy> struct SinkDequantize : OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
+/// with an affine map (quantization-transparent ops): the tensor stays in
+/// the integer domain.
+struct SinkDequantize
+    : OpTraitRewritePattern<mote::OpTrait::QuantizationTransparent> {
+  using OpTraitRewritePattern::OpTraitRewritePattern;
 
-  LogicalResult matchAndRewrite(OpTy op,
+  LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
-    auto dq = op.getInput().template getDefiningOp<DequantizeOp>();
+    auto dq = op->getOperand(0).getDefiningOp<DequantizeOp>();
     if (!dq)
       return rewriter.notifyMatchFailure(op, "input is not dequantized");
     if (!allPerTensor(dq.getInput()))
       return rewriter.notifyMatchFailure(op, "input is per axis");
-    Type quantType = withElementType(op.getType(), dq.getInput().getType());
-    auto moved = OpTy::create(rewriter, op.getLoc(), TypeRange{quantType},
-                              ValueRange{dq.getInput()}, op->getAttrs());
-    rewriter.replaceOpWithNewOp<DequantizeOp>(op, op.getType(), moved);
+    Type resultType = op->getResult(0).getType();
+    Type quantType = withElementType(resultType, dq.getInput().getType());
+    Operation *moved = rewriter.create(
+        op->getLoc(), op->getName().getIdentifier(), ValueRange{dq.getInput()},
+        TypeRange{quantType}, op->getAttrs());
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, resultType,
+                                              moved->getResult(0));
     return success();
   }
 };
@@ -180,7 +185,5 @@ struct MoteFoldQDQPass : mote::impl::MoteFoldQDQBase<MoteFoldQDQPass> {
 void mote::populateFoldQDQPatterns(RewritePatternSet &patterns) {
   patterns.add<FoldIntoQuantizedOp, FoldQuantizeOfDequantize,
                QuantizeFloatBias<Conv2DOp>, QuantizeFloatBias<FullyConnectedOp>,
-               SinkDequantize<ReshapeOp>, SinkDequantize<TransposeOp>,
-               SinkDequantize<MaxPool2DOp>, SinkDequantize<PadOp>,
-               SinkDequantize<SliceOp>>(patterns.getContext());
+               SinkDequantize>(patterns.getContext());
 }

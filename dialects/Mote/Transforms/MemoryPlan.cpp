@@ -32,16 +32,8 @@ int64_t mote::getTensorBytes(Type type) {
 static SmallVector<Value, 2> reuseCandidates(Operation *op) {
   if (isa<ReshapeOp, quant::StorageCastOp>(op))
     return {op->getOperand(0)};
-  if (isa<ReluOp, ClampOp, RequantizeOp, SigmoidOp, TanhOp, HardSigmoidOp,
-          HardSwishOp>(op))
-    return {op->getOperand(0)};
-  if (isa<AddOp, SubOp, MulOp>(op))
-    return {op->getOperand(0), op->getOperand(1)};
-  // Element-wise training ops: the error (or the value) they rescale. A
-  // channel affine's backward writes its first result element by element
-  // over the error it reads.
-  if (isa<ClampBackwardOp, ChannelAffineOp, ChannelAffineBackwardOp>(op))
-    return {op->getOperand(0)};
+  if (auto inPlace = dyn_cast<InPlaceOpInterface>(op))
+    return inPlace.getInPlaceOperands();
   return {};
 }
 

@@ -33,7 +33,7 @@ namespace {
 /// Ops that move data without changing values: their result shares the
 /// quantization of their input.
 bool isDataMovement(Operation *op) {
-  return isa<ReshapeOp, TransposeOp, MaxPool2DOp, PadOp, SliceOp>(op);
+  return op->hasTrait<mote::OpTrait::QuantizationTransparent>();
 }
 
 /// Ops with an integer kernel: their float operands and result are
