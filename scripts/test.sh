@@ -13,7 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh mote-opt mote-translate motec mote-doc \
-  mote-runtime-test-requant mote-runtime-test-kernels mote-unit-tests \
+  mote-runtime-test-requant mote-runtime-test-kernels mote-runtime-test-train \
+  mote-unit-tests \
   mote-import-fuzzer mote-state-fuzzer
 BUILD_DIR=${MOTE_BUILD_DIR:-build}
 TIERS=${MOTE_TIERS:-unit integration}
