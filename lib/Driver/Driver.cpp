@@ -334,86 +334,6 @@ LogicalResult quantizeModel(ModuleOp module) {
   return pm.run(module);
 }
 
-/// --precision=fp32 on a QDQ model: dequantize(constant) becomes a float
-/// constant and dequantize(quantize(x)) becomes x, leaving the float graph.
-LogicalResult dropQuantization(ModuleOp module) {
-  SmallVector<mote::DequantizeOp> dequantizes;
-  module.walk([&](mote::DequantizeOp op) { dequantizes.push_back(op); });
-  for (mote::DequantizeOp op : dequantizes) {
-    Value input = op.getInput();
-    if (auto q = input.getDefiningOp<mote::QuantizeOp>()) {
-      op.replaceAllUsesWith(q.getInput());
-      continue;
-    }
-    Value storage = input;
-    while (auto cast = storage.getDefiningOp<quant::StorageCastOp>())
-      storage = cast.getInput();
-    DenseElementsAttr data;
-    if (!matchPattern(storage, m_Constant(&data)))
-      continue;
-    auto type = cast<RankedTensorType>(op.getType());
-    SmallVector<double> scales;
-    SmallVector<int64_t> zeroPoints;
-    int64_t axis = -1, inner = 1;
-    quant::QuantizedType q = mote::getQuantType(input.getType());
-    if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(q)) {
-      scales.assign(perAxis.getScales().begin(), perAxis.getScales().end());
-      zeroPoints.assign(perAxis.getZeroPoints().begin(),
-                        perAxis.getZeroPoints().end());
-      axis = perAxis.getQuantizedDimension();
-      for (int64_t d = axis + 1; d < type.getRank(); ++d)
-        inner *= type.getDimSize(d);
-    } else {
-      auto perTensor = cast<quant::UniformQuantizedType>(q);
-      scales.push_back(perTensor.getScale());
-      zeroPoints.push_back(perTensor.getZeroPoint());
-    }
-    SmallVector<float> values;
-    for (auto [i, v] : llvm::enumerate(data.getValues<APInt>())) {
-      size_t c = axis < 0 ? 0 : (i / inner) % scales.size();
-      int64_t stored = q.isSigned() ? v.getSExtValue() : v.getZExtValue();
-      values.push_back(
-          static_cast<float>((stored - zeroPoints[c]) * scales[c]));
-    }
-    OpBuilder builder(op);
-    Value constant = arith::ConstantOp::create(
-        builder, op.getLoc(), DenseElementsAttr::get(type, ArrayRef(values)));
-    op.replaceAllUsesWith(constant);
-  }
-  bool quantized = false;
-  module.walk([&](Operation *op) {
-    if (isa<mote::QuantizeOp, mote::DequantizeOp, quant::StorageCastOp,
-            arith::ConstantOp>(op) ||
-        quantized)
-      return;
-    for (Type t : op->getResultTypes())
-      if (mote::getQuantType(t)) {
-        op->emitError("--precision=fp32: this op computes on integers and "
-                      "has no float form here");
-        quantized = true;
-      }
-  });
-  return failure(quantized);
-}
-
-/// --precision=int8: every layer must compute on integers.
-LogicalResult requireInteger(ModuleOp module) {
-  WalkResult result = module.walk([&](Operation *op) {
-    if (isa<mote::QuantizeOp, mote::DequantizeOp, arith::ConstantOp,
-            func::ReturnOp, func::FuncOp, ModuleOp>(op) ||
-        op->getNumResults() == 0)
-      return WalkResult::advance();
-    if (mote::getNumericKind(op->getResult(0).getType()) ==
-        mote::NumericKind::Float) {
-      op->emitError("--precision=int8: this op computes in float (quantize "
-                    "the model, e.g. --quantize=int8)");
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return failure(result.wasInterrupted());
-}
-
 /// Imports the model at `path` (with the --bind-dim values), quantizes it
 /// when --quantize asks, and runs the graph pipeline up to `stage`.
 OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
@@ -441,8 +361,14 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
     errs() << "motec: --precision=fp32 and --quantize contradict each other\n";
     return nullptr;
   }
-  if (precision == "fp32" && failed(dropQuantization(*module)))
-    return nullptr;
+  if (precision == "fp32") {
+    PassManager strip(&context);
+    strip.addPass(mote::createMoteStripQuantization());
+    if (failed(strip.run(*module))) {
+      errs() << "motec: --precision=fp32 cannot compile this model in float\n";
+      return nullptr;
+    }
+  }
   if (!quantize.empty() && failed(quantizeModel(*module)))
     return nullptr;
   if (stage == Stage::QDQ)
@@ -451,8 +377,15 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
   mote::buildGraphPipeline(pm);
   if (failed(pm.run(*module)))
     return nullptr;
-  if (precision == "int8" && failed(requireInteger(*module)))
-    return nullptr;
+  if (precision == "int8") {
+    PassManager verify(&context);
+    verify.addPass(mote::createMoteVerifyIntegerOnly());
+    if (failed(verify.run(*module))) {
+      errs() << "motec: --precision=int8: the model does not compute on "
+                "integers only (quantize it, e.g. --quantize=int8)\n";
+      return nullptr;
+    }
+  }
   return module;
 }
 

@@ -283,4 +283,40 @@ def MoteBuildTrainStep : Pass<"mote-build-train-step", "mlir::ModuleOp"> {
                            "::mote::MoteDialect"];
 }
 
+def MoteStripQuantization
+    : Pass<"mote-strip-quantization", "mlir::ModuleOp"> {
+  let summary = "Turn a QDQ model back into its float graph";
+  let description = [{
+    What `motec --precision=fp32` runs on a quantized model:
+    `dequantize(constant)` becomes the float constant it denotes (per
+    tensor or per axis) and `dequantize(quantize(x))` becomes `x`, so the
+    graph computes in float. An op that still computes on quantized values
+    afterwards (an integer operator form) has no float form: it is reported
+    and the pass fails.
+
+    Before:
+
+    ```mlir
+    %q = mote.quantize %x : (tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.5>>
+    %d = mote.dequantize %q : (...) -> tensor<4xf32>
+    %y = mote.relu %d : (tensor<4xf32>) -> tensor<4xf32>
+    ```
+
+    After: `%y = mote.relu %x`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def MoteVerifyIntegerOnly
+    : Pass<"mote-verify-integer-only", "mlir::ModuleOp"> {
+  let summary = "Check that every layer computes on integers";
+  let description = [{
+    What `motec --precision=int8` runs after `mote-graph-pipeline`: every op
+    other than the boundary `mote.quantize` / `mote.dequantize` and
+    constants must have a quantized (or integer) result; the first that
+    computes in float is reported and the pass fails. The IR is not
+    changed.
+  }];
+}
+
 #endif // MOTE_TRANSFORMS_PASSES
