@@ -1,0 +1,141 @@
+//===- DataMovement.cpp - Transpose, concat, pad and slice ----------------===//
+//
+// Part of convert-mote-to-kernel (Lowering.h): the lowerings of this op
+// family and their registration.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+using namespace mlir;
+using namespace mote;
+using namespace mote::lowering;
+
+LogicalResult Lowering::lowerTranspose(TransposeOp op) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  if (type.getRank() > 6)
+    return op.emitOpError("has no C lowering for rank above 6");
+  SmallVector<int32_t> dims(type.getShape().begin(), type.getShape().end());
+  SmallVector<int32_t> perm(op.getPerm().begin(), op.getPerm().end());
+  int64_t bytes = getTensorBytes(type) / type.getNumElements();
+  Value d = i32Array("dims", dims), p = i32Array("perm", perm);
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_transpose", {d, p, *input, *output},
+       {builder.getI32IntegerAttr(bytes),
+        builder.getI32IntegerAttr(type.getRank())});
+  return success();
+}
+LogicalResult Lowering::lowerConcat(ConcatOp op) {
+  auto type = cast<RankedTensorType>(op.getType());
+  for (Value input : op.getInputs())
+    if (getElementTypeOrSelf(input.getType()) != type.getElementType())
+      return op.emitOpError("has no C lowering for inputs quantized unlike "
+                            "the result yet");
+  int64_t axis = op.getAxis();
+  int64_t elementBytes = getTensorBytes(type) / type.getNumElements();
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= type.getDimSize(d);
+  int64_t total = type.getNumElements() / outer, offset = 0;
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(output))
+    return failure();
+  for (Value input : op.getInputs()) {
+    int64_t inner =
+        cast<RankedTensorType>(input.getType()).getNumElements() / outer;
+    FailureOr<Value> in = buffer(op, input);
+    if (failed(in))
+      return failure();
+    call("mote_concat_part", {*in, *output},
+         {builder.getI32IntegerAttr(elementBytes),
+          builder.getI32IntegerAttr(outer), builder.getI32IntegerAttr(inner),
+          builder.getI32IntegerAttr(offset), builder.getI32IntegerAttr(total)});
+    offset += inner;
+  }
+  return success();
+}
+LogicalResult Lowering::lowerSlice(SliceOp op) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  if (type.getRank() > 6)
+    return op.emitOpError("has no C lowering for rank above 6");
+  auto i32s = [](ArrayRef<int64_t> values) {
+    return SmallVector<int32_t>(values.begin(), values.end());
+  };
+  Value d = i32Array("dims", i32s(type.getShape())),
+        st = i32Array("starts", i32s(op.getStarts())),
+        sp = i32Array("steps", i32s(op.getSteps())),
+        od = i32Array("out_dims",
+                      i32s(cast<RankedTensorType>(op.getType()).getShape()));
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_slice", {d, st, sp, od, *input, *output},
+       {builder.getI32IntegerAttr(getTensorBytes(type) / type.getNumElements()),
+        builder.getI32IntegerAttr(type.getRank())});
+  return success();
+}
+LogicalResult Lowering::lowerPad(PadOp op) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  if (type.getRank() > 6)
+    return op.emitOpError("has no C lowering for rank above 6");
+  abi::PadMode mode = op.getMode() == "constant"  ? abi::PadMode::Constant
+                      : op.getMode() == "reflect" ? abi::PadMode::Reflect
+                                                  : abi::PadMode::Edge;
+  DenseElementsAttr value;
+  if (type.getElementType().isF32()) {
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({1}, type.getElementType()),
+        op.getValue().convertToFloat());
+  } else {
+    FailureOr<QParams> q = perTensor(op, op.getInput());
+    if (failed(q))
+      return failure();
+    int64_t v =
+        quantizeToInt8(op.getValue().convertToDouble(), q->scale, q->zeroPoint);
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({1}, IntegerType::get(ctx(), 8)),
+        static_cast<int8_t>(v));
+  }
+  SmallVector<int32_t> dims(type.getShape().begin(), type.getShape().end());
+  SmallVector<int32_t> pads(op.getPads().begin(), op.getPads().end());
+  Value d = i32Array("dims", dims), p = i32Array("pads", pads),
+        v = arrayGlobal("value", value);
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call("mote_pad", {d, p, v, *input, *output},
+       {builder.getI32IntegerAttr(getTensorBytes(type) / type.getNumElements()),
+        builder.getI32IntegerAttr(type.getRank()),
+        builder.getI32IntegerAttr(static_cast<int32_t>(mode))});
+  return success();
+}
+LogicalResult Lowering::lowerTransposeF32(TransposeOp o) {
+  return lowerTranspose(o);
+}
+LogicalResult Lowering::lowerConcatF32(ConcatOp o) { return lowerConcat(o); }
+LogicalResult Lowering::lowerPadF32(PadOp o) { return lowerPad(o); }
+LogicalResult Lowering::lowerSliceF32(SliceOp o) { return lowerSlice(o); }
+LogicalResult Lowering::lowerTransposeS8(TransposeOp o) {
+  return lowerTranspose(o);
+}
+LogicalResult Lowering::lowerConcatS8(ConcatOp o) { return lowerConcat(o); }
+LogicalResult Lowering::lowerPadS8(PadOp o) { return lowerPad(o); }
+LogicalResult Lowering::lowerSliceS8(SliceOp o) { return lowerSlice(o); }
+
+void mote::lowering::populateDataMovementLowerings(LoweringRegistry &registry) {
+  registry.add<TransposeOp>(LoweringDomain::Float,
+                            &Lowering::lowerTransposeF32);
+  registry.add<ConcatOp>(LoweringDomain::Float, &Lowering::lowerConcatF32);
+  registry.add<PadOp>(LoweringDomain::Float, &Lowering::lowerPadF32);
+  registry.add<SliceOp>(LoweringDomain::Float, &Lowering::lowerSliceF32);
+  registry.add<TransposeOp>(LoweringDomain::Integer,
+                            &Lowering::lowerTransposeS8);
+  registry.add<ConcatOp>(LoweringDomain::Integer, &Lowering::lowerConcatS8);
+  registry.add<PadOp>(LoweringDomain::Integer, &Lowering::lowerPadS8);
+  registry.add<SliceOp>(LoweringDomain::Integer, &Lowering::lowerSliceS8);
+}

@@ -1,0 +1,167 @@
+//===- Elementwise.cpp - Element-wise arithmetic, activations, softmax ----===//
+//
+// Part of convert-mote-to-kernel (Lowering.h): the lowerings of this op
+// family and their registration.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+using namespace mlir;
+using namespace mote;
+using namespace mote::lowering;
+
+LogicalResult Lowering::lowerBinary(Operation *op, StringRef callee) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  FailureOr<QParams> a = perTensor(op, lhs), b = perTensor(op, rhs),
+                     out = perTensor(op, op->getResult(0));
+  if (failed(a) || failed(b) || failed(out))
+    return failure();
+  ArrayRef<int64_t> shape =
+      cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  if (shape.size() > 4)
+    return op->emitOpError("has no C lowering for rank above 4");
+  Q31Multiplier lm, rm, om;
+  int64_t leftShift = 0;
+  if (callee == "mote_mul_s8") {
+    om = quantizeMultiplier(a->scale * b->scale / out->scale);
+  } else {
+    // TFLite's scheme: inputs to a common scale twice the larger one, with
+    // 20 bits of headroom.
+    leftShift = 20;
+    double twiceMax = 2 * std::max(a->scale, b->scale);
+    lm = quantizeMultiplier(a->scale / twiceMax);
+    rm = quantizeMultiplier(b->scale / twiceMax);
+    om = quantizeMultiplier(twiceMax / (double(1 << leftShift) * out->scale));
+  }
+  abi::mote_binary_s8_params params;
+  setBroadcast(params, cast<RankedTensorType>(lhs.getType()).getShape(),
+               cast<RankedTensorType>(rhs.getType()).getShape(), shape);
+  params.lhs_offset = -a->zeroPoint;
+  params.rhs_offset = -b->zeroPoint;
+  params.left_shift = leftShift;
+  params.lhs_multiplier = lm.multiplier;
+  params.lhs_shift = lm.shift;
+  params.rhs_multiplier = rm.multiplier;
+  params.rhs_shift = rm.shift;
+  params.output_multiplier = om.multiplier;
+  params.output_shift = om.shift;
+  setInt8Output(params, out->zeroPoint, activationRange(op, *out));
+  FailureOr<Value> l = buffer(op, lhs), r = buffer(op, rhs),
+                   o = buffer(op, op->getResult(0));
+  if (failed(l) || failed(r) || failed(o))
+    return failure();
+  callWith(callee, params, {*l, *r, *o});
+  return success();
+}
+LogicalResult Lowering::lowerSoftmax(SoftmaxOp op) {
+  auto type = cast<RankedTensorType>(op.getType());
+  if (!type.getElementType().isF32())
+    return op.emitOpError("has no C lowering for a quantized softmax yet");
+  int64_t rank = type.getRank();
+  int64_t axis = int64_t(op.getAxis()) < 0 ? int64_t(op.getAxis()) + rank
+                                           : int64_t(op.getAxis());
+  int64_t n = type.getDimSize(axis);
+  if (axis != rank - 1) {
+    int64_t inner = 1;
+    for (int64_t d = axis + 1; d < rank; ++d)
+      inner *= type.getDimSize(d);
+    return callElementwise(
+        op, "mote_softmax_axis_f32",
+        {builder.getI32IntegerAttr(type.getNumElements() / (n * inner)),
+         builder.getI32IntegerAttr(n), builder.getI32IntegerAttr(inner)});
+  }
+  return callElementwise(op, "mote_softmax_f32",
+                         {builder.getI32IntegerAttr(type.getNumElements() / n),
+                          builder.getI32IntegerAttr(n)});
+}
+LogicalResult Lowering::lowerBinaryF32(Operation *o) {
+  ArrayRef<int64_t> shape = shapeOf(o->getResult(0));
+  if (shape.size() > 4)
+    return o->emitOpError("has no C lowering for rank above 4");
+  abi::mote_broadcast_params params;
+  setBroadcast(params, shapeOf(o->getOperand(0)), shapeOf(o->getOperand(1)),
+               shape);
+  FailureOr<SmallVector<Value>> io =
+      buffers({o->getOperand(0), o->getOperand(1), o->getResult(0)});
+  if (failed(io))
+    return failure();
+  StringRef callee = isa<AddOp>(o)   ? "mote_add_f32"
+                     : isa<SubOp>(o) ? "mote_sub_f32"
+                                     : "mote_mul_f32";
+  callWith(callee, params, *io, floatBounds(o));
+  return success();
+}
+LogicalResult Lowering::lowerReluF32(ReluOp o) {
+  return activation(abi::Activation::Clamp, 0.0f, big);
+}
+LogicalResult Lowering::lowerClampF32(ClampOp o) {
+  return activation(abi::Activation::Clamp, o.getMin().convertToFloat(),
+                    o.getMax().convertToFloat());
+}
+LogicalResult Lowering::lowerSigmoidF32(SigmoidOp o) {
+  return activation(abi::Activation::Sigmoid, 0.0f, 0.0f);
+}
+LogicalResult Lowering::lowerTanhF32(TanhOp o) {
+  return activation(abi::Activation::Tanh, 0.0f, 0.0f);
+}
+LogicalResult Lowering::lowerHardSigmoidF32(HardSigmoidOp o) {
+  return activation(abi::Activation::HardSigmoid, o.getAlpha().convertToFloat(),
+                    o.getBeta().convertToFloat());
+}
+LogicalResult Lowering::lowerHardSwishF32(HardSwishOp o) {
+  return activation(abi::Activation::HardSwish, 0.0f, 0.0f);
+}
+LogicalResult Lowering::lowerSoftmaxF32(SoftmaxOp o) { return lowerSoftmax(o); }
+LogicalResult Lowering::lowerAddS8(AddOp o) {
+  return lowerBinary(o, "mote_add_s8");
+}
+LogicalResult Lowering::lowerSubS8(SubOp o) {
+  return lowerBinary(o, "mote_sub_s8");
+}
+LogicalResult Lowering::lowerMulS8(MulOp o) {
+  return lowerBinary(o, "mote_mul_s8");
+}
+LogicalResult Lowering::lowerSoftmaxS8(SoftmaxOp o) { return lowerSoftmax(o); }
+LogicalResult Lowering::lowerSigmoidS8(SigmoidOp o) {
+  return lowerLookupTable(o,
+                          [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+}
+LogicalResult Lowering::lowerTanhS8(TanhOp o) {
+  return lowerLookupTable(o, [](double x) { return std::tanh(x); });
+}
+LogicalResult Lowering::lowerHardSigmoidS8(HardSigmoidOp o) {
+  double alpha = o.getAlpha().convertToDouble(),
+         beta = o.getBeta().convertToDouble();
+  return lowerLookupTable(
+      o, [=](double x) { return std::clamp(alpha * x + beta, 0.0, 1.0); });
+}
+LogicalResult Lowering::lowerHardSwishS8(HardSwishOp o) {
+  return lowerLookupTable(
+      o, [](double x) { return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0); });
+}
+
+void mote::lowering::populateElementwiseLowerings(LoweringRegistry &registry) {
+  registry.add<AddOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
+  registry.add<SubOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
+  registry.add<MulOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
+  registry.add<ReluOp>(LoweringDomain::Float, &Lowering::lowerReluF32);
+  registry.add<ClampOp>(LoweringDomain::Float, &Lowering::lowerClampF32);
+  registry.add<SigmoidOp>(LoweringDomain::Float, &Lowering::lowerSigmoidF32);
+  registry.add<TanhOp>(LoweringDomain::Float, &Lowering::lowerTanhF32);
+  registry.add<HardSigmoidOp>(LoweringDomain::Float,
+                              &Lowering::lowerHardSigmoidF32);
+  registry.add<HardSwishOp>(LoweringDomain::Float,
+                            &Lowering::lowerHardSwishF32);
+  registry.add<SoftmaxOp>(LoweringDomain::Float, &Lowering::lowerSoftmaxF32);
+  registry.add<AddOp>(LoweringDomain::Integer, &Lowering::lowerAddS8);
+  registry.add<SubOp>(LoweringDomain::Integer, &Lowering::lowerSubS8);
+  registry.add<MulOp>(LoweringDomain::Integer, &Lowering::lowerMulS8);
+  registry.add<SoftmaxOp>(LoweringDomain::Integer, &Lowering::lowerSoftmaxS8);
+  registry.add<SigmoidOp>(LoweringDomain::Integer, &Lowering::lowerSigmoidS8);
+  registry.add<TanhOp>(LoweringDomain::Integer, &Lowering::lowerTanhS8);
+  registry.add<HardSigmoidOp>(LoweringDomain::Integer,
+                              &Lowering::lowerHardSigmoidS8);
+  registry.add<HardSwishOp>(LoweringDomain::Integer,
+                            &Lowering::lowerHardSwishS8);
+}

@@ -1,0 +1,275 @@
+//===- Lowering.cpp - Buffers, constants and dispatch of the lowering -----===//
+
+#include "Lowering.h"
+
+using namespace mlir;
+using namespace mote;
+using namespace mote::lowering;
+
+FailureOr<Value> Lowering::buffer(Operation *user, Value v) {
+  Location loc = func.getLoc();
+  if (auto it = kArgs.find(v); it != kArgs.end())
+    return it->second;
+  if (auto it = kOutputs.find(v); it != kOutputs.end())
+    return it->second;
+  if (DenseElementsAttr constant = constantOf(v)) {
+    if (!isa<IntegerType, FloatType>(constant.getElementType()))
+      return user->emitOpError("has a constant operand of unsupported type");
+    return arrayGlobal("const" + std::to_string(constantCounter++), constant);
+  }
+  if (auto load = v.getDefiningOp<ml_program::GlobalLoadOp>()) {
+    StringRef symbol = load.getGlobal().getLeafReference();
+    if (updated.contains(symbol))
+      return user->emitOpError("reads state '")
+             << symbol << "' after an update of it";
+    return stateBuffer(FlatSymbolRefAttr::get(ctx(), symbol), v.getType());
+  }
+  auto it = plan.bufferOf.find(v);
+  if (it == plan.bufferOf.end()) {
+    // A view of a function argument.
+    Operation *def = v.getDefiningOp();
+    // Kernels see buffers as flat storage: a view is its source buffer.
+    if (def && isa<ReshapeOp, quant::StorageCastOp>(def))
+      return buffer(user, def->getOperand(0));
+    return user->emitOpError("operand has no storage in the memory plan");
+  }
+  return arenaView(state.bytes + plan.buffers[it->second].offset,
+                   bufferType(v));
+}
+Value Lowering::arenaView(int64_t offset, MemRefType type) {
+  Location loc = func.getLoc();
+  Value c = arith::ConstantIndexOp::create(builder, loc, offset);
+  return memref::ViewOp::create(builder, loc, type, arena, c, ValueRange{});
+}
+Value Lowering::stateBuffer(FlatSymbolRefAttr symbol, Type tensorType) {
+  auto shaped = cast<ShapedType>(tensorType);
+  return arenaView(state.offsetOf.lookup(symbol.getValue()),
+                   MemRefType::get(shaped.getShape(), shaped.getElementType()));
+}
+FailureOr<LayerQuant> Lowering::layerQuant(Operation *op, Value input,
+                                           Value weight, Value output) {
+  FailureOr<QParams> in = perTensor(op, input);
+  FailureOr<QParams> out = perTensor(op, output);
+  if (failed(in) || failed(out))
+    return failure();
+  auto wType = cast<RankedTensorType>(weight.getType());
+  auto wq = getQuantType(wType);
+  if (auto t = dyn_cast<quant::UniformQuantizedType>(wq); t && t.getZeroPoint())
+    return op->emitOpError("has no C lowering for a weight zero point yet");
+  LayerQuant layer{{}, *in, *out};
+  for (double ws : getScales(wq, wType.getDimSize(0)))
+    layer.reals.push_back(in->scale * ws / out->scale);
+  return layer;
+}
+FailureOr<std::pair<DenseElementsAttr, SmallVector<int32_t>>>
+Lowering::layerConstants(Operation *op, Value weight, Value bias,
+                         size_t channels) {
+  DenseElementsAttr weights = constantOf(weight);
+  if (!weights)
+    return op->emitOpError("has no C lowering for a non-constant weight");
+  // Kernels take a bias array; a layer without one gets zeros.
+  SmallVector<int32_t> biases(channels, 0);
+  if (bias) {
+    DenseElementsAttr values = constantOf(bias);
+    if (!values)
+      return op->emitOpError("has no C lowering for a non-constant bias");
+    biases.assign(values.getValues<int32_t>().begin(),
+                  values.getValues<int32_t>().end());
+  }
+  return std::make_pair(weights, biases);
+}
+LogicalResult Lowering::emitKernelCall(Operation *op, StringRef callee,
+                                       StringRef paramsType,
+                                       DictionaryAttr params, Value input,
+                                       DenseElementsAttr weights,
+                                       ArrayRef<int32_t> bias,
+                                       ArrayRef<double> reals, Value output,
+                                       bool withScratch) {
+  Value w = arrayGlobal("weights", weights);
+  Value b = i32Array("bias", bias);
+  auto [m, s] = multipliers(reals);
+  FailureOr<Value> in = buffer(op, input);
+  FailureOr<Value> out = buffer(op, output);
+  if (failed(in) || failed(out))
+    return failure();
+  if (withScratch)
+    call(callee, {*in, w, b, m, s, scratchBuffer(op), *out}, {}, paramsType,
+         params, /*numOutputs=*/2);
+  else
+    call(callee, {*in, w, b, m, s, *out}, {}, paramsType, params);
+  return success();
+}
+LogicalResult Lowering::emitLayerCall(Operation *op, StringRef callee,
+                                      StringRef paramsType,
+                                      DictionaryAttr params, Value input,
+                                      Value weight, Value bias,
+                                      ArrayRef<double> reals, Value output) {
+  auto constants = layerConstants(op, weight, bias, reals.size());
+  if (failed(constants))
+    return failure();
+  return emitKernelCall(op, callee, paramsType, params, input, constants->first,
+                        constants->second, reals, output,
+                        /*withScratch=*/plan.scratchOf.count(op) != 0);
+}
+Value Lowering::scratchBuffer(Operation *op) {
+  int64_t offset = 0, bytes = 1;
+  if (auto it = plan.scratchOf.find(op); it != plan.scratchOf.end()) {
+    offset = plan.buffers[it->second].offset;
+    bytes = plan.buffers[it->second].bytes;
+  }
+  return arenaView(state.bytes + offset,
+                   MemRefType::get({bytes}, IntegerType::get(ctx(), 8)));
+}
+LogicalResult Lowering::callElementwise(Operation *op, StringRef callee,
+                                        ArrayRef<Attribute> scalars) {
+  FailureOr<Value> input = buffer(op, op->getOperand(0));
+  FailureOr<Value> output = buffer(op, op->getResult(0));
+  if (failed(input) || failed(output))
+    return failure();
+  call(callee, {*input, *output}, scalars);
+  return success();
+}
+SmallVector<Attribute> Lowering::floatBounds(Operation *op) {
+  const float big = std::numeric_limits<float>::max();
+  float lo = -big, hi = big;
+  if (auto min = op->getAttrOfType<FloatAttr>("clamp_min"))
+    lo = min.getValueAsDouble();
+  if (auto max = op->getAttrOfType<FloatAttr>("clamp_max"))
+    hi = max.getValueAsDouble();
+  return {builder.getF32FloatAttr(lo), builder.getF32FloatAttr(hi)};
+}
+LogicalResult Lowering::run() {
+  Location loc = func.getLoc();
+  // Signature: inputs, outputs, arena (all buffers).
+  SmallVector<Type> argTypes;
+  for (BlockArgument arg : func.getArguments())
+    argTypes.push_back(bufferType(arg));
+  auto returnOp = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  for (Value result : returnOp.getOperands())
+    argTypes.push_back(bufferType(result));
+  argTypes.push_back(MemRefType::get({arenaBytes}, IntegerType::get(ctx(), 8)));
+  builder.setInsertionPoint(func);
+  kfunc = func::FuncOp::create(builder, loc, kernelName,
+                               builder.getFunctionType(argTypes, {}));
+  unsigned numInputs = func.getNumArguments();
+  kfunc->setAttr("mote.num_inputs", builder.getI64IntegerAttr(numInputs));
+  kfunc->setAttr("mote.arena_bytes", builder.getI64IntegerAttr(arenaBytes));
+  globalsAnchor = kfunc;
+  Block *body = kfunc.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  for (auto [i, arg] : llvm::enumerate(func.getArguments()))
+    kArgs[arg] = body->getArgument(i);
+  // Results computed by a kernel are written straight into the caller's
+  // buffer; views, inputs and constants are copied there at the end.
+  for (auto [i, result] : llvm::enumerate(returnOp.getOperands())) {
+    Operation *def = result.getDefiningOp();
+    if (def && !isa<ReshapeOp, quant::StorageCastOp>(def) &&
+        !plan.bufferOf.count(result) && !constantOf(result))
+      kOutputs[result] = body->getArgument(numInputs + i);
+  }
+  arena = body->getArgument(body->getNumArguments() - 1);
+
+  for (Operation &op : func.getBody().front().without_terminator())
+    if (failed(lower(&op)))
+      return failure();
+
+  // Results that live elsewhere (views of arena buffers, inputs, constants)
+  // are copied to the caller's output buffers.
+  for (auto [i, result] : llvm::enumerate(returnOp.getOperands())) {
+    if (kOutputs.count(result))
+      continue;
+    prefix = symbolBase() + "_out" + std::to_string(i) + "_";
+    FailureOr<Value> from = buffer(returnOp, result);
+    if (failed(from))
+      return failure();
+    call("mote_copy", {*from, body->getArgument(numInputs + i)},
+         {builder.getI32IntegerAttr(getTensorBytes(result.getType()))});
+  }
+  func::ReturnOp::create(builder, loc);
+  func.erase();
+  return success();
+}
+FailureOr<SmallVector<Value>> Lowering::buffers(ValueRange values) {
+  SmallVector<Value> result;
+  for (Value v : values) {
+    FailureOr<Value> b = buffer(current, v);
+    if (failed(b))
+      return failure();
+    result.push_back(*b);
+  }
+  return result;
+}
+
+FailureOr<Value> Lowering::constantBuffer(Value v, StringRef what) {
+  if (v.getDefiningOp<ml_program::GlobalLoadOp>())
+    return buffer(current, v); // trained state
+  DenseElementsAttr attr = constantOf(v);
+  if (!attr)
+    return current->emitOpError("has no C lowering for a non-constant ")
+           << what;
+  return arrayGlobal(what, attr);
+}
+
+FailureOr<Value> Lowering::biasBuffer(Value bias, int64_t channels) {
+  if (bias)
+    return constantBuffer(bias, "bias");
+  auto type = RankedTensorType::get({channels}, builder.getF32Type());
+  return arrayGlobal("bias", DenseElementsAttr::get(type, 0.0f));
+}
+
+LogicalResult Lowering::activation(abi::Activation kind, float a, float b) {
+  FailureOr<SmallVector<Value>> io =
+      buffers({current->getOperand(0), current->getResult(0)});
+  if (failed(io))
+    return failure();
+  int64_t count = countOf(current->getResult(0));
+  call("mote_activation_f32", *io,
+       {builder.getI32IntegerAttr(static_cast<int32_t>(kind)),
+        builder.getI32IntegerAttr(count), builder.getF32FloatAttr(a),
+        builder.getF32FloatAttr(b)});
+  return success();
+}
+
+LogicalResult Lowering::emit(StringRef callee, ValueRange values,
+                             ArrayRef<Attribute> scalars, int64_t outputs) {
+  FailureOr<SmallVector<Value>> io = buffers(values);
+  if (failed(io))
+    return failure();
+  call(callee, *io, scalars, "", {}, outputs);
+  return success();
+}
+
+LogicalResult Lowering::lower(Operation *op) {
+  // Constants, views and state reads have no code of their own.
+  if (isa<arith::ConstantOp, quant::StorageCastOp, ReshapeOp,
+          ml_program::GlobalLoadOp>(op))
+    return success();
+  prefix = symbolBase() + "_l" + std::to_string(layer++) + "_";
+  std::string label = op->getName().getStringRef().str();
+  op->getLoc()->walk([&](Location l) {
+    if (auto nameLoc = dyn_cast<NameLoc>(l)) {
+      label += " " + sanitize(nameLoc.getName().strref());
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  currentLoc = NameLoc::get(builder.getStringAttr(label));
+  current = op;
+  if (const LoweringRegistry::Fn *fn =
+          registry.lookup(LoweringDomain::Training, op)) {
+    addKernelHeader("mote/mote_train.h");
+    return (*fn)(*this, op);
+  }
+  // Ops of float models (all but the boundary quantize / dequantize).
+  if (!isa<QuantizeOp, DequantizeOp>(op) && op->getNumResults() == 1 &&
+      getNumericKind(op->getResult(0).getType()) == NumericKind::Float) {
+    if (const LoweringRegistry::Fn *fn =
+            registry.lookup(LoweringDomain::Float, op))
+      return (*fn)(*this, op);
+    return op->emitOpError("has no C lowering for float operands yet");
+  }
+  if (const LoweringRegistry::Fn *fn =
+          registry.lookup(LoweringDomain::Integer, op))
+    return (*fn)(*this, op);
+  return op->emitOpError("has no C lowering yet");
+}

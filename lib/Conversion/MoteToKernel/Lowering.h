@@ -1,0 +1,648 @@
+//===- Lowering.h - State of convert-mote-to-kernel, by family --*- C++ -*-===//
+//
+// Private to the conversion. `Lowering` holds what the lowering of one
+// function knows (memory plan, state layout, target, the kernel function
+// being built) and the helpers every op family uses; each family's file
+// defines its lowerings and registers them by op and numeric domain in a
+// `LoweringRegistry`, which `Lowering::lower` consults: an op without an
+// entry for its domain is reported, never lowered by another family's
+// code. (The next step turns each family's lowerings into dialect
+// conversion patterns over a tensor-to-memref type converter.)
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOTE_LIB_CONVERSION_MOTETOKERNEL_LOWERING_H
+#define MOTE_LIB_CONVERSION_MOTETOKERNEL_LOWERING_H
+
+#include "mote/Conversion/FixedPoint.h"
+#include "mote/Conversion/TargetDescription.h"
+
+#include "Mote/IR/MoteOps.h"
+#include "Mote/IR/QuantUtils.h"
+#include "Mote/Transforms/MemoryPlan.h"
+#include "MoteKernel/IR/KernelABI.h"
+#include "MoteKernel/IR/MoteKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+namespace mote::lowering {
+
+using namespace mlir;
+
+/// Scale and zero point of a per-tensor quantized tensor value.
+struct QParams {
+  double scale;
+  int64_t zeroPoint;
+};
+
+inline FailureOr<QParams> perTensor(Operation *op, Value value) {
+  auto type = dyn_cast_or_null<quant::UniformQuantizedType>(
+      getQuantType(value.getType()));
+  if (!type)
+    return op->emitOpError("has no C lowering for operand type ")
+           << value.getType() << " (expected a per-tensor quantized tensor)";
+  if (!type.isSigned() || type.getStorageTypeIntegralWidth() != 8)
+    return op->emitOpError("has no C lowering for ")
+           << type << " yet (expected int8 storage)";
+  return QParams{type.getScale(), type.getZeroPoint()};
+}
+
+struct LayerQuant {
+  SmallVector<double> reals;
+  QParams input, output;
+};
+
+/// Returns the constant a value is (through storage casts), or null.
+inline DenseElementsAttr constantOf(Value value) {
+  while (auto cast = value.getDefiningOp<quant::StorageCastOp>())
+    value = cast.getInput();
+  DenseElementsAttr attr;
+  if (matchPattern(value, m_Constant(&attr)))
+    return attr;
+  return {};
+}
+
+/// Returns a C identifier fragment for a layer name.
+inline std::string sanitize(StringRef name) {
+  std::string result;
+  for (char c : name)
+    result += llvm::isAlnum(c) ? c : '_';
+  return result;
+}
+
+/// Sets the tensor fields of a convolution's parameter block from the NCHW
+/// shapes of its input `x` and output `y`.
+template <typename Params>
+void setConvShape(Params &p, ArrayRef<int64_t> x, ArrayRef<int64_t> y) {
+  p.batch = x[0];
+  p.in_channels = x[1];
+  p.in_h = x[2];
+  p.in_w = x[3];
+  p.out_channels = y[1];
+  p.out_h = y[2];
+  p.out_w = y[3];
+}
+
+/// Sets the window fields of a convolution's or pooling's parameter block;
+/// `pads` are ONNX's (top, left, bottom, right).
+template <typename Params>
+void setWindow(Params &p, ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+               ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads) {
+  p.kernel_h = kernel[0];
+  p.kernel_w = kernel[1];
+  p.stride_h = strides[0];
+  p.stride_w = strides[1];
+  p.dilation_h = dilations[0];
+  p.dilation_w = dilations[1];
+  p.pad_top = pads[0];
+  p.pad_left = pads[1];
+}
+
+/// Sets the int8 result fields: zero point and activation range.
+template <typename Params>
+void setInt8Output(Params &p, int64_t zeroPoint,
+                   std::pair<int64_t, int64_t> range) {
+  p.output_offset = zeroPoint;
+  p.act_min = range.first;
+  p.act_max = range.second;
+}
+
+/// The parameter block of a float convolution (forward or backward) from
+/// the shapes of its input, weight and output.
+template <typename ConvOp>
+abi::mote_conv2d_f32_params convF32Params(ConvOp op, ArrayRef<int64_t> x,
+                                          ArrayRef<int64_t> w,
+                                          ArrayRef<int64_t> y) {
+  abi::mote_conv2d_f32_params p;
+  setConvShape(p, x, y);
+  setWindow(p, w.drop_front(2), op.getStrides(), op.getDilations(),
+            op.getPads());
+  p.groups = op.getGroup();
+  return p;
+}
+
+/// The parameter block of a float fully-connected layer.
+inline abi::mote_fully_connected_f32_params
+fcF32Params(int64_t batch, ArrayRef<int64_t> weight) {
+  abi::mote_fully_connected_f32_params p;
+  p.batch = batch;
+  p.in_features = weight[1];
+  p.out_features = weight[0];
+  return p;
+}
+
+/// The geometry of a pooling over NCHW input `x` into `y`; the int8 fields
+/// are those of a plain copy (the float kernels ignore them).
+inline abi::mote_pool2d_s8_params
+poolParams(ArrayRef<int64_t> x, ArrayRef<int64_t> y, ArrayRef<int64_t> kernel,
+           ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+           ArrayRef<int64_t> pads, bool countIncludePad) {
+  abi::mote_pool2d_s8_params p;
+  p.batch = x[0];
+  p.channels = x[1];
+  p.in_h = x[2];
+  p.in_w = x[3];
+  p.out_h = y[2];
+  p.out_w = y[3];
+  setWindow(p, kernel, strides, dilations, pads);
+  p.count_include_pad = countIncludePad ? 1 : 0;
+  p.input_offset = 0;
+  setInt8Output(p, 0, {0, 0});
+  p.table_size = 1;
+  return p;
+}
+
+/// An int8 layer that runs on the target's matrix-product kernel
+/// (mote_gemm.h): its reduction depth, that padded, the output pixels per
+/// block, whether the columns are gathered (or are the input rows), and
+/// the scratch its kernel needs.
+struct GemmLayer {
+  int64_t depth, depthPadded, block;
+  bool gather;
+  int64_t scratchBytes;
+};
+
+inline std::optional<GemmLayer> gemmLayerOf(const TargetDescription &target,
+                                            Operation *op) {
+  if (!target.gemm || op->getNumOperands() < 2 ||
+      !isa<quant::QuantizedType>(getElementTypeOrSelf(op->getOperand(0))))
+    return std::nullopt;
+  const GemmKernel &kernel = *target.gemm;
+  auto weight = cast<RankedTensorType>(op->getOperand(1).getType());
+  int64_t depth = weight.getNumElements() / weight.getDimSize(0), pixels = 1;
+  bool gather = true;
+  if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    if (conv.getGroup() != 1)
+      return std::nullopt; // depthwise and grouped: the generic kernel
+    ArrayRef<int64_t> y = cast<RankedTensorType>(conv.getType()).getShape();
+    pixels = y[2] * y[3];
+  } else if (isa<FullyConnectedOp>(op)) {
+    // Input rows serve as columns when no padding is needed.
+    gather = depth % kernel.depthMultiple != 0;
+  } else {
+    return std::nullopt;
+  }
+  GemmLayer layer;
+  layer.depth = depth;
+  layer.depthPadded = llvm::alignTo(depth, kernel.depthMultiple);
+  layer.block = std::min(kernel.blockPixels, pixels);
+  layer.gather = gather;
+  layer.scratchBytes = layer.block * layer.depthPadded *
+                       ((gather ? 1 : 0) + kernel.scratchBytesPerElement - 1);
+  return layer;
+}
+
+/// Scratch bytes of an int8 depthwise 3x3 convolution on the target's own
+/// kernel (one padded channel, MOTE_DEPTHWISE_SCRATCH in mote_gemm.h), or 0
+/// when the layer takes the portable kernel.
+inline int64_t depthwiseScratchOf(const TargetDescription &target,
+                                  Operation *op) {
+  auto conv = dyn_cast<Conv2DOp>(op);
+  if (!conv || target.depthwiseCallee.empty() ||
+      !isa<quant::QuantizedType>(getElementTypeOrSelf(conv.getInput())))
+    return 0;
+  auto weight = cast<RankedTensorType>(conv.getWeight().getType());
+  ArrayRef<int64_t> y = cast<RankedTensorType>(conv.getType()).getShape();
+  ArrayRef<int64_t> x =
+      cast<RankedTensorType>(conv.getInput().getType()).getShape();
+  if (conv.getGroup() != x[1] || conv.getGroup() != y[1] ||
+      weight.getDimSize(2) != 3 || weight.getDimSize(3) != 3 ||
+      conv.getDilations()[0] != 1 || conv.getDilations()[1] != 1)
+    return 0;
+  return ((y[2] - 1) * conv.getStrides()[0] + 3) *
+         ((y[3] - 1) * conv.getStrides()[1] + 4);
+}
+
+/// Where the mutable model state (`ml_program.global`s: trained weights,
+/// optimizer moments) lives: the start of the arena, before the scratch
+/// memory of whichever function runs.
+struct StateLayout {
+  llvm::StringMap<int64_t> offsetOf;
+  int64_t bytes = 0;
+};
+
+/// Lists `header` in the module's `mote.kernel_headers`, which the C source
+/// includes.
+inline void addHeader(ModuleOp module, StringRef header) {
+  SmallVector<StringRef> headers;
+  if (auto list = module->getAttrOfType<ArrayAttr>("mote.kernel_headers"))
+    for (Attribute a : list)
+      headers.push_back(cast<StringAttr>(a).getValue());
+  if (llvm::is_contained(headers, header))
+    return;
+  headers.push_back(header);
+  module->setAttr("mote.kernel_headers",
+                  Builder(module.getContext()).getStrArrayAttr(headers));
+}
+
+/// Row-major strides of `shape` right-aligned to 4 dims, 0 where the dim
+/// broadcasts against `out`.
+inline SmallVector<int64_t> broadcastStrides(ArrayRef<int64_t> shape,
+                                             ArrayRef<int64_t> out) {
+  SmallVector<int64_t> padded(4 - shape.size(), 1);
+  llvm::append_range(padded, shape);
+  SmallVector<int64_t> strides(4, 0);
+  int64_t stride = 1;
+  for (int d = 3; d >= 0; --d) {
+    strides[d] = padded[d] == 1 && out[d] != 1 ? 0 : stride;
+    stride *= padded[d];
+  }
+  return strides;
+}
+
+/// Sets the broadcast fields of a parameter block for operands of shapes
+/// `lhs` and `rhs` and a result of shape `out` (rank <= 4).
+template <typename Params>
+void setBroadcast(Params &p, ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
+                  ArrayRef<int64_t> out) {
+  SmallVector<int64_t> dims(4 - out.size(), 1);
+  llvm::append_range(dims, out);
+  SmallVector<int64_t> ls = broadcastStrides(lhs, dims);
+  SmallVector<int64_t> rs = broadcastStrides(rhs, dims);
+  p.dim0 = dims[0];
+  p.dim1 = dims[1];
+  p.dim2 = dims[2];
+  p.dim3 = dims[3];
+  p.lhs_stride0 = ls[0];
+  p.lhs_stride1 = ls[1];
+  p.lhs_stride2 = ls[2];
+  p.lhs_stride3 = ls[3];
+  p.rhs_stride0 = rs[0];
+  p.rhs_stride1 = rs[1];
+  p.rhs_stride2 = rs[2];
+  p.rhs_stride3 = rs[3];
+}
+
+class Lowering;
+
+/// Which ops a registered lowering takes: those of a train step (any
+/// element type), float ops, or integer (quantized) ops.
+enum class LoweringDomain { Training, Float, Integer };
+
+/// The lowerings of all op families, by op and domain.
+class LoweringRegistry {
+public:
+  using Fn = std::function<LogicalResult(Lowering &, Operation *)>;
+
+  /// Registers `fn` for ops `OpTy` of `domain`.
+  template <typename OpTy, typename Arg>
+  void add(LoweringDomain domain, LogicalResult (Lowering::*fn)(Arg)) {
+    auto [it, inserted] = table.try_emplace(
+        {static_cast<int>(domain), TypeID::get<OpTy>()});
+    if (!inserted)
+      llvm::report_fatal_error("two lowerings registered for " +
+                               OpTy::getOperationName() + " in one domain");
+    it->second = [fn](Lowering &lowering, Operation *op) {
+          if constexpr (std::is_same_v<Arg, Operation *>)
+            return (lowering.*fn)(op);
+          else
+            return (lowering.*fn)(cast<OpTy>(op));
+        };
+  }
+  /// The lowering of `op` in `domain`, or null.
+  const Fn *lookup(LoweringDomain domain, Operation *op) const {
+    auto it = table.find({static_cast<int>(domain), op->getName().getTypeID()});
+    return it == table.end() ? nullptr : &it->second;
+  }
+
+private:
+  llvm::DenseMap<std::pair<int, TypeID>, Fn> table;
+};
+
+void populateConvolutionLowerings(LoweringRegistry &registry);
+void populateElementwiseLowerings(LoweringRegistry &registry);
+void populatePoolingLowerings(LoweringRegistry &registry);
+void populateDataMovementLowerings(LoweringRegistry &registry);
+void populateQuantizationLowerings(LoweringRegistry &registry);
+void populateTrainingLowerings(LoweringRegistry &registry);
+void populateOptimizerLowerings(LoweringRegistry &registry);
+
+/// State of the lowering of one function.
+class Lowering {
+public:
+  Lowering(ModuleOp module, func::FuncOp func, const MemoryPlan &plan,
+           StringRef name, StringRef kernelName, const StateLayout &state,
+           int64_t arenaBytes, const TargetDescription &target,
+           const LoweringRegistry &registry)
+      : module(module), func(func), plan(plan), name(name.str()),
+        kernelName(kernelName.str()), state(state), arenaBytes(arenaBytes),
+        target(target), registry(registry), builder(module.getContext()) {}
+
+  LogicalResult run();
+
+  ModuleOp module;
+  func::FuncOp func;
+  const MemoryPlan &plan;
+  std::string name;
+  std::string kernelName;
+  const StateLayout &state;
+  int64_t arenaBytes;
+  /// State globals an update op has written: later reads would see the
+  /// new value, which the graph's value semantics forbid.
+  llvm::StringSet<> updated;
+  const TargetDescription &target;
+  const LoweringRegistry &registry;
+  OpBuilder builder;
+  /// Insertion point for globals (before the function).
+  Operation *globalsAnchor = nullptr;
+  func::FuncOp kfunc;
+  Value arena;
+  DenseMap<Value, Value> kArgs;    // graph arguments -> input buffers
+  DenseMap<Value, Value> kOutputs; // returned values -> output buffers
+  unsigned layer = 0;
+  unsigned constantCounter = 0;
+  std::string prefix; // "<name>_l<N>_" of the layer being lowered
+
+  MLIRContext *ctx() { return module.getContext(); }
+  Type i32() { return IntegerType::get(ctx(), 32); }
+  /// Prefix of the symbols this function's constants get: the model name
+  /// for the inference function, the kernel function's name otherwise.
+  std::string symbolBase() {
+    return kernelName == name + "_run" || kernelName == name + "_infer"
+               ? name
+               : kernelName;
+  }
+
+  /// The element type stored for a tensor value.
+  Type storageOf(Value v) {
+    Type e = getElementTypeOrSelf(v.getType());
+    if (auto q = dyn_cast<quant::QuantizedType>(e))
+      return q.getStorageType();
+    return e;
+  }
+
+  /// The buffer type of a tensor value.
+  MemRefType bufferType(Value v) {
+    return MemRefType::get(cast<ShapedType>(v.getType()).getShape(),
+                           storageOf(v));
+  }
+
+  /// A constant 1-D buffer (memref.global in flash) holding `values`.
+  Value arrayGlobal(StringRef suffix, DenseElementsAttr values) {
+    std::string symbol = prefix + suffix.str();
+    Type element = values.getElementType();
+    auto type = MemRefType::get({values.getNumElements()}, element);
+    auto flat = values.reshape(
+        RankedTensorType::get({values.getNumElements()}, element));
+    {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPoint(globalsAnchor);
+      memref::GlobalOp::create(builder, func.getLoc(), symbol,
+                               builder.getStringAttr("private"), type, flat,
+                               /*constant=*/true, IntegerAttr());
+    }
+    return memref::GetGlobalOp::create(builder, func.getLoc(), type, symbol);
+  }
+
+  Value i32Array(StringRef suffix, ArrayRef<int32_t> values) {
+    auto type = RankedTensorType::get({int64_t(values.size())}, i32());
+    return arrayGlobal(suffix, DenseElementsAttr::get(type, values));
+  }
+
+  /// The buffer holding tensor `v`.
+  FailureOr<Value> buffer(Operation *user, Value v);
+
+  /// Calls kernel `callee` on `buffers` (the last `numOutputs` written).
+  /// The target's kernels are declared in mote/mote_gemm.h, which the
+  /// module then lists in its `mote.kernel_headers` attribute.
+  void call(StringRef callee, ValueRange buffers, ArrayRef<Attribute> scalars,
+            StringRef paramsType = "", DictionaryAttr params = {},
+            int64_t numOutputs = 1) {
+    if ((target.gemm && callee == target.gemm->callee) ||
+        callee == target.depthwiseCallee)
+      addKernelHeader("mote/mote_gemm.h");
+    auto op = kernel::CallOp::create(
+        builder, func.getLoc(), FlatSymbolRefAttr::get(ctx(), callee), buffers,
+        paramsType.empty() ? StringAttr() : builder.getStringAttr(paramsType),
+        params, builder.getArrayAttr(scalars),
+        builder.getI64IntegerAttr(numOutputs));
+    op->setLoc(currentLoc);
+  }
+  /// Calls `callee` with the parameter block `params` (an ABI struct).
+  template <typename Params>
+  void callWith(StringRef callee, const Params &params, ValueRange buffers,
+                ArrayRef<Attribute> scalars = {}, int64_t numOutputs = 1) {
+    call(callee, buffers, scalars, Params::cType, params.toAttr(ctx()),
+         numOutputs);
+  }
+  Location currentLoc = UnknownLoc::get(ctx());
+
+  void addKernelHeader(StringRef header) { addHeader(module, header); }
+
+  /// The activation range [lo, hi] of an op's fused clamp, in the integer
+  /// domain of its int8 result.
+  std::pair<int64_t, int64_t> activationRange(Operation *op, QParams out) {
+    auto bound = [&](StringRef name) -> std::optional<double> {
+      if (auto value = op->getAttrOfType<FloatAttr>(name))
+        return value.getValueAsDouble();
+      return std::nullopt;
+    };
+    return mote::activationRange(out.scale, out.zeroPoint, bound("clamp_min"),
+                                 bound("clamp_max"));
+  }
+
+  /// Per-channel multipliers and shifts for real multipliers `reals`.
+  std::pair<Value, Value> multipliers(ArrayRef<double> reals) {
+    SmallVector<int32_t> m, s;
+    for (double r : reals) {
+      Q31Multiplier q = quantizeMultiplier(r);
+      m.push_back(q.multiplier);
+      s.push_back(q.shift);
+    }
+    return {i32Array("multiplier", m), i32Array("shift", s)};
+  }
+
+  /// The quantization of a conv or fully-connected layer: per-tensor int8
+  /// input and output, and the per-output-channel real multipliers
+  /// input x weight / output scale.
+  FailureOr<LayerQuant> layerQuant(Operation *op, Value input, Value weight,
+                                   Value output);
+  /// The view of the arena the plan made for `op`'s scratch buffer, or a
+  /// 1-byte view at 0 when the op needs none.
+  Value scratchBuffer(Operation *op);
+  /// The constant weights and int32 biases (zeros when absent) of a layer.
+  FailureOr<std::pair<DenseElementsAttr, SmallVector<int32_t>>>
+  layerConstants(Operation *op, Value weight, Value bias, size_t channels);
+  /// Emits a layer's constant arrays (weights as given) and the call of its
+  /// kernel, with a scratch buffer before the output if `withScratch`.
+  LogicalResult emitKernelCall(Operation *op, StringRef callee,
+                               StringRef paramsType, DictionaryAttr params,
+                               Value input, DenseElementsAttr weights,
+                               ArrayRef<int32_t> bias, ArrayRef<double> reals,
+                               Value output, bool withScratch);
+  /// Emits the constant arrays of a layer and the call of its kernel, with
+  /// the layer's scratch buffer before the output if the plan has one.
+  LogicalResult emitLayerCall(Operation *op, StringRef callee,
+                              StringRef paramsType, DictionaryAttr params,
+                              Value input, Value weight, Value bias,
+                              ArrayRef<double> reals, Value output);
+  /// Emits the packed constants and the call of the target's
+  /// matrix-product kernel; `params` has the convolution's fields set, the
+  /// matrix-product fields are filled in here.
+  LogicalResult emitGemmCall(Operation *op, const GemmLayer &gemm,
+                             abi::mote_gemm_conv_params params,
+                             int64_t inputOffset, Value input, Value weight,
+                             Value bias, ArrayRef<double> reals, Value output);
+  /// Calls `callee(scalars..., input, output)` for a one-input op.
+  LogicalResult callElementwise(Operation *op, StringRef callee,
+                                ArrayRef<Attribute> scalars);
+
+  LogicalResult lower(Operation *op);
+  /// The arena view of a state global.
+  Value stateBuffer(FlatSymbolRefAttr symbol, Type tensorType);
+  /// A view of the arena at `offset` (from the arena's start).
+  Value arenaView(int64_t offset, MemRefType type);
+  /// The fused activation bounds of a float op, +-FLT_MAX when absent.
+  SmallVector<Attribute> floatBounds(Operation *op);
+  LogicalResult lowerConv(Conv2DOp op);
+  LogicalResult lowerFullyConnected(FullyConnectedOp op);
+  LogicalResult lowerBinary(Operation *op, StringRef callee);
+  LogicalResult lowerAvgPool(Operation *op, ArrayRef<int64_t> kernel,
+                             ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                             bool countIncludePad);
+  LogicalResult lowerMaxPool(MaxPool2DOp op);
+  LogicalResult lowerQuantize(QuantizeOp op);
+  LogicalResult lowerDequantize(DequantizeOp op);
+  LogicalResult lowerRequantize(Operation *op);
+  LogicalResult lowerSoftmax(SoftmaxOp op);
+  LogicalResult lowerLookupTable(Operation *op,
+                                 llvm::function_ref<double(double)> fn);
+  LogicalResult lowerTranspose(TransposeOp op);
+  LogicalResult lowerConcat(ConcatOp op);
+  LogicalResult lowerPad(PadOp op);
+  LogicalResult lowerSlice(SliceOp op);
+  //===--------------------------------------------------------------------===//
+  // Shared by the op families
+  //===--------------------------------------------------------------------===//
+
+  /// The op being lowered (set by `lower`); the helpers below report
+  /// errors on it.
+  Operation *current = nullptr;
+  static constexpr float big = std::numeric_limits<float>::max();
+
+  static ArrayRef<int64_t> shapeOf(Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  }
+  static int64_t countOf(Value v) {
+    return cast<ShapedType>(v.getType()).getNumElements();
+  }
+  /// An i32 and an f32 scalar argument.
+  Attribute i32(int64_t v) { return builder.getI32IntegerAttr(v); }
+  Attribute f32(double v) { return builder.getF32FloatAttr(v); }
+  /// Optional clamp bounds, +-FLT_MAX when absent.
+  static std::pair<double, double> bounds(std::optional<APFloat> min,
+                                          std::optional<APFloat> max) {
+    const double limit = std::numeric_limits<float>::max();
+    return std::make_pair(min ? min->convertToDouble() : -limit,
+                          max ? max->convertToDouble() : limit);
+  }
+  /// The buffers of `values`.
+  FailureOr<SmallVector<Value>> buffers(ValueRange values);
+  /// A constant (or, for trained state, state) operand's buffer.
+  FailureOr<Value> constantBuffer(Value v, StringRef what);
+  /// A float layer's bias buffer, zeros when it has none.
+  FailureOr<Value> biasBuffer(Value bias, int64_t channels);
+  /// `mote_activation_f32` of kind `kind` on the current op.
+  LogicalResult activation(abi::Activation kind, float a, float b);
+  /// Calls `callee` on the buffers of `values` (the last `outputs` written).
+  LogicalResult emit(StringRef callee, ValueRange values,
+                     ArrayRef<Attribute> scalars, int64_t outputs = 1);
+  /// Calls `callee` with the parameter block `params` on `values`.
+  template <typename Params>
+  LogicalResult emitWith(StringRef callee, const Params &params,
+                         ValueRange values) {
+    FailureOr<SmallVector<Value>> io = buffers(values);
+    if (failed(io))
+      return failure();
+    callWith(callee, params, *io);
+    return success();
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Lowerings, by family (one file each); registered in the same file.
+  //===--------------------------------------------------------------------===//
+
+  // Convolution.cpp
+  LogicalResult lowerConv2DF32(Conv2DOp o);
+  LogicalResult lowerFullyConnectedF32(FullyConnectedOp o);
+  LogicalResult lowerMatMulF32(MatMulOp o);
+  LogicalResult lowerConv2DS8(Conv2DOp o);
+  LogicalResult lowerFullyConnectedS8(FullyConnectedOp o);
+  // Elementwise.cpp
+  LogicalResult lowerBinaryF32(Operation *o);
+  LogicalResult lowerReluF32(ReluOp o);
+  LogicalResult lowerClampF32(ClampOp o);
+  LogicalResult lowerSigmoidF32(SigmoidOp o);
+  LogicalResult lowerTanhF32(TanhOp o);
+  LogicalResult lowerHardSigmoidF32(HardSigmoidOp o);
+  LogicalResult lowerHardSwishF32(HardSwishOp o);
+  LogicalResult lowerSoftmaxF32(SoftmaxOp o);
+  LogicalResult lowerAddS8(AddOp o);
+  LogicalResult lowerSubS8(SubOp o);
+  LogicalResult lowerMulS8(MulOp o);
+  LogicalResult lowerSoftmaxS8(SoftmaxOp o);
+  LogicalResult lowerSigmoidS8(SigmoidOp o);
+  LogicalResult lowerTanhS8(TanhOp o);
+  LogicalResult lowerHardSigmoidS8(HardSigmoidOp o);
+  LogicalResult lowerHardSwishS8(HardSwishOp o);
+  // Pooling.cpp
+  LogicalResult lowerMaxPool2DF32(MaxPool2DOp o);
+  LogicalResult lowerAvgPool2DF32(AvgPool2DOp o);
+  LogicalResult lowerGlobalAvgPoolF32(GlobalAvgPoolOp o);
+  LogicalResult lowerAvgPool2DS8(AvgPool2DOp o);
+  LogicalResult lowerGlobalAvgPoolS8(GlobalAvgPoolOp o);
+  LogicalResult lowerMaxPool2DS8(MaxPool2DOp o);
+  // DataMovement.cpp
+  LogicalResult lowerTransposeF32(TransposeOp o);
+  LogicalResult lowerConcatF32(ConcatOp o);
+  LogicalResult lowerPadF32(PadOp o);
+  LogicalResult lowerSliceF32(SliceOp o);
+  LogicalResult lowerTransposeS8(TransposeOp o);
+  LogicalResult lowerConcatS8(ConcatOp o);
+  LogicalResult lowerPadS8(PadOp o);
+  LogicalResult lowerSliceS8(SliceOp o);
+  // Quantization.cpp
+  LogicalResult lowerQuantizeS8(QuantizeOp o);
+  LogicalResult lowerDequantizeS8(DequantizeOp o);
+  LogicalResult lowerRequantizeS8(Operation *o);
+  // Training.cpp
+  LogicalResult lowerConv2DBackwardInput(Conv2DBackwardInputOp o);
+  LogicalResult lowerConv2DBackwardWeight(Conv2DBackwardWeightOp o);
+  LogicalResult
+  lowerFullyConnectedBackwardInput(FullyConnectedBackwardInputOp o);
+  LogicalResult
+  lowerFullyConnectedBackwardWeight(FullyConnectedBackwardWeightOp o);
+  LogicalResult lowerBiasBackward(BiasBackwardOp o);
+  LogicalResult lowerClampBackward(ClampBackwardOp o);
+  LogicalResult lowerMaxPool2DBackward(MaxPool2DBackwardOp o);
+  LogicalResult lowerAvgPool2DBackward(AvgPool2DBackwardOp o);
+  LogicalResult lowerSoftmaxCrossEntropy(SoftmaxCrossEntropyOp o);
+  LogicalResult lowerDynamicQuantize(DynamicQuantizeOp o);
+  LogicalResult lowerInt8Conv2D(Int8Conv2DOp o);
+  LogicalResult lowerInt8Conv2DBackwardWeight(Int8Conv2DBackwardWeightOp o);
+  LogicalResult lowerInt8Conv2DBackwardInput(Int8Conv2DBackwardInputOp o);
+  LogicalResult lowerInt8FullyConnected(Int8FullyConnectedOp o);
+  LogicalResult
+  lowerInt8FullyConnectedBackwardWeight(Int8FullyConnectedBackwardWeightOp o);
+  LogicalResult
+  lowerInt8FullyConnectedBackwardInput(Int8FullyConnectedBackwardInputOp o);
+  LogicalResult lowerChannelAffine(ChannelAffineOp o);
+  LogicalResult lowerChannelAffineBackward(ChannelAffineBackwardOp o);
+  // Optimizers.cpp
+  LogicalResult lowerSGDUpdate(SGDUpdateOp o);
+  LogicalResult lowerAdamUpdate(AdamUpdateOp o);
+};
+
+} // namespace mote::lowering
+
+#endif // MOTE_LIB_CONVERSION_MOTETOKERNEL_LOWERING_H

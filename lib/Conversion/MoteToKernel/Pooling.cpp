@@ -1,0 +1,130 @@
+//===- Pooling.cpp - Max, average and global average pooling --------------===//
+//
+// Part of convert-mote-to-kernel (Lowering.h): the lowerings of this op
+// family and their registration.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+using namespace mlir;
+using namespace mote;
+using namespace mote::lowering;
+
+LogicalResult Lowering::lowerAvgPool(Operation *op, ArrayRef<int64_t> kernel,
+                                     ArrayRef<int64_t> strides,
+                                     ArrayRef<int64_t> pads,
+                                     bool countIncludePad) {
+  FailureOr<QParams> in = perTensor(op, op->getOperand(0));
+  FailureOr<QParams> out = perTensor(op, op->getResult(0));
+  if (failed(in) || failed(out))
+    return failure();
+  ArrayRef<int64_t> x =
+      cast<RankedTensorType>(op->getOperand(0).getType()).getShape();
+  ArrayRef<int64_t> y =
+      cast<RankedTensorType>(op->getResult(0).getType()).getShape();
+  int64_t window = kernel[0] * kernel[1];
+  bool padded = llvm::any_of(pads, [](int64_t p) { return p != 0; });
+  // One multiplier when every window averages `window` elements, else one
+  // per possible element count.
+  SmallVector<double> reals;
+  if (!padded || countIncludePad) {
+    reals.push_back(in->scale / (out->scale * window));
+  } else {
+    reals.push_back(0.0);
+    for (int64_t c = 1; c <= window; ++c)
+      reals.push_back(in->scale / (out->scale * c));
+  }
+  abi::mote_pool2d_s8_params params =
+      poolParams(x, y, kernel, strides, {1, 1}, pads, countIncludePad);
+  params.input_offset = -in->zeroPoint;
+  setInt8Output(params, out->zeroPoint, activationRange(op, *out));
+  params.table_size = reals.size();
+  auto [m, s] = multipliers(reals);
+  FailureOr<Value> input = buffer(op, op->getOperand(0));
+  FailureOr<Value> output = buffer(op, op->getResult(0));
+  if (failed(input) || failed(output))
+    return failure();
+  callWith("mote_avg_pool2d_s8", params, {*input, m, s, *output});
+  return success();
+}
+LogicalResult Lowering::lowerMaxPool(MaxPool2DOp op) {
+  FailureOr<QParams> in = perTensor(op, op.getInput());
+  if (failed(in))
+    return failure();
+  ArrayRef<int64_t> x =
+      cast<RankedTensorType>(op.getInput().getType()).getShape();
+  ArrayRef<int64_t> y = cast<RankedTensorType>(op.getType()).getShape();
+  abi::mote_pool2d_s8_params params =
+      poolParams(x, y, op.getKernel(), op.getStrides(), op.getDilations(),
+                 op.getPads(), /*countIncludePad=*/false);
+  params.input_offset = -in->zeroPoint;
+  setInt8Output(params, in->zeroPoint, {-128, 127});
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  callWith("mote_max_pool2d_s8", params, {*input, *output});
+  return success();
+}
+LogicalResult Lowering::lowerMaxPool2DF32(MaxPool2DOp o) {
+  FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+  if (failed(io))
+    return failure();
+  callWith("mote_max_pool2d_f32",
+           poolParams(shapeOf(o.getInput()), shapeOf(o.getOutput()),
+                      o.getKernel(), o.getStrides(), o.getDilations(),
+                      o.getPads(), false),
+           *io);
+  return success();
+}
+LogicalResult Lowering::lowerAvgPool2DF32(AvgPool2DOp o) {
+  FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+  if (failed(io))
+    return failure();
+  callWith("mote_avg_pool2d_f32",
+           poolParams(shapeOf(o.getInput()), shapeOf(o.getOutput()),
+                      o.getKernel(), o.getStrides(), {1, 1}, o.getPads(),
+                      o.getCountIncludePad()),
+           *io);
+  return success();
+}
+LogicalResult Lowering::lowerGlobalAvgPoolF32(GlobalAvgPoolOp o) {
+  ArrayRef<int64_t> x = shapeOf(o.getInput());
+  FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+  if (failed(io))
+    return failure();
+  callWith("mote_avg_pool2d_f32",
+           poolParams(x, shapeOf(o.getOutput()), {x[2], x[3]}, {1, 1}, {1, 1},
+                      {0, 0, 0, 0}, false),
+           *io);
+  return success();
+}
+LogicalResult Lowering::lowerAvgPool2DS8(AvgPool2DOp o) {
+  return lowerAvgPool(o, o.getKernel(), o.getStrides(), o.getPads(),
+                      o.getCountIncludePad());
+}
+LogicalResult Lowering::lowerGlobalAvgPoolS8(GlobalAvgPoolOp o) {
+  ArrayRef<int64_t> x =
+      cast<RankedTensorType>(o.getInput().getType()).getShape();
+  SmallVector<int64_t> kernel = {x[2], x[3]};
+  return lowerAvgPool(o, kernel, {1, 1}, {0, 0, 0, 0}, false);
+}
+LogicalResult Lowering::lowerMaxPool2DS8(MaxPool2DOp o) {
+  return lowerMaxPool(o);
+}
+
+void mote::lowering::populatePoolingLowerings(LoweringRegistry &registry) {
+  registry.add<MaxPool2DOp>(LoweringDomain::Float,
+                            &Lowering::lowerMaxPool2DF32);
+  registry.add<AvgPool2DOp>(LoweringDomain::Float,
+                            &Lowering::lowerAvgPool2DF32);
+  registry.add<GlobalAvgPoolOp>(LoweringDomain::Float,
+                                &Lowering::lowerGlobalAvgPoolF32);
+  registry.add<AvgPool2DOp>(LoweringDomain::Integer,
+                            &Lowering::lowerAvgPool2DS8);
+  registry.add<GlobalAvgPoolOp>(LoweringDomain::Integer,
+                                &Lowering::lowerGlobalAvgPoolS8);
+  registry.add<MaxPool2DOp>(LoweringDomain::Integer,
+                            &Lowering::lowerMaxPool2DS8);
+}
