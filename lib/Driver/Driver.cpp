@@ -403,6 +403,11 @@ int runInfo() {
       context, infoModel, noGraphPipeline ? Stage::Imported : Stage::Optimized);
   if (!module)
     return 1;
+  // The arena as generic-c code would plan it.
+  PassManager plan(&context);
+  mote::buildPlanMemoryPipeline(plan, mote::LowerToCOptions());
+  if (failed(plan.run(*module)))
+    return 1;
   outs() << "model: " << infoModel << "\n";
   mote::printModelInfo(mote::analyzeModel(*module), outs());
   return 0;
@@ -618,7 +623,6 @@ int runCompile() {
     outs() << "wrote " << outputDir << "/" << name << ".onnx\n";
     return 0;
   }
-  mote::ModelInfo info = mote::analyzeModel(*module);
   if (emit == "mlir") {
     // With locations: they carry the ONNX node names, which later stages
     // print, so mote-opt on this file reproduces what motec compiles.
@@ -654,8 +658,11 @@ int runCompile() {
     func = *module->getOps<func::FuncOp>().begin();
   SmallVector<Type> inputTypes(func.getArgumentTypes());
   SmallVector<Type> outputTypes(func.getResultTypes());
+  // The summary reads the memory plan the code is compiled with.
+  mote::ModelInfo info;
   FailureOr<mote::CPackage> package = mote::exportC(
-      *module, name, portableKernels ? "generic-c" : description->name);
+      *module, name, portableKernels ? "generic-c" : description->name,
+      [&](ModuleOp planned) { info = mote::analyzeModel(planned); });
   if (failed(package))
     return 1;
   if (failed(mote::writeFile(outputDir, name + ".c", package->source)) ||

@@ -53,10 +53,6 @@ ModelInfo mote::analyzeModel(ModuleOp module) {
           {name ? name.str() : "result" + std::to_string(index),
            typeString(type)});
     }
-    FailureOr<MemoryPlan> plan = planMemory(func);
-    DenseMap<Operation *, int64_t> index;
-    for (auto [i, op] : llvm::enumerate(func.getBody().front()))
-      index[&op] = i;
     func.walk([&](Operation *op) {
       if (op == func || isa<func::ReturnOp>(op))
         return;
@@ -72,21 +68,18 @@ ModelInfo mote::analyzeModel(ModuleOp module) {
         layer.parameterBytes += constantBytes(operand);
       if (auto mac = dyn_cast<MacCountOpInterface>(op))
         layer.macs = mac.getMacCount();
-      if (succeeded(plan) && index.count(op)) {
-        int64_t at = index[op];
-        layer.liveArenaBytes = 0;
-        for (const ArenaBuffer &b : plan->buffers)
-          if (b.start <= at && at <= b.end)
-            layer.liveArenaBytes += b.bytes;
-      }
+      // The memory plan (mote-plan-memory), when the module has one.
+      if (auto live = op->getAttrOfType<IntegerAttr>("mote.arena_live"))
+        layer.liveArenaBytes = live.getInt();
       info.totalMacs += layer.macs;
       info.totalParameterBytes += layer.parameterBytes;
       info.layers.push_back(std::move(layer));
     });
-    if (succeeded(plan)) {
-      info.arenaBytes = plan->arenaBytes;
-      info.arenaLowerBound = plan->lowerBound;
-    }
+    // Functions never run at once: the arena is the largest plan.
+    if (auto bytes = func->getAttrOfType<IntegerAttr>("mote.arena_bytes"))
+      info.arenaBytes = std::max(info.arenaBytes, bytes.getInt());
+    if (auto bound = func->getAttrOfType<IntegerAttr>("mote.arena_lower_bound"))
+      info.arenaLowerBound = std::max(info.arenaLowerBound, bound.getInt());
   }
   return info;
 }

@@ -35,13 +35,28 @@ void mote::buildLegalizeNamesPipeline(OpPassManager &pm,
   pm.addPass(createMoteLegalizeNames(names));
 }
 
-void mote::buildLowerToKernelPipeline(OpPassManager &pm,
-                                      const LowerToCOptions &options) {
+void mote::buildPlanMemoryPipeline(OpPassManager &pm,
+                                   const LowerToCOptions &options) {
+  pm.addPass(createMoteLayoutState());
+  MotePlanMemoryOptions plan;
+  plan.target = options.target;
+  pm.addPass(createMotePlanMemory(plan));
+}
+
+void mote::buildConvertToKernelPipeline(OpPassManager &pm,
+                                        const LowerToCOptions &options) {
   ConvertMoteToKernelOptions lower;
   lower.modelName = options.modelName;
   lower.target = options.target;
   pm.addPass(createConvertMoteToKernel(lower));
+  pm.addPass(createMoteMergeConstants());
   pm.addPass(createCSEPass());
+}
+
+void mote::buildLowerToKernelPipeline(OpPassManager &pm,
+                                      const LowerToCOptions &options) {
+  buildPlanMemoryPipeline(pm, options);
+  buildConvertToKernelPipeline(pm, options);
 }
 
 void mote::buildKernelToEmitCPipeline(OpPassManager &pm) {
@@ -100,15 +115,17 @@ void mote::registerMotePipelines() {
       [](function_ref<void(const mlir::detail::PassOptions &)>) {});
   PassPipelineRegistration<LowerToCPipelineOptions>(
       "mote-lower-to-kernel-pipeline",
-      "Graph level to kernel level for a target (what motec compile "
-      "--emit=kernel shows)",
+      "Graph level to kernel level for a target: lay out the state, plan "
+      "memory, lower to kernel calls, merge constants, CSE (what motec "
+      "compile --emit=kernel shows, after mote-legalize-names)",
       [](OpPassManager &pm, const LowerToCPipelineOptions &options) {
         buildLowerToKernelPipeline(pm, options.get());
       });
   PassPipelineRegistration<LowerToCPipelineOptions>(
       "mote-lower-to-c-pipeline",
-      "Graph level to EmitC for a target: legalize names, lower to kernel "
-      "calls, CSE, EmitC (what motec compile --emit=emitc shows)",
+      "Graph level to EmitC for a target: legalize names, lay out the state, "
+      "plan memory, lower to kernel calls, merge constants, CSE, EmitC (what "
+      "motec compile --emit=emitc shows)",
       [](OpPassManager &pm, const LowerToCPipelineOptions &options) {
         buildLowerToCPipeline(pm, options.get());
       });

@@ -1,6 +1,6 @@
-// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net target=cortex-m4" -cse | FileCheck %s --check-prefix=M4
-// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net target=aarch64-dotprod" -cse | FileCheck %s --check-prefix=DOT
-// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net target=generic-c" -cse | FileCheck %s --check-prefix=GENERIC
+// RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory="target=cortex-m4" -convert-mote-to-kernel="model-name=net target=cortex-m4" -cse | FileCheck %s --check-prefix=M4
+// RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory="target=aarch64-dotprod" -convert-mote-to-kernel="model-name=net target=aarch64-dotprod" -cse | FileCheck %s --check-prefix=DOT
+// RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory="target=generic-c" -convert-mote-to-kernel="model-name=net target=generic-c" -cse | FileCheck %s --check-prefix=GENERIC
 // RUN: not mote-opt %s -split-input-file -convert-mote-to-kernel="target=cortex-m7" 2>&1 | FileCheck %s --check-prefix=BAD
 
 // The target decides the convolution's kernel and its packed constants.

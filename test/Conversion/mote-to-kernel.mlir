@@ -1,4 +1,4 @@
-// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s --check-prefixes=CHECK,FLOAT
+// RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s --check-prefixes=CHECK,FLOAT
 
 // A quantized conv with a fused ReLU, a residual add and the float
 // boundary. Input scale 0.5, weight scales 0.25 / 0.125, output scale 0.5:

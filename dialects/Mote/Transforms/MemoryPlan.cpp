@@ -1,18 +1,13 @@
 //===- MemoryPlan.cpp - Static arena planning -----------------------------===//
 
 #include "Mote/Transforms/MemoryPlan.h"
+#include "Mote/IR/MoteOps.h"
 #include "Mote/IR/QuantUtils.h"
-#include "Mote/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Matchers.h"
-
-namespace mote {
-#define GEN_PASS_DEF_MOTEPLANMEMORY
-#include "Mote/Transforms/Passes.h.inc"
-} // namespace mote
 
 using namespace mlir;
 using namespace mote;
@@ -190,24 +185,71 @@ mote::planMemory(func::FuncOp func, int64_t alignment,
   return plan;
 }
 
-namespace {
-
-struct MotePlanMemoryPass : mote::impl::MotePlanMemoryBase<MotePlanMemoryPass> {
-  using MotePlanMemoryBase::MotePlanMemoryBase;
-
-  void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    FailureOr<MemoryPlan> plan = planMemory(func, alignment);
-    if (failed(plan))
-      return signalPassFailure();
-    Builder b(func.getContext());
-    for (auto [value, id] : plan->bufferOf)
-      value.getDefiningOp()->setAttr(
-          "mote.arena_offset", b.getI64IntegerAttr(plan->buffers[id].offset));
-    func->setAttr("mote.arena_bytes", b.getI64IntegerAttr(plan->arenaBytes));
-    func->setAttr("mote.arena_lower_bound",
-                  b.getI64IntegerAttr(plan->lowerBound));
+void mote::writeMemoryPlan(func::FuncOp func, const MemoryPlan &plan) {
+  Builder b(func.getContext());
+  Block &block = func.getBody().front();
+  for (auto [at, op] : llvm::enumerate(block)) {
+    SmallVector<int64_t> offsets;
+    bool planned = false;
+    for (Value result : op.getResults()) {
+      auto it = plan.bufferOf.find(result);
+      planned |= it != plan.bufferOf.end();
+      offsets.push_back(
+          it == plan.bufferOf.end() ? -1 : plan.buffers[it->second].offset);
+    }
+    if (planned)
+      op.setAttr("mote.arena_offsets", b.getDenseI64ArrayAttr(offsets));
+    if (auto it = plan.scratchOf.find(&op); it != plan.scratchOf.end()) {
+      const ArenaBuffer &scratch = plan.buffers[it->second];
+      op.setAttr("mote.scratch",
+                 b.getDenseI64ArrayAttr({scratch.offset, scratch.bytes}));
+    }
+    if (!isa<MoteDialect>(op.getDialect()))
+      continue;
+    int64_t live = 0;
+    for (const ArenaBuffer &buffer : plan.buffers)
+      if (buffer.start <= static_cast<int64_t>(at) &&
+          static_cast<int64_t>(at) <= buffer.end)
+        live += buffer.bytes;
+    op.setAttr("mote.arena_live", b.getI64IntegerAttr(live));
   }
-};
+  func->setAttr("mote.arena_bytes", b.getI64IntegerAttr(plan.arenaBytes));
+  func->setAttr("mote.arena_lower_bound", b.getI64IntegerAttr(plan.lowerBound));
+}
 
-} // namespace
+FailureOr<MemoryPlan> mote::readMemoryPlan(func::FuncOp func) {
+  auto bytes = func->getAttrOfType<IntegerAttr>("mote.arena_bytes");
+  auto bound = func->getAttrOfType<IntegerAttr>("mote.arena_lower_bound");
+  if (!bytes || !bound || !func.getBody().hasOneBlock())
+    return func.emitOpError("has no memory plan (run mote-plan-memory)");
+  MemoryPlan plan;
+  plan.arenaBytes = bytes.getInt();
+  plan.lowerBound = bound.getInt();
+  for (Operation &op : func.getBody().front()) {
+    if (auto offsets =
+            op.getAttrOfType<DenseI64ArrayAttr>("mote.arena_offsets")) {
+      if (offsets.size() != static_cast<int64_t>(op.getNumResults()))
+        return op.emitOpError("has ") << offsets.size() << " arena offsets for "
+                                      << op.getNumResults() << " results";
+      for (auto [result, offset] :
+           llvm::zip(op.getResults(), offsets.asArrayRef())) {
+        if (offset < 0)
+          continue;
+        plan.bufferOf[result] = plan.buffers.size();
+        plan.buffers.push_back(
+            {getTensorBytes(result.getType()), 0, 0, offset});
+      }
+    }
+    if (auto scratch = op.getAttrOfType<DenseI64ArrayAttr>("mote.scratch")) {
+      if (scratch.size() != 2)
+        return op.emitOpError("has a malformed mote.scratch");
+      plan.scratchOf[&op] = plan.buffers.size();
+      plan.buffers.push_back({scratch[1], 0, 0, scratch[0]});
+    }
+  }
+  for (const ArenaBuffer &buffer : plan.buffers)
+    if (buffer.offset < 0 || buffer.offset + buffer.bytes > plan.arenaBytes)
+      return func.emitOpError(
+          "has a memory plan whose buffers leave its arena");
+  return plan;
+}

@@ -52,6 +52,18 @@ mlir::FailureOr<MemoryPlan>
 planMemory(mlir::func::FuncOp func, int64_t alignment = 16,
            llvm::function_ref<int64_t(mlir::Operation *)> scratchBytes = {});
 
+/// Records `plan` on `func` as attributes, the form the lowering reads and
+/// reports print: on each op, `mote.arena_offsets` (per result, -1 for a
+/// result outside the arena), `mote.scratch` (offset and bytes of its
+/// kernel's work space) and, on Mote ops, `mote.arena_live` (the bytes of
+/// the arena in use while it runs); on the function, `mote.arena_bytes` and
+/// `mote.arena_lower_bound`.
+void writeMemoryPlan(mlir::func::FuncOp func, const MemoryPlan &plan);
+
+/// The plan `writeMemoryPlan` recorded on `func` (offsets and sizes; no
+/// lifetimes); fails, naming the function, if it has none.
+mlir::FailureOr<MemoryPlan> readMemoryPlan(mlir::func::FuncOp func);
+
 } // namespace mote
 
 #endif // MOTE_TRANSFORMS_MEMORYPLAN_H

@@ -148,37 +148,6 @@ def MoteQuantize : Pass<"mote-quantize", "mlir::func::FuncOp"> {
                            "::mlir::quant::QuantDialect"];
 }
 
-def MotePlanMemory : Pass<"mote-plan-memory", "mlir::func::FuncOp"> {
-  let summary = "Plan one static arena for the intermediate tensors";
-  let description = [{
-    Assigns every intermediate tensor of the function an offset in one
-    arena, from liveness over the op order:
-
-    - views (`mote.reshape`, `quant.scast`) share their input's buffer;
-    - element-wise ops (`relu`, `clamp`, `requantize`, `add`, ...) write
-      into an input of the same size that is not used afterwards (in place);
-    - buffers are placed greedily by size, largest first, at the lowest
-      offset that does not overlap a buffer live at the same time.
-
-    Constants stay in flash; the function's arguments and results are the
-    caller's buffers. Each planned op gets `mote.arena_offset`; the function
-    gets `mote.arena_bytes` and `mote.arena_lower_bound`, the largest sum of
-    buffer sizes live at one op (no plan can be smaller).
-
-    Example result:
-
-    ```mlir
-    func.func @main(...) attributes {mote.arena_bytes = 8192 : i64,
-                                     mote.arena_lower_bound = 8192 : i64} {
-      %0 = mote.conv2d ... {mote.arena_offset = 0 : i64} ...
-    ```
-  }];
-  let options = [
-    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
-           "Byte alignment of every buffer offset">
-  ];
-}
-
 def MoteBuildTrainStep : Pass<"mote-build-train-step", "mlir::ModuleOp"> {
   let summary = "Build a train step (forward, loss, backward, update)";
   let description = [{

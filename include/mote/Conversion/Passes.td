@@ -5,6 +5,75 @@
 
 include "mlir/Pass/PassBase.td"
 
+def MoteLayoutState : Pass<"mote-layout-state", "mlir::ModuleOp"> {
+  let summary = "Give the model's mutable state fixed places at the arena's start";
+  let description = [{
+    Lays out the module's `ml_program.global`s (trained weights, optimizer
+    moments of a train step) one after another from the arena's start,
+    each 16-byte aligned: each global gets `mote.state_offset`, the module
+    `mote.state_bytes`. Every function's scratch memory comes after them.
+    `convert-mote-to-kernel` reads this layout.
+
+    ```mlir
+    ml_program.global private mutable @w(dense<...> : tensor<4x3xf32>)
+        {mote.state_offset = 0 : i64}
+    ml_program.global private mutable @b(dense<...> : tensor<4xf32>)
+        {mote.state_offset = 48 : i64}
+    ```
+  }];
+}
+
+def MotePlanMemory : Pass<"mote-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Plan one static arena per function, with the target's kernel scratch";
+  let description = [{
+    Assigns every intermediate tensor of each function an offset in one
+    arena, from liveness over the op order:
+
+    - views (`mote.reshape`, `quant.scast`) share their input's buffer;
+    - element-wise ops (`relu`, `clamp`, `requantize`, `add`, ...) write
+      into an input of the same size that is not used afterwards (in place);
+    - the work space a layer's kernel needs on the target (the gathered
+      columns of a matrix-product kernel, the padded channel of a depthwise
+      kernel) is a buffer live during that layer;
+    - buffers are placed at the lowest offset that does not overlap a
+      buffer live at the same time, in a few orders (largest first,
+      earliest first, ...), keeping the smallest arena.
+
+    Constants stay in flash; the function's arguments and results are the
+    caller's buffers. This is the one plan: `convert-mote-to-kernel` lowers
+    with it and `motec` prints it. Each planned op gets `mote.arena_offsets`
+    (one per result, -1 for none), each op with kernel scratch
+    `mote.scratch` (offset, bytes), each Mote op `mote.arena_live` (bytes
+    in use while it runs); the function gets `mote.arena_bytes` and
+    `mote.arena_lower_bound`, the largest sum of buffer sizes live at one
+    op (no plan can be smaller). Offsets count from the end of the state
+    (`mote-layout-state`).
+
+    ```mlir
+    func.func @main(...) attributes {mote.arena_bytes = 8192 : i64,
+                                     mote.arena_lower_bound = 8192 : i64} {
+      %0 = mote.conv2d ... {mote.arena_live = 8192 : i64,
+                            mote.arena_offsets = array<i64: 0>} ...
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"generic-c\"",
+           "Code-generation target whose kernels' scratch is planned">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Byte alignment of every buffer offset">
+  ];
+}
+
+def MoteMergeConstants : Pass<"mote-merge-constants", "mlir::ModuleOp"> {
+  let summary = "Store equal constant arrays of the kernel level once";
+  let description = [{
+    Makes constant `memref.global`s with equal types and values one symbol
+    (the first), rewriting the `memref.get_global`s of the others: a
+    frozen layer read by both the model and its train step is stored in
+    flash once.
+  }];
+}
+
 def ConvertMoteToKernel : Pass<"convert-mote-to-kernel", "mlir::ModuleOp"> {
   let summary = "Lower Mote functions (INT8, FP32, train steps) to kernel calls on static buffers";
   let description = [{
@@ -13,14 +82,24 @@ def ConvertMoteToKernel : Pass<"convert-mote-to-kernel", "mlir::ModuleOp"> {
     arena `memref<Nxi8>`. The first function is the model (`@<name>_run`,
     or `@<name>_infer` when the module has state); others are named by
     their suffix (`@f_train_step` becomes `@<name>_train_step`). Mutable
-    state (`ml_program.global`s of a train step) takes fixed offsets at the
-    start of the arena, written by a generated `@<name>_init_state`. Each
-    function's arena is planned (`planMemory`, as `mote-plan-memory` does,
-    with the target's scratch buffers) and every compile-time decision of
-    the integer path is made here:
+    state (`ml_program.global`s of a train step) takes the offsets
+    `mote-layout-state` gave it at the start of the arena, written by a
+    generated `@<name>_init_state`. Each function's buffers are where
+    `mote-plan-memory` put them (run both first, with the same target).
 
-    - each intermediate tensor becomes a `memref.view` of the arena at its
-      planned offset; views (reshape, storage casts) reuse their source;
+    The lowering is a dialect conversion. A type converter maps each tensor
+    to a buffer of its storage type (`tensor<4x!quant.uniform<i8:...>>` to
+    `memref<4xi8>`); each op family (convolution and fully-connected,
+    element-wise, pooling, data movement, quantization and lookup tables,
+    training backward, optimizers) adds one conversion pattern per op and
+    numeric domain (float, integer, training) from its own file in
+    `lib/Conversion/MoteToKernel`. Every compile-time decision of the
+    integer path is made there:
+
+    - each op's result is replaced by its buffer: a `memref.view` of the
+      arena at its planned offset, or the caller's output buffer when the
+      function returns it; a reshape is a `memref.reinterpret_cast` of its
+      operand's buffer, a storage cast the same buffer;
     - weights, biases, per-channel Q31 multipliers and shifts become
       constant `memref.global`s;
     - each layer becomes one `mote_kernel.call` of a runtime microkernel

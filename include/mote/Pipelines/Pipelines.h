@@ -44,9 +44,19 @@ struct LowerToCOptions {
 void buildLegalizeNamesPipeline(mlir::OpPassManager &pm,
                                 const LowerToCOptions &options);
 
-/// `mote-lower-to-kernel-pipeline`: the graph level to the kernel level
-/// (`convert-mote-to-kernel` for the target, then CSE): what
-/// `motec compile --emit=kernel` shows.
+/// Where every tensor lives (`mote-layout-state`, `mote-plan-memory` for the
+/// target), recorded on the graph level: the plan the lowering uses and
+/// `motec compile` prints.
+void buildPlanMemoryPipeline(mlir::OpPassManager &pm,
+                             const LowerToCOptions &options);
+
+/// The planned graph level to the kernel level (`convert-mote-to-kernel`
+/// for the target, `mote-merge-constants`, CSE).
+void buildConvertToKernelPipeline(mlir::OpPassManager &pm,
+                                  const LowerToCOptions &options);
+
+/// `mote-lower-to-kernel-pipeline`: the two above, the graph level to the
+/// kernel level: what `motec compile --emit=kernel` shows.
 void buildLowerToKernelPipeline(mlir::OpPassManager &pm,
                                 const LowerToCOptions &options);
 

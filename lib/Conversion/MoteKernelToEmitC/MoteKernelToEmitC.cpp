@@ -193,6 +193,14 @@ LogicalResult Printer::convertFunc(func::FuncOp func) {
                   ptrTo(view.getType().getElementType()), p);
               return success();
             })
+            .Case([&](memref::ReinterpretCastOp view) -> LogicalResult {
+              // A reshaped buffer is the same storage.
+              Value source = mapping.lookup(view.getSource());
+              if (!source)
+                return view.emitOpError("source was not converted");
+              mapping[view.getResult()] = source;
+              return success();
+            })
             .Case([&](kernel::CallOp call) {
               return convertCall(call, func.getSymName());
             })

@@ -171,12 +171,12 @@ LogicalResult Lowering::lowerFullyConnectedS8(FullyConnectedOp o) {
   return lowerFullyConnected(o);
 }
 
-void mote::lowering::populateConvolutionLowerings(LoweringRegistry &registry) {
-  registry.add<Conv2DOp>(LoweringDomain::Float, &Lowering::lowerConv2DF32);
-  registry.add<FullyConnectedOp>(LoweringDomain::Float,
+void mote::lowering::populateConvolutionPatterns(LoweringPatterns &patterns) {
+  patterns.add<Conv2DOp>(LoweringDomain::Float, &Lowering::lowerConv2DF32);
+  patterns.add<FullyConnectedOp>(LoweringDomain::Float,
                                  &Lowering::lowerFullyConnectedF32);
-  registry.add<MatMulOp>(LoweringDomain::Float, &Lowering::lowerMatMulF32);
-  registry.add<Conv2DOp>(LoweringDomain::Integer, &Lowering::lowerConv2DS8);
-  registry.add<FullyConnectedOp>(LoweringDomain::Integer,
+  patterns.add<MatMulOp>(LoweringDomain::Float, &Lowering::lowerMatMulF32);
+  patterns.add<Conv2DOp>(LoweringDomain::Integer, &Lowering::lowerConv2DS8);
+  patterns.add<FullyConnectedOp>(LoweringDomain::Integer,
                                  &Lowering::lowerFullyConnectedS8);
 }

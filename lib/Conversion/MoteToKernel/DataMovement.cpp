@@ -127,15 +127,15 @@ LogicalResult Lowering::lowerConcatS8(ConcatOp o) { return lowerConcat(o); }
 LogicalResult Lowering::lowerPadS8(PadOp o) { return lowerPad(o); }
 LogicalResult Lowering::lowerSliceS8(SliceOp o) { return lowerSlice(o); }
 
-void mote::lowering::populateDataMovementLowerings(LoweringRegistry &registry) {
-  registry.add<TransposeOp>(LoweringDomain::Float,
+void mote::lowering::populateDataMovementPatterns(LoweringPatterns &patterns) {
+  patterns.add<TransposeOp>(LoweringDomain::Float,
                             &Lowering::lowerTransposeF32);
-  registry.add<ConcatOp>(LoweringDomain::Float, &Lowering::lowerConcatF32);
-  registry.add<PadOp>(LoweringDomain::Float, &Lowering::lowerPadF32);
-  registry.add<SliceOp>(LoweringDomain::Float, &Lowering::lowerSliceF32);
-  registry.add<TransposeOp>(LoweringDomain::Integer,
+  patterns.add<ConcatOp>(LoweringDomain::Float, &Lowering::lowerConcatF32);
+  patterns.add<PadOp>(LoweringDomain::Float, &Lowering::lowerPadF32);
+  patterns.add<SliceOp>(LoweringDomain::Float, &Lowering::lowerSliceF32);
+  patterns.add<TransposeOp>(LoweringDomain::Integer,
                             &Lowering::lowerTransposeS8);
-  registry.add<ConcatOp>(LoweringDomain::Integer, &Lowering::lowerConcatS8);
-  registry.add<PadOp>(LoweringDomain::Integer, &Lowering::lowerPadS8);
-  registry.add<SliceOp>(LoweringDomain::Integer, &Lowering::lowerSliceS8);
+  patterns.add<ConcatOp>(LoweringDomain::Integer, &Lowering::lowerConcatS8);
+  patterns.add<PadOp>(LoweringDomain::Integer, &Lowering::lowerPadS8);
+  patterns.add<SliceOp>(LoweringDomain::Integer, &Lowering::lowerSliceS8);
 }

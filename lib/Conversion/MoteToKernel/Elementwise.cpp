@@ -141,27 +141,27 @@ LogicalResult Lowering::lowerHardSwishS8(HardSwishOp o) {
       o, [](double x) { return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0); });
 }
 
-void mote::lowering::populateElementwiseLowerings(LoweringRegistry &registry) {
-  registry.add<AddOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
-  registry.add<SubOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
-  registry.add<MulOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
-  registry.add<ReluOp>(LoweringDomain::Float, &Lowering::lowerReluF32);
-  registry.add<ClampOp>(LoweringDomain::Float, &Lowering::lowerClampF32);
-  registry.add<SigmoidOp>(LoweringDomain::Float, &Lowering::lowerSigmoidF32);
-  registry.add<TanhOp>(LoweringDomain::Float, &Lowering::lowerTanhF32);
-  registry.add<HardSigmoidOp>(LoweringDomain::Float,
+void mote::lowering::populateElementwisePatterns(LoweringPatterns &patterns) {
+  patterns.add<AddOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
+  patterns.add<SubOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
+  patterns.add<MulOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
+  patterns.add<ReluOp>(LoweringDomain::Float, &Lowering::lowerReluF32);
+  patterns.add<ClampOp>(LoweringDomain::Float, &Lowering::lowerClampF32);
+  patterns.add<SigmoidOp>(LoweringDomain::Float, &Lowering::lowerSigmoidF32);
+  patterns.add<TanhOp>(LoweringDomain::Float, &Lowering::lowerTanhF32);
+  patterns.add<HardSigmoidOp>(LoweringDomain::Float,
                               &Lowering::lowerHardSigmoidF32);
-  registry.add<HardSwishOp>(LoweringDomain::Float,
+  patterns.add<HardSwishOp>(LoweringDomain::Float,
                             &Lowering::lowerHardSwishF32);
-  registry.add<SoftmaxOp>(LoweringDomain::Float, &Lowering::lowerSoftmaxF32);
-  registry.add<AddOp>(LoweringDomain::Integer, &Lowering::lowerAddS8);
-  registry.add<SubOp>(LoweringDomain::Integer, &Lowering::lowerSubS8);
-  registry.add<MulOp>(LoweringDomain::Integer, &Lowering::lowerMulS8);
-  registry.add<SoftmaxOp>(LoweringDomain::Integer, &Lowering::lowerSoftmaxS8);
-  registry.add<SigmoidOp>(LoweringDomain::Integer, &Lowering::lowerSigmoidS8);
-  registry.add<TanhOp>(LoweringDomain::Integer, &Lowering::lowerTanhS8);
-  registry.add<HardSigmoidOp>(LoweringDomain::Integer,
+  patterns.add<SoftmaxOp>(LoweringDomain::Float, &Lowering::lowerSoftmaxF32);
+  patterns.add<AddOp>(LoweringDomain::Integer, &Lowering::lowerAddS8);
+  patterns.add<SubOp>(LoweringDomain::Integer, &Lowering::lowerSubS8);
+  patterns.add<MulOp>(LoweringDomain::Integer, &Lowering::lowerMulS8);
+  patterns.add<SoftmaxOp>(LoweringDomain::Integer, &Lowering::lowerSoftmaxS8);
+  patterns.add<SigmoidOp>(LoweringDomain::Integer, &Lowering::lowerSigmoidS8);
+  patterns.add<TanhOp>(LoweringDomain::Integer, &Lowering::lowerTanhS8);
+  patterns.add<HardSigmoidOp>(LoweringDomain::Integer,
                               &Lowering::lowerHardSigmoidS8);
-  registry.add<HardSwishOp>(LoweringDomain::Integer,
+  patterns.add<HardSwishOp>(LoweringDomain::Integer,
                             &Lowering::lowerHardSwishS8);
 }

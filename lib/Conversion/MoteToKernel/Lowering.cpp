@@ -7,11 +7,8 @@ using namespace mote;
 using namespace mote::lowering;
 
 FailureOr<Value> Lowering::buffer(Operation *user, Value v) {
-  Location loc = func.getLoc();
-  if (auto it = kArgs.find(v); it != kArgs.end())
-    return it->second;
-  if (auto it = kOutputs.find(v); it != kOutputs.end())
-    return it->second;
+  // Constants are stored in flash, one array per use (named after the
+  // layer that reads it).
   if (DenseElementsAttr constant = constantOf(v)) {
     if (!isa<IntegerType, FloatType>(constant.getElementType()))
       return user->emitOpError("has a constant operand of unsupported type");
@@ -22,22 +19,28 @@ FailureOr<Value> Lowering::buffer(Operation *user, Value v) {
     if (updated.contains(symbol))
       return user->emitOpError("reads state '")
              << symbol << "' after an update of it";
-    return stateBuffer(FlatSymbolRefAttr::get(ctx(), symbol), v.getType());
   }
-  auto it = plan.bufferOf.find(v);
-  if (it == plan.bufferOf.end()) {
-    // A view of a function argument.
-    Operation *def = v.getDefiningOp();
-    // Kernels see buffers as flat storage: a view is its source buffer.
-    if (def && isa<ReshapeOp, quant::StorageCastOp>(def))
-      return buffer(user, def->getOperand(0));
-    return user->emitOpError("operand has no storage in the memory plan");
+  if (v.getDefiningOp() == current)
+    return resultBuffer(v);
+  if (Value b = operandBuffers.lookup(v))
+    return b;
+  return user->emitOpError("operand has no storage in the memory plan");
+}
+FailureOr<Value> Lowering::resultBuffer(Value v) {
+  if (Value b = resultBuffers.lookup(v))
+    return b;
+  Value b = kOutputs.lookup(v);
+  if (!b) {
+    auto it = plan.bufferOf.find(v);
+    if (it == plan.bufferOf.end())
+      return current->emitOpError("result has no storage in the memory plan");
+    b = arenaView(state.bytes + plan.buffers[it->second].offset, bufferType(v));
   }
-  return arenaView(state.bytes + plan.buffers[it->second].offset,
-                   bufferType(v));
+  resultBuffers[v] = b;
+  return b;
 }
 Value Lowering::arenaView(int64_t offset, MemRefType type) {
-  Location loc = func.getLoc();
+  Location loc = kfunc.getLoc();
   Value c = arith::ConstantIndexOp::create(builder, loc, offset);
   return memref::ViewOp::create(builder, loc, type, arena, c, ValueRange{});
 }
@@ -138,57 +141,6 @@ SmallVector<Attribute> Lowering::floatBounds(Operation *op) {
     hi = max.getValueAsDouble();
   return {builder.getF32FloatAttr(lo), builder.getF32FloatAttr(hi)};
 }
-LogicalResult Lowering::run() {
-  Location loc = func.getLoc();
-  // Signature: inputs, outputs, arena (all buffers).
-  SmallVector<Type> argTypes;
-  for (BlockArgument arg : func.getArguments())
-    argTypes.push_back(bufferType(arg));
-  auto returnOp = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  for (Value result : returnOp.getOperands())
-    argTypes.push_back(bufferType(result));
-  argTypes.push_back(MemRefType::get({arenaBytes}, IntegerType::get(ctx(), 8)));
-  builder.setInsertionPoint(func);
-  kfunc = func::FuncOp::create(builder, loc, kernelName,
-                               builder.getFunctionType(argTypes, {}));
-  unsigned numInputs = func.getNumArguments();
-  kfunc->setAttr("mote.num_inputs", builder.getI64IntegerAttr(numInputs));
-  kfunc->setAttr("mote.arena_bytes", builder.getI64IntegerAttr(arenaBytes));
-  globalsAnchor = kfunc;
-  Block *body = kfunc.addEntryBlock();
-  builder.setInsertionPointToStart(body);
-  for (auto [i, arg] : llvm::enumerate(func.getArguments()))
-    kArgs[arg] = body->getArgument(i);
-  // Results computed by a kernel are written straight into the caller's
-  // buffer; views, inputs and constants are copied there at the end.
-  for (auto [i, result] : llvm::enumerate(returnOp.getOperands())) {
-    Operation *def = result.getDefiningOp();
-    if (def && !isa<ReshapeOp, quant::StorageCastOp>(def) &&
-        !plan.bufferOf.count(result) && !constantOf(result))
-      kOutputs[result] = body->getArgument(numInputs + i);
-  }
-  arena = body->getArgument(body->getNumArguments() - 1);
-
-  for (Operation &op : func.getBody().front().without_terminator())
-    if (failed(lower(&op)))
-      return failure();
-
-  // Results that live elsewhere (views of arena buffers, inputs, constants)
-  // are copied to the caller's output buffers.
-  for (auto [i, result] : llvm::enumerate(returnOp.getOperands())) {
-    if (kOutputs.count(result))
-      continue;
-    prefix = symbolBase() + "_out" + std::to_string(i) + "_";
-    FailureOr<Value> from = buffer(returnOp, result);
-    if (failed(from))
-      return failure();
-    call("mote_copy", {*from, body->getArgument(numInputs + i)},
-         {builder.getI32IntegerAttr(getTensorBytes(result.getType()))});
-  }
-  func::ReturnOp::create(builder, loc);
-  func.erase();
-  return success();
-}
 FailureOr<SmallVector<Value>> Lowering::buffers(ValueRange values) {
   SmallVector<Value> result;
   for (Value v : values) {
@@ -239,11 +191,19 @@ LogicalResult Lowering::emit(StringRef callee, ValueRange values,
   return success();
 }
 
-LogicalResult Lowering::lower(Operation *op) {
-  // Constants, views and state reads have no code of their own.
-  if (isa<arith::ConstantOp, quant::StorageCastOp, ReshapeOp,
-          ml_program::GlobalLoadOp>(op))
-    return success();
+LoweringDomain mote::lowering::domainOf(Operation *op, bool isTrainingOp) {
+  if (isTrainingOp)
+    return LoweringDomain::Training;
+  // Ops of float models (all but the boundary quantize / dequantize).
+  if (!isa<QuantizeOp, DequantizeOp>(op) && op->getNumResults() == 1 &&
+      getNumericKind(op->getResult(0).getType()) == NumericKind::Float)
+    return LoweringDomain::Float;
+  return LoweringDomain::Integer;
+}
+
+LogicalResult Lowering::rewrite(Operation *op, ValueRange operands,
+                                bool training,
+                                function_ref<LogicalResult()> lower) {
   prefix = symbolBase() + "_l" + std::to_string(layer++) + "_";
   std::string label = op->getName().getStringRef().str();
   op->getLoc()->walk([&](Location l) {
@@ -255,21 +215,50 @@ LogicalResult Lowering::lower(Operation *op) {
   });
   currentLoc = NameLoc::get(builder.getStringAttr(label));
   current = op;
-  if (const LoweringRegistry::Fn *fn =
-          registry.lookup(LoweringDomain::Training, op)) {
+  operandBuffers.clear();
+  resultBuffers.clear();
+  for (auto [value, b] : llvm::zip(op->getOperands(), operands))
+    operandBuffers[value] = b;
+  if (training)
     addKernelHeader("mote/mote_train.h");
-    return (*fn)(*this, op);
+  if (failed(lower()))
+    return failure();
+  // Every used result is replaced by its buffer.
+  SmallVector<SmallVector<Value>> replacements;
+  for (Value result : op->getResults()) {
+    replacements.emplace_back();
+    if (result.use_empty() && !resultBuffers.count(result))
+      continue;
+    FailureOr<Value> b = resultBuffer(result);
+    if (failed(b))
+      return failure();
+    replacements.back().push_back(*b);
   }
-  // Ops of float models (all but the boundary quantize / dequantize).
-  if (!isa<QuantizeOp, DequantizeOp>(op) && op->getNumResults() == 1 &&
-      getNumericKind(op->getResult(0).getType()) == NumericKind::Float) {
-    if (const LoweringRegistry::Fn *fn =
-            registry.lookup(LoweringDomain::Float, op))
-      return (*fn)(*this, op);
-    return op->emitOpError("has no C lowering for float operands yet");
+  rewriter.replaceOpWithMultiple(op, std::move(replacements));
+  return success();
+}
+
+LogicalResult Lowering::rewriteReturn(func::ReturnOp op, ValueRange operands) {
+  current = op;
+  currentLoc = NameLoc::get(builder.getStringAttr("func.return"));
+  operandBuffers.clear();
+  resultBuffers.clear();
+  for (auto [value, b] : llvm::zip(op.getOperands(), operands))
+    operandBuffers[value] = b;
+  // Results that live elsewhere (views of arena buffers, inputs, constants)
+  // are copied to the caller's output buffers.
+  unsigned numInputs = kfunc.getNumArguments() - op.getNumOperands() - 1;
+  for (auto [i, result] : llvm::enumerate(op.getOperands())) {
+    Value to = kfunc.getArgument(numInputs + i);
+    if (kOutputs.lookup(result) == to)
+      continue;
+    prefix = symbolBase() + "_out" + std::to_string(i) + "_";
+    FailureOr<Value> from = buffer(op, result);
+    if (failed(from))
+      return failure();
+    call("mote_copy", {*from, to},
+         {builder.getI32IntegerAttr(getTensorBytes(result.getType()))});
   }
-  if (const LoweringRegistry::Fn *fn =
-          registry.lookup(LoweringDomain::Integer, op))
-    return (*fn)(*this, op);
-  return op->emitOpError("has no C lowering yet");
+  rewriter.replaceOpWithNewOp<func::ReturnOp>(op);
+  return success();
 }

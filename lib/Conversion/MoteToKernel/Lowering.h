@@ -1,13 +1,15 @@
-//===- Lowering.h - State of convert-mote-to-kernel, by family --*- C++ -*-===//
+//===- Lowering.h - Patterns of convert-mote-to-kernel ----------*- C++ -*-===//
 //
-// Private to the conversion. `Lowering` holds what the lowering of one
-// function knows (memory plan, state layout, target, the kernel function
-// being built) and the helpers every op family uses; each family's file
-// defines its lowerings and registers them by op and numeric domain in a
-// `LoweringRegistry`, which `Lowering::lower` consults: an op without an
-// entry for its domain is reported, never lowered by another family's
-// code. (The next step turns each family's lowerings into dialect
-// conversion patterns over a tensor-to-memref type converter.)
+// Private to the conversion. The lowering is a dialect conversion: a type
+// converter maps each tensor to the buffer (memref) of its storage type, and
+// one conversion pattern per op and numeric domain, added by the op family's
+// `populate<Family>Patterns` (one file each), replaces a Mote op by calls of
+// runtime microkernels on buffers. Each result is replaced by the buffer the
+// memory plan gives it (a view of the arena, or the caller's output buffer
+// for a returned value), so users receive their operands' buffers from the
+// conversion. `Lowering` is what the patterns of one function share: memory
+// plan, state layout, target, the symbols made so far, and the helpers
+// every op family uses.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +30,7 @@
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -62,10 +65,19 @@ struct LayerQuant {
   QParams input, output;
 };
 
-/// Returns the constant a value is (through storage casts), or null.
+/// Returns the constant a value is (through storage casts and reshapes, with
+/// the value's shape), or null.
 inline DenseElementsAttr constantOf(Value value) {
-  while (auto cast = value.getDefiningOp<quant::StorageCastOp>())
-    value = cast.getInput();
+  if (auto cast = value.getDefiningOp<quant::StorageCastOp>())
+    return constantOf(cast.getInput());
+  if (auto reshape = value.getDefiningOp<ReshapeOp>()) {
+    DenseElementsAttr input = constantOf(reshape.getInput());
+    if (!input)
+      return {};
+    return input.reshape(
+        RankedTensorType::get(cast<ShapedType>(reshape.getType()).getShape(),
+                              input.getElementType()));
+  }
   DenseElementsAttr attr;
   if (matchPattern(value, m_Constant(&attr)))
     return attr;
@@ -284,64 +296,72 @@ void setBroadcast(Params &p, ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
 }
 
 class Lowering;
+struct LoweringState;
 
-/// Which ops a registered lowering takes: those of a train step (any
-/// element type), float ops, or integer (quantized) ops.
+/// Which ops a pattern takes: those of a train step (any element type),
+/// float ops, or integer (quantized) ops.
 enum class LoweringDomain { Training, Float, Integer };
 
-/// The lowerings of all op families, by op and domain.
-class LoweringRegistry {
-public:
-  using Fn = std::function<LogicalResult(Lowering &, Operation *)>;
+/// The numeric domain of a Mote op: training ops are those with a pattern
+/// in the Training domain; the boundary quantize and dequantize are
+/// integer ops.
+LoweringDomain domainOf(Operation *op, bool isTrainingOp);
 
-  /// Registers `fn` for ops `OpTy` of `domain`.
+/// Adds the conversion patterns of the op families to a pattern set.
+class LoweringPatterns {
+public:
+  LoweringPatterns(RewritePatternSet &patterns, const TypeConverter &converter,
+                   LoweringState &state)
+      : patterns(patterns), converter(converter), state(state) {}
+
+  /// Adds the pattern that lowers ops `OpTy` of `domain` with `fn`.
   template <typename OpTy, typename Arg>
-  void add(LoweringDomain domain, LogicalResult (Lowering::*fn)(Arg)) {
-    auto [it, inserted] = table.try_emplace(
-        {static_cast<int>(domain), TypeID::get<OpTy>()});
-    if (!inserted)
-      llvm::report_fatal_error("two lowerings registered for " +
-                               OpTy::getOperationName() + " in one domain");
-    it->second = [fn](Lowering &lowering, Operation *op) {
-          if constexpr (std::is_same_v<Arg, Operation *>)
-            return (lowering.*fn)(op);
-          else
-            return (lowering.*fn)(cast<OpTy>(op));
-        };
-  }
-  /// The lowering of `op` in `domain`, or null.
-  const Fn *lookup(LoweringDomain domain, Operation *op) const {
-    auto it = table.find({static_cast<int>(domain), op->getName().getTypeID()});
-    return it == table.end() ? nullptr : &it->second;
-  }
+  void add(LoweringDomain domain, LogicalResult (Lowering::*fn)(Arg));
+
+  RewritePatternSet &getPatterns() { return patterns; }
+  const TypeConverter &getTypeConverter() { return converter; }
+  LoweringState &getState() { return state; }
 
 private:
-  llvm::DenseMap<std::pair<int, TypeID>, Fn> table;
+  RewritePatternSet &patterns;
+  const TypeConverter &converter;
+  LoweringState &state;
 };
 
-void populateConvolutionLowerings(LoweringRegistry &registry);
-void populateElementwiseLowerings(LoweringRegistry &registry);
-void populatePoolingLowerings(LoweringRegistry &registry);
-void populateDataMovementLowerings(LoweringRegistry &registry);
-void populateQuantizationLowerings(LoweringRegistry &registry);
-void populateTrainingLowerings(LoweringRegistry &registry);
-void populateOptimizerLowerings(LoweringRegistry &registry);
+void populateConvolutionPatterns(LoweringPatterns &patterns);
+void populateElementwisePatterns(LoweringPatterns &patterns);
+void populatePoolingPatterns(LoweringPatterns &patterns);
+void populateDataMovementPatterns(LoweringPatterns &patterns);
+void populateQuantizationPatterns(LoweringPatterns &patterns);
+void populateTrainingPatterns(LoweringPatterns &patterns);
+void populateOptimizerPatterns(LoweringPatterns &patterns);
+/// Function signatures, returns, views and state reads.
+void populateStructuralPatterns(LoweringPatterns &patterns);
 
-/// State of the lowering of one function.
+/// What the patterns of one function share: its memory plan, the state
+/// layout, the target, the kernel function being built and the symbols made
+/// so far. Made by the pattern that converts the function's signature.
 class Lowering {
 public:
-  Lowering(ModuleOp module, func::FuncOp func, const MemoryPlan &plan,
+  Lowering(ModuleOp module, func::FuncOp kfunc, const MemoryPlan &plan,
            StringRef name, StringRef kernelName, const StateLayout &state,
            int64_t arenaBytes, const TargetDescription &target,
-           const LoweringRegistry &registry)
-      : module(module), func(func), plan(plan), name(name.str()),
+           ConversionPatternRewriter &rewriter)
+      : module(module), kfunc(kfunc), plan(plan), name(name.str()),
         kernelName(kernelName.str()), state(state), arenaBytes(arenaBytes),
-        target(target), registry(registry), builder(module.getContext()) {}
+        target(target), rewriter(rewriter), builder(rewriter) {}
 
-  LogicalResult run();
+  /// Replaces `op` by what `lower` emits: sets up the op's operand buffers
+  /// (`operands`, the conversion's remapped values), the symbol prefix and
+  /// location of its calls, and replaces its results by their buffers.
+  LogicalResult rewrite(Operation *op, ValueRange operands, bool training,
+                        function_ref<LogicalResult()> lower);
+  /// Replaces the function's return by copies of the results that no
+  /// kernel wrote into the caller's buffers.
+  LogicalResult rewriteReturn(func::ReturnOp op, ValueRange operands);
 
   ModuleOp module;
-  func::FuncOp func;
+  func::FuncOp kfunc;
   const MemoryPlan &plan;
   std::string name;
   std::string kernelName;
@@ -351,14 +371,17 @@ public:
   /// new value, which the graph's value semantics forbid.
   llvm::StringSet<> updated;
   const TargetDescription &target;
-  const LoweringRegistry &registry;
-  OpBuilder builder;
+  /// The conversion's rewriter: every op the lowering makes is built (and
+  /// tracked) through it.
+  ConversionPatternRewriter &rewriter;
+  OpBuilder &builder;
   /// Insertion point for globals (before the function).
   Operation *globalsAnchor = nullptr;
-  func::FuncOp kfunc;
   Value arena;
-  DenseMap<Value, Value> kArgs;    // graph arguments -> input buffers
-  DenseMap<Value, Value> kOutputs; // returned values -> output buffers
+  /// Returned values a kernel writes straight into the caller's buffer.
+  DenseMap<Value, Value> kOutputs;
+  /// The buffers of the current op's operands and results.
+  DenseMap<Value, Value> operandBuffers, resultBuffers;
   unsigned layer = 0;
   unsigned constantCounter = 0;
   std::string prefix; // "<name>_l<N>_" of the layer being lowered
@@ -397,11 +420,11 @@ public:
     {
       OpBuilder::InsertionGuard guard(builder);
       builder.setInsertionPoint(globalsAnchor);
-      memref::GlobalOp::create(builder, func.getLoc(), symbol,
+      memref::GlobalOp::create(builder, kfunc.getLoc(), symbol,
                                builder.getStringAttr("private"), type, flat,
                                /*constant=*/true, IntegerAttr());
     }
-    return memref::GetGlobalOp::create(builder, func.getLoc(), type, symbol);
+    return memref::GetGlobalOp::create(builder, kfunc.getLoc(), type, symbol);
   }
 
   Value i32Array(StringRef suffix, ArrayRef<int32_t> values) {
@@ -422,7 +445,7 @@ public:
         callee == target.depthwiseCallee)
       addKernelHeader("mote/mote_gemm.h");
     auto op = kernel::CallOp::create(
-        builder, func.getLoc(), FlatSymbolRefAttr::get(ctx(), callee), buffers,
+        builder, kfunc.getLoc(), FlatSymbolRefAttr::get(ctx(), callee), buffers,
         paramsType.empty() ? StringAttr() : builder.getStringAttr(paramsType),
         params, builder.getArrayAttr(scalars),
         builder.getI64IntegerAttr(numOutputs));
@@ -497,7 +520,8 @@ public:
   LogicalResult callElementwise(Operation *op, StringRef callee,
                                 ArrayRef<Attribute> scalars);
 
-  LogicalResult lower(Operation *op);
+  /// The buffer the memory plan gives result `v` of the current op.
+  FailureOr<Value> resultBuffer(Value v);
   /// The arena view of a state global.
   Value stateBuffer(FlatSymbolRefAttr symbol, Type tensorType);
   /// A view of the arena at `offset` (from the arena's start).
@@ -525,7 +549,7 @@ public:
   // Shared by the op families
   //===--------------------------------------------------------------------===//
 
-  /// The op being lowered (set by `lower`); the helpers below report
+  /// The op being lowered (set by `rewrite`); the helpers below report
   /// errors on it.
   Operation *current = nullptr;
   static constexpr float big = std::numeric_limits<float>::max();
@@ -569,7 +593,7 @@ public:
   }
 
   //===--------------------------------------------------------------------===//
-  // Lowerings, by family (one file each); registered in the same file.
+  // Lowerings, by family (one file each); each file adds their patterns.
   //===--------------------------------------------------------------------===//
 
   // Convolution.cpp
@@ -642,6 +666,85 @@ public:
   LogicalResult lowerSGDUpdate(SGDUpdateOp o);
   LogicalResult lowerAdamUpdate(AdamUpdateOp o);
 };
+
+/// What the patterns of the whole module share.
+struct LoweringState {
+  LoweringState(ModuleOp module, StringRef modelName,
+                const TargetDescription &target)
+      : module(module), modelName(modelName.str()), target(target) {}
+
+  /// What the lowering of a graph function starts from.
+  struct FunctionPlan {
+    MemoryPlan plan;
+    std::string kernelName;
+  };
+
+  ModuleOp module;
+  std::string modelName;
+  const TargetDescription &target;
+  StateLayout state;
+  int64_t arenaBytes = 1;
+  /// Graph functions to lower, and their plans.
+  DenseMap<Operation *, FunctionPlan> plans;
+  /// Kernel functions being built, and their lowerings.
+  DenseMap<Operation *, std::unique_ptr<Lowering>> functions;
+  /// Set once a pattern reported an error: the others then stop, so one
+  /// mistake gives one diagnostic.
+  bool failed = false;
+
+  /// The lowering of the kernel function `op` is in, or null.
+  Lowering *loweringOf(Operation *op) {
+    auto func = op->getParentOfType<func::FuncOp>();
+    auto it = functions.find(func);
+    return it == functions.end() ? nullptr : it->second.get();
+  }
+};
+
+/// Lowers ops `OpTy` of one numeric domain with a `Lowering` member.
+template <typename OpTy, typename Arg>
+class MoteOpLowering : public OpConversionPattern<OpTy> {
+public:
+  using Fn = LogicalResult (Lowering::*)(Arg);
+
+  MoteOpLowering(const TypeConverter &converter, MLIRContext *ctx,
+                 LoweringState &state, LoweringDomain domain, Fn fn)
+      : OpConversionPattern<OpTy>(converter, ctx), state(state), domain(domain),
+        fn(fn) {}
+
+  LogicalResult
+  matchAndRewrite(OpTy op,
+                  typename OpConversionPattern<OpTy>::OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Lowering *lowering = state.loweringOf(op);
+    if (state.failed || !lowering)
+      return failure();
+    bool training = domain == LoweringDomain::Training;
+    if (domainOf(op, training) != domain)
+      return rewriter.notifyMatchFailure(op, "another numeric domain");
+    LogicalResult result =
+        lowering->rewrite(op, adaptor.getOperands(), training, [&] {
+          if constexpr (std::is_same_v<Arg, Operation *>)
+            return (lowering->*fn)(op.getOperation());
+          else
+            return (lowering->*fn)(op);
+        });
+    if (failed(result))
+      state.failed = true;
+    return result;
+  }
+
+private:
+  LoweringState &state;
+  LoweringDomain domain;
+  Fn fn;
+};
+
+template <typename OpTy, typename Arg>
+void LoweringPatterns::add(LoweringDomain domain,
+                           LogicalResult (Lowering::*fn)(Arg)) {
+  patterns.add<MoteOpLowering<OpTy, Arg>>(converter, patterns.getContext(),
+                                          state, domain, fn);
+}
 
 } // namespace mote::lowering
 

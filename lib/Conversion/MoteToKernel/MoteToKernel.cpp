@@ -1,12 +1,12 @@
 //===- MoteToKernel.cpp - Lower Mote IR to kernel calls -------------------===//
 //
-// The pass: it lays out the state, plans each function's arena and lowers
-// each function with the lowerings the op families register (one file each,
-// see Lowering.h), each turning a Mote op into a call of one of the
-// runtime's microkernels on buffers. Every compile-time decision is made
-// there, from the op's types and the memory plan: requantization
-// multipliers, activation ranges, broadcast strides, arena offsets. The
-// kernel level's lowering to EmitC is then mechanical.
+// The pass: it lays out the state, plans each function's arena and runs the
+// dialect conversion whose patterns the op families add (one file each, see
+// Lowering.h), each turning a Mote op into calls of the runtime's
+// microkernels on buffers. Every compile-time decision is made there, from
+// the op's types and the memory plan: requantization multipliers,
+// activation ranges, broadcast strides, arena offsets. The kernel level's
+// lowering to EmitC is then mechanical.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,68 +36,148 @@ struct ConvertMoteToKernelPass
       module.emitError("expects a function to lower");
       return signalPassFailure();
     }
-    // Every op family's lowerings (one file each), by op and domain.
-    LoweringRegistry registry;
-    populateConvolutionLowerings(registry);
-    populateElementwiseLowerings(registry);
-    populatePoolingLowerings(registry);
-    populateDataMovementLowerings(registry);
-    populateQuantizationLowerings(registry);
-    populateTrainingLowerings(registry);
-    populateOptimizerLowerings(registry);
     const TargetDescription *description = lookupTarget(target);
     if (!description) {
       module.emitError("unknown target '")
           << target << "' (known: " << getTargetNames() << ")";
       return signalPassFailure();
     }
-    // Mutable state first in the arena, each tensor 16-byte aligned.
-    StateLayout state;
+    LoweringState lowering(module, modelName, *description);
+    // The state's layout (mote-layout-state) and each function's memory
+    // plan (mote-plan-memory): the state first in the arena, then the
+    // scratch memory of whichever function runs (they never run at once).
+    StateLayout &state = lowering.state;
     SmallVector<ml_program::GlobalOp> globals(
         module.getOps<ml_program::GlobalOp>());
-    for (ml_program::GlobalOp global : globals) {
-      state.offsetOf[global.getSymName()] = state.bytes;
-      state.bytes += (getTensorBytes(global.getType()) + 15) / 16 * 16;
+    if (!globals.empty()) {
+      auto bytes = module->getAttrOfType<IntegerAttr>("mote.state_bytes");
+      if (!bytes) {
+        module.emitError("the state has no layout (run mote-layout-state)");
+        return signalPassFailure();
+      }
+      state.bytes = bytes.getInt();
     }
-    // Each function plans its own scratch memory after the state; the
-    // functions never run at once, so they share it.
-    SmallVector<MemoryPlan> plans;
-    int64_t arenaBytes = 1;
+    for (ml_program::GlobalOp global : globals) {
+      auto offset = global->getAttrOfType<IntegerAttr>("mote.state_offset");
+      if (!offset || offset.getInt() < 0 ||
+          offset.getInt() + getTensorBytes(global.getType()) > state.bytes) {
+        global.emitOpError("has no place in the state's layout (run "
+                           "mote-layout-state)");
+        return signalPassFailure();
+      }
+      state.offsetOf[global.getSymName()] = offset.getInt();
+    }
     for (func::FuncOp func : funcs) {
-      FailureOr<MemoryPlan> plan =
-          planMemory(func, /*alignment=*/16, [&](Operation *op) -> int64_t {
-            if (std::optional<GemmLayer> gemm = gemmLayerOf(*description, op))
-              return gemm->scratchBytes;
-            return depthwiseScratchOf(*description, op);
-          });
+      FailureOr<MemoryPlan> plan = readMemoryPlan(func);
       if (failed(plan))
         return signalPassFailure();
-      arenaBytes = std::max(arenaBytes, state.bytes + plan->arenaBytes);
-      plans.push_back(std::move(*plan));
+      lowering.arenaBytes =
+          std::max(lowering.arenaBytes, state.bytes + plan->arenaBytes);
+      lowering.plans[func].plan = std::move(*plan);
     }
     // The first function is the model; others are named by their suffix
     // (`@f_train_step` becomes `<name>_train_step`). With state, the model
     // function is `<name>_infer`: it reads the arena's state.
     StringRef base = funcs[0].getSymName();
-    for (auto [func, plan] : llvm::zip(funcs, plans)) {
+    for (func::FuncOp func : funcs) {
       StringRef suffix = func.getSymName();
       if (!suffix.consume_front(base)) {
         func.emitError("function name must start with the model's '")
             << base << "'";
         return signalPassFailure();
       }
-      std::string kernelName =
+      lowering.plans[func].kernelName =
           modelName + (suffix.empty() ? (globals.empty() ? "_run" : "_infer")
                                       : suffix.str());
-      Lowering lowering(module, func, plan, modelName, kernelName, state,
-                        arenaBytes, *description, registry);
-      if (failed(lowering.run()))
-        return signalPassFailure();
     }
-    if (!globals.empty()) {
-      buildStateInit(module, globals, state, arenaBytes);
-      mergeConstants(module);
-    }
+
+    // Tensors become the buffers of their storage type.
+    TypeConverter converter;
+    converter.addConversion([](Type type) { return type; });
+    converter.addConversion([](RankedTensorType type) -> Type {
+      Type element = type.getElementType();
+      if (auto q = dyn_cast<quant::QuantizedType>(element))
+        element = q.getStorageType();
+      return MemRefType::get(type.getShape(), element);
+    });
+    MLIRContext *ctx = &getContext();
+    ConversionTarget legality(*ctx);
+    legality
+        .addLegalDialect<kernel::MoteKernelDialect, memref::MemRefDialect>();
+    // Index constants of arena offsets; tensor constants die with their
+    // users (the patterns store them in flash where they are read).
+    legality.addLegalOp<arith::ConstantOp>();
+    // Ops of unknown legality left over are reported below, naming the op,
+    // rather than by the driver.
+    legality.addDynamicallyLegalOp<func::FuncOp>(
+        [&](func::FuncOp func) -> std::optional<bool> {
+          if (converter.isSignatureLegal(func.getFunctionType()))
+            return true;
+          return std::nullopt;
+        });
+    legality.addDynamicallyLegalOp<func::ReturnOp>(
+        [](func::ReturnOp op) -> std::optional<bool> {
+          if (op.getNumOperands() == 0)
+            return true;
+          return std::nullopt;
+        });
+    RewritePatternSet set(ctx);
+    LoweringPatterns patterns(set, converter, lowering);
+    populateStructuralPatterns(patterns);
+    populateConvolutionPatterns(patterns);
+    populateElementwisePatterns(patterns);
+    populatePoolingPatterns(patterns);
+    populateDataMovementPatterns(patterns);
+    populateQuantizationPatterns(patterns);
+    populateTrainingPatterns(patterns);
+    populateOptimizerPatterns(patterns);
+    ConversionConfig config;
+    config.foldingMode = DialectConversionFoldingMode::Never;
+    // A failed op leaves its users on tensors; they are not built into
+    // casts the driver would report a second time.
+    config.buildMaterializations = false;
+    if (failed(
+            applyPartialConversion(module, legality, std::move(set), config)) ||
+        lowering.failed || failed(reportUnlowered(module)))
+      return signalPassFailure();
+    eraseDeadTensors(module);
+
+    if (!globals.empty())
+      buildStateInit(module, globals, state, lowering.arenaBytes);
+  }
+
+  /// Reports the first op the patterns left, naming it.
+  static LogicalResult reportUnlowered(ModuleOp module) {
+    WalkResult walk = module.walk([](Operation *op) {
+      if (auto func = dyn_cast<func::FuncOp>(op)) {
+        if (llvm::any_of(func.getArgumentTypes(), llvm::IsaPred<TensorType>))
+          return WalkResult(func.emitOpError("has no C lowering"));
+        return WalkResult::advance();
+      }
+      if (isa<MoteDialect>(op->getDialect())) {
+        if (domainOf(op, /*isTrainingOp=*/false) == LoweringDomain::Float)
+          return WalkResult(
+              op->emitOpError("has no C lowering for float operands yet"));
+        return WalkResult(op->emitOpError("has no C lowering yet"));
+      }
+      if (isa<quant::StorageCastOp, ml_program::GlobalLoadOp>(op) ||
+          (isa<func::ReturnOp>(op) && op->getNumOperands() != 0))
+        return WalkResult(op->emitOpError("has no C lowering"));
+      return WalkResult::advance();
+    });
+    return failure(walk.wasInterrupted());
+  }
+
+  /// Erases the tensor constants (and the casts the driver put on them)
+  /// the patterns stored in flash at their uses.
+  static void eraseDeadTensors(ModuleOp module) {
+    for (auto func : module.getOps<func::FuncOp>())
+      for (Operation &op :
+           llvm::make_early_inc_range(llvm::reverse(func.getBody().front())))
+        if (isa<arith::ConstantOp, UnrealizedConversionCastOp,
+                memref::ReinterpretCastOp>(op) &&
+            op.use_empty())
+          op.erase();
   }
 
   /// Emits `<name>_init_state(arena)`, which writes every state tensor's
@@ -172,32 +252,6 @@ struct ConvertMoteToKernelPass
     module->setAttr("mote.state_bytes", b.getI64IntegerAttr(state.bytes));
     for (ml_program::GlobalOp global : globals)
       global.erase();
-  }
-
-  /// Makes constant globals with equal types and values one symbol (a
-  /// frozen layer read by both the model and its train step is stored
-  /// once).
-  void mergeConstants(ModuleOp module) {
-    DenseMap<std::pair<Type, Attribute>, StringAttr> first;
-    DenseMap<StringAttr, StringAttr> replacement;
-    for (memref::GlobalOp global :
-         llvm::make_early_inc_range(module.getOps<memref::GlobalOp>())) {
-      if (!global.getConstant() || !global.getInitialValue())
-        continue;
-      auto key =
-          std::make_pair(Type(global.getType()), *global.getInitialValue());
-      auto [it, inserted] = first.try_emplace(key, global.getSymNameAttr());
-      if (inserted)
-        continue;
-      replacement[global.getSymNameAttr()] = it->second;
-      global.erase();
-    }
-    if (replacement.empty())
-      return;
-    module.walk([&](memref::GetGlobalOp get) {
-      if (StringAttr to = replacement.lookup(get.getNameAttr().getAttr()))
-        get.setNameAttr(FlatSymbolRefAttr::get(to));
-    });
   }
 };
 

@@ -54,9 +54,9 @@ LogicalResult Lowering::lowerAdamUpdate(AdamUpdateOp o) {
   return success();
 }
 
-void mote::lowering::populateOptimizerLowerings(LoweringRegistry &registry) {
-  registry.add<SGDUpdateOp>(LoweringDomain::Training,
+void mote::lowering::populateOptimizerPatterns(LoweringPatterns &patterns) {
+  patterns.add<SGDUpdateOp>(LoweringDomain::Training,
                             &Lowering::lowerSGDUpdate);
-  registry.add<AdamUpdateOp>(LoweringDomain::Training,
+  patterns.add<AdamUpdateOp>(LoweringDomain::Training,
                              &Lowering::lowerAdamUpdate);
 }

@@ -114,17 +114,17 @@ LogicalResult Lowering::lowerMaxPool2DS8(MaxPool2DOp o) {
   return lowerMaxPool(o);
 }
 
-void mote::lowering::populatePoolingLowerings(LoweringRegistry &registry) {
-  registry.add<MaxPool2DOp>(LoweringDomain::Float,
+void mote::lowering::populatePoolingPatterns(LoweringPatterns &patterns) {
+  patterns.add<MaxPool2DOp>(LoweringDomain::Float,
                             &Lowering::lowerMaxPool2DF32);
-  registry.add<AvgPool2DOp>(LoweringDomain::Float,
+  patterns.add<AvgPool2DOp>(LoweringDomain::Float,
                             &Lowering::lowerAvgPool2DF32);
-  registry.add<GlobalAvgPoolOp>(LoweringDomain::Float,
+  patterns.add<GlobalAvgPoolOp>(LoweringDomain::Float,
                                 &Lowering::lowerGlobalAvgPoolF32);
-  registry.add<AvgPool2DOp>(LoweringDomain::Integer,
+  patterns.add<AvgPool2DOp>(LoweringDomain::Integer,
                             &Lowering::lowerAvgPool2DS8);
-  registry.add<GlobalAvgPoolOp>(LoweringDomain::Integer,
+  patterns.add<GlobalAvgPoolOp>(LoweringDomain::Integer,
                                 &Lowering::lowerGlobalAvgPoolS8);
-  registry.add<MaxPool2DOp>(LoweringDomain::Integer,
+  patterns.add<MaxPool2DOp>(LoweringDomain::Integer,
                             &Lowering::lowerMaxPool2DS8);
 }

@@ -120,12 +120,12 @@ LogicalResult Lowering::lowerRequantizeS8(Operation *o) {
   return lowerRequantize(o);
 }
 
-void mote::lowering::populateQuantizationLowerings(LoweringRegistry &registry) {
-  registry.add<QuantizeOp>(LoweringDomain::Integer, &Lowering::lowerQuantizeS8);
-  registry.add<DequantizeOp>(LoweringDomain::Integer,
+void mote::lowering::populateQuantizationPatterns(LoweringPatterns &patterns) {
+  patterns.add<QuantizeOp>(LoweringDomain::Integer, &Lowering::lowerQuantizeS8);
+  patterns.add<DequantizeOp>(LoweringDomain::Integer,
                              &Lowering::lowerDequantizeS8);
-  registry.add<RequantizeOp>(LoweringDomain::Integer,
+  patterns.add<RequantizeOp>(LoweringDomain::Integer,
                              &Lowering::lowerRequantizeS8);
-  registry.add<ReluOp>(LoweringDomain::Integer, &Lowering::lowerRequantizeS8);
-  registry.add<ClampOp>(LoweringDomain::Integer, &Lowering::lowerRequantizeS8);
+  patterns.add<ReluOp>(LoweringDomain::Integer, &Lowering::lowerRequantizeS8);
+  patterns.add<ClampOp>(LoweringDomain::Integer, &Lowering::lowerRequantizeS8);
 }

@@ -169,43 +169,43 @@ LogicalResult Lowering::lowerChannelAffineBackward(ChannelAffineBackwardOp o) {
               /*outputs=*/3);
 }
 
-void mote::lowering::populateTrainingLowerings(LoweringRegistry &registry) {
-  registry.add<Conv2DBackwardInputOp>(LoweringDomain::Training,
+void mote::lowering::populateTrainingPatterns(LoweringPatterns &patterns) {
+  patterns.add<Conv2DBackwardInputOp>(LoweringDomain::Training,
                                       &Lowering::lowerConv2DBackwardInput);
-  registry.add<Conv2DBackwardWeightOp>(LoweringDomain::Training,
+  patterns.add<Conv2DBackwardWeightOp>(LoweringDomain::Training,
                                        &Lowering::lowerConv2DBackwardWeight);
-  registry.add<FullyConnectedBackwardInputOp>(
+  patterns.add<FullyConnectedBackwardInputOp>(
       LoweringDomain::Training, &Lowering::lowerFullyConnectedBackwardInput);
-  registry.add<FullyConnectedBackwardWeightOp>(
+  patterns.add<FullyConnectedBackwardWeightOp>(
       LoweringDomain::Training, &Lowering::lowerFullyConnectedBackwardWeight);
-  registry.add<BiasBackwardOp>(LoweringDomain::Training,
+  patterns.add<BiasBackwardOp>(LoweringDomain::Training,
                                &Lowering::lowerBiasBackward);
-  registry.add<ClampBackwardOp>(LoweringDomain::Training,
+  patterns.add<ClampBackwardOp>(LoweringDomain::Training,
                                 &Lowering::lowerClampBackward);
-  registry.add<MaxPool2DBackwardOp>(LoweringDomain::Training,
+  patterns.add<MaxPool2DBackwardOp>(LoweringDomain::Training,
                                     &Lowering::lowerMaxPool2DBackward);
-  registry.add<AvgPool2DBackwardOp>(LoweringDomain::Training,
+  patterns.add<AvgPool2DBackwardOp>(LoweringDomain::Training,
                                     &Lowering::lowerAvgPool2DBackward);
-  registry.add<SoftmaxCrossEntropyOp>(LoweringDomain::Training,
+  patterns.add<SoftmaxCrossEntropyOp>(LoweringDomain::Training,
                                       &Lowering::lowerSoftmaxCrossEntropy);
-  registry.add<DynamicQuantizeOp>(LoweringDomain::Training,
+  patterns.add<DynamicQuantizeOp>(LoweringDomain::Training,
                                   &Lowering::lowerDynamicQuantize);
-  registry.add<Int8Conv2DOp>(LoweringDomain::Training,
+  patterns.add<Int8Conv2DOp>(LoweringDomain::Training,
                              &Lowering::lowerInt8Conv2D);
-  registry.add<Int8Conv2DBackwardWeightOp>(
+  patterns.add<Int8Conv2DBackwardWeightOp>(
       LoweringDomain::Training, &Lowering::lowerInt8Conv2DBackwardWeight);
-  registry.add<Int8Conv2DBackwardInputOp>(
+  patterns.add<Int8Conv2DBackwardInputOp>(
       LoweringDomain::Training, &Lowering::lowerInt8Conv2DBackwardInput);
-  registry.add<Int8FullyConnectedOp>(LoweringDomain::Training,
+  patterns.add<Int8FullyConnectedOp>(LoweringDomain::Training,
                                      &Lowering::lowerInt8FullyConnected);
-  registry.add<Int8FullyConnectedBackwardWeightOp>(
+  patterns.add<Int8FullyConnectedBackwardWeightOp>(
       LoweringDomain::Training,
       &Lowering::lowerInt8FullyConnectedBackwardWeight);
-  registry.add<Int8FullyConnectedBackwardInputOp>(
+  patterns.add<Int8FullyConnectedBackwardInputOp>(
       LoweringDomain::Training,
       &Lowering::lowerInt8FullyConnectedBackwardInput);
-  registry.add<ChannelAffineOp>(LoweringDomain::Training,
+  patterns.add<ChannelAffineOp>(LoweringDomain::Training,
                                 &Lowering::lowerChannelAffine);
-  registry.add<ChannelAffineBackwardOp>(LoweringDomain::Training,
+  patterns.add<ChannelAffineBackwardOp>(LoweringDomain::Training,
                                         &Lowering::lowerChannelAffineBackward);
 }

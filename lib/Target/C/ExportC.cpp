@@ -176,7 +176,8 @@ int32_t {0}_train_step({10}uint8_t *arena);
 }
 
 FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
-                                  StringRef target) {
+                                  StringRef target,
+                                  function_ref<void(ModuleOp)> onPlanned) {
   auto funcs = llvm::to_vector(module.getOps<func::FuncOp>());
   bool training =
       funcs.size() == 2 &&
@@ -202,8 +203,14 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
   std::string params = signatures[0].params, docs = signatures[0].docs,
               quantDefines = signatures[0].quantDefines,
               invokeArgs = signatures[0].args;
+  PassManager plan(module.getContext());
+  buildPlanMemoryPipeline(plan, options);
+  if (failed(plan.run(module)))
+    return failure();
+  if (onPlanned)
+    onPlanned(module);
   PassManager pm(module.getContext());
-  buildLowerToKernelPipeline(pm, options);
+  buildConvertToKernelPipeline(pm, options);
   if (failed(pm.run(module)))
     return failure();
   for (auto kfunc : module.getOps<func::FuncOp>())

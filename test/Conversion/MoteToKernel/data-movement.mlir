@@ -1,4 +1,4 @@
-// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s
+// RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s
 
 // Data movement takes its shapes as constant int32 arrays and the element
 // size as a scalar, so one kernel serves f32 and int8: a transpose of

@@ -1,4 +1,4 @@
-// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net" -verify-diagnostics -o /dev/null
+// RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory -convert-mote-to-kernel="model-name=net" -verify-diagnostics -o /dev/null
 
 // What the lowering refuses, one case per op family, each naming the op.
 

@@ -1,4 +1,4 @@
-// RUN: mote-opt %s -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s
+// RUN: mote-opt %s -mote-layout-state -mote-plan-memory -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s
 
 // Pooling over NCHW. Max pooling moves int8 values (the output keeps the
 // input's zero point). Average pooling with padding that is not counted

@@ -1,4 +1,4 @@
-// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s
+// RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s
 
 // Quantization at the boundary and the int8 element-wise functions: a
 // sigmoid is a 256-entry table of quantize(sigmoid(dequantize(q))); a

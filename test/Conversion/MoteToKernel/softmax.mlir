@@ -1,4 +1,4 @@
-// RUN: mote-opt %s -split-input-file -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s
+// RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory -convert-mote-to-kernel="model-name=net" -cse | FileCheck %s
 
 // Float softmax over the last axis is rows of `inner` elements; over a
 // middle axis the input is viewed as [outer][n][inner].
