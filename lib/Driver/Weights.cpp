@@ -9,8 +9,6 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
-#include <onnx/onnx_pb.h>
-
 #include <cmath>
 #include <cstring>
 
@@ -223,202 +221,15 @@ bool mote::parseWeightsFile(ArrayRef<uint8_t> bytes, StateImage &state,
   return checkLayout(state, error);
 }
 
-namespace {
-/// Float values of an ONNX initializer (raw or float_data).
-std::vector<float> floatsOf(const onnx::TensorProto &t) {
-  std::vector<float> values;
-  if (t.has_raw_data()) {
-    values.resize(t.raw_data().size() / 4);
-    if (!values.empty())
-      std::memcpy(values.data(), t.raw_data().data(), values.size() * 4);
-  } else {
-    values.assign(t.float_data().begin(), t.float_data().end());
+llvm::StringMap<std::vector<float>>
+mote::trainedValuesOf(const StateImage &state) {
+  llvm::StringMap<std::vector<float>> values;
+  for (const StateTensor &t : state.tensors) {
+    std::vector<float> &v = values[t.name];
+    v.resize(t.elements);
+    if (!t.data.empty())
+      std::memcpy(v.data(), t.data.data(),
+                  std::min(t.data.size(), v.size() * sizeof(float)));
   }
   return values;
-}
-
-void setFloats(onnx::TensorProto &t, const std::vector<float> &values) {
-  t.clear_float_data();
-  t.set_data_type(onnx::TensorProto::FLOAT);
-  t.set_raw_data(std::string(reinterpret_cast<const char *>(values.data()),
-                             values.size() * 4));
-}
-
-std::vector<float> floatsOf(const StateTensor &t) {
-  std::vector<float> values(t.elements);
-  if (!t.data.empty())
-    std::memcpy(values.data(), t.data.data(), t.data.size());
-  return values;
-}
-} // namespace
-
-bool mote::applyWeightsToONNX(StringRef onnxBytes, ModuleOp trainModule,
-                              const StateImage &state, std::string &result,
-                              std::string &error) {
-  onnx::ModelProto model;
-  if (!model.ParseFromArray(onnxBytes.data(), int(onnxBytes.size()))) {
-    error = "cannot parse the ONNX model";
-    return false;
-  }
-  onnx::GraphProto *graph = model.mutable_graph();
-  llvm::StringMap<onnx::TensorProto *> initializers;
-  for (onnx::TensorProto &t : *graph->mutable_initializer())
-    initializers[t.name()] = &t;
-  llvm::StringMap<const StateTensor *> values;
-  for (const StateTensor &t : state.tensors)
-    values[t.name] = &t;
-
-  // Per layer (ONNX node): trained weight, bias and LAC terms.
-  struct Layer {
-    const StateTensor *weight = nullptr, *bias = nullptr, *scale = nullptr,
-                      *shift = nullptr;
-    std::vector<int64_t> weightShape;
-  };
-  llvm::StringMap<Layer> layers;
-  for (auto global : trainModule.getOps<ml_program::GlobalOp>()) {
-    auto source = global->getAttrOfType<StringAttr>("mote.source");
-    auto role = global->getAttrOfType<StringAttr>("mote.role");
-    if (!role)
-      continue;
-    const StateTensor *value = values.lookup(global.getSymName());
-    if (!value) {
-      error = ("the weights file has no tensor '" + global.getSymName() + "'")
-                  .str();
-      return false;
-    }
-    if (!source) {
-      error =
-          ("tensor '" + global.getSymName() + "' does not know its ONNX node")
-              .str();
-      return false;
-    }
-    Layer &layer = layers[source.getValue()];
-    StringRef r = role.getValue();
-    if (r == "weight") {
-      layer.weight = value;
-      auto shape = cast<ShapedType>(global.getType()).getShape();
-      layer.weightShape.assign(shape.begin(), shape.end());
-    } else if (r == "bias") {
-      layer.bias = value;
-    } else if (r == "lac_scale") {
-      layer.scale = value;
-    } else {
-      layer.shift = value;
-    }
-  }
-
-  for (onnx::NodeProto &node : *graph->mutable_node()) {
-    std::string name = node.name().empty()
-                           ? (node.output_size() ? node.output(0) : "")
-                           : node.name();
-    auto it = layers.find(name);
-    if (it == layers.end())
-      continue;
-    Layer &layer = it->second;
-    bool gemm = node.op_type() == "Gemm";
-    if (node.op_type() != "Conv" && !gemm) {
-      error = "node '" + name + "' is a " + node.op_type() +
-              ": trained values can be written to Conv and Gemm nodes only";
-      return false;
-    }
-    float alpha = 1.0f, beta = 1.0f;
-    int64_t transB = 0;
-    for (const onnx::AttributeProto &a : node.attribute()) {
-      if (a.name() == "alpha")
-        alpha = a.f();
-      if (a.name() == "beta")
-        beta = a.f();
-      if (a.name() == "transB")
-        transB = a.i();
-    }
-    // The trained layer computes (x * W + b) * scale + shift: fold the LAC
-    // terms into W and b.
-    int64_t channels = layer.weightShape.empty() ? 0 : layer.weightShape[0];
-    std::vector<float> w =
-        layer.weight ? floatsOf(*layer.weight) : std::vector<float>();
-    std::vector<float> b =
-        layer.bias ? floatsOf(*layer.bias) : std::vector<float>();
-    if (layer.scale && layer.weight) {
-      std::vector<float> s = floatsOf(*layer.scale), t = floatsOf(*layer.shift);
-      int64_t per = int64_t(w.size()) / channels;
-      for (int64_t c = 0; c < channels; ++c) {
-        for (int64_t i = 0; i < per; ++i)
-          w[c * per + i] *= s[c];
-        if (!b.empty())
-          b[c] = b[c] * s[c] + t[c];
-      }
-      if (b.empty()) {
-        error =
-            "node '" + name + "' has a LAC shift but no bias to fold it into";
-        return false;
-      }
-    }
-    auto initializer = [&](int index) -> onnx::TensorProto * {
-      if (node.input_size() <= index)
-        return nullptr;
-      return initializers.lookup(node.input(index));
-    };
-    if (!w.empty()) {
-      onnx::TensorProto *t = initializer(1);
-      if (!t || floatsOf(*t).size() != w.size()) {
-        error = "node '" + name +
-                "': its weight is not a float initializer "
-                "of the trained tensor's size";
-        return false;
-      }
-      if (gemm && !transB) { // ONNX stores [K, N]; the layer [N, K]
-        int64_t n = layer.weightShape[0], k = layer.weightShape[1];
-        std::vector<float> kn(w.size());
-        for (int64_t i = 0; i < n; ++i)
-          for (int64_t j = 0; j < k; ++j)
-            kn[j * n + i] = w[i * k + j];
-        w = kn;
-      }
-      for (float &v : w)
-        v /= gemm ? alpha : 1.0f;
-      setFloats(*t, w);
-    }
-    if (!b.empty()) {
-      onnx::TensorProto *t = initializer(2);
-      if (!t || floatsOf(*t).size() != b.size()) {
-        error = "node '" + name +
-                "': its bias is not a float initializer "
-                "of the trained tensor's size (a bias "
-                "added by folding is not written back)";
-        return false;
-      }
-      for (float &v : b)
-        v /= gemm ? beta : 1.0f;
-      setFloats(*t, b);
-    }
-    // A batch normalization folded into this convolution is now part of
-    // the written weights: make it the identity.
-    for (onnx::NodeProto &next : *graph->mutable_node())
-      if (next.op_type() == "BatchNormalization" && next.input_size() == 5 &&
-          node.output_size() && next.input(0) == node.output(0)) {
-        float epsilon = 1e-5f;
-        for (const onnx::AttributeProto &a : next.attribute())
-          if (a.name() == "epsilon")
-            epsilon = a.f();
-        std::vector<float> ones(channels, 1.0f), zeros(channels, 0.0f),
-            variance(channels, 1.0f - epsilon);
-        const std::vector<float> *fill[4] = {&ones, &zeros, &zeros, &variance};
-        for (int i = 0; i < 4; ++i) {
-          onnx::TensorProto *t = initializers.lookup(next.input(1 + i));
-          if (!t) {
-            error = "batch normalization '" + next.name() +
-                    "' has a parameter that is not an initializer";
-            return false;
-          }
-          setFloats(*t, *fill[i]);
-        }
-      }
-    layers.erase(it);
-  }
-  if (!layers.empty()) {
-    error = "no ONNX node named '" + layers.begin()->getKey().str() + "'";
-    return false;
-  }
-  result = model.SerializeAsString();
-  return true;
 }

@@ -10,6 +10,7 @@
 #define MOTE_DRIVER_HOSTRUN_H
 
 #include "mote/Conversion/TargetDescription.h"
+#include "mote/Target/C/Package.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
@@ -20,46 +21,6 @@
 #include <string>
 
 namespace mote {
-
-/// Writes `contents` to `dir`/`file`; reports failures.
-mlir::LogicalResult writeFile(llvm::StringRef dir, llvm::StringRef file,
-                              llvm::StringRef contents);
-
-/// Copies the runtime files the generated code for `target` needs from
-/// `runtimeDir` into `dir`/runtime, with the board support files (I/O,
-/// startup, linker scripts) if `board`.
-mlir::LogicalResult copyRuntime(llvm::StringRef runtimeDir, llvm::StringRef dir,
-                                const TargetDescription &target,
-                                bool board = false, bool training = false);
-
-/// The runtime C sources a program for `target` compiles (relative to
-/// runtime/), and the board support source.
-llvm::SmallVector<std::string> runtimeSources(const TargetDescription &target,
-                                              bool training = false);
-std::string boardSource(const TargetDescription &target);
-
-/// The compiler flags of a program for `target` whose package is in `base`
-/// (relative paths when empty).
-llvm::SmallVector<std::string> programFlags(const TargetDescription &target,
-                                            llvm::StringRef base = "");
-
-/// The command that runs `program` with `args` on the target: directly, in
-/// qemu-aarch64, or on an emulated Cortex-M board with semihosting.
-llvm::SmallVector<std::string>
-emulatorCommand(const TargetDescription &target, llvm::StringRef program,
-                llvm::ArrayRef<std::string> args);
-
-/// The C source of the program that runs model `name` on a board or host
-/// (mote_board.h): once on zero inputs, or streaming raw sample files; it
-/// prints the first sample's outputs.
-std::string boardMain(llvm::StringRef name, llvm::ArrayRef<mlir::Type> inputs,
-                      llvm::ArrayRef<mlir::Type> outputs, int64_t arenaBytes);
-
-/// The C source of the program that trains model `name` (its train step
-/// takes `inputs`, the last being the labels): a few steps on zero data,
-/// or the batches of raw files, writing the final state to a file.
-std::string trainMain(llvm::StringRef name, llvm::ArrayRef<mlir::Type> inputs,
-                      int64_t arenaBytes);
 
 /// Compiles `module` (graph level; it is lowered in place) to C for
 /// `target`, builds it with the target's compiler (the host's $CC or cc for

@@ -2,8 +2,8 @@
 //
 // The device exports its training state as the checked raw image of
 // runtime/include/mote/mote_train.h; the host turns it into a FlatBuffers
-// file (schema/mote_weights.fbs), turns such a file back into an image a
-// device can import, and writes trained tensors back into the ONNX model.
+// file (schema/mote_weights.fbs) and turns such a file back into an image a
+// device can import (the ONNX write-back is mote/Target/ONNX/TrainedWeights.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +12,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -51,15 +52,8 @@ std::string writeWeightsFile(const StateImage &state);
 bool parseWeightsFile(llvm::ArrayRef<uint8_t> bytes, StateImage &state,
                       std::string &error);
 
-/// Writes the trained tensors of `state` into the ONNX model `onnxBytes`,
-/// using the `mote.source` / `mote.role` attributes of the state globals of
-/// `trainModule` (after mote-build-train-step): conv and Gemm weights and
-/// biases, with LAC terms folded in (w * scale, b * scale + shift) and a
-/// batch normalization that was folded into its convolution set to the
-/// identity. Returns the new model's bytes.
-bool applyWeightsToONNX(llvm::StringRef onnxBytes, mlir::ModuleOp trainModule,
-                        const StateImage &state, std::string &result,
-                        std::string &error);
+/// The values of `state`'s tensors (float32), by name.
+llvm::StringMap<std::vector<float>> trainedValuesOf(const StateImage &state);
 
 } // namespace mote
 
