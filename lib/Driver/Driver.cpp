@@ -543,7 +543,6 @@ int runCompile() {
     lowerOptions.modelName = name;
     lowerOptions.target =
         portableKernels ? std::string("generic-c") : std::string(target);
-    mote::buildLegalizeNamesPipeline(pm, lowerOptions);
     mote::buildLowerToKernelPipeline(pm, lowerOptions);
     if (emit == "emitc")
       mote::buildKernelToEmitCPipeline(pm);

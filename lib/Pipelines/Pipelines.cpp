@@ -55,6 +55,7 @@ void mote::buildConvertToKernelPipeline(OpPassManager &pm,
 
 void mote::buildLowerToKernelPipeline(OpPassManager &pm,
                                       const LowerToCOptions &options) {
+  buildLegalizeNamesPipeline(pm, options);
   buildPlanMemoryPipeline(pm, options);
   buildConvertToKernelPipeline(pm, options);
 }
@@ -65,7 +66,6 @@ void mote::buildKernelToEmitCPipeline(OpPassManager &pm) {
 
 void mote::buildLowerToCPipeline(OpPassManager &pm,
                                  const LowerToCOptions &options) {
-  buildLegalizeNamesPipeline(pm, options);
   buildLowerToKernelPipeline(pm, options);
   buildKernelToEmitCPipeline(pm);
 }
@@ -115,9 +115,9 @@ void mote::registerMotePipelines() {
       [](function_ref<void(const mlir::detail::PassOptions &)>) {});
   PassPipelineRegistration<LowerToCPipelineOptions>(
       "mote-lower-to-kernel-pipeline",
-      "Graph level to kernel level for a target: lay out the state, plan "
-      "memory, lower to kernel calls, merge constants, CSE (what motec "
-      "compile --emit=kernel shows, after mote-legalize-names)",
+      "Graph level to kernel level for a target: legalize names, lay out "
+      "the state, plan memory, lower to kernel calls, merge constants, CSE "
+      "(what motec compile --emit=kernel shows)",
       [](OpPassManager &pm, const LowerToCPipelineOptions &options) {
         buildLowerToKernelPipeline(pm, options.get());
       });

@@ -16,8 +16,8 @@
 // CHECK-DAG: memref.global "private" constant @net_l1_multiplier : memref<2xi32> = dense<1073741824>
 // CHECK-DAG: memref.global "private" constant @net_l1_shift : memref<2xi32> = dense<[-1, -2]>
 // CHECK-LABEL: func.func @net_run
-// CHECK-SAME: (%[[IN:[a-z0-9]+]]: memref<1x2x2x2xf32>, %[[OUT:[a-z0-9]+]]: memref<1x2x2x2xf32>, %[[ARENA:[a-z0-9]+]]: memref<32xi8>)
-// CHECK-SAME: mote.arena_bytes = 32 : i64, mote.num_inputs = 1 : i64
+// CHECK-SAME: (%[[IN:[a-z0-9]+]]: memref<1x2x2x2xf32>{{( \{[^}]*\})?}}, %[[OUT:[a-z0-9]+]]: memref<1x2x2x2xf32>{{( \{[^}]*\})?}}, %[[ARENA:[a-z0-9]+]]: memref<32xi8>)
+// CHECK-SAME: mote.arena_bytes = 32 : i64, mote.entry, mote.num_inputs = 1 : i64
 // CHECK: %[[C0:.*]] = arith.constant 0 : index
 // CHECK: %[[Q:.*]] = memref.view %[[ARENA]][%[[C0]]][] : memref<32xi8> to memref<1x2x2x2xi8>
 // CHECK: mote_kernel.call @mote_quantize_f32_s8(%[[IN]], %[[Q]]) {scalars = [8 : i32, 5.000000e-01 : f32, -1 : i32, -128 : i32, 127 : i32]}

@@ -55,15 +55,16 @@ void buildPlanMemoryPipeline(mlir::OpPassManager &pm,
 void buildConvertToKernelPipeline(mlir::OpPassManager &pm,
                                   const LowerToCOptions &options);
 
-/// `mote-lower-to-kernel-pipeline`: the two above, the graph level to the
-/// kernel level: what `motec compile --emit=kernel` shows.
+/// `mote-lower-to-kernel-pipeline`: names legalized, then the two above:
+/// the graph level to the kernel level, what `motec compile --emit=kernel`
+/// shows.
 void buildLowerToKernelPipeline(mlir::OpPassManager &pm,
                                 const LowerToCOptions &options);
 
 /// The kernel level to EmitC (`convert-mote-kernel-to-emitc`).
 void buildKernelToEmitCPipeline(mlir::OpPassManager &pm);
 
-/// `mote-lower-to-c-pipeline`: the three above in order, from the graph
+/// `mote-lower-to-c-pipeline`: the kernel level, then EmitC, from the graph
 /// level to the EmitC that `mote-translate --mlir-to-c` prints: what
 /// `motec compile --emit=emitc` shows.
 void buildLowerToCPipeline(mlir::OpPassManager &pm,

@@ -53,6 +53,33 @@ struct FuncLowering : OpConversionPattern<func::FuncOp> {
     kfunc->setAttr("mote.num_inputs", rewriter.getI64IntegerAttr(numInputs));
     kfunc->setAttr("mote.arena_bytes",
                    rewriter.getI64IntegerAttr(state.arenaBytes));
+    // What the header says of each tensor, so the C emitter reads the
+    // kernel level only: its C name, graph type and boundary quantization.
+    kfunc->setAttr("mote.entry", rewriter.getUnitAttr());
+    auto describe = [&](unsigned index, Type type, StringAttr cName,
+                        Type quantized) {
+      kfunc.setArgAttr(index, "mote.type", TypeAttr::get(type));
+      if (cName)
+        kfunc.setArgAttr(index, "mote.c_name", cName);
+      if (quantized)
+        kfunc.setArgAttr(index, "mote.quant", TypeAttr::get(quantized));
+    };
+    for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
+      Type quantized;
+      for (Operation *user : arg.getUsers())
+        if (auto q = dyn_cast<QuantizeOp>(user))
+          quantized = q.getType();
+      describe(i, arg.getType(),
+               func.getArgAttrOfType<StringAttr>(i, "mote.c_name"), quantized);
+    }
+    for (auto [i, result] : llvm::enumerate(returnOp.getOperands())) {
+      Type quantized;
+      if (auto dq = result.getDefiningOp<DequantizeOp>())
+        quantized = dq.getInput().getType();
+      describe(numInputs + i, func.getResultTypes()[i],
+               func.getResultAttrOfType<StringAttr>(i, "mote.c_name"),
+               quantized);
+    }
     rewriter.inlineRegionBefore(func.getBody(), kfunc.getBody(), kfunc.end());
     Block *body = rewriter.applySignatureConversion(&kfunc.getBody().front(),
                                                     signature, &converter);

@@ -46,41 +46,38 @@ struct Signature {
 };
 } // namespace
 
-static Signature signatureOf(func::FuncOp func, StringRef upper) {
+/// The C signature of a kernel function lowered from a graph function
+/// (`mote.entry`), from what the lowering recorded on its buffers.
+static Signature signatureOf(func::FuncOp kfunc, StringRef upper) {
   Signature sig;
   // Quantization applied at the boundary, so callers can prepare int8 data
   // or read the int8 values behind a float output.
-  auto quantDefine = [&](StringRef what, unsigned i, Type type) {
-    auto q = dyn_cast_or_null<quant::UniformQuantizedType>(getQuantType(type));
+  auto quantDefine = [&](StringRef what, unsigned i, unsigned arg) {
+    auto type = kfunc.getArgAttrOfType<TypeAttr>(arg, "mote.quant");
+    auto q = type ? dyn_cast_or_null<quant::UniformQuantizedType>(
+                        getQuantType(type.getValue()))
+                  : nullptr;
     if (!q)
       return;
     sig.quantDefines += llvm::formatv(
         "#define {0}_{1}{2}_SCALE {3:e}f\n#define {0}_{1}{2}_ZERO_POINT {4}\n",
         upper, what, i, q.getScale(), q.getZeroPoint());
   };
-  for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
+  int64_t numInputs =
+      kfunc->getAttrOfType<IntegerAttr>("mote.num_inputs").getInt();
+  int64_t numOutputs = kfunc.getNumArguments() - numInputs - 1;
+  for (int64_t arg = 0; arg < numInputs + numOutputs; ++arg) {
+    bool input = arg < numInputs;
+    unsigned i = input ? arg : arg - numInputs;
     std::string id =
-        func.getArgAttrOfType<StringAttr>(i, "mote.c_name").getValue().str();
-    sig.params += cParam(arg.getType(), id, true) + ", ";
+        kfunc.getArgAttrOfType<StringAttr>(arg, "mote.c_name").getValue().str();
+    Type type = kfunc.getArgAttrOfType<TypeAttr>(arg, "mote.type").getValue();
+    sig.params += cParam(type, id, input) + ", ";
     sig.args += id + ", ";
-    for (Operation *user : arg.getUsers())
-      if (auto q = dyn_cast<QuantizeOp>(user))
-        quantDefine("INPUT", i, q.getType());
-    sig.docs += llvm::formatv(" *   {0}: {1}, {2} elements\n", id,
-                              describe(arg.getType()),
-                              cast<ShapedType>(arg.getType()).getNumElements());
-  }
-  for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
-    std::string id =
-        func.getResultAttrOfType<StringAttr>(i, "mote.c_name").getValue().str();
-    sig.params += cParam(type, id, false) + ", ";
-    sig.args += id + ", ";
-    Value result = func.getBody().front().getTerminator()->getOperand(i);
-    if (auto dq = result.getDefiningOp<DequantizeOp>())
-      quantDefine("OUTPUT", i, dq.getInput().getType());
-    sig.docs +=
-        llvm::formatv(" *   {0}: {1}, {2} elements (output)\n", id,
-                      describe(type), cast<ShapedType>(type).getNumElements());
+    quantDefine(input ? "INPUT" : "OUTPUT", i, arg);
+    sig.docs += llvm::formatv(
+        " *   {0}: {1}, {2} elements{3}\n", id, describe(type),
+        cast<ShapedType>(type).getNumElements(), input ? "" : " (output)");
   }
   return sig;
 }
@@ -178,32 +175,18 @@ int32_t {0}_train_step({10}uint8_t *arena);
 FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
                                   StringRef target,
                                   function_ref<void(ModuleOp)> onPlanned) {
-  auto funcs = llvm::to_vector(module.getOps<func::FuncOp>());
-  bool training =
-      funcs.size() == 2 &&
-      funcs[1].getSymName() == funcs[0].getSymName().str() + "_train_step";
-  if (funcs.size() != 1 && !training)
+  if (llvm::range_size(module.getOps<func::FuncOp>()) > 2)
     return module.emitError("expects one function to compile, or a model "
                             "and its train step");
   CPackage package;
   std::string upper = StringRef(name).upper();
-  // The stages of mote-lower-to-c-pipeline, with the header's facts read
-  // between them: the signatures from the graph level once the names are
-  // legal, the sizes from the kernel level.
+  // The stages of mote-lower-to-c-pipeline; the header's facts are read
+  // from the kernel level.
   LowerToCOptions options;
   options.modelName = name.str();
   options.target = target.str();
-  PassManager names(module.getContext());
-  buildLegalizeNamesPipeline(names, options);
-  if (failed(names.run(module)))
-    return failure();
-  SmallVector<Signature> signatures;
-  for (func::FuncOp func : funcs)
-    signatures.push_back(signatureOf(func, upper));
-  std::string params = signatures[0].params, docs = signatures[0].docs,
-              quantDefines = signatures[0].quantDefines,
-              invokeArgs = signatures[0].args;
   PassManager plan(module.getContext());
+  buildLegalizeNamesPipeline(plan, options);
   buildPlanMemoryPipeline(plan, options);
   if (failed(plan.run(module)))
     return failure();
@@ -213,9 +196,22 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
   buildConvertToKernelPipeline(pm, options);
   if (failed(pm.run(module)))
     return failure();
-  for (auto kfunc : module.getOps<func::FuncOp>())
+  // The model, then its train step: the functions lowered from the graph.
+  SmallVector<Signature> signatures;
+  for (auto kfunc : module.getOps<func::FuncOp>()) {
+    if (kfunc->hasAttr("mote.entry"))
+      signatures.push_back(signatureOf(kfunc, upper));
     if (auto bytes = kfunc->getAttrOfType<IntegerAttr>("mote.arena_bytes"))
       package.arenaBytes = bytes.getInt();
+  }
+  // A module with state is a trainable model: its model and train step.
+  bool training = module->hasAttr("mote.state");
+  if (signatures.empty() || (signatures.size() == 2) != training)
+    return module.emitError("expects one function to compile, or a model "
+                            "and its train step");
+  std::string params = signatures[0].params, docs = signatures[0].docs,
+              quantDefines = signatures[0].quantDefines,
+              invokeArgs = signatures[0].args;
   // Weights as stored for the target (packed, padded): the constant arrays.
   for (auto global : module.getOps<memref::GlobalOp>())
     if (global.getConstant())
