@@ -208,15 +208,16 @@ cl::opt<unsigned> seed("seed",
                        cl::init(1), cl::sub(compileCommand),
                        cl::sub(weightsCommand));
 
-/// Parses --optimizer into the options of mote-build-train-step.
-LogicalResult parseOptimizer(mote::MoteBuildTrainStepOptions &options) {
+/// Parses --optimizer into the options of mote-insert-optimizer.
+LogicalResult parseOptimizer(mote::MoteInsertOptimizerOptions &options) {
   auto [kind, rest] = StringRef(optimizerSpec).split(':');
   if (kind != "sgd" && kind != "adam") {
     errs() << "motec: --optimizer must start with sgd or adam, got '"
            << optimizerSpec << "'\n";
     return failure();
   }
-  options.optimizer = kind.str();
+  options.optimizer =
+      kind == "sgd" ? mote::OptimizerKind::SGD : mote::OptimizerKind::Adam;
   SmallVector<StringRef> fields;
   rest.split(fields, ',', -1, /*KeepEmpty=*/false);
   for (StringRef field : fields) {
@@ -247,15 +248,21 @@ LogicalResult parseOptimizer(mote::MoteBuildTrainStepOptions &options) {
 
 /// Builds the train step of the model in `module` (--train).
 LogicalResult buildTrainStep(ModuleOp module) {
-  mote::MoteBuildTrainStepOptions options;
-  options.precision = trainPrecision;
-  options.trainLayers = trainLayers;
-  options.prc = prc;
-  options.lac = lac;
-  options.lacL2 = lacL2;
-  options.stochasticRounding = stochasticRounding;
-  options.seed = seed;
-  if (failed(parseOptimizer(options)))
+  mote::TrainOptions options;
+  if (trainPrecision != "fp32" && trainPrecision != "int8") {
+    errs() << "motec: train precision '" << trainPrecision
+           << "' is not supported (expected fp32 or int8)\n";
+    return failure();
+  }
+  options.precision = trainPrecision == "int8" ? mote::TrainPrecision::Int8
+                                               : mote::TrainPrecision::FP32;
+  options.state.trainLayers = trainLayers;
+  options.octo.prc = prc;
+  options.octo.lac = lac;
+  options.octo.lacL2 = lacL2;
+  options.octo.stochasticRounding = stochasticRounding;
+  options.octo.seed = seed;
+  if (failed(parseOptimizer(options.optimizer)))
     return failure();
   PassManager pm(module.getContext());
   mote::buildTrainPipeline(pm, options);

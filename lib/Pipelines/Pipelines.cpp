@@ -22,9 +22,12 @@ void mote::buildGraphPipeline(OpPassManager &pm) {
   func.addPass(createCSEPass());
 }
 
-void mote::buildTrainPipeline(OpPassManager &pm,
-                              const MoteBuildTrainStepOptions &options) {
-  pm.addPass(createMoteBuildTrainStep(options));
+void mote::buildTrainPipeline(OpPassManager &pm, const TrainOptions &options) {
+  pm.addPass(createMotePromoteTrainableState(options.state));
+  if (options.precision == TrainPrecision::Int8)
+    pm.addPass(createMoteOctoRewrite(options.octo));
+  pm.addPass(createMoteAutodiff());
+  pm.addPass(createMoteInsertOptimizer(options.optimizer));
   pm.addPass(createCanonicalizerPass());
 }
 
@@ -86,6 +89,71 @@ struct LowerToCPipelineOptions
 
   mote::LowerToCOptions get() const { return {modelName, target}; }
 };
+
+/// The textual options of `mote-train-pipeline`: those of its stages, with
+/// their defaults.
+struct TrainPipelineOptions : public PassPipelineOptions<TrainPipelineOptions> {
+  using Precision = mote::TrainPrecision;
+  using OptimizerKind = mote::OptimizerKind;
+  const mote::TrainOptions defaults;
+
+  Option<Precision> precision{
+      *this, "precision", llvm::cl::desc("Arithmetic of the train step"),
+      llvm::cl::init(Precision::FP32),
+      llvm::cl::values(
+          clEnumValN(Precision::FP32, "fp32", "float forward and backward"),
+          clEnumValN(Precision::Int8, "int8",
+                     "Octo: int8 x int8 -> int32 products forward and "
+                     "backward, FP32 master weights"))};
+  Option<std::string> trainLayers{
+      *this, "train-layers",
+      llvm::cl::desc("Trained tensors: all, last:K, or bias"),
+      llvm::cl::init(defaults.state.trainLayers)};
+  Option<OptimizerKind> optimizer{
+      *this, "optimizer", llvm::cl::desc("The update rule"),
+      llvm::cl::init(defaults.optimizer.optimizer),
+      llvm::cl::values(clEnumValN(OptimizerKind::SGD, "sgd", "SGD"),
+                       clEnumValN(OptimizerKind::Adam, "adam", "Adam"))};
+  Option<double> lr{*this, "lr", llvm::cl::desc("Learning rate"),
+                    llvm::cl::init(defaults.optimizer.lr)};
+  Option<double> momentum{*this, "momentum", llvm::cl::desc("SGD momentum"),
+                          llvm::cl::init(defaults.optimizer.momentum)};
+  Option<double> weightDecay{*this, "weight-decay",
+                             llvm::cl::desc("L2 weight decay"),
+                             llvm::cl::init(defaults.optimizer.weightDecay)};
+  Option<double> beta1{*this, "beta1", llvm::cl::desc("Adam beta1"),
+                       llvm::cl::init(defaults.optimizer.beta1)};
+  Option<double> beta2{*this, "beta2", llvm::cl::desc("Adam beta2"),
+                       llvm::cl::init(defaults.optimizer.beta2)};
+  Option<double> epsilon{*this, "epsilon", llvm::cl::desc("Adam epsilon"),
+                         llvm::cl::init(defaults.optimizer.epsilon)};
+  Option<double> prc{*this, "prc",
+                     llvm::cl::desc("int8: parameterized range clipping"),
+                     llvm::cl::init(defaults.octo.prc)};
+  Option<bool> lac{*this, "lac",
+                   llvm::cl::desc("int8: loss-aware compensation"),
+                   llvm::cl::init(defaults.octo.lac)};
+  Option<double> lacL2{*this, "lac-l2",
+                       llvm::cl::desc("int8: L2 penalty of the LAC terms"),
+                       llvm::cl::init(defaults.octo.lacL2)};
+  Option<bool> stochasticRounding{
+      *this, "stochastic-rounding",
+      llvm::cl::desc("int8: round errors stochastically"),
+      llvm::cl::init(defaults.octo.stochasticRounding)};
+  Option<unsigned> seed{*this, "seed",
+                        llvm::cl::desc("int8: stochastic rounding seed"),
+                        llvm::cl::init(defaults.octo.seed)};
+
+  mote::TrainOptions get() const {
+    mote::TrainOptions options;
+    options.precision = precision;
+    options.state.trainLayers = trainLayers;
+    options.optimizer = {optimizer, lr,    momentum, weightDecay,
+                         beta1,     beta2, epsilon};
+    options.octo = {prc, lac, lacL2, stochasticRounding, seed};
+    return options;
+  }
+};
 } // namespace
 
 void mote::registerMotePipelines() {
@@ -94,25 +162,14 @@ void mote::registerMotePipelines() {
       "Graph-level cleanup: fold batch norm, fuse activations, fold QDQ "
       "chains into integer ops, canonicalize, CSE",
       [](OpPassManager &pm) { buildGraphPipeline(pm); });
-  // The train pipeline takes the options of mote-build-train-step itself
-  // (precision, train-layers, optimizer, lr, ...), parsed by that pass, so
-  // the two can never disagree.
-  registerPassPipeline(
+  PassPipelineRegistration<TrainPipelineOptions>(
       "mote-train-pipeline",
-      "Build the train step of a float model (mote-build-train-step with "
-      "its options), then canonicalize: what motec compile --train runs",
-      [](OpPassManager &pm, StringRef options,
-         function_ref<LogicalResult(const Twine &)> errorHandler) {
-        std::unique_ptr<Pass> step = createMoteBuildTrainStep();
-        if (failed(step->initializeOptions(options, errorHandler)))
-          return failure();
-        pm.addPass(std::move(step));
-        pm.addPass(createCanonicalizerPass());
-        return success();
-      },
-      // The options are documented with the pass (mote-opt --help lists
-      // them under mote-build-train-step).
-      [](function_ref<void(const mlir::detail::PassOptions &)>) {});
+      "Build the train step of a float model: promote trainable state, the "
+      "Octo rewrite (precision=int8), autodiff, optimizer updates, "
+      "canonicalize (what motec compile --train runs)",
+      [](OpPassManager &pm, const TrainPipelineOptions &options) {
+        buildTrainPipeline(pm, options.get());
+      });
   PassPipelineRegistration<LowerToCPipelineOptions>(
       "mote-lower-to-kernel-pipeline",
       "Graph level to kernel level for a target: legalize names, lay out "

@@ -1,6 +1,6 @@
-// RUN: mote-opt %s -mote-build-train-step="optimizer=sgd momentum=0.9" -canonicalize -mote-layout-state -mote-plan-memory -convert-mote-to-kernel="model-name=net" | FileCheck %s
+// RUN: mote-opt %s --mote-train-pipeline="optimizer=sgd momentum=0.9" -mote-layout-state -mote-plan-memory -convert-mote-to-kernel="model-name=net" | FileCheck %s
 
-// RUN: mote-opt %s -mote-build-train-step="precision=int8" -canonicalize -mote-layout-state -mote-plan-memory -convert-mote-to-kernel="model-name=net" | FileCheck %s --check-prefix=INT8
+// RUN: mote-opt %s --mote-train-pipeline="precision=int8" -mote-layout-state -mote-plan-memory -convert-mote-to-kernel="model-name=net" | FileCheck %s --check-prefix=INT8
 
 // INT8: mote.state = [{{.*}}name = "rng_state"
 // INT8-LABEL: func.func @net_train_step(

@@ -43,6 +43,26 @@ def Mote_InPlaceOpInterface : OpInterface<"InPlaceOpInterface"> {
   ];
 }
 
+def Mote_BackwardOpInterface : OpInterface<"BackwardOpInterface"> {
+  let description = [{
+    Implemented by the forward ops training differentiates through: the
+    op's backward rule. Given the error of its result, the op adds the error
+    of each operand that needs one (`Autodiff::needsError`) with
+    `Autodiff::accumulate`, built from the backward ops of MoteTrainOps.td.
+    `mote-autodiff` asks every forward op whose result reaches the loss, in
+    reverse order; an op without the interface stops the error, which is an
+    error when one of its operands leads back to trained state.
+  }];
+  let cppNamespace = "::mote";
+  let methods = [
+    InterfaceMethod<"Adds the errors of the operands, given the error of "
+                    "the result.",
+                    "::mlir::LogicalResult", "buildBackward",
+                    (ins "::mote::Autodiff &":$autodiff,
+                         "::mlir::Value":$error)>
+  ];
+}
+
 def Mote_QuantizationTransparent
     : NativeOpTrait<"QuantizationTransparent"> {
   let cppNamespace = "::mote::OpTrait";

@@ -13,6 +13,11 @@
 
 #include "Mote/IR/MoteDialect.h"
 #include "Mote/IR/MoteTraits.h"
+
+namespace mote {
+class Autodiff;
+} // namespace mote
+
 #include "Mote/IR/MoteInterfaces.h.inc"
 
 #define GET_OP_CLASSES

@@ -19,7 +19,8 @@ include "Mote/IR/MoteInterfaces.td"
 //===----------------------------------------------------------------------===//
 
 def Mote_Conv2DOp : Mote_Op<"conv2d", [Pure,
-    DeclareOpInterfaceMethods<Mote_MacCountOpInterface>]> {
+    DeclareOpInterfaceMethods<Mote_MacCountOpInterface>,
+    DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "2-D convolution (grouped, depthwise, strided, dilated)";
   let description = [{
     Convolves an NCHW `input` with an OIHW `weight` (`O` output channels,
@@ -60,7 +61,8 @@ def Mote_Conv2DOp : Mote_Op<"conv2d", [Pure,
 }
 
 def Mote_FullyConnectedOp : Mote_Op<"fully_connected", [Pure,
-    DeclareOpInterfaceMethods<Mote_MacCountOpInterface>]> {
+    DeclareOpInterfaceMethods<Mote_MacCountOpInterface>,
+    DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Fully-connected layer: input x weight^T + bias";
   let description = [{
     Computes `output[m, n] = sum_k input[m, k] * weight[n, k] + bias[n]`,
@@ -113,9 +115,11 @@ def Mote_MatMulOp : Mote_Op<"matmul", [Pure,
   let hasVerifier = 1;
 }
 
-class Mote_BinaryOp<string mnemonic, string operation>
-    : Mote_Op<mnemonic, [Pure, DeclareOpInterfaceMethods<Mote_InPlaceOpInterface,
-                                                        ["getInPlaceOperands"]>]> {
+class Mote_BinaryOp<string mnemonic, string operation,
+                    list<Trait> traits = []>
+    : Mote_Op<mnemonic, !listconcat([Pure,
+          DeclareOpInterfaceMethods<Mote_InPlaceOpInterface,
+                                    ["getInPlaceOperands"]>], traits)> {
   let summary = "Element-wise " # operation # " with NumPy broadcasting";
   let description = [{
     Element-wise }] # operation # [{ of two tensors whose shapes broadcast as in
@@ -140,7 +144,8 @@ class Mote_BinaryOp<string mnemonic, string operation>
   let hasVerifier = 1;
 }
 
-def Mote_AddOp : Mote_BinaryOp<"add", "addition">;
+def Mote_AddOp : Mote_BinaryOp<"add", "addition",
+    [DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]>;
 def Mote_SubOp : Mote_BinaryOp<"sub", "subtraction">;
 def Mote_MulOp : Mote_BinaryOp<"mul", "multiplication">;
 
@@ -166,14 +171,14 @@ class Mote_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
 }
 
 def Mote_ReluOp : Mote_UnaryOp<"relu", "max(x, 0)",
-    [Mote_InPlaceOpInterface]> {
+    [Mote_InPlaceOpInterface, DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Rectified linear unit";
   let arguments = (ins Mote_Tensor:$input);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
 def Mote_ClampOp : Mote_UnaryOp<"clamp", "min(max(x, min), max)",
-    [Mote_InPlaceOpInterface]> {
+    [Mote_InPlaceOpInterface, DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Clamp to a closed interval (ONNX Clip, ReLU6)";
   let arguments = (ins Mote_Tensor:$input, F32Attr:$min, F32Attr:$max);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -223,7 +228,7 @@ def Mote_SoftmaxOp : Mote_UnaryOp<"softmax",
 //===----------------------------------------------------------------------===//
 
 def Mote_MaxPool2DOp : Mote_Op<"max_pool2d",
-    [Pure, Mote_QuantizationTransparent]> {
+    [Pure, Mote_QuantizationTransparent, DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "2-D max pooling over NCHW";
   let description = [{
     Maximum over `kernel` windows; `pads` is `[top, left, bottom, right]`
@@ -247,7 +252,8 @@ def Mote_MaxPool2DOp : Mote_Op<"max_pool2d",
   let hasVerifier = 1;
 }
 
-def Mote_AvgPool2DOp : Mote_Op<"avg_pool2d", [Pure]> {
+def Mote_AvgPool2DOp : Mote_Op<"avg_pool2d", [Pure,
+    DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "2-D average pooling over NCHW";
   let description = [{
     Mean over `kernel` windows; `pads` is `[top, left, bottom, right]`.
@@ -271,7 +277,8 @@ def Mote_AvgPool2DOp : Mote_Op<"avg_pool2d", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Mote_GlobalAvgPoolOp : Mote_Op<"global_avg_pool", [Pure]> {
+def Mote_GlobalAvgPoolOp : Mote_Op<"global_avg_pool", [Pure,
+    DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Mean over all spatial positions of an NCHW tensor";
   let description = [{
     Reduces `[N, C, H, W]` to `[N, C, 1, 1]`.
@@ -292,7 +299,8 @@ def Mote_GlobalAvgPoolOp : Mote_Op<"global_avg_pool", [Pure]> {
 // Data movement
 //===----------------------------------------------------------------------===//
 
-def Mote_ReshapeOp : Mote_Op<"reshape", [Pure, Mote_QuantizationTransparent]> {
+def Mote_ReshapeOp : Mote_Op<"reshape", [Pure, Mote_QuantizationTransparent,
+    DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Reinterpret a tensor with another static shape";
   let description = [{
     The result type carries the new shape (ONNX Reshape, Flatten, Squeeze

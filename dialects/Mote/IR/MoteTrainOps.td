@@ -2,7 +2,7 @@
 //
 // The backward of the forward ops that trainable CNNs and MLPs use, the
 // fused loss, and optimizer updates of mutable model state. They are built
-// by `mote-build-train-step` from an inference function; shapes follow the
+// by the stages of `mote-train-pipeline` from an inference function; shapes follow the
 // forward ops' rules (ShapeInference.h), applied to the forward shapes the
 // operands and result types carry. Model state (weights, moments) lives in
 // upstream `ml_program.global` symbols, which the update ops name.
@@ -302,7 +302,8 @@ def Mote_AdamUpdateOp : Mote_Op<"adam_update",
 // INT8 training (Octo)
 //===----------------------------------------------------------------------===//
 
-def Mote_DynamicQuantizeOp : Mote_Op<"dynamic_quantize", [Pure]> {
+def Mote_DynamicQuantizeOp : Mote_Op<"dynamic_quantize", [Pure,
+    DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Symmetric int8 quantization with a run-time scale (PRC)";
   let description = [{
     Quantizes `input` to int8 with a scale computed when it runs:
@@ -334,8 +335,9 @@ def Mote_DynamicQuantizeOp : Mote_Op<"dynamic_quantize", [Pure]> {
   let hasVerifier = 1;
 }
 
-class Mote_Int8TrainOp<string mnemonic, string summaryText>
-    : Mote_Op<mnemonic, [Pure]> {
+class Mote_Int8TrainOp<string mnemonic, string summaryText,
+                       list<Trait> traits = []>
+    : Mote_Op<mnemonic, !listconcat([Pure], traits)> {
   let summary = summaryText;
   let results = (outs Mote_FloatTensor:$result);
   let assemblyFormat = [{
@@ -345,7 +347,8 @@ class Mote_Int8TrainOp<string mnemonic, string summaryText>
 }
 
 def Mote_Int8Conv2DOp : Mote_Int8TrainOp<"int8_conv2d",
-    "Convolution of int8 tensors with run-time scales, f32 result"> {
+    "Convolution of int8 tensors with run-time scales, f32 result",
+    [DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let description = [{
     The INT8 training forward: `result[n, o] = (sum input * weight) *
     input_scale * weight_scale[o] + bias[o]` with int32 accumulation; the
@@ -419,7 +422,8 @@ def Mote_Int8Conv2DBackwardInputOp : Mote_Int8TrainOp<
 }
 
 def Mote_Int8FullyConnectedOp : Mote_Int8TrainOp<"int8_fully_connected",
-    "Fully-connected layer of int8 tensors with run-time scales"> {
+    "Fully-connected layer of int8 tensors with run-time scales",
+    [DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let description = [{
     `result[m, n] = (sum_k input[m, k] * weight[n, k]) * input_scale *
     weight_scale[n] + bias[n]`, int32 accumulation.
@@ -478,7 +482,7 @@ def Mote_Int8FullyConnectedBackwardInputOp : Mote_Int8TrainOp<
 }
 
 def Mote_ChannelAffineOp : Mote_Op<"channel_affine",
-    [Pure, Mote_InPlaceOpInterface]> {
+    [Pure, Mote_InPlaceOpInterface, DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Per-channel scale and shift (loss-aware compensation)";
   let description = [{
     `output[n, c, ...] = clamp(input[n, c, ...] * scale[c] + shift[c])`:

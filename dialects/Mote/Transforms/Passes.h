@@ -19,6 +19,13 @@ namespace mote {
 /// a `DenseF32ArrayAttr` read by `mote-quantize`.
 constexpr llvm::StringLiteral kRangeAttrName = "mote.range";
 
+/// The update rule of `mote-insert-optimizer`.
+enum class OptimizerKind { SGD, Adam };
+
+/// The module attribute in which `mote-octo-rewrite` records how the INT8
+/// backward quantizes (Int8BackwardOptions in Autodiff.h).
+constexpr llvm::StringLiteral kInt8TrainingAttrName = "mote.int8_training";
+
 #define GEN_PASS_DECL
 #include "Mote/Transforms/Passes.h.inc"
 

@@ -148,42 +148,24 @@ def MoteQuantize : Pass<"mote-quantize", "mlir::func::FuncOp"> {
                            "::mlir::quant::QuantDialect"];
 }
 
-def MoteBuildTrainStep : Pass<"mote-build-train-step", "mlir::ModuleOp"> {
-  let summary = "Build a train step (forward, loss, backward, update)";
+// The train step is built in four stages, which `mote-train-pipeline` runs
+// in order: promote trainable state, (int8) the Octo rewrite, autodiff,
+// optimizer insertion. Each leaves IR the next one reads (globals marked
+// `mote.trained`, the `mote.int8_training` module attribute, gradient
+// results marked `mote.gradient_of`), so each can be run and tested alone.
+
+def MotePromoteTrainableState
+    : Pass<"mote-promote-trainable-state", "mlir::ModuleOp"> {
+  let summary = "Make the trained weights and biases mutable model state";
   let description = [{
-    Turns a module holding one float inference function `@f` (one result,
-    the logits `[N, K]`, optionally followed by a softmax) into a trainable
-    model:
-
-    - the weights and biases of the trained layers (`train-layers`) become
-      mutable `ml_program.global` state, read with `ml_program.global_load`
-      by `@f`, so inference sees the trained values; frozen layers keep
-      their constants (flash);
-    - a second function `@f_train_step(inputs..., labels: tensor<Nxi32>)
-      -> tensor<1xf32>` runs the forward pass, the fused
-      `mote.softmax_cross_entropy` on the logits (a final softmax is left
-      out), the backward pass in reverse op order (automatic
-      differentiation over the dialect: errors flow only as far back as the
-      first trained layer, errors of values with several users are
-      summed), and one `mote.sgd_update` or `mote.adam_update` per trained
-      tensor, after every gradient has been computed; it returns the loss.
-
-    Optimizer state (momentum, Adam moments and step count) is further
-    mutable globals, zero-initialized.
-
-    With `precision=int8` (Octo), every conv and fully-connected layer of
-    both functions computes on int8: its input (per tensor) and weight (per
-    output channel) pass through `mote.dynamic_quantize` with the PRC clip,
-    `mote.int8_conv2d` / `mote.int8_fully_connected` accumulate in int32
-    and dequantize, and a `mote.channel_affine` (LAC: trained scale and
-    shift, L2 penalty toward the identity) carries the fused activation. In
-    the backward pass the error after the LAC term is quantized (PRC,
-    stochastic rounding from a seeded state global) and the weight gradient
-    and input error are int8 x int8 products
-    (`mote.int8_*_backward_*`, the weight quantized per tensor for the
-    latter). Master weights and the update stay FP32. Activations the backward pass reads
-    are ordinary values of the train step, so the memory planner keeps them
-    in the arena exactly as long as needed.
+    First stage of training. The module holds one float inference function
+    `@f`. The weights and biases of the trained conv and fully-connected
+    layers (`train-layers`) become mutable `ml_program.global` state marked
+    `mote.trained` (named `l<i>_weight` / `l<i>_bias` after the layer's
+    position, with `mote.source` naming its ONNX node and `mote.role` the
+    tensor's role, which weight write-back reads), and `@f` reads them with
+    `ml_program.global_load`, so inference sees the trained values. Frozen
+    layers keep their constants (flash).
 
     Before:
 
@@ -198,33 +180,141 @@ def MoteBuildTrainStep : Pass<"mote-build-train-step", "mlir::ModuleOp"> {
     After:
 
     ```mlir
-    ml_program.global private mutable @f_l0_weight(dense<...>) : tensor<10x16xf32>
+    ml_program.global private mutable @l0_weight(dense<...>) {mote.trained, mote.role = "weight"} : tensor<10x16xf32>
     func.func @f(%x: tensor<4x16xf32>) -> tensor<4x10xf32> {
-      %w = ml_program.global_load @f_l0_weight : tensor<10x16xf32>
+      %w = ml_program.global_load @l0_weight : tensor<10x16xf32>
       %y = mote.fully_connected %x, %w : ...
       return %y : tensor<4x10xf32>
-    }
-    func.func @f_train_step(%x: tensor<4x16xf32>, %labels: tensor<4xi32>)
-        -> tensor<1xf32> {
-      %w = ml_program.global_load @f_l0_weight : tensor<10x16xf32>
-      %y = mote.fully_connected %x, %w : ...
-      %loss, %dy = mote.softmax_cross_entropy %y, %labels : ...
-      %dw = mote.fully_connected_backward_weight %x, %dy : ...
-      mote.sgd_update %dw {lr = 1.000000e-02 : f32, param = @f_l0_weight}
-          : tensor<10x16xf32>
-      return %loss : tensor<1xf32>
     }
     ```
   }];
   let options = [
-    Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
-           "Arithmetic of the train step: fp32, or int8 (Octo: int8 x int8 "
-           "-> int32 forward and backward products, FP32 master weights)">,
     Option<"trainLayers", "train-layers", "std::string", /*default=*/"\"all\"",
            "Trained tensors: all, last:K (the last K conv/FC layers), or bias "
-           "(every bias only)">,
-    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
-           "sgd or adam">,
+           "(every bias only)">
+  ];
+  let dependentDialects = ["::mlir::ml_program::MLProgramDialect"];
+}
+
+def MoteOctoRewrite : Pass<"mote-octo-rewrite", "mlir::ModuleOp"> {
+  let summary = "INT8 training (Octo): int8 products in every layer";
+  let description = [{
+    Second stage of INT8 training, after `mote-promote-trainable-state`:
+    every conv and fully-connected layer of the inference function computes
+    on int8. Its input (per tensor) and weight (per output channel) pass
+    through `mote.dynamic_quantize` with the PRC clip,
+    `mote.int8_conv2d` / `mote.int8_fully_connected` accumulate in int32 and
+    dequantize, and, for a layer whose weight trains, a `mote.channel_affine`
+    (LAC: a trained per-channel scale and shift, state `l<i>_lac_scale` /
+    `l<i>_lac_shift`) carries the fused activation. An int8 copy of each
+    layer output (`mote.saved`) is what the backward pass reads, so the
+    float output dies with its forward consumers.
+
+    How the backward quantizes errors (PRC clip, the stochastic-rounding
+    generator state `@rng_state`, the LAC L2 penalty) is recorded in the
+    module's `mote.int8_training` dictionary, which `mote-autodiff` reads.
+
+    Before: `%y = mote.conv2d %x, %w, %b {clamp_min = 0.0 : f32}`.
+
+    After:
+
+    ```mlir
+    %xq, %sx = mote.dynamic_quantize %x {axis = -1, clip = 0.95} : ...
+    %wq, %sw = mote.dynamic_quantize %w {axis = 0, clip = 0.95} : ...
+    %a = mote.int8_conv2d %xq, %sx, %wq, %sw, %b : ...
+    %y = mote.channel_affine %a, %scale, %shift {clamp_min = 0.0 : f32} : ...
+    %yq, %sy = mote.dynamic_quantize %y {axis = -1, clip = 1.0, mote.saved} : ...
+    ```
+  }];
+  let options = [
+    Option<"prc", "prc", "double", /*default=*/"0.95",
+           "Parameterized range clipping: the fraction of the observed range "
+           "of activations, weights and errors kept before quantizing (1 "
+           "disables)">,
+    Option<"lac", "lac", "bool", /*default=*/"true",
+           "Loss-aware compensation: a trained per-channel scale and shift "
+           "after each trained quantized layer">,
+    Option<"lacL2", "lac-l2", "double", /*default=*/"1e-4",
+           "L2 penalty holding the LAC terms near the identity">,
+    Option<"stochasticRounding", "stochastic-rounding", "bool",
+           /*default=*/"true",
+           "Round errors stochastically (seeded, reproducible)">,
+    Option<"seed", "seed", "unsigned", /*default=*/"1",
+           "Seed of the stochastic rounding generator">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::ml_program::MLProgramDialect"];
+}
+
+def MoteAutodiff : Pass<"mote-autodiff", "mlir::ModuleOp"> {
+  let summary = "Build the loss and the gradients of the trained state";
+  let description = [{
+    Third stage of training: reverse-mode automatic differentiation over the
+    dialect. The inference function `@f` has one result, the f32 logits
+    `[N, K]`, optionally followed by a softmax (which belongs to the loss
+    and is left out). A second function
+
+    `@f_train_step(inputs..., labels: tensor<Nxi32>) -> (tensor<1xf32>,
+    gradients...)`
+
+    replays the forward pass, applies the fused `mote.softmax_cross_entropy`
+    to the logits and, visiting the forward ops in reverse order, asks each
+    op's `BackwardOpInterface` for the errors of its operands: errors flow
+    only as far back as trained state, errors of values with several users
+    are summed. It returns the loss and the gradient of every `mote.trained`
+    global the forward pass reads, in the order it reads them, each result
+    marked `mote.gradient_of = @global`. A trained tensor that does not
+    reach the loss, or an op on the path without a backward rule, is an
+    error. With the `mote.int8_training` module attribute (from
+    `mote-octo-rewrite`) the int8 layers' backward quantizes the errors as
+    it says.
+
+    After, for one fully-connected layer:
+
+    ```mlir
+    func.func @f_train_step(%x: tensor<4x16xf32>, %labels: tensor<4xi32>)
+        -> (tensor<1xf32>, tensor<10x16xf32> {mote.gradient_of = @l0_weight}) {
+      %w = ml_program.global_load @l0_weight : tensor<10x16xf32>
+      %y = mote.fully_connected %x, %w : ...
+      %loss, %dy = mote.softmax_cross_entropy %y, %labels : ...
+      %dw = mote.fully_connected_backward_weight %x, %dy : ...
+      return %loss, %dw : tensor<1xf32>, tensor<10x16xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::ml_program::MLProgramDialect"];
+}
+
+def MoteInsertOptimizer
+    : Pass<"mote-insert-optimizer", "mlir::ModuleOp"> {
+  let summary = "Turn gradient results into optimizer updates of the state";
+  let description = [{
+    Last stage of training: in each function whose results carry
+    `mote.gradient_of` (from `mote-autodiff`), every such result becomes a
+    `mote.sgd_update` or `mote.adam_update` of the global it names, after
+    every gradient has been computed (the backward pass reads the weights
+    as the forward pass saw them), and leaves the signature. Optimizer state
+    (momentum, Adam moments, the Adam step count `@adam_step`) is further
+    zero-initialized mutable globals.
+
+    Before: `return %loss, %dw : tensor<1xf32>, tensor<10x16xf32>` with
+    `%dw` marked `mote.gradient_of = @l0_weight`.
+
+    After:
+
+    ```mlir
+    mote.sgd_update %dw {lr = 1.000000e-02 : f32, param = @l0_weight}
+        : tensor<10x16xf32>
+    return %loss : tensor<1xf32>
+    ```
+  }];
+  let options = [
+    Option<"optimizer", "optimizer", "::mote::OptimizerKind",
+           /*default=*/"::mote::OptimizerKind::SGD", "The update rule",
+           [{::llvm::cl::values(
+               clEnumValN(::mote::OptimizerKind::SGD, "sgd",
+                          "SGD with optional momentum and weight decay"),
+               clEnumValN(::mote::OptimizerKind::Adam, "adam", "Adam"))}]>,
     Option<"lr", "lr", "double", /*default=*/"0.01", "Learning rate">,
     Option<"momentum", "momentum", "double", /*default=*/"0.0",
            "SGD momentum">,
@@ -232,24 +322,9 @@ def MoteBuildTrainStep : Pass<"mote-build-train-step", "mlir::ModuleOp"> {
            "L2 weight decay added to the gradient">,
     Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
     Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
-    Option<"epsilon", "epsilon", "double", /*default=*/"1e-8", "Adam epsilon">,
-    Option<"prc", "prc", "double", /*default=*/"0.95",
-           "int8: parameterized range clipping, the fraction of the observed "
-           "range of activations, weights and errors kept before quantizing "
-           "(1 disables)">,
-    Option<"lac", "lac", "bool", /*default=*/"true",
-           "int8: loss-aware compensation, a trained per-channel scale and "
-           "shift after each trained quantized layer">,
-    Option<"lacL2", "lac-l2", "double", /*default=*/"1e-4",
-           "int8: L2 penalty holding the LAC terms near the identity">,
-    Option<"stochasticRounding", "stochastic-rounding", "bool",
-           /*default=*/"true",
-           "int8: round errors stochastically (seeded, reproducible)">,
-    Option<"seed", "seed", "unsigned", /*default=*/"1",
-           "int8: seed of the stochastic rounding generator">
+    Option<"epsilon", "epsilon", "double", /*default=*/"1e-8", "Adam epsilon">
   ];
-  let dependentDialects = ["::mlir::ml_program::MLProgramDialect",
-                           "::mote::MoteDialect"];
+  let dependentDialects = ["::mlir::ml_program::MLProgramDialect"];
 }
 
 def MoteStripQuantization

@@ -8,6 +8,8 @@
 #ifndef MOTE_PIPELINES_PIPELINES_H
 #define MOTE_PIPELINES_PIPELINES_H
 
+#include "Mote/Transforms/Passes.h"
+
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
@@ -17,19 +19,29 @@ class OpPassManager;
 } // namespace mlir
 
 namespace mote {
-struct MoteBuildTrainStepOptions;
 
 /// `mote-graph-pipeline`: graph-level cleanup of an imported model: fold
 /// batch normalization, fuse activations, fold QDQ chains into integer ops,
 /// then canonicalize and CSE.
 void buildGraphPipeline(mlir::OpPassManager &pm);
 
-/// `mote-train-pipeline{...}`: builds the train step of a float model
-/// (`mote-build-train-step` with `options`, which are also the pipeline's
-/// textual options), then canonicalizes: what `motec compile --train` runs
-/// after the graph pipeline.
-void buildTrainPipeline(mlir::OpPassManager &pm,
-                        const MoteBuildTrainStepOptions &options);
+/// Arithmetic of a train step.
+enum class TrainPrecision { FP32, Int8 };
+
+/// What `mote-train-pipeline` builds: the options of its stages.
+struct TrainOptions {
+  TrainPrecision precision = TrainPrecision::FP32;
+  MotePromoteTrainableStateOptions state;
+  /// Used with TrainPrecision::Int8 only.
+  MoteOctoRewriteOptions octo;
+  MoteInsertOptimizerOptions optimizer;
+};
+
+/// `mote-train-pipeline{...}`: builds the train step of a float model in
+/// stages (`mote-promote-trainable-state`, for int8 `mote-octo-rewrite`,
+/// `mote-autodiff`, `mote-insert-optimizer`), then canonicalizes: what
+/// `motec compile --train` runs after the graph pipeline.
+void buildTrainPipeline(mlir::OpPassManager &pm, const TrainOptions &options);
 
 /// What the lowering to C needs to know.
 struct LowerToCOptions {

@@ -20,7 +20,7 @@ namespace mote {
 
 /// Writes trained values (`values`, float32 by state tensor name) into the
 /// ONNX model `onnxBytes`, using the `mote.source` / `mote.role` attributes
-/// of the state globals of `trainModule` (after mote-build-train-step):
+/// of the state globals of `trainModule` (after mote-train-pipeline):
 /// conv and Gemm weights and biases, with LAC terms folded in (w * scale,
 /// b * scale + shift) and a batch normalization that was folded into its
 /// convolution set to the identity. Sets `result` to the new model's bytes,

@@ -1,4 +1,4 @@
-// RUN: mote-opt %s -split-input-file -mote-build-train-step -verify-diagnostics
+// RUN: mote-opt %s -split-input-file -mote-promote-trainable-state -mote-autodiff -verify-diagnostics
 
 // expected-error @below {{training needs f32 logits [N, K], got 'tensor<2x3x1xf32>'}}
 func.func @rank(%x: tensor<2x4xf32>) -> tensor<2x3x1xf32> {
@@ -20,3 +20,15 @@ func.func @no_backward(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   return %z : tensor<2x3xf32>
 }
 
+
+// -----
+
+// expected-error @below {{expects one inference function, found 2}}
+module {
+  func.func @a(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+    return %x : tensor<2x4xf32>
+  }
+  func.func @b(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+    return %x : tensor<2x4xf32>
+  }
+}

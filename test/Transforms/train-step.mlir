@@ -1,11 +1,14 @@
-// RUN: mote-opt %s -split-input-file -mote-build-train-step="optimizer=sgd momentum=0.9 lr=0.05" | FileCheck %s
-// RUN: mote-opt %s -split-input-file -mote-build-train-step="train-layers=last:1" | FileCheck %s --check-prefix=LAST
-// RUN: mote-opt %s -split-input-file -mote-build-train-step="train-layers=bias optimizer=adam" | FileCheck %s --check-prefix=BIAS
-// RUN: mote-opt %s -mote-build-train-step="precision=int8 seed=7" | FileCheck %s --check-prefix=INT8
-// RUN: mote-opt %s -mote-build-train-step="precision=int8 lac=false stochastic-rounding=false prc=1" | FileCheck %s --check-prefix=PLAIN
-// RUN: not mote-opt %s -mote-build-train-step="train-layers=some" 2>&1 | FileCheck %s --check-prefix=BAD
-// RUN: not mote-opt %s -mote-build-train-step="train-layers=last:0" 2>&1 | FileCheck %s --check-prefix=BADK
-// RUN: not mote-opt %s -mote-build-train-step="precision=int4" 2>&1 | FileCheck %s --check-prefix=BADP
+// The four stages of mote-train-pipeline, run one after the other.
+// RUN: mote-opt %s -split-input-file -mote-promote-trainable-state -mote-autodiff -mote-insert-optimizer="optimizer=sgd momentum=0.9 lr=0.05" | FileCheck %s
+// RUN: mote-opt %s -split-input-file -mote-promote-trainable-state="train-layers=last:1" -mote-autodiff -mote-insert-optimizer | FileCheck %s --check-prefix=LAST
+// RUN: mote-opt %s -split-input-file -mote-promote-trainable-state="train-layers=bias" -mote-autodiff -mote-insert-optimizer="optimizer=adam" | FileCheck %s --check-prefix=BIAS
+// RUN: mote-opt %s -mote-promote-trainable-state -mote-octo-rewrite="seed=7" -mote-autodiff -mote-insert-optimizer | FileCheck %s --check-prefix=INT8
+// RUN: mote-opt %s -mote-promote-trainable-state -mote-octo-rewrite="lac=false stochastic-rounding=false prc=1" -mote-autodiff -mote-insert-optimizer | FileCheck %s --check-prefix=PLAIN
+// RUN: not mote-opt %s -mote-promote-trainable-state="train-layers=some" 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not mote-opt %s -mote-promote-trainable-state="train-layers=last:0" 2>&1 | FileCheck %s --check-prefix=BADK
+// RUN: not mote-opt %s --mote-train-pipeline="precision=int4" 2>&1 | FileCheck %s --check-prefix=BADP
+// RUN: not mote-opt %s --mote-train-pipeline="optimizer=rmsprop" 2>&1 | FileCheck %s --check-prefix=BADO
+// RUN: not mote-opt %s -mote-promote-trainable-state -mote-octo-rewrite="prc=0" 2>&1 | FileCheck %s --check-prefix=BADC
 
 // conv (fused ReLU) -> max pool -> flatten -> FC -> softmax.
 // CHECK-DAG: ml_program.global private mutable @l0_weight(dense<1.000000e-01> : tensor<4x1x3x3xf32>) : tensor<4x1x3x3xf32> {mote.role = "weight", mote.trained}
@@ -105,7 +108,9 @@
 
 // BAD: unknown train-layers 'some' (expected all, last:K or bias)
 // BADK: train-layers 'last:K' needs a positive K, got '0'
-// BADP: train precision 'int4' is not supported (expected fp32 or int8)
+// BADP: for the --precision option: Cannot find option named 'int4'
+// BADO: for the --optimizer option: Cannot find option named 'rmsprop'
+// BADC: prc must be in (0, 1], got 0
 
 func.func @m(%x: tensor<2x1x6x6xf32>) -> tensor<2x3xf32> {
   %w = arith.constant dense<0.1> : tensor<4x1x3x3xf32>

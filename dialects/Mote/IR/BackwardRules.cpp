@@ -1,0 +1,202 @@
+//===- BackwardRules.cpp - BackwardOpInterface of the forward ops ---------===//
+//
+// Each forward op's backward rule: the error of its operands from the error
+// of its result, with the ops of MoteTrainOps.td. `mote-autodiff` calls
+// them in reverse order (Autodiff.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Mote/IR/Autodiff.h"
+#include "Mote/IR/MoteOps.h"
+
+using namespace mlir;
+using namespace mote;
+
+//===----------------------------------------------------------------------===//
+// Convolution and fully-connected
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::buildBackward(Autodiff &ad, Value error) {
+  OpBuilder &b = ad.getBuilder();
+  Location loc = ad.getLoc();
+  Value g = ad.throughFusedClamp(*this, error);
+  if (ad.needsError(getWeight()))
+    ad.accumulate(getWeight(),
+                  Conv2DBackwardWeightOp::create(
+                      b, loc, getWeight().getType(), getInput(), g,
+                      getStrides(), getDilations(), getPads(), getGroup()));
+  if (getBias() && ad.needsError(getBias()))
+    ad.accumulate(getBias(),
+                  BiasBackwardOp::create(b, loc, getBias().getType(), g));
+  if (ad.needsError(getInput()))
+    ad.accumulate(getInput(),
+                  Conv2DBackwardInputOp::create(
+                      b, loc, getInput().getType(), g, getWeight(),
+                      getStrides(), getDilations(), getPads(), getGroup()));
+  return success();
+}
+
+LogicalResult FullyConnectedOp::buildBackward(Autodiff &ad, Value error) {
+  OpBuilder &b = ad.getBuilder();
+  Location loc = ad.getLoc();
+  Value g = ad.throughFusedClamp(*this, error);
+  if (ad.needsError(getWeight()))
+    ad.accumulate(getWeight(),
+                  FullyConnectedBackwardWeightOp::create(
+                      b, loc, getWeight().getType(), getInput(), g));
+  if (getBias() && ad.needsError(getBias()))
+    ad.accumulate(getBias(),
+                  BiasBackwardOp::create(b, loc, getBias().getType(), g));
+  if (ad.needsError(getInput()))
+    ad.accumulate(getInput(),
+                  FullyConnectedBackwardInputOp::create(
+                      b, loc, getInput().getType(), g, getWeight()));
+  return success();
+}
+
+/// The float tensor a `mote.dynamic_quantize` result came from.
+static Value unquantized(Value q) {
+  return q.getDefiningOp<DynamicQuantizeOp>().getInput();
+}
+
+LogicalResult Int8Conv2DOp::buildBackward(Autodiff &ad, Value error) {
+  OpBuilder &b = ad.getBuilder();
+  Location loc = ad.getLoc();
+  Value x = unquantized(getInput()), w = unquantized(getWeight());
+  auto [eq, se] = ad.quantizeError(error);
+  if (ad.needsError(w))
+    ad.accumulate(w,
+                  Int8Conv2DBackwardWeightOp::create(
+                      b, loc, w.getType(), getInput(), getInputScale(), eq, se,
+                      getStrides(), getDilations(), getPads(), getGroup()));
+  if (ad.needsError(getBias()))
+    ad.accumulate(getBias(),
+                  BiasBackwardOp::create(b, loc, getBias().getType(), error));
+  if (ad.needsError(x)) {
+    auto [wq, sw] = ad.quantizeWeight(w);
+    ad.accumulate(x, Int8Conv2DBackwardInputOp::create(
+                         b, loc, x.getType(), eq, se, wq, sw, getStrides(),
+                         getDilations(), getPads(), getGroup()));
+  }
+  return success();
+}
+
+LogicalResult Int8FullyConnectedOp::buildBackward(Autodiff &ad, Value error) {
+  OpBuilder &b = ad.getBuilder();
+  Location loc = ad.getLoc();
+  Value x = unquantized(getInput()), w = unquantized(getWeight());
+  auto [eq, se] = ad.quantizeError(error);
+  if (ad.needsError(w))
+    ad.accumulate(
+        w, Int8FullyConnectedBackwardWeightOp::create(
+               b, loc, w.getType(), getInput(), getInputScale(), eq, se));
+  if (ad.needsError(getBias()))
+    ad.accumulate(getBias(),
+                  BiasBackwardOp::create(b, loc, getBias().getType(), error));
+  if (ad.needsError(x)) {
+    auto [wq, sw] = ad.quantizeWeight(w);
+    ad.accumulate(x, Int8FullyConnectedBackwardInputOp::create(
+                         b, loc, x.getType(), eq, se, wq, sw));
+  }
+  return success();
+}
+
+LogicalResult DynamicQuantizeOp::buildBackward(Autodiff &, Value) {
+  return success(); // Its int8 consumer differentiates through it.
+}
+
+LogicalResult ChannelAffineOp::buildBackward(Autodiff &ad, Value error) {
+  Type perChannel = getScale().getType();
+  // The backward reads the int8 copy of the output when one is kept.
+  Value out = getOutput(), outScale;
+  if (DynamicQuantizeOp saved = Autodiff::savedInt8(out)) {
+    out = saved.getOutput();
+    outScale = saved.getScale();
+  }
+  OpBuilder &b = ad.getBuilder();
+  auto back = ChannelAffineBackwardOp::create(
+      b, ad.getLoc(), TypeRange{getType(), perChannel, perChannel}, error, out,
+      getScale(), getShift(), outScale, getClampMinAttr(), getClampMaxAttr(),
+      b.getF32FloatAttr(ad.getInt8Options().lacL2));
+  if (ad.needsError(getScale()))
+    ad.accumulate(getScale(), back.getGradScale());
+  if (ad.needsError(getShift()))
+    ad.accumulate(getShift(), back.getGradShift());
+  if (ad.needsError(getInput()))
+    ad.accumulate(getInput(), back.getGradInput());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise
+//===----------------------------------------------------------------------===//
+
+LogicalResult AddOp::buildBackward(Autodiff &ad, Value error) {
+  if (getLhs().getType() != getType() || getRhs().getType() != getType())
+    return emitOpError("has no backward for broadcasting operands");
+  Value g = ad.throughFusedClamp(*this, error);
+  for (Value operand : {getLhs(), getRhs()})
+    if (ad.needsError(operand))
+      ad.accumulate(operand, g);
+  return success();
+}
+
+LogicalResult ReluOp::buildBackward(Autodiff &ad, Value error) {
+  OpBuilder &b = ad.getBuilder();
+  ad.accumulate(getInput(),
+                ClampBackwardOp::create(b, ad.getLoc(), error.getType(), error,
+                                        getOutput(), b.getF32FloatAttr(0),
+                                        FloatAttr()));
+  return success();
+}
+
+LogicalResult ClampOp::buildBackward(Autodiff &ad, Value error) {
+  OpBuilder &b = ad.getBuilder();
+  ad.accumulate(getInput(),
+                ClampBackwardOp::create(
+                    b, ad.getLoc(), error.getType(), error, getOutput(),
+                    b.getF32FloatAttr(getMin().convertToFloat()),
+                    b.getF32FloatAttr(getMax().convertToFloat())));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling and data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult MaxPool2DOp::buildBackward(Autodiff &ad, Value error) {
+  // The routing reads the int8 copy of the input when one is kept.
+  Value input = getInput();
+  if (DynamicQuantizeOp saved = Autodiff::savedInt8(input))
+    input = saved.getOutput();
+  ad.accumulate(getInput(), MaxPool2DBackwardOp::create(
+                                ad.getBuilder(), ad.getLoc(),
+                                getInput().getType(), error, input, getKernel(),
+                                getStrides(), getDilations(), getPads()));
+  return success();
+}
+
+LogicalResult AvgPool2DOp::buildBackward(Autodiff &ad, Value error) {
+  ad.accumulate(getInput(), AvgPool2DBackwardOp::create(
+                                ad.getBuilder(), ad.getLoc(),
+                                getInput().getType(), error, getKernel(),
+                                getStrides(), getPads(), getCountIncludePad()));
+  return success();
+}
+
+LogicalResult GlobalAvgPoolOp::buildBackward(Autodiff &ad, Value error) {
+  ArrayRef<int64_t> x = cast<RankedTensorType>(getInput().getType()).getShape();
+  SmallVector<int64_t> kernel = {x[2], x[3]}, ones = {1, 1},
+                       zeros = {0, 0, 0, 0};
+  ad.accumulate(getInput(),
+                AvgPool2DBackwardOp::create(ad.getBuilder(), ad.getLoc(),
+                                            getInput().getType(), error, kernel,
+                                            ones, zeros, false));
+  return success();
+}
+
+LogicalResult ReshapeOp::buildBackward(Autodiff &ad, Value error) {
+  ad.accumulate(getInput(), ReshapeOp::create(ad.getBuilder(), ad.getLoc(),
+                                              getInput().getType(), error));
+  return success();
+}
