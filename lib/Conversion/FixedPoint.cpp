@@ -1,6 +1,6 @@
 //===- FixedPoint.cpp - The integer numerics of the lowering --------------===//
 
-#include "mote/Conversion/FixedPoint.h"
+#include "Mote/Conversion/FixedPoint.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 //===- TargetDescription.cpp - The targets Mote generates code for --------===//
 
-#include "mote/Conversion/TargetDescription.h"
+#include "Mote/Conversion/TargetDescription.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"

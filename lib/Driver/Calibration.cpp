@@ -1,7 +1,7 @@
 //===- Calibration.cpp - Activation ranges for post-training quantization -===//
 
-#include "mote/Driver/Calibration.h"
-#include "mote/Driver/HostRun.h"
+#include "Mote/Driver/Calibration.h"
+#include "Mote/Driver/HostRun.h"
 
 #include "Mote/IR/MoteOps.h"
 #include "Mote/Transforms/MemoryPlan.h"

@@ -1,13 +1,13 @@
 //===- HostRun.cpp - Build and run a model with the host C compiler -------===//
 
-#include "mote/Driver/HostRun.h"
-#include "mote/Conversion/TargetDescription.h"
-#include "mote/Target/C/ExportC.h"
+#include "Mote/Driver/HostRun.h"
+#include "Mote/Conversion/TargetDescription.h"
+#include "Mote/Target/C/ExportC.h"
 
 #include "Mote/Transforms/MemoryPlan.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
-#include "mote/Driver/Npy.h"
+#include "Mote/Driver/Npy.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"

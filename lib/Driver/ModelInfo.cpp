@@ -1,6 +1,6 @@
 //===- ModelInfo.cpp - Summary of a model for `motec info` ----------------===//
 
-#include "mote/Driver/ModelInfo.h"
+#include "Mote/Driver/ModelInfo.h"
 
 #include "Mote/IR/MoteOps.h"
 #include "Mote/Transforms/MemoryPlan.h"

@@ -1,6 +1,6 @@
 //===- Npy.cpp - NumPy .npy files -----------------------------------------===//
 
-#include "mote/Driver/Npy.h"
+#include "Mote/Driver/Npy.h"
 
 #include "llvm/ADT/StringExtras.h"
 

@@ -1,6 +1,6 @@
 //===- Weights.cpp - Trained weights between device and host --------------===//
 
-#include "mote/Driver/Weights.h"
+#include "Mote/Driver/Weights.h"
 
 #include "mote_weights_generated.h"
 

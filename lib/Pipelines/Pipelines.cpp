@@ -1,9 +1,9 @@
 //===- Pipelines.cpp - Mote pass pipelines --------------------------------===//
 
-#include "mote/Pipelines/Pipelines.h"
+#include "Mote/Pipelines/Pipelines.h"
 
+#include "Mote/Conversion/Passes.h"
 #include "Mote/Transforms/Passes.h"
-#include "mote/Conversion/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"

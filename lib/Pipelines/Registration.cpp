@@ -1,11 +1,11 @@
 //===- Registration.cpp - Register Mote with MLIR tools -------------------===//
 
-#include "mote/Pipelines/Registration.h"
-#include "mote/Pipelines/Pipelines.h"
+#include "Mote/Pipelines/Registration.h"
+#include "Mote/Pipelines/Pipelines.h"
 
 #include "Mote/IR/MoteDialect.h"
 #include "Mote/Transforms/Passes.h"
-#include "mote/Conversion/Passes.h"
+#include "Mote/Conversion/Passes.h"
 
 #include "MoteKernel/IR/MoteKernel.h"
 

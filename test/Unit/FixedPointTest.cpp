@@ -1,6 +1,6 @@
 //===- FixedPointTest.cpp - Unit tests of the lowering's numerics ---------===//
 
-#include "mote/Conversion/FixedPoint.h"
+#include "Mote/Conversion/FixedPoint.h"
 
 #include "gtest/gtest.h"
 

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mote/Target/ONNX/ImportONNX.h"
+#include "Mote/Target/ONNX/ImportONNX.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"

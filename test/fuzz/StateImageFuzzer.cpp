@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mote/Driver/Weights.h"
+#include "Mote/Driver/Weights.h"
 
 extern "C" {
 #include "mote/mote_train.h"

@@ -1,6 +1,6 @@
 //===- mote-opt.cpp - Mote optimizer driver -------------------------------===//
 
-#include "mote/Pipelines/Registration.h"
+#include "Mote/Pipelines/Registration.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"

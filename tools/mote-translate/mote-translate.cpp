@@ -1,7 +1,7 @@
 //===- mote-translate.cpp - Mote translation driver -----------------------===//
 
-#include "mote/Target/C/ExportC.h"
-#include "mote/Target/ONNX/ImportONNX.h"
+#include "Mote/Target/C/ExportC.h"
+#include "Mote/Target/ONNX/ImportONNX.h"
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 

@@ -5,6 +5,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mote/Driver/Driver.h"
+#include "Mote/Driver/Driver.h"
 
 int main(int argc, char **argv) { return mote::motecMain(argc, argv); }

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mote/Conversion/Passes.h"
+#include "Mote/Conversion/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -15,7 +15,7 @@
 
 namespace mote {
 #define GEN_PASS_DEF_MOTELEGALIZENAMES
-#include "mote/Conversion/Passes.h.inc"
+#include "Mote/Conversion/Passes.h.inc"
 } // namespace mote
 
 using namespace mlir;

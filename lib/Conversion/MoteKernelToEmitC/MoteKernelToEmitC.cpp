@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mote/Conversion/Passes.h"
+#include "Mote/Conversion/Passes.h"
 
 #include "MoteKernel/IR/KernelABI.h"
 
@@ -17,7 +17,7 @@
 
 namespace mote {
 #define GEN_PASS_DEF_CONVERTMOTEKERNELTOEMITC
-#include "mote/Conversion/Passes.h.inc"
+#include "Mote/Conversion/Passes.h.inc"
 } // namespace mote
 
 using namespace mlir;

@@ -16,8 +16,8 @@
 #ifndef MOTE_LIB_CONVERSION_MOTETOKERNEL_LOWERING_H
 #define MOTE_LIB_CONVERSION_MOTETOKERNEL_LOWERING_H
 
-#include "mote/Conversion/FixedPoint.h"
-#include "mote/Conversion/TargetDescription.h"
+#include "Mote/Conversion/FixedPoint.h"
+#include "Mote/Conversion/TargetDescription.h"
 
 #include "Mote/IR/MoteOps.h"
 #include "Mote/IR/QuantUtils.h"

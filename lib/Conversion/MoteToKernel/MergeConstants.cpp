@@ -1,13 +1,13 @@
 //===- MergeConstants.cpp - Store equal constant arrays once --------------===//
 
-#include "mote/Conversion/Passes.h"
+#include "Mote/Conversion/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
 
 namespace mote {
 #define GEN_PASS_DEF_MOTEMERGECONSTANTS
-#include "mote/Conversion/Passes.h.inc"
+#include "Mote/Conversion/Passes.h.inc"
 } // namespace mote
 
 using namespace mlir;

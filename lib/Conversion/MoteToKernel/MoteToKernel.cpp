@@ -12,11 +12,11 @@
 
 #include "Lowering.h"
 
-#include "mote/Conversion/Passes.h"
+#include "Mote/Conversion/Passes.h"
 
 namespace mote {
 #define GEN_PASS_DEF_CONVERTMOTETOKERNEL
-#include "mote/Conversion/Passes.h.inc"
+#include "Mote/Conversion/Passes.h.inc"
 } // namespace mote
 
 using namespace mlir;

@@ -1,8 +1,8 @@
 //===- ExportC.cpp - Emit a compiled model as a C package -----------------===//
 
-#include "mote/Target/C/ExportC.h"
-#include "mote/Conversion/Passes.h"
-#include "mote/Pipelines/Pipelines.h"
+#include "Mote/Target/C/ExportC.h"
+#include "Mote/Conversion/Passes.h"
+#include "Mote/Pipelines/Pipelines.h"
 
 #include "Mote/IR/MoteOps.h"
 #include "Mote/IR/QuantUtils.h"

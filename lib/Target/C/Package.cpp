@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mote/Target/C/Package.h"
+#include "Mote/Target/C/Package.h"
 
 #include "Mote/Transforms/MemoryPlan.h"
 

@@ -1,6 +1,6 @@
 //===- ExportONNX.cpp - Write a float or QDQ graph as an ONNX model -------===//
 
-#include "mote/Target/ONNX/ExportONNX.h"
+#include "Mote/Target/ONNX/ExportONNX.h"
 
 #include "Mote/IR/MoteOps.h"
 #include "Mote/IR/QuantUtils.h"

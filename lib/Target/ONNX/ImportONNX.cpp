@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mote/Target/ONNX/ImportONNX.h"
+#include "Mote/Target/ONNX/ImportONNX.h"
 #include "Importer.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -1,6 +1,6 @@
 //===- TrainedWeights.cpp - Write trained values into an ONNX model -------===//
 
-#include "mote/Target/ONNX/TrainedWeights.h"
+#include "Mote/Target/ONNX/TrainedWeights.h"
 
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "llvm/ADT/StringMap.h"

@@ -9,8 +9,8 @@
 #ifndef MOTE_TARGET_C_PACKAGE_H
 #define MOTE_TARGET_C_PACKAGE_H
 
-#include "mote/Conversion/TargetDescription.h"
-#include "mote/Target/C/ExportC.h"
+#include "Mote/Conversion/TargetDescription.h"
+#include "Mote/Target/C/ExportC.h"
 
 #include "mlir/IR/Types.h"
 #include "mlir/Support/LLVM.h"

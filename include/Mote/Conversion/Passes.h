@@ -13,10 +13,10 @@
 namespace mote {
 
 #define GEN_PASS_DECL
-#include "mote/Conversion/Passes.h.inc"
+#include "Mote/Conversion/Passes.h.inc"
 
 #define GEN_PASS_REGISTRATION
-#include "mote/Conversion/Passes.h.inc"
+#include "Mote/Conversion/Passes.h.inc"
 
 } // namespace mote
 

@@ -9,8 +9,8 @@
 #ifndef MOTE_DRIVER_HOSTRUN_H
 #define MOTE_DRIVER_HOSTRUN_H
 
-#include "mote/Conversion/TargetDescription.h"
-#include "mote/Target/C/Package.h"
+#include "Mote/Conversion/TargetDescription.h"
+#include "Mote/Target/C/Package.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
