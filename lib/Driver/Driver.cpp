@@ -3,6 +3,7 @@
 #include "Mote/Driver/Driver.h"
 #include "Mote/Conversion/Passes.h"
 #include "Mote/Driver/Calibration.h"
+#include "Mote/Driver/CompilerOptions.h"
 #include "Mote/Driver/HostRun.h"
 #include "Mote/Driver/ModelInfo.h"
 #include "Mote/Driver/Npy.h"
@@ -246,8 +247,8 @@ LogicalResult parseOptimizer(mote::MoteInsertOptimizerOptions &options) {
   return success();
 }
 
-/// Builds the train step of the model in `module` (--train).
-LogicalResult buildTrainStep(ModuleOp module) {
+/// The --train-precision, --train-layers, --optimizer and INT8 options.
+FailureOr<mote::TrainOptions> parseTrainOptions() {
   mote::TrainOptions options;
   if (trainPrecision != "fp32" && trainPrecision != "int8") {
     errs() << "motec: train precision '" << trainPrecision
@@ -264,9 +265,7 @@ LogicalResult buildTrainStep(ModuleOp module) {
   options.octo.seed = seed;
   if (failed(parseOptimizer(options.optimizer)))
     return failure();
-  PassManager pm(module.getContext());
-  mote::buildTrainPipeline(pm, options);
-  return pm.run(module);
+  return options;
 }
 
 /// Parses --bind-dim values into `options`.
@@ -283,6 +282,78 @@ LogicalResult parseDimBindings(mote::ImportOptions &options) {
     options.dimBindings[name] = extent;
   }
   return success();
+}
+
+/// A C identifier from the model file name.
+std::string defaultName(StringRef path) {
+  std::string name;
+  for (char c : sys::path::stem(sys::path::stem(path)))
+    name += isAlnum(c) ? toLower(c) : '_';
+  if (name.empty() || isDigit(name[0]))
+    name = "model_" + name;
+  return name;
+}
+
+/// The command line, validated once, as the options of one compilation of
+/// the model at `modelPath`; `withTrainStep` when a train step is built.
+FailureOr<mote::CompilerOptions> readCompilerOptions(StringRef modelPath,
+                                                     bool withTrainStep) {
+  mote::CompilerOptions options;
+  options.board = mote::lookupTarget(target);
+  if (!options.board) {
+    errs() << "motec: unknown target '" << target
+           << "' (available: " << mote::getTargetNames() << ")\n";
+    return failure();
+  }
+  if (failed(parseDimBindings(options.import)))
+    return failure();
+  if (precision.empty()) {
+    options.precision = mote::CodePrecision::AsModel;
+  } else if (precision == "fp32" || precision == "int8") {
+    options.precision = precision == "fp32" ? mote::CodePrecision::FP32
+                                            : mote::CodePrecision::Int8;
+  } else {
+    errs() << "motec: --precision must be fp32 or int8, got '" << precision
+           << "'\n";
+    return failure();
+  }
+  if (!quantize.empty()) {
+    if (options.precision == mote::CodePrecision::FP32) {
+      errs() << "motec: --precision=fp32 and --quantize contradict each "
+                "other\n";
+      return failure();
+    }
+    if (quantize != "int8") {
+      errs() << "motec: --quantize must be int8, got '" << quantize << "'\n";
+      return failure();
+    }
+    if (calibrationData.empty()) {
+      errs() << "motec: --quantize=int8 needs --calibration=DATA (a .npy "
+                "file or a folder of them)\n";
+      return failure();
+    }
+    FailureOr<mote::CalibrationMethod> method =
+        mote::parseCalibrationMethod(calibrationMethod);
+    if (failed(method))
+      return failure();
+    options.quantize = true;
+    options.calibrationData = calibrationData;
+    options.calibration.method = *method;
+    options.calibration.percentile = percentile;
+    options.calibration.runtimeDir = runtimeDir;
+  }
+  if (withTrainStep) {
+    FailureOr<mote::TrainOptions> trainOptions = parseTrainOptions();
+    if (failed(trainOptions))
+      return failure();
+    options.train = *trainOptions;
+  }
+  options.lower.modelName =
+      modelName.empty() ? defaultName(modelPath) : std::string(modelName);
+  options.lower.target =
+      portableKernels ? std::string("generic-c") : options.board->name.str();
+  options.runtimeDir = runtimeDir;
+  return options;
 }
 
 /// How far loadModel takes a model.
@@ -304,52 +375,30 @@ bool hasQuantizedTensors(ModuleOp module) {
 }
 
 /// Quantizes the float model in `module` (--quantize=int8): graph cleanup,
-/// calibration on --calibration data, then mote-quantize.
-LogicalResult quantizeModel(ModuleOp module) {
-  if (quantize != "int8") {
-    errs() << "motec: --quantize must be int8, got '" << quantize << "'\n";
-    return failure();
-  }
-  if (calibrationData.empty()) {
-    errs() << "motec: --quantize=int8 needs --calibration=DATA (a .npy "
-              "file or a folder of them)\n";
-    return failure();
-  }
+/// calibration on the calibration data, then mote-quantize.
+LogicalResult quantizeModel(ModuleOp module,
+                            const mote::CompilerOptions &options) {
   if (hasQuantizedTensors(module)) {
     errs() << "motec: --quantize expects a float model; this one is "
               "quantized already\n";
     return failure();
   }
-  FailureOr<mote::CalibrationMethod> method =
-      mote::parseCalibrationMethod(calibrationMethod);
-  if (failed(method))
-    return failure();
   PassManager prepare(module.getContext());
-  OpPassManager &func = prepare.nest<func::FuncOp>();
-  func.addPass(mote::createMoteFoldBatchNorm());
-  func.addPass(mote::createMoteFuseActivations());
-  func.addPass(createCanonicalizerPass());
-  func.addPass(createCSEPass());
-  if (failed(prepare.run(module)))
-    return failure();
-  mote::CalibrationOptions options;
-  options.method = *method;
-  options.percentile = percentile;
-  options.runtimeDir = runtimeDir;
-  if (failed(mote::calibrate(module, calibrationData, options)))
+  mote::buildPreQuantizationPipeline(prepare);
+  if (failed(prepare.run(module)) ||
+      failed(mote::calibrate(module, options.calibrationData,
+                             options.calibration)))
     return failure();
   PassManager pm(module.getContext());
-  pm.nest<func::FuncOp>().addPass(mote::createMoteQuantize());
+  mote::buildQuantizePipeline(pm);
   return pm.run(module);
 }
 
-/// Imports the model at `path` (with the --bind-dim values), quantizes it
-/// when --quantize asks, and runs the graph pipeline up to `stage`.
+/// Imports the model at `path`, sets its precision, quantizes it when asked
+/// and runs the graph pipeline, up to `stage`.
 OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
-                                Stage stage) {
-  mote::ImportOptions options;
-  if (failed(parseDimBindings(options)))
-    return nullptr;
+                                Stage stage,
+                                const mote::CompilerOptions &options) {
   auto file = MemoryBuffer::getFile(path, /*IsText=*/false,
                                     /*RequiresNullTerminator=*/false);
   if (!file) {
@@ -357,20 +406,11 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
            << "': " << file.getError().message() << "\n";
     return nullptr;
   }
-  OwningOpRef<ModuleOp> module =
-      mote::importONNXModel((*file)->getBuffer(), path, &context, options);
+  OwningOpRef<ModuleOp> module = mote::importONNXModel(
+      (*file)->getBuffer(), path, &context, options.import);
   if (!module || stage == Stage::Imported)
     return module;
-  if (!precision.empty() && precision != "fp32" && precision != "int8") {
-    errs() << "motec: --precision must be fp32 or int8, got '" << precision
-           << "'\n";
-    return nullptr;
-  }
-  if (precision == "fp32" && !quantize.empty()) {
-    errs() << "motec: --precision=fp32 and --quantize contradict each other\n";
-    return nullptr;
-  }
-  if (precision == "fp32") {
+  if (options.precision == mote::CodePrecision::FP32) {
     PassManager strip(&context);
     strip.addPass(mote::createMoteStripQuantization());
     if (failed(strip.run(*module))) {
@@ -378,7 +418,7 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
       return nullptr;
     }
   }
-  if (!quantize.empty() && failed(quantizeModel(*module)))
+  if (options.quantize && failed(quantizeModel(*module, options)))
     return nullptr;
   if (stage == Stage::QDQ)
     return module;
@@ -386,7 +426,7 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
   mote::buildGraphPipeline(pm);
   if (failed(pm.run(*module)))
     return nullptr;
-  if (precision == "int8") {
+  if (options.precision == mote::CodePrecision::Int8) {
     PassManager verify(&context);
     verify.addPass(mote::createMoteVerifyIntegerOnly());
     if (failed(verify.run(*module))) {
@@ -405,31 +445,34 @@ std::unique_ptr<MLIRContext> createContext() {
   return std::make_unique<MLIRContext>(registry);
 }
 
+/// Builds the train step of the model in `module`.
+LogicalResult buildTrainStep(ModuleOp module,
+                             const mote::TrainOptions &options) {
+  PassManager pm(module.getContext());
+  mote::buildTrainPipeline(pm, options);
+  return pm.run(module);
+}
+
 int runInfo() {
+  FailureOr<mote::CompilerOptions> options =
+      readCompilerOptions(infoModel, /*withTrainStep=*/false);
+  if (failed(options))
+    return 1;
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
-  OwningOpRef<ModuleOp> module = loadModel(
-      context, infoModel, noGraphPipeline ? Stage::Imported : Stage::Optimized);
+  OwningOpRef<ModuleOp> module =
+      loadModel(context, infoModel,
+                noGraphPipeline ? Stage::Imported : Stage::Optimized, *options);
   if (!module)
     return 1;
   // The arena as generic-c code would plan it.
   PassManager plan(&context);
-  mote::buildPlanMemoryPipeline(plan, mote::LowerToCOptions());
+  mote::buildPlanMemoryPipeline(plan, options->lower);
   if (failed(plan.run(*module)))
     return 1;
   outs() << "model: " << infoModel << "\n";
   mote::printModelInfo(mote::analyzeModel(*module), outs());
   return 0;
-}
-
-/// A C identifier from the model file name.
-std::string defaultName(StringRef path) {
-  std::string name;
-  for (char c : sys::path::stem(sys::path::stem(path)))
-    name += isAlnum(c) ? toLower(c) : '_';
-  if (name.empty() || isDigit(name[0]))
-    name = "model_" + name;
-  return name;
 }
 
 /// Bytes of machine code of a package: the .text of the model and the
@@ -496,12 +539,6 @@ std::optional<std::string> measureCode(bool training, StringRef dir,
 }
 
 int runCompile() {
-  const mote::TargetDescription *description = mote::lookupTarget(target);
-  if (!description) {
-    errs() << "motec: unknown target '" << target
-           << "' (available: " << mote::getTargetNames() << ")\n";
-    return 1;
-  }
   if (emit != "c" && emit != "mlir" && emit != "kernel" && emit != "emitc" &&
       emit != "onnx") {
     errs() << "motec: --emit must be c, mlir, kernel, emitc or onnx, got '"
@@ -513,14 +550,19 @@ int runCompile() {
               "combine with --emit=onnx or --quantize\n";
     return 1;
   }
+  FailureOr<mote::CompilerOptions> options =
+      readCompilerOptions(compileModel, train);
+  if (failed(options))
+    return 1;
+  const std::string &name = options->lower.modelName;
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
-  OwningOpRef<ModuleOp> module = loadModel(
-      context, compileModel, emit == "onnx" ? Stage::QDQ : Stage::Optimized);
+  OwningOpRef<ModuleOp> module =
+      loadModel(context, compileModel,
+                emit == "onnx" ? Stage::QDQ : Stage::Optimized, *options);
   if (!module)
     return 1;
-  std::string name = modelName.empty() ? defaultName(compileModel) : modelName;
-  if (train && failed(buildTrainStep(*module)))
+  if (options->train && failed(buildTrainStep(*module, *options->train)))
     return 1;
   if (std::error_code ec = sys::fs::create_directories(outputDir)) {
     errs() << "motec: cannot create '" << outputDir << "': " << ec.message()
@@ -546,11 +588,7 @@ int runCompile() {
   if (emit == "kernel" || emit == "emitc") {
     // The stages of mote-lower-to-c-pipeline that `motec compile` runs.
     PassManager pm(&context);
-    mote::LowerToCOptions lowerOptions;
-    lowerOptions.modelName = name;
-    lowerOptions.target =
-        portableKernels ? std::string("generic-c") : std::string(target);
-    mote::buildLowerToKernelPipeline(pm, lowerOptions);
+    mote::buildLowerToKernelPipeline(pm, options->lower);
     if (emit == "emitc")
       mote::buildKernelToEmitCPipeline(pm);
     if (failed(pm.run(*module)))
@@ -564,23 +602,25 @@ int runCompile() {
   }
   // The example program drives the model, or the train step (the last
   // function) of a trainable one.
+  bool training = options->train.has_value();
   func::FuncOp func = llvm::to_vector(module->getOps<func::FuncOp>()).back();
-  if (!train)
+  if (!training)
     func = *module->getOps<func::FuncOp>().begin();
   SmallVector<Type> inputTypes(func.getArgumentTypes());
   SmallVector<Type> outputTypes(func.getResultTypes());
   // The summary reads the memory plan the code is compiled with.
   mote::ModelInfo info;
   FailureOr<mote::CPackage> package = mote::exportC(
-      *module, name, portableKernels ? "generic-c" : description->name,
+      *module, name, options->lower.target,
       [&](ModuleOp planned) { info = mote::analyzeModel(planned); });
   if (failed(package))
     return 1;
-  if (failed(mote::writePackage(outputDir, name, *package, *description, train,
-                                inputTypes, outputTypes, runtimeDir)))
+  const mote::TargetDescription &board = *options->board;
+  if (failed(mote::writePackage(outputDir, name, *package, board, training,
+                                inputTypes, outputTypes, options->runtimeDir)))
     return 1;
   outs() << "compiled " << compileModel << " -> " << outputDir << "/" << name
-         << ".c (target " << target << ")\n";
+         << ".c (target " << board.name << ")\n";
   for (const mote::LayerInfo &layer : info.layers)
     outs() << formatv("  {0,-24} {1,-40} {2,12} MACs {3,10} B arena live\n",
                       layer.op,
@@ -589,7 +629,7 @@ int runCompile() {
                           : layer.name,
                       layer.macs, layer.liveArenaBytes);
   std::optional<std::string> code =
-      measureCode(train, outputDir, name, *description);
+      measureCode(training, outputDir, name, board);
   outs() << formatv("total: {0} MACs, arena {1} bytes (lower bound {2}), "
                     "weights {3} bytes, code {4}\n",
                     info.totalMacs, package->arenaBytes, info.arenaLowerBound,
@@ -667,17 +707,19 @@ int runWeights() {
   // apply: rebuild the trainable model as compiled, check that the file
   // is its state, write the trained tensors back.
   StringRef modelPath = weightsArgs[1];
+  FailureOr<mote::CompilerOptions> options =
+      readCompilerOptions(modelPath, /*withTrainStep=*/true);
+  if (failed(options))
+    return 1;
+  const std::string &name = options->lower.modelName;
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   OwningOpRef<ModuleOp> module =
-      loadModel(*contextOwner, modelPath, Stage::Optimized);
-  if (!module || failed(buildTrainStep(*module)))
+      loadModel(*contextOwner, modelPath, Stage::Optimized, *options);
+  if (!module || failed(buildTrainStep(*module, *options->train)))
     return 1;
   OwningOpRef<ModuleOp> lowered = module->clone();
   PassManager pm(contextOwner.get());
-  mote::LowerToCOptions lowerOptions;
-  std::string name = modelName.empty() ? defaultName(modelPath) : modelName;
-  lowerOptions.modelName = name;
-  mote::buildLowerToKernelPipeline(pm, lowerOptions);
+  mote::buildLowerToKernelPipeline(pm, options->lower);
   if (failed(pm.run(*lowered)))
     return 1;
   std::vector<mote::StateTensor> layout;
@@ -714,18 +756,16 @@ int runWeights() {
 }
 
 int runRun() {
-  const mote::TargetDescription *description = mote::lookupTarget(target);
-  if (!description) {
-    errs() << "motec: unknown target '" << target
-           << "' (available: " << mote::getTargetNames() << ")\n";
+  FailureOr<mote::CompilerOptions> options =
+      readCompilerOptions(runModel, /*withTrainStep=*/false);
+  if (failed(options))
     return 1;
-  }
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
   OwningOpRef<ModuleOp> module;
   {
     mote::Progress progress("importing and optimizing " + runModel);
-    module = loadModel(context, runModel, Stage::Optimized);
+    module = loadModel(context, runModel, Stage::Optimized, *options);
   }
   if (!module)
     return 1;
@@ -766,9 +806,9 @@ int runRun() {
       shape[0] = samples; // Stacked inputs give stacked outputs.
     outputs.push_back({mote::npyDtypeOf(shaped), shape, ""});
   }
-  FailureOr<SmallVector<std::string>> results =
-      mote::runModel(*module, inputs, samples, runtimeDir, *description, prefix,
-                     portableKernels);
+  FailureOr<SmallVector<std::string>> results = mote::runModel(
+      *module, inputs, samples, options->runtimeDir, *options->board, prefix,
+      /*portableKernels=*/options->lower.target != options->board->name);
   if (failed(results))
     return 1;
   for (auto [i, output] : llvm::enumerate(outputs)) {

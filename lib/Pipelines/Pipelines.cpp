@@ -2,8 +2,8 @@
 
 #include "Mote/Pipelines/Pipelines.h"
 
-#include "Mote/Conversion/Passes.h"
 #include "Mote/Transforms/Passes.h"
+#include "Mote/Conversion/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -20,6 +20,18 @@ void mote::buildGraphPipeline(OpPassManager &pm) {
   func.addPass(createMoteFoldQDQ());
   func.addPass(createCanonicalizerPass());
   func.addPass(createCSEPass());
+}
+
+void mote::buildPreQuantizationPipeline(OpPassManager &pm) {
+  OpPassManager &func = pm.nest<func::FuncOp>();
+  func.addPass(createMoteFoldBatchNorm());
+  func.addPass(createMoteFuseActivations());
+  func.addPass(createCanonicalizerPass());
+  func.addPass(createCSEPass());
+}
+
+void mote::buildQuantizePipeline(OpPassManager &pm) {
+  pm.nest<func::FuncOp>().addPass(createMoteQuantize());
 }
 
 void mote::buildTrainPipeline(OpPassManager &pm, const TrainOptions &options) {
@@ -162,6 +174,11 @@ void mote::registerMotePipelines() {
       "Graph-level cleanup: fold batch norm, fuse activations, fold QDQ "
       "chains into integer ops, canonicalize, CSE",
       [](OpPassManager &pm) { buildGraphPipeline(pm); });
+  PassPipelineRegistration<>(
+      "mote-pre-quantize-pipeline",
+      "Graph cleanup before calibration: fold batch norm, fuse activations, "
+      "canonicalize, CSE (what motec compile --quantize=int8 calibrates)",
+      [](OpPassManager &pm) { buildPreQuantizationPipeline(pm); });
   PassPipelineRegistration<TrainPipelineOptions>(
       "mote-train-pipeline",
       "Build the train step of a float model: promote trainable state, the "

@@ -25,6 +25,15 @@ namespace mote {
 /// then canonicalize and CSE.
 void buildGraphPipeline(mlir::OpPassManager &pm);
 
+/// The graph cleanup before calibration (`mote-pre-quantize-pipeline`):
+/// fold batch normalization, fuse activations, canonicalize, CSE, so the
+/// ranges observed are those of the layers that will be quantized.
+void buildPreQuantizationPipeline(mlir::OpPassManager &pm);
+
+/// `mote-quantize` on every function: after calibration has set the
+/// `mote.range` of each tensor, the QDQ form of the model.
+void buildQuantizePipeline(mlir::OpPassManager &pm);
+
 /// Arithmetic of a train step.
 enum class TrainPrecision { FP32, Int8 };
 
