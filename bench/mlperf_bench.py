@@ -10,6 +10,7 @@ Usage: bench/mlperf_bench.py [--models DIR] [--runs N] [--cc CC]
 Run it on an otherwise idle machine (no build or test running).
 """
 import argparse
+import glob
 import os
 import re
 import subprocess
@@ -94,7 +95,7 @@ def main():
             arena, bound = map(int, re.search(r"arena (\d+) bytes \(lower bound (\d+)\)", report).groups())
             inc = ["-I", pkg, "-I", os.path.join(pkg, "runtime", "include")]
             objs = []
-            for src in [os.path.join(pkg, "m.c"), os.path.join(pkg, "runtime", "src", "mote_kernels.c")]:
+            for src in [os.path.join(pkg, "m.c"), *sorted(glob.glob(os.path.join(pkg, "runtime", "src", "*.c")))]:
                 obj = src + ".o"
                 subprocess.run([args.cc, "-std=c99", "-O2", *inc, "-c", src, "-o", obj], check=True)
                 objs.append(obj)

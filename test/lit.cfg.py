@@ -21,6 +21,11 @@ config.substitutions.append(("%mote_obj", config.mote_obj_root))
 config.substitutions.append(("%mote_bin", config.mote_tools_dir))
 config.substitutions.append(("%models", config.mote_models_dir))
 config.substitutions.append(("%python", "/usr/bin/python3"))
+# The portable runtime kernels, one file per op family.
+config.substitutions.append(("%mote_kernels", " ".join(
+    os.path.join(config.mote_src_root, "runtime", "src", f)
+    for f in ("mote_convolution.c", "mote_elementwise.c", "mote_pooling.c",
+              "mote_quantization.c", "mote_data_movement.c"))))
 
 tools = ["mote-opt", "mote-translate", "motec"]
 deps = os.path.join(config.mote_src_root, ".deps", "node_modules",

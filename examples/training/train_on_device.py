@@ -18,6 +18,7 @@ the script fails unless FP32 C is within 1 point of PyTorch and INT8 within
 Usage: train_on_device.py OUT [--motec motec] [--epochs 3] [--train-size N]
 """
 import argparse
+import glob
 import json
 import os
 import subprocess
@@ -98,8 +99,8 @@ def build_harness(motec, model, outdir, options, batch):
                     "-I" + os.path.join(runtime, "include"),
                     os.path.join(HERE, "train_harness.c"),
                     os.path.join(outdir, "net.c"),
-                    os.path.join(runtime, "src", "mote_kernels.c"),
-                    os.path.join(runtime, "src", "mote_train.c"), "-o", exe],
+                    *sorted(glob.glob(os.path.join(runtime, "src", "*.c"))),
+                    "-o", exe],
                    check=True)
     return exe
 

@@ -14,10 +14,7 @@
 /* Copies three bytes from base + rows[q] for each of the n rows: the
  * interior of a 3-wide patch. Kept out of line so that its few values stay
  * in registers. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int8_t *copy_rows3(int8_t *out, const int8_t *base,
+static MOTE_NOINLINE int8_t *copy_rows3(int8_t *out, const int8_t *base,
                           const int32_t *rows, int32_t n) {
   const int32_t *end = rows + n;
   for (; rows != end; ++rows, out += 3) {

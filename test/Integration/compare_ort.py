@@ -11,6 +11,7 @@ never more than 2 LSB, same argmax on >= 19 of 20 inputs).
 Usage: compare_ort.py MODEL.onnx WORKDIR [--runs N] [--cc CC] [--cflags ...]
 """
 import argparse
+import glob
 import json
 import os
 import subprocess
@@ -120,7 +121,7 @@ def main():
     objects = []
     # The generated code and the runtime build as strict C99.
     for src in [os.path.join(pkg, name + ".c"),
-                os.path.join(pkg, "runtime", "src", "mote_kernels.c")]:
+                *sorted(glob.glob(os.path.join(pkg, "runtime", "src", "*.c")))]:
         obj = os.path.join(args.workdir, os.path.basename(src) + ".o")
         subprocess.run([args.cc, "-std=c99", "-Wall", "-Wextra", "-Werror",
                         "-pedantic", *args.cflags.split(), *includes, "-c",

@@ -18,6 +18,7 @@ reads it through the layout table in the generated header and compares:
 Usage: train_gradcheck.py MOTEC RUNTIME_DIR WORKDIR
 """
 import argparse
+import glob
 import os
 import re
 import subprocess
@@ -57,8 +58,8 @@ def compile_and_build(args, onnx_path, optimizer, outdir):
                     "--runtime-dir", args.runtime_dir, "-o", outdir],
                    check=True, stdout=subprocess.DEVNULL)
     runtime = os.path.join(outdir, "runtime")
-    sources = [os.path.join(runtime, "src", f)
-               for f in ("mote_kernels.c", "mote_train.c")]
+    # Every runtime source the package holds (kernels and training).
+    sources = sorted(glob.glob(os.path.join(runtime, "src", "*.c")))
     subprocess.run([os.environ.get("CC", "cc"), "-std=c99", "-O2",
                     "-ffp-contract=off", "-I" + outdir,
                     "-I" + os.path.join(runtime, "include"),

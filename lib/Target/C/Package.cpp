@@ -60,9 +60,18 @@ static LogicalResult copyFiles(StringRef runtimeDir, StringRef dir,
 
 SmallVector<std::string> mote::runtimeSources(const TargetDescription &target,
                                               bool training) {
-  SmallVector<std::string> sources = {"src/mote_kernels.c"};
+  // The portable kernels, one file per family; the training kernels only
+  // when the package trains.
+  SmallVector<std::string> sources = {
+      "src/mote_convolution.c", "src/mote_elementwise.c",
+      "src/mote_pooling.c", "src/mote_quantization.c",
+      "src/mote_data_movement.c"};
   if (training)
-    sources.push_back("src/mote_train.c");
+    llvm::append_range(sources, SmallVector<std::string>{
+                                    "src/mote_backward.c",
+                                    "src/mote_optimizers.c",
+                                    "src/mote_int8_training.c",
+                                    "src/mote_state.c"});
   if (target.gemm) {
     sources.push_back("src/mote_gemm.c");
     sources.push_back(target.kernelSource.str());
@@ -80,9 +89,10 @@ std::string mote::boardSource(const TargetDescription &target) {
 LogicalResult mote::copyRuntime(StringRef runtimeDir, StringRef dir,
                                 const TargetDescription &target, bool board,
                                 bool training) {
-  SmallVector<std::string> files = {"include/mote/mote_abi.h",
-                                    "include/mote/mote_kernels.h",
-                                    "include/mote/mote_requant.h"};
+  SmallVector<std::string> files = {
+      "include/mote/mote_abi.h", "include/mote/mote_compiler.h",
+      "include/mote/mote_kernels.h", "include/mote/mote_requant.h",
+      "src/mote_internal.h"};
   llvm::append_range(files, runtimeSources(target, training));
   if (training)
     files.push_back("include/mote/mote_train.h");

@@ -21,6 +21,7 @@
 #ifndef MOTE_GEMM_H
 #define MOTE_GEMM_H
 
+#include "mote/mote_compiler.h"
 #include "mote/mote_kernels.h"
 
 #ifdef __cplusplus

@@ -42,7 +42,7 @@ typedef struct {
 } m4_depthwise_channel;
 
 /* All outputs of one channel from its padded plane (`width` bytes a row). */
-static __attribute__((noinline)) void
+static MOTE_NOINLINE void
 m4_depthwise_plane(const int8_t *plane, int32_t width, int32_t stride_h,
                    int32_t stride_w, int32_t out_h, int32_t out_w,
                    const m4_depthwise_channel *k, int8_t *out) {

@@ -1,0 +1,146 @@
+/*===- mote_data_movement.c - Data movement kernels ----------------------===*
+ *
+ * Slice, transpose, concatenation, pad and copy: byte moves of any element
+ * size, no arithmetic.
+ *===----------------------------------------------------------------------===*/
+
+#include "mote/mote_kernels.h"
+
+mote_status mote_slice(int32_t element_bytes, int32_t rank,
+                       const int32_t *dims, const int32_t *starts,
+                       const int32_t *steps, const int32_t *out_dims,
+                       const void *input, void *output) {
+  int64_t in_strides[6], index[6] = {0, 0, 0, 0, 0, 0}, total = 1, i;
+  const unsigned char *in = (const unsigned char *)input;
+  unsigned char *out = (unsigned char *)output;
+  int32_t d;
+  if (!dims || !starts || !steps || !out_dims || !input || !output ||
+      rank < 1 || rank > 6 || element_bytes < 1)
+    return MOTE_ERROR_ARGUMENT;
+  for (d = rank - 1; d >= 0; --d) {
+    in_strides[d] = d == rank - 1 ? 1 : in_strides[d + 1] * dims[d + 1];
+    total *= out_dims[d];
+  }
+  for (i = 0; i < total; ++i) {
+    int64_t offset = 0;
+    for (d = 0; d < rank; ++d)
+      offset += (starts[d] + index[d] * steps[d]) * in_strides[d];
+    for (d = 0; d < element_bytes; ++d)
+      out[i * element_bytes + d] = in[offset * element_bytes + d];
+    for (d = rank - 1; d >= 0; --d) {
+      if (++index[d] < out_dims[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return MOTE_OK;
+}
+
+mote_status mote_transpose(int32_t element_bytes, int32_t rank,
+                           const int32_t *dims, const int32_t *perm,
+                           const void *input, void *output) {
+  int64_t in_strides[6], out_index[6] = {0, 0, 0, 0, 0, 0};
+  int64_t count = 1, o, stride = 1;
+  int32_t d, b;
+  const uint8_t *in = (const uint8_t *)input;
+  uint8_t *out = (uint8_t *)output;
+  if (!dims || !perm || !input || !output || rank < 1 || rank > 6 ||
+      element_bytes < 1)
+    return MOTE_ERROR_ARGUMENT;
+  for (d = rank - 1; d >= 0; --d) {
+    in_strides[d] = stride;
+    stride *= dims[d];
+  }
+  for (d = 0; d < rank; ++d) {
+    if (perm[d] < 0 || perm[d] >= rank)
+      return MOTE_ERROR_ARGUMENT;
+    count *= dims[perm[d]];
+  }
+  for (o = 0; o < count; ++o) {
+    int64_t src = 0;
+    for (d = 0; d < rank; ++d)
+      src += out_index[d] * in_strides[perm[d]];
+    for (b = 0; b < element_bytes; ++b)
+      out[o * element_bytes + b] = in[src * element_bytes + b];
+    for (d = rank - 1; d >= 0; --d) {
+      if (++out_index[d] < dims[perm[d]])
+        break;
+      out_index[d] = 0;
+    }
+  }
+  return MOTE_OK;
+}
+
+static void copy_bytes(uint8_t *to, const uint8_t *from, int64_t bytes) {
+  int64_t i;
+  for (i = 0; i < bytes; ++i)
+    to[i] = from[i];
+}
+
+mote_status mote_concat_part(int32_t element_bytes, int32_t outer,
+                             int32_t inner, int32_t offset, int32_t total,
+                             const void *input, void *output) {
+  const uint8_t *in = (const uint8_t *)input;
+  uint8_t *out = (uint8_t *)output;
+  int32_t o;
+  if (!input || !output || element_bytes < 1 || outer < 0 || inner < 0 ||
+      offset < 0 || offset + inner > total)
+    return MOTE_ERROR_ARGUMENT;
+  for (o = 0; o < outer; ++o)
+    copy_bytes(out + ((int64_t)o * total + offset) * element_bytes,
+               in + (int64_t)o * inner * element_bytes,
+               (int64_t)inner * element_bytes);
+  return MOTE_OK;
+}
+
+mote_status mote_pad(int32_t element_bytes, int32_t rank, int32_t mode,
+                     const int32_t *dims, const int32_t *pads,
+                     const void *value, const void *input, void *output) {
+  const uint8_t *in = (const uint8_t *)input;
+  uint8_t *out = (uint8_t *)output;
+  int32_t out_dims[6], index[6] = {0, 0, 0, 0, 0, 0}, d;
+  int64_t count = 1, o;
+  if (!dims || !pads || !input || !output || rank < 1 || rank > 6 ||
+      element_bytes < 1 || mode < MOTE_PAD_CONSTANT || mode > MOTE_PAD_EDGE ||
+      (mode == MOTE_PAD_CONSTANT && !value))
+    return MOTE_ERROR_ARGUMENT;
+  for (d = 0; d < rank; ++d) {
+    if (dims[d] < 1 || pads[d] < 0 || pads[d + rank] < 0 ||
+        (mode == MOTE_PAD_REFLECT && (pads[d] >= dims[d] || pads[d + rank] >= dims[d])))
+      return MOTE_ERROR_ARGUMENT;
+    out_dims[d] = dims[d] + pads[d] + pads[d + rank];
+    count *= out_dims[d];
+  }
+  for (o = 0; o < count; ++o) {
+    int64_t src = 0;
+    int inside = 1;
+    for (d = 0; d < rank; ++d) {
+      int32_t i = index[d] - pads[d];
+      if (i < 0 || i >= dims[d]) {
+        if (mode == MOTE_PAD_CONSTANT)
+          inside = 0;
+        else if (mode == MOTE_PAD_EDGE)
+          i = i < 0 ? 0 : dims[d] - 1;
+        else
+          i = i < 0 ? -i : 2 * (dims[d] - 1) - i;
+      }
+      src = src * dims[d] + i;
+    }
+    copy_bytes(out + o * element_bytes,
+               inside ? in + src * element_bytes : (const uint8_t *)value,
+               element_bytes);
+    for (d = rank - 1; d >= 0; --d) {
+      if (++index[d] < out_dims[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return MOTE_OK;
+}
+
+mote_status mote_copy(int32_t bytes, const void *input, void *output) {
+  if (!input || !output || bytes < 0)
+    return MOTE_ERROR_ARGUMENT;
+  copy_bytes((uint8_t *)output, (const uint8_t *)input, bytes);
+  return MOTE_OK;
+}

@@ -1,0 +1,240 @@
+/*===- mote_elementwise.c - Element-wise kernels -------------------------===*
+ *
+ * Broadcasting binary ops (int8 and float), requantization, activations,
+ * softmax and the runtime's exp (no libm).
+ *===----------------------------------------------------------------------===*/
+
+#include "mote/mote_kernels.h"
+#include "mote/mote_requant.h"
+#include "mote_internal.h"
+
+enum { MOTE_BINARY_ADD, MOTE_BINARY_SUB, MOTE_BINARY_MUL };
+
+/* The three requantizations of a binary op, prepared once per call. */
+typedef struct {
+  mote_requant_channel lhs, rhs, out;
+} binary_channels;
+
+static MOTE_ALWAYS_INLINE int32_t binary_one(const mote_binary_s8_params *p,
+                                             const binary_channels *q, int op,
+                                             int32_t a, int32_t b) {
+  int32_t sa, sb;
+  if (op == MOTE_BINARY_MUL)
+    return mote_requantize_prepared((a + p->lhs_offset) * (b + p->rhs_offset),
+                                    &q->out);
+  sa = mote_requantize_prepared((a + p->lhs_offset) * (1 << p->left_shift),
+                                &q->lhs);
+  sb = mote_requantize_prepared((b + p->rhs_offset) * (1 << p->left_shift),
+                                &q->rhs);
+  return mote_requantize_prepared(op == MOTE_BINARY_ADD ? sa + sb : sa - sb,
+                                  &q->out);
+}
+
+static MOTE_ALWAYS_INLINE mote_status binary_s8(const mote_binary_s8_params *p,
+                                                const int8_t *lhs,
+                                                const int8_t *rhs,
+                                                int8_t *output, int op) {
+  int32_t i0, i1, i2, i3;
+  binary_channels q;
+  mote_binary_s8_params k;
+  if (!p || !lhs || !rhs || !output || p->left_shift < 0 || p->left_shift > 20)
+    return MOTE_ERROR_ARGUMENT;
+  /* A local copy: the int8 stores below may alias *p. */
+  k = *p;
+  q.lhs = mote_requant_prepare(k.lhs_multiplier, k.lhs_shift);
+  q.rhs = mote_requant_prepare(k.rhs_multiplier, k.rhs_shift);
+  q.out = mote_requant_prepare(k.output_multiplier, k.output_shift);
+  for (i0 = 0; i0 < k.dim0; ++i0)
+    for (i1 = 0; i1 < k.dim1; ++i1)
+      for (i2 = 0; i2 < k.dim2; ++i2) {
+        const int8_t *l = lhs + (int64_t)i0 * k.lhs_stride0 +
+                          (int64_t)i1 * k.lhs_stride1 +
+                          (int64_t)i2 * k.lhs_stride2;
+        const int8_t *r = rhs + (int64_t)i0 * k.rhs_stride0 +
+                          (int64_t)i1 * k.rhs_stride1 +
+                          (int64_t)i2 * k.rhs_stride2;
+        if (k.lhs_stride3 == 1 && k.rhs_stride3 == 1) {
+          /* Both rows contiguous: the common, non-broadcast case. */
+          for (i3 = 0; i3 < k.dim3; ++i3)
+            output[i3] = mote_clamp_to_i8(binary_one(&k, &q, op, l[i3], r[i3]),
+                                          k.output_offset, k.act_min,
+                                          k.act_max);
+        } else {
+          for (i3 = 0; i3 < k.dim3; ++i3)
+            output[i3] = mote_clamp_to_i8(
+                binary_one(&k, &q, op, l[(int64_t)i3 * k.lhs_stride3],
+                           r[(int64_t)i3 * k.rhs_stride3]),
+                k.output_offset, k.act_min, k.act_max);
+        }
+        output += k.dim3;
+      }
+  return MOTE_OK;
+}
+
+mote_status mote_add_s8(const mote_binary_s8_params *p, const int8_t *lhs,
+                        const int8_t *rhs, int8_t *output) {
+  return binary_s8(p, lhs, rhs, output, MOTE_BINARY_ADD);
+}
+
+mote_status mote_sub_s8(const mote_binary_s8_params *p, const int8_t *lhs,
+                        const int8_t *rhs, int8_t *output) {
+  return binary_s8(p, lhs, rhs, output, MOTE_BINARY_SUB);
+}
+
+mote_status mote_mul_s8(const mote_binary_s8_params *p, const int8_t *lhs,
+                        const int8_t *rhs, int8_t *output) {
+  return binary_s8(p, lhs, rhs, output, MOTE_BINARY_MUL);
+}
+
+mote_status mote_requantize_s8(int32_t count, int32_t input_offset,
+                               int32_t multiplier, int32_t shift,
+                               int32_t output_offset, int32_t act_min,
+                               int32_t act_max, const int8_t *input,
+                               int8_t *output) {
+  int32_t i;
+  if (!input || !output || count < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i)
+    output[i] = mote_requantize_to_i8((int32_t)input[i] + input_offset, multiplier,
+                                      shift, output_offset, act_min, act_max);
+  return MOTE_OK;
+}
+
+float mote_expf(float x) {
+  /* exp(x) = 2^k * exp(r), r = x - k ln2 in [-ln2/2, ln2/2]; exp(r) by a
+   * degree-6 Taylor polynomial (error < 2e-8 relative on that range). */
+  const float ln2_hi = 0.693145751953125f, ln2_lo = 1.428606765330187e-06f;
+  union {
+    float f;
+    uint32_t u;
+  } scale;
+  float r, p, kf;
+  int32_t k;
+  if (x > 88.72f)
+    return 3.4028235e38f;
+  if (x < -87.33f)
+    return 0.0f;
+  kf = x * 1.44269504088896341f;
+  k = (int32_t)(kf + (kf >= 0.0f ? 0.5f : -0.5f));
+  r = (x - (float)k * ln2_hi) - (float)k * ln2_lo;
+  p = 1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6.0f + r * (1.0f / 24.0f +
+      r * (1.0f / 120.0f + r * (1.0f / 720.0f))))));
+  scale.u = (uint32_t)(k + 127) << 23;
+  return p * scale.f;
+}
+
+mote_status mote_softmax_f32(int32_t outer, int32_t inner, const float *input,
+                             float *output) {
+  int32_t i, j;
+  if (!input || !output || outer < 0 || inner < 1)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < outer; ++i) {
+    const float *in = input + (int64_t)i * inner;
+    float *out = output + (int64_t)i * inner;
+    float max = in[0], sum = 0.0f;
+    for (j = 1; j < inner; ++j)
+      if (in[j] > max)
+        max = in[j];
+    for (j = 0; j < inner; ++j) {
+      out[j] = mote_expf(in[j] - max);
+      sum += out[j];
+    }
+    for (j = 0; j < inner; ++j)
+      out[j] /= sum;
+  }
+  return MOTE_OK;
+}
+
+mote_status mote_softmax_axis_f32(int32_t outer, int32_t n, int32_t inner,
+                                  const float *input, float *output) {
+  int32_t o, i, j;
+  if (!input || !output || outer < 0 || n < 1 || inner < 1)
+    return MOTE_ERROR_ARGUMENT;
+  for (o = 0; o < outer; ++o)
+    for (i = 0; i < inner; ++i) {
+      const float *in = input + (int64_t)o * n * inner + i;
+      float *out = output + (int64_t)o * n * inner + i;
+      float max = in[0], sum = 0.0f;
+      for (j = 1; j < n; ++j)
+        if (in[(int64_t)j * inner] > max)
+          max = in[(int64_t)j * inner];
+      for (j = 0; j < n; ++j) {
+        out[(int64_t)j * inner] = mote_expf(in[(int64_t)j * inner] - max);
+        sum += out[(int64_t)j * inner];
+      }
+      for (j = 0; j < n; ++j)
+        out[(int64_t)j * inner] /= sum;
+    }
+  return MOTE_OK;
+}
+
+static mote_status broadcast_f32(const mote_broadcast_params *p, float act_min,
+                                 float act_max, const float *lhs,
+                                 const float *rhs, float *output, int op) {
+  int32_t i0, i1, i2, i3;
+  int64_t o = 0;
+  if (!p || !lhs || !rhs || !output)
+    return MOTE_ERROR_ARGUMENT;
+  for (i0 = 0; i0 < p->dim0; ++i0)
+    for (i1 = 0; i1 < p->dim1; ++i1)
+      for (i2 = 0; i2 < p->dim2; ++i2)
+        for (i3 = 0; i3 < p->dim3; ++i3) {
+          float a = lhs[(int64_t)i0 * p->lhs_stride0 + (int64_t)i1 * p->lhs_stride1 +
+                        (int64_t)i2 * p->lhs_stride2 + (int64_t)i3 * p->lhs_stride3];
+          float b = rhs[(int64_t)i0 * p->rhs_stride0 + (int64_t)i1 * p->rhs_stride1 +
+                        (int64_t)i2 * p->rhs_stride2 + (int64_t)i3 * p->rhs_stride3];
+          float v = op == 0 ? a + b : (op == 1 ? a - b : a * b);
+          output[o++] = clamp_f32(v, act_min, act_max);
+        }
+  return MOTE_OK;
+}
+
+mote_status mote_add_f32(const mote_broadcast_params *p, float act_min,
+                         float act_max, const float *lhs, const float *rhs,
+                         float *output) {
+  return broadcast_f32(p, act_min, act_max, lhs, rhs, output, 0);
+}
+
+mote_status mote_sub_f32(const mote_broadcast_params *p, float act_min,
+                         float act_max, const float *lhs, const float *rhs,
+                         float *output) {
+  return broadcast_f32(p, act_min, act_max, lhs, rhs, output, 1);
+}
+
+mote_status mote_mul_f32(const mote_broadcast_params *p, float act_min,
+                         float act_max, const float *lhs, const float *rhs,
+                         float *output) {
+  return broadcast_f32(p, act_min, act_max, lhs, rhs, output, 2);
+}
+
+mote_status mote_activation_f32(int32_t kind, int32_t count, float a, float b,
+                                const float *input, float *output) {
+  int32_t i;
+  if (!input || !output || count < 0 || kind < MOTE_CLAMP || kind > MOTE_HARD_SWISH)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i) {
+    float x = input[i], y;
+    switch (kind) {
+    case MOTE_CLAMP:
+      y = clamp_f32(x, a, b);
+      break;
+    case MOTE_SIGMOID:
+      y = 1.0f / (1.0f + mote_expf(-x));
+      break;
+    case MOTE_TANH: {
+      /* tanh(x) = 1 - 2 / (exp(2x) + 1), saturating for large |x|. */
+      float e = mote_expf(2.0f * clamp_f32(x, -20.0f, 20.0f));
+      y = 1.0f - 2.0f / (e + 1.0f);
+      break;
+    }
+    case MOTE_HARD_SIGMOID:
+      y = clamp_f32(a * x + b, 0.0f, 1.0f);
+      break;
+    default:
+      y = x * clamp_f32(x / 6.0f + 0.5f, 0.0f, 1.0f);
+      break;
+    }
+    output[i] = y;
+  }
+  return MOTE_OK;
+}

@@ -1,0 +1,126 @@
+/*===- mote_pooling.c - Pooling kernels ----------------------------------===*
+ *
+ * Max and average pooling over NCHW windows, int8 and float.
+ *===----------------------------------------------------------------------===*/
+
+#include "mote/mote_kernels.h"
+#include "mote/mote_requant.h"
+#include "mote_internal.h"
+
+/* Reduces the window of output (oy, ox) of one channel plane: the sum of
+ * (x + input_offset) and the maximum of x over the in-bounds positions, and
+ * their count. */
+static void pool_window(const mote_pool2d_s8_params *p, const int8_t *in,
+                        int32_t oy, int32_t ox, int32_t *sum, int32_t *max,
+                        int32_t *count) {
+  int32_t ky, kx;
+  *sum = 0;
+  *max = -128;
+  *count = 0;
+  for (ky = 0; ky < p->kernel_h; ++ky) {
+    int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+    if (iy < 0 || iy >= p->in_h)
+      continue;
+    for (kx = 0; kx < p->kernel_w; ++kx) {
+      int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+      int32_t v;
+      if (ix < 0 || ix >= p->in_w)
+        continue;
+      v = in[iy * p->in_w + ix];
+      *sum += v + p->input_offset;
+      *max = v > *max ? v : *max;
+      ++*count;
+    }
+  }
+}
+
+/* Pools every window; `multiplier` null selects max pooling. */
+static mote_status pool2d_s8(const mote_pool2d_s8_params *p,
+                             const int8_t *input, const int32_t *multiplier,
+                             const int32_t *shift, int8_t *output) {
+  int32_t n, c, oy, ox;
+  if (!p || !input || !output || (multiplier && (!shift || p->table_size < 1)))
+    return MOTE_ERROR_ARGUMENT;
+  for (n = 0; n < p->batch; ++n)
+    for (c = 0; c < p->channels; ++c) {
+      const int8_t *in = input + ((int64_t)n * p->channels + c) * p->in_h * p->in_w;
+      int8_t *out = output + ((int64_t)n * p->channels + c) * p->out_h * p->out_w;
+      for (oy = 0; oy < p->out_h; ++oy)
+        for (ox = 0; ox < p->out_w; ++ox) {
+          int32_t sum, max, count, index;
+          pool_window(p, in, oy, ox, &sum, &max, &count);
+          if (!multiplier) {
+            out[oy * p->out_w + ox] = (int8_t)clamp_i32(max, p->act_min, p->act_max);
+            continue;
+          }
+          if (p->count_include_pad)
+            count = p->kernel_h * p->kernel_w;
+          index = p->table_size == 1 ? 0 : count;
+          if (index >= p->table_size)
+            return MOTE_ERROR_ARGUMENT;
+          out[oy * p->out_w + ox] = mote_requantize_to_i8(
+              sum, multiplier[index], shift[index], p->output_offset, p->act_min,
+              p->act_max);
+        }
+    }
+  return MOTE_OK;
+}
+
+mote_status mote_avg_pool2d_s8(const mote_pool2d_s8_params *p,
+                               const int8_t *input, const int32_t *multiplier,
+                               const int32_t *shift, int8_t *output) {
+  if (!multiplier)
+    return MOTE_ERROR_ARGUMENT;
+  return pool2d_s8(p, input, multiplier, shift, output);
+}
+
+mote_status mote_max_pool2d_s8(const mote_pool2d_s8_params *p,
+                               const int8_t *input, int8_t *output) {
+  return pool2d_s8(p, input, NULL, NULL, output);
+}
+
+static mote_status pool2d_f32(const mote_pool2d_s8_params *p, const float *input,
+                              float *output, int average) {
+  int32_t n, c, oy, ox, ky, kx;
+  if (!p || !input || !output)
+    return MOTE_ERROR_ARGUMENT;
+  for (n = 0; n < p->batch; ++n)
+    for (c = 0; c < p->channels; ++c) {
+      const float *in = input + ((int64_t)n * p->channels + c) * p->in_h * p->in_w;
+      float *out = output + ((int64_t)n * p->channels + c) * p->out_h * p->out_w;
+      for (oy = 0; oy < p->out_h; ++oy)
+        for (ox = 0; ox < p->out_w; ++ox) {
+          float sum = 0.0f, best = -3.4028235e38f;
+          int32_t count = 0;
+          for (ky = 0; ky < p->kernel_h; ++ky) {
+            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+            if (iy < 0 || iy >= p->in_h)
+              continue;
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+              float v;
+              if (ix < 0 || ix >= p->in_w)
+                continue;
+              v = in[iy * p->in_w + ix];
+              sum += v;
+              best = v > best ? v : best;
+              ++count;
+            }
+          }
+          if (p->count_include_pad)
+            count = p->kernel_h * p->kernel_w;
+          out[oy * p->out_w + ox] = average ? (count ? sum / (float)count : 0.0f) : best;
+        }
+    }
+  return MOTE_OK;
+}
+
+mote_status mote_avg_pool2d_f32(const mote_pool2d_s8_params *p,
+                                const float *input, float *output) {
+  return pool2d_f32(p, input, output, 1);
+}
+
+mote_status mote_max_pool2d_f32(const mote_pool2d_s8_params *p,
+                                const float *input, float *output) {
+  return pool2d_f32(p, input, output, 0);
+}
