@@ -29,11 +29,12 @@ static MOTE_NOINLINE int8_t *copy_rows3(int8_t *out, const int8_t *base,
 /* Gathers the patches of `count` consecutive output pixels of one image
  * into `columns` (depth_padded apart). Pixels of one output row share the
  * row arithmetic of each (channel, kernel row); interior taps of unit
- * dilation are plain copies. The parameters are copied to locals first:
- * stores through the int8 columns may alias the parameter struct, which
- * would make the compiler reload every field after every byte. */
-static void gather_columns(const mote_gemm_conv_params *p, const int8_t *image,
-                           int32_t first, int32_t count, int8_t *columns) {
+ * dilation are plain copies. p is restrict: stores through the int8
+ * columns cannot change the parameters, so the compiler does not reload
+ * every field after every byte. */
+static void gather_columns(const mote_gemm_conv_params *MOTE_RESTRICT p,
+                           const int8_t *image, int32_t first, int32_t count,
+                           int8_t *columns) {
   const int32_t in_c = p->in_channels, in_h = p->in_h, in_w = p->in_w;
   const int32_t out_w = p->out_w, kh = p->kernel_h, kw = p->kernel_w;
   const int32_t sh = p->stride_h, sw = p->stride_w;

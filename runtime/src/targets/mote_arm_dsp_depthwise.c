@@ -45,10 +45,11 @@ typedef struct {
 static MOTE_NOINLINE void
 m4_depthwise_plane(const int8_t *plane, int32_t width, int32_t stride_h,
                    int32_t stride_w, int32_t out_h, int32_t out_w,
-                   const m4_depthwise_channel *k, int8_t *out) {
+                   const m4_depthwise_channel *MOTE_RESTRICT k,
+                   int8_t *out) {
   const int32_t w02a = k->pairs[0], w1a = k->pairs[1], w02b = k->pairs[2];
   const int32_t w1b = k->pairs[3], w02c = k->pairs[4], w1c = k->pairs[5];
-  /* Locals: the int8 stores below may alias *k. */
+  /* k is restrict: the int8 stores below cannot change it. */
   const int32_t folded = k->folded, output_offset = k->output_offset;
   const int32_t act_min = k->act_min, act_max = k->act_max;
   const mote_requant_channel rq =
