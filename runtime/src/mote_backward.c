@@ -7,6 +7,7 @@
  *===----------------------------------------------------------------------===*/
 
 #include "mote/mote_train.h"
+#include "mote_internal.h"
 
 static void zero_f32(float *x, int64_t count) {
   int64_t i;
@@ -46,18 +47,19 @@ mote_status mote_conv2d_backward_input_f32(const mote_conv2d_f32_params *p,
                                        p->in_h * p->in_w;
           for (ky = 0; ky < p->kernel_h; ++ky)
             for (kx = 0; kx < p->kernel_w; ++kx) {
-              float wv = w[ky * p->kernel_w + kx];
-              for (oy = 0; oy < p->out_h; ++oy) {
-                int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-                if (iy < 0 || iy >= p->in_h)
-                  continue;
-                for (ox = 0; ox < p->out_w; ++ox) {
-                  int32_t ix =
-                      ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-                  if (ix < 0 || ix >= p->in_w)
-                    continue;
-                  gi[iy * p->in_w + ix] += go[oy * p->out_w + ox] * wv;
-                }
+              const float wv = w[ky * p->kernel_w + kx];
+              const int32_t y0 = ky * p->dilation_h - p->pad_top;
+              const int32_t x0 = kx * p->dilation_w - p->pad_left;
+              int32_t oy_lo, oy_hi, ox_lo, ox_hi;
+              mote_tap_outputs(0, p->out_h, p->stride_h, y0, p->in_h, &oy_lo,
+                               &oy_hi);
+              mote_tap_outputs(0, p->out_w, p->stride_w, x0, p->in_w, &ox_lo,
+                               &ox_hi);
+              for (oy = oy_lo; oy < oy_hi; ++oy) {
+                const int32_t iy = oy * p->stride_h + y0;
+                for (ox = ox_lo; ox < ox_hi; ++ox)
+                  gi[iy * p->in_w + ox * p->stride_w + x0] +=
+                      go[oy * p->out_w + ox] * wv;
               }
             }
         }
@@ -86,18 +88,19 @@ mote_status mote_conv2d_backward_weight_f32(const mote_conv2d_f32_params *p,
                                        p->in_h * p->in_w;
           for (ky = 0; ky < p->kernel_h; ++ky)
             for (kx = 0; kx < p->kernel_w; ++kx) {
+              const int32_t y0 = ky * p->dilation_h - p->pad_top;
+              const int32_t x0 = kx * p->dilation_w - p->pad_left;
+              int32_t oy_lo, oy_hi, ox_lo, ox_hi;
               float sum = 0.0f;
-              for (oy = 0; oy < p->out_h; ++oy) {
-                int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-                if (iy < 0 || iy >= p->in_h)
-                  continue;
-                for (ox = 0; ox < p->out_w; ++ox) {
-                  int32_t ix =
-                      ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-                  if (ix < 0 || ix >= p->in_w)
-                    continue;
-                  sum += go[oy * p->out_w + ox] * x[iy * p->in_w + ix];
-                }
+              mote_tap_outputs(0, p->out_h, p->stride_h, y0, p->in_h, &oy_lo,
+                               &oy_hi);
+              mote_tap_outputs(0, p->out_w, p->stride_w, x0, p->in_w, &ox_lo,
+                               &ox_hi);
+              for (oy = oy_lo; oy < oy_hi; ++oy) {
+                const int32_t iy = oy * p->stride_h + y0;
+                for (ox = ox_lo; ox < ox_hi; ++ox)
+                  sum += go[oy * p->out_w + ox] *
+                         x[iy * p->in_w + ox * p->stride_w + x0];
               }
               gw[ky * p->kernel_w + kx] += sum;
             }
@@ -203,26 +206,26 @@ static mote_status pool2d_backward(const mote_pool2d_s8_params *p,
       for (oy = 0; oy < p->out_h; ++oy)
         for (ox = 0; ox < p->out_w; ++ox) {
           float best = 0.0f, share;
-          int32_t at = -1, count = 0;
-          for (ky = 0; ky < p->kernel_h; ++ky) {
-            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-            if (iy < 0 || iy >= p->in_h)
-              continue;
-            for (kx = 0; kx < p->kernel_w; ++kx) {
-              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-              float v;
-              if (ix < 0 || ix >= p->in_w)
-                continue;
-              ++count;
-              if (!max)
-                continue;
-              v = kept_at(f32, s8, in + iy * p->in_w + ix);
+          int32_t at = -1, count, ky_lo, ky_hi, kx_lo, kx_hi;
+          const int32_t y0 =
+              mote_window(oy, p->stride_h, p->pad_top, p->dilation_h,
+                          p->kernel_h, p->in_h, &ky_lo, &ky_hi);
+          const int32_t x0 =
+              mote_window(ox, p->stride_w, p->pad_left, p->dilation_w,
+                          p->kernel_w, p->in_w, &kx_lo, &kx_hi);
+          count = ky_hi > ky_lo && kx_hi > kx_lo
+                      ? (ky_hi - ky_lo) * (kx_hi - kx_lo)
+                      : 0;
+          for (ky = ky_lo; max && ky < ky_hi; ++ky)
+            for (kx = kx_lo; kx < kx_hi; ++kx) {
+              const int32_t i = (y0 + ky * p->dilation_h) * p->in_w + x0 +
+                                kx * p->dilation_w;
+              const float v = kept_at(f32, s8, in + i);
               if (at < 0 || v > best) {
                 best = v;
-                at = iy * p->in_w + ix;
+                at = i;
               }
             }
-          }
           if (max) {
             if (at >= 0)
               gi[at] += go[oy * p->out_w + ox];
@@ -233,16 +236,10 @@ static mote_status pool2d_backward(const mote_pool2d_s8_params *p,
           if (count == 0)
             continue;
           share = go[oy * p->out_w + ox] / (float)count;
-          for (ky = 0; ky < p->kernel_h; ++ky) {
-            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-            if (iy < 0 || iy >= p->in_h)
-              continue;
-            for (kx = 0; kx < p->kernel_w; ++kx) {
-              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-              if (ix >= 0 && ix < p->in_w)
-                gi[iy * p->in_w + ix] += share;
-            }
-          }
+          for (ky = ky_lo; ky < ky_hi; ++ky)
+            for (kx = kx_lo; kx < kx_hi; ++kx)
+              gi[(y0 + ky * p->dilation_h) * p->in_w + x0 +
+                 kx * p->dilation_w] += share;
         }
     }
   return MOTE_OK;

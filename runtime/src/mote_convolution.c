@@ -14,20 +14,6 @@
  * stride 1) and needs no bounds check. */
 #define MOTE_CONV_CHUNK 64
 
-/* The first i in [0, count) whose input column (first + i) * stride + base
- * is >= 0, and one past the last whose column is < width. */
-static void valid_range(int32_t first, int32_t count, int32_t stride,
-                        int32_t base, int32_t width, int32_t *lo,
-                        int32_t *hi) {
-  int32_t i = 0, j = count;
-  while (i < count && (first + i) * stride + base < 0)
-    ++i;
-  while (j > i && (first + j - 1) * stride + base >= width)
-    --j;
-  *lo = i;
-  *hi = j;
-}
-
 /* Pointwise convolution (1x1, stride 1, no padding): every output pixel
  * reads the same pixel of each input channel, so whole planes are walked
  * contiguously. */
@@ -146,18 +132,15 @@ static mote_status depthwise_s8(const mote_conv2d_s8_params *p,
               for (kx = 0; kx < kw; ++kx)
                 acc += x[(ptrdiff_t)ky * dh * in_w + kx * dw] * w[ky * kw + kx];
           } else {
+            int32_t ky_lo, ky_hi, kx_lo, kx_hi;
+            mote_window(oy, sh, pad_top, dh, kh, in_h, &ky_lo, &ky_hi);
+            mote_window(ox, sw, pad_left, dw, kw, in_w, &kx_lo, &kx_hi);
             acc = b;
-            for (ky = 0; ky < kh; ++ky) {
-              const int32_t iy = iy0 + ky * dh;
-              if (iy < 0 || iy >= in_h)
-                continue;
-              for (kx = 0; kx < kw; ++kx) {
-                const int32_t ix = ix0 + kx * dw;
-                if (ix >= 0 && ix < in_w)
-                  acc += (in[(ptrdiff_t)iy * in_w + ix] + input_offset) *
-                         w[ky * kw + kx];
-              }
-            }
+            for (ky = ky_lo; ky < ky_hi; ++ky)
+              for (kx = kx_lo; kx < kx_hi; ++kx)
+                acc += (in[(ptrdiff_t)(iy0 + ky * dh) * in_w + ix0 + kx * dw] +
+                        input_offset) *
+                       w[ky * kw + kx];
           }
           row_out[ox] = mote_clamp_to_i8(mote_requantize_prepared(acc, &rq),
                                          k.output_offset, k.act_min, k.act_max);
@@ -171,7 +154,7 @@ mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
                            const int8_t *weight, const int32_t *bias,
                            const int32_t *multiplier, const int32_t *shift,
                            int8_t *output) {
-  int32_t n, oc, oy, ox0, ic, ky, kx, i;
+  int32_t n, oc, oy, ox0, ic, ky, kx, i, ky_lo, ky_hi;
   int32_t in_per_group, out_per_group;
   int32_t acc[MOTE_CONV_CHUNK];
   if (!p || !input || !weight || !multiplier || !shift || !output ||
@@ -210,7 +193,8 @@ mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
         const mote_requant_channel rq =
             mote_requant_prepare(multiplier[oc], shift[oc]);
         for (oy = 0; oy < out_h; ++oy) {
-          const int32_t iy0 = oy * sh - pad_top;
+          const int32_t iy0 =
+              mote_window(oy, sh, pad_top, dh, kh, in_h, &ky_lo, &ky_hi);
           for (ox0 = 0; ox0 < out_w; ox0 += MOTE_CONV_CHUNK) {
             const int32_t count =
                 out_w - ox0 < MOTE_CONV_CHUNK ? out_w - ox0 : MOTE_CONV_CHUNK;
@@ -220,17 +204,13 @@ mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
               const int8_t *in_c =
                   input + ((ptrdiff_t)n * p->in_channels + first_ic + ic) * plane;
               const int8_t *w_c = w_oc + (ptrdiff_t)ic * kh * kw;
-              for (ky = 0; ky < kh; ++ky) {
-                const int32_t iy = iy0 + ky * dh;
-                const int8_t *row;
-                if (iy < 0 || iy >= in_h)
-                  continue;
-                row = in_c + (ptrdiff_t)iy * in_w;
+              for (ky = ky_lo; ky < ky_hi; ++ky) {
+                const int8_t *row = in_c + (ptrdiff_t)(iy0 + ky * dh) * in_w;
                 for (kx = 0; kx < kw; ++kx) {
                   const int32_t w = w_c[ky * kw + kx];
                   const int32_t base = kx * dw - pad_left;
                   int32_t lo, hi;
-                  valid_range(ox0, count, sw, base, in_w, &lo, &hi);
+                  mote_tap_outputs(ox0, count, sw, base, in_w, &lo, &hi);
                   if (lo >= hi)
                     continue;
                   if (sw == 1) {
@@ -327,7 +307,10 @@ mote_status mote_conv2d_f32(const mote_conv2d_f32_params *p, float act_min,
       const float *w_oc = weight + (int64_t)oc * in_per_group * p->kernel_h * p->kernel_w;
       float *out_oc = output + ((int64_t)n * p->out_channels + oc) * p->out_h * p->out_w;
       for (oy = 0; oy < p->out_h; ++oy) {
-        const int32_t iy0 = oy * p->stride_h - p->pad_top;
+        int32_t ky_lo, ky_hi;
+        const int32_t iy0 =
+            mote_window(oy, p->stride_h, p->pad_top, p->dilation_h,
+                        p->kernel_h, p->in_h, &ky_lo, &ky_hi);
         for (ox0 = 0; ox0 < p->out_w; ox0 += MOTE_CONV_CHUNK) {
           const int32_t count = p->out_w - ox0 < MOTE_CONV_CHUNK ? p->out_w - ox0
                                                                  : MOTE_CONV_CHUNK;
@@ -337,17 +320,14 @@ mote_status mote_conv2d_f32(const mote_conv2d_f32_params *p, float act_min,
             const float *in_c = input + ((int64_t)n * p->in_channels + first_ic + ic) *
                                             p->in_h * p->in_w;
             const float *w_c = w_oc + (int64_t)ic * p->kernel_h * p->kernel_w;
-            for (ky = 0; ky < p->kernel_h; ++ky) {
-              const int32_t iy = iy0 + ky * p->dilation_h;
-              const float *row;
-              if (iy < 0 || iy >= p->in_h)
-                continue;
-              row = in_c + (int64_t)iy * p->in_w;
+            for (ky = ky_lo; ky < ky_hi; ++ky) {
+              const float *row =
+                  in_c + (int64_t)(iy0 + ky * p->dilation_h) * p->in_w;
               for (kx = 0; kx < p->kernel_w; ++kx) {
                 const float w = w_c[ky * p->kernel_w + kx];
                 const int32_t base = kx * p->dilation_w - p->pad_left;
                 int32_t lo, hi;
-                valid_range(ox0, count, p->stride_w, base, p->in_w, &lo, &hi);
+                mote_tap_outputs(ox0, count, p->stride_w, base, p->in_w, &lo, &hi);
                 for (i = lo; i < hi; ++i)
                   acc[i] += row[(ox0 + i) * p->stride_w + base] * w;
               }

@@ -5,6 +5,7 @@
  *===----------------------------------------------------------------------===*/
 
 #include "mote/mote_train.h"
+#include "mote_internal.h"
 
 /* xorshift32: a full-period generator of nonzero 32-bit states. */
 static uint32_t next_random(int32_t *rng) {
@@ -73,22 +74,23 @@ mote_status mote_int8_conv2d_f32(const mote_conv2d_f32_params *p,
         float *y = output + ((int64_t)n * p->out_channels + oc) * p->out_h * p->out_w;
         for (oy = 0; oy < p->out_h; ++oy)
           for (ox = 0; ox < p->out_w; ++ox) {
-            int32_t acc = 0;
+            int32_t acc = 0, ky_lo, ky_hi, kx_lo, kx_hi;
+            const int32_t y0 =
+                mote_window(oy, p->stride_h, p->pad_top, p->dilation_h,
+                            p->kernel_h, p->in_h, &ky_lo, &ky_hi);
+            const int32_t x0 =
+                mote_window(ox, p->stride_w, p->pad_left, p->dilation_w,
+                            p->kernel_w, p->in_w, &kx_lo, &kx_hi);
             for (ic = 0; ic < icg; ++ic) {
               const int8_t *x = input + ((int64_t)n * p->in_channels + g * icg + ic) *
                                             p->in_h * p->in_w;
               const int8_t *w =
                   weight + ((int64_t)oc * icg + ic) * p->kernel_h * p->kernel_w;
-              for (ky = 0; ky < p->kernel_h; ++ky) {
-                int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-                if (iy < 0 || iy >= p->in_h)
-                  continue;
-                for (kx = 0; kx < p->kernel_w; ++kx) {
-                  int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-                  if (ix >= 0 && ix < p->in_w)
-                    acc += (int32_t)x[iy * p->in_w + ix] * w[ky * p->kernel_w + kx];
-                }
-              }
+              for (ky = ky_lo; ky < ky_hi; ++ky)
+                for (kx = kx_lo; kx < kx_hi; ++kx)
+                  acc += (int32_t)x[(y0 + ky * p->dilation_h) * p->in_w + x0 +
+                                    kx * p->dilation_w] *
+                         w[ky * p->kernel_w + kx];
             }
             y[oy * p->out_w + ox] = (float)acc * scale + bias[oc];
           }
@@ -118,22 +120,23 @@ mote_status mote_int8_conv2d_backward_weight_f32(
       for (ic = 0; ic < icg; ++ic)
         for (ky = 0; ky < p->kernel_h; ++ky)
           for (kx = 0; kx < p->kernel_w; ++kx) {
-            int32_t acc = 0;
+            const int32_t y0 = ky * p->dilation_h - p->pad_top;
+            const int32_t x0 = kx * p->dilation_w - p->pad_left;
+            int32_t acc = 0, oy_lo, oy_hi, ox_lo, ox_hi;
+            mote_tap_outputs(0, p->out_h, p->stride_h, y0, p->in_h, &oy_lo,
+                             &oy_hi);
+            mote_tap_outputs(0, p->out_w, p->stride_w, x0, p->in_w, &ox_lo,
+                             &ox_hi);
             for (n = 0; n < p->batch; ++n) {
               const int8_t *e = grad_output +
                   ((int64_t)n * p->out_channels + oc) * p->out_h * p->out_w;
               const int8_t *x = input + ((int64_t)n * p->in_channels + g * icg + ic) *
                                             p->in_h * p->in_w;
-              for (oy = 0; oy < p->out_h; ++oy) {
-                int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-                if (iy < 0 || iy >= p->in_h)
-                  continue;
-                for (ox = 0; ox < p->out_w; ++ox) {
-                  int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-                  if (ix >= 0 && ix < p->in_w)
-                    acc += (int32_t)e[oy * p->out_w + ox] * x[iy * p->in_w + ix];
-                }
-              }
+              for (oy = oy_lo; oy < oy_hi; ++oy)
+                for (ox = ox_lo; ox < ox_hi; ++ox)
+                  acc += (int32_t)e[oy * p->out_w + ox] *
+                         x[(oy * p->stride_h + y0) * p->in_w +
+                           ox * p->stride_w + x0];
             }
             grad_weight[(((int64_t)oc * icg + ic) * p->kernel_h + ky) * p->kernel_w + kx] =
                 (float)acc * scale;
@@ -170,19 +173,20 @@ mote_status mote_int8_conv2d_backward_input_f32(
                                  p->in_h * p->in_w;
           for (ky = 0; ky < p->kernel_h; ++ky)
             for (kx = 0; kx < p->kernel_w; ++kx) {
-              int32_t wv = w[ky * p->kernel_w + kx];
+              const int32_t wv = w[ky * p->kernel_w + kx];
+              const int32_t y0 = ky * p->dilation_h - p->pad_top;
+              const int32_t x0 = kx * p->dilation_w - p->pad_left;
+              int32_t oy_lo, oy_hi, ox_lo, ox_hi;
               if (wv == 0)
                 continue;
-              for (oy = 0; oy < p->out_h; ++oy) {
-                int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-                if (iy < 0 || iy >= p->in_h)
-                  continue;
-                for (ox = 0; ox < p->out_w; ++ox) {
-                  int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-                  if (ix >= 0 && ix < p->in_w)
-                    a[iy * p->in_w + ix] += e[oy * p->out_w + ox] * wv;
-                }
-              }
+              mote_tap_outputs(0, p->out_h, p->stride_h, y0, p->in_h, &oy_lo,
+                               &oy_hi);
+              mote_tap_outputs(0, p->out_w, p->stride_w, x0, p->in_w, &ox_lo,
+                               &ox_hi);
+              for (oy = oy_lo; oy < oy_hi; ++oy)
+                for (ox = ox_lo; ox < ox_hi; ++ox)
+                  a[(oy * p->stride_h + y0) * p->in_w + ox * p->stride_w +
+                    x0] += e[oy * p->out_w + ox] * wv;
             }
         }
       }

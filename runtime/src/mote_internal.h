@@ -19,4 +19,40 @@ static inline float clamp_f32(float v, float lo, float hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
+/* The window of output `o` along one axis of a convolution or pooling:
+ * tap k reads input `origin + k * dilation` with origin = o * stride - pad;
+ * the taps in [*lo, *hi) are those inside [0, size), in order (empty when
+ * *hi <= *lo). Returns the origin. Every window loop of the runtime walks
+ * its taps with this, so none tests bounds per tap. */
+static inline int32_t mote_window(int32_t o, int32_t stride, int32_t pad,
+                                  int32_t dilation, int32_t kernel,
+                                  int32_t size, int32_t *lo, int32_t *hi) {
+  const int32_t origin = o * stride - pad;
+  int32_t first = 0, last = kernel;
+  if (origin < 0)
+    first = (dilation - 1 - origin) / dilation;
+  if (origin + (kernel - 1) * dilation >= size) {
+    const int32_t room = size - origin;
+    last = room > 0 ? (room + dilation - 1) / dilation : 0;
+  }
+  *lo = first;
+  *hi = last;
+  return origin;
+}
+
+/* The dual walk, outputs of one tap: of the outputs first + i, i in
+ * [0, count), those whose input (first + i) * stride + offset lies in
+ * [0, size) are i in [*lo, *hi) (offset = k * dilation - pad for tap k). */
+static inline void mote_tap_outputs(int32_t first, int32_t count,
+                                    int32_t stride, int32_t offset,
+                                    int32_t size, int32_t *lo, int32_t *hi) {
+  int32_t i = 0, j = count;
+  while (i < count && (first + i) * stride + offset < 0)
+    ++i;
+  while (j > i && (first + j - 1) * stride + offset >= size)
+    --j;
+  *lo = i;
+  *hi = j;
+}
+
 #endif /* MOTE_INTERNAL_H */

@@ -13,20 +13,18 @@
 static void pool_window(const mote_pool2d_s8_params *p, const int8_t *in,
                         int32_t oy, int32_t ox, int32_t *sum, int32_t *max,
                         int32_t *count) {
-  int32_t ky, kx;
+  int32_t ky, kx, ky_lo, ky_hi, kx_lo, kx_hi;
+  const int32_t y0 = mote_window(oy, p->stride_h, p->pad_top, p->dilation_h,
+                                 p->kernel_h, p->in_h, &ky_lo, &ky_hi);
+  const int32_t x0 = mote_window(ox, p->stride_w, p->pad_left, p->dilation_w,
+                                 p->kernel_w, p->in_w, &kx_lo, &kx_hi);
   *sum = 0;
   *max = -128;
   *count = 0;
-  for (ky = 0; ky < p->kernel_h; ++ky) {
-    int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-    if (iy < 0 || iy >= p->in_h)
-      continue;
-    for (kx = 0; kx < p->kernel_w; ++kx) {
-      int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-      int32_t v;
-      if (ix < 0 || ix >= p->in_w)
-        continue;
-      v = in[iy * p->in_w + ix];
+  for (ky = ky_lo; ky < ky_hi; ++ky) {
+    const int32_t iy = y0 + ky * p->dilation_h;
+    for (kx = kx_lo; kx < kx_hi; ++kx) {
+      const int32_t v = in[iy * p->in_w + x0 + kx * p->dilation_w];
       *sum += v + p->input_offset;
       *max = v > *max ? v : *max;
       ++*count;
@@ -91,17 +89,17 @@ static mote_status pool2d_f32(const mote_pool2d_s8_params *p, const float *input
       for (oy = 0; oy < p->out_h; ++oy)
         for (ox = 0; ox < p->out_w; ++ox) {
           float sum = 0.0f, best = -3.4028235e38f;
-          int32_t count = 0;
-          for (ky = 0; ky < p->kernel_h; ++ky) {
-            int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
-            if (iy < 0 || iy >= p->in_h)
-              continue;
-            for (kx = 0; kx < p->kernel_w; ++kx) {
-              int32_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
-              float v;
-              if (ix < 0 || ix >= p->in_w)
-                continue;
-              v = in[iy * p->in_w + ix];
+          int32_t count = 0, ky_lo, ky_hi, kx_lo, kx_hi;
+          const int32_t y0 =
+              mote_window(oy, p->stride_h, p->pad_top, p->dilation_h,
+                          p->kernel_h, p->in_h, &ky_lo, &ky_hi);
+          const int32_t x0 =
+              mote_window(ox, p->stride_w, p->pad_left, p->dilation_w,
+                          p->kernel_w, p->in_w, &kx_lo, &kx_hi);
+          for (ky = ky_lo; ky < ky_hi; ++ky) {
+            const int32_t iy = y0 + ky * p->dilation_h;
+            for (kx = kx_lo; kx < kx_hi; ++kx) {
+              const float v = in[iy * p->in_w + x0 + kx * p->dilation_w];
               sum += v;
               best = v > best ? v : best;
               ++count;

@@ -10,6 +10,7 @@
 #include "mote/mote_kernels.h"
 #include "mote/mote_requant.h"
 #include "mote_test.h"
+#include "../src/mote_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -95,6 +96,53 @@ static void test_conv(mote_test_counts *t, int trial) {
             ++mismatches;
         }
   MOTE_CHECK(t, mismatches == 0, "conv trial %d: %d mismatches", trial, mismatches);
+}
+
+/* The two window walks against a per-tap bounds test, over every small
+ * geometry: the taps of each output, and the outputs of each tap. */
+static void test_window_walks(mote_test_counts *t) {
+  int32_t size, kernel, stride, dilation, pad, o, k, mismatches = 0;
+  for (size = 1; size <= 9; ++size)
+    for (kernel = 1; kernel <= 5; ++kernel)
+      for (stride = 1; stride <= 3; ++stride)
+        for (dilation = 1; dilation <= 3; ++dilation)
+          for (pad = 0; pad <= 4; ++pad) {
+            const int32_t span = (kernel - 1) * dilation + 1;
+            const int32_t outputs = (size + 2 * pad - span) / stride + 1;
+            for (o = 0; o < outputs + 2; ++o) {
+              int32_t lo, hi, first = -1, last = -1;
+              const int32_t origin =
+                  mote_window(o, stride, pad, dilation, kernel, size, &lo, &hi);
+              for (k = 0; k < kernel; ++k) {
+                const int32_t x = o * stride - pad + k * dilation;
+                if (x >= 0 && x < size) {
+                  if (first < 0)
+                    first = k;
+                  last = k;
+                }
+              }
+              if (origin != o * stride - pad ||
+                  (first < 0 ? hi > lo : lo != first || hi != last + 1))
+                ++mismatches;
+            }
+            for (k = 0; k < kernel; ++k) {
+              int32_t lo, hi, first = -1, last = -1;
+              const int32_t offset = k * dilation - pad;
+              mote_tap_outputs(0, outputs, stride, offset, size, &lo, &hi);
+              for (o = 0; o < outputs; ++o) {
+                const int32_t x = o * stride + offset;
+                if (x >= 0 && x < size) {
+                  if (first < 0)
+                    first = o;
+                  last = o;
+                }
+              }
+              if (first < 0 ? hi > lo : lo != first || hi != last + 1)
+                ++mismatches;
+            }
+          }
+  MOTE_CHECK(t, mismatches == 0, "%d window walks differ from the bounds test",
+             (int)mismatches);
 }
 
 static void test_fully_connected(mote_test_counts *t) {
@@ -387,6 +435,7 @@ int main(void) {
   int trial;
   for (trial = 0; trial < 300; ++trial)
     test_conv(&t, trial);
+  test_window_walks(&t);
   test_fully_connected(&t);
   test_add_broadcast(&t);
   test_pools(&t);
