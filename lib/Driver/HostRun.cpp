@@ -4,10 +4,10 @@
 #include "Mote/Conversion/TargetDescription.h"
 #include "Mote/Target/C/ExportC.h"
 
+#include "Mote/Driver/Npy.h"
 #include "Mote/Transforms/MemoryPlan.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
-#include "Mote/Driver/Npy.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"

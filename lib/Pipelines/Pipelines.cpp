@@ -2,8 +2,8 @@
 
 #include "Mote/Pipelines/Pipelines.h"
 
-#include "Mote/Transforms/Passes.h"
 #include "Mote/Conversion/Passes.h"
+#include "Mote/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"

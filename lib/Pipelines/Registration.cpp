@@ -3,9 +3,9 @@
 #include "Mote/Pipelines/Registration.h"
 #include "Mote/Pipelines/Pipelines.h"
 
+#include "Mote/Conversion/Passes.h"
 #include "Mote/IR/MoteDialect.h"
 #include "Mote/Transforms/Passes.h"
-#include "Mote/Conversion/Passes.h"
 
 #include "MoteKernel/IR/MoteKernel.h"
 

@@ -63,15 +63,13 @@ SmallVector<std::string> mote::runtimeSources(const TargetDescription &target,
   // The portable kernels, one file per family; the training kernels only
   // when the package trains.
   SmallVector<std::string> sources = {
-      "src/mote_convolution.c", "src/mote_elementwise.c",
-      "src/mote_pooling.c", "src/mote_quantization.c",
-      "src/mote_data_movement.c"};
+      "src/mote_convolution.c", "src/mote_elementwise.c", "src/mote_pooling.c",
+      "src/mote_quantization.c", "src/mote_data_movement.c"};
   if (training)
-    llvm::append_range(sources, SmallVector<std::string>{
-                                    "src/mote_backward.c",
-                                    "src/mote_optimizers.c",
-                                    "src/mote_int8_training.c",
-                                    "src/mote_state.c"});
+    llvm::append_range(sources,
+                       SmallVector<std::string>{
+                           "src/mote_backward.c", "src/mote_optimizers.c",
+                           "src/mote_int8_training.c", "src/mote_state.c"});
   if (target.gemm) {
     sources.push_back("src/mote_gemm.c");
     sources.push_back(target.kernelSource.str());
