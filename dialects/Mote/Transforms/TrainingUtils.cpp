@@ -2,6 +2,7 @@
 
 #include "TrainingUtils.h"
 
+#include "Mote/IR/Locations.h"
 #include "Mote/IR/MoteOps.h"
 
 using namespace mlir;
@@ -37,14 +38,7 @@ void mote::markTrained(ml_program::GlobalOp global, Operation *layer,
                        StringRef role) {
   Builder b(global.getContext());
   global->setAttr(kTrainedAttrName, b.getUnitAttr());
-  std::string name;
-  layer->getLoc()->walk([&](Location l) {
-    if (auto named = dyn_cast<NameLoc>(l)) {
-      name = named.getName().str();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
+  StringRef name = getNodeName(layer->getLoc());
   if (!name.empty())
     global->setAttr("mote.source", b.getStringAttr(name));
   global->setAttr("mote.role", b.getStringAttr(role));

@@ -1,6 +1,7 @@
 //===- Lowering.cpp - Buffers, constants and dispatch of the lowering -----===//
 
 #include "Lowering.h"
+#include "Mote/IR/Locations.h"
 
 using namespace mlir;
 using namespace mote;
@@ -206,13 +207,8 @@ LogicalResult Lowering::rewrite(Operation *op, ValueRange operands,
                                 function_ref<LogicalResult()> lower) {
   prefix = symbolBase() + "_l" + std::to_string(layer++) + "_";
   std::string label = op->getName().getStringRef().str();
-  op->getLoc()->walk([&](Location l) {
-    if (auto nameLoc = dyn_cast<NameLoc>(l)) {
-      label += " " + sanitize(nameLoc.getName().strref());
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
+  if (StringRef node = getNodeName(op->getLoc()); !node.empty())
+    label += " " + sanitize(node);
   currentLoc = NameLoc::get(builder.getStringAttr(label));
   current = op;
   operandBuffers.clear();

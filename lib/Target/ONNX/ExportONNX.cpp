@@ -2,6 +2,7 @@
 
 #include "Mote/Target/ONNX/ExportONNX.h"
 
+#include "Mote/IR/Locations.h"
 #include "Mote/IR/MoteOps.h"
 #include "Mote/IR/QuantUtils.h"
 
@@ -76,15 +77,7 @@ void setFloat(onnx::NodeProto *n, StringRef name, float value) {
 
 /// The node name: the op's NameLoc, as the importer recorded it.
 std::string locName(Operation *op) {
-  std::string name;
-  op->getLoc()->walk([&](Location l) {
-    if (auto n = dyn_cast<NameLoc>(l)) {
-      name = n.getName().str();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return name;
+  return mote::getNodeName(op->getLoc()).str();
 }
 
 onnx::NodeProto *Exporter::node(Operation *op, StringRef type,
