@@ -125,3 +125,27 @@ func.func @float_bias(%x: tensor<1x3x4x4x!quant.uniform<i8:f32, 0.5:-3>>, %w: te
   %q = mote.quantize %c : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25:1>>
   return %q : tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25:1>>
 }
+
+// -----
+
+// Softmax and matmul have no integer form (no int8 kernel): a QDQ chain
+// around them stays, so the model compiles as mixed precision (float
+// between the dequantize and the quantize) instead of an int8 op no
+// lowering accepts.
+// CHECK-LABEL: func @no_integer_form
+func.func @no_integer_form(%x: tensor<1x10x!quant.uniform<i8:f32, 0.1:-3>>, %a: tensor<2x4x!quant.uniform<i8:f32, 0.5:0>>, %b: tensor<4x3x!quant.uniform<i8:f32, 0.5:0>>)
+    -> (tensor<1x10x!quant.uniform<i8:f32, 0.00390625:-128>>, tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>) {
+  // CHECK: %[[D:.*]] = mote.dequantize %arg0
+  // CHECK: %[[S:.*]] = mote.softmax %[[D]] : (tensor<1x10xf32>) -> tensor<1x10xf32>
+  // CHECK: mote.quantize %[[S]]
+  %d = mote.dequantize %x : (tensor<1x10x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x10xf32>
+  %s = mote.softmax %d : (tensor<1x10xf32>) -> tensor<1x10xf32>
+  %q = mote.quantize %s : (tensor<1x10xf32>) -> tensor<1x10x!quant.uniform<i8:f32, 0.00390625:-128>>
+  // CHECK: %[[M:.*]] = mote.matmul %{{.*}}, %{{.*}} : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+  // CHECK: mote.quantize %[[M]]
+  %af = mote.dequantize %a : (tensor<2x4x!quant.uniform<i8:f32, 0.5:0>>) -> tensor<2x4xf32>
+  %bf = mote.dequantize %b : (tensor<4x3x!quant.uniform<i8:f32, 0.5:0>>) -> tensor<4x3xf32>
+  %m = mote.matmul %af, %bf : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+  %mq = mote.quantize %m : (tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>
+  return %q, %mq : tensor<1x10x!quant.uniform<i8:f32, 0.00390625:-128>>, tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>
+}

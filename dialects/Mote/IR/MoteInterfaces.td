@@ -68,4 +68,18 @@ def Mote_QuantizationTransparent
   let cppNamespace = "::mote::OpTrait";
 }
 
+// Has an int8 form that code generation lowers (a kernel, a lookup table or
+// a requantization): mote-fold-qdq folds the QDQ chain around it into that
+// form and mote-quantize quantizes it. Ops without it stay float between a
+// dequantize and the next quantize.
+def Mote_IntegerForm : NativeOpTrait<"IntegerForm"> {
+  let cppNamespace = "::mote::OpTrait";
+}
+
+// Carries a fused clamp in optional `clamp_min` / `clamp_max` attributes:
+// mote-fuse-activations folds a following ReLU or clamp into it.
+def Mote_FusedActivation : NativeOpTrait<"FusedActivation"> {
+  let cppNamespace = "::mote::OpTrait";
+}
+
 #endif // MOTE_INTERFACES

@@ -18,8 +18,8 @@ include "Mote/IR/MoteInterfaces.td"
 // Compute ops
 //===----------------------------------------------------------------------===//
 
-def Mote_Conv2DOp : Mote_Op<"conv2d", [Pure,
-    DeclareOpInterfaceMethods<Mote_MacCountOpInterface>,
+def Mote_Conv2DOp : Mote_Op<"conv2d", [Pure, Mote_IntegerForm,
+    Mote_FusedActivation, DeclareOpInterfaceMethods<Mote_MacCountOpInterface>,
     DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "2-D convolution (grouped, depthwise, strided, dilated)";
   let description = [{
@@ -61,6 +61,7 @@ def Mote_Conv2DOp : Mote_Op<"conv2d", [Pure,
 }
 
 def Mote_FullyConnectedOp : Mote_Op<"fully_connected", [Pure,
+    Mote_IntegerForm, Mote_FusedActivation,
     DeclareOpInterfaceMethods<Mote_MacCountOpInterface>,
     DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Fully-connected layer: input x weight^T + bias";
@@ -117,7 +118,8 @@ def Mote_MatMulOp : Mote_Op<"matmul", [Pure,
 
 class Mote_BinaryOp<string mnemonic, string operation,
                     list<Trait> traits = []>
-    : Mote_Op<mnemonic, !listconcat([Pure,
+    : Mote_Op<mnemonic, !listconcat([Pure, Mote_IntegerForm,
+          Mote_FusedActivation,
           DeclareOpInterfaceMethods<Mote_InPlaceOpInterface,
                                     ["getInPlaceOperands"]>], traits)> {
   let summary = "Element-wise " # operation # " with NumPy broadcasting";
@@ -171,21 +173,21 @@ class Mote_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
 }
 
 def Mote_ReluOp : Mote_UnaryOp<"relu", "max(x, 0)",
-    [Mote_InPlaceOpInterface, DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
+    [Mote_IntegerForm, Mote_InPlaceOpInterface, DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Rectified linear unit";
   let arguments = (ins Mote_Tensor:$input);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
 def Mote_ClampOp : Mote_UnaryOp<"clamp", "min(max(x, min), max)",
-    [Mote_InPlaceOpInterface, DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
+    [Mote_IntegerForm, Mote_InPlaceOpInterface, DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Clamp to a closed interval (ONNX Clip, ReLU6)";
   let arguments = (ins Mote_Tensor:$input, F32Attr:$min, F32Attr:$max);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
 def Mote_SigmoidOp : Mote_UnaryOp<"sigmoid", "1 / (1 + exp(-x))",
-    [Mote_InPlaceOpInterface]> {
+    [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
   let summary = "Logistic sigmoid";
   let arguments = (ins Mote_Tensor:$input);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -193,7 +195,7 @@ def Mote_SigmoidOp : Mote_UnaryOp<"sigmoid", "1 / (1 + exp(-x))",
 
 def Mote_HardSigmoidOp : Mote_UnaryOp<"hard_sigmoid",
                                       "max(0, min(1, alpha * x + beta))",
-                                      [Mote_InPlaceOpInterface]> {
+                                      [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
   let summary = "Piecewise-linear sigmoid (ONNX HardSigmoid)";
   let arguments = (ins Mote_Tensor:$input,
       DefaultValuedAttr<F32Attr, "0.2f">:$alpha,
@@ -203,14 +205,14 @@ def Mote_HardSigmoidOp : Mote_UnaryOp<"hard_sigmoid",
 
 def Mote_HardSwishOp : Mote_UnaryOp<"hard_swish",
                                     "x * max(0, min(1, x / 6 + 1 / 2))",
-                                    [Mote_InPlaceOpInterface]> {
+                                    [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
   let summary = "Hard swish (ONNX HardSwish, MobileNetV3)";
   let arguments = (ins Mote_Tensor:$input);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
 def Mote_TanhOp : Mote_UnaryOp<"tanh", "tanh(x)",
-    [Mote_InPlaceOpInterface]> {
+    [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
   let summary = "Hyperbolic tangent";
   let arguments = (ins Mote_Tensor:$input);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -252,7 +254,7 @@ def Mote_MaxPool2DOp : Mote_Op<"max_pool2d",
   let hasVerifier = 1;
 }
 
-def Mote_AvgPool2DOp : Mote_Op<"avg_pool2d", [Pure,
+def Mote_AvgPool2DOp : Mote_Op<"avg_pool2d", [Pure, Mote_IntegerForm,
     DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "2-D average pooling over NCHW";
   let description = [{
@@ -277,7 +279,7 @@ def Mote_AvgPool2DOp : Mote_Op<"avg_pool2d", [Pure,
   let hasVerifier = 1;
 }
 
-def Mote_GlobalAvgPoolOp : Mote_Op<"global_avg_pool", [Pure,
+def Mote_GlobalAvgPoolOp : Mote_Op<"global_avg_pool", [Pure, Mote_IntegerForm,
     DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Mean over all spatial positions of an NCHW tensor";
   let description = [{
@@ -339,7 +341,7 @@ def Mote_TransposeOp : Mote_Op<"transpose", [Pure, Mote_QuantizationTransparent]
   let hasFolder = 1;
 }
 
-def Mote_ConcatOp : Mote_Op<"concat", [Pure]> {
+def Mote_ConcatOp : Mote_Op<"concat", [Pure, Mote_IntegerForm]> {
   let summary = "Concatenate tensors along one axis";
   let description = [{
     All inputs have the rank and, except along `axis`, the shape of the

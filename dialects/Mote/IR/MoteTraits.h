@@ -27,6 +27,18 @@ public:
   }
 };
 
+/// Has an int8 form that code generation lowers: QDQ chains around it fold
+/// into it and post-training quantization quantizes it.
+template <typename ConcreteType>
+class IntegerForm : public mlir::OpTrait::TraitBase<ConcreteType, IntegerForm> {
+};
+
+/// Carries a fused clamp (`clamp_min` / `clamp_max`) that a following ReLU
+/// or clamp folds into.
+template <typename ConcreteType>
+class FusedActivation
+    : public mlir::OpTrait::TraitBase<ConcreteType, FusedActivation> {};
+
 } // namespace mote::OpTrait
 
 #endif // MOTE_IR_MOTETRAITS_H

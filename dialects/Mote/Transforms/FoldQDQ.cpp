@@ -43,10 +43,7 @@ struct FoldIntoQuantizedOp : OpRewritePattern<QuantizeOp> {
   LogicalResult matchAndRewrite(QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
     Operation *producer = op.getInput().getDefiningOp();
-    if (!producer ||
-        !isa<Conv2DOp, FullyConnectedOp, MatMulOp, AddOp, SubOp, MulOp,
-             AvgPool2DOp, GlobalAvgPoolOp, ReluOp, ClampOp, SigmoidOp,
-             HardSigmoidOp, HardSwishOp, TanhOp, SoftmaxOp, ConcatOp>(producer))
+    if (!producer || !producer->hasTrait<mote::OpTrait::IntegerForm>())
       return rewriter.notifyMatchFailure(op, "producer has no integer form");
     if (!producer->hasOneUse())
       return rewriter.notifyMatchFailure(op, "float result has other users");

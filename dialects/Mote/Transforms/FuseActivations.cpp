@@ -32,8 +32,7 @@ struct FuseIntoProducer : OpRewritePattern<ActivationOp> {
   LogicalResult matchAndRewrite(ActivationOp op,
                                 PatternRewriter &rewriter) const override {
     Operation *producer = op.getInput().getDefiningOp();
-    if (!producer ||
-        !isa<Conv2DOp, FullyConnectedOp, AddOp, SubOp, MulOp>(producer))
+    if (!producer || !producer->hasTrait<mote::OpTrait::FusedActivation>())
       return rewriter.notifyMatchFailure(op, "producer cannot fuse");
     if (!producer->hasOneUse())
       return rewriter.notifyMatchFailure(op, "producer has other users");

@@ -36,13 +36,10 @@ bool isDataMovement(Operation *op) {
   return op->hasTrait<mote::OpTrait::QuantizationTransparent>();
 }
 
-/// Ops with an integer kernel: their float operands and result are
+/// Ops with an integer form: their float operands and result are
 /// quantized.
 bool hasIntegerForm(Operation *op) {
-  return isDataMovement(op) ||
-         isa<Conv2DOp, FullyConnectedOp, AddOp, SubOp, MulOp, AvgPool2DOp,
-             GlobalAvgPoolOp, ReluOp, ClampOp, SigmoidOp, TanhOp, HardSigmoidOp,
-             HardSwishOp, ConcatOp>(op);
+  return isDataMovement(op) || op->hasTrait<mote::OpTrait::IntegerForm>();
 }
 
 bool isFloatTensor(Value v) {
