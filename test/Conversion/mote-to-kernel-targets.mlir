@@ -1,5 +1,7 @@
 // RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory="target=cortex-m4" -convert-mote-to-kernel="model-name=net target=cortex-m4" -cse | FileCheck %s --check-prefix=M4
 // RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory="target=aarch64-dotprod" -convert-mote-to-kernel="model-name=net target=aarch64-dotprod" -cse | FileCheck %s --check-prefix=DOT
+// RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory="target=aarch64-neon" -convert-mote-to-kernel="model-name=net target=aarch64-neon" -cse | FileCheck %s --check-prefix=NEON
+// RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory="target=cortex-m55" -convert-mote-to-kernel="model-name=net target=cortex-m55" -cse | FileCheck %s --check-prefix=M55
 // RUN: mote-opt %s -split-input-file -mote-layout-state -mote-plan-memory="target=generic-c" -convert-mote-to-kernel="model-name=net target=generic-c" -cse | FileCheck %s --check-prefix=GENERIC
 // RUN: not mote-opt %s -split-input-file -convert-mote-to-kernel="target=cortex-m7" 2>&1 | FileCheck %s --check-prefix=BAD
 
@@ -26,6 +28,12 @@
 // DOT-DAG: memref.global "private" constant @net_l1_bias : memref<2xi32> = dense<[13, -3]>
 // DOT: memref<64xi8>
 // DOT: mote_kernel.call @mote_aarch64_dotprod_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = {{{.*}} block = 4 : i64, depth = 2 : i64, depth_padded = 16 : i64, {{.*}} gather = 1 : i64, {{.*}} input_zero_point = -1 : i64, {{.*}}}, params_type = "mote_gemm_conv_params"}
+// - aarch64-neon: rows padded to 16 as for SDOT, 4 pixels per block;
+// - cortex-m55: rows padded to 16 for Helium, 2 pixels per block.
+// NEON: memref.global "private" constant @net_l1_weights : memref<32xi8> = dense<[1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// NEON: mote_kernel.call @mote_aarch64_neon_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = {{{.*}} block = 4 : i64, depth = 2 : i64, depth_padded = 16 : i64, {{.*}}}, params_type = "mote_gemm_conv_params"}
+// M55: memref.global "private" constant @net_l1_weights : memref<32xi8> = dense<[1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// M55: mote_kernel.call @mote_cortex_m55_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = {{{.*}} block = 2 : i64, depth = 2 : i64, depth_padded = 16 : i64, {{.*}}}, params_type = "mote_gemm_conv_params"}
 // GENERIC-NOT: mote.kernel_headers
 // GENERIC-DAG: memref.global "private" constant @net_l1_weights : memref<4xi8> = dense<[1, 2, 3, 4]>
 // GENERIC: mote_kernel.call @mote_conv2d_s8(
