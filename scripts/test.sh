@@ -14,8 +14,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh mote-opt mote-translate motec mote-doc \
   mote-runtime-test-requant mote-runtime-test-kernels mote-runtime-test-train \
+  mote-runtime-test-sgq \
   mote-unit-tests \
-  mote-import-fuzzer mote-state-fuzzer
+  mote-import-fuzzer mote-state-fuzzer mote-sgq-fuzzer
 BUILD_DIR=${MOTE_BUILD_DIR:-build}
 TIERS=${MOTE_TIERS:-unit integration}
 UNIT_DIRS="Dialect Transforms Conversion Target Tools Unit"

@@ -11,7 +11,8 @@ config.suffixes = [".mlir", ".onnxtxt", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mote_obj_root, "test")
 config.excludes = ["Inputs", "regressions", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "make_corpus.py", "ImportONNXFuzzer.cpp",
-                   "compare_ort.py", "compare_float_ort.py", "ort_run.js"]
+                   "compare_ort.py", "compare_float_ort.py", "ort_run.js",
+                   "sgq-regressions"]
 
 llvm_config.with_system_environment(["HOME", "TMPDIR", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -68,6 +69,7 @@ feature("onnx-node-tests", exists("/usr/share/libonnx-testdata/data/node"),
 if config.mote_fuzzer:
     tools.append("mote-import-fuzzer")
     tools.append("mote-state-fuzzer")
+    tools.append("mote-sgq-fuzzer")
 llvm_config.add_tool_substitutions(tools, [config.mote_tools_dir])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 

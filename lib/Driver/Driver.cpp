@@ -4,9 +4,11 @@
 #include "Mote/Conversion/Passes.h"
 #include "Mote/Driver/Calibration.h"
 #include "Mote/Driver/CompilerOptions.h"
+#include "Mote/Driver/Files.h"
 #include "Mote/Driver/HostRun.h"
 #include "Mote/Driver/ModelInfo.h"
 #include "Mote/Driver/Npy.h"
+#include "Mote/Driver/SgqCommand.h"
 #include "Mote/Driver/Weights.h"
 #include "Mote/Pipelines/Pipelines.h"
 #include "Mote/Pipelines/Registration.h"
@@ -639,33 +641,9 @@ int runCompile() {
   return 0;
 }
 
-/// Reads a whole file; reports failure.
-std::optional<std::string> readBytes(StringRef path) {
-  auto file = MemoryBuffer::getFile(path, /*IsText=*/false,
-                                    /*RequiresNullTerminator=*/false);
-  if (!file) {
-    errs() << "motec: cannot read '" << path
-           << "': " << file.getError().message() << "\n";
-    return std::nullopt;
-  }
-  return (*file)->getBuffer().str();
-}
-
-bool writeBytes(StringRef path, StringRef bytes) {
-  std::error_code ec;
-  raw_fd_ostream os(path, ec, sys::fs::OF_None);
-  if (ec) {
-    errs() << "motec: cannot write '" << path << "': " << ec.message() << "\n";
-    return false;
-  }
-  os << bytes;
-  return true;
-}
-
-ArrayRef<uint8_t> asBytes(const std::string &s) {
-  return ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(s.data()),
-                           s.size());
-}
+using mote::asBytes;
+using mote::readBytes;
+using mote::writeBytes;
 
 int runWeights() {
   StringRef action = weightsArgs[0];
@@ -836,7 +814,9 @@ int mote::motecMain(int argc, char **argv) {
       "  motec info MODEL.onnx             summarize a model\n"
       "  motec compile MODEL.onnx -o DIR   compile it to a C package\n"
       "  motec run MODEL.onnx --input X.npy --output Y.npy\n"
-      "                                    compile, build and run it here\n");
+      "                                    compile, build and run it here\n"
+      "  motec sgq encode FEATURES.npy -o PACKET\n"
+      "                                    compress features with SGQ\n");
   if (infoCommand)
     return runInfo();
   if (compileCommand)
@@ -845,7 +825,9 @@ int mote::motecMain(int argc, char **argv) {
     return runRun();
   if (weightsCommand)
     return runWeights();
-  errs()
-      << "motec: expected a command (info, compile, run); see motec --help\n";
+  if (mote::sgqCommandSelected())
+    return mote::runSgqCommand();
+  errs() << "motec: expected a command (info, compile, run, weights, sgq); see "
+            "motec --help\n";
   return 1;
 }
