@@ -499,5 +499,6 @@ def Mote_RequantizeOp : Mote_Op<"requantize",
 }
 
 include "Mote/IR/MoteTrainOps.td"
+include "Mote/IR/MoteSgqOps.td"
 
 #endif // MOTE_OPS
