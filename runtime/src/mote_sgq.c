@@ -1047,3 +1047,109 @@ mote_status mote_sgq_read_grouping(const uint8_t *message, size_t bytes,
   grouping->group_ends = group_ends;
   return MOTE_OK;
 }
+
+/*===--- Kernel entry points ----------------------------------------------===*/
+
+static void kernel_config(const mote_sgq_params *p, const int16_t *permutation,
+                          const int16_t *group_ends, mote_sgq_config *config,
+                          mote_sgq_shape *shape) {
+  const int32_t dims[MOTE_SGQ_MAX_RANK] = {p->dim0, p->dim1, p->dim2,
+                                           p->dim3, p->dim4, p->dim5};
+  uint32_t i;
+  config->bits = (uint8_t)p->bits;
+  config->rounding = (uint8_t)p->rounding;
+  config->embed_grouping = (uint8_t)p->embed_grouping;
+  config->stripe = (uint32_t)p->stripe;
+  config->grouping.id = (uint32_t)p->grouping_id;
+  config->grouping.channels = (uint32_t)p->dim1;
+  config->grouping.groups = (uint32_t)p->groups;
+  config->grouping.permutation = (const uint16_t *)permutation;
+  config->grouping.group_ends = (const uint16_t *)group_ends;
+  shape->rank =
+      p->rank >= 2 && p->rank <= MOTE_SGQ_MAX_RANK ? (uint32_t)p->rank : 0u;
+  for (i = 0; i < MOTE_SGQ_MAX_RANK; ++i)
+    shape->dims[i] = dims[i] > 0 ? (uint32_t)dims[i] : 0u;
+}
+
+static uint32_t kernel_seed(const void *features, uint32_t bytes,
+                            int32_t sequence) {
+  const uint8_t *x = (const uint8_t *)features;
+  uint32_t h = 2166136261u ^ (uint32_t)sequence, i;
+  for (i = 0; i < bytes; ++i)
+    h = (h ^ x[i]) * 16777619u;
+  return h;
+}
+
+static mote_status kernel_encode(const mote_sgq_params *p,
+                                 const int16_t *permutation,
+                                 const int16_t *group_ends, const float *f32,
+                                 const int8_t *s8, float scale,
+                                 int32_t zero_point, const int32_t *sequence,
+                                 int8_t *packet, int32_t *packet_bytes) {
+  mote_sgq_config config;
+  mote_sgq_shape shape;
+  size_t bytes = 0, elements = 1;
+  uint32_t seed, i;
+  mote_status status;
+  kernel_config(p, permutation, group_ends, &config, &shape);
+  for (i = 0; i < shape.rank; ++i)
+    elements *= shape.dims[i];
+  seed = p->rounding
+             ? kernel_seed(f32 ? (const void *)f32 : (const void *)s8,
+                           (uint32_t)(elements * (f32 ? 4u : 1u)), *sequence)
+             : 0u;
+  status =
+      f32 ? mote_sgq_encode_f32(&config, &shape, f32, (uint32_t)*sequence,
+                                &seed, (uint8_t *)packet, (size_t)p->capacity,
+                                &bytes, 0)
+          : mote_sgq_encode_s8(&config, &shape, s8, scale, zero_point,
+                               (uint32_t)*sequence, &seed, (uint8_t *)packet,
+                               (size_t)p->capacity, &bytes, 0);
+  *packet_bytes = status == MOTE_OK ? (int32_t)bytes : 0;
+  return status;
+}
+
+mote_status mote_sgq_encode_f32_kernel(const mote_sgq_params *p,
+                                       const int16_t *permutation,
+                                       const int16_t *group_ends,
+                                       const float *features,
+                                       const int32_t *sequence, int8_t *packet,
+                                       int32_t *packet_bytes) {
+  return kernel_encode(p, permutation, group_ends, features, 0, 1.0f, 0,
+                       sequence, packet, packet_bytes);
+}
+
+mote_status mote_sgq_encode_s8_kernel(const mote_sgq_params *p, float scale,
+                                      int32_t zero_point,
+                                      const int16_t *permutation,
+                                      const int16_t *group_ends,
+                                      const int8_t *features,
+                                      const int32_t *sequence, int8_t *packet,
+                                      int32_t *packet_bytes) {
+  return kernel_encode(p, permutation, group_ends, 0, features, scale,
+                       zero_point, sequence, packet, packet_bytes);
+}
+
+mote_status
+mote_sgq_decode_f32_kernel(const mote_sgq_params *p, const int16_t *permutation,
+                           const int16_t *group_ends, const int8_t *packet,
+                           const int32_t *packet_bytes, float *features) {
+  mote_sgq_config config;
+  mote_sgq_shape shape;
+  mote_sgq_header header;
+  size_t elements = 1;
+  uint32_t i;
+  kernel_config(p, permutation, group_ends, &config, &shape);
+  if (*packet_bytes < 0 || *packet_bytes > p->capacity || shape.rank == 0 ||
+      mote_sgq_read_header((const uint8_t *)packet, (size_t)*packet_bytes,
+                           &header, 0) != MOTE_OK ||
+      header.shape.rank != shape.rank)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < shape.rank; ++i) {
+    if (header.shape.dims[i] != shape.dims[i])
+      return MOTE_ERROR_ARGUMENT;
+    elements *= shape.dims[i];
+  }
+  return mote_sgq_decode_f32((const uint8_t *)packet, (size_t)*packet_bytes,
+                             &config.grouping, features, elements, 0);
+}

@@ -384,6 +384,74 @@ static void check_hostile(mote_test_counts *t) {
   }
 }
 
+/* The entry points generated code calls: the parameter block, int16
+ * grouping arrays, a decode that insists on its shape and capacity. */
+static void check_kernels(mote_test_counts *t) {
+  enum { C = 4, N = 64, CAP = 400 };
+  static const int16_t perm[C] = {1, 0, 2, 3}, ends[2] = {2, 4};
+  mote_sgq_params p = {4, 64, 1, 0, 9, 2, 4, 1, C, 8, 8, 1, 1, CAP};
+  float x[C * N], y[C * N];
+  int8_t packet[CAP];
+  int32_t sequence = 5, bytes = 0, i, bad = 0;
+  mote_sgq_header h;
+  make_features(x, 1, C, N, 0);
+  MOTE_CHECK(t,
+             mote_sgq_encode_f32_kernel(&p, perm, ends, x, &sequence, packet,
+                                        &bytes) == MOTE_OK,
+             "kernel encode");
+  MOTE_CHECK(t, bytes > 0 && bytes <= CAP, "bytes %d", (int)bytes);
+  MOTE_CHECK(t,
+             mote_sgq_read_header((const uint8_t *)packet, (size_t)bytes, &h,
+                                  0) == MOTE_OK &&
+                 h.sequence == 5 && h.grouping_id == 9 && h.shape.rank == 4 &&
+                 h.rounding == MOTE_SGQ_STOCHASTIC,
+             "kernel packet header");
+  MOTE_CHECK(t,
+             mote_sgq_decode_f32_kernel(&p, perm, ends, packet, &bytes, y) ==
+                 MOTE_OK,
+             "kernel decode");
+  for (i = 0; i < C * N; ++i)
+    bad += fabsf(x[i] - y[i]) > packet_step((const uint8_t *)packet, 0) &&
+           fabsf(x[i] - y[i]) > packet_step((const uint8_t *)packet, 1);
+  MOTE_CHECK(t, bad == 0, "%d elements beyond a step", (int)bad);
+  /* Another shape, a length beyond the buffer, another grouping id. */
+  p.dim2 = 4;
+  p.dim3 = 16;
+  MOTE_CHECK(t,
+             mote_sgq_decode_f32_kernel(&p, perm, ends, packet, &bytes, y) !=
+                 MOTE_OK,
+             "decoded into another shape");
+  p.dim2 = 8;
+  p.dim3 = 8;
+  bytes = CAP + 1;
+  MOTE_CHECK(t,
+             mote_sgq_decode_f32_kernel(&p, perm, ends, packet, &bytes, y) !=
+                 MOTE_OK,
+             "length beyond the capacity accepted");
+  bytes = (int32_t)(h.code_bytes + h.metadata_bytes);
+  p.grouping_id = 10;
+  MOTE_CHECK(t,
+             mote_sgq_decode_f32_kernel(&p, perm, ends, packet, &bytes, y) !=
+                 MOTE_OK,
+             "decoded with another grouping id");
+  /* The same features and sequence give the same packet; another
+   * sequence another seed. */
+  {
+    int8_t again[CAP];
+    int32_t again_bytes = 0;
+    p.grouping_id = 9;
+    mote_sgq_encode_f32_kernel(&p, perm, ends, x, &sequence, again,
+                               &again_bytes);
+    MOTE_CHECK(t, again_bytes == bytes && !memcmp(again, packet, (size_t)bytes),
+               "kernel packets not reproducible");
+    sequence = 6;
+    mote_sgq_encode_f32_kernel(&p, perm, ends, x, &sequence, again,
+                               &again_bytes);
+    MOTE_CHECK(t, memcmp(again + 60, packet + 60, (size_t)bytes - 60) != 0,
+               "another sequence number, the same stochastic codes");
+  }
+}
+
 int main(void) {
   mote_test_counts t = {0, 0};
   static const uint32_t bits[3] = {2, 4, 8};
@@ -405,5 +473,6 @@ int main(void) {
   check_unbiased(&t);
   check_grouping_messages(&t);
   check_hostile(&t);
+  check_kernels(&t);
   return mote_test_summary(&t);
 }

@@ -3,8 +3,8 @@
 // The two ends of a split model's cut (docs/SGQ.md): the device encodes the
 // features it computed into a packet, the other side decodes them. A packet
 // is bytes and a length: a 1-D i8 tensor of the codec's worst-case size
-// for the op's configuration (mote_sgq_get_buffer_size) and a 0-d i32
-// tensor holding how many of them the packet uses. Every existing layer
+// for the op's configuration (mote_sgq_get_buffer_size) and a one-element
+// i32 tensor holding how many of them the packet uses. Every existing layer
 // (memory plan, kernel ABI, C package, ONNX export) handles such tensors
 // unchanged; the verifiers tie the capacity to the features and the
 // configuration, which is what a dedicated packet type would check.
@@ -16,6 +16,8 @@
 
 def Mote_SgqFeatureTensor
     : StaticShapeTensorOf<[F32, quant_QuantizedType]>;
+// A packet's length or sequence number: one i32.
+def Mote_SgqCount : 1DTensorOf<[I32]>;
 
 class Mote_SgqOp<string mnemonic> : Mote_Op<mnemonic, [Pure]> {
   code sgqConfig = [{
@@ -42,17 +44,17 @@ def Mote_SgqEncodeOp : Mote_SgqOp<"sgq_encode"> {
     ```mlir
     %p, %n = mote.sgq_encode %x, %seq {bits = 4 : i64, stripe = 64 : i64,
         permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>}
-        : (tensor<1x4x8x8xf32>, tensor<i32>) -> (tensor<308xi8>, tensor<i32>)
+        : (tensor<1x4x8x8xf32>, tensor<1xi32>) -> (tensor<308xi8>, tensor<1xi32>)
     ```
   }];
   let arguments = (ins Mote_SgqFeatureTensor:$features,
-      0DTensorOf<[I32]>:$sequence,
+      Mote_SgqCount:$sequence,
       I64Attr:$bits, I64Attr:$stripe,
       DefaultValuedAttr<StrAttr, "\"nearest\"">:$rounding,
       DefaultValuedAttr<I64Attr, "0">:$grouping_id,
       DenseI64ArrayAttr:$permutation, DenseI64ArrayAttr:$group_ends,
       DefaultValuedAttr<BoolAttr, "false">:$embed_grouping);
-  let results = (outs 1DTensorOf<[I8]>:$packet, 0DTensorOf<[I32]>:$packet_bytes);
+  let results = (outs 1DTensorOf<[I8]>:$packet, Mote_SgqCount:$packet_bytes);
   let assemblyFormat = [{
     $features `,` $sequence attr-dict `:` functional-type(operands, results)
   }];
@@ -74,10 +76,10 @@ def Mote_SgqDecodeOp : Mote_SgqOp<"sgq_decode"> {
     ```mlir
     %g = mote.sgq_decode %p, %n {bits = 4 : i64, stripe = 64 : i64,
         permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>}
-        : (tensor<308xi8>, tensor<i32>) -> tensor<1x4x8x8xf32>
+        : (tensor<308xi8>, tensor<1xi32>) -> tensor<1x4x8x8xf32>
     ```
   }];
-  let arguments = (ins 1DTensorOf<[I8]>:$packet, 0DTensorOf<[I32]>:$packet_bytes,
+  let arguments = (ins 1DTensorOf<[I8]>:$packet, Mote_SgqCount:$packet_bytes,
       I64Attr:$bits, I64Attr:$stripe,
       DefaultValuedAttr<StrAttr, "\"nearest\"">:$rounding,
       DefaultValuedAttr<I64Attr, "0">:$grouping_id,

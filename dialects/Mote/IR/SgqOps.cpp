@@ -53,8 +53,8 @@ mote::checkSgqConfig(const SgqConfig &c, ArrayRef<int64_t> shape,
     return emitError() << "rounding must be \"nearest\" or \"stochastic\", "
                           "not \""
                        << c.rounding << "\"";
-  if (c.groupingId < 0 || c.groupingId > 0xffffffffll)
-    return emitError() << "grouping_id must fit 32 bits";
+  if (c.groupingId < 0 || c.groupingId > INT32_MAX)
+    return emitError() << "grouping_id must be 0 to 2^31 - 1";
   if (shape.size() < 2 || shape.size() > MOTE_SGQ_MAX_RANK)
     return emitError() << "features must have 2 to 6 dimensions (batch, "
                           "channels, spatial...), not "
@@ -108,7 +108,9 @@ mote::checkSgqConfig(const SgqConfig &c, ArrayRef<int64_t> shape,
 }
 
 static LogicalResult verifySgq(Operation *op, RankedTensorType features,
-                               RankedTensorType packet) {
+                               RankedTensorType packet, Value count) {
+  if (cast<RankedTensorType>(count.getType()).getDimSize(0) != 1)
+    return op->emitOpError("packet length and sequence are tensor<1xi32>");
   if (auto q = mote::getQuantType(features)) {
     auto uniform = dyn_cast<quant::UniformQuantizedType>(q);
     if (!uniform || !uniform.isSigned() ||
@@ -131,11 +133,15 @@ static LogicalResult verifySgq(Operation *op, RankedTensorType features,
 }
 
 LogicalResult SgqEncodeOp::verify() {
+  if (cast<RankedTensorType>(getSequence().getType()).getDimSize(0) != 1)
+    return emitOpError("packet length and sequence are tensor<1xi32>");
   return verifySgq(*this, getFeatures().getType(),
-                   cast<RankedTensorType>(getPacket().getType()));
+                   cast<RankedTensorType>(getPacket().getType()),
+                   getPacketBytes());
 }
 
 LogicalResult SgqDecodeOp::verify() {
   return verifySgq(*this, cast<RankedTensorType>(getFeatures().getType()),
-                   cast<RankedTensorType>(getPacket().getType()));
+                   cast<RankedTensorType>(getPacket().getType()),
+                   getPacketBytes());
 }

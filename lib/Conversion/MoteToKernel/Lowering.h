@@ -335,6 +335,7 @@ void populateDataMovementPatterns(LoweringPatterns &patterns);
 void populateQuantizationPatterns(LoweringPatterns &patterns);
 void populateTrainingPatterns(LoweringPatterns &patterns);
 void populateOptimizerPatterns(LoweringPatterns &patterns);
+void populateSgqPatterns(LoweringPatterns &patterns);
 /// Function signatures, returns, views and state reads.
 void populateStructuralPatterns(LoweringPatterns &patterns);
 
@@ -596,6 +597,9 @@ public:
   // Lowerings, by family (one file each); each file adds their patterns.
   //===--------------------------------------------------------------------===//
 
+  // Sgq.cpp
+  LogicalResult lowerSgqEncode(SgqEncodeOp o);
+  LogicalResult lowerSgqDecode(SgqDecodeOp o);
   // Convolution.cpp
   LogicalResult lowerConv2DF32(Conv2DOp o);
   LogicalResult lowerFullyConnectedF32(FullyConnectedOp o);

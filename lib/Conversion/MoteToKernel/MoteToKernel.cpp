@@ -129,6 +129,7 @@ struct ConvertMoteToKernelPass
     populatePoolingPatterns(patterns);
     populateDataMovementPatterns(patterns);
     populateQuantizationPatterns(patterns);
+    populateSgqPatterns(patterns);
     populateTrainingPatterns(patterns);
     populateOptimizerPatterns(patterns);
     ConversionConfig config;

@@ -92,6 +92,14 @@
  * matrices. */
 #define MOTE_PARAMS_mote_matmul_params(F) MOTE_FIELDS_BROADCAST(F) F(m) F(k) F(n)
 
+/* SGQ encode and decode at a cut (mote_sgq.h): features of shape
+ * dim0..dim{rank-1} ([batch, channels, spatial...], unused dims 1), the
+ * codec's configuration (rounding: 0 nearest, 1 stochastic), the grouping's
+ * id and group count, and the packet buffer's bytes. */
+#define MOTE_PARAMS_mote_sgq_params(F)                                         \
+  F(bits) F(stripe) F(rounding) F(embed_grouping) F(grouping_id) F(groups)     \
+  F(rank) F(dim0) F(dim1) F(dim2) F(dim3) F(dim4) F(dim5) F(capacity)
+
 #define MOTE_PARAMS_LIST(P)                                                    \
   P(mote_conv2d_s8_params)                                                     \
   P(mote_conv2d_f32_params)                                                    \
@@ -101,7 +109,8 @@
   P(mote_binary_s8_params)                                                     \
   P(mote_broadcast_params)                                                     \
   P(mote_pool2d_s8_params)                                                     \
-  P(mote_matmul_params)
+  P(mote_matmul_params)                                                        \
+  P(mote_sgq_params)
 
 /*--- Enumerations ----------------------------------------------------------*/
 

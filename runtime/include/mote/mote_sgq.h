@@ -155,6 +155,33 @@ mote_status mote_sgq_read_grouping(const uint8_t *message, size_t bytes,
                                    mote_sgq_grouping *grouping,
                                    mote_sgq_error *error);
 
+/*--- Kernel entry points ----------------------------------------------------*
+ * What generated code calls for `mote.sgq_encode` and `mote.sgq_decode`:
+ * the configuration as an ABI parameter block, the grouping as constant
+ * arrays (channel indices below 2^15, so int16 and uint16 agree), buffers
+ * last. Stochastic rounding is seeded from an FNV-1a hash of the features
+ * and the sequence number: runs reproduce, packets differ. */
+mote_status mote_sgq_encode_f32_kernel(const mote_sgq_params *p,
+                                       const int16_t *permutation,
+                                       const int16_t *group_ends,
+                                       const float *features,
+                                       const int32_t *sequence, int8_t *packet,
+                                       int32_t *packet_bytes);
+mote_status mote_sgq_encode_s8_kernel(const mote_sgq_params *p, float scale,
+                                      int32_t zero_point,
+                                      const int16_t *permutation,
+                                      const int16_t *group_ends,
+                                      const int8_t *features,
+                                      const int32_t *sequence, int8_t *packet,
+                                      int32_t *packet_bytes);
+/* Decodes `*packet_bytes` bytes of `packet`, which must hold features of
+ * exactly the block's shape (and the block's grouping id unless the packet
+ * carries its grouping). */
+mote_status
+mote_sgq_decode_f32_kernel(const mote_sgq_params *p, const int16_t *permutation,
+                           const int16_t *group_ends, const int8_t *packet,
+                           const int32_t *packet_bytes, float *features);
+
 #ifdef __cplusplus
 }
 #endif
