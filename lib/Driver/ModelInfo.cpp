@@ -1,6 +1,7 @@
 //===- ModelInfo.cpp - Summary of a model for `motec info` ----------------===//
 
 #include "Mote/Driver/ModelInfo.h"
+#include "Mote/IR/Locations.h"
 
 #include "Mote/IR/MoteOps.h"
 #include "Mote/Transforms/MemoryPlan.h"
@@ -34,9 +35,7 @@ static std::string typeString(Type type) {
 }
 
 static std::string layerName(Operation *op) {
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-    return name.getName().str();
-  return "";
+  return getNodeName(op->getLoc()).str();
 }
 
 ModelInfo mote::analyzeModel(ModuleOp module) {

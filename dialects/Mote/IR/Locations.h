@@ -3,7 +3,10 @@
 #ifndef MOTE_IR_LOCATIONS_H
 #define MOTE_IR_LOCATIONS_H
 
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
+#include "mlir/IR/Operation.h"
 
 namespace mote {
 
@@ -19,6 +22,47 @@ inline llvm::StringRef getNodeName(mlir::Location loc) {
     return mlir::WalkResult::advance();
   });
   return name;
+}
+
+/// Records that result `value` of its defining op is the model's tensor
+/// `name`: the op's location is wrapped in a FusedLoc whose metadata is
+/// {mote.tensor = name, mote.result = index} (the node name stays the first
+/// NameLoc). Block arguments carry their names as `mote.name` attributes.
+inline void addTensorName(mlir::Value value, llvm::StringRef name) {
+  mlir::Operation *op = value.getDefiningOp();
+  if (!op || name.empty())
+    return;
+  mlir::Builder b(op->getContext());
+  auto metadata = b.getDictionaryAttr(
+      {b.getNamedAttr("mote.tensor", b.getStringAttr(name)),
+       b.getNamedAttr(
+           "mote.result",
+           b.getI64IntegerAttr(
+               llvm::cast<mlir::OpResult>(value).getResultNumber()))});
+  op->setLoc(mlir::FusedLoc::get(op->getContext(), {op->getLoc()}, metadata));
+}
+
+/// The result of `op` that is the model's tensor `name`, or null.
+inline mlir::Value getNamedResult(mlir::Operation *op, llvm::StringRef name) {
+  mlir::Value found;
+  op->getLoc()->walk([&](mlir::Location l) {
+    auto fused = llvm::dyn_cast<mlir::FusedLoc>(l);
+    auto metadata =
+        fused
+            ? llvm::dyn_cast_or_null<mlir::DictionaryAttr>(fused.getMetadata())
+            : mlir::DictionaryAttr();
+    auto tensor = metadata ? metadata.getAs<mlir::StringAttr>("mote.tensor")
+                           : mlir::StringAttr();
+    auto index = metadata ? metadata.getAs<mlir::IntegerAttr>("mote.result")
+                          : mlir::IntegerAttr();
+    if (tensor && index && tensor.strref() == name &&
+        index.getInt() < op->getNumResults()) {
+      found = op->getResult(index.getInt());
+      return mlir::WalkResult::interrupt();
+    }
+    return mlir::WalkResult::advance();
+  });
+  return found;
 }
 
 } // namespace mote

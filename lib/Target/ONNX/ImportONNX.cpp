@@ -10,6 +10,8 @@
 #include "Mote/Target/ONNX/ImportONNX.h"
 #include "Importer.h"
 
+#include "Mote/IR/Locations.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
@@ -209,8 +211,11 @@ unsigned NodeContext::numUsedOutputs() const {
 }
 
 void NodeContext::setOutput(unsigned i, Value value) {
-  if (static_cast<int>(i) < node.output_size() && !node.output(i).empty())
+  if (static_cast<int>(i) < node.output_size() && !node.output(i).empty()) {
     graph.values[node.output(i)] = {value, {}, false};
+    // The tensor's name, for the passes that name tensors (--split-at).
+    addTensorName(value, node.output(i));
+  }
 }
 
 void NodeContext::setConstantOutput(unsigned i, DenseElementsAttr value,
