@@ -351,6 +351,55 @@ def MoteStripQuantization
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def MoteSplitAt : Pass<"mote-split-at", "mlir::ModuleOp"> {
+  let summary = "Cut a model at a named tensor into a device and a server "
+                "function joined by SGQ";
+  let description = [{
+    Split (edge-cloud) computing: the module holds one model function `@f`
+    (as imported, before `mote-graph-pipeline`). The pass finds the result
+    named `tensor` (the ONNX tensor name the importer recorded) and replaces
+    `@f` by two functions:
+
+    - `@f_device_forward(inputs..., %sequence: tensor<1xi32>)
+      -> (packet: tensor<CAPxi8>, packet_bytes: tensor<1xi32>)`: every op
+      the cut depends on, then `mote.sgq_encode` of the cut. CAP is the
+      codec's worst-case packet size for the cut's shape.
+    - `@f_server(packet, packet_bytes) -> (outputs...)`: `mote.sgq_decode`,
+      a `mote.quantize` back to the cut's type when it is int8, then every
+      op after the cut.
+
+    The module's `mote.model` attribute keeps `@f`'s name, so the device's
+    C entry point is `<name>_device_forward`. A tensor that is
+    not a cut (another value computed before it, or a model input, is also
+    used after it) is refused naming both tensors. The grouping is
+    `permutation` and `group-ends` when given (the driver computes them
+    from calibration features), otherwise `groups` equal groups in channel
+    order.
+
+    Example: `mote-opt --mote-split-at="tensor=a1 bits=4 groups=2"`.
+  }];
+  let options = [
+    Option<"tensor", "tensor", "std::string", /*default=*/"",
+           "ONNX name of the tensor to cut at">,
+    Option<"bits", "bits", "int64_t", /*default=*/"4",
+           "Bits per coded element: 2, 4 or 8">,
+    Option<"stripe", "stripe", "int64_t", /*default=*/"0",
+           "Elements per stripe (0: 256 / bits)">,
+    Option<"groups", "groups", "int64_t", /*default=*/"1",
+           "Equal channel groups when no group-ends are given">,
+    Option<"rounding", "rounding", "std::string", /*default=*/"\"nearest\"",
+           "nearest or stochastic">,
+    Option<"groupingId", "grouping-id", "int64_t", /*default=*/"0",
+           "Id of the grouping the packets name">,
+    ListOption<"permutation", "permutation", "int64_t",
+               "Channel order: position p holds channel permutation[p]">,
+    ListOption<"groupEnds", "group-ends", "int64_t",
+               "End position of each group in the channel order">,
+    Option<"embedGrouping", "embed-grouping", "bool", /*default=*/"false",
+           "Carry the grouping in every packet">
+  ];
+}
+
 def MoteVerifyIntegerOnly
     : Pass<"mote-verify-integer-only", "mlir::ModuleOp"> {
   let summary = "Check that every layer computes on integers";

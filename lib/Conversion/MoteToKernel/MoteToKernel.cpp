@@ -77,8 +77,12 @@ struct ConvertMoteToKernelPass
     }
     // The first function is the model; others are named by their suffix
     // (`@f_train_step` becomes `<name>_train_step`). With state, the model
-    // function is `<name>_infer`: it reads the arena's state.
+    // function is `<name>_infer`: it reads the arena's state. A split model
+    // (mote-split-at) names the model in `mote.model`: its functions are
+    // `@f_device_forward` and so on.
     StringRef base = funcs[0].getSymName();
+    if (auto model = module->getAttrOfType<StringAttr>("mote.model"))
+      base = model.getValue();
     for (func::FuncOp func : funcs) {
       StringRef suffix = func.getSymName();
       if (!suffix.consume_front(base)) {
