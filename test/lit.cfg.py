@@ -19,6 +19,9 @@ llvm_config.use_default_substitutions()
 
 config.substitutions.append(("%mote_src", config.mote_src_root))
 config.substitutions.append(("%mote_obj", config.mote_obj_root))
+# The SGQ codec the Python server side loads (python/mote_collab/sgq.py).
+config.environment["MOTE_SGQ_LIB"] = os.path.join(config.mote_obj_root, "lib",
+                                                  "libmote_sgq.so")
 config.substitutions.append(("%mote_bin", config.mote_tools_dir))
 config.substitutions.append(("%models", config.mote_models_dir))
 config.substitutions.append(("%python", "/usr/bin/python3"))

@@ -125,6 +125,25 @@ bool isObserved(Operation *op) {
 
 } // namespace
 
+FailureOr<int64_t> mote::readSamples(StringRef dataPath, RankedTensorType type,
+                                     std::string &data) {
+  FailureOr<SmallVector<std::string>> files = listSamples(dataPath);
+  if (failed(files))
+    return failure();
+  int64_t samples = 0;
+  for (const std::string &file : *files) {
+    FailureOr<int64_t> count = appendSamples(file, type, data);
+    if (failed(count))
+      return failure();
+    samples += *count;
+  }
+  if (samples == 0) {
+    errs() << "motec: '" << dataPath << "' holds no samples\n";
+    return failure();
+  }
+  return samples;
+}
+
 LogicalResult mote::calibrate(ModuleOp module, StringRef dataPath,
                               const CalibrationOptions &options) {
   auto funcs = module.getOps<func::FuncOp>();
@@ -139,21 +158,11 @@ LogicalResult mote::calibrate(ModuleOp module, StringRef dataPath,
     return failure();
   }
   auto inputType = cast<RankedTensorType>(func.getArgumentTypes()[0]);
-  FailureOr<SmallVector<std::string>> files = listSamples(dataPath);
-  if (failed(files))
-    return failure();
   std::string data;
-  int64_t samples = 0;
-  for (const std::string &file : *files) {
-    FailureOr<int64_t> count = appendSamples(file, inputType, data);
-    if (failed(count))
-      return failure();
-    samples += *count;
-  }
-  if (samples == 0) {
-    errs() << "motec: '" << dataPath << "' holds no calibration samples\n";
+  FailureOr<int64_t> count = readSamples(dataPath, inputType, data);
+  if (failed(count))
     return failure();
-  }
+  int64_t samples = *count;
   ArrayRef<float> inputValues(reinterpret_cast<const float *>(data.data()),
                               data.size() / sizeof(float));
   for (auto [i, v] : llvm::enumerate(inputValues))

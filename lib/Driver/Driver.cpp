@@ -8,7 +8,9 @@
 #include "Mote/Driver/HostRun.h"
 #include "Mote/Driver/ModelInfo.h"
 #include "Mote/Driver/Npy.h"
+#include "Mote/Driver/Sgq.h"
 #include "Mote/Driver/SgqCommand.h"
+#include "Mote/Driver/Split.h"
 #include "Mote/Driver/Weights.h"
 #include "Mote/Pipelines/Pipelines.h"
 #include "Mote/Pipelines/Registration.h"
@@ -164,6 +166,21 @@ cl::opt<bool> noGraphPipeline(
     "no-graph-pipeline",
     cl::desc("Report the imported graph as is, without mote-graph-pipeline"),
     cl::sub(infoCommand));
+
+cl::opt<std::string> splitAt(
+    "split-at",
+    cl::desc("Split computing: cut the model at this ONNX tensor into a "
+             "device package (<name>_device_forward: the layers up to the "
+             "cut, then an SGQ packet) and the server's rest "
+             "(<name>_server.onnx from the decoded features); see docs/SGQ.md"),
+    cl::value_desc("tensor"), cl::sub(compileCommand));
+cl::opt<std::string> sgqSpec(
+    "sgq",
+    cl::desc("SGQ at the cut: bits=2|4|8 (default 4), groups=G (8), stripe=S "
+             "(256 / bits), rounding=nearest|stochastic, grouping_id=I (1), "
+             "embed (the grouping in every packet); with --calibration the "
+             "channels are grouped from the features at the cut"),
+    cl::value_desc("bits=B,..."), cl::sub(compileCommand));
 
 cl::opt<bool> train(
     "train",
@@ -480,7 +497,7 @@ int runInfo() {
 /// Bytes of machine code of a package: the .text of the model and the
 /// runtime sources it needs, compiled with the target's compiler (-O2 and
 /// its CPU flags; the host cc at -Os for generic-c), read with `size`.
-std::optional<std::string> measureCode(bool training, StringRef dir,
+std::optional<std::string> measureCode(mote::RuntimeParts parts, StringRef dir,
                                        StringRef name,
                                        const mote::TargetDescription &target) {
   bool host = target.toolchain.compiler.empty();
@@ -496,7 +513,7 @@ std::optional<std::string> measureCode(bool training, StringRef dir,
     return std::nullopt;
   auto cleanup = llvm::scope_exit([&] { sys::fs::remove_directories(work); });
   SmallVector<std::string> sources = {(dir + "/" + name + ".c").str()};
-  for (const std::string &source : mote::runtimeSources(target, training))
+  for (const std::string &source : mote::runtimeSources(target, parts))
     sources.push_back((dir + "/runtime/" + source).str());
   SmallVector<std::string> objects;
   for (auto [i, source] : llvm::enumerate(sources)) {
@@ -540,6 +557,102 @@ std::optional<std::string> measureCode(bool training, StringRef dir,
               : formatv("{0} bytes ({1} -O2, .text)", total, ccName).str();
 }
 
+/// `motec compile --split-at`: the device package, the server's ONNX model,
+/// the grouping message and a JSON description of the split.
+int runSplitCompile(const mote::CompilerOptions &options) {
+  if (train) {
+    errs() << "motec: --split-at does not combine with --train yet (the "
+              "device backward from the gradient packet is not built)\n";
+    return 1;
+  }
+  if (emit != "c" && emit != "mlir") {
+    errs() << "motec: --split-at writes --emit=c or --emit=mlir\n";
+    return 1;
+  }
+  FailureOr<mote::SplitOptions> split =
+      mote::parseSplitOptions(splitAt, sgqSpec);
+  if (failed(split))
+    return 1;
+  const std::string &name = options.lower.modelName;
+  std::unique_ptr<MLIRContext> contextOwner = createContext();
+  MLIRContext &context = *contextOwner;
+  OwningOpRef<ModuleOp> module =
+      loadModel(context, compileModel, Stage::QDQ, options);
+  if (!module)
+    return 1;
+  FailureOr<mote::SplitModel> halves =
+      mote::splitModel(*module, *split, calibrationData, options.runtimeDir);
+  if (failed(halves))
+    return 1;
+  ModuleOp device = *halves->device;
+  PassManager pm(&context);
+  mote::buildGraphPipeline(pm);
+  if (failed(pm.run(device)))
+    return 1;
+  if (options.precision == mote::CodePrecision::Int8) {
+    PassManager verify(&context);
+    verify.addPass(mote::createMoteVerifyIntegerOnly());
+    if (failed(verify.run(device))) {
+      errs() << "motec: --precision=int8: the device half does not compute "
+                "on integers only\n";
+      return 1;
+    }
+  }
+  if (std::error_code ec = sys::fs::create_directories(outputDir)) {
+    errs() << "motec: cannot create '" << outputDir << "': " << ec.message()
+           << "\n";
+    return 1;
+  }
+  FailureOr<std::string> serverBytes = mote::exportONNXModel(*halves->server);
+  mote::SgqGrouping grouping;
+  grouping.id = static_cast<uint32_t>(halves->config.groupingId);
+  for (int64_t c : halves->config.permutation)
+    grouping.permutation.push_back(static_cast<uint16_t>(c));
+  for (int64_t e : halves->config.groupEnds)
+    grouping.groupEnds.push_back(static_cast<uint16_t>(e));
+  if (failed(serverBytes) ||
+      failed(mote::writeFile(outputDir, name + "_server.onnx", *serverBytes)) ||
+      failed(mote::writeFile(outputDir, name + "_grouping.msgg",
+                             mote::writeSgqGrouping(grouping))) ||
+      failed(mote::writeFile(outputDir, name + "_split.json",
+                             mote::describeSplit(*halves, name, *split))))
+    return 1;
+  int64_t floatBytes = halves->cutType.getNumElements() * 4;
+  outs() << formatv(
+      "split {0} at '{1}' ({2} features): packets of at most "
+      "{3} bytes ({4:F1}x smaller than float32), {5}\n",
+      compileModel, split->tensor, halves->cutType.getNumElements(),
+      halves->capacity, double(floatBytes) / halves->capacity,
+      halves->groupingSamples ? formatv("channels grouped from {0} calibration "
+                                        "sample(s)",
+                                        halves->groupingSamples)
+                                    .str()
+                              : std::string("equal channel groups"));
+  if (emit == "mlir") {
+    std::string text;
+    raw_string_ostream os(text);
+    device.print(os, OpPrintingFlags().enableDebugInfo());
+    return failed(mote::writeFile(outputDir, name + "_device.mlir", text)) ? 1
+                                                                           : 0;
+  }
+  func::FuncOp func = *device.getOps<func::FuncOp>().begin();
+  SmallVector<Type> inputTypes(func.getArgumentTypes());
+  SmallVector<Type> outputTypes(func.getResultTypes());
+  FailureOr<mote::CPackage> package =
+      mote::exportC(device, name, options.lower.target);
+  if (failed(package) ||
+      failed(mote::writePackage(outputDir, name, *package, *options.board,
+                                /*training=*/false, inputTypes, outputTypes,
+                                options.runtimeDir)))
+    return 1;
+  outs() << "compiled the device half -> " << outputDir << "/" << name << ".c ("
+         << package->entry << ", target " << options.board->name << ", arena "
+         << package->arenaBytes << " bytes, weights " << package->weightBytes
+         << " bytes); the server half -> " << outputDir << "/" << name
+         << "_server.onnx\n";
+  return 0;
+}
+
 int runCompile() {
   if (emit != "c" && emit != "mlir" && emit != "kernel" && emit != "emitc" &&
       emit != "onnx") {
@@ -553,9 +666,15 @@ int runCompile() {
     return 1;
   }
   FailureOr<mote::CompilerOptions> options =
-      readCompilerOptions(compileModel, train);
+      readCompilerOptions(compileModel, train && splitAt.empty());
   if (failed(options))
     return 1;
+  if (!splitAt.empty())
+    return runSplitCompile(*options);
+  if (!sgqSpec.empty()) {
+    errs() << "motec: --sgq configures the cut of --split-at\n";
+    return 1;
+  }
   const std::string &name = options->lower.modelName;
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
@@ -631,7 +750,7 @@ int runCompile() {
                           : layer.name,
                       layer.macs, layer.liveArenaBytes);
   std::optional<std::string> code =
-      measureCode(training, outputDir, name, board);
+      measureCode(package->runtime, outputDir, name, board);
   outs() << formatv("total: {0} MACs, arena {1} bytes (lower bound {2}), "
                     "weights {3} bytes, code {4}\n",
                     info.totalMacs, package->arenaBytes, info.arenaLowerBound,

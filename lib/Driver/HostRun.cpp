@@ -114,10 +114,11 @@ mote::runModel(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
   if (failed(package) ||
       failed(writeFile(workDir, name + ".c", package->source)) ||
       failed(writeFile(workDir, name + ".h", package->header)) ||
-      failed(writeFile(
-          workDir, "main.c",
-          boardMain(name, inputTypes, outputTypes, package->arenaBytes))) ||
-      failed(copyRuntime(runtimeDir, workDir, target, /*board=*/true)))
+      failed(writeFile(workDir, "main.c",
+                       boardMain(name, package->entry, inputTypes, outputTypes,
+                                 package->arenaBytes))) ||
+      failed(copyRuntime(runtimeDir, workDir, target, /*board=*/true,
+                         package->runtime)))
     return failure();
 
   std::string cc = target.toolchain.compiler.str();
@@ -140,7 +141,7 @@ mote::runModel(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
   llvm::append_range(ccArgs, programFlags(target, workDir));
   ccArgs.push_back(dir + "main.c");
   ccArgs.push_back(dir + name + ".c");
-  for (const std::string &source : runtimeSources(target))
+  for (const std::string &source : runtimeSources(target, package->runtime))
     ccArgs.push_back(dir + "runtime/" + source);
   ccArgs.push_back(dir + "runtime/" + boardSource(target));
   ccArgs.push_back("-o");
@@ -188,6 +189,8 @@ std::string mote::npyDtypeOf(Type type) {
   Type e = getElementTypeOrSelf(type);
   if (auto q = dyn_cast<quant::QuantizedType>(e))
     e = q.getStorageType();
+  if (e.isInteger(32))
+    return "<i4";
   return e.isF32() ? "<f4" : "|i1";
 }
 
@@ -215,7 +218,9 @@ FailureOr<int64_t> mote::appendSamples(StringRef path, RankedTensorType type,
     raw_string_ostream os(want);
     os << type;
     errs() << "motec: '" << path << "' holds a "
-           << (array->dtype == "<f4" ? "float32" : "int8")
+           << (array->dtype == "<f4"   ? "float32"
+               : array->dtype == "<i4" ? "int32"
+                                       : "int8")
            << " array of shape ("
            << llvm::join(
                   llvm::map_range(shape,

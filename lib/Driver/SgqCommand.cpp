@@ -56,6 +56,14 @@ cl::opt<std::string>
     sgqWriteGrouping("write-grouping",
                      cl::desc("Also write the grouping used to FILE"),
                      cl::value_desc("file"), cl::sub(sgqCommand));
+cl::opt<bool> sgqNoEmbed(
+    "no-embed-grouping",
+    cl::desc("Carry only the grouping's id, as a split model's device does "
+             "(the receiver decodes with the grouping message)"),
+    cl::sub(sgqCommand));
+cl::opt<unsigned> sgqSequence("sequence",
+                              cl::desc("The packet's sequence number"),
+                              cl::init(0), cl::sub(sgqCommand));
 cl::opt<float> sgqScale("scale",
                         cl::desc("int8 features: real = scale * (q - zp)"),
                         cl::init(1.0f), cl::sub(sgqCommand));
@@ -141,7 +149,7 @@ int encodeCommand(StringRef input) {
   config.bits = static_cast<uint8_t>(sgqBits);
   config.rounding =
       sgqRounding == "stochastic" ? MOTE_SGQ_STOCHASTIC : MOTE_SGQ_NEAREST;
-  config.embed_grouping = 1;
+  config.embed_grouping = sgqNoEmbed ? 0 : 1;
   config.stripe = stripe;
   config.grouping = grouping.view();
   size_t capacity = mote_sgq_get_buffer_size(&config, &shape);
@@ -154,13 +162,14 @@ int encodeCommand(StringRef input) {
   auto *out = reinterpret_cast<uint8_t *>(packet.data());
   mote_status status =
       isFloat
-          ? mote_sgq_encode_f32(&config, &shape,
-                                reinterpret_cast<const float *>(values.data()),
-                                0, &seed, out, capacity, &written, &why)
+          ? mote_sgq_encode_f32(
+                &config, &shape, reinterpret_cast<const float *>(values.data()),
+                sgqSequence, &seed, out, capacity, &written, &why)
           : mote_sgq_encode_s8(
                 &config, &shape,
                 reinterpret_cast<const int8_t *>(array->data.data()), sgqScale,
-                sgqZeroPoint, 0, &seed, out, capacity, &written, &why);
+                sgqZeroPoint, sgqSequence, &seed, out, capacity, &written,
+                &why);
   if (status != MOTE_OK)
     return fail(input + ": " + (why ? why : "cannot encode"));
   packet.resize(written);

@@ -18,6 +18,7 @@
 #define MOTE_DRIVER_CALIBRATION_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -45,6 +46,13 @@ struct CalibrationOptions {
 
 /// Parses "minmax", "percentile" or "mse".
 mlir::FailureOr<CalibrationMethod> parseCalibrationMethod(llvm::StringRef name);
+
+/// Reads the samples at `dataPath` (a .npy file or a folder of them, in
+/// name order) for a model input of `type`: appends their raw bytes to
+/// `data` and returns their count. Reports bad data naming the file.
+mlir::FailureOr<int64_t> readSamples(llvm::StringRef dataPath,
+                                     mlir::RankedTensorType type,
+                                     std::string &data);
 
 /// Runs the float model in `module` on the samples at `dataPath` (one .npy
 /// holding one sample or a stack of samples along the batch axis, or a

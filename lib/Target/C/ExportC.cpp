@@ -7,6 +7,7 @@
 #include "Mote/IR/MoteOps.h"
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/Transforms/MemoryPlan.h"
+#include "MoteKernel/IR/MoteKernel.h"
 
 #include "mlir/Dialect/EmitC/IR/EmitC.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -39,9 +40,10 @@ static std::string describe(Type type) {
 namespace {
 /// The C signature of a model function, read before it is lowered away.
 struct Signature {
-  std::string params; ///< "const float *x, float *y, "
-  std::string args;   ///< "x, y, "
-  std::string docs;   ///< one " *   name: type" line per tensor
+  std::string function; ///< "model_run"
+  std::string params;   ///< "const float *x, float *y, "
+  std::string args;     ///< "x, y, "
+  std::string docs;     ///< one " *   name: type" line per tensor
   std::string quantDefines;
 };
 } // namespace
@@ -50,6 +52,7 @@ struct Signature {
 /// (`mote.entry`), from what the lowering recorded on its buffers.
 static Signature signatureOf(func::FuncOp kfunc, StringRef upper) {
   Signature sig;
+  sig.function = kfunc.getSymName().str();
   // Quantization applied at the boundary, so callers can prepare int8 data
   // or read the int8 values behind a float output.
   auto quantDefine = [&](StringRef what, unsigned i, unsigned arg) {
@@ -206,6 +209,11 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
   }
   // A module with state is a trainable model: its model and train step.
   bool training = module->hasAttr("mote.state");
+  package.entry = signatures.back().function;
+  package.runtime.training = training;
+  module.walk([&](kernel::CallOp call) {
+    package.runtime.sgq |= call.getCallee().starts_with("mote_sgq_");
+  });
   if (signatures.empty() || (signatures.size() == 2) != training)
     return module.emitError("expects one function to compile, or a model "
                             "and its train step");
@@ -253,7 +261,7 @@ extern "C" {{
 {4} *   arena: {1}_ARENA_BYTES bytes of scratch memory owned by the caller,
  *          reused freely between calls (no state is kept in it).
  * Returns 0 (MOTE_OK) on success. Reentrant: no globals, no heap. */
-int32_t {0}_run({5}uint8_t *arena);
+int32_t {9}({5}uint8_t *arena);
 
 /* A model instance bound to its arena. */
 typedef struct {{
@@ -273,7 +281,7 @@ static inline int32_t {0}_init({0}_context *context, void *arena,
 
 /* Runs the model with the arena bound by {0}_init. */
 static inline int32_t {0}_invoke(const {0}_context *context, {8}) {{
-  return {0}_run({7}context->arena);
+  return {9}({7}context->arena);
 }
 
 #ifdef __cplusplus
@@ -283,7 +291,7 @@ static inline int32_t {0}_invoke(const {0}_context *context, {8}) {{
 #endif /* {1}_H */
 )",
       name, upper, package.arenaBytes, package.weightBytes, docs, params,
-      quantDefines, invokeArgs, StringRef(params).drop_back(2));
+      quantDefines, invokeArgs, StringRef(params).drop_back(2), package.entry);
   return package;
 }
 

@@ -59,17 +59,19 @@ static LogicalResult copyFiles(StringRef runtimeDir, StringRef dir,
 }
 
 SmallVector<std::string> mote::runtimeSources(const TargetDescription &target,
-                                              bool training) {
+                                              RuntimeParts parts) {
   // The portable kernels, one file per family; the training kernels only
   // when the package trains.
   SmallVector<std::string> sources = {
       "src/mote_convolution.c", "src/mote_elementwise.c", "src/mote_pooling.c",
       "src/mote_quantization.c", "src/mote_data_movement.c"};
-  if (training)
+  if (parts.training)
     llvm::append_range(sources,
                        SmallVector<std::string>{
                            "src/mote_backward.c", "src/mote_optimizers.c",
                            "src/mote_int8_training.c", "src/mote_state.c"});
+  if (parts.sgq)
+    sources.push_back("src/mote_sgq.c");
   if (target.gemm) {
     sources.push_back("src/mote_gemm.c");
     sources.push_back(target.kernelSource.str());
@@ -86,14 +88,16 @@ std::string mote::boardSource(const TargetDescription &target) {
 
 LogicalResult mote::copyRuntime(StringRef runtimeDir, StringRef dir,
                                 const TargetDescription &target, bool board,
-                                bool training) {
+                                RuntimeParts parts) {
   SmallVector<std::string> files = {
       "include/mote/mote_abi.h", "include/mote/mote_compiler.h",
       "include/mote/mote_kernels.h", "include/mote/mote_requant.h",
       "src/mote_internal.h"};
-  llvm::append_range(files, runtimeSources(target, training));
-  if (training)
+  llvm::append_range(files, runtimeSources(target, parts));
+  if (parts.training)
     files.push_back("include/mote/mote_train.h");
+  if (parts.sgq)
+    files.push_back("include/mote/mote_sgq.h");
   if (target.gemm) {
     files.push_back("include/mote/mote_gemm.h");
     files.push_back("src/targets/mote_gemm_tile.inc");
@@ -173,6 +177,8 @@ static StringRef printerOf(Type type) {
   Type e = getElementTypeOrSelf(type);
   if (auto q = dyn_cast<quant::QuantizedType>(e))
     e = q.getStorageType();
+  if (e.isInteger(32))
+    return "print_s32";
   return e.isF32() ? "print_f32" : "print_s8";
 }
 
@@ -199,6 +205,14 @@ static const char *const kPrintInt = R"(static void print_int(long v) {
 static const char *const kPrintS8 =
     R"(static void print_s8(const uint8_t *data, int i) {
   print_int((int8_t)data[i]);
+}
+
+)";
+static const char *const kPrintS32 =
+    R"(static void print_s32(const uint8_t *data, int i) {
+  int32_t v;
+  memcpy(&v, data + 4 * i, sizeof v);
+  print_int(v);
 }
 
 )";
@@ -232,12 +246,15 @@ static std::string printHelpers(ArrayRef<Type> types) {
   std::string helpers = kPrintInt;
   if (llvm::any_of(types, [](Type t) { return printerOf(t) == "print_s8"; }))
     helpers += kPrintS8;
+  if (llvm::any_of(types, [](Type t) { return printerOf(t) == "print_s32"; }))
+    helpers += kPrintS32;
   if (llvm::any_of(types, [](Type t) { return printerOf(t) == "print_f32"; }))
     helpers += kPrintF32;
   return helpers;
 }
 
-std::string mote::boardMain(StringRef name, ArrayRef<Type> inputTypes,
+std::string mote::boardMain(StringRef name, StringRef entry,
+                            ArrayRef<Type> inputTypes,
                             ArrayRef<Type> outputTypes, int64_t arenaBytes) {
   std::string buffers, opens, reads, args, writes, prints;
   size_t numFiles = inputTypes.size() + outputTypes.size();
@@ -311,7 +328,7 @@ std::string mote::boardMain(StringRef name, ArrayRef<Type> inputTypes,
     if (files) {{
 {8}    }
     mote_bench_begin();
-    status = {0}_run({9}arena);
+    status = {13}({9}arena);
     mote_bench_end();
     if (status != 0) return 3;
     if (files) {{
@@ -331,7 +348,7 @@ std::string mote::boardMain(StringRef name, ArrayRef<Type> inputTypes,
 )",
       name, buffers, std::max<int64_t>(arenaBytes, 1), numFiles, 1 + numFiles,
       inputTypes.size(), outputTypes.size(), opens, reads, args, writes, prints,
-      printHelpers(outputTypes));
+      printHelpers(outputTypes), entry);
 }
 
 std::string mote::trainMain(StringRef name, ArrayRef<Type> inputTypes,
@@ -445,9 +462,9 @@ int mote_main(int argc, char **argv) {{
 /// The CMakeLists.txt of a package: the model as a static library and the
 /// example program (main.c) that runs it on the target's board.
 std::string mote::packageCMake(StringRef name, const TargetDescription &target,
-                               bool training) {
+                               RuntimeParts parts) {
   std::string sources, cpuFlags, linkFlags;
-  for (const std::string &source : runtimeSources(target, training))
+  for (const std::string &source : runtimeSources(target, parts))
     sources += " runtime/" + source;
   for (StringRef flag : target.toolchain.cpuFlags)
     cpuFlags += " " + flag.str();
@@ -486,9 +503,9 @@ set_target_properties({0}_main PROPERTIES C_STANDARD 11 SUFFIX .elf)
 /// `make run` runs the program (under QEMU for the Arm targets).
 std::string mote::packageMakefile(StringRef name,
                                   const TargetDescription &target,
-                                  bool training) {
+                                  RuntimeParts parts) {
   std::string sources, objects, rules, flags, run;
-  for (const std::string &source : runtimeSources(target, training)) {
+  for (const std::string &source : runtimeSources(target, parts)) {
     std::string object = sys::path::stem(source).str() + ".o";
     sources += " runtime/" + source;
     objects += " " + object;
@@ -545,17 +562,18 @@ LogicalResult mote::writePackage(StringRef dir, StringRef name,
                                  const TargetDescription &target, bool training,
                                  ArrayRef<Type> inputs, ArrayRef<Type> outputs,
                                  StringRef runtimeDir) {
-  std::string program =
-      training ? trainMain(name, inputs, package.arenaBytes)
-               : boardMain(name, inputs, outputs, package.arenaBytes);
+  std::string program = training ? trainMain(name, inputs, package.arenaBytes)
+                                 : boardMain(name, package.entry, inputs,
+                                             outputs, package.arenaBytes);
   if (failed(writeFile(dir, name.str() + ".c", package.source)) ||
       failed(writeFile(dir, name.str() + ".h", package.header)) ||
       failed(writeFile(dir, "main.c", program)) ||
       failed(writeFile(dir, "CMakeLists.txt",
-                       packageCMake(name, target, training))) ||
+                       packageCMake(name, target, package.runtime))) ||
       failed(writeFile(dir, "Makefile",
-                       packageMakefile(name, target, training))) ||
-      failed(copyRuntime(runtimeDir, dir, target, /*board=*/true, training)))
+                       packageMakefile(name, target, package.runtime))) ||
+      failed(copyRuntime(runtimeDir, dir, target, /*board=*/true,
+                         package.runtime)))
     return failure();
   return success();
 }

@@ -11,19 +11,30 @@
 
 namespace mote {
 
+/// The parts of the runtime a package's code calls besides the inference
+/// kernels.
+struct RuntimeParts {
+  bool training = false; ///< Backward kernels, optimizers, state images.
+  bool sgq = false;      ///< The SGQ codec (a split model's cut).
+};
+
 struct CPackage {
   std::string source; ///< <name>.c
   std::string header; ///< <name>.h
+  std::string entry;  ///< The C function a program drives: <name>_run, ...
   int64_t arenaBytes = 0;
   int64_t weightBytes = 0;
+  RuntimeParts runtime;
 };
 
 /// Lowers `module` (one function after mote-graph-pipeline, or a model and
 /// its train step; it is consumed) with the stages of
 /// `mote-lower-to-c-pipeline` and prints it as C with upstream
-/// emitc::translateToCpp, plus a header declaring `<name>_run` and stating
-/// the arena and weight bytes. `onPlanned`, if given, sees the graph level
-/// once its memory is planned (the plan the code is then compiled with).
+/// emitc::translateToCpp, plus a header declaring `<name>_run` (or the
+/// function of a split model's `mote.model`, e.g. `<name>_device_forward`)
+/// and stating the arena and weight bytes. `onPlanned`, if given, sees the
+/// graph level once its memory is planned (the plan the code is then compiled
+/// with).
 mlir::FailureOr<CPackage>
 exportC(mlir::ModuleOp module, llvm::StringRef name,
         llvm::StringRef target = "generic-c",

@@ -30,12 +30,12 @@ mlir::LogicalResult writeFile(llvm::StringRef dir, llvm::StringRef file,
 /// startup, linker scripts) if `board`.
 mlir::LogicalResult copyRuntime(llvm::StringRef runtimeDir, llvm::StringRef dir,
                                 const TargetDescription &target,
-                                bool board = false, bool training = false);
+                                bool board = false, RuntimeParts parts = {});
 
 /// The runtime C sources a program for `target` compiles (relative to
 /// runtime/), and the board support source.
 llvm::SmallVector<std::string> runtimeSources(const TargetDescription &target,
-                                              bool training = false);
+                                              RuntimeParts parts = {});
 std::string boardSource(const TargetDescription &target);
 
 /// The compiler flags of a program for `target` whose package is in `base`
@@ -49,10 +49,11 @@ llvm::SmallVector<std::string>
 emulatorCommand(const TargetDescription &target, llvm::StringRef program,
                 llvm::ArrayRef<std::string> args);
 
-/// The C source of the program that runs model `name` on a board or host
-/// (mote_board.h): once on zero inputs, or streaming raw sample files; it
-/// prints the first sample's outputs.
-std::string boardMain(llvm::StringRef name, llvm::ArrayRef<mlir::Type> inputs,
+/// The C source of the program that runs `entry` of model `name` on a
+/// board or host (mote_board.h): once on zero inputs, or streaming raw
+/// sample files; it prints the first sample's outputs.
+std::string boardMain(llvm::StringRef name, llvm::StringRef entry,
+                      llvm::ArrayRef<mlir::Type> inputs,
                       llvm::ArrayRef<mlir::Type> outputs, int64_t arenaBytes);
 
 /// The C source of the program that trains model `name` (its train step
@@ -64,12 +65,13 @@ std::string trainMain(llvm::StringRef name, llvm::ArrayRef<mlir::Type> inputs,
 /// The CMakeLists.txt of a package: the model as a static library and the
 /// example program (main.c) that runs it on the target's board.
 std::string packageCMake(llvm::StringRef name, const TargetDescription &target,
-                         bool training);
+                         RuntimeParts parts);
 
 /// The Makefile of a package: `make` builds lib<name>.a and <name>.elf,
 /// `make run` runs the program (under QEMU for the Arm targets).
 std::string packageMakefile(llvm::StringRef name,
-                            const TargetDescription &target, bool training);
+                            const TargetDescription &target,
+                            RuntimeParts parts);
 
 /// Writes the package of a compiled model into `dir`: <name>.c and <name>.h,
 /// the example program main.c (the train loop if `training`), the Makefile

@@ -1,0 +1,74 @@
+//===- Split.h - Compiling a model split between device and server -*- C++
+//-*-===//
+//
+// `motec compile --split-at=TENSOR --sgq=...`: the model is cut at a named
+// tensor (mote-split-at) into the device's forward up to the cut, which
+// SGQ-encodes the features, and the server's rest, which starts from the
+// decoded features. The channel grouping is computed from the features at
+// the cut on the calibration data when there is some (docs/SGQ.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOTE_DRIVER_SPLIT_H
+#define MOTE_DRIVER_SPLIT_H
+
+#include "Mote/IR/SgqConfig.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+
+namespace mote {
+
+/// What `--split-at` and `--sgq` ask for.
+struct SplitOptions {
+  std::string tensor;
+  int64_t bits = 4;
+  int64_t stripe = 0; ///< 0: 256 / bits.
+  int64_t groups = 8;
+  std::string rounding = "nearest";
+  int64_t groupingId = 1;
+  bool embedGrouping = false;
+};
+
+/// Parses `--sgq=bits=B,groups=G,stripe=S,rounding=R,grouping_id=I,embed`.
+mlir::FailureOr<SplitOptions> parseSplitOptions(llvm::StringRef tensor,
+                                                llvm::StringRef sgq);
+
+/// The two halves of a split model, both at the graph level of the module
+/// they were cut from (before mote-graph-pipeline).
+struct SplitModel {
+  /// `@f_device_forward(inputs..., sequence) -> (packet, packet_bytes)`
+  /// under the module attribute `mote.model = "f"`.
+  mlir::OwningOpRef<mlir::ModuleOp> device;
+  /// `@f(features) -> outputs...`: the rest of the model from the decoded
+  /// float features of the cut (the input named after the cut's tensor).
+  mlir::OwningOpRef<mlir::ModuleOp> server;
+  SgqConfig config;
+  /// The cut's type (float, or per-tensor int8) and the packet capacity.
+  mlir::RankedTensorType cutType;
+  int64_t capacity = 0;
+  /// Calibration samples the grouping was computed from (0: equal groups).
+  int64_t groupingSamples = 0;
+};
+
+/// Cuts the model in `module` (one function; not modified) as `options`
+/// say. With `calibrationData`, runs the device half up to the cut on those
+/// samples (generated C on the host) and groups the channels from the
+/// features (computeSgqGrouping).
+mlir::FailureOr<SplitModel> splitModel(mlir::ModuleOp module,
+                                       const SplitOptions &options,
+                                       llvm::StringRef calibrationData,
+                                       llvm::StringRef runtimeDir);
+
+/// The split as JSON for the server side: the cut (tensor, shape, dtype,
+/// quantization), the codec's configuration and grouping, and the files of
+/// both halves.
+std::string describeSplit(const SplitModel &split, llvm::StringRef name,
+                          const SplitOptions &options);
+
+} // namespace mote
+
+#endif // MOTE_DRIVER_SPLIT_H

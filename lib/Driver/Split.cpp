@@ -1,0 +1,272 @@
+//===- Split.cpp - Compiling a model split between device and server ------===//
+
+#include "Mote/Driver/Split.h"
+#include "Mote/Driver/Calibration.h"
+#include "Mote/Driver/HostRun.h"
+#include "Mote/Driver/Sgq.h"
+#include "Mote/IR/MoteOps.h"
+#include "Mote/IR/QuantUtils.h"
+#include "Mote/Pipelines/Pipelines.h"
+#include "Mote/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace llvm;
+
+FailureOr<mote::SplitOptions> mote::parseSplitOptions(StringRef tensor,
+                                                      StringRef sgq) {
+  SplitOptions options;
+  options.tensor = tensor.str();
+  SmallVector<StringRef> fields;
+  sgq.split(fields, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef field : fields) {
+    auto [key, text] = field.split('=');
+    int64_t value = 0;
+    bool isNumber = !text.getAsInteger(10, value);
+    bool ok = true;
+    if (key == "bits")
+      ok = isNumber && (value == 2 || value == 4 || value == 8);
+    else if (key == "groups")
+      ok = isNumber && value >= 1 && value <= 32767;
+    else if (key == "stripe")
+      ok = isNumber && value >= 0 && value <= (1 << 28);
+    else if (key == "grouping_id")
+      ok = isNumber && value >= 0 && value <= INT32_MAX;
+    else if (key == "rounding")
+      ok = text == "nearest" || text == "stochastic";
+    else if (key == "embed")
+      ok = text.empty();
+    else
+      ok = false;
+    if (!ok) {
+      errs() << "motec: --sgq: bad field '" << field
+             << "' (expected bits=2|4|8, groups=G, stripe=S, "
+                "rounding=nearest|stochastic, grouping_id=I, embed)\n";
+      return failure();
+    }
+    if (key == "bits")
+      options.bits = value;
+    else if (key == "groups")
+      options.groups = value;
+    else if (key == "stripe")
+      options.stripe = value;
+    else if (key == "grouping_id")
+      options.groupingId = value;
+    else if (key == "rounding")
+      options.rounding = text.str();
+    else
+      options.embedGrouping = true;
+  }
+  return options;
+}
+
+namespace {
+
+/// Runs mote-split-at on a copy of `module`.
+OwningOpRef<ModuleOp> runSplit(ModuleOp module, const mote::SplitOptions &o,
+                               const mote::SgqGrouping *grouping) {
+  OwningOpRef<ModuleOp> copy = module.clone();
+  mote::MoteSplitAtOptions pass;
+  pass.tensor = o.tensor;
+  pass.bits = o.bits;
+  pass.stripe = o.stripe;
+  pass.groups = o.groups;
+  pass.rounding = o.rounding;
+  pass.groupingId = o.groupingId;
+  pass.embedGrouping = o.embedGrouping;
+  if (grouping) {
+    pass.permutation.assign(grouping->permutation.begin(),
+                            grouping->permutation.end());
+    pass.groupEnds.assign(grouping->groupEnds.begin(),
+                          grouping->groupEnds.end());
+  }
+  PassManager pm(module.getContext());
+  pm.addPass(mote::createMoteSplitAt(pass));
+  if (failed(pm.run(*copy)))
+    return nullptr;
+  return copy;
+}
+
+template <typename OpT> OpT findOp(ModuleOp module) {
+  OpT found;
+  module.walk([&](OpT op) { found = op; });
+  return found;
+}
+
+/// The device half without its encoder: the features at the cut.
+OwningOpRef<ModuleOp> probeOf(ModuleOp split) {
+  OwningOpRef<ModuleOp> probe = split.clone();
+  for (auto func : llvm::to_vector(probe->getOps<func::FuncOp>()))
+    if (func.getSymName().ends_with("_server"))
+      func.erase();
+  auto func = *probe->getOps<func::FuncOp>().begin();
+  auto encode = findOp<mote::SgqEncodeOp>(*probe);
+  Operation *ret = func.getBody().front().getTerminator();
+  ret->setOperands(encode.getFeatures());
+  encode.erase();
+  (void)func.eraseArgument(func.getNumArguments() - 1);
+  func.setType(FunctionType::get(func.getContext(), func.getArgumentTypes(),
+                                 {encode.getFeatures().getType()}));
+  func.removeResAttrsAttr();
+  return probe;
+}
+
+/// The grouping of the cut's channels from its features on the samples at
+/// `dataPath`.
+FailureOr<mote::SgqGrouping> groupFromCalibration(ModuleOp split,
+                                                  const mote::SplitModel &s,
+                                                  StringRef dataPath,
+                                                  StringRef runtimeDir,
+                                                  int64_t &samples) {
+  OwningOpRef<ModuleOp> probe = probeOf(split);
+  auto func = *probe->getOps<func::FuncOp>().begin();
+  if (func.getNumArguments() != 1) {
+    errs() << "motec: grouping from calibration data needs a model with one "
+              "input; this one has "
+           << func.getNumArguments() << "\n";
+    return failure();
+  }
+  std::string data;
+  FailureOr<int64_t> count = mote::readSamples(
+      dataPath, cast<RankedTensorType>(func.getArgumentTypes()[0]), data);
+  if (failed(count))
+    return failure();
+  samples = *count;
+  PassManager pm(split.getContext());
+  mote::buildGraphPipeline(pm);
+  if (failed(pm.run(*probe)))
+    return failure();
+  FailureOr<SmallVector<std::string>> outputs;
+  {
+    mote::Progress progress("features at the cut for " +
+                            std::to_string(samples) + " sample(s)");
+    outputs = mote::runModel(*probe, {data}, samples, runtimeDir,
+                             *mote::lookupTarget("generic-c"));
+  }
+  if (failed(outputs))
+    return failure();
+  const std::string &raw = (*outputs)[0];
+  ArrayRef<int64_t> shape = s.cutType.getShape();
+  int64_t perSample = s.cutType.getNumElements();
+  std::vector<float> values(perSample * samples);
+  if (auto q = dyn_cast<quant::UniformQuantizedType>(
+          getElementTypeOrSelf(s.cutType))) {
+    for (size_t i = 0; i < values.size(); ++i)
+      values[i] = float(int8_t(raw[i]) - q.getZeroPoint());
+  } else {
+    std::memcpy(values.data(), raw.data(), values.size() * sizeof(float));
+  }
+  uint32_t plane = static_cast<uint32_t>(perSample / shape[0] / shape[1]);
+  return mote::computeSgqGrouping(values,
+                                  static_cast<uint32_t>(shape[0] * samples),
+                                  static_cast<uint32_t>(shape[1]), plane,
+                                  static_cast<uint32_t>(s.config.stripe),
+                                  static_cast<uint32_t>(std::min<int64_t>(
+                                      s.config.groupEnds.size(), shape[1])));
+}
+
+/// The server half as a model of its own: `@f(features) -> outputs`.
+OwningOpRef<ModuleOp> serverOf(ModuleOp split, StringRef tensor) {
+  OwningOpRef<ModuleOp> server = split.clone();
+  StringRef model =
+      server.get()->getAttrOfType<StringAttr>("mote.model").getValue();
+  for (auto func : llvm::to_vector(server->getOps<func::FuncOp>()))
+    if (func.getSymName().ends_with("_device_forward"))
+      func.erase();
+  auto func = *server->getOps<func::FuncOp>().begin();
+  auto decode = findOp<mote::SgqDecodeOp>(*server);
+  Builder b(split.getContext());
+  Type type = decode.getFeatures().getType();
+  (void)func.insertArgument(
+      0, type,
+      b.getDictionaryAttr(b.getNamedAttr("mote.name", b.getStringAttr(tensor))),
+      decode.getLoc());
+  decode.getFeatures().replaceAllUsesWith(func.getArgument(0));
+  decode.erase();
+  BitVector erase(func.getNumArguments());
+  erase.set(1, 3);
+  (void)func.eraseArguments(erase);
+  func.setSymName(model);
+  server.get()->removeAttr("mote.model");
+  return server;
+}
+
+} // namespace
+
+FailureOr<mote::SplitModel> mote::splitModel(ModuleOp module,
+                                             const SplitOptions &options,
+                                             StringRef calibrationData,
+                                             StringRef runtimeDir) {
+  SplitModel s;
+  OwningOpRef<ModuleOp> split = runSplit(module, options, nullptr);
+  if (!split)
+    return failure();
+  auto readConfig = [&](ModuleOp m) {
+    auto encode = findOp<SgqEncodeOp>(m);
+    s.config = SgqConfig::of(encode);
+    s.cutType = cast<RankedTensorType>(encode.getFeatures().getType());
+    s.capacity = encode.getPacket().getType().getNumElements();
+  };
+  readConfig(*split);
+  if (!calibrationData.empty()) {
+    FailureOr<SgqGrouping> grouping = groupFromCalibration(
+        *split, s, calibrationData, runtimeDir, s.groupingSamples);
+    if (failed(grouping))
+      return failure();
+    split = runSplit(module, options, &*grouping);
+    if (!split)
+      return failure();
+    readConfig(*split);
+  }
+  s.server = serverOf(*split, options.tensor);
+  for (auto func : llvm::to_vector(split->getOps<func::FuncOp>()))
+    if (func.getSymName().ends_with("_server"))
+      func.erase();
+  s.device = std::move(split);
+  return s;
+}
+
+std::string mote::describeSplit(const SplitModel &s, StringRef name,
+                                const SplitOptions &options) {
+  json::Object cut{{"tensor", options.tensor},
+                   {"shape", json::Array(s.cutType.getShape())}};
+  if (auto q = dyn_cast<quant::UniformQuantizedType>(
+          getElementTypeOrSelf(s.cutType))) {
+    cut["dtype"] = "int8";
+    cut["scale"] = q.getScale();
+    cut["zero_point"] = q.getZeroPoint();
+  } else {
+    cut["dtype"] = "float32";
+  }
+  json::Object sgq{
+      {"bits", s.config.bits},
+      {"stripe", s.config.stripe},
+      {"rounding", s.config.rounding},
+      {"grouping_id", s.config.groupingId},
+      {"embed_grouping", s.config.embedGrouping},
+      {"permutation", json::Array(s.config.permutation)},
+      {"group_ends", json::Array(s.config.groupEnds)},
+      {"grouping_from",
+       s.groupingSamples
+           ? formatv("{0} calibration sample(s)", s.groupingSamples).str()
+           : std::string("equal groups in channel order")},
+      {"capacity", s.capacity}};
+  json::Object files{{"device_forward", (name + "_device_forward").str()},
+                     {"server_model", (name + "_server.onnx").str()},
+                     {"grouping", (name + "_grouping.msgg").str()}};
+  json::Object root{{"model", name.str()},
+                    {"cut", std::move(cut)},
+                    {"sgq", std::move(sgq)},
+                    {"files", std::move(files)}};
+  std::string text;
+  raw_string_ostream os(text);
+  os << formatv("{0:2}", json::Value(std::move(root))) << "\n";
+  return text;
+}
