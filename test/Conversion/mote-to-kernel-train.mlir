@@ -32,7 +32,7 @@
 // CHECK: mote_kernel.call @mote_bias_backward_f32({{.*}}) {scalars = [2 : i32, 3 : i32, 1 : i32]}
 // CHECK: %[[PW:.*]] = memref.view %[[TA]][%c0{{.*}}] : memref<[[N]]xi8> to memref<3x8xf32>
 // CHECK: %[[MW:.*]] = memref.view %[[TA]][%c96{{.*}}] : memref<[[N]]xi8> to memref<3x8xf32>
-// CHECK: mote_kernel.call @mote_sgd_momentum_update_f32(%{{.*}}, %[[PW]], %[[MW]]) {num_outputs = 2 : i64, scalars = [24 : i32, 0.00999999977 : f32, 0.899999976 : f32, 0.000000e+00 : f32]}
+// CHECK: mote_kernel.call @mote_sgd_momentum_update_f32(%{{.*}}, %[[PW]], %[[MW]]) {commits_state, num_outputs = 2 : i64, scalars = [24 : i32, 0.00999999977 : f32, 0.899999976 : f32, 0.000000e+00 : f32]}
 // CHECK: mote_kernel.call @mote_sgd_momentum_update_f32
 // The initial weights are stored once in flash, the moments are zeroed.
 // CHECK: memref.global "private" constant @net_l0_weight_init : memref<24xf32>

@@ -36,7 +36,11 @@ def MoteKernel_CallOp : Op<MoteKernel_Dialect, "call", []> {
     (when `params_type` is set), the integer and float `scalars`, and the
     buffers (memrefs, read by the kernel unless they are among the last
     `num_outputs`, which it writes). The kernel returns a status code; the
-    generated function returns the OR of all of them.
+    generated function returns the OR of all of them. A call marked
+    `commits_state` (an optimizer update of the model's state) runs only if
+    every call before it succeeded: a step that fails (a label out of range,
+    a gradient packet the codec refuses) returns its error with the state
+    unchanged.
 
     A parameter block is one of the runtime's ABI structs
     (`runtime/include/mote/mote_abi.h`) and `params` names its fields: the
@@ -62,7 +66,8 @@ def MoteKernel_CallOp : Op<MoteKernel_Dialect, "call", []> {
       OptionalAttr<StrAttr>:$params_type,
       OptionalAttr<DictionaryAttr>:$params,
       DefaultValuedAttr<ArrayAttr, "{}">:$scalars,
-      DefaultValuedAttr<I64Attr, "1">:$num_outputs);
+      DefaultValuedAttr<I64Attr, "1">:$num_outputs,
+      UnitAttr:$commits_state);
   let assemblyFormat = [{
     $callee `(` $buffers `)` attr-dict `:` type($buffers)
   }];

@@ -37,6 +37,9 @@ private:
   OpBuilder builder;
   DenseMap<Value, Value> mapping;
   Value arena, status;
+  /// Whether the function returned early on a failure before its first
+  /// state update.
+  bool guarded = false;
   /// The function being printed; parameter structs go before it.
   Operation *cfunc = nullptr;
   unsigned paramsCounter = 0;
@@ -107,6 +110,14 @@ LogicalResult Printer::convertCall(kernel::CallOp call, StringRef name) {
     args.push_back(builder.getIndexAttr(operands.size()));
     operands.push_back(mapped);
   }
+  // Updates of the state run only after every call before them succeeded.
+  if (call.getCommitsState() && !guarded) {
+    Value sofar = emitc::LoadOp::create(builder, loc, i32(), status);
+    emitc::VerbatimOp::create(builder, loc,
+                              builder.getStringAttr("if ({} != 0) return {};"),
+                              ValueRange{sofar, sofar});
+    guarded = true;
+  }
   Value s = emitc::CallOpaqueOp::create(builder, loc, TypeRange{i32()},
                                         call.getCallee(), operands,
                                         builder.getArrayAttr(args))
@@ -156,6 +167,7 @@ LogicalResult Printer::convertFunc(func::FuncOp func) {
     mapping[arg] = c;
   }
   arena = body->getArguments().back();
+  guarded = false;
   // Every parameter is used, even where a model needs no arena or has an
   // output it does not write through (C compilers warn otherwise).
   for (BlockArgument arg : body->getArguments())

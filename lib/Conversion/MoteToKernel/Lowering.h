@@ -439,9 +439,9 @@ public:
   /// Calls kernel `callee` on `buffers` (the last `numOutputs` written).
   /// The target's kernels are declared in mote/mote_gemm.h, which the
   /// module then lists in its `mote.kernel_headers` attribute.
-  void call(StringRef callee, ValueRange buffers, ArrayRef<Attribute> scalars,
-            StringRef paramsType = "", DictionaryAttr params = {},
-            int64_t numOutputs = 1) {
+  kernel::CallOp call(StringRef callee, ValueRange buffers,
+                      ArrayRef<Attribute> scalars, StringRef paramsType = "",
+                      DictionaryAttr params = {}, int64_t numOutputs = 1) {
     if ((target.gemm && callee == target.gemm->callee) ||
         callee == target.depthwiseCallee)
       addKernelHeader("mote/mote_gemm.h");
@@ -451,6 +451,7 @@ public:
         params, builder.getArrayAttr(scalars),
         builder.getI64IntegerAttr(numOutputs));
     op->setLoc(currentLoc);
+    return op;
   }
   /// Calls `callee` with the parameter block `params` (an ABI struct).
   template <typename Params>

@@ -24,11 +24,13 @@ LogicalResult Lowering::lowerSGDUpdate(SGDUpdateOp o) {
          {i32(count), f32(o.getLr().convertToDouble()),
           f32(o.getMomentum().convertToDouble()),
           f32(o.getWeightDecay().convertToDouble())},
-         "", {}, 2);
+         "", {}, 2)
+        .setCommitsState(true);
   else
     call("mote_sgd_update_f32", {*grad, param},
          {i32(count), f32(o.getLr().convertToDouble()),
-          f32(o.getWeightDecay().convertToDouble())});
+          f32(o.getWeightDecay().convertToDouble())})
+        .setCommitsState(true);
   updated.insert(o.getParamAttr().getValue());
   return success();
 }
@@ -49,7 +51,8 @@ LogicalResult Lowering::lowerAdamUpdate(AdamUpdateOp o) {
         f32(o.getEpsilon().convertToDouble()),
         f32(o.getWeightDecay().convertToDouble()),
         i32(o.getIncrementStep() ? 1 : 0)},
-       "", {}, 4);
+       "", {}, 4)
+      .setCommitsState(true);
   updated.insert(o.getParamAttr().getValue());
   return success();
 }

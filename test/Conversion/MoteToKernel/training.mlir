@@ -22,16 +22,16 @@
 // FP32: mote_kernel.call @mote_conv2d_backward_weight_f32({{.*}}) {params = {{{.*}}in_channels = 1 : i64, in_h = 6 : i64, in_w = 6 : i64, kernel_h = 3 : i64, kernel_w = 3 : i64, out_channels = 2 : i64, out_h = 6 : i64, out_w = 6 : i64, pad_left = 1 : i64
 // FP32: mote_kernel.call @mote_bias_backward_f32({{.*}}) {scalars = [2 : i32, 2 : i32, 36 : i32]}
 // Plain SGD: count, lr, weight decay; weights of 18, 2, 8 and 12 values.
-// FP32: mote_kernel.call @mote_sgd_update_f32({{.*}}) {scalars = [18 : i32, 0.00999999977 : f32, 0.000000e+00 : f32]}
-// FP32: mote_kernel.call @mote_sgd_update_f32({{.*}}) {scalars = [2 : i32, 0.00999999977 : f32, 0.000000e+00 : f32]}
-// FP32: mote_kernel.call @mote_sgd_update_f32({{.*}}) {scalars = [8 : i32, 0.00999999977 : f32, 0.000000e+00 : f32]}
-// FP32: mote_kernel.call @mote_sgd_update_f32({{.*}}) {scalars = [12 : i32, 0.00999999977 : f32, 0.000000e+00 : f32]}
+// FP32: mote_kernel.call @mote_sgd_update_f32({{.*}}) {commits_state, scalars = [18 : i32, 0.00999999977 : f32, 0.000000e+00 : f32]}
+// FP32: mote_kernel.call @mote_sgd_update_f32({{.*}}) {commits_state, scalars = [2 : i32, 0.00999999977 : f32, 0.000000e+00 : f32]}
+// FP32: mote_kernel.call @mote_sgd_update_f32({{.*}}) {commits_state, scalars = [8 : i32, 0.00999999977 : f32, 0.000000e+00 : f32]}
+// FP32: mote_kernel.call @mote_sgd_update_f32({{.*}}) {commits_state, scalars = [12 : i32, 0.00999999977 : f32, 0.000000e+00 : f32]}
 
 // Adam: count, lr, beta1, beta2, epsilon, weight decay, and whether the
 // update advances the shared step (the first only).
 // ADAM-LABEL: func.func @net_train_step(
-// ADAM: mote_kernel.call @mote_adam_update_f32({{.*}}) {num_outputs = 4 : i64, scalars = [18 : i32, 5.000000e-01 : f32, 0.899999976 : f32, 9.990000e-01 : f32, 9.99999993E-9 : f32, 0.000000e+00 : f32, 1 : i32]}
-// ADAM: mote_kernel.call @mote_adam_update_f32({{.*}}) {num_outputs = 4 : i64, scalars = [2 : i32, {{.*}}, 0 : i32]}
+// ADAM: mote_kernel.call @mote_adam_update_f32({{.*}}) {commits_state, num_outputs = 4 : i64, scalars = [18 : i32, 5.000000e-01 : f32, 0.899999976 : f32, 9.990000e-01 : f32, 9.99999993E-9 : f32, 0.000000e+00 : f32, 1 : i32]}
+// ADAM: mote_kernel.call @mote_adam_update_f32({{.*}}) {commits_state, num_outputs = 4 : i64, scalars = [2 : i32, {{.*}}, 0 : i32]}
 
 // INT8 (Octo): int8 products forward and backward, LAC terms, and the
 // backward reading int8 copies of the layer outputs.
