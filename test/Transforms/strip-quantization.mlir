@@ -6,6 +6,8 @@
 !qw = !quant.uniform<i8:f32:0, {0.5, 0.25}>
 // CHECK-LABEL: func.func @qdq
 // CHECK-SAME: (%[[X:.*]]: tensor<1x2x2x2xf32>)
+// The quantize left without users goes too.
+// CHECK-NOT: mote.quantize
 // CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00]], {{\[\[}}-5.000000e-01]]], {{\[\[\[}}7.500000e-01]], {{\[\[}}2.500000e-01]]]]> : tensor<2x2x1x1xf32>
 // CHECK: mote.conv2d %[[X]], %[[W]] : (tensor<1x2x2x2xf32>, tensor<2x2x1x1xf32>)
 // CHECK-NOT: mote.dequantize

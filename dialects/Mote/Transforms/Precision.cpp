@@ -75,6 +75,20 @@ struct StripQuantizationPass
           dequantizedValues(data, input, cast<RankedTensorType>(op.getType())));
       op.replaceAllUsesWith(constant);
     }
+    // The quantization ops left without users go (a dead quantize would
+    // still look like int8 computation to later stages).
+    for (bool erased = true; erased;) {
+      erased = false;
+      SmallVector<Operation *> dead;
+      getOperation().walk([&](Operation *op) {
+        if (isa<QuantizeOp, DequantizeOp, quant::StorageCastOp>(op) &&
+            op->use_empty())
+          dead.push_back(op);
+      });
+      for (Operation *op : dead)
+        op->erase();
+      erased = !dead.empty();
+    }
     // What still computes on quantized values has no float form.
     WalkResult result = getOperation().walk([&](Operation *op) {
       if (isa<QuantizeOp, DequantizeOp, quant::StorageCastOp,
