@@ -24,7 +24,10 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 sys.path.insert(0, HERE)
 
+import torch  # noqa: E402
+
 from mote_collab import sgq  # noqa: E402
+from mote_collab.server_model import load_server_model  # noqa: E402
 from train_and_quantize import load_dataset  # noqa: E402
 
 
@@ -86,13 +89,21 @@ def main():
     # The server: decode with the compile-time grouping, run the rest.
     with open(os.path.join(pkg, "net_grouping.msgg"), "rb") as f:
         grouping = sgq.SgqGrouping.from_message(f.read(), cut_shape[1])
-    features = np.stack([sgq.decode(packets[i, : sizes[i]].tobytes(), grouping)
+    features = np.concatenate([sgq.decode(packets[i, : sizes[i]].tobytes(), grouping)
                          for i in range(len(images))])
     for i in (0, len(images) - 1):
         assert sgq.read_header(packets[i, : sizes[i]].tobytes()).sequence == i
     split_logits = ort_batch(os.path.join(pkg, "net_server.onnx"), args.split_at, cut_shape,
                              features, "logits", work)
     full_logits = ort_batch(args.model, "image", [1, 1, 28, 28], images, "logits", work)
+    # The server half as the PyTorch module a server trains: ONNX Runtime's
+    # logits, batched.
+    server = load_server_model(os.path.join(pkg, "net_server.onnx"))
+    with torch.no_grad():
+        torch_logits = torch.cat([server(torch.from_numpy(features[i:i + 500]))
+                                  for i in range(0, len(features), 500)]).numpy()
+    torch_diff = float(np.abs(torch_logits - split_logits).max())
+    torch_agree = 100.0 * (torch_logits.argmax(1) == split_logits.argmax(1)).mean()
 
     elements = int(np.prod(cut_shape))
     mean_bytes = float(sizes.mean())
@@ -105,6 +116,12 @@ def main():
           f"{4.0 * elements / mean_bytes:.1f}x smaller than float32 features")
     print(f"top-1: split {acc_split:.2f}%, unsplit (ONNX Runtime) {acc_full:.2f}%; "
           f"agreement {agree:.2f}%")
+    print(f"server half in PyTorch vs ONNX Runtime: max |difference| {torch_diff:.3g}, "
+          f"top-1 agreement {torch_agree:.2f}%")
+    if torch_agree < 99.9:
+        print(f"FAIL: the PyTorch server module agrees with ONNX Runtime on "
+              f"{torch_agree:.2f}% only")
+        return 1
     if agree < args.min_agreement:
         print(f"FAIL: agreement {agree:.2f}% below {args.min_agreement}%")
         return 1

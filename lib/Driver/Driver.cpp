@@ -560,11 +560,6 @@ std::optional<std::string> measureCode(mote::RuntimeParts parts, StringRef dir,
 /// `motec compile --split-at`: the device package, the server's ONNX model,
 /// the grouping message and a JSON description of the split.
 int runSplitCompile(const mote::CompilerOptions &options) {
-  if (train) {
-    errs() << "motec: --split-at does not combine with --train yet (the "
-              "device backward from the gradient packet is not built)\n";
-    return 1;
-  }
   if (emit != "c" && emit != "mlir") {
     errs() << "motec: --split-at writes --emit=c or --emit=mlir\n";
     return 1;
@@ -580,15 +575,32 @@ int runSplitCompile(const mote::CompilerOptions &options) {
       loadModel(context, compileModel, Stage::QDQ, options);
   if (!module)
     return 1;
+  if (options.train && hasQuantizedTensors(*module)) {
+    errs() << "motec: --train compiles a float model; this one is quantized "
+              "(add --precision=fp32 to train its float graph)\n";
+    return 1;
+  }
   FailureOr<mote::SplitModel> halves =
       mote::splitModel(*module, *split, calibrationData, options.runtimeDir);
   if (failed(halves))
     return 1;
-  ModuleOp device = *halves->device;
+  // With --train the device half is trained as a model of its own whose
+  // error starts at the decoded gradient of the cut.
+  OwningOpRef<ModuleOp> trainable;
+  if (options.train)
+    trainable = mote::deviceModelOf(*halves);
+  ModuleOp device = trainable ? *trainable : *halves->device;
   PassManager pm(&context);
   mote::buildGraphPipeline(pm);
   if (failed(pm.run(device)))
     return 1;
+  if (options.train) {
+    mote::TrainOptions train = *options.train;
+    train.autodiff.seed = "output-gradient";
+    if (failed(buildTrainStep(device, train)) ||
+        failed(mote::finishSplitTraining(device, *halves)))
+      return 1;
+  }
   if (options.precision == mote::CodePrecision::Int8) {
     PassManager verify(&context);
     verify.addPass(mote::createMoteVerifyIntegerOnly());
@@ -666,7 +678,7 @@ int runCompile() {
     return 1;
   }
   FailureOr<mote::CompilerOptions> options =
-      readCompilerOptions(compileModel, train && splitAt.empty());
+      readCompilerOptions(compileModel, train);
   if (failed(options))
     return 1;
   if (!splitAt.empty())

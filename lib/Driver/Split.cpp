@@ -100,9 +100,11 @@ template <typename OpT> OpT findOp(ModuleOp module) {
   return found;
 }
 
-/// The device half without its encoder: the features at the cut.
+/// The device half without its encoder, `@f(inputs) -> features`.
 OwningOpRef<ModuleOp> probeOf(ModuleOp split) {
   OwningOpRef<ModuleOp> probe = split.clone();
+  StringRef model =
+      probe.get()->getAttrOfType<StringAttr>("mote.model").getValue();
   for (auto func : llvm::to_vector(probe->getOps<func::FuncOp>()))
     if (func.getSymName().ends_with("_server"))
       func.erase();
@@ -115,6 +117,8 @@ OwningOpRef<ModuleOp> probeOf(ModuleOp split) {
   func.setType(FunctionType::get(func.getContext(), func.getArgumentTypes(),
                                  {encode.getFeatures().getType()}));
   func.removeResAttrsAttr();
+  func.setSymName(model);
+  probe.get()->removeAttr("mote.model");
   return probe;
 }
 
@@ -231,6 +235,83 @@ FailureOr<mote::SplitModel> mote::splitModel(ModuleOp module,
       func.erase();
   s.device = std::move(split);
   return s;
+}
+
+OwningOpRef<ModuleOp> mote::deviceModelOf(const SplitModel &split) {
+  return probeOf(*split.device);
+}
+
+LogicalResult mote::finishSplitTraining(ModuleOp module,
+                                        const SplitModel &split) {
+  auto funcs = llvm::to_vector(module.getOps<func::FuncOp>());
+  if (funcs.size() != 2 || !funcs[1].getSymName().ends_with("_train_step"))
+    return module.emitError("expects a device model and its train step");
+  func::FuncOp forward = funcs[0], step = funcs[1];
+  StringRef model = forward.getSymName();
+  MLIRContext *ctx = module.getContext();
+  OpBuilder b(ctx);
+  auto countType = RankedTensorType::get({1}, b.getI32Type());
+  auto named = [&](StringRef name) {
+    return b.getDictionaryAttr(
+        {b.getNamedAttr("mote.name", b.getStringAttr(name)),
+         b.getNamedAttr("mote.c_name", b.getStringAttr(name))});
+  };
+  const SgqConfig &c = split.config;
+  auto packetType =
+      RankedTensorType::get({split.capacity}, b.getIntegerType(8));
+
+  // The forward ends in the encoder.
+  Operation *ret = forward.getBody().front().getTerminator();
+  Value features = ret->getOperand(0);
+  Location loc = features.getLoc();
+  BlockArgument sequence = forward.getBody().addArgument(countType, loc);
+  b.setInsertionPoint(ret);
+  auto encode = SgqEncodeOp::create(
+      b, loc, packetType, countType, features, sequence, c.bits, c.stripe,
+      c.rounding, c.groupingId, c.permutation, c.groupEnds, c.embedGrouping);
+  ret->setOperands(encode->getResults());
+  SmallVector<DictionaryAttr> argAttrs;
+  forward.getAllArgAttrs(argAttrs);
+  argAttrs.push_back(named("sequence"));
+  forward.setType(FunctionType::get(ctx, forward.getBody().getArgumentTypes(),
+                                    encode->getResultTypes()));
+  forward.setAllArgAttrs(argAttrs);
+  forward.setAllResultAttrs(
+      ArrayRef<DictionaryAttr>{named("packet"), named("packet_bytes")});
+
+  // The train step starts from the decoded gradient.
+  SgqConfig gradient = c;
+  gradient.bits = 8;
+  gradient.embedGrouping = false;
+  FailureOr<int64_t> capacity = checkSgqConfig(
+      gradient, split.cutType.getShape(), [&] { return step.emitError(); });
+  if (failed(capacity))
+    return failure();
+  auto gradientType = RankedTensorType::get({*capacity}, b.getIntegerType(8));
+  Block &body = step.getBody().front();
+  BlockArgument seed = body.getArguments().back();
+  BlockArgument packet = body.addArgument(gradientType, loc);
+  BlockArgument bytes = body.addArgument(countType, loc);
+  b.setInsertionPointToStart(&body);
+  auto decode = SgqDecodeOp::create(
+      b, loc, seed.getType(), packet, bytes, gradient.bits, gradient.stripe,
+      gradient.rounding, gradient.groupingId, gradient.permutation,
+      gradient.groupEnds, gradient.embedGrouping);
+  seed.replaceAllUsesWith(decode.getFeatures());
+  SmallVector<DictionaryAttr> stepAttrs;
+  step.getAllArgAttrs(stepAttrs);
+  stepAttrs.pop_back();
+  stepAttrs.push_back(named("gradient_packet"));
+  stepAttrs.push_back(named("gradient_bytes"));
+  body.eraseArgument(seed.getArgNumber());
+  step.setType(
+      FunctionType::get(ctx, body.getArgumentTypes(), step.getResultTypes()));
+  step.setAllArgAttrs(stepAttrs);
+
+  forward.setSymName((model + "_device_forward").str());
+  step.setSymName((model + "_device_backward").str());
+  module->setAttr("mote.model", b.getStringAttr(model));
+  return success();
 }
 
 std::string mote::describeSplit(const SplitModel &s, StringRef name,

@@ -38,7 +38,7 @@ void mote::buildTrainPipeline(OpPassManager &pm, const TrainOptions &options) {
   pm.addPass(createMotePromoteTrainableState(options.state));
   if (options.precision == TrainPrecision::Int8)
     pm.addPass(createMoteOctoRewrite(options.octo));
-  pm.addPass(createMoteAutodiff());
+  pm.addPass(createMoteAutodiff(options.autodiff));
   pm.addPass(createMoteInsertOptimizer(options.optimizer));
   pm.addPass(createCanonicalizerPass());
 }
@@ -117,6 +117,11 @@ struct TrainPipelineOptions : public PassPipelineOptions<TrainPipelineOptions> {
           clEnumValN(Precision::Int8, "int8",
                      "Octo: int8 x int8 -> int32 products forward and "
                      "backward, FP32 master weights"))};
+  Option<std::string> lossSeed{
+      *this, "loss",
+      llvm::cl::desc("Where the error starts: softmax-cross-entropy, or "
+                     "output-gradient (split learning's device half)"),
+      llvm::cl::init(defaults.autodiff.seed)};
   Option<std::string> trainLayers{
       *this, "train-layers",
       llvm::cl::desc("Trained tensors: all, last:K, or bias"),
@@ -160,6 +165,7 @@ struct TrainPipelineOptions : public PassPipelineOptions<TrainPipelineOptions> {
     mote::TrainOptions options;
     options.precision = precision;
     options.state.trainLayers = trainLayers;
+    options.autodiff.seed = lossSeed;
     options.optimizer = {optimizer, lr,    momentum, weightDecay,
                          beta1,     beta2, epsilon};
     options.octo = {prc, lac, lacL2, stochasticRounding, seed};

@@ -3,6 +3,7 @@
 // RUN: mote-opt %s -mote-promote-trainable-state -mote-octo-rewrite="prc=0.9 seed=3 lac-l2=0.5" | FileCheck %s --check-prefix=OCTO
 // RUN: mote-opt %s -mote-promote-trainable-state="train-layers=last:1" -mote-autodiff | FileCheck %s --check-prefix=GRAD
 // RUN: mote-opt %s -mote-promote-trainable-state="train-layers=last:1" -mote-autodiff -mote-insert-optimizer="optimizer=adam lr=0.5" | FileCheck %s --check-prefix=ADAM
+// RUN: mote-opt %s -mote-promote-trainable-state="train-layers=last:1" -mote-autodiff="seed=output-gradient" | FileCheck %s --check-prefix=SEED
 // The pipeline is the stages in order, then canonicalization.
 // RUN: mote-opt %s -mote-promote-trainable-state="train-layers=last:1" -mote-autodiff -mote-insert-optimizer -canonicalize > %t.stages
 // RUN: mote-opt %s --mote-train-pipeline="train-layers=last:1" > %t.pipeline
@@ -38,6 +39,16 @@
 // GRAD: %[[DB:.*]] = mote.bias_backward %[[DY]]
 // GRAD-NOT: backward_input
 // GRAD: return %[[LOSS]], %[[DW]], %[[DB]]
+
+// Seeded by a given gradient of the output (split learning's device half,
+// whose loss is on the server): no loss, no labels.
+// SEED-LABEL: func.func @m_train_step(
+// SEED-SAME: %[[G:[a-z0-9]+]]: tensor<2x3xf32> {mote.c_name = "output_gradient", mote.name = "output_gradient"})
+// SEED-SAME: -> (tensor<3x8xf32> {mote.gradient_of = @l1_weight}, tensor<3xf32> {mote.gradient_of = @l1_bias})
+// SEED-NOT: softmax_cross_entropy
+// SEED: %[[DW:.*]] = mote.fully_connected_backward_weight %{{.*}}, %[[G]]
+// SEED: %[[DB:.*]] = mote.bias_backward %[[G]]
+// SEED: return %[[DW]], %[[DB]]
 
 // The optimizer consumes the gradient results.
 // ADAM: @l1_weight_m(

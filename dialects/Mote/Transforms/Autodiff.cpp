@@ -36,31 +36,47 @@ void MoteAutodiffPass::runOnOperation() {
   if (failed(found))
     return signalPassFailure();
   func::FuncOp infer = *found;
+  if (seed != "softmax-cross-entropy" && seed != "output-gradient") {
+    module.emitError("unknown seed '")
+        << seed << "' (expected softmax-cross-entropy or output-gradient)";
+    return signalPassFailure();
+  }
+  bool withLoss = seed == "softmax-cross-entropy";
   if (infer.getNumResults() != 1) {
-    infer.emitError("training needs one result (the logits), found ")
-        << infer.getNumResults();
+    infer.emitError("training needs one result (")
+        << (withLoss ? "the logits" : "the output the gradient is of")
+        << "), found " << infer.getNumResults();
     return signalPassFailure();
   }
   Value logits = infer.getBody().front().getTerminator()->getOperand(0);
   // A final softmax belongs to the loss.
-  if (auto softmax = logits.getDefiningOp<SoftmaxOp>()) {
+  if (auto softmax = withLoss ? logits.getDefiningOp<SoftmaxOp>() : nullptr) {
     auto rank = cast<RankedTensorType>(softmax.getType()).getRank();
     if (softmax.getAxis() == -1 || softmax.getAxis() == rank - 1)
       logits = softmax.getInput();
   }
   auto logitsType = cast<RankedTensorType>(logits.getType());
-  if (logitsType.getRank() != 2 || !logitsType.getElementType().isF32()) {
+  if (withLoss &&
+      (logitsType.getRank() != 2 || !logitsType.getElementType().isF32())) {
     infer.emitError("training needs f32 logits [N, K], got ") << logitsType;
     return signalPassFailure();
   }
+  if (!withLoss && !logitsType.getElementType().isF32()) {
+    infer.emitError("the output gradient needs an f32 output, got ")
+        << logitsType;
+    return signalPassFailure();
+  }
 
-  // The train step: a copy of the inference function with labels.
+  // The train step: a copy of the inference function with labels (or the
+  // output's gradient).
   OpBuilder b(&getContext());
   Location loc = infer.getLoc();
-  auto labelsType =
-      RankedTensorType::get({logitsType.getDimSize(0)}, b.getI32Type());
+  Type seedType = withLoss ? Type(RankedTensorType::get(
+                                 {logitsType.getDimSize(0)}, b.getI32Type()))
+                           : Type(logitsType);
+  StringRef seedName = withLoss ? "labels" : "output_gradient";
   SmallVector<Type> inputs(infer.getArgumentTypes());
-  inputs.push_back(labelsType);
+  inputs.push_back(seedType);
   auto lossType = RankedTensorType::get({1}, b.getF32Type());
   b.setInsertionPointAfter(infer);
   auto step =
@@ -70,11 +86,13 @@ void MoteAutodiffPass::runOnOperation() {
     for (unsigned i = 0; i < infer.getNumArguments(); ++i)
       step.setArgAttrs(i, infer.getArgAttrDict(i));
   unsigned labels = inputs.size() - 1;
-  step.setArgAttr(labels, "mote.name", b.getStringAttr("labels"));
-  step.setResultAttr(0, "mote.name", b.getStringAttr("loss"));
+  step.setArgAttr(labels, "mote.name", b.getStringAttr(seedName));
   // The API's own parameter names, kept by mote-legalize-names.
-  step.setArgAttr(labels, "mote.c_name", b.getStringAttr("labels"));
-  step.setResultAttr(0, "mote.c_name", b.getStringAttr("loss"));
+  step.setArgAttr(labels, "mote.c_name", b.getStringAttr(seedName));
+  if (withLoss) {
+    step.setResultAttr(0, "mote.name", b.getStringAttr("loss"));
+    step.setResultAttr(0, "mote.c_name", b.getStringAttr("loss"));
+  }
   Block *body = step.addEntryBlock();
   IRMapping mapping;
   mapping.map(infer.getArguments(), body->getArguments().drop_back());
@@ -113,19 +131,24 @@ void MoteAutodiffPass::runOnOperation() {
     return signalPassFailure();
   }
 
-  auto loss =
-      SoftmaxCrossEntropyOp::create(b, loc, lossType, stepLogits.getType(),
-                                    stepLogits, body->getArgument(labels));
   Autodiff autodiff(
       b, loc, std::move(dependsOnState),
       Int8BackwardOptions::fromAttr(
           module->getAttrOfType<DictionaryAttr>(kInt8TrainingAttrName)));
-  autodiff.accumulate(stepLogits, loss.getGradLogits());
+  SmallVector<Value> results;
+  if (withLoss) {
+    auto loss =
+        SoftmaxCrossEntropyOp::create(b, loc, lossType, stepLogits.getType(),
+                                      stepLogits, body->getArgument(labels));
+    autodiff.accumulate(stepLogits, loss.getGradLogits());
+    results.push_back(loss.getLoss());
+  } else {
+    autodiff.accumulate(stepLogits, body->getArgument(labels));
+  }
   if (failed(autodiff.differentiate(forward)))
     return signalPassFailure();
 
   // The loss, then the gradient of each trained tensor.
-  SmallVector<Value> results = {loss.getLoss()};
   for (auto [value, global] : state) {
     Value gradient = autodiff.errorOf(value);
     if (!gradient) {
@@ -138,7 +161,7 @@ void MoteAutodiffPass::runOnOperation() {
   func::ReturnOp::create(b, loc, results);
   step.setType(b.getFunctionType(inputs, ValueRange(results).getTypes()));
   for (auto [i, entry] : llvm::enumerate(state))
-    step.setResultAttr(i + 1, kGradientOfAttrName,
+    step.setResultAttr(i + (withLoss ? 1 : 0), kGradientOfAttrName,
                        FlatSymbolRefAttr::get(entry.second));
 }
 

@@ -269,6 +269,12 @@ def MoteAutodiff : Pass<"mote-autodiff", "mlir::ModuleOp"> {
     `mote-octo-rewrite`) the int8 layers' backward quantizes the errors as
     it says.
 
+    With `seed=output-gradient` there is no loss: the train step takes the
+    gradient of `@f`'s one result (f32, of its type) as its last argument,
+    `output_gradient`, in place of the labels, and returns the gradients
+    only. This is the device half of split learning, whose loss is on the
+    server (`motec compile --split-at --train`).
+
     After, for one fully-connected layer:
 
     ```mlir
@@ -282,6 +288,12 @@ def MoteAutodiff : Pass<"mote-autodiff", "mlir::ModuleOp"> {
     }
     ```
   }];
+  let options = [
+    Option<"seed", "seed", "std::string", /*default=*/"\"softmax-cross-entropy\"",
+           "Where the error starts: softmax-cross-entropy (a loss on the "
+           "logits and labels) or output-gradient (a given gradient of the "
+           "result)">
+  ];
   let dependentDialects = ["::mlir::ml_program::MLProgramDialect"];
 }
 

@@ -63,6 +63,20 @@ mlir::FailureOr<SplitModel> splitModel(mlir::ModuleOp module,
                                        llvm::StringRef calibrationData,
                                        llvm::StringRef runtimeDir);
 
+/// The device half as a model of its own, `@f(inputs...) -> features`
+/// (the cut, before encoding), for the train pipeline.
+mlir::OwningOpRef<mlir::ModuleOp> deviceModelOf(const SplitModel &split);
+
+/// After the train pipeline (autodiff seeded by the output gradient) ran on
+/// a deviceModelOf module: `@f` becomes `@f_device_forward(inputs...,
+/// sequence) -> (packet, packet_bytes)` and `@f_train_step` becomes
+/// `@f_device_backward(inputs..., gradient_packet, gradient_bytes)`, which
+/// decodes the server's SGQ packet of the cut's gradient (float, the
+/// features' grouping, up to 8 bits at the features' stripe) and runs the
+/// step from it.
+mlir::LogicalResult finishSplitTraining(mlir::ModuleOp module,
+                                        const SplitModel &split);
+
 /// The split as JSON for the server side: the cut (tensor, shape, dtype,
 /// quantization), the codec's configuration and grouping, and the files of
 /// both halves.

@@ -43,6 +43,8 @@ struct TrainOptions {
   MotePromoteTrainableStateOptions state;
   /// Used with TrainPrecision::Int8 only.
   MoteOctoRewriteOptions octo;
+  /// Where the error starts (a loss, or a given output gradient).
+  MoteAutodiffOptions autodiff;
   MoteInsertOptimizerOptions optimizer;
 };
 

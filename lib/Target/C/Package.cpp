@@ -255,7 +255,8 @@ static std::string printHelpers(ArrayRef<Type> types) {
 
 std::string mote::boardMain(StringRef name, StringRef entry,
                             ArrayRef<Type> inputTypes,
-                            ArrayRef<Type> outputTypes, int64_t arenaBytes) {
+                            ArrayRef<Type> outputTypes, int64_t arenaBytes,
+                            StringRef init) {
   std::string buffers, opens, reads, args, writes, prints;
   size_t numFiles = inputTypes.size() + outputTypes.size();
   for (auto [i, type] : llvm::enumerate(inputTypes)) {
@@ -323,7 +324,7 @@ std::string mote::boardMain(StringRef name, StringRef entry,
         return 2;
       }
   }
-  for (;;) {{
+{14}  for (;;) {{
     int32_t status;
     if (files) {{
 {8}    }
@@ -348,7 +349,9 @@ std::string mote::boardMain(StringRef name, StringRef entry,
 )",
       name, buffers, std::max<int64_t>(arenaBytes, 1), numFiles, 1 + numFiles,
       inputTypes.size(), outputTypes.size(), opens, reads, args, writes, prints,
-      printHelpers(outputTypes), entry);
+      printHelpers(outputTypes), entry,
+      init.empty() ? std::string()
+                   : formatv("  if ({0}(arena) != 0) return 3;\n", init).str());
 }
 
 std::string mote::trainMain(StringRef name, ArrayRef<Type> inputTypes,
@@ -562,9 +565,14 @@ LogicalResult mote::writePackage(StringRef dir, StringRef name,
                                  const TargetDescription &target, bool training,
                                  ArrayRef<Type> inputs, ArrayRef<Type> outputs,
                                  StringRef runtimeDir) {
-  std::string program = training ? trainMain(name, inputs, package.arenaBytes)
-                                 : boardMain(name, package.entry, inputs,
-                                             outputs, package.arenaBytes);
+  // A split model that trains drives its device forward from the initial
+  // state.
+  std::string program =
+      training
+          ? trainMain(name, inputs, package.arenaBytes)
+          : boardMain(name, package.entry, inputs, outputs, package.arenaBytes,
+                      package.runtime.training ? (name + "_init_state").str()
+                                               : std::string());
   if (failed(writeFile(dir, name.str() + ".c", package.source)) ||
       failed(writeFile(dir, name.str() + ".h", package.header)) ||
       failed(writeFile(dir, "main.c", program)) ||

@@ -51,10 +51,12 @@ emulatorCommand(const TargetDescription &target, llvm::StringRef program,
 
 /// The C source of the program that runs `entry` of model `name` on a
 /// board or host (mote_board.h): once on zero inputs, or streaming raw
-/// sample files; it prints the first sample's outputs.
+/// sample files; it prints the first sample's outputs. A non-empty `init`
+/// (a trainable model's `<name>_init_state`) is called on the arena first.
 std::string boardMain(llvm::StringRef name, llvm::StringRef entry,
                       llvm::ArrayRef<mlir::Type> inputs,
-                      llvm::ArrayRef<mlir::Type> outputs, int64_t arenaBytes);
+                      llvm::ArrayRef<mlir::Type> outputs, int64_t arenaBytes,
+                      llvm::StringRef init = "");
 
 /// The C source of the program that trains model `name` (its train step
 /// takes `inputs`, the last being the labels): a few steps on zero data,
