@@ -173,14 +173,14 @@ cl::opt<std::string> splitAt(
              "device package (<name>_device_forward: the layers up to the "
              "cut, then an SGQ packet) and the server's rest "
              "(<name>_server.onnx from the decoded features); see docs/SGQ.md"),
-    cl::value_desc("tensor"), cl::sub(compileCommand));
+    cl::value_desc("tensor"), cl::sub(compileCommand), cl::sub(runCommand));
 cl::opt<std::string> sgqSpec(
     "sgq",
     cl::desc("SGQ at the cut: bits=2|4|8 (default 4), groups=G (8), stripe=S "
              "(256 / bits), rounding=nearest|stochastic, grouping_id=I (1), "
              "embed (the grouping in every packet); with --calibration the "
              "channels are grouped from the features at the cut"),
-    cl::value_desc("bits=B,..."), cl::sub(compileCommand));
+    cl::value_desc("bits=B,..."), cl::sub(compileCommand), cl::sub(runCommand));
 
 cl::opt<bool> train(
     "train",
@@ -557,49 +557,49 @@ std::optional<std::string> measureCode(mote::RuntimeParts parts, StringRef dir,
               : formatv("{0} bytes ({1} -O2, .text)", total, ccName).str();
 }
 
-/// `motec compile --split-at`: the device package, the server's ONNX model,
-/// the grouping message and a JSON description of the split.
-int runSplitCompile(const mote::CompilerOptions &options) {
-  if (emit != "c" && emit != "mlir") {
-    errs() << "motec: --split-at writes --emit=c or --emit=mlir\n";
-    return 1;
-  }
+/// A model cut as --split-at and --sgq say: both halves, and the device
+/// half through the graph pipeline (with its train step for --train).
+struct LoadedSplit {
+  mote::SplitOptions options;
+  mote::SplitModel halves;
+  OwningOpRef<ModuleOp> trainable;
+  ModuleOp device() { return trainable ? *trainable : *halves.device; }
+};
+
+FailureOr<LoadedSplit> loadSplit(MLIRContext &context, StringRef path,
+                                 const mote::CompilerOptions &options) {
   FailureOr<mote::SplitOptions> split =
       mote::parseSplitOptions(splitAt, sgqSpec);
   if (failed(split))
-    return 1;
-  const std::string &name = options.lower.modelName;
-  std::unique_ptr<MLIRContext> contextOwner = createContext();
-  MLIRContext &context = *contextOwner;
-  OwningOpRef<ModuleOp> module =
-      loadModel(context, compileModel, Stage::QDQ, options);
+    return failure();
+  OwningOpRef<ModuleOp> module = loadModel(context, path, Stage::QDQ, options);
   if (!module)
-    return 1;
+    return failure();
   if (options.train && hasQuantizedTensors(*module)) {
     errs() << "motec: --train compiles a float model; this one is quantized "
               "(add --precision=fp32 to train its float graph)\n";
-    return 1;
+    return failure();
   }
   FailureOr<mote::SplitModel> halves =
       mote::splitModel(*module, *split, calibrationData, options.runtimeDir);
   if (failed(halves))
-    return 1;
+    return failure();
+  LoadedSplit loaded{*split, std::move(*halves), nullptr};
   // With --train the device half is trained as a model of its own whose
   // error starts at the decoded gradient of the cut.
-  OwningOpRef<ModuleOp> trainable;
   if (options.train)
-    trainable = mote::deviceModelOf(*halves);
-  ModuleOp device = trainable ? *trainable : *halves->device;
+    loaded.trainable = mote::deviceModelOf(loaded.halves);
+  ModuleOp device = loaded.device();
   PassManager pm(&context);
   mote::buildGraphPipeline(pm);
   if (failed(pm.run(device)))
-    return 1;
+    return failure();
   if (options.train) {
     mote::TrainOptions train = *options.train;
     train.autodiff.seed = "output-gradient";
     if (failed(buildTrainStep(device, train)) ||
-        failed(mote::finishSplitTraining(device, *halves)))
-      return 1;
+        failed(mote::finishSplitTraining(device, loaded.halves)))
+      return failure();
   }
   if (options.precision == mote::CodePrecision::Int8) {
     PassManager verify(&context);
@@ -607,9 +607,28 @@ int runSplitCompile(const mote::CompilerOptions &options) {
     if (failed(verify.run(device))) {
       errs() << "motec: --precision=int8: the device half does not compute "
                 "on integers only\n";
-      return 1;
+      return failure();
     }
   }
+  return loaded;
+}
+
+/// `motec compile --split-at`: the device package, the server's ONNX model,
+/// the grouping message and a JSON description of the split.
+int runSplitCompile(const mote::CompilerOptions &options) {
+  if (emit != "c" && emit != "mlir") {
+    errs() << "motec: --split-at writes --emit=c or --emit=mlir\n";
+    return 1;
+  }
+  const std::string &name = options.lower.modelName;
+  std::unique_ptr<MLIRContext> contextOwner = createContext();
+  FailureOr<LoadedSplit> loaded =
+      loadSplit(*contextOwner, compileModel, options);
+  if (failed(loaded))
+    return 1;
+  mote::SplitModel *halves = &loaded->halves;
+  const mote::SplitOptions *split = &loaded->options;
+  ModuleOp device = loaded->device();
   if (std::error_code ec = sys::fs::create_directories(outputDir)) {
     errs() << "motec: cannot create '" << outputDir << "': " << ec.message()
            << "\n";
@@ -871,14 +890,25 @@ int runRun() {
     return 1;
   std::unique_ptr<MLIRContext> contextOwner = createContext();
   MLIRContext &context = *contextOwner;
-  OwningOpRef<ModuleOp> module;
+  if (!sgqSpec.empty() && splitAt.empty()) {
+    errs() << "motec: --sgq configures the cut of --split-at\n";
+    return 1;
+  }
+  // With --split-at, the device half: inputs and a sequence number in,
+  // packet and its length out.
+  OwningOpRef<ModuleOp> model;
+  FailureOr<LoadedSplit> split = failure();
   {
     mote::Progress progress("importing and optimizing " + runModel);
-    module = loadModel(context, runModel, Stage::Optimized, *options);
+    if (!splitAt.empty())
+      split = loadSplit(context, runModel, *options);
+    else
+      model = loadModel(context, runModel, Stage::Optimized, *options);
   }
-  if (!module)
+  if (!model && failed(split))
     return 1;
-  auto func = *module->getOps<func::FuncOp>().begin();
+  ModuleOp module = model ? *model : split->device();
+  auto func = *module.getOps<func::FuncOp>().begin();
   if (runInputs.size() != func.getNumArguments() ||
       runOutputs.size() != func.getNumResults()) {
     errs() << "motec: the model has " << func.getNumArguments()
@@ -911,12 +941,16 @@ int runRun() {
   for (Type type : func.getResultTypes()) {
     auto shaped = cast<RankedTensorType>(type);
     SmallVector<int64_t> shape(shaped.getShape());
-    if (samples != 1 && !shape.empty())
-      shape[0] = samples; // Stacked inputs give stacked outputs.
+    // Stacked inputs give stacked outputs: along the batch dimension of
+    // size 1, or a new leading one (a split model's packet).
+    if (samples != 1 && !shape.empty() && shape[0] == 1)
+      shape[0] = samples;
+    else if (samples != 1)
+      shape.insert(shape.begin(), samples);
     outputs.push_back({mote::npyDtypeOf(shaped), shape, ""});
   }
   FailureOr<SmallVector<std::string>> results = mote::runModel(
-      *module, inputs, samples, options->runtimeDir, *options->board, prefix,
+      module, inputs, samples, options->runtimeDir, *options->board, prefix,
       /*portableKernels=*/options->lower.target != options->board->name);
   if (failed(results))
     return 1;

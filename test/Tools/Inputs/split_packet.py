@@ -1,7 +1,9 @@
 """Helpers of motec-split.test.
 
   inputs DIR             DIR/x.bin (one random image of the tiny model) and
-                         DIR/seq.bin (sequence number 0)
+                         DIR/seq.bin (sequence number 0), and both as .npy
+  same DIR               motec run's packet (DIR/run_p.npy, run_n.npy) is
+                         DIR/device.sgq
   trim DIR               DIR/device.sgq: the packet the device wrote in
                          DIR/packet.bin, cut to DIR/bytes.bin
   int8 IN.npy S Z OUT    the int8 values q = round(v / S) + Z of decoded
@@ -18,8 +20,18 @@ def main():
     if action == "inputs":
         d = sys.argv[2]
         rng = np.random.default_rng(3)
-        rng.random((1, 1, 8, 8), dtype=np.float32).tofile(os.path.join(d, "x.bin"))
+        x = rng.random((1, 1, 8, 8), dtype=np.float32)
+        x.tofile(os.path.join(d, "x.bin"))
+        np.save(os.path.join(d, "x.npy"), x)
         np.zeros(1, np.int32).tofile(os.path.join(d, "seq.bin"))
+        np.save(os.path.join(d, "seq.npy"), np.zeros(1, np.int32))
+    elif action == "same":
+        d = sys.argv[2]
+        p = np.load(os.path.join(d, "run_p.npy")).view(np.uint8)
+        n = int(np.load(os.path.join(d, "run_n.npy")).ravel()[0])
+        device = open(os.path.join(d, "device.sgq"), "rb").read()
+        print("motec run packet " + ("identical" if p[:n].tobytes() == device
+                                     else "DIFFERENT") + " to the package's")
     elif action == "trim":
         d = sys.argv[2]
         size = int(np.fromfile(os.path.join(d, "bytes.bin"), np.int32)[0])
