@@ -635,6 +635,11 @@ int runSplitCompile(const mote::CompilerOptions &options) {
     return 1;
   }
   FailureOr<std::string> serverBytes = mote::exportONNXModel(*halves->server);
+  // A device that trains decodes gradient packets of this capacity.
+  int64_t gradientCapacity = 0;
+  device.walk([&](mote::SgqDecodeOp decode) {
+    gradientCapacity = decode.getPacket().getType().getNumElements();
+  });
   mote::SgqGrouping grouping;
   grouping.id = static_cast<uint32_t>(halves->config.groupingId);
   for (int64_t c : halves->config.permutation)
@@ -645,8 +650,9 @@ int runSplitCompile(const mote::CompilerOptions &options) {
       failed(mote::writeFile(outputDir, name + "_server.onnx", *serverBytes)) ||
       failed(mote::writeFile(outputDir, name + "_grouping.msgg",
                              mote::writeSgqGrouping(grouping))) ||
-      failed(mote::writeFile(outputDir, name + "_split.json",
-                             mote::describeSplit(*halves, name, *split))))
+      failed(mote::writeFile(
+          outputDir, name + "_split.json",
+          mote::describeSplit(*halves, name, *split, gradientCapacity))))
     return 1;
   int64_t floatBytes = halves->cutType.getNumElements() * 4;
   outs() << formatv(

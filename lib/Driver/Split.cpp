@@ -315,7 +315,8 @@ LogicalResult mote::finishSplitTraining(ModuleOp module,
 }
 
 std::string mote::describeSplit(const SplitModel &s, StringRef name,
-                                const SplitOptions &options) {
+                                const SplitOptions &options,
+                                int64_t gradientCapacity) {
   json::Object cut{{"tensor", options.tensor},
                    {"shape", json::Array(s.cutType.getShape())}};
   if (auto q = dyn_cast<quant::UniformQuantizedType>(
@@ -346,6 +347,16 @@ std::string mote::describeSplit(const SplitModel &s, StringRef name,
                     {"cut", std::move(cut)},
                     {"sgq", std::move(sgq)},
                     {"files", std::move(files)}};
+  if (gradientCapacity) {
+    files = std::move(*root.getObject("files"));
+    files["device_backward"] = (name + "_device_backward").str();
+    root["files"] = std::move(files);
+    root["gradient"] = json::Object{{"dtype", "float32"},
+                                    {"max_bits", 8},
+                                    {"stripe", s.config.stripe},
+                                    {"grouping_id", s.config.groupingId},
+                                    {"capacity", gradientCapacity}};
+  }
   std::string text;
   raw_string_ostream os(text);
   os << formatv("{0:2}", json::Value(std::move(root))) << "\n";

@@ -79,9 +79,12 @@ mlir::LogicalResult finishSplitTraining(mlir::ModuleOp module,
 
 /// The split as JSON for the server side: the cut (tensor, shape, dtype,
 /// quantization), the codec's configuration and grouping, and the files of
-/// both halves.
+/// both halves; with `gradientCapacity` (a device that trains), what the
+/// server's gradient packets must be (float, the features' grouping and
+/// stripe, at most 8 bits: at most that many bytes).
 std::string describeSplit(const SplitModel &split, llvm::StringRef name,
-                          const SplitOptions &options);
+                          const SplitOptions &options,
+                          int64_t gradientCapacity = 0);
 
 } // namespace mote
 
