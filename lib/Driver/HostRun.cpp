@@ -191,6 +191,8 @@ std::string mote::npyDtypeOf(Type type) {
     e = q.getStorageType();
   if (e.isInteger(32))
     return "<i4";
+  if (e.isInteger(16))
+    return "<i2";
   return e.isF32() ? "<f4" : "|i1";
 }
 
@@ -220,6 +222,7 @@ FailureOr<int64_t> mote::appendSamples(StringRef path, RankedTensorType type,
     errs() << "motec: '" << path << "' holds a "
            << (array->dtype == "<f4"   ? "float32"
                : array->dtype == "<i4" ? "int32"
+               : array->dtype == "<i2" ? "int16"
                                        : "int8")
            << " array of shape ("
            << llvm::join(

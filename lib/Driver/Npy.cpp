@@ -87,11 +87,13 @@ FailureOr<NpyArray> mote::parseNpy(StringRef bytes, std::string &error) {
   size_t elementBytes;
   if (array.dtype == "<f4" || array.dtype == "<i4")
     elementBytes = 4;
+  else if (array.dtype == "<i2")
+    elementBytes = 2;
   else if (array.dtype == "|i1" || array.dtype == "<i1")
     elementBytes = 1, array.dtype = "|i1";
   else {
     error = "unsupported dtype '" + array.dtype +
-            "' (expected float32, int32 or int8)";
+            "' (expected float32, int32, int16 or int8)";
     return failure();
   }
   StringRef data = bytes.drop_front(headerStart + headerLength);

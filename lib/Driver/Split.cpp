@@ -41,14 +41,15 @@ FailureOr<mote::SplitOptions> mote::parseSplitOptions(StringRef tensor,
       ok = isNumber && value >= 0 && value <= INT32_MAX;
     else if (key == "rounding")
       ok = text == "nearest" || text == "stochastic";
-    else if (key == "embed")
+    else if (key == "embed" || key == "runtime_grouping")
       ok = text.empty();
     else
       ok = false;
     if (!ok) {
       errs() << "motec: --sgq: bad field '" << field
              << "' (expected bits=2|4|8, groups=G, stripe=S, "
-                "rounding=nearest|stochastic, grouping_id=I, embed)\n";
+                "rounding=nearest|stochastic, grouping_id=I, embed, "
+                "runtime_grouping)\n";
       return failure();
     }
     if (key == "bits")
@@ -61,8 +62,10 @@ FailureOr<mote::SplitOptions> mote::parseSplitOptions(StringRef tensor,
       options.groupingId = value;
     else if (key == "rounding")
       options.rounding = text.str();
-    else
+    else if (key == "embed")
       options.embedGrouping = true;
+    else
+      options.runtimeGrouping = true;
   }
   return options;
 }
@@ -81,6 +84,7 @@ OwningOpRef<ModuleOp> runSplit(ModuleOp module, const mote::SplitOptions &o,
   pass.rounding = o.rounding;
   pass.groupingId = o.groupingId;
   pass.embedGrouping = o.embedGrouping;
+  pass.runtimeGrouping = o.runtimeGrouping;
   if (grouping) {
     pass.permutation.assign(grouping->permutation.begin(),
                             grouping->permutation.end());
@@ -112,8 +116,14 @@ OwningOpRef<ModuleOp> probeOf(ModuleOp split) {
   auto encode = findOp<mote::SgqEncodeOp>(*probe);
   Operation *ret = func.getBody().front().getTerminator();
   ret->setOperands(encode.getFeatures());
+  // The encoder's own arguments go: the sequence and a run-time grouping.
+  BitVector erase(func.getNumArguments());
+  for (Value v : {encode.getSequence(), encode.getRuntimeId(),
+                  encode.getRuntimeGrouping()})
+    if (auto arg = dyn_cast_or_null<BlockArgument>(v))
+      erase.set(arg.getArgNumber());
   encode.erase();
-  (void)func.eraseArgument(func.getNumArguments() - 1);
+  (void)func.eraseArguments(erase);
   func.setType(FunctionType::get(func.getContext(), func.getArgumentTypes(),
                                  {encode.getFeatures().getType()}));
   func.removeResAttrsAttr();
@@ -209,6 +219,7 @@ FailureOr<mote::SplitModel> mote::splitModel(ModuleOp module,
                                              StringRef calibrationData,
                                              StringRef runtimeDir) {
   SplitModel s;
+  s.runtimeGrouping = options.runtimeGrouping;
   OwningOpRef<ModuleOp> split = runSplit(module, options, nullptr);
   if (!split)
     return failure();
@@ -265,14 +276,27 @@ LogicalResult mote::finishSplitTraining(ModuleOp module,
   Value features = ret->getOperand(0);
   Location loc = features.getLoc();
   BlockArgument sequence = forward.getBody().addArgument(countType, loc);
+  auto groupingType = RankedTensorType::get(
+      {split.cutType.getDimSize(1) + static_cast<int64_t>(c.groupEnds.size())},
+      b.getIntegerType(16));
+  Value runtimeId, runtimeGrouping;
+  if (split.runtimeGrouping) {
+    runtimeId = forward.getBody().addArgument(countType, loc);
+    runtimeGrouping = forward.getBody().addArgument(groupingType, loc);
+  }
   b.setInsertionPoint(ret);
   auto encode = SgqEncodeOp::create(
-      b, loc, packetType, countType, features, sequence, c.bits, c.stripe,
-      c.rounding, c.groupingId, c.permutation, c.groupEnds, c.embedGrouping);
+      b, loc, packetType, countType, features, sequence, runtimeId,
+      runtimeGrouping, c.bits, c.stripe, c.rounding, c.groupingId,
+      c.permutation, c.groupEnds, c.embedGrouping);
   ret->setOperands(encode->getResults());
   SmallVector<DictionaryAttr> argAttrs;
   forward.getAllArgAttrs(argAttrs);
   argAttrs.push_back(named("sequence"));
+  if (split.runtimeGrouping) {
+    argAttrs.push_back(named("grouping_id"));
+    argAttrs.push_back(named("grouping"));
+  }
   forward.setType(FunctionType::get(ctx, forward.getBody().getArgumentTypes(),
                                     encode->getResultTypes()));
   forward.setAllArgAttrs(argAttrs);
@@ -292,17 +316,26 @@ LogicalResult mote::finishSplitTraining(ModuleOp module,
   BlockArgument seed = body.getArguments().back();
   BlockArgument packet = body.addArgument(gradientType, loc);
   BlockArgument bytes = body.addArgument(countType, loc);
+  Value stepId, stepGrouping;
+  if (split.runtimeGrouping) {
+    stepId = body.addArgument(countType, loc);
+    stepGrouping = body.addArgument(groupingType, loc);
+  }
   b.setInsertionPointToStart(&body);
   auto decode = SgqDecodeOp::create(
-      b, loc, seed.getType(), packet, bytes, gradient.bits, gradient.stripe,
-      gradient.rounding, gradient.groupingId, gradient.permutation,
-      gradient.groupEnds, gradient.embedGrouping);
+      b, loc, seed.getType(), packet, bytes, stepId, stepGrouping,
+      gradient.bits, gradient.stripe, gradient.rounding, gradient.groupingId,
+      gradient.permutation, gradient.groupEnds, gradient.embedGrouping);
   seed.replaceAllUsesWith(decode.getFeatures());
   SmallVector<DictionaryAttr> stepAttrs;
   step.getAllArgAttrs(stepAttrs);
   stepAttrs.pop_back();
   stepAttrs.push_back(named("gradient_packet"));
   stepAttrs.push_back(named("gradient_bytes"));
+  if (split.runtimeGrouping) {
+    stepAttrs.push_back(named("grouping_id"));
+    stepAttrs.push_back(named("grouping"));
+  }
   body.eraseArgument(seed.getArgNumber());
   step.setType(
       FunctionType::get(ctx, body.getArgumentTypes(), step.getResultTypes()));

@@ -1081,6 +1081,7 @@ static uint32_t kernel_seed(const void *features, uint32_t bytes,
 }
 
 static mote_status kernel_encode(const mote_sgq_params *p,
+                                 const int32_t *grouping_id,
                                  const int16_t *permutation,
                                  const int16_t *group_ends, const float *f32,
                                  const int8_t *s8, float scale,
@@ -1092,6 +1093,8 @@ static mote_status kernel_encode(const mote_sgq_params *p,
   uint32_t seed, i;
   mote_status status;
   kernel_config(p, permutation, group_ends, &config, &shape);
+  if (grouping_id)
+    config.grouping.id = (uint32_t)*grouping_id;
   for (i = 0; i < shape.rank; ++i)
     elements *= shape.dims[i];
   seed = p->rounding
@@ -1115,8 +1118,16 @@ mote_status mote_sgq_encode_f32_kernel(const mote_sgq_params *p,
                                        const float *features,
                                        const int32_t *sequence, int8_t *packet,
                                        int32_t *packet_bytes) {
-  return kernel_encode(p, permutation, group_ends, features, 0, 1.0f, 0,
+  return kernel_encode(p, 0, permutation, group_ends, features, 0, 1.0f, 0,
                        sequence, packet, packet_bytes);
+}
+
+mote_status mote_sgq_encode_f32_grouping_kernel(
+    const mote_sgq_params *p, const int32_t *grouping_id,
+    const int16_t *grouping, const float *features, const int32_t *sequence,
+    int8_t *packet, int32_t *packet_bytes) {
+  return kernel_encode(p, grouping_id, grouping, grouping + p->dim1, features,
+                       0, 1.0f, 0, sequence, packet, packet_bytes);
 }
 
 mote_status mote_sgq_encode_s8_kernel(const mote_sgq_params *p, float scale,
@@ -1126,20 +1137,33 @@ mote_status mote_sgq_encode_s8_kernel(const mote_sgq_params *p, float scale,
                                       const int8_t *features,
                                       const int32_t *sequence, int8_t *packet,
                                       int32_t *packet_bytes) {
-  return kernel_encode(p, permutation, group_ends, 0, features, scale,
+  return kernel_encode(p, 0, permutation, group_ends, 0, features, scale,
                        zero_point, sequence, packet, packet_bytes);
 }
 
-mote_status
-mote_sgq_decode_f32_kernel(const mote_sgq_params *p, const int16_t *permutation,
-                           const int16_t *group_ends, const int8_t *packet,
-                           const int32_t *packet_bytes, float *features) {
+mote_status mote_sgq_encode_s8_grouping_kernel(
+    const mote_sgq_params *p, float scale, int32_t zero_point,
+    const int32_t *grouping_id, const int16_t *grouping, const int8_t *features,
+    const int32_t *sequence, int8_t *packet, int32_t *packet_bytes) {
+  return kernel_encode(p, grouping_id, grouping, grouping + p->dim1, 0,
+                       features, scale, zero_point, sequence, packet,
+                       packet_bytes);
+}
+
+static mote_status kernel_decode(const mote_sgq_params *p,
+                                 const int32_t *grouping_id,
+                                 const int16_t *permutation,
+                                 const int16_t *group_ends,
+                                 const int8_t *packet,
+                                 const int32_t *packet_bytes, float *features) {
   mote_sgq_config config;
   mote_sgq_shape shape;
   mote_sgq_header header;
   size_t elements = 1;
   uint32_t i;
   kernel_config(p, permutation, group_ends, &config, &shape);
+  if (grouping_id)
+    config.grouping.id = (uint32_t)*grouping_id;
   if (*packet_bytes < 0 || *packet_bytes > p->capacity || shape.rank == 0 ||
       mote_sgq_read_header((const uint8_t *)packet, (size_t)*packet_bytes,
                            &header, 0) != MOTE_OK ||
@@ -1152,4 +1176,22 @@ mote_sgq_decode_f32_kernel(const mote_sgq_params *p, const int16_t *permutation,
   }
   return mote_sgq_decode_f32((const uint8_t *)packet, (size_t)*packet_bytes,
                              &config.grouping, features, elements, 0);
+}
+
+mote_status
+mote_sgq_decode_f32_kernel(const mote_sgq_params *p, const int16_t *permutation,
+                           const int16_t *group_ends, const int8_t *packet,
+                           const int32_t *packet_bytes, float *features) {
+  return kernel_decode(p, 0, permutation, group_ends, packet, packet_bytes,
+                       features);
+}
+
+mote_status mote_sgq_decode_f32_grouping_kernel(const mote_sgq_params *p,
+                                                const int32_t *grouping_id,
+                                                const int16_t *grouping,
+                                                const int8_t *packet,
+                                                const int32_t *packet_bytes,
+                                                float *features) {
+  return kernel_decode(p, grouping_id, grouping, grouping + p->dim1, packet,
+                       packet_bytes, features);
 }

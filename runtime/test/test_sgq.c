@@ -450,6 +450,52 @@ static void check_kernels(mote_test_counts *t) {
     MOTE_CHECK(t, memcmp(again + 60, packet + 60, (size_t)bytes - 60) != 0,
                "another sequence number, the same stochastic codes");
   }
+  /* A grouping read at run time: the same packet as the compiled arrays
+   * with its id; checked before use. */
+  {
+    int16_t grouping[C + 2] = {1, 0, 2, 3, 2, 4};
+    int32_t id = 9, run_bytes = 0;
+    int8_t run[CAP];
+    sequence = 5;
+    mote_sgq_encode_f32_kernel(&p, perm, ends, x, &sequence, packet, &bytes);
+    MOTE_CHECK(t,
+               mote_sgq_encode_f32_grouping_kernel(&p, &id, grouping, x,
+                                                   &sequence, run,
+                                                   &run_bytes) == MOTE_OK &&
+                   run_bytes == bytes && !memcmp(run, packet, (size_t)bytes),
+               "run-time grouping differs from the compiled one");
+    MOTE_CHECK(t,
+               mote_sgq_decode_f32_grouping_kernel(&p, &id, grouping, run,
+                                                   &run_bytes, y) == MOTE_OK,
+               "decode with a run-time grouping");
+    id = 11;
+    mote_sgq_encode_f32_grouping_kernel(&p, &id, grouping, x, &sequence, run,
+                                        &run_bytes);
+    MOTE_CHECK(t,
+               mote_sgq_read_header((const uint8_t *)run, (size_t)run_bytes,
+                                    &h, 0) == MOTE_OK &&
+                   h.grouping_id == 11,
+               "run-time grouping id not in the packet");
+    grouping[2] = 4; /* not a channel */
+    MOTE_CHECK(t,
+               mote_sgq_encode_f32_grouping_kernel(&p, &id, grouping, x,
+                                                   &sequence, run,
+                                                   &run_bytes) != MOTE_OK,
+               "a permutation entry beyond the channels accepted");
+    grouping[2] = -3; /* 65533 as uint16 */
+    MOTE_CHECK(t,
+               mote_sgq_encode_f32_grouping_kernel(&p, &id, grouping, x,
+                                                   &sequence, run,
+                                                   &run_bytes) != MOTE_OK,
+               "a negative permutation entry accepted");
+    grouping[2] = 2;
+    grouping[4] = 5; /* ends beyond the channels */
+    MOTE_CHECK(t,
+               mote_sgq_encode_f32_grouping_kernel(&p, &id, grouping, x,
+                                                   &sequence, run,
+                                                   &run_bytes) != MOTE_OK,
+               "group ends beyond the channels accepted");
+  }
 }
 
 int main(void) {

@@ -18,14 +18,23 @@ def Mote_SgqFeatureTensor
     : StaticShapeTensorOf<[F32, quant_QuantizedType]>;
 // A packet's length or sequence number: one i32.
 def Mote_SgqCount : 1DTensorOf<[I32]>;
+def Mote_SgqGroupingTensor : 1DTensorOf<[I16]>;
 
-class Mote_SgqOp<string mnemonic> : Mote_Op<mnemonic, [Pure]> {
+class Mote_SgqOp<string mnemonic>
+    : Mote_Op<mnemonic, [Pure, AttrSizedOperandSegments]> {
   code sgqConfig = [{
     Configuration: `bits` per coded element (2, 4 or 8), `stripe` elements
     per stripe, `rounding` (`"nearest"` or `"stochastic"`), and the grouping:
     position p of the channel order holds channel `permutation[p]`, group g
     holds positions `[group_ends[g - 1], group_ends[g])`, and packets carry
     `grouping_id` (and the grouping itself when `embed_grouping` is set).
+
+    With the optional `grouping(%id, %g)` operands the grouping is read at
+    run time instead (a server's grouping message replaces the compiled
+    one): `%id` is its id (`tensor<1xi32>`), `%g` the permutation then the
+    group ends (`tensor<(channels + groups)xi16>`); the attributes are the
+    compiled default and fix the group count, so the capacity holds. The
+    codec checks a run-time grouping before using it.
   }];
   let hasVerifier = 1;
 }
@@ -49,6 +58,8 @@ def Mote_SgqEncodeOp : Mote_SgqOp<"sgq_encode"> {
   }];
   let arguments = (ins Mote_SgqFeatureTensor:$features,
       Mote_SgqCount:$sequence,
+      Optional<Mote_SgqCount>:$runtime_id,
+      Optional<Mote_SgqGroupingTensor>:$runtime_grouping,
       I64Attr:$bits, I64Attr:$stripe,
       DefaultValuedAttr<StrAttr, "\"nearest\"">:$rounding,
       DefaultValuedAttr<I64Attr, "0">:$grouping_id,
@@ -56,7 +67,9 @@ def Mote_SgqEncodeOp : Mote_SgqOp<"sgq_encode"> {
       DefaultValuedAttr<BoolAttr, "false">:$embed_grouping);
   let results = (outs 1DTensorOf<[I8]>:$packet, Mote_SgqCount:$packet_bytes);
   let assemblyFormat = [{
-    $features `,` $sequence attr-dict `:` functional-type(operands, results)
+    $features `,` $sequence
+    (`grouping` `(` $runtime_id^ `,` $runtime_grouping `)`)?
+    attr-dict `:` functional-type(operands, results)
   }];
 }
 
@@ -80,6 +93,8 @@ def Mote_SgqDecodeOp : Mote_SgqOp<"sgq_decode"> {
     ```
   }];
   let arguments = (ins 1DTensorOf<[I8]>:$packet, Mote_SgqCount:$packet_bytes,
+      Optional<Mote_SgqCount>:$runtime_id,
+      Optional<Mote_SgqGroupingTensor>:$runtime_grouping,
       I64Attr:$bits, I64Attr:$stripe,
       DefaultValuedAttr<StrAttr, "\"nearest\"">:$rounding,
       DefaultValuedAttr<I64Attr, "0">:$grouping_id,
@@ -87,7 +102,9 @@ def Mote_SgqDecodeOp : Mote_SgqOp<"sgq_decode"> {
       DefaultValuedAttr<BoolAttr, "false">:$embed_grouping);
   let results = (outs Mote_FloatTensor:$features);
   let assemblyFormat = [{
-    $packet `,` $packet_bytes attr-dict `:` functional-type(operands, results)
+    $packet `,` $packet_bytes
+    (`grouping` `(` $runtime_id^ `,` $runtime_grouping `)`)?
+    attr-dict `:` functional-type(operands, results)
   }];
 }
 

@@ -108,9 +108,22 @@ mote::checkSgqConfig(const SgqConfig &c, ArrayRef<int64_t> shape,
 }
 
 static LogicalResult verifySgq(Operation *op, RankedTensorType features,
-                               RankedTensorType packet, Value count) {
+                               RankedTensorType packet, Value count,
+                               Value runtimeId, Value runtimeGrouping) {
   if (cast<RankedTensorType>(count.getType()).getDimSize(0) != 1)
     return op->emitOpError("packet length and sequence are tensor<1xi32>");
+  if (runtimeId &&
+      cast<RankedTensorType>(runtimeId.getType()).getDimSize(0) != 1)
+    return op->emitOpError("the run-time grouping id is tensor<1xi32>");
+  if (runtimeGrouping && features.getRank() >= 2) {
+    int64_t entries = features.getDimSize(1) +
+                      static_cast<int64_t>(SgqConfig::of(op).groupEnds.size());
+    if (cast<RankedTensorType>(runtimeGrouping.getType()).getDimSize(0) !=
+        entries)
+      return op->emitOpError("the run-time grouping holds the permutation "
+                             "and the group ends: ")
+             << entries << " entries";
+  }
   if (auto q = mote::getQuantType(features)) {
     auto uniform = dyn_cast<quant::UniformQuantizedType>(q);
     if (!uniform || !uniform.isSigned() ||
@@ -137,11 +150,11 @@ LogicalResult SgqEncodeOp::verify() {
     return emitOpError("packet length and sequence are tensor<1xi32>");
   return verifySgq(*this, getFeatures().getType(),
                    cast<RankedTensorType>(getPacket().getType()),
-                   getPacketBytes());
+                   getPacketBytes(), getRuntimeId(), getRuntimeGrouping());
 }
 
 LogicalResult SgqDecodeOp::verify() {
   return verifySgq(*this, cast<RankedTensorType>(getFeatures().getType()),
                    cast<RankedTensorType>(getPacket().getType()),
-                   getPacketBytes());
+                   getPacketBytes(), getRuntimeId(), getRuntimeGrouping());
 }

@@ -375,7 +375,9 @@ def MoteSplitAt : Pass<"mote-split-at", "mlir::ModuleOp"> {
     - `@f_device_forward(inputs..., %sequence: tensor<1xi32>)
       -> (packet: tensor<CAPxi8>, packet_bytes: tensor<1xi32>)`: every op
       the cut depends on, then `mote.sgq_encode` of the cut. CAP is the
-      codec's worst-case packet size for the cut's shape.
+      codec's worst-case packet size for the cut's shape. With
+      `runtime-grouping` it also takes `%grouping_id: tensor<1xi32>` and
+      `%grouping: tensor<(C + G)xi16>`, which the encoder reads.
     - `@f_server(packet, packet_bytes) -> (outputs...)`: `mote.sgq_decode`,
       a `mote.quantize` back to the cut's type when it is int8, then every
       op after the cut.
@@ -408,7 +410,11 @@ def MoteSplitAt : Pass<"mote-split-at", "mlir::ModuleOp"> {
     ListOption<"groupEnds", "group-ends", "int64_t",
                "End position of each group in the channel order">,
     Option<"embedGrouping", "embed-grouping", "bool", /*default=*/"false",
-           "Carry the grouping in every packet">
+           "Carry the grouping in every packet">,
+    Option<"runtimeGrouping", "runtime-grouping", "bool", /*default=*/"false",
+           "The device forward takes the grouping as arguments (grouping_id, "
+           "grouping: the permutation then the group ends, i16), so a "
+           "server's grouping message can replace the compiled one">
   ];
 }
 

@@ -186,6 +186,13 @@ struct SplitAtPass : mote::impl::MoteSplitAtBase<SplitAtPass> {
     // @f_device_forward: the slice, then the encoder.
     SmallVector<Type> deviceInputs(func.getArgumentTypes());
     deviceInputs.push_back(countType);
+    auto groupingType = RankedTensorType::get(
+        {channels + static_cast<int64_t>(config.groupEnds.size())},
+        b.getIntegerType(16));
+    if (runtimeGrouping) {
+      deviceInputs.push_back(countType);
+      deviceInputs.push_back(groupingType);
+    }
     b.setInsertionPoint(func);
     auto deviceFunc = func::FuncOp::create(
         b, func.getLoc(), (func.getSymName() + "_device_forward").str(),
@@ -193,21 +200,33 @@ struct SplitAtPass : mote::impl::MoteSplitAtBase<SplitAtPass> {
     SmallVector<DictionaryAttr> argAttrs;
     func.getAllArgAttrs(argAttrs);
     argAttrs.push_back(named("sequence"));
+    if (runtimeGrouping) {
+      argAttrs.push_back(named("grouping_id"));
+      argAttrs.push_back(named("grouping"));
+    }
     deviceFunc.setAllArgAttrs(argAttrs);
     deviceFunc.setAllResultAttrs(
         ArrayRef<DictionaryAttr>{named("packet"), named("packet_bytes")});
     Block *deviceBody = deviceFunc.addEntryBlock();
     IRMapping toDevice;
-    toDevice.map(func.getArguments(), deviceBody->getArguments().drop_back());
+    unsigned numInputs = func.getNumArguments();
+    toDevice.map(func.getArguments(),
+                 deviceBody->getArguments().take_front(numInputs));
+    Value runtimeId = runtimeGrouping
+                          ? Value(deviceBody->getArgument(numInputs + 1))
+                          : Value();
+    Value runtimeGroup = runtimeGrouping
+                             ? Value(deviceBody->getArgument(numInputs + 2))
+                             : Value();
     b.setInsertionPointToStart(deviceBody);
     for (Operation &op : body.without_terminator())
       if (device.contains(&op))
         b.clone(op, toDevice);
     auto encode = SgqEncodeOp::create(
         b, loc, packetType, countType, toDevice.lookup(cut),
-        deviceBody->getArguments().back(), config.bits, config.stripe,
-        config.rounding, config.groupingId, config.permutation,
-        config.groupEnds, config.embedGrouping);
+        deviceBody->getArgument(numInputs), runtimeId, runtimeGroup,
+        config.bits, config.stripe, config.rounding, config.groupingId,
+        config.permutation, config.groupEnds, config.embedGrouping);
     func::ReturnOp::create(b, loc, encode->getResults());
 
     // @f_server: the decoder, then the rest.
@@ -225,9 +244,9 @@ struct SplitAtPass : mote::impl::MoteSplitAtBase<SplitAtPass> {
     auto floatType = cutType.clone(b.getF32Type());
     Value decoded = SgqDecodeOp::create(
         b, loc, floatType, serverBody->getArgument(0),
-        serverBody->getArgument(1), config.bits, config.stripe, config.rounding,
-        config.groupingId, config.permutation, config.groupEnds,
-        config.embedGrouping);
+        serverBody->getArgument(1), Value(), Value(), config.bits,
+        config.stripe, config.rounding, config.groupingId, config.permutation,
+        config.groupEnds, config.embedGrouping);
     if (quantized)
       decoded = QuantizeOp::create(b, loc, cutType, decoded);
     IRMapping toServer;

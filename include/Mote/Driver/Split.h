@@ -31,9 +31,13 @@ struct SplitOptions {
   std::string rounding = "nearest";
   int64_t groupingId = 1;
   bool embedGrouping = false;
+  /// The device forward takes the grouping as arguments (a server's
+  /// grouping message replaces the compiled one at run time).
+  bool runtimeGrouping = false;
 };
 
-/// Parses `--sgq=bits=B,groups=G,stripe=S,rounding=R,grouping_id=I,embed`.
+/// Parses `--sgq=bits=B,groups=G,stripe=S,rounding=R,grouping_id=I,embed,
+/// runtime_grouping`.
 mlir::FailureOr<SplitOptions> parseSplitOptions(llvm::StringRef tensor,
                                                 llvm::StringRef sgq);
 
@@ -52,6 +56,7 @@ struct SplitModel {
   int64_t capacity = 0;
   /// Calibration samples the grouping was computed from (0: equal groups).
   int64_t groupingSamples = 0;
+  bool runtimeGrouping = false;
 };
 
 /// Cuts the model in `module` (one function; not modified) as `options`

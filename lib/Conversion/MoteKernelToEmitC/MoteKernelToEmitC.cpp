@@ -146,6 +146,7 @@ LogicalResult Printer::convertFunc(func::FuncOp func) {
       argTypes.push_back(ptrTo(emitc::OpaqueType::get(
           ctx(), element.isF32()         ? "const float"
                  : element.isInteger(32) ? "const int32_t"
+                 : element.isInteger(16) ? "const int16_t"
                                          : "const int8_t")));
     else
       argTypes.push_back(ptrTo(element));

@@ -3,7 +3,8 @@
 // Part of convert-mote-to-kernel (Lowering.h): `mote.sgq_encode` and
 // `mote.sgq_decode` become calls of the runtime's SGQ codec
 // (mote/mote_sgq.h) with the configuration as an ABI parameter block and
-// the grouping as constant int16 arrays.
+// the grouping as constant int16 arrays, or, for a run-time grouping, the
+// buffers of its id and arrays.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,6 +50,17 @@ static std::pair<Value, Value> groupingArrays(Lowering &l, const SgqConfig &c) {
   return {i16("permutation", c.permutation), i16("group_ends", c.groupEnds)};
 }
 
+/// The grouping arguments of an SGQ kernel: the compiled arrays, or the
+/// buffers of a run-time grouping's id and arrays.
+static FailureOr<SmallVector<Value>> groupingArgs(Lowering &l, Operation *op,
+                                                  Value id, Value grouping) {
+  if (!grouping) {
+    auto [permutation, ends] = groupingArrays(l, SgqConfig::of(op));
+    return SmallVector<Value>{permutation, ends};
+  }
+  return l.buffers({id, grouping});
+}
+
 LogicalResult Lowering::lowerSgqEncode(SgqEncodeOp op) {
   SgqConfig config = SgqConfig::of(op);
   FailureOr<SmallVector<Value>> io =
@@ -56,21 +68,25 @@ LogicalResult Lowering::lowerSgqEncode(SgqEncodeOp op) {
                op.getPacketBytes()});
   if (failed(io))
     return failure();
-  auto [permutation, ends] = groupingArrays(*this, config);
+  FailureOr<SmallVector<Value>> args =
+      groupingArgs(*this, op, op.getRuntimeId(), op.getRuntimeGrouping());
+  if (failed(args))
+    return failure();
   abi::mote_sgq_params params =
       sgqParams(config, shapeOf(op.getFeatures()), countOf(op.getPacket()));
   addKernelHeader("mote/mote_sgq.h");
-  SmallVector<Value> args = {permutation, ends};
-  llvm::append_range(args, *io);
+  llvm::append_range(*args, *io);
+  StringRef suffix = op.getRuntimeGrouping() ? "_grouping_kernel" : "_kernel";
   if (getQuantType(op.getFeatures().getType())) {
     FailureOr<QParams> q = perTensor(op, op.getFeatures());
     if (failed(q))
       return failure();
-    callWith("mote_sgq_encode_s8_kernel", params, args,
+    callWith(("mote_sgq_encode_s8" + suffix).str(), params, *args,
              {f32(q->scale), i32(q->zeroPoint)}, /*numOutputs=*/2);
     return success();
   }
-  callWith("mote_sgq_encode_f32_kernel", params, args, {}, /*numOutputs=*/2);
+  callWith(("mote_sgq_encode_f32" + suffix).str(), params, *args, {},
+           /*numOutputs=*/2);
   return success();
 }
 
@@ -80,13 +96,17 @@ LogicalResult Lowering::lowerSgqDecode(SgqDecodeOp op) {
       buffers({op.getPacket(), op.getPacketBytes(), op.getFeatures()});
   if (failed(io))
     return failure();
-  auto [permutation, ends] = groupingArrays(*this, config);
+  FailureOr<SmallVector<Value>> args =
+      groupingArgs(*this, op, op.getRuntimeId(), op.getRuntimeGrouping());
+  if (failed(args))
+    return failure();
   abi::mote_sgq_params params =
       sgqParams(config, shapeOf(op.getFeatures()), countOf(op.getPacket()));
   addKernelHeader("mote/mote_sgq.h");
-  SmallVector<Value> args = {permutation, ends};
-  llvm::append_range(args, *io);
-  callWith("mote_sgq_decode_f32_kernel", params, args);
+  llvm::append_range(*args, *io);
+  callWith(op.getRuntimeGrouping() ? "mote_sgq_decode_f32_grouping_kernel"
+                                   : "mote_sgq_decode_f32_kernel",
+           params, *args);
   return success();
 }
 

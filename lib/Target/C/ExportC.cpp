@@ -6,6 +6,7 @@
 
 #include "Mote/IR/MoteOps.h"
 #include "Mote/IR/QuantUtils.h"
+#include "Mote/IR/SgqConfig.h"
 #include "Mote/Transforms/MemoryPlan.h"
 #include "MoteKernel/IR/MoteKernel.h"
 
@@ -26,7 +27,10 @@ static std::string cParam(Type type, StringRef name, bool isConst) {
   Type e = getElementTypeOrSelf(type);
   if (auto q = dyn_cast<quant::QuantizedType>(e))
     e = q.getStorageType();
-  std::string c = e.isF32() ? "float" : e.isInteger(32) ? "int32_t" : "int8_t";
+  std::string c = e.isF32()         ? "float"
+                  : e.isInteger(32) ? "int32_t"
+                  : e.isInteger(16) ? "int16_t"
+                                    : "int8_t";
   return (isConst ? "const " : "") + c + " *" + name.str();
 }
 
@@ -194,6 +198,30 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
                             "and its train step");
   CPackage package;
   std::string upper = StringRef(name).upper();
+  // A split model whose grouping is read at run time: the compiled one as
+  // the default to pass (or to replace with a server's message).
+  std::string groupingDefaults;
+  module.walk([&](SgqEncodeOp encode) {
+    if (!encode.getRuntimeGrouping() || !groupingDefaults.empty())
+      return;
+    SgqConfig c = SgqConfig::of(encode);
+    std::string entries;
+    for (int64_t v : llvm::concat<const int64_t>(c.permutation, c.groupEnds))
+      entries += (entries.empty() ? "" : ", ") + std::to_string(v);
+    groupingDefaults = llvm::formatv(
+        R"(/* The grouping the device half was compiled with, for the grouping_id
+ * and grouping arguments: the permutation ({3} channels), then the group
+ * ends ({4} groups). A server's grouping message replaces it:
+ * mote_sgq_read_grouping (mote/mote_sgq.h) fills the same arrays. */
+#define {0}_GROUPING_ID {1}
+#define {0}_GROUPING_CHANNELS {3}
+#define {0}_GROUPING_GROUPS {4}
+static const int16_t {5}_default_grouping[{3} + {4}] = {{{2}};
+
+)",
+        upper, c.groupingId, entries, c.permutation.size(), c.groupEnds.size(),
+        name);
+  });
   // The stages of mote-lower-to-c-pipeline; the header's facts are read
   // from the kernel level.
   LowerToCOptions options;
@@ -249,8 +277,14 @@ FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
   if (failed(emitc::translateToCpp(module, source)))
     return failure();
 
+  auto addDefaults = [&] {
+    size_t at = package.header.rfind("#ifdef __cplusplus");
+    if (!groupingDefaults.empty() && at != std::string::npos)
+      package.header.insert(at, groupingDefaults);
+  };
   if (training) {
     package.header = trainHeader(module, name, upper, package, signatures);
+    addDefaults();
     return package;
   }
   package.header = llvm::formatv(
@@ -306,6 +340,7 @@ static inline int32_t {0}_invoke(const {0}_context *context, {8}) {{
 )",
       name, upper, package.arenaBytes, package.weightBytes, docs, params,
       quantDefines, invokeArgs, StringRef(params).drop_back(2), package.entry);
+  addDefaults();
   return package;
 }
 

@@ -182,6 +182,26 @@ mote_sgq_decode_f32_kernel(const mote_sgq_params *p, const int16_t *permutation,
                            const int16_t *group_ends, const int8_t *packet,
                            const int32_t *packet_bytes, float *features);
 
+/* The same with a grouping read at run time (a server's grouping message
+ * replacing the compiled one): its id, and `grouping` holding the
+ * permutation (channels entries) then the group ends (the block's group
+ * count). The codec checks it: an entry that is not a channel or ends that
+ * do not increase to the channel count fail the call. */
+mote_status mote_sgq_encode_f32_grouping_kernel(
+    const mote_sgq_params *p, const int32_t *grouping_id,
+    const int16_t *grouping, const float *features, const int32_t *sequence,
+    int8_t *packet, int32_t *packet_bytes);
+mote_status mote_sgq_encode_s8_grouping_kernel(
+    const mote_sgq_params *p, float scale, int32_t zero_point,
+    const int32_t *grouping_id, const int16_t *grouping, const int8_t *features,
+    const int32_t *sequence, int8_t *packet, int32_t *packet_bytes);
+mote_status mote_sgq_decode_f32_grouping_kernel(const mote_sgq_params *p,
+                                                const int32_t *grouping_id,
+                                                const int16_t *grouping,
+                                                const int8_t *packet,
+                                                const int32_t *packet_bytes,
+                                                float *features);
+
 #ifdef __cplusplus
 }
 #endif

@@ -44,3 +44,21 @@ func.func @server(%p: tensor<308xi8>, %n: tensor<1xi32>) -> tensor<1x4x8x8xf32> 
   %r = mote.relu %y : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
   return %r : tensor<1x4x8x8xf32>
 }
+
+// -----
+
+// A grouping read at run time: its buffers replace the constant arrays.
+// CHECK: func.func @net_run(%arg0: memref<2x3x16xi8> {{.*}}, %arg1: memref<1xi32> {{.*}}, %arg2: memref<1xi32> {{.*}}, %arg3: memref<5xi16> {{.*}},
+// CHECK-NOT: memref.get_global @net_l0_permutation
+// CHECK: mote_kernel.call @mote_sgq_encode_s8_grouping_kernel(%arg2, %arg3, %arg0, %arg1, %{{.*}}, %{{.*}}) {num_outputs = 2 : i64, params = {{{.*}}grouping_id = 3 : i64, groups = 2 : i64{{.*}}}, params_type = "mote_sgq_params", scalars = [5.000000e-02 : f32, -3 : i32]}
+// CHECK: mote_kernel.call @mote_sgq_decode_f32_grouping_kernel(%arg2, %arg3,
+!q = !quant.uniform<i8:f32, 0.05:-3>
+func.func @runtime(%x: tensor<2x3x16x!q>, %s: tensor<1xi32>, %id: tensor<1xi32>, %g: tensor<5xi16>) -> tensor<2x3x16xf32> {
+  %p, %n = mote.sgq_encode %x, %s grouping(%id, %g) {bits = 8 : i64, stripe = 8 : i64,
+      grouping_id = 3 : i64, permutation = array<i64: 2, 0, 1>, group_ends = array<i64: 1, 3>}
+      : (tensor<2x3x16x!q>, tensor<1xi32>, tensor<1xi32>, tensor<5xi16>) -> (tensor<304xi8>, tensor<1xi32>)
+  %y = mote.sgq_decode %p, %n grouping(%id, %g) {bits = 8 : i64, stripe = 8 : i64,
+      grouping_id = 3 : i64, permutation = array<i64: 2, 0, 1>, group_ends = array<i64: 1, 3>}
+      : (tensor<304xi8>, tensor<1xi32>, tensor<1xi32>, tensor<5xi16>) -> tensor<2x3x16xf32>
+  return %y : tensor<2x3x16xf32>
+}

@@ -111,3 +111,19 @@ func.func @length(%p: tensor<308xi8>, %n: tensor<2xi32>) {
   %y = mote.sgq_decode %p, %n {bits = 4 : i64, stripe = 64 : i64, permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>} : (tensor<308xi8>, tensor<2xi32>) -> tensor<1x4x8x8xf32>
   return
 }
+
+// -----
+
+func.func @runtime_grouping_size(%x: tensor<1x4x8x8xf32>, %s: tensor<1xi32>, %id: tensor<1xi32>, %g: tensor<5xi16>) {
+  // expected-error @+1 {{the run-time grouping holds the permutation and the group ends: 6 entries}}
+  %p, %n = mote.sgq_encode %x, %s grouping(%id, %g) {bits = 4 : i64, stripe = 64 : i64, permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>} : (tensor<1x4x8x8xf32>, tensor<1xi32>, tensor<1xi32>, tensor<5xi16>) -> (tensor<308xi8>, tensor<1xi32>)
+  return
+}
+
+// -----
+
+func.func @runtime_grouping_id(%p: tensor<308xi8>, %n: tensor<1xi32>, %id: tensor<2xi32>, %g: tensor<6xi16>) {
+  // expected-error @+1 {{the run-time grouping id is tensor<1xi32>}}
+  %y = mote.sgq_decode %p, %n grouping(%id, %g) {bits = 4 : i64, stripe = 64 : i64, permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>} : (tensor<308xi8>, tensor<1xi32>, tensor<2xi32>, tensor<6xi16>) -> tensor<1x4x8x8xf32>
+  return
+}

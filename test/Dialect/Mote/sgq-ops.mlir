@@ -32,3 +32,18 @@ func.func @int8_features(%x: tensor<2x3x16x!quant.uniform<i8:f32, 0.05:-3>>, %s:
       : (tensor<324xi8>, tensor<1xi32>) -> tensor<2x3x16xf32>
   return %y : tensor<2x3x16xf32>
 }
+
+// A grouping read at run time: its id and the permutation then the group
+// ends.
+// CHECK-LABEL: func.func @runtime_grouping
+// CHECK: %[[P:.*]], %[[N:.*]] = mote.sgq_encode %{{.*}}, %{{.*}} grouping(%[[ID:.*]], %[[G:.*]]) {bits = 4 : i64, {{.*}}} : (tensor<1x4x8x8xf32>, tensor<1xi32>, tensor<1xi32>, tensor<6xi16>) -> (tensor<308xi8>, tensor<1xi32>)
+// CHECK: mote.sgq_decode %[[P]], %[[N]] grouping(%[[ID]], %[[G]]) {{.*}} : (tensor<308xi8>, tensor<1xi32>, tensor<1xi32>, tensor<6xi16>) -> tensor<1x4x8x8xf32>
+func.func @runtime_grouping(%x: tensor<1x4x8x8xf32>, %s: tensor<1xi32>, %id: tensor<1xi32>, %g: tensor<6xi16>) -> tensor<1x4x8x8xf32> {
+  %p, %n = mote.sgq_encode %x, %s grouping(%id, %g) {bits = 4 : i64, stripe = 64 : i64,
+      permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>}
+      : (tensor<1x4x8x8xf32>, tensor<1xi32>, tensor<1xi32>, tensor<6xi16>) -> (tensor<308xi8>, tensor<1xi32>)
+  %y = mote.sgq_decode %p, %n grouping(%id, %g) {bits = 4 : i64, stripe = 64 : i64,
+      permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>}
+      : (tensor<308xi8>, tensor<1xi32>, tensor<1xi32>, tensor<6xi16>) -> tensor<1x4x8x8xf32>
+  return %y : tensor<1x4x8x8xf32>
+}

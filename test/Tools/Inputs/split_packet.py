@@ -6,6 +6,11 @@
                          DIR/device.sgq
   trim DIR               DIR/device.sgq: the packet the device wrote in
                          DIR/packet.bin, cut to DIR/bytes.bin
+  grouping DIR           a run-time grouping: DIR/id.npy (7), DIR/g.npy (a
+                         permutation and group ends), DIR/bad.npy (an entry
+                         that is not a channel)
+  check-grouping DIR     the packet in DIR/rg_p.npy, rg_n.npy names grouping
+                         7 and decodes with it, not with the compiled one
   int8 IN.npy S Z OUT    the int8 values q = round(v / S) + Z of decoded
                          features (exact for 8-bit packets of int8 features)
 """
@@ -39,6 +44,26 @@ def main():
         assert 0 < size <= len(packet), (size, len(packet))
         packet[:size].tofile(os.path.join(d, "device.sgq"))
         print(f"device packet: {size} of {len(packet)} bytes")
+    elif action == "grouping":
+        d = sys.argv[2]
+        np.save(os.path.join(d, "id.npy"), np.array([7], np.int32))
+        np.save(os.path.join(d, "g.npy"), np.array([3, 1, 0, 2, 1, 4], np.int16))
+        np.save(os.path.join(d, "bad.npy"), np.array([3, 1, 9, 2, 1, 4], np.int16))
+    elif action == "check-grouping":
+        d = sys.argv[2]
+        sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                                        "python"))
+        from mote_collab import sgq
+        p = np.load(os.path.join(d, "rg_p.npy")).view(np.uint8).ravel()
+        n = int(np.load(os.path.join(d, "rg_n.npy")).ravel()[0])
+        packet = p[:n].tobytes()
+        h = sgq.read_header(packet)
+        sgq.decode(packet, sgq.SgqGrouping(7, [3, 1, 0, 2], [1, 4]))
+        try:
+            sgq.decode(packet, sgq.SgqGrouping(1, [0, 1, 2, 3], [2, 4]))
+            print("decoded with the compiled grouping")
+        except sgq.SgqError as e:
+            print(f"grouping {h.grouping_id}; the compiled one refused: {e}")
     elif action == "int8":
         v = np.load(sys.argv[2])
         scale, zero = np.float32(sys.argv[3]), int(sys.argv[4])
