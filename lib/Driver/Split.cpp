@@ -376,20 +376,18 @@ std::string mote::describeSplit(const SplitModel &s, StringRef name,
   json::Object files{{"device_forward", (name + "_device_forward").str()},
                      {"server_model", (name + "_server.onnx").str()},
                      {"grouping", (name + "_grouping.msgg").str()}};
+  if (gradientCapacity)
+    files["device_backward"] = (name + "_device_backward").str();
   json::Object root{{"model", name.str()},
                     {"cut", std::move(cut)},
                     {"sgq", std::move(sgq)},
                     {"files", std::move(files)}};
-  if (gradientCapacity) {
-    files = std::move(*root.getObject("files"));
-    files["device_backward"] = (name + "_device_backward").str();
-    root["files"] = std::move(files);
+  if (gradientCapacity)
     root["gradient"] = json::Object{{"dtype", "float32"},
                                     {"max_bits", 8},
                                     {"stripe", s.config.stripe},
                                     {"grouping_id", s.config.groupingId},
                                     {"capacity", gradientCapacity}};
-  }
   std::string text;
   raw_string_ostream os(text);
   os << formatv("{0:2}", json::Value(std::move(root))) << "\n";

@@ -42,9 +42,11 @@ inline void addTensorName(mlir::Value value, llvm::StringRef name) {
   op->setLoc(mlir::FusedLoc::get(op->getContext(), {op->getLoc()}, metadata));
 }
 
-/// The result of `op` that is the model's tensor `name`, or null.
-inline mlir::Value getNamedResult(mlir::Operation *op, llvm::StringRef name) {
-  mlir::Value found;
+/// Calls `visit(name, resultIndex)` for each tensor name recorded in the
+/// location of `op` (addTensorName) until it returns true.
+inline void
+forEachTensorName(mlir::Operation *op,
+                  llvm::function_ref<bool(llvm::StringRef, int64_t)> visit) {
   op->getLoc()->walk([&](mlir::Location l) {
     auto fused = llvm::dyn_cast<mlir::FusedLoc>(l);
     auto metadata =
@@ -55,13 +57,34 @@ inline mlir::Value getNamedResult(mlir::Operation *op, llvm::StringRef name) {
                            : mlir::StringAttr();
     auto index = metadata ? metadata.getAs<mlir::IntegerAttr>("mote.result")
                           : mlir::IntegerAttr();
-    if (tensor && index && tensor.strref() == name &&
-        index.getInt() < op->getNumResults()) {
-      found = op->getResult(index.getInt());
+    if (tensor && index && visit(tensor.strref(), index.getInt()))
       return mlir::WalkResult::interrupt();
-    }
     return mlir::WalkResult::advance();
   });
+}
+
+/// The result of `op` that is the model's tensor `name`, or null.
+inline mlir::Value getNamedResult(mlir::Operation *op, llvm::StringRef name) {
+  mlir::Value found;
+  forEachTensorName(op, [&](llvm::StringRef tensor, int64_t index) {
+    if (tensor != name || index >= op->getNumResults())
+      return false;
+    found = op->getResult(index);
+    return true;
+  });
+  return found;
+}
+
+/// The model's tensor name of `result`, or an empty string.
+inline llvm::StringRef getTensorName(mlir::OpResult result) {
+  llvm::StringRef found;
+  forEachTensorName(result.getOwner(),
+                    [&](llvm::StringRef tensor, int64_t index) {
+                      if (index != result.getResultNumber())
+                        return false;
+                      found = tensor;
+                      return true;
+                    });
   return found;
 }
 

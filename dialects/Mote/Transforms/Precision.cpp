@@ -78,7 +78,6 @@ struct StripQuantizationPass
     // The quantization ops left without users go (a dead quantize would
     // still look like int8 computation to later stages).
     for (bool erased = true; erased;) {
-      erased = false;
       SmallVector<Operation *> dead;
       getOperation().walk([&](Operation *op) {
         if (isa<QuantizeOp, DequantizeOp, quant::StorageCastOp>(op) &&

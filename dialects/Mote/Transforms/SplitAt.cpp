@@ -36,25 +36,11 @@ std::string describeValue(Value value) {
     return "model input " + std::to_string(arg.getArgNumber());
   }
   Operation *op = value.getDefiningOp();
-  std::string found;
-  op->getLoc()->walk([&](Location l) {
-    auto fused = dyn_cast<FusedLoc>(l);
-    auto metadata = fused
-                        ? dyn_cast_or_null<DictionaryAttr>(fused.getMetadata())
-                        : DictionaryAttr();
-    auto tensor =
-        metadata ? metadata.getAs<StringAttr>("mote.tensor") : StringAttr();
-    auto index =
-        metadata ? metadata.getAs<IntegerAttr>("mote.result") : IntegerAttr();
-    if (tensor && index &&
-        index.getInt() == cast<OpResult>(value).getResultNumber()) {
-      found = "tensor '" + tensor.str() + "'";
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  if (found.empty())
-    found = "the result of '" + op->getName().getStringRef().str() + "'";
+  StringRef tensor = getTensorName(cast<OpResult>(value));
+  std::string found =
+      tensor.empty()
+          ? "the result of '" + op->getName().getStringRef().str() + "'"
+          : "tensor '" + tensor.str() + "'";
   StringRef node = getNodeName(op->getLoc());
   if (!node.empty())
     found += " (node '" + node.str() + "')";
