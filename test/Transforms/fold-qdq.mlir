@@ -149,3 +149,26 @@ func.func @no_integer_form(%x: tensor<1x10x!quant.uniform<i8:f32, 0.1:-3>>, %a: 
   %mq = mote.quantize %m : (tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>
   return %q, %mq : tensor<1x10x!quant.uniform<i8:f32, 0.00390625:-128>>, tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>
 }
+
+// -----
+
+// A conv whose result stays float (a float cut of a QDQ model): its
+// per-channel weight and bias become float constants, per channel
+// scale * (q - zero point); a per-tensor input keeps its dequantize.
+// CHECK-LABEL: func @float_conv_per_axis_constants
+func.func @float_conv_per_axis_constants(%x: tensor<1x2x1x1x!quant.uniform<i8:f32, 0.5:-3>>) -> tensor<1x2x1x1xf32> {
+  %wq = arith.constant dense<[[[[4]], [[-2]]], [[[10]], [[1]]]]> : tensor<2x2x1x1xi8>
+  %ws = quant.scast %wq : tensor<2x2x1x1xi8> to tensor<2x2x1x1x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
+  %wf = mote.dequantize %ws : (tensor<2x2x1x1x!quant.uniform<i8:f32:0, {0.5, 0.25}>>) -> tensor<2x2x1x1xf32>
+  %bq = arith.constant dense<[3, -8]> : tensor<2xi32>
+  %bs = quant.scast %bq : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32:0, {0.125, 0.0625}>>
+  %bf = mote.dequantize %bs : (tensor<2x!quant.uniform<i32:f32:0, {0.125, 0.0625}>>) -> tensor<2xf32>
+  %xf = mote.dequantize %x : (tensor<1x2x1x1x!quant.uniform<i8:f32, 0.5:-3>>) -> tensor<1x2x1x1xf32>
+  %c = mote.conv2d %xf, %wf, %bf : (tensor<1x2x1x1xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x1x1xf32>
+  // CHECK-DAG: arith.constant dense<{{\[\[\[\[}}2.000000e+00]], {{\[\[}}-1.000000e+00]]], {{\[\[\[}}2.500000e+00]], {{\[\[}}2.500000e-01]]]]> : tensor<2x2x1x1xf32>
+  // CHECK-DAG: arith.constant dense<[3.750000e-01, -5.000000e-01]> : tensor<2xf32>
+  // CHECK: mote.dequantize %{{.*}} : (tensor<1x2x1x1x!quant.uniform<i8:f32, 5.000000e-01:-3>>)
+  // CHECK-NOT: mote.dequantize
+  // CHECK: mote.conv2d
+  return %c : tensor<1x2x1x1xf32>
+}

@@ -168,11 +168,58 @@ struct FoldQuantizeOfDequantize : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// dequantize(quant.scast(constant)) of a per-axis type -> a float
+/// constant. Applied once the integer folds are done: what is left reads a
+/// per-channel weight into float arithmetic (a cut or an output at a float
+/// conv result), which has no per-axis dequantize kernel and needs none.
+struct FoldPerAxisDequantizeOfConstant : OpRewritePattern<DequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(DequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast_or_null<quant::UniformQuantizedPerAxisType>(
+        getQuantType(op.getInput().getType()));
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "not per axis");
+    auto scast = op.getInput().getDefiningOp<quant::StorageCastOp>();
+    DenseIntElementsAttr storage;
+    if (!scast || !matchPattern(scast.getInput(), m_Constant(&storage)))
+      return rewriter.notifyMatchFailure(op, "input is not a constant");
+    auto shape = cast<RankedTensorType>(storage.getType()).getShape();
+    int32_t axis = type.getQuantizedDimension();
+    ArrayRef<double> scales = type.getScales();
+    ArrayRef<int64_t> zeroPoints = type.getZeroPoints();
+    if (axis < 0 || axis >= static_cast<int32_t>(shape.size()) ||
+        shape[axis] != static_cast<int64_t>(scales.size()))
+      return rewriter.notifyMatchFailure(op, "axis does not match the shape");
+    int64_t inner = 1;
+    for (int64_t d : shape.drop_front(axis + 1))
+      inner *= d;
+    // Float arithmetic, as a runtime dequantize (and ONNX Runtime) does it.
+    SmallVector<float> values;
+    values.reserve(storage.getNumElements());
+    int64_t i = 0;
+    for (const APInt &q : storage.getValues<APInt>()) {
+      int64_t c = (i++ / inner) % shape[axis];
+      values.push_back(static_cast<float>(q.getSExtValue() - zeroPoints[c]) *
+                       static_cast<float>(scales[c]));
+    }
+    auto resultType = cast<RankedTensorType>(op.getType());
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, DenseElementsAttr::get(resultType, ArrayRef(values)));
+    return success();
+  }
+};
+
 struct MoteFoldQDQPass : mote::impl::MoteFoldQDQBase<MoteFoldQDQPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateFoldQDQPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    RewritePatternSet leftovers(&getContext());
+    leftovers.add<FoldPerAxisDequantizeOfConstant>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(leftovers))))
       signalPassFailure();
   }
 };

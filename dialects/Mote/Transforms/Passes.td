@@ -79,6 +79,9 @@ def MoteFoldQDQ : Pass<"mote-fold-qdq", "mlir::func::FuncOp"> {
       tensor moves below the dequantize, keeping the integer domain;
     - `quantize(dequantize(x))` is `x` when the types agree and a
       `mote.requantize` when they differ.
+    - then, a per-axis `dequantize` of a constant that is left (a
+      per-channel weight read by a float op, as at a float cut of a QDQ
+      model) becomes a float constant.
 
     Before:
 
