@@ -65,7 +65,7 @@ SUITES = {
         ("model/activation_2/Relu:0", "post-ReLU"),
         ("model/activation_4/Relu:0", "post-ReLU"),
         ("model/add_1/add:0", "signed"),
-        ("model/batch_normalization_6/FusedBatchNormV3:0", "signed")]),
+        ("model/add_2/add:0", "signed")]),
     "fashion": dict(input="image", sample=[1, 1, 28, 28], cuts=[
         ("p1", "post-ReLU"), ("p2", "post-ReLU"), ("c1", "signed"), ("c2", "signed")]),
 }
