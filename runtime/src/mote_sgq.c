@@ -9,12 +9,15 @@
  * changes nothing); the decoder's one product, (base + 4 * code) * q, is
  * exact because q has at most 7 significant bits and the integer at most
  * 17. Every IEEE-754 target therefore computes the same bits.
+ *
+ * Layout (version 2): steps travel as the high 16 bits of their float
+ * bits, bases packed at the fewest bits the packet's largest base needs.
  *===----------------------------------------------------------------------===*/
 
 #include "mote/mote_sgq.h"
 
-#define SGQ_VERSION 1u
-#define SGQ_FIELDS 18u
+#define SGQ_VERSION 2u
+#define SGQ_FIELDS 19u
 /* Field ids of table Packet, in schema order. */
 enum {
   F_VERSION,
@@ -34,15 +37,17 @@ enum {
   F_STEPS,
   F_FLAGS,
   F_BASES,
-  F_CODES
+  F_CODES,
+  F_BASE_BITS
 };
-/* The writer's fixed layout: root offset, identifier, vtable, table. */
+/* The writer's fixed layout: root offset, identifier, vtable (42 bytes and
+ * 2 of padding), table. */
 #define SGQ_VTABLE 8u
-#define SGQ_TABLE 48u
-#define SGQ_TABLE_BYTES 64u
+#define SGQ_TABLE 52u
+#define SGQ_TABLE_BYTES 68u
 #define SGQ_VECTORS (SGQ_TABLE + SGQ_TABLE_BYTES)
 static const uint8_t field_slot[SGQ_FIELDS] = {
-    60, 61, 62, 63, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56};
+    60, 61, 62, 63, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 64};
 
 /* Grouping message: fields grouping_id, permutation, group_ends. */
 #define SGG_VTABLE 8u
@@ -53,8 +58,9 @@ static const uint8_t field_slot[SGQ_FIELDS] = {
 #define FLAG_FLAT 1u
 #define FLAG_CODED 2u
 
-/* Bases are 16-bit counts of quarter steps. */
+/* Bases are counts of quarter steps of at most 16 bits. */
 #define BASE_LIMIT 65535u
+#define MAX_BASE_BITS 16u
 #define MAX_ELEMENTS (1u << 28)
 #define MIN_STEP 0x1p-100f
 
@@ -247,7 +253,8 @@ typedef struct {
 
 static void layout_of(const sgq_dims *d, uint32_t rank, uint32_t bits,
                       uint32_t groups, int embed, uint32_t bases,
-                      uint64_t coded_elements, sgq_layout *l) {
+                      uint32_t base_bits, uint64_t coded_elements,
+                      sgq_layout *l) {
   size_t pos = SGQ_VECTORS;
   size_t blocks = (size_t)d->batch * groups;
   l->shape = pos;
@@ -262,11 +269,11 @@ static void layout_of(const sgq_dims *d, uint32_t rank, uint32_t bits,
   l->origins = pos;
   pos += 4u + 4u * blocks;
   l->steps = pos;
-  pos += 4u + 4u * blocks;
+  pos = align4(pos + 4u + 2u * blocks);
   l->flags = pos;
   pos = align4(pos + 4u + ((size_t)d->stripes + 3u) / 4u);
   l->bases = pos;
-  pos = align4(pos + 4u + 2u * (size_t)bases);
+  pos = align4(pos + 4u + ((uint64_t)bases * base_bits + 7u) / 8u);
   l->codes = pos;
   l->end = pos + 4u + (size_t)((coded_elements * bits + 7u) / 8u);
 }
@@ -302,7 +309,7 @@ size_t mote_sgq_get_buffer_size(const mote_sgq_config *config,
   if (!config || !shape || check_config(config, shape, &d, 0) != MOTE_OK)
     return 0;
   layout_of(&d, shape->rank, config->bits, config->grouping.groups,
-            config->embed_grouping, d.stripes, d.elements, &l);
+            config->embed_grouping, d.stripes, MAX_BASE_BITS, d.elements, &l);
   return l.end;
 }
 
@@ -393,6 +400,8 @@ static void write_header(uint8_t *packet, const mote_sgq_config *config,
   packet[SGQ_TABLE + field_slot[F_SOURCE]] = source;
   packet[SGQ_TABLE + field_slot[F_BITS]] = config->bits;
   packet[SGQ_TABLE + field_slot[F_ROUNDING]] = config->rounding;
+  zero_bytes(packet, SGQ_TABLE + field_slot[F_BASE_BITS], SGQ_VECTORS);
+  zero_bytes(packet, SGQ_VTABLE + 4u + 2u * SGQ_FIELDS, SGQ_TABLE);
 
   put_vector_offset(packet, F_SHAPE, l->shape);
   put_u32(packet + l->shape, shape->rank);
@@ -434,8 +443,9 @@ static mote_status encode(const mote_sgq_config *config,
   sgq_dims d;
   sgq_layout worst, l;
   bit_writer flags, codes;
+  bit_writer packed;
   size_t bases_pos, codes_src, i;
-  uint32_t b, g, bases = 0;
+  uint32_t b, g, bases = 0, largest_base = 0, base_bits = 1;
   uint64_t coded_elements = 0;
 
   if (!config || !shape || !packet || !packet_bytes)
@@ -445,7 +455,8 @@ static mote_status encode(const mote_sgq_config *config,
   if (!seed)
     seed = &local_seed;
   layout_of(&d, shape->rank, config->bits, grouping->groups,
-            config->embed_grouping, d.stripes, d.elements, &worst);
+            config->embed_grouping, d.stripes, MAX_BASE_BITS, d.elements,
+            &worst);
   if (capacity < worst.end)
     FAIL("packet buffer smaller than mote_sgq_get_buffer_size()");
 
@@ -501,7 +512,11 @@ static mote_status encode(const mote_sgq_config *config,
         FAIL("features span more than the float range");
       quarter = step * 0.25f;
       put_f32(packet + worst.origins + 4u + 4u * block, origin);
-      put_f32(packet + worst.steps + 4u + 4u * block, step);
+      {
+        bits32 sb;
+        sb.f = step;
+        put_u16(packet + worst.steps + 4u + 2u * block, sb.u >> 16);
+      }
 
       /* Pass 2: flags, bases and codes. */
       for (p = start; p < end; ++p) {
@@ -530,12 +545,14 @@ static mote_status encode(const mote_sgq_config *config,
                            : k + 4u * floor_nonneg((tlo - kf) * 0.25f + 0.5f);
             put_bits(&flags, FLAG_FLAT, 2u);
             put_u16(packet + bases_pos, base);
+            largest_base = base > largest_base ? base : largest_base;
             bases_pos += 2u;
             ++bases;
             continue;
           }
           put_bits(&flags, FLAG_CODED, 2u);
           put_u16(packet + bases_pos, k);
+          largest_base = k > largest_base ? k : largest_base;
           bases_pos += 2u;
           ++bases;
           for (e = plane + s; e < plane + to; ++e) {
@@ -553,10 +570,21 @@ static mote_status encode(const mote_sgq_config *config,
   flush_bits(&flags);
   flush_bits(&codes);
 
-  /* Close the gaps the worst case left: the codes move down behind the
-   * bases actually written. */
+  /* Close the gaps the worst case left: the bases are packed at the bits
+   * the largest needs (in place: base i is read before bits up to its own
+   * end are written), and the codes move down behind them. */
+  while (base_bits < MAX_BASE_BITS && (largest_base >> base_bits))
+    ++base_bits;
   layout_of(&d, shape->rank, config->bits, grouping->groups,
-            config->embed_grouping, bases, coded_elements, &l);
+            config->embed_grouping, bases, base_bits, coded_elements, &l);
+  packed.out = packet;
+  packed.pos = l.bases + 4u;
+  packed.acc = packed.count = 0;
+  for (i = 0; i < bases; ++i)
+    put_bits(&packed, get_u16(packet + worst.bases + 4u + 2u * i), base_bits);
+  flush_bits(&packed);
+  bases_pos = packed.pos;
+  packet[SGQ_TABLE + field_slot[F_BASE_BITS]] = (uint8_t)base_bits;
   put_vector_offset(packet, F_ORIGINS, l.origins);
   put_u32(packet + l.origins, d.batch * grouping->groups);
   put_vector_offset(packet, F_STEPS, l.steps);
@@ -565,7 +593,7 @@ static mote_status encode(const mote_sgq_config *config,
   put_u32(packet + l.flags, (d.stripes + 3u) / 4u);
   zero_bytes(packet, flags.pos, l.bases);
   put_vector_offset(packet, F_BASES, l.bases);
-  put_u32(packet + l.bases, bases);
+  put_u32(packet + l.bases, (uint32_t)(bases_pos - (l.bases + 4u)));
   zero_bytes(packet, bases_pos, l.codes);
   codes_src = worst.codes + 4u;
   for (i = 0; i < codes.pos - codes_src; ++i)
@@ -696,8 +724,16 @@ static int fb_vector_of(const fb_table *t, uint32_t id, uint32_t element,
 typedef struct {
   mote_sgq_header h;
   sgq_dims d;
+  uint32_t base_bits;
   fb_vector permutation, group_ends, origins, steps, flags, bases, codes;
 } sgq_packet;
+
+/* A step as it travels: the high half of its float bits. */
+static float step_of(const fb_vector *steps, size_t block) {
+  bits32 b;
+  b.u = get_u16(steps->data + 2u * block) << 16;
+  return b.f;
+}
 
 static int required_vector(const fb_table *t, uint32_t id, uint32_t element,
                            fb_vector *v, const char *missing,
@@ -782,11 +818,11 @@ static mote_status parse_packet(const uint8_t *packet, size_t bytes,
 
   if (required_vector(&t, F_ORIGINS, 4u, &q->origins, "packet has no origins",
                       error) != MOTE_OK ||
-      required_vector(&t, F_STEPS, 4u, &q->steps, "packet has no steps",
+      required_vector(&t, F_STEPS, 2u, &q->steps, "packet has no steps",
                       error) != MOTE_OK ||
       required_vector(&t, F_FLAGS, 1u, &q->flags, "packet has no flags",
                       error) != MOTE_OK ||
-      required_vector(&t, F_BASES, 2u, &q->bases, "packet has no bases",
+      required_vector(&t, F_BASES, 1u, &q->bases, "packet has no bases",
                       error) != MOTE_OK ||
       required_vector(&t, F_CODES, 1u, &q->codes, "packet has no codes",
                       error) != MOTE_OK)
@@ -795,7 +831,7 @@ static mote_status parse_packet(const uint8_t *packet, size_t bytes,
       q->steps.length != q->d.batch * h->groups)
     FAIL("origins or steps are not one per sample and group");
   for (i = 0; i < q->steps.length; ++i) {
-    float step = get_f32(q->steps.data + 4u * i);
+    float step = step_of(&q->steps, i);
     float origin = get_f32(q->origins.data + 4u * i);
     if (!is_valid_step(step))
       FAIL("a step is not a positive float of 7 significant bits");
@@ -823,8 +859,17 @@ static mote_status parse_packet(const uint8_t *packet, size_t bytes,
   if ((q->d.stripes % 4u) &&
       (q->flags.data[q->flags.length - 1u] >> (2u * (q->d.stripes % 4u))))
     FAIL("flag padding bits are not zero");
-  if (q->bases.length != flat + coded)
-    FAIL("bases length is not the count of flat and coded stripes");
+  q->base_bits = fb_u8(&t, F_BASE_BITS, MAX_BASE_BITS);
+  if (q->base_bits < 1u || q->base_bits > MAX_BASE_BITS)
+    FAIL("base bits must be 1 to 16");
+  {
+    uint64_t base_bits = (uint64_t)(flat + coded) * q->base_bits;
+    if (q->bases.length != (base_bits + 7u) / 8u)
+      FAIL("bases length is not the count of flat and coded stripes");
+    if ((base_bits % 8u) &&
+        (q->bases.data[q->bases.length - 1u] >> (base_bits % 8u)))
+      FAIL("base padding bits are not zero");
+  }
   if (q->codes.length != (coded_elements * h->bits + 7u) / 8u)
     FAIL("codes length does not match the coded stripes");
   h->zero_stripes = zero;
@@ -856,10 +901,10 @@ static mote_status decode(const uint8_t *packet, size_t bytes,
   sgq_packet q;
   const uint8_t *perm = 0, *ends = 0;
   const uint16_t *perm16 = 0, *ends16 = 0;
-  uint32_t b, g, stripe = 0, base_index = 0;
-  uint32_t code_acc = 0, code_count = 0;
-  size_t code_pos = 0;
-  uint32_t mask;
+  uint32_t b, g, stripe = 0;
+  uint32_t code_acc = 0, code_count = 0, base_acc = 0, base_count = 0;
+  size_t code_pos = 0, base_pos = 0;
+  uint32_t mask, base_mask;
   float scale;
 
   if (parse_packet(packet, bytes, &q, error) != MOTE_OK)
@@ -893,6 +938,7 @@ static mote_status decode(const uint8_t *packet, size_t bytes,
     return MOTE_ERROR_ARGUMENT;
 
   mask = (1u << q.h.bits) - 1u;
+  base_mask = (1u << q.base_bits) - 1u;
   scale = q.h.source == MOTE_SGQ_SOURCE_S8 ? q.h.scale : 1.0f;
   for (b = 0; b < q.d.batch; ++b) {
     uint32_t start = 0;
@@ -900,7 +946,7 @@ static mote_status decode(const uint8_t *packet, size_t bytes,
       uint32_t end = ends ? get_u16(ends + 2u * g) : ends16[g], p, s;
       size_t block = (size_t)b * q.h.groups + g;
       float origin = get_f32(q.origins.data + 4u * block);
-      float quarter = get_f32(q.steps.data + 4u * block) * 0.25f;
+      float quarter = step_of(&q.steps, block) * 0.25f;
       for (p = start; p < end; ++p) {
         uint32_t c = perm ? get_u16(perm + 2u * p) : perm16 ? perm16[p] : p;
         uint32_t plane = (b * q.d.channels + c) * q.d.plane;
@@ -909,8 +955,15 @@ static mote_status decode(const uint8_t *packet, size_t bytes,
           uint32_t flag =
               (q.flags.data[stripe / 4u] >> (2u * (stripe % 4u))) & 3u;
           uint32_t e, base = 0;
-          if (flag != FLAG_ZERO)
-            base = get_u16(q.bases.data + 2u * base_index++);
+          if (flag != FLAG_ZERO) {
+            while (base_count < q.base_bits) {
+              base_acc |= (uint32_t)q.bases.data[base_pos++] << base_count;
+              base_count += 8u;
+            }
+            base = base_acc & base_mask;
+            base_acc >>= q.base_bits;
+            base_count -= q.base_bits;
+          }
           for (e = plane + s; e < plane + to; ++e) {
             float v = 0.0f;
             if (flag == FLAG_FLAT) {

@@ -49,10 +49,13 @@ static uint32_t read_u32(const uint8_t *p) {
          (uint32_t)p[3] << 24;
 }
 /* The steps vector of a packet the runtime wrote (its fixed layout: the
- * table at byte 48, the steps offset in table slot 44). */
+ * table at byte 52, the steps offset in table slot 44; a step is the high
+ * half of its float bits). */
 static float packet_step(const uint8_t *packet, uint32_t block) {
-  uint32_t slot = 48u + 44u, at = slot + read_u32(packet + slot);
-  uint32_t bits = read_u32(packet + at + 4u + 4u * block);
+  uint32_t slot = 52u + 44u, at = slot + read_u32(packet + slot);
+  uint32_t bits = ((uint32_t)packet[at + 4u + 2u * block] |
+                   (uint32_t)packet[at + 5u + 2u * block] << 8)
+                  << 16;
   float f;
   memcpy(&f, &bits, 4);
   return f;
@@ -377,7 +380,7 @@ static void check_hostile(mote_test_counts *t) {
   /* A packet claiming a huge shape is refused before any output. */
   memcpy(bad, packet, bytes);
   {
-    uint32_t shape_at = 48u + 28u + read_u32(packet + 48u + 28u);
+    uint32_t shape_at = 52u + 28u + read_u32(packet + 52u + 28u);
     bad[shape_at + 4u + 11u] = 0x7f; /* dims[2] = 2^30 + ... */
     MOTE_CHECK(t, mote_sgq_decode_f32(bad, bytes, 0, y, 2 * C * N, 0) != 0,
                "huge shape accepted");

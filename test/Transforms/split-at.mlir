@@ -7,12 +7,12 @@
 // to the cut's type before the next dequantize.
 // RUN: mote-translate --import-onnx %mote_src/examples/tiny_qdq_cnn.onnxtxt --mlir-print-debuginfo | mote-opt --mote-split-at="tensor=a1_q bits=4 groups=2" | FileCheck %s --check-prefix=INT8
 // INT8: module attributes {mote.model = "main"}
-// INT8: func.func @main_device_forward(%[[X:.*]]: tensor<1x1x8x8xf32> {mote.name = "image"}, %[[SEQ:.*]]: tensor<1xi32> {mote.name = "sequence"}) -> (tensor<212xi8> {mote.name = "packet"}, tensor<1xi32> {mote.name = "packet_bytes"})
+// INT8: func.func @main_device_forward(%[[X:.*]]: tensor<1x1x8x8xf32> {mote.name = "image"}, %[[SEQ:.*]]: tensor<1xi32> {mote.name = "sequence"}) -> (tensor<216xi8> {mote.name = "packet"}, tensor<1xi32> {mote.name = "packet_bytes"})
 // INT8: mote.conv2d
 // INT8: %[[Q:.*]] = mote.quantize {{.*}} -> tensor<1x4x4x4x!quant.uniform<i8:f32, 0.0099999997764825821:-128>>
 // INT8-NEXT: %[[P:.*]], %[[N:.*]] = mote.sgq_encode %[[Q]], %[[SEQ]] {bits = 4 : i64, group_ends = array<i64: 2, 4>, permutation = array<i64: 0, 1, 2, 3>, stripe = 64 : i64}
 // INT8-NEXT: return %[[P]], %[[N]]
-// INT8: func.func @main_server(%[[PK:.*]]: tensor<212xi8> {mote.name = "packet"}, %[[NB:.*]]: tensor<1xi32> {mote.name = "packet_bytes"}) -> (tensor<1x4xf32> {mote.name = "scores"})
+// INT8: func.func @main_server(%[[PK:.*]]: tensor<216xi8> {mote.name = "packet"}, %[[NB:.*]]: tensor<1xi32> {mote.name = "packet_bytes"}) -> (tensor<1x4xf32> {mote.name = "scores"})
 // INT8-NEXT: %[[F:.*]] = mote.sgq_decode %[[PK]], %[[NB]] {{.*}} -> tensor<1x4x4x4xf32>
 // INT8-NEXT: %[[R:.*]] = mote.quantize %[[F]] {{.*}} -> tensor<1x4x4x4x!quant.uniform<i8:f32, 0.0099999997764825821:-128>>
 // INT8-NEXT: mote.dequantize %[[R]]

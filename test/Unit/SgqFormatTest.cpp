@@ -56,7 +56,7 @@ TEST(SgqFormat, RuntimePacketsVerifyAndRead) {
   flatbuffers::Verifier verifier(e.packet.data(), e.packet.size());
   ASSERT_TRUE(sgq::VerifyPacketBuffer(verifier));
   const sgq::Packet *p = sgq::GetPacket(e.packet.data());
-  EXPECT_EQ(p->version(), 1);
+  EXPECT_EQ(p->version(), 2);
   EXPECT_EQ(p->bits(), 4);
   EXPECT_EQ(p->groups(), 3u);
   EXPECT_EQ(p->stripe(), 8u);
@@ -68,7 +68,16 @@ TEST(SgqFormat, RuntimePacketsVerifyAndRead) {
   for (uint32_t i = 0; i < 6; ++i)
     EXPECT_EQ(p->permutation()->Get(i), e.grouping.permutation[i]);
   EXPECT_EQ(p->origins()->size(), 6u);
+  EXPECT_EQ(p->steps()->size(), 6u);
   EXPECT_EQ(p->flags()->size(), (2u * 6u * 4u + 3u) / 4u);
+  // Bases are packed at the bits the largest needs, fewer than 16 here.
+  mote_sgq_header h;
+  ASSERT_EQ(mote_sgq_read_header(e.packet.data(), e.packet.size(), &h, nullptr),
+            MOTE_OK);
+  EXPECT_GE(p->base_bits(), 1);
+  EXPECT_LT(p->base_bits(), 16);
+  EXPECT_EQ(p->bases()->size(),
+            ((h.flat_stripes + h.coded_stripes) * p->base_bits() + 7u) / 8u);
 }
 
 TEST(SgqFormat, BuilderPacketsDecodeAlike) {
@@ -93,7 +102,7 @@ TEST(SgqFormat, BuilderPacketsDecodeAlike) {
                                   p->rounding(), p->groups(), p->stripe(),
                                   p->grouping_id(), p->sequence(), p->scale(),
                                   p->zero_point(), shape, perm, ends, origins,
-                                  steps, flags, bases, codes);
+                                  steps, flags, bases, codes, p->base_bits());
     b.Finish(root, sgq::PacketIdentifier());
     std::vector<uint8_t> rebuilt(b.GetBufferPointer(),
                                  b.GetBufferPointer() + b.GetSize());

@@ -8,14 +8,14 @@
 // CHECK: module attributes {mote.kernel_headers = ["mote/mote_sgq.h"]}
 // CHECK-DAG: memref.global "private" constant @net_l1_permutation : memref<4xi16> = dense<[1, 0, 2, 3]>
 // CHECK-DAG: memref.global "private" constant @net_l1_group_ends : memref<2xi16> = dense<[2, 4]>
-// CHECK: func.func @net_run(%arg0: memref<1x4x8x8xf32> {{.*}}, %arg1: memref<1xi32> {{.*}}, %arg2: memref<308xi8> {{.*}}, %arg3: memref<1xi32> {{.*}}, %arg4: memref<1024xi8>)
-// CHECK: mote_kernel.call @mote_sgq_encode_f32_kernel(%{{.*}}, %{{.*}}, %view, %arg1, %arg2, %arg3) {num_outputs = 2 : i64, params = {bits = 4 : i64, capacity = 308 : i64, dim0 = 1 : i64, dim1 = 4 : i64, dim2 = 8 : i64, dim3 = 8 : i64, dim4 = 1 : i64, dim5 = 1 : i64, embed_grouping = 0 : i64, grouping_id = 0 : i64, groups = 2 : i64, rank = 4 : i64, rounding = 0 : i64, stripe = 64 : i64}, params_type = "mote_sgq_params"}
-func.func @device(%x: tensor<1x4x8x8xf32>, %s: tensor<1xi32>) -> (tensor<308xi8>, tensor<1xi32>) {
+// CHECK: func.func @net_run(%arg0: memref<1x4x8x8xf32> {{.*}}, %arg1: memref<1xi32> {{.*}}, %arg2: memref<312xi8> {{.*}}, %arg3: memref<1xi32> {{.*}}, %arg4: memref<1024xi8>)
+// CHECK: mote_kernel.call @mote_sgq_encode_f32_kernel(%{{.*}}, %{{.*}}, %view, %arg1, %arg2, %arg3) {num_outputs = 2 : i64, params = {bits = 4 : i64, capacity = 312 : i64, dim0 = 1 : i64, dim1 = 4 : i64, dim2 = 8 : i64, dim3 = 8 : i64, dim4 = 1 : i64, dim5 = 1 : i64, embed_grouping = 0 : i64, grouping_id = 0 : i64, groups = 2 : i64, rank = 4 : i64, rounding = 0 : i64, stripe = 64 : i64}, params_type = "mote_sgq_params"}
+func.func @device(%x: tensor<1x4x8x8xf32>, %s: tensor<1xi32>) -> (tensor<312xi8>, tensor<1xi32>) {
   %r = mote.relu %x : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
   %p, %n = mote.sgq_encode %r, %s {bits = 4 : i64, stripe = 64 : i64,
       permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>}
-      : (tensor<1x4x8x8xf32>, tensor<1xi32>) -> (tensor<308xi8>, tensor<1xi32>)
-  return %p, %n : tensor<308xi8>, tensor<1xi32>
+      : (tensor<1x4x8x8xf32>, tensor<1xi32>) -> (tensor<312xi8>, tensor<1xi32>)
+  return %p, %n : tensor<312xi8>, tensor<1xi32>
 }
 
 // -----
@@ -35,12 +35,12 @@ func.func @int8(%x: tensor<2x3x16x!q>, %s: tensor<1xi32>) -> (tensor<324xi8>, te
 
 // The server side (and a device decoding a gradient): decode, then layers.
 // CHECK: func.func @net_run
-// CHECK: mote_kernel.call @mote_sgq_decode_f32_kernel(%{{.*}}, %{{.*}}, %arg0, %arg1, %[[F:[a-z0-9_]+]]) {params = {bits = 4 : i64, capacity = 308 : i64, {{.*}}}, params_type = "mote_sgq_params"}
+// CHECK: mote_kernel.call @mote_sgq_decode_f32_kernel(%{{.*}}, %{{.*}}, %arg0, %arg1, %[[F:[a-z0-9_]+]]) {params = {bits = 4 : i64, capacity = 312 : i64, {{.*}}}, params_type = "mote_sgq_params"}
 // CHECK: mote_kernel.call @mote_activation_f32(%[[F]], %arg2)
-func.func @server(%p: tensor<308xi8>, %n: tensor<1xi32>) -> tensor<1x4x8x8xf32> {
+func.func @server(%p: tensor<312xi8>, %n: tensor<1xi32>) -> tensor<1x4x8x8xf32> {
   %y = mote.sgq_decode %p, %n {bits = 4 : i64, stripe = 64 : i64,
       permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>}
-      : (tensor<308xi8>, tensor<1xi32>) -> tensor<1x4x8x8xf32>
+      : (tensor<312xi8>, tensor<1xi32>) -> tensor<1x4x8x8xf32>
   %r = mote.relu %y : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
   return %r : tensor<1x4x8x8xf32>
 }

@@ -6,15 +6,15 @@
 // grouping embedded in the packet and stochastic rounding.
 
 // CHECK-LABEL: func.func @float_cut
-// CHECK: %[[P:.*]], %[[N:.*]] = mote.sgq_encode %{{.*}}, %{{.*}} {bits = 4 : i64, group_ends = array<i64: 2, 4>, permutation = array<i64: 1, 0, 2, 3>, stripe = 64 : i64} : (tensor<1x4x8x8xf32>, tensor<1xi32>) -> (tensor<308xi8>, tensor<1xi32>)
-// CHECK: mote.sgq_decode %[[P]], %[[N]] {bits = 4 : i64, group_ends = array<i64: 2, 4>, permutation = array<i64: 1, 0, 2, 3>, stripe = 64 : i64} : (tensor<308xi8>, tensor<1xi32>) -> tensor<1x4x8x8xf32>
+// CHECK: %[[P:.*]], %[[N:.*]] = mote.sgq_encode %{{.*}}, %{{.*}} {bits = 4 : i64, group_ends = array<i64: 2, 4>, permutation = array<i64: 1, 0, 2, 3>, stripe = 64 : i64} : (tensor<1x4x8x8xf32>, tensor<1xi32>) -> (tensor<312xi8>, tensor<1xi32>)
+// CHECK: mote.sgq_decode %[[P]], %[[N]] {bits = 4 : i64, group_ends = array<i64: 2, 4>, permutation = array<i64: 1, 0, 2, 3>, stripe = 64 : i64} : (tensor<312xi8>, tensor<1xi32>) -> tensor<1x4x8x8xf32>
 func.func @float_cut(%x: tensor<1x4x8x8xf32>, %s: tensor<1xi32>) -> tensor<1x4x8x8xf32> {
   %p, %n = mote.sgq_encode %x, %s {bits = 4 : i64, stripe = 64 : i64,
       permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>}
-      : (tensor<1x4x8x8xf32>, tensor<1xi32>) -> (tensor<308xi8>, tensor<1xi32>)
+      : (tensor<1x4x8x8xf32>, tensor<1xi32>) -> (tensor<312xi8>, tensor<1xi32>)
   %y = mote.sgq_decode %p, %n {bits = 4 : i64, stripe = 64 : i64,
       permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>}
-      : (tensor<308xi8>, tensor<1xi32>) -> tensor<1x4x8x8xf32>
+      : (tensor<312xi8>, tensor<1xi32>) -> tensor<1x4x8x8xf32>
   return %y : tensor<1x4x8x8xf32>
 }
 
@@ -36,14 +36,14 @@ func.func @int8_features(%x: tensor<2x3x16x!quant.uniform<i8:f32, 0.05:-3>>, %s:
 // A grouping read at run time: its id and the permutation then the group
 // ends.
 // CHECK-LABEL: func.func @runtime_grouping
-// CHECK: %[[P:.*]], %[[N:.*]] = mote.sgq_encode %{{.*}}, %{{.*}} grouping(%[[ID:.*]], %[[G:.*]]) {bits = 4 : i64, {{.*}}} : (tensor<1x4x8x8xf32>, tensor<1xi32>, tensor<1xi32>, tensor<6xi16>) -> (tensor<308xi8>, tensor<1xi32>)
-// CHECK: mote.sgq_decode %[[P]], %[[N]] grouping(%[[ID]], %[[G]]) {{.*}} : (tensor<308xi8>, tensor<1xi32>, tensor<1xi32>, tensor<6xi16>) -> tensor<1x4x8x8xf32>
+// CHECK: %[[P:.*]], %[[N:.*]] = mote.sgq_encode %{{.*}}, %{{.*}} grouping(%[[ID:.*]], %[[G:.*]]) {bits = 4 : i64, {{.*}}} : (tensor<1x4x8x8xf32>, tensor<1xi32>, tensor<1xi32>, tensor<6xi16>) -> (tensor<312xi8>, tensor<1xi32>)
+// CHECK: mote.sgq_decode %[[P]], %[[N]] grouping(%[[ID]], %[[G]]) {{.*}} : (tensor<312xi8>, tensor<1xi32>, tensor<1xi32>, tensor<6xi16>) -> tensor<1x4x8x8xf32>
 func.func @runtime_grouping(%x: tensor<1x4x8x8xf32>, %s: tensor<1xi32>, %id: tensor<1xi32>, %g: tensor<6xi16>) -> tensor<1x4x8x8xf32> {
   %p, %n = mote.sgq_encode %x, %s grouping(%id, %g) {bits = 4 : i64, stripe = 64 : i64,
       permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>}
-      : (tensor<1x4x8x8xf32>, tensor<1xi32>, tensor<1xi32>, tensor<6xi16>) -> (tensor<308xi8>, tensor<1xi32>)
+      : (tensor<1x4x8x8xf32>, tensor<1xi32>, tensor<1xi32>, tensor<6xi16>) -> (tensor<312xi8>, tensor<1xi32>)
   %y = mote.sgq_decode %p, %n grouping(%id, %g) {bits = 4 : i64, stripe = 64 : i64,
       permutation = array<i64: 1, 0, 2, 3>, group_ends = array<i64: 2, 4>}
-      : (tensor<308xi8>, tensor<1xi32>, tensor<1xi32>, tensor<6xi16>) -> tensor<1x4x8x8xf32>
+      : (tensor<312xi8>, tensor<1xi32>, tensor<1xi32>, tensor<6xi16>) -> tensor<1x4x8x8xf32>
   return %y : tensor<1x4x8x8xf32>
 }
