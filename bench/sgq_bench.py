@@ -124,11 +124,13 @@ def main():
                                             "without it)")
     ap.add_argument("--motec", default=os.path.join(ROOT, "build", "bin", "motec"))
     ap.add_argument("--samples", type=int, default=64)
-    ap.add_argument("--groups", type=int, default=8)
+    ap.add_argument("--groups", default="resnet8=8,fashion=2",
+                    help="channel groups per suite (as bench/sgq_features.py)")
     ap.add_argument("--repeat", type=int, default=50)
     ap.add_argument("--work")
     ap.add_argument("--no-qemu", action="store_true")
     args = ap.parse_args()
+    groups_of = {k: int(v) for k, v in (i.split("=") for i in args.groups.split(","))}
     work = args.work or tempfile.mkdtemp(prefix="sgq_bench_")
     os.makedirs(work, exist_ok=True)
 
@@ -146,8 +148,8 @@ def main():
         calibration = 64
         eval = args.samples
 
-    print(f"\none sample per packet, {args.groups} groups, stripe 256/bits, round to "
-          "nearest; bytes are means over the samples")
+    print(f"\none sample per packet, channel groups {args.groups}, stripe 256/bits, round "
+          "to nearest; bytes are means over the samples")
     head = (f"{'cut':<44} {'bits':>4} {'features B':>10} {'x fp32':>6} {'gradient B':>10}"
             f" {'x fp32':>6} {'both x':>6} {'M4 insn/el':>10} {'M55 insn/el':>11}"
             f" {'enc us':>7} {'dec us':>7}")
@@ -166,7 +168,7 @@ def main():
             print(f"\n{suite} {cut} ({kind}), {list(x.shape[1:])}")
             print(head)
             for bits in BITS:
-                groups = min(args.groups, x.shape[1])
+                groups = min(groups_of.get(suite, 8), x.shape[1])
                 msgg = os.path.join(work, f"g{bits}.msgg")
                 np.save(os.path.join(work, "calib.npy"), calib)
                 run([args.motec, "sgq", "encode", os.path.join(work, "calib.npy"),

@@ -22,7 +22,7 @@ Models and cuts (--suite):
   resnet8   MLPerf Tiny ResNet-8 (CIFAR-10, int8 QDQ), on 32x32 crops of the
             natural photographs of opencv-doc (CIFAR-10 itself is not on
             this machine): two post-ReLU cuts and two signed ones;
-  fashion   the Fashion-MNIST CNN of the bundled example (--model, QDQ), on
+  fashion   the Fashion-MNIST CNN of the bundled example (--fashion-model, QDQ), on
             Fashion-MNIST test images (calibration from training images).
 
 --check fails (exit 1) unless, at 2 and 4 bits on every cut, SGQ with one
@@ -31,7 +31,9 @@ and, at the widths of --metadata-bits, with --batch samples per packet its
 metadata (everything but the codes) is under --max-metadata percent of the
 packet.
 
-Usage: bench/sgq_features.py --suite resnet8|fashion [--model M.onnx]
+Usage: bench/sgq_features.py --suite resnet8|fashion [--suite ...]
+           [--resnet-model resnet.onnx] [--fashion-model fashion_cnn.onnx]
+           [--groups 8|resnet8=8,fashion=2] [--metadata-bits 2,4]
            [--motec motec] [--work DIR] [--plot OUT.png] [--check]
 """
 import argparse
@@ -194,12 +196,14 @@ def sgq_codec(features, calibration, bits, groups, batch, motec, work):
 
 def study(suite, args, work):
     if suite == "resnet8":
-        model = args.model or os.path.join(MODELS, "resnet.onnx")
+        model = args.resnet_model
     else:
-        model = args.model
+        model = args.fashion_model
         if not model:
-            raise SystemExit("sgq_features: --suite fashion needs --model (fashion_cnn.onnx)")
+            raise SystemExit("sgq_features: --suite fashion needs --fashion-model "
+                             "(fashion_cnn.onnx)")
     calib_in, eval_in = samples_for(suite, args)
+    groups = args.groups_of.get(suite, 8)
     rows, failures = [], []
     for cut, kind in SUITES[suite]["cuts"]:
         calib = cut_features(model, suite, cut, calib_in, work)
@@ -225,8 +229,8 @@ def study(suite, args, work):
 
         for bits in BITS:
             for batch in (1, args.batch):
-                dec, per, meta = sgq_codec(x, calib, bits, args.groups, batch, args.motec, work)
-                report(f"SGQ G={min(args.groups, x.shape[1])} x{batch}", bits, dec, per, meta)
+                dec, per, meta = sgq_codec(x, calib, bits, groups, batch, args.motec, work)
+                report(f"SGQ G={min(groups, x.shape[1])} x{batch}", bits, dec, per, meta)
             dec, per = uniform(x, bits, (0,))
             report("per-tensor", bits, dec, per)
             dec, per = uniform(x, bits, (0, 1))
@@ -235,8 +239,8 @@ def study(suite, args, work):
             dec, per = topk(x, fraction)
             report("top-k", f"{100 * fraction:g}%", dec, per)
 
-        sgq1 = f"SGQ G={min(args.groups, x.shape[1])} x1"
-        sgqb = f"SGQ G={min(args.groups, x.shape[1])} x{args.batch}"
+        sgq1 = f"SGQ G={min(groups, x.shape[1])} x1"
+        sgqb = f"SGQ G={min(groups, x.shape[1])} x{args.batch}"
         for bits in (2, 4):
             s, t = result[(sgq1, bits)][1], result[("per-tensor", bits)][1]
             print(f"  {bits} bits: SGQ error {s / t:.3f}x per-tensor's; metadata "
@@ -263,6 +267,7 @@ def plot(rows, path):
     cols = min(4, len(cuts))
     nrows = math.ceil(len(cuts) / cols)
     fig, axes = plt.subplots(nrows, cols, figsize=(4.2 * cols, 3.6 * nrows), squeeze=False)
+    seen = set()
     for ax, (suite, cut) in zip(axes.flat, cuts):
         mine = [r for r in rows if (r["suite"], r["cut"]) == (suite, cut)]
         methods = []
@@ -280,9 +285,11 @@ def plot(rows, path):
         ax.set_xlabel("bytes per sample")
         ax.set_ylabel("normalized squared error")
         ax.grid(True, which="both", alpha=0.3)
+        if suite not in seen:  # one legend per model: its group count
+            ax.legend(fontsize=7)
+            seen.add(suite)
     for ax in list(axes.flat)[len(cuts):]:
         ax.axis("off")
-    axes.flat[0].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     print(f"\nwrote {path}")
@@ -291,12 +298,15 @@ def plot(rows, path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--suite", action="append", choices=sorted(SUITES), required=True)
-    ap.add_argument("--model", help="the model (fashion: fashion_cnn.onnx; resnet8: "
-                                    "MLPerf resnet.onnx by default)")
+    ap.add_argument("--resnet-model", default=os.path.join(MODELS, "resnet.onnx"))
+    ap.add_argument("--fashion-model", help="fashion_cnn.onnx of examples/fashion_mnist/"
+                                            "train_and_quantize.py")
     ap.add_argument("--motec", default=os.path.join(ROOT, "build", "bin", "motec"))
     ap.add_argument("--calibration", type=int, default=64)
     ap.add_argument("--eval", type=int, default=256)
-    ap.add_argument("--groups", type=int, default=8)
+    ap.add_argument("--groups", default="8",
+                    help="channel groups: a count for every suite, or SUITE=G,... "
+                         "(resnet8=8,fashion=2)")
     ap.add_argument("--batch", type=int, default=16, help="samples per packet for the batched "
                                                           "SGQ rows")
     ap.add_argument("--max-metadata", type=float, default=10.0)
@@ -309,6 +319,11 @@ def main():
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args()
     args.metadata_bits = [int(b) for b in args.metadata_bits.split(",") if b]
+    if "=" in args.groups:
+        args.groups_of = {k: int(v) for k, v in
+                          (item.split("=") for item in args.groups.split(","))}
+    else:
+        args.groups_of = {suite: int(args.groups) for suite in SUITES}
     work = args.work or tempfile.mkdtemp(prefix="sgq_features_")
     os.makedirs(work, exist_ok=True)
     rows, failures = [], []
