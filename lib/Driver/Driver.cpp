@@ -178,8 +178,10 @@ cl::opt<std::string> sgqSpec(
     "sgq",
     cl::desc("SGQ at the cut: bits=2|4|8 (default 4), groups=G (8), stripe=S "
              "(256 / bits), rounding=nearest|stochastic, grouping_id=I (1), "
-             "embed (the grouping in every packet); with --calibration the "
-             "channels are grouped from the features at the cut"),
+             "embed (the grouping in every packet), runtime_grouping, "
+             "samples=K (K samples stacked on the batch axis per packet); "
+             "with --calibration the channels are grouped from the features "
+             "at the cut"),
     cl::value_desc("bits=B,..."), cl::sub(compileCommand), cl::sub(runCommand));
 
 cl::opt<bool> train(
@@ -575,6 +577,12 @@ FailureOr<LoadedSplit> loadSplit(MLIRContext &context, StringRef path,
   OwningOpRef<ModuleOp> module = loadModel(context, path, Stage::QDQ, options);
   if (!module)
     return failure();
+  if (options.train && split->samples > 1) {
+    errs() << "motec: --train takes one sample per packet (the device's "
+              "backward reads one sample's gradient packet); drop samples="
+           << split->samples << "\n";
+    return failure();
+  }
   if (options.train && hasQuantizedTensors(*module)) {
     errs() << "motec: --train compiles a float model; this one is quantized "
               "(add --precision=fp32 to train its float graph)\n";
@@ -654,9 +662,9 @@ int runSplitCompile(const mote::CompilerOptions &options) {
           outputDir, name + "_split.json",
           mote::describeSplit(*halves, name, *split, gradientCapacity))))
     return 1;
-  int64_t floatBytes = halves->cutType.getNumElements() * 4;
+  int64_t floatBytes = halves->cutType.getNumElements() * 4 * halves->samples;
   outs() << formatv(
-      "split {0} at '{1}' ({2} features): packets of at most "
+      "split {0} at '{1}' ({2} features{6}): packets of at most "
       "{3} bytes ({4:F1}x smaller than float32), {5}\n",
       compileModel, split->tensor, halves->cutType.getNumElements(),
       halves->capacity, double(floatBytes) / halves->capacity,
@@ -664,7 +672,10 @@ int runSplitCompile(const mote::CompilerOptions &options) {
                                         "sample(s)",
                                         halves->groupingSamples)
                                     .str()
-                              : std::string("equal channel groups"));
+                              : std::string("equal channel groups"),
+      halves->samples > 1
+          ? formatv(" x {0} samples per packet", halves->samples).str()
+          : std::string());
   if (emit == "mlir") {
     std::string text;
     raw_string_ostream os(text);

@@ -211,8 +211,11 @@ FailureOr<int64_t> mote::appendSamples(StringRef path, RankedTensorType type,
     return failure();
   }
   ArrayRef<int64_t> shape = array->shape;
-  bool stacked = type.getRank() >= 1 && type.getDimSize(0) == 1 &&
+  // Several calls' inputs stacked on the leading axis (a multiple of the
+  // input's own, which is K for a split device that packs K samples).
+  bool stacked = type.getRank() >= 1 && type.getDimSize(0) >= 1 &&
                  shape.size() == static_cast<size_t>(type.getRank()) &&
+                 shape.front() % type.getDimSize(0) == 0 &&
                  shape.drop_front() == type.getShape().drop_front();
   if (array->dtype != npyDtypeOf(type) ||
       (shape != type.getShape() && !stacked)) {
@@ -233,5 +236,5 @@ FailureOr<int64_t> mote::appendSamples(StringRef path, RankedTensorType type,
     return failure();
   }
   data += array->data;
-  return stacked ? shape[0] : 1;
+  return stacked ? shape[0] / type.getDimSize(0) : 1;
 }

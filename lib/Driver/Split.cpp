@@ -43,13 +43,15 @@ FailureOr<mote::SplitOptions> mote::parseSplitOptions(StringRef tensor,
       ok = text == "nearest" || text == "stochastic";
     else if (key == "embed" || key == "runtime_grouping")
       ok = text.empty();
+    else if (key == "samples")
+      ok = isNumber && value >= 1 && value <= 4096;
     else
       ok = false;
     if (!ok) {
       errs() << "motec: --sgq: bad field '" << field
              << "' (expected bits=2|4|8, groups=G, stripe=S, "
                 "rounding=nearest|stochastic, grouping_id=I, embed, "
-                "runtime_grouping)\n";
+                "runtime_grouping, samples=K)\n";
       return failure();
     }
     if (key == "bits")
@@ -64,6 +66,8 @@ FailureOr<mote::SplitOptions> mote::parseSplitOptions(StringRef tensor,
       options.rounding = text.str();
     else if (key == "embed")
       options.embedGrouping = true;
+    else if (key == "samples")
+      options.samples = value;
     else
       options.runtimeGrouping = true;
   }
@@ -85,6 +89,7 @@ OwningOpRef<ModuleOp> runSplit(ModuleOp module, const mote::SplitOptions &o,
   pass.groupingId = o.groupingId;
   pass.embedGrouping = o.embedGrouping;
   pass.runtimeGrouping = o.runtimeGrouping;
+  pass.samples = o.samples;
   if (grouping) {
     pass.permutation.assign(grouping->permutation.begin(),
                             grouping->permutation.end());
@@ -220,7 +225,12 @@ FailureOr<mote::SplitModel> mote::splitModel(ModuleOp module,
                                              StringRef runtimeDir) {
   SplitModel s;
   s.runtimeGrouping = options.runtimeGrouping;
-  OwningOpRef<ModuleOp> split = runSplit(module, options, nullptr);
+  s.samples = options.samples;
+  // Calibration and the server half see one sample at a time; only the
+  // device packs `samples` of them in a packet.
+  SplitOptions single = options;
+  single.samples = 1;
+  OwningOpRef<ModuleOp> split = runSplit(module, single, nullptr);
   if (!split)
     return failure();
   auto readConfig = [&](ModuleOp m) {
@@ -230,17 +240,26 @@ FailureOr<mote::SplitModel> mote::splitModel(ModuleOp module,
     s.capacity = encode.getPacket().getType().getNumElements();
   };
   readConfig(*split);
+  std::optional<SgqGrouping> grouping;
   if (!calibrationData.empty()) {
-    FailureOr<SgqGrouping> grouping = groupFromCalibration(
+    FailureOr<SgqGrouping> computed = groupFromCalibration(
         *split, s, calibrationData, runtimeDir, s.groupingSamples);
-    if (failed(grouping))
+    if (failed(computed))
       return failure();
-    split = runSplit(module, options, &*grouping);
+    grouping = *computed;
+    split = runSplit(module, single, &*grouping);
     if (!split)
       return failure();
     readConfig(*split);
   }
   s.server = serverOf(*split, options.tensor);
+  if (options.samples > 1) {
+    split = runSplit(module, options, grouping ? &*grouping : nullptr);
+    if (!split)
+      return failure();
+    s.capacity =
+        findOp<SgqEncodeOp>(*split).getPacket().getType().getNumElements();
+  }
   for (auto func : llvm::to_vector(split->getOps<func::FuncOp>()))
     if (func.getSymName().ends_with("_server"))
       func.erase();
@@ -366,6 +385,7 @@ std::string mote::describeSplit(const SplitModel &s, StringRef name,
       {"rounding", s.config.rounding},
       {"grouping_id", s.config.groupingId},
       {"embed_grouping", s.config.embedGrouping},
+      {"samples", s.samples},
       {"permutation", json::Array(s.config.permutation)},
       {"group_ends", json::Array(s.config.groupEnds)},
       {"grouping_from",

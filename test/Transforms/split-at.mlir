@@ -34,6 +34,30 @@
 // FLOAT-NEXT: %[[S:.*]] = mote.sigmoid %[[M]]
 // FLOAT-NEXT: return %[[S]]
 
+// Two samples per packet: the device slices each sample from its stacked
+// input, runs its ops on it and encodes both cuts, concatenated; the
+// server decodes both, runs the rest on each (the constant once) and
+// stacks the outputs.
+// RUN: mote-opt %s --mote-split-at="tensor=r bits=4 samples=2" | FileCheck %s --check-prefix=TWO
+// TWO: func.func @f_device_forward(%[[X:.*]]: tensor<2x4x4x4xf32> {mote.name = "x"}, %[[SEQ:[a-z0-9]+]]: tensor<1xi32> {mote.name = "sequence"})
+// TWO-NEXT: %[[X0:.*]] = mote.slice %[[X]] {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : (tensor<2x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+// TWO-NEXT: %[[R0:.*]] = mote.relu %[[X0]]
+// TWO-NEXT: %[[X1:.*]] = mote.slice %[[X]] {starts = array<i64: 1, 0, 0, 0>
+// TWO-NEXT: %[[R1:.*]] = mote.relu %[[X1]]
+// TWO-NEXT: %[[B:.*]] = mote.concat %[[R0]], %[[R1]] {axis = 0 : i64} : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<2x4x4x4xf32>
+// TWO-NEXT: mote.sgq_encode %[[B]], %[[SEQ]] {{.*}} : (tensor<2x4x4x4xf32>, tensor<1xi32>) -> (tensor<[[CAP:[0-9]+]]xi8>, tensor<1xi32>)
+// TWO: func.func @f_server({{.*}}: tensor<[[CAP]]xi8> {{.*}}) -> (tensor<2x4x4x4xf32> {mote.name = "y"})
+// TWO-NEXT: %[[D:.*]] = mote.sgq_decode {{.*}} -> tensor<2x4x4x4xf32>
+// TWO-NEXT: %[[C:.*]] = arith.constant dense<2.000000e+00>
+// TWO-NEXT: %[[D0:.*]] = mote.slice %[[D]] {starts = array<i64: 0, 0, 0, 0>
+// TWO-NEXT: %[[M0:.*]] = mote.mul %[[D0]], %[[C]]
+// TWO-NEXT: %[[S0:.*]] = mote.sigmoid %[[M0]]
+// TWO-NEXT: %[[D1:.*]] = mote.slice %[[D]] {starts = array<i64: 1, 0, 0, 0>
+// TWO-NEXT: %[[M1:.*]] = mote.mul %[[D1]], %[[C]]
+// TWO-NEXT: %[[S1:.*]] = mote.sigmoid %[[M1]]
+// TWO-NEXT: %[[Y:.*]] = mote.concat %[[S0]], %[[S1]] {axis = 0 : i64}
+// TWO-NEXT: return %[[Y]] : tensor<2x4x4x4xf32>
+
 func.func @f(%x: tensor<1x4x4x4xf32> {mote.name = "x"}) -> (tensor<1x4x4x4xf32> {mote.name = "y"}) {
   %r = mote.relu %x : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32> loc(#r)
   %c = arith.constant dense<2.0> : tensor<1x4x4x4xf32>

@@ -385,6 +385,13 @@ def MoteSplitAt : Pass<"mote-split-at", "mlir::ModuleOp"> {
       a `mote.quantize` back to the cut's type when it is int8, then every
       op after the cut.
 
+    With `samples=K` (a model whose inputs, cut and outputs have batch 1),
+    every input and output gets a leading dimension of K: the device runs
+    its ops once per sample (constants shared) and encodes the K features
+    of the cut, concatenated on the batch axis, in one packet, which
+    amortizes the packet's fixed header; the server decodes the K samples
+    and runs the rest on each.
+
     The module's `mote.model` attribute keeps `@f`'s name, so the device's
     C entry point is `<name>_device_forward`. A tensor that is
     not a cut (another value computed before it, or a model input, is also
@@ -417,7 +424,11 @@ def MoteSplitAt : Pass<"mote-split-at", "mlir::ModuleOp"> {
     Option<"runtimeGrouping", "runtime-grouping", "bool", /*default=*/"false",
            "The device forward takes the grouping as arguments (grouping_id, "
            "grouping: the permutation then the group ends, i16), so a "
-           "server's grouping message can replace the compiled one">
+           "server's grouping message can replace the compiled one">,
+    Option<"samples", "samples", "int64_t", /*default=*/"1",
+           "Samples per packet: the device forward takes this many samples "
+           "(stacked on the batch axis of a batch-1 model) and encodes their "
+           "features in one packet; the server decodes and runs each">
   ];
 }
 

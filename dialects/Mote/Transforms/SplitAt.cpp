@@ -53,6 +53,58 @@ bool isSource(Operation *op) {
   return op->getNumOperands() == 0 && isMemoryEffectFree(op);
 }
 
+/// `type` with its leading dimension multiplied by `samples`.
+RankedTensorType stacked(Type type, int64_t samples) {
+  auto t = cast<RankedTensorType>(type);
+  SmallVector<int64_t> shape(t.getShape());
+  shape[0] *= samples;
+  return t.clone(shape);
+}
+
+/// Sample `k` of a stacked value, of the per-sample type `type`.
+Value sampleOf(OpBuilder &b, Location loc, Value stackedValue, Type type,
+               int64_t k) {
+  auto t = cast<RankedTensorType>(type);
+  SmallVector<int64_t> starts(t.getRank(), 0), steps(t.getRank(), 1);
+  starts[0] = k * t.getDimSize(0);
+  return SliceOp::create(b, loc, t, stackedValue, starts, steps);
+}
+
+/// `values` (one per sample) stacked on the batch axis.
+Value stack(OpBuilder &b, Location loc, ArrayRef<Value> values) {
+  if (values.size() == 1)
+    return values.front();
+  return ConcatOp::create(
+      b, loc, stacked(values.front().getType(), values.size()), values, 0);
+}
+
+/// Clones `ops` (in order) once per sample into the builder's block, with
+/// `perSample(k, mapping)` mapping each sample's inputs first; sources
+/// (constants) are cloned once and shared. Returns the mappings.
+SmallVector<IRMapping>
+cloneForSamples(OpBuilder &b, ArrayRef<Operation *> ops, int64_t samples,
+                llvm::function_ref<void(int64_t, IRMapping &)> perSample) {
+  if (samples == 1) {
+    SmallVector<IRMapping> maps(1);
+    perSample(0, maps[0]);
+    for (Operation *op : ops)
+      b.clone(*op, maps[0]);
+    return maps;
+  }
+  IRMapping shared;
+  for (Operation *op : ops)
+    if (isSource(op))
+      b.clone(*op, shared);
+  SmallVector<IRMapping> maps(samples, shared);
+  for (int64_t k = 0; k < samples; ++k) {
+    perSample(k, maps[k]);
+    for (Operation *op : ops)
+      if (!isSource(op))
+        b.clone(*op, maps[k]);
+  }
+  return maps;
+}
+
 struct SplitAtPass : mote::impl::MoteSplitAtBase<SplitAtPass> {
   using MoteSplitAtBase::MoteSplitAtBase;
 
@@ -92,6 +144,28 @@ struct SplitAtPass : mote::impl::MoteSplitAtBase<SplitAtPass> {
     }
     Operation *cutOp = cut.getDefiningOp();
     auto cutType = cast<RankedTensorType>(cut.getType());
+    if (samples < 1) {
+      func.emitError("samples per packet must be at least 1, got ")
+          << static_cast<int64_t>(samples);
+      return signalPassFailure();
+    }
+    if (samples > 1) {
+      auto batchOne = [](Type t) {
+        auto r = dyn_cast<RankedTensorType>(t);
+        return r && r.getRank() >= 1 && r.getDimSize(0) == 1;
+      };
+      SmallVector<Type> all(func.getArgumentTypes());
+      llvm::append_range(all, func.getResultTypes());
+      all.push_back(cutType);
+      if (!llvm::all_of(all, batchOne)) {
+        func.emitError("samples=")
+            << static_cast<int64_t>(samples)
+            << " stacks samples on the batch axis: the model's "
+            << "inputs, outputs and the cut '" << tensor
+            << "' must have batch 1";
+        return signalPassFailure();
+      }
+    }
     bool quantized = getNumericKind(cutType) != NumericKind::Float;
     if (quantized &&
         !isa<quant::UniformQuantizedType>(getElementTypeOrSelf(cutType))) {
@@ -152,8 +226,9 @@ struct SplitAtPass : mote::impl::MoteSplitAtBase<SplitAtPass> {
       for (int64_t i = 1; i <= g; ++i)
         config.groupEnds.push_back(channels * i / g);
     }
+    RankedTensorType packedType = stacked(cutType, samples);
     FailureOr<int64_t> capacity =
-        checkSgqConfig(config, cutType.getShape(), [&] {
+        checkSgqConfig(config, packedType.getShape(), [&] {
           return cutOp->emitError("cannot cut at '") << tensor << "': ";
         });
     if (failed(capacity))
@@ -169,8 +244,10 @@ struct SplitAtPass : mote::impl::MoteSplitAtBase<SplitAtPass> {
           b.getNamedAttr("mote.name", b.getStringAttr(name)));
     };
 
-    // @f_device_forward: the slice, then the encoder.
-    SmallVector<Type> deviceInputs(func.getArgumentTypes());
+    // @f_device_forward: the slice (once per sample), then the encoder.
+    SmallVector<Type> deviceInputs;
+    for (Type t : func.getArgumentTypes())
+      deviceInputs.push_back(stacked(t, samples));
     deviceInputs.push_back(countType);
     auto groupingType = RankedTensorType::get(
         {channels + static_cast<int64_t>(config.groupEnds.size())},
@@ -194,10 +271,7 @@ struct SplitAtPass : mote::impl::MoteSplitAtBase<SplitAtPass> {
     deviceFunc.setAllResultAttrs(
         ArrayRef<DictionaryAttr>{named("packet"), named("packet_bytes")});
     Block *deviceBody = deviceFunc.addEntryBlock();
-    IRMapping toDevice;
     unsigned numInputs = func.getNumArguments();
-    toDevice.map(func.getArguments(),
-                 deviceBody->getArguments().take_front(numInputs));
     Value runtimeId = runtimeGrouping
                           ? Value(deviceBody->getArgument(numInputs + 1))
                           : Value();
@@ -205,11 +279,23 @@ struct SplitAtPass : mote::impl::MoteSplitAtBase<SplitAtPass> {
                              ? Value(deviceBody->getArgument(numInputs + 2))
                              : Value();
     b.setInsertionPointToStart(deviceBody);
+    SmallVector<Operation *> deviceOps;
     for (Operation &op : body.without_terminator())
       if (device.contains(&op))
-        b.clone(op, toDevice);
+        deviceOps.push_back(&op);
+    SmallVector<Value> cuts;
+    for (IRMapping &m :
+         cloneForSamples(b, deviceOps, samples, [&](int64_t k, IRMapping &m) {
+           for (unsigned i = 0; i < numInputs; ++i)
+             m.map(func.getArgument(i),
+                   samples == 1
+                       ? Value(deviceBody->getArgument(i))
+                       : sampleOf(b, func.getLoc(), deviceBody->getArgument(i),
+                                  func.getArgument(i).getType(), k));
+         }))
+      cuts.push_back(m.lookup(cut));
     auto encode = SgqEncodeOp::create(
-        b, loc, packetType, countType, toDevice.lookup(cut),
+        b, loc, packetType, countType, stack(b, loc, cuts),
         deviceBody->getArgument(numInputs), runtimeId, runtimeGroup,
         config.bits, config.stripe, config.rounding, config.groupingId,
         config.permutation, config.groupEnds, config.embedGrouping);
@@ -217,9 +303,12 @@ struct SplitAtPass : mote::impl::MoteSplitAtBase<SplitAtPass> {
 
     // @f_server: the decoder, then the rest.
     b.setInsertionPoint(func);
+    SmallVector<Type> serverResults;
+    for (Type t : func.getResultTypes())
+      serverResults.push_back(stacked(t, samples));
     auto serverFunc = func::FuncOp::create(
         b, func.getLoc(), (func.getSymName() + "_server").str(),
-        b.getFunctionType({packetType, countType}, func.getResultTypes()));
+        b.getFunctionType({packetType, countType}, serverResults));
     serverFunc.setAllArgAttrs(
         ArrayRef<DictionaryAttr>{named("packet"), named("packet_bytes")});
     SmallVector<DictionaryAttr> resultAttrs;
@@ -227,24 +316,36 @@ struct SplitAtPass : mote::impl::MoteSplitAtBase<SplitAtPass> {
     serverFunc.setAllResultAttrs(resultAttrs);
     Block *serverBody = serverFunc.addEntryBlock();
     b.setInsertionPointToStart(serverBody);
-    auto floatType = cutType.clone(b.getF32Type());
+    auto floatType = packedType.clone(b.getF32Type());
     Value decoded = SgqDecodeOp::create(
         b, loc, floatType, serverBody->getArgument(0),
         serverBody->getArgument(1), Value(), Value(), config.bits,
         config.stripe, config.rounding, config.groupingId, config.permutation,
         config.groupEnds, config.embedGrouping);
     if (quantized)
-      decoded = QuantizeOp::create(b, loc, cutType, decoded);
-    IRMapping toServer;
-    toServer.map(cut, decoded);
-    for (Operation &op : body) {
+      decoded = QuantizeOp::create(b, loc, packedType, decoded);
+    SmallVector<Operation *> serverOps;
+    for (Operation &op : body.without_terminator()) {
       bool sourceUsedAfter = device.contains(&op) && isSource(&op) &&
                              llvm::any_of(op.getUsers(), [&](Operation *user) {
                                return !device.contains(user);
                              });
       if (!device.contains(&op) || sourceUsedAfter)
-        b.clone(op, toServer);
+        serverOps.push_back(&op);
     }
+    Operation *ret = body.getTerminator();
+    SmallVector<SmallVector<Value>> perResult(ret->getNumOperands());
+    for (IRMapping &m :
+         cloneForSamples(b, serverOps, samples, [&](int64_t k, IRMapping &m) {
+           m.map(cut, samples == 1 ? decoded
+                                   : sampleOf(b, loc, decoded, cutType, k));
+         }))
+      for (auto [i, v] : llvm::enumerate(ret->getOperands()))
+        perResult[i].push_back(m.lookupOrDefault(v));
+    SmallVector<Value> results;
+    for (auto &values : perResult)
+      results.push_back(stack(b, ret->getLoc(), values));
+    func::ReturnOp::create(b, ret->getLoc(), results);
 
     module->setAttr("mote.model", func.getSymNameAttr());
     func.erase();

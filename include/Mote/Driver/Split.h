@@ -34,10 +34,12 @@ struct SplitOptions {
   /// The device forward takes the grouping as arguments (a server's
   /// grouping message replaces the compiled one at run time).
   bool runtimeGrouping = false;
+  /// Samples per packet (stacked on the batch axis of a batch-1 model).
+  int64_t samples = 1;
 };
 
 /// Parses `--sgq=bits=B,groups=G,stripe=S,rounding=R,grouping_id=I,embed,
-/// runtime_grouping`.
+/// runtime_grouping,samples=K`.
 mlir::FailureOr<SplitOptions> parseSplitOptions(llvm::StringRef tensor,
                                                 llvm::StringRef sgq);
 
@@ -51,8 +53,10 @@ struct SplitModel {
   /// float features of the cut (the input named after the cut's tensor).
   mlir::OwningOpRef<mlir::ModuleOp> server;
   SgqConfig config;
-  /// The cut's type (float, or per-tensor int8) and the packet capacity.
+  /// The cut's type for one sample (float, or per-tensor int8), the samples
+  /// of a packet and the packet capacity.
   mlir::RankedTensorType cutType;
+  int64_t samples = 1;
   int64_t capacity = 0;
   /// Calibration samples the grouping was computed from (0: equal groups).
   int64_t groupingSamples = 0;

@@ -13,6 +13,11 @@
                          7 and decodes with it, not with the compiled one
   int8 IN.npy S Z OUT    the int8 values q = round(v / S) + Z of decoded
                          features (exact for 8-bit packets of int8 features)
+  batch-inputs DIR       DIR/x8.npy (8 random images), DIR/seq8.npy (0..7),
+                         DIR/seq2.npy (0, 1)
+  batch-check DIR        the two 4-sample packets (DIR/k4_p.npy, k4_n.npy)
+                         decode to the eight 1-sample packets' values
+                         (DIR/k1_p.npy, k1_n.npy)
 """
 import os
 import sys
@@ -70,6 +75,34 @@ def main():
         q = np.round(v / scale) + zero
         assert np.array_equal((q - zero) * scale, v), "not int8 values"
         np.save(sys.argv[5], q.astype(np.int8))
+    elif action == "batch-inputs":
+        d = sys.argv[2]
+        rng = np.random.default_rng(5)
+        np.save(os.path.join(d, "x8.npy"), rng.random((8, 1, 8, 8), dtype=np.float32))
+        np.save(os.path.join(d, "seq8.npy"), np.arange(8, dtype=np.int32))
+        np.save(os.path.join(d, "seq2.npy"), np.arange(2, dtype=np.int32))
+    elif action == "batch-check":
+        d = sys.argv[2]
+        sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                                        "python"))
+        from mote_collab import sgq
+        with open(os.path.join(d, "k4", "tiny_grouping.msgg"), "rb") as f:
+            g = sgq.SgqGrouping.from_message(f.read(), 4)
+
+        def decoded(tag):
+            p = np.load(os.path.join(d, tag + "_p.npy")).view(np.uint8)
+            n = np.load(os.path.join(d, tag + "_n.npy")).ravel()
+            heads = [sgq.read_header(p[i, :n[i]].tobytes()) for i in range(len(n))]
+            values = np.concatenate([sgq.decode(p[i, :n[i]].tobytes(), g)
+                                     for i in range(len(n))])
+            return values, int(n.sum()), heads
+        k4, k4_bytes, heads = decoded("k4")
+        k1, k1_bytes, _ = decoded("k1")
+        print(f"{len(heads)} packets of {heads[0].shape.dims[0]} samples, sequences "
+              f"{[h.sequence for h in heads]}: "
+              + ("the same values" if np.array_equal(k4, k1) else "DIFFERENT values")
+              + f" as {len(k1)} one-sample packets, {k4_bytes} bytes against {k1_bytes}"
+              + (" (fewer)" if k4_bytes < k1_bytes else " (NOT FEWER)"))
     else:
         raise SystemExit("unknown action " + action)
 
