@@ -386,8 +386,6 @@ public:
   unsigned layer = 0;
   unsigned constantCounter = 0;
   std::string prefix; // "<name>_l<N>_" of the layer being lowered
-  /// Constant globals by their (flat, uniqued) contents.
-  DenseMap<Attribute, std::string> constantGlobals;
 
   MLIRContext *ctx() { return module.getContext(); }
   Type i32() { return IntegerType::get(ctx(), 32); }
@@ -414,18 +412,13 @@ public:
   }
 
   /// A constant 1-D buffer (memref.global in flash) holding `values`.
-  /// A constant global holding `values` (flattened). Equal contents share
-  /// one global: per-sample copies of a layer (a split device packing
-  /// several samples) keep one copy of its weights and requantization.
   Value arrayGlobal(StringRef suffix, DenseElementsAttr values) {
+    std::string symbol = prefix + suffix.str();
     Type element = values.getElementType();
     auto type = MemRefType::get({values.getNumElements()}, element);
     auto flat = values.reshape(
         RankedTensorType::get({values.getNumElements()}, element));
-    auto [it, inserted] =
-        constantGlobals.try_emplace(flat, prefix + suffix.str());
-    std::string symbol = it->second;
-    if (inserted) {
+    {
       OpBuilder::InsertionGuard guard(builder);
       builder.setInsertionPoint(globalsAnchor);
       memref::GlobalOp::create(builder, kfunc.getLoc(), symbol,
