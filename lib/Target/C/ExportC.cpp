@@ -92,7 +92,8 @@ static Signature signatureOf(func::FuncOp kfunc, StringRef upper) {
 /// The header of a trainable model (a module with state and a train step).
 static std::string trainHeader(ModuleOp module, StringRef name, StringRef upper,
                                const CPackage &package,
-                               ArrayRef<Signature> signatures) {
+                               ArrayRef<Signature> signatures,
+                               StringRef extraDeclarations) {
   std::string table;
   auto layout = module->getAttrOfType<ArrayAttr>("mote.state");
   for (Attribute entry : layout) {
@@ -164,7 +165,7 @@ int32_t {13}({8}uint8_t *arena);
 
 {12}{9}{15}int32_t {14}({10}uint8_t *arena);
 
-#ifdef __cplusplus
+{16}#ifdef __cplusplus
 }
 #endif
 
@@ -187,7 +188,8 @@ int32_t {13}({8}uint8_t *arena);
       split ? " * Returns 0 on success, an error (the state unchanged) for a "
               "packet the codec\n * refuses. */\n"
             : " * Returns 0 on success, 1 (MOTE_ERROR_ARGUMENT) for a label "
-              "outside the\n * classes (the state is then unchanged). */\n");
+              "outside the\n * classes (the state is then unchanged). */\n",
+      extraDeclarations);
 }
 
 FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
@@ -277,14 +279,9 @@ static const int16_t {5}_default_grouping[{3} + {4}] = {{{2}};
   if (failed(emitc::translateToCpp(module, source)))
     return failure();
 
-  auto addDefaults = [&] {
-    size_t at = package.header.rfind("#ifdef __cplusplus");
-    if (!groupingDefaults.empty() && at != std::string::npos)
-      package.header.insert(at, groupingDefaults);
-  };
   if (training) {
-    package.header = trainHeader(module, name, upper, package, signatures);
-    addDefaults();
+    package.header =
+        trainHeader(module, name, upper, package, signatures, groupingDefaults);
     return package;
   }
   package.header = llvm::formatv(
@@ -332,15 +329,15 @@ static inline int32_t {0}_invoke(const {0}_context *context, {8}) {{
   return {9}({7}context->arena);
 }
 
-#ifdef __cplusplus
+{10}#ifdef __cplusplus
 }
 #endif
 
 #endif /* {1}_H */
 )",
       name, upper, package.arenaBytes, package.weightBytes, docs, params,
-      quantDefines, invokeArgs, StringRef(params).drop_back(2), package.entry);
-  addDefaults();
+      quantDefines, invokeArgs, StringRef(params).drop_back(2), package.entry,
+      groupingDefaults);
   return package;
 }
 
