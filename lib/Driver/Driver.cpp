@@ -624,8 +624,9 @@ FailureOr<LoadedSplit> loadSplit(MLIRContext &context, StringRef path,
 /// `motec compile --split-at`: the device package, the server's ONNX model,
 /// the grouping message and a JSON description of the split.
 int runSplitCompile(const mote::CompilerOptions &options) {
-  if (emit != "c" && emit != "mlir") {
-    errs() << "motec: --split-at writes --emit=c or --emit=mlir\n";
+  if (emit == "onnx") {
+    errs() << "motec: --split-at writes --emit=c, mlir, kernel or emitc (the "
+              "server half is always ONNX)\n";
     return 1;
   }
   const std::string &name = options.lower.modelName;
@@ -676,12 +677,23 @@ int runSplitCompile(const mote::CompilerOptions &options) {
       halves->samples > 1
           ? formatv(" x {0} samples per packet", halves->samples).str()
           : std::string());
-  if (emit == "mlir") {
+  if (emit != "c") {
+    // The device half at the graph level, or lowered as motec compile
+    // lowers it (kernel calls, then EmitC).
+    if (emit == "kernel" || emit == "emitc") {
+      PassManager pm(device.getContext());
+      mote::buildLowerToKernelPipeline(pm, options.lower);
+      if (emit == "emitc")
+        mote::buildKernelToEmitCPipeline(pm);
+      if (failed(pm.run(device)))
+        return 1;
+    }
     std::string text;
     raw_string_ostream os(text);
     device.print(os, OpPrintingFlags().enableDebugInfo());
-    return failed(mote::writeFile(outputDir, name + "_device.mlir", text)) ? 1
-                                                                           : 0;
+    std::string file =
+        name + "_device" + (emit == "mlir" ? "" : "." + emit) + ".mlir";
+    return failed(mote::writeFile(outputDir, file, text)) ? 1 : 0;
   }
   func::FuncOp func = *device.getOps<func::FuncOp>().begin();
   SmallVector<Type> inputTypes(func.getArgumentTypes());
