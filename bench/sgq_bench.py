@@ -26,7 +26,6 @@ import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +38,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "python"))
 
 import sgq_features as study  # noqa: E402
-from arm_bench import build_plugin, symbols  # noqa: E402
+from arm_bench import build_plugin, run, symbols  # noqa: E402
 from mote_collab import sgq  # noqa: E402
 
 BITS = (2, 4, 8)
@@ -48,10 +47,6 @@ BOARDS = {
     "cortex-m4": ("mps2_an386.ld", "mps2-an386", ["-mfpu=fpv4-sp-d16"]),
     "cortex-m55": ("mps3_an547.ld", "mps3-an547", []),
 }
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
 
 
 def build_device(cpu, work):
@@ -168,14 +163,8 @@ def main():
             print(f"\n{suite} {cut} ({kind}), {list(x.shape[1:])}")
             print(head)
             for bits in BITS:
-                groups = min(groups_of.get(suite, 8), x.shape[1])
-                msgg = os.path.join(work, f"g{bits}.msgg")
-                np.save(os.path.join(work, "calib.npy"), calib)
-                run([args.motec, "sgq", "encode", os.path.join(work, "calib.npy"),
-                     f"--bits={bits}", f"--groups={groups}", "--grouping=auto",
-                     "--write-grouping=" + msgg, "-o", os.path.join(work, "calib.sgq")])
-                with open(msgg, "rb") as f:
-                    grouping = sgq.SgqGrouping.from_message(f.read(), x.shape[1])
+                grouping, msgg = study.motec_grouping(calib, bits, groups_of.get(suite, 8),
+                                                      args.motec, work)
                 fb = [len(sgq.encode(x[i:i + 1], grouping, bits=bits)) for i in range(len(x))]
                 gb = [len(sgq.encode(grad[i:i + 1], grouping, bits=bits))
                       for i in range(len(x))]

@@ -169,11 +169,11 @@ def topk(x, fraction):
     return out.reshape(x.shape), per_sample
 
 
-def sgq_codec(features, calibration, bits, groups, batch, motec, work):
-    """SGQ of features in packets of `batch` samples, with the grouping motec
-    computes from the calibration features: (decoded, bytes per sample,
-    metadata share of the packets)."""
-    channels = features.shape[1]
+def motec_grouping(calibration, bits, groups, motec, work):
+    """The channel grouping `motec sgq encode --grouping=auto` computes from
+    the calibration features (min(groups, channels) groups): (grouping,
+    path of its grouping message)."""
+    channels = calibration.shape[1]
     groups = min(groups, channels)
     calib = os.path.join(work, "calibration.npy")
     np.save(calib, calibration)
@@ -183,7 +183,14 @@ def sgq_codec(features, calibration, bits, groups, batch, motec, work):
                     "-o", os.path.join(work, "calibration.sgq")],
                    check=True, stdout=subprocess.DEVNULL)
     with open(msgg, "rb") as f:
-        grouping = sgq.SgqGrouping.from_message(f.read(), channels)
+        return sgq.SgqGrouping.from_message(f.read(), channels), msgg
+
+
+def sgq_codec(features, calibration, bits, groups, batch, motec, work):
+    """SGQ of features in packets of `batch` samples, with the grouping motec
+    computes from the calibration features: (decoded, bytes per sample,
+    metadata share of the packets)."""
+    grouping, _ = motec_grouping(calibration, bits, groups, motec, work)
     decoded, total, metadata = [], 0, 0
     for i in range(0, len(features), batch):
         packet = sgq.encode(features[i:i + batch], grouping, bits=bits, sequence=i)
