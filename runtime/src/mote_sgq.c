@@ -10,13 +10,16 @@
  * exact because q has at most 7 significant bits and the integer at most
  * 17. Every IEEE-754 target therefore computes the same bits.
  *
- * Layout (version 2): steps travel as the high 16 bits of their float
- * bits, bases packed at the fewest bits the packet's largest base needs.
+ * Layout (version 3): steps travel as the high 16 bits of their float
+ * bits, bases packed at the fewest bits the packet's largest base needs,
+ * and a coded stripe whose base is 0 (its minimum at the group's origin,
+ * as most stripes of a post-ReLU group are) says so by its flag and
+ * carries no base.
  *===----------------------------------------------------------------------===*/
 
 #include "mote/mote_sgq.h"
 
-#define SGQ_VERSION 2u
+#define SGQ_VERSION 3u
 #define SGQ_FIELDS 19u
 /* Field ids of table Packet, in schema order. */
 enum {
@@ -57,6 +60,7 @@ static const uint8_t field_slot[SGQ_FIELDS] = {
 #define FLAG_ZERO 0u
 #define FLAG_FLAT 1u
 #define FLAG_CODED 2u
+#define FLAG_CODED_AT_ORIGIN 3u
 
 /* Bases are counts of quarter steps of at most 16 bits. */
 #define BASE_LIMIT 65535u
@@ -104,6 +108,12 @@ static void put_f32(uint8_t *p, float v) {
   put_u32(p, b.u);
 }
 static size_t align4(size_t v) { return (v + 3u) & ~(size_t)3u; }
+/* Copies n bytes from `from` to `to` <= `from` (overlap allowed). */
+static void move_down(uint8_t *p, size_t from, size_t to, size_t n) {
+  size_t i;
+  for (i = 0; i < n && to != from; ++i)
+    p[to + i] = p[from + i];
+}
 static void zero_bytes(uint8_t *p, size_t from, size_t to) {
   for (; from < to; ++from)
     p[from] = 0;
@@ -244,15 +254,15 @@ mote_status mote_sgq_equal_groups(uint32_t channels, uint32_t groups,
 
 /*===--- Layout -----------------------------------------------------------===*/
 
-/* Byte positions of the vectors (their length words). With `stripes` and
- * `coded_elements` at their maxima this is the worst case. */
+/* Byte positions of the vectors (their length words). With origins,
+ * `stripes` and `coded_elements` at their maxima this is the worst case. */
 typedef struct {
   size_t shape, permutation, group_ends, origins, steps, flags, bases, codes,
       end;
 } sgq_layout;
 
 static void layout_of(const sgq_dims *d, uint32_t rank, uint32_t bits,
-                      uint32_t groups, int embed, uint32_t bases,
+                      uint32_t groups, int embed, int origins, uint32_t bases,
                       uint32_t base_bits, uint64_t coded_elements,
                       sgq_layout *l) {
   size_t pos = SGQ_VECTORS;
@@ -266,8 +276,11 @@ static void layout_of(const sgq_dims *d, uint32_t rank, uint32_t bits,
     l->group_ends = pos;
     pos = align4(pos + 4u + 2u * (size_t)groups);
   }
-  l->origins = pos;
-  pos += 4u + 4u * blocks;
+  l->origins = 0;
+  if (origins) {
+    l->origins = pos;
+    pos += 4u + 4u * blocks;
+  }
   l->steps = pos;
   pos = align4(pos + 4u + 2u * blocks);
   l->flags = pos;
@@ -309,7 +322,8 @@ size_t mote_sgq_get_buffer_size(const mote_sgq_config *config,
   if (!config || !shape || check_config(config, shape, &d, 0) != MOTE_OK)
     return 0;
   layout_of(&d, shape->rank, config->bits, config->grouping.groups,
-            config->embed_grouping, d.stripes, MAX_BASE_BITS, d.elements, &l);
+            config->embed_grouping, 1, d.stripes, MAX_BASE_BITS, d.elements,
+            &l);
   return l.end;
 }
 
@@ -444,9 +458,10 @@ static mote_status encode(const mote_sgq_config *config,
   sgq_layout worst, l;
   bit_writer flags, codes;
   bit_writer packed;
-  size_t bases_pos, codes_src, i;
+  size_t bases_pos, blocks, flag_bytes, i;
   uint32_t b, g, bases = 0, largest_base = 0, base_bits = 1;
   uint64_t coded_elements = 0;
+  int zero_origins = 1;
 
   if (!config || !shape || !packet || !packet_bytes)
     FAIL("null argument");
@@ -455,7 +470,7 @@ static mote_status encode(const mote_sgq_config *config,
   if (!seed)
     seed = &local_seed;
   layout_of(&d, shape->rank, config->bits, grouping->groups,
-            config->embed_grouping, d.stripes, MAX_BASE_BITS, d.elements,
+            config->embed_grouping, 1, d.stripes, MAX_BASE_BITS, d.elements,
             &worst);
   if (capacity < worst.end)
     FAIL("packet buffer smaller than mote_sgq_get_buffer_size()");
@@ -512,6 +527,7 @@ static mote_status encode(const mote_sgq_config *config,
         FAIL("features span more than the float range");
       quarter = step * 0.25f;
       put_f32(packet + worst.origins + 4u + 4u * block, origin);
+      zero_origins &= origin == 0.0f;
       {
         bits32 sb;
         sb.f = step;
@@ -550,11 +566,15 @@ static mote_status encode(const mote_sgq_config *config,
             ++bases;
             continue;
           }
-          put_bits(&flags, FLAG_CODED, 2u);
-          put_u16(packet + bases_pos, k);
-          largest_base = k > largest_base ? k : largest_base;
-          bases_pos += 2u;
-          ++bases;
+          if (k == 0) {
+            put_bits(&flags, FLAG_CODED_AT_ORIGIN, 2u);
+          } else {
+            put_bits(&flags, FLAG_CODED, 2u);
+            put_u16(packet + bases_pos, k);
+            largest_base = k > largest_base ? k : largest_base;
+            bases_pos += 2u;
+            ++bases;
+          }
           for (e = plane + s; e < plane + to; ++e) {
             float t = (load(src, e) - origin) / quarter - kf;
             uint32_t code = floor_nonneg(
@@ -570,36 +590,48 @@ static mote_status encode(const mote_sgq_config *config,
   flush_bits(&flags);
   flush_bits(&codes);
 
-  /* Close the gaps the worst case left: the bases are packed at the bits
-   * the largest needs (in place: base i is read before bits up to its own
-   * end are written), and the codes move down behind them. */
+  /* Close the gaps the worst case left. Origins that are all zero (any
+   * group holding a zero, as after a ReLU) are left out, and the steps and
+   * flags move down; the bases are packed at the bits the largest needs
+   * (in place: base i is read before bits up to its own end are written);
+   * the codes move down behind them. Every move is to a lower position of
+   * bytes not read again. */
   while (base_bits < MAX_BASE_BITS && (largest_base >> base_bits))
     ++base_bits;
   layout_of(&d, shape->rank, config->bits, grouping->groups,
-            config->embed_grouping, bases, base_bits, coded_elements, &l);
+            config->embed_grouping, !zero_origins, bases, base_bits,
+            coded_elements, &l);
+  blocks = (size_t)d.batch * grouping->groups;
+  flag_bytes = ((size_t)d.stripes + 3u) / 4u;
+  if (zero_origins) {
+    put_u16(packet + SGQ_VTABLE + 4u + 2u * F_ORIGINS, 0u);
+    put_u32(packet + SGQ_TABLE + field_slot[F_ORIGINS], 0u);
+  } else {
+    put_vector_offset(packet, F_ORIGINS, l.origins);
+    put_u32(packet + l.origins, (uint32_t)blocks);
+  }
+  move_down(packet, worst.steps + 4u, l.steps + 4u, 2u * blocks);
+  put_vector_offset(packet, F_STEPS, l.steps);
+  put_u32(packet + l.steps, (uint32_t)blocks);
+  zero_bytes(packet, l.steps + 4u + 2u * blocks, l.flags);
+  move_down(packet, worst.flags + 4u, l.flags + 4u, flag_bytes);
+  put_vector_offset(packet, F_FLAGS, l.flags);
+  put_u32(packet + l.flags, (uint32_t)flag_bytes);
+  zero_bytes(packet, l.flags + 4u + flag_bytes, l.bases);
   packed.out = packet;
   packed.pos = l.bases + 4u;
   packed.acc = packed.count = 0;
   for (i = 0; i < bases; ++i)
     put_bits(&packed, get_u16(packet + worst.bases + 4u + 2u * i), base_bits);
   flush_bits(&packed);
-  bases_pos = packed.pos;
   packet[SGQ_TABLE + field_slot[F_BASE_BITS]] = (uint8_t)base_bits;
-  put_vector_offset(packet, F_ORIGINS, l.origins);
-  put_u32(packet + l.origins, d.batch * grouping->groups);
-  put_vector_offset(packet, F_STEPS, l.steps);
-  put_u32(packet + l.steps, d.batch * grouping->groups);
-  put_vector_offset(packet, F_FLAGS, l.flags);
-  put_u32(packet + l.flags, (d.stripes + 3u) / 4u);
-  zero_bytes(packet, flags.pos, l.bases);
   put_vector_offset(packet, F_BASES, l.bases);
-  put_u32(packet + l.bases, (uint32_t)(bases_pos - (l.bases + 4u)));
-  zero_bytes(packet, bases_pos, l.codes);
-  codes_src = worst.codes + 4u;
-  for (i = 0; i < codes.pos - codes_src; ++i)
-    packet[l.codes + 4u + i] = packet[codes_src + i];
+  put_u32(packet + l.bases, (uint32_t)(packed.pos - (l.bases + 4u)));
+  zero_bytes(packet, packed.pos, l.codes);
+  move_down(packet, worst.codes + 4u, l.codes + 4u,
+            codes.pos - (worst.codes + 4u));
   put_vector_offset(packet, F_CODES, l.codes);
-  put_u32(packet + l.codes, (uint32_t)(codes.pos - codes_src));
+  put_u32(packet + l.codes, (uint32_t)(codes.pos - (worst.codes + 4u)));
   *packet_bytes = l.end;
   return MOTE_OK;
 }
@@ -735,6 +767,11 @@ static float step_of(const fb_vector *steps, size_t block) {
   return b.f;
 }
 
+/* Absent origins are all zero. */
+static float origin_of(const sgq_packet *q, size_t block) {
+  return q->origins.data ? get_f32(q->origins.data + 4u * block) : 0.0f;
+}
+
 static int required_vector(const fb_table *t, uint32_t id, uint32_t element,
                            fb_vector *v, const char *missing,
                            mote_sgq_error *error) {
@@ -751,7 +788,7 @@ static mote_status parse_packet(const uint8_t *packet, size_t bytes,
   mote_sgq_header *h = &q->h;
   fb_table t;
   fb_vector shape;
-  uint32_t i, zero = 0, flat = 0, coded = 0;
+  uint32_t i, zero = 0, flat = 0, coded = 0, at_origin = 0;
   uint64_t coded_elements = 0;
   int rp, re;
 
@@ -816,9 +853,9 @@ static mote_status parse_packet(const uint8_t *packet, size_t bytes,
       return MOTE_ERROR_ARGUMENT;
   }
 
-  if (required_vector(&t, F_ORIGINS, 4u, &q->origins, "packet has no origins",
-                      error) != MOTE_OK ||
-      required_vector(&t, F_STEPS, 2u, &q->steps, "packet has no steps",
+  if (fb_vector_of(&t, F_ORIGINS, 4u, &q->origins) < 0)
+    FAIL("a vector runs past the end of the packet");
+  if (required_vector(&t, F_STEPS, 2u, &q->steps, "packet has no steps",
                       error) != MOTE_OK ||
       required_vector(&t, F_FLAGS, 1u, &q->flags, "packet has no flags",
                       error) != MOTE_OK ||
@@ -827,12 +864,12 @@ static mote_status parse_packet(const uint8_t *packet, size_t bytes,
       required_vector(&t, F_CODES, 1u, &q->codes, "packet has no codes",
                       error) != MOTE_OK)
     return MOTE_ERROR_ARGUMENT;
-  if (q->origins.length != q->d.batch * h->groups ||
+  if ((q->origins.data && q->origins.length != q->d.batch * h->groups) ||
       q->steps.length != q->d.batch * h->groups)
     FAIL("origins or steps are not one per sample and group");
   for (i = 0; i < q->steps.length; ++i) {
     float step = step_of(&q->steps, i);
-    float origin = get_f32(q->origins.data + 4u * i);
+    float origin = origin_of(q, i);
     if (!is_valid_step(step))
       FAIL("a step is not a positive float of 7 significant bits");
     if (!block_is_finite(origin, step, (1u << h->bits) - 1u))
@@ -847,13 +884,12 @@ static mote_status parse_packet(const uint8_t *packet, size_t bytes,
       ++zero;
     } else if (flag == FLAG_FLAT) {
       ++flat;
-    } else if (flag == FLAG_CODED) {
+    } else {
       ++coded;
+      at_origin += flag == FLAG_CODED_AT_ORIGIN;
       coded_elements += in_plane + 1u < q->d.stripes_per_channel
                             ? q->d.stripe
                             : q->d.plane - in_plane * q->d.stripe;
-    } else {
-      FAIL("a stripe flag has the reserved value 3");
     }
   }
   if ((q->d.stripes % 4u) &&
@@ -863,9 +899,10 @@ static mote_status parse_packet(const uint8_t *packet, size_t bytes,
   if (q->base_bits < 1u || q->base_bits > MAX_BASE_BITS)
     FAIL("base bits must be 1 to 16");
   {
-    uint64_t base_bits = (uint64_t)(flat + coded) * q->base_bits;
+    uint64_t base_bits = (uint64_t)(flat + coded - at_origin) * q->base_bits;
     if (q->bases.length != (base_bits + 7u) / 8u)
-      FAIL("bases length is not the count of flat and coded stripes");
+      FAIL("bases length is not the count of flat and coded stripes with a "
+           "base");
     if ((base_bits % 8u) &&
         (q->bases.data[q->bases.length - 1u] >> (base_bits % 8u)))
       FAIL("base padding bits are not zero");
@@ -945,7 +982,7 @@ static mote_status decode(const uint8_t *packet, size_t bytes,
     for (g = 0; g < q.h.groups; ++g) {
       uint32_t end = ends ? get_u16(ends + 2u * g) : ends16[g], p, s;
       size_t block = (size_t)b * q.h.groups + g;
-      float origin = get_f32(q.origins.data + 4u * block);
+      float origin = origin_of(&q, block);
       float quarter = step_of(&q.steps, block) * 0.25f;
       for (p = start; p < end; ++p) {
         uint32_t c = perm ? get_u16(perm + 2u * p) : perm16 ? perm16[p] : p;
@@ -955,7 +992,7 @@ static mote_status decode(const uint8_t *packet, size_t bytes,
           uint32_t flag =
               (q.flags.data[stripe / 4u] >> (2u * (stripe % 4u))) & 3u;
           uint32_t e, base = 0;
-          if (flag != FLAG_ZERO) {
+          if (flag == FLAG_FLAT || flag == FLAG_CODED) {
             while (base_count < q.base_bits) {
               base_acc |= (uint32_t)q.bases.data[base_pos++] << base_count;
               base_count += 8u;
@@ -968,7 +1005,7 @@ static mote_status decode(const uint8_t *packet, size_t bytes,
             float v = 0.0f;
             if (flag == FLAG_FLAT) {
               v = origin + (float)base * quarter;
-            } else if (flag == FLAG_CODED) {
+            } else if (flag != FLAG_ZERO) {
               uint32_t code;
               if (code_count < q.h.bits) {
                 code_acc |= (uint32_t)q.codes.data[code_pos++] << code_count;

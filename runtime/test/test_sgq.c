@@ -48,6 +48,12 @@ static uint32_t read_u32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
          (uint32_t)p[3] << 24;
 }
+/* Flag `stripe` of a packet the runtime wrote (the flags offset in table
+ * slot 48). */
+static uint32_t packet_flag(const uint8_t *packet, uint32_t stripe) {
+  uint32_t slot = 52u + 48u, at = slot + read_u32(packet + slot);
+  return (packet[at + 4u + stripe / 4u] >> (2u * (stripe % 4u))) & 3u;
+}
 /* The steps vector of a packet the runtime wrote (its fixed layout: the
  * table at byte 52, the steps offset in table slot 44; a step is the high
  * half of its float bits). */
@@ -233,6 +239,16 @@ static void check_zero_and_flat(mote_test_counts *t) {
              h.coded_stripes);
   MOTE_CHECK(t, h.code_bytes == 8u * 16u * 4u / 8u, "code bytes %u",
              h.code_bytes);
+  /* The group's origin is 0, so the packet has no origins vector (vtable
+   * entry 13 at byte 8 + 4 + 2 * 13 is 0). */
+  MOTE_CHECK(t, packet[38] == 0 && packet[39] == 0, "origins written");
+  /* The ramps' first stripes start at the group's origin (0): flag 3 and
+   * no base; their other stripes have flag 2. */
+  for (i = 0; i < 16u; ++i) {
+    uint32_t want = i < 4u ? 0u : i < 8u ? 1u : i % 4u == 0u ? 3u : 2u;
+    MOTE_CHECK(t, packet_flag(packet, i) == want, "stripe %u flag %u not %u", i,
+               packet_flag(packet, i), want);
+  }
   mote_sgq_decode_f32(packet, bytes, &config.grouping, y, C * N, &error);
   for (i = 0; i < N; ++i)
     MOTE_CHECK(t, y[i] == 0.0f, "zero stripe decoded %g", y[i]);
@@ -475,28 +491,25 @@ static void check_kernels(mote_test_counts *t) {
     mote_sgq_encode_f32_grouping_kernel(&p, &id, grouping, x, &sequence, run,
                                         &run_bytes);
     MOTE_CHECK(t,
-               mote_sgq_read_header((const uint8_t *)run, (size_t)run_bytes,
-                                    &h, 0) == MOTE_OK &&
+               mote_sgq_read_header((const uint8_t *)run, (size_t)run_bytes, &h,
+                                    0) == MOTE_OK &&
                    h.grouping_id == 11,
                "run-time grouping id not in the packet");
     grouping[2] = 4; /* not a channel */
     MOTE_CHECK(t,
-               mote_sgq_encode_f32_grouping_kernel(&p, &id, grouping, x,
-                                                   &sequence, run,
-                                                   &run_bytes) != MOTE_OK,
+               mote_sgq_encode_f32_grouping_kernel(
+                   &p, &id, grouping, x, &sequence, run, &run_bytes) != MOTE_OK,
                "a permutation entry beyond the channels accepted");
     grouping[2] = -3; /* 65533 as uint16 */
     MOTE_CHECK(t,
-               mote_sgq_encode_f32_grouping_kernel(&p, &id, grouping, x,
-                                                   &sequence, run,
-                                                   &run_bytes) != MOTE_OK,
+               mote_sgq_encode_f32_grouping_kernel(
+                   &p, &id, grouping, x, &sequence, run, &run_bytes) != MOTE_OK,
                "a negative permutation entry accepted");
     grouping[2] = 2;
     grouping[4] = 5; /* ends beyond the channels */
     MOTE_CHECK(t,
-               mote_sgq_encode_f32_grouping_kernel(&p, &id, grouping, x,
-                                                   &sequence, run,
-                                                   &run_bytes) != MOTE_OK,
+               mote_sgq_encode_f32_grouping_kernel(
+                   &p, &id, grouping, x, &sequence, run, &run_bytes) != MOTE_OK,
                "group ends beyond the channels accepted");
   }
 }

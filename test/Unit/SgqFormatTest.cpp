@@ -27,11 +27,13 @@ struct Encoded {
   SgqGrouping grouping;
 };
 
-Encoded encodeRamp(uint8_t bits, bool embed) {
+Encoded encodeRamp(uint8_t bits, bool embed, bool relu = false) {
   Encoded e;
   const uint32_t batch = 2, channels = 6, plane = 30;
-  for (uint32_t i = 0; i < batch * channels * plane; ++i)
-    e.features.push_back(i % 7 == 0 ? 0.0f : std::sin(0.1f * i) * (1 + i % 5));
+  for (uint32_t i = 0; i < batch * channels * plane; ++i) {
+    float v = i % 7 == 0 ? 0.0f : std::sin(0.1f * i) * (1 + i % 5);
+    e.features.push_back(relu && v < 0 ? 0.0f : v);
+  }
   e.grouping = computeSgqGrouping(e.features, batch, channels, plane, 8, 3);
   e.grouping.id = 42;
   mote_sgq_config config;
@@ -56,7 +58,7 @@ TEST(SgqFormat, RuntimePacketsVerifyAndRead) {
   flatbuffers::Verifier verifier(e.packet.data(), e.packet.size());
   ASSERT_TRUE(sgq::VerifyPacketBuffer(verifier));
   const sgq::Packet *p = sgq::GetPacket(e.packet.data());
-  EXPECT_EQ(p->version(), 2);
+  EXPECT_EQ(p->version(), 3);
   EXPECT_EQ(p->bits(), 4);
   EXPECT_EQ(p->groups(), 3u);
   EXPECT_EQ(p->stripe(), 8u);
@@ -76,14 +78,25 @@ TEST(SgqFormat, RuntimePacketsVerifyAndRead) {
             MOTE_OK);
   EXPECT_GE(p->base_bits(), 1);
   EXPECT_LT(p->base_bits(), 16);
-  EXPECT_EQ(p->bases()->size(),
-            ((h.flat_stripes + h.coded_stripes) * p->base_bits() + 7u) / 8u);
+  // Flat stripes and coded stripes of flag 2 carry a base; flag 3 marks a
+  // coded stripe at the group's origin, which has none.
+  uint32_t withBase = 0, atOrigin = 0;
+  for (uint32_t i = 0; i < 2u * 6u * 4u; ++i) {
+    uint32_t flag = (p->flags()->Get(i / 4) >> (2 * (i % 4))) & 3u;
+    withBase += flag == 1 || flag == 2;
+    atOrigin += flag == 3;
+  }
+  EXPECT_GT(atOrigin, 0u);
+  EXPECT_EQ(withBase + atOrigin, h.flat_stripes + h.coded_stripes);
+  EXPECT_EQ(p->bases()->size(), (withBase * p->base_bits() + 7u) / 8u);
 }
 
 TEST(SgqFormat, BuilderPacketsDecodeAlike) {
   for (bool embed : {true, false}) {
-    Encoded e = encodeRamp(2, embed);
+    Encoded e = encodeRamp(2, embed, /*relu=*/!embed);
     const sgq::Packet *p = sgq::GetPacket(e.packet.data());
+    // After a ReLU every origin is 0 and the packet leaves them out.
+    EXPECT_EQ(p->origins() == nullptr, !embed);
     // Rebuild with flatc's builder: vectors in another order, every scalar
     // left at its default omitted.
     flatbuffers::FlatBufferBuilder b;
@@ -91,7 +104,9 @@ TEST(SgqFormat, BuilderPacketsDecodeAlike) {
     auto flags = b.CreateVector(p->flags()->data(), p->flags()->size());
     auto bases = b.CreateVector(p->bases()->data(), p->bases()->size());
     auto steps = b.CreateVector(p->steps()->data(), p->steps()->size());
-    auto origins = b.CreateVector(p->origins()->data(), p->origins()->size());
+    flatbuffers::Offset<flatbuffers::Vector<float>> origins;
+    if (p->origins())
+      origins = b.CreateVector(p->origins()->data(), p->origins()->size());
     auto shape = b.CreateVector(p->shape()->data(), p->shape()->size());
     flatbuffers::Offset<flatbuffers::Vector<uint16_t>> perm, ends;
     if (embed) {

@@ -6,8 +6,9 @@
  * origin (its smallest value) and a step. Each channel plane is cut into
  * stripes of `stripe` elements: an all-zero stripe costs a 2-bit flag, a
  * flat one a flag and a base (of the bits the packet's largest base needs,
- * at most 16), any other a flag, a base and `bits` bits per element. An element decodes to origin + (base + 4 * code) *
- * step / 4, where the step has at most 7 significant bits so that this is
+ * at most 16), any other a flag, `bits` bits per element and a base unless
+ * the base is 0. An element decodes to origin + (base + 4 * code) * step /
+ * 4, where the step has at most 7 significant bits so that this is
  * exact arithmetic on every target: the packets and the decoded values are
  * bit-identical everywhere.
  *
