@@ -12,6 +12,7 @@ APT_PACKAGES=(
   dataset-fashion-mnist libonnx-testdata opencv-doc python3-pil
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   gcc-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm valgrind
+  mosquitto python3-paho-mqtt
 )
 
 SUDO=""

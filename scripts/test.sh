@@ -14,13 +14,13 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh mote-opt mote-translate motec mote-doc \
   mote-runtime-test-requant mote-runtime-test-kernels mote-runtime-test-train \
-  mote-runtime-test-sgq mote_sgq \
+  mote-runtime-test-sgq mote-runtime-test-mqtt mote_sgq \
   mote-unit-tests \
   mote-import-fuzzer mote-state-fuzzer mote-sgq-fuzzer
 BUILD_DIR=${MOTE_BUILD_DIR:-build}
 TIERS=${MOTE_TIERS:-unit integration}
 UNIT_DIRS="Dialect Transforms Conversion Target Tools Unit"
-INTEGRATION_DIRS="Integration Conformance Targets Training fuzz"
+INTEGRATION_DIRS="Integration Conformance Targets Training Collab fuzz"
 
 total_passed=0 total_failed=0 total_skipped=0
 for tier in $TIERS; do
