@@ -700,10 +700,21 @@ int runSplitCompile(const mote::CompilerOptions &options) {
   SmallVector<Type> outputTypes(func.getResultTypes());
   FailureOr<mote::CPackage> package =
       mote::exportC(device, name, options.lower.target);
-  if (failed(package) ||
-      failed(mote::writePackage(outputDir, name, *package, *options.board,
+  if (failed(package))
+    return 1;
+  // A device that trains gets the collaborative program when it runs on a
+  // host (or QEMU user-mode): bare-metal boards hand packets to their own
+  // radio.
+  bool collab = gradientCapacity > 0 && !options.board->toolchain.bareMetal &&
+                inputTypes.size() == 2;
+  package->runtime.collab = collab;
+  if (failed(mote::writePackage(outputDir, name, *package, *options.board,
                                 /*training=*/false, inputTypes, outputTypes,
-                                options.runtimeDir)))
+                                options.runtimeDir)) ||
+      (collab && failed(mote::writeFile(outputDir, "collab.c",
+                                        mote::collabMain(name, inputTypes[0],
+                                                         halves->capacity,
+                                                         gradientCapacity)))))
     return 1;
   outs() << "compiled the device half -> " << outputDir << "/" << name << ".c ("
          << package->entry << ", target " << options.board->name << ", arena "

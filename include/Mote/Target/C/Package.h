@@ -64,6 +64,13 @@ std::string boardMain(llvm::StringRef name, llvm::StringRef entry,
 std::string trainMain(llvm::StringRef name, llvm::ArrayRef<mlir::Type> inputs,
                       int64_t arenaBytes);
 
+/// The C source of the collaborative device program of a split model that
+/// trains (collab.c): `<name>_device_forward` and `<name>_device_backward`
+/// driven by runtime/collab/mote_collab_device.c over MQTT. `input` is the
+/// type of one sample; the packet capacities are those of the split.
+std::string collabMain(llvm::StringRef name, mlir::Type input,
+                       int64_t packetCapacity, int64_t gradientCapacity);
+
 /// The CMakeLists.txt of a package: the model as a static library and the
 /// example program (main.c) that runs it on the target's board.
 std::string packageCMake(llvm::StringRef name, const TargetDescription &target,

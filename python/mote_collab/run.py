@@ -1,0 +1,212 @@
+"""One collaborative-learning run on loopback (docs/Collaborative.md).
+
+Starts a mosquitto broker on 127.0.0.1, the server, and N device programs
+(the package's collab.elf, on the host or under an emulator), each on its
+own shard of Fashion-MNIST's training images; waits for them and prints
+what every side counted.
+
+    python3 -m mote_collab.run PACKAGE --devices 2 --samples 300 [--epochs 1]
+        [--emulated PACKAGE64 --emulator "qemu-aarch64 -L /usr/aarch64-linux-gnu"]
+        [--batch 8 --lr 0.05 --optimizer sgd] [--hostile 50] [--check]
+
+PACKAGE is what `motec compile MODEL --split-at=T --sgq=... --train -o
+PACKAGE` wrote, with collab.elf built (`make -C PACKAGE collab.elf`).
+Every second device runs the collab.elf of `--emulated` (the same split
+compiled for another target, e.g. --target=aarch64-neon) under
+`--emulator`, so a run mixes host and emulated devices. `--hostile N` publishes N malformed feature messages
+(truncations, bit flips and random bytes of a real packet) before the
+devices start. `--check` fails unless the loss fell, every sample was
+answered and every hostile message was rejected.
+"""
+import argparse
+import gzip
+import os
+import random
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+from .broker import Broker
+
+FASHION = "/usr/share/datasets/fashion-mnist"
+
+
+def fashion_train(count, offset=0):
+    with gzip.open(os.path.join(FASHION, "train-images-idx3-ubyte.gz")) as f:
+        images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
+    with gzip.open(os.path.join(FASHION, "train-labels-idx1-ubyte.gz")) as f:
+        labels = np.frombuffer(f.read(), np.uint8, offset=8)
+    x = images[offset:offset + count].astype(np.float32) / 255.0
+    return x, labels[offset:offset + count].astype(np.int32)
+
+
+def hostile_messages(packet, count, seed=7):
+    """Malformed features messages derived from a real packet."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        kind = i % 5  # kinds 0, 2, 3 can never decode
+        if kind == 0:  # truncated packet
+            body = packet[: rng.randrange(len(packet))]
+        elif kind == 1:  # bit flips
+            body = bytearray(packet)
+            for _ in range(rng.randrange(1, 8)):
+                body[rng.randrange(len(body))] ^= 1 << rng.randrange(8)
+            body = bytes(body)
+        elif kind == 2:  # random bytes
+            body = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 2 * len(packet))))
+        elif kind == 3:  # a bad envelope: no labels
+            out.append(b"\x00")
+            continue
+        else:  # a lying length word inside the packet
+            body = bytearray(packet)
+            at = rng.randrange(8, len(body) - 4)
+            body[at:at + 4] = b"\xff\xff\xff\x7f"
+            body = bytes(body)
+        out.append(b"\x01\x03" + body)
+    return out
+
+
+def publish_hostile(port, packet, count):
+    import paho.mqtt.client as mqtt
+    client = mqtt.Client(client_id="mote-hostile", clean_session=True)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    infos = [client.publish("mote/intruder/features", m, qos=1)
+             for m in hostile_messages(packet, count)]
+    for info in infos:
+        info.wait_for_publish()
+    client.loop_stop()
+    client.disconnect()
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="mote-collab-run", description=__doc__.split("\n")[0])
+    ap.add_argument("package")
+    ap.add_argument("--devices", type=int, default=2)
+    ap.add_argument("--samples", type=int, default=300, help="training samples per device")
+    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--emulated", default="", help="package for every second device")
+    ap.add_argument("--emulator", default="", help="command prefix of the emulated devices")
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--optimizer", default="sgd")
+    ap.add_argument("--gradient-bits", type=int, default=8)
+    ap.add_argument("--hostile", type=int, default=0)
+    ap.add_argument("--work", default="")
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args(argv)
+
+    collab = os.path.join(args.package, "collab.elf")
+    if not os.access(collab, os.X_OK):
+        raise SystemExit(f"mote-collab-run: {collab} missing: make -C {args.package} collab.elf")
+    work = args.work or tempfile.mkdtemp(prefix="mote-collab-")
+    os.makedirs(work, exist_ok=True)
+    shards = []
+    for d in range(args.devices):
+        x, y = fashion_train(args.samples, offset=d * args.samples)
+        xs, ys = os.path.join(work, f"inputs{d}.bin"), os.path.join(work, f"labels{d}.bin")
+        x.tofile(xs)
+        y.tofile(ys)
+        shards.append((xs, ys))
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + \
+        (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    total = args.devices * args.samples * args.epochs
+    failures = []
+    with Broker() as broker:
+        server_log = open(os.path.join(work, "server.log"), "w+")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mote_collab.server", args.package, "--port", str(broker.port),
+             "--batch", str(args.batch), "--lr", str(args.lr), "--optimizer", args.optimizer,
+             "--gradient-bits", str(args.gradient_bits),
+             "--report", str(max(1, total // 10))],
+            stdout=server_log, stderr=subprocess.STDOUT, env=env)
+        # The server subscribes before any device publishes.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            server_log.seek(0)
+            if "server: split" in server_log.read() or server.poll() is not None:
+                break
+            time.sleep(0.1)
+        if args.hostile:
+            from . import sgq
+            from .server import Split
+            split = Split(args.package)
+            features = np.random.default_rng(0).random(split.cut_shape).astype(np.float32)
+            packet = sgq.encode(features, split.grouping, bits=8, stripe=split.stripe)
+            publish_hostile(broker.port, packet, args.hostile)
+        devices = []
+        for d, (xs, ys) in enumerate(shards):
+            emulated = bool(args.emulated) and d % 2 == 1
+            prefix = shlex.split(args.emulator) if emulated else []
+            program = os.path.join(args.emulated, "collab.elf") if emulated else collab
+            log = open(os.path.join(work, f"device{d}.log"), "w+")
+            devices.append((subprocess.Popen(
+                prefix + [program, "127.0.0.1", str(broker.port), f"d{d}", xs, ys,
+                          f"--epochs={args.epochs}"],
+                stdout=log, stderr=subprocess.STDOUT), log, emulated))
+        for p, log, _ in devices:
+            p.wait()
+        server.terminate()  # the server prints its counts and exits
+        server.wait(60)
+        server_log.seek(0)
+        server_text = server_log.read()
+    print(server_text, end="")
+    sent = received = 0
+    for d, (p, log, emulated) in enumerate(devices):
+        log.seek(0)
+        text = log.read()
+        print(("(emulated) " if emulated else "") + text, end="")
+        m = re.search(r"bytes sent (\d+), received (\d+)", text)
+        if p.returncode != 0 or not m:
+            failures.append(f"device d{d} exited with {p.returncode}")
+        else:
+            sent += int(m.group(1))
+            received += int(m.group(2))
+    float_bytes = None
+    m = re.search(r"cut \[([0-9, ]+)\]", server_text)
+    if m:
+        float_bytes = 4 * int(np.prod([int(v) for v in m.group(1).split(",")])) * total * 2
+    print(f"run: {args.devices} devices, {total} samples; device traffic {sent} bytes up, "
+          f"{received} down (MQTT framing included)"
+          + (f"; float32 features and gradients would be {float_bytes} bytes, "
+             f"{float_bytes / max(1, sent + received):.1f}x more" if float_bytes else ""))
+    if args.check:
+        m = re.search(r"loss first tenth ([0-9.]+), last tenth ([0-9.]+)", server_text)
+        if not m or float(m.group(2)) >= float(m.group(1)):
+            failures.append("the loss did not fall")
+        per_device = dict(re.findall(r"(\S+) (\d+)(?:,|$)", (re.search(
+            r"trained per device: (.*)", server_text) or re.search("()", "")).group(1)))
+        for d in range(args.devices):
+            if int(per_device.get(f"d{d}", 0)) != args.samples * args.epochs:
+                failures.append(f"the server trained {per_device.get(f'd{d}', 0)} samples "
+                                f"of device d{d}, not {args.samples * args.epochs}")
+        # Truncations, random bytes and broken envelopes must be rejected;
+        # a bit flip or a changed word may still be a valid packet (the
+        # codec has no checksum: TCP does not corrupt, and a checksum does
+        # not stop a sender who means harm), which then trains as a sample
+        # of device 'intruder'.
+        never_valid = sum(1 for i in range(args.hostile) if i % 5 in (0, 2, 3))
+        rejected = int(re.search(r"rejected (\d+)", server_text).group(1))
+        accepted = int(per_device.get("intruder", 0))
+        print(f"run: {args.hostile} hostile messages, {rejected} rejected, "
+              f"{accepted} decoded as samples of 'intruder'")
+        if rejected < never_valid:
+            failures.append(f"{rejected} hostile messages rejected, fewer than the "
+                            f"{never_valid} that cannot be valid")
+        if server.returncode != 0:
+            failures.append(f"the server exited with {server.returncode}")
+    for f in failures:
+        print("FAIL: " + f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
