@@ -7,7 +7,7 @@ what every side counted.
 
     python3 -m mote_collab.run PACKAGE --devices 2 --samples 300 [--epochs 1]
         [--emulated PACKAGE64 --emulator "qemu-aarch64 -L /usr/aarch64-linux-gnu"]
-        [--batch 8 --lr 0.05 --optimizer sgd] [--hostile 50] [--check]
+        [--batch 8 --lr 0.05 --optimizer sgd] [--replicas M] [--hostile 50] [--check]
 
 PACKAGE is what `motec compile MODEL --split-at=T --sgq=... --train -o
 PACKAGE` wrote, with collab.elf built (`make -C PACKAGE collab.elf`).
@@ -97,6 +97,7 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--optimizer", default="sgd")
     ap.add_argument("--gradient-bits", type=int, default=8)
+    ap.add_argument("--replicas", type=int, default=1, help="data-parallel server replicas")
     ap.add_argument("--hostile", type=int, default=0)
     ap.add_argument("--work", default="")
     ap.add_argument("--check", action="store_true")
@@ -125,14 +126,15 @@ def main(argv=None):
         server = subprocess.Popen(
             [sys.executable, "-m", "mote_collab.server", args.package, "--port", str(broker.port),
              "--batch", str(args.batch), "--lr", str(args.lr), "--optimizer", args.optimizer,
-             "--gradient-bits", str(args.gradient_bits),
+             "--gradient-bits", str(args.gradient_bits), "--replicas", str(args.replicas),
              "--report", str(max(1, total // 10))],
             stdout=server_log, stderr=subprocess.STDOUT, env=env)
         # The server subscribes before any device publishes.
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             server_log.seek(0)
-            if "server: split" in server_log.read() or server.poll() is not None:
+            if server_log.read().count(": split ") >= args.replicas or \
+                    server.poll() is not None:
                 break
             time.sleep(0.1)
         if args.hostile:
@@ -152,7 +154,17 @@ def main(argv=None):
                 prefix + [program, "127.0.0.1", str(broker.port), f"d{d}", xs, ys,
                           f"--epochs={args.epochs}"],
                 stdout=log, stderr=subprocess.STDOUT), log, emulated))
-        for p, log, _ in devices:
+        # Devices end on their own; if the server dies first, they are
+        # stopped (they would otherwise resend until they give up).
+        while any(p.poll() is None for p, _, _ in devices):
+            if server.poll() is not None:
+                failures.append(f"the server exited with {server.returncode} during the run")
+                for p, _, _ in devices:
+                    if p.poll() is None:
+                        p.terminate()
+                break
+            time.sleep(0.1)
+        for p, _, _ in devices:
             p.wait()
         server.terminate()  # the server prints its counts and exits
         server.wait(60)
@@ -180,10 +192,18 @@ def main(argv=None):
              f"{float_bytes / max(1, sent + received):.1f}x more" if float_bytes else ""))
     if args.check:
         m = re.search(r"loss first tenth ([0-9.]+), last tenth ([0-9.]+)", server_text)
+        # (every replica reports the same global losses)
         if not m or float(m.group(2)) >= float(m.group(1)):
             failures.append("the loss did not fall")
-        per_device = dict(re.findall(r"(\S+) (\d+)(?:,|$)", (re.search(
-            r"trained per device: (.*)", server_text) or re.search("()", "")).group(1)))
+        per_device = {}
+        for line in re.findall(r"trained per device: (.*)", server_text):
+            for d, c in re.findall(r"(\S+) (\d+)(?:,|$)", line):
+                per_device[d] = per_device.get(d, 0) + int(c)
+        digests = set(re.findall(r"parameters ([0-9a-f]+)", server_text))
+        print(f"run: {args.replicas} server replica(s), "
+              f"{'identical parameters' if len(digests) == 1 else 'parameters differ'}")
+        if len(digests) != 1 or len(re.findall(r"parameters ", server_text)) != args.replicas:
+            failures.append("the replicas' parameters differ or a replica did not report")
         for d in range(args.devices):
             if int(per_device.get(f"d{d}", 0)) != args.samples * args.epochs:
                 failures.append(f"the server trained {per_device.get(f'd{d}', 0)} samples "
@@ -194,7 +214,7 @@ def main(argv=None):
         # not stop a sender who means harm), which then trains as a sample
         # of device 'intruder'.
         never_valid = sum(1 for i in range(args.hostile) if i % 5 in (0, 2, 3))
-        rejected = int(re.search(r"rejected (\d+)", server_text).group(1))
+        rejected = sum(int(r) for r in re.findall(r"rejected (\d+)", server_text))
         accepted = int(per_device.get("intruder", 0))
         print(f"run: {args.hostile} hostile messages, {rejected} rejected, "
               f"{accepted} decoded as samples of 'intruder'")

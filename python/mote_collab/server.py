@@ -20,6 +20,7 @@ are counted.
         [--samples N] [--idle-exit S] [--report N]
 """
 import argparse
+import hashlib
 import json
 import os
 import queue
@@ -95,7 +96,7 @@ class Server:
         self.counts = Counts()
         self.devices = {}  # device -> {"sequence", "gradient", "trained"}
         self.pending = []  # (device, sequence, features, label)
-        self.losses, self.correct = [], 0
+        self.losses, self.correct, self.global_trained = [], 0, 0
 
     def accept(self, topic, payload):
         """Checks one features message; queues it for the next batch, answers
@@ -137,26 +138,42 @@ class Server:
         self.pending.append((device, sequence, features, label))
         return []
 
-    def train_batch(self):
+    def train_batch(self, replicas=None):
         """Runs and trains the server half on the pending samples; returns
-        the gradient messages."""
-        if not self.pending:
-            return []
+        the gradient messages. With `replicas` (a Replicas), every replica
+        calls this at the same step: the summed gradients of all replicas'
+        samples are all-reduced, so every replica takes the same step on
+        the mean over the global batch (a replica without samples adds
+        zeros)."""
         batch, self.pending = self.pending, []
-        x = torch.from_numpy(np.concatenate([b[2] for b in batch])).requires_grad_(True)
-        labels = torch.tensor([b[3] for b in batch], dtype=torch.long)
         self.optimizer.zero_grad()
-        logits = self.model(x)
-        # Summed: each device gets the gradient of its own sample's loss;
-        # the server's parameters step on the batch mean.
-        loss = torch.nn.functional.cross_entropy(logits, labels, reduction="sum")
-        loss.backward()
-        for p in self.model.parameters():
-            if p.grad is not None:
-                p.grad /= len(batch)
+        params = list(self.model.parameters())
+        loss_sum, correct = torch.zeros(()), 0
+        if batch:
+            x = torch.from_numpy(np.concatenate([b[2] for b in batch])).requires_grad_(True)
+            labels = torch.tensor([b[3] for b in batch], dtype=torch.long)
+            logits = self.model(x)
+            # Summed: each device gets the gradient of its own sample's
+            # loss; the parameters step on the mean over the batch.
+            loss = torch.nn.functional.cross_entropy(logits, labels, reduction="sum")
+            loss.backward()
+            loss_sum = loss.detach()
+            correct = int((logits.argmax(1) == labels).sum())
+        for p in params:
+            if p.grad is None:
+                p.grad = torch.zeros_like(p)
+        total = len(batch)
+        if replicas is not None:
+            total, loss_sum, correct = replicas.all_reduce_gradients(
+                params, len(batch), loss_sum, correct)
+        if total == 0:
+            return []
+        for p in params:
+            p.grad /= total
         self.optimizer.step()
-        self.losses.append(loss.item() / len(batch))
-        self.correct += int((logits.argmax(1) == labels).sum())
+        self.losses.append(float(loss_sum) / total)
+        self.correct += correct
+        self.global_trained += total
         out = []
         for i, (device, sequence, _, _) in enumerate(batch):
             g = x.grad[i : i + 1].numpy()
@@ -170,6 +187,87 @@ class Server:
         self.counts.trained += len(batch)
         self.counts.batches += 1
         return out
+
+
+class Replicas:
+    """Data-parallel server replicas on torch.distributed's Gloo backend.
+
+    Devices are shared out by a hash of their id (each replica keeps the
+    state of its own devices); the replicas step in lockstep, and each step
+    all-reduces the parameters' summed gradients with the sample counts, so
+    their weights stay identical."""
+
+    def __init__(self, rank, world_size, address, port):
+        import torch.distributed as dist
+        self.dist = dist
+        self.rank, self.world_size = rank, world_size
+        dist.init_process_group("gloo", init_method=f"tcp://{address}:{port}",
+                                rank=rank, world_size=world_size)
+
+    def owns(self, device):
+        digest = hashlib.sha256(device.encode()).digest()
+        return int.from_bytes(digest[:4], "little") % self.world_size == self.rank
+
+    def broadcast_parameters(self, params):
+        for p in params:
+            self.dist.broadcast(p.data, 0)
+
+    def agree(self, stop, pending):
+        """Whether any replica stops, and the samples pending on all."""
+        t = torch.tensor([1.0 if stop else 0.0, float(pending)], dtype=torch.float64)
+        self.dist.all_reduce(t)
+        return bool(t[0] > 0), int(t[1])
+
+    def all_reduce_gradients(self, params, count, loss_sum, correct):
+        flat = torch.cat([p.grad.reshape(-1) for p in params] +
+                         [torch.tensor([float(count), float(loss_sum), float(correct)])])
+        self.dist.all_reduce(flat)
+        at = 0
+        for p in params:
+            n = p.numel()
+            p.grad.copy_(flat[at:at + n].view_as(p))
+            at += n
+        return int(flat[at]), flat[at + 1], int(flat[at + 2])
+
+    def close(self):
+        self.dist.destroy_process_group()
+
+
+def parameter_digest(model):
+    h = hashlib.sha256()
+    for p in model.parameters():
+        h.update(p.detach().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def launch_replicas(argv, replicas):
+    """Starts `replicas` server processes on this machine (ranks 0..M-1 of
+    one Gloo group on loopback) and waits for them; SIGTERM and SIGINT are
+    passed on."""
+    import subprocess
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--replicas":
+            skip = True
+        elif not a.startswith("--replicas="):
+            base.append(a)
+    procs = [subprocess.Popen([sys.executable, "-m", "mote_collab.server", *base,
+                               "--rank", str(r), "--world-size", str(replicas),
+                               "--dist-port", str(port)]) for r in range(replicas)]
+
+    def forward(sig, _):
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(sig)
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    codes = [p.wait() for p in procs]
+    return max(codes)
 
 
 def main(argv=None):
@@ -190,21 +288,40 @@ def main(argv=None):
                         help="stop after this many seconds without a message (0: never)")
     parser.add_argument("--report", type=int, default=0,
                         help="print a progress line every N trained samples")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="start this many data-parallel replicas on this machine")
+    parser.add_argument("--rank", type=int, default=0)
+    parser.add_argument("--world-size", type=int, default=1,
+                        help="replicas in all (on one or more machines)")
+    parser.add_argument("--dist-address", default="127.0.0.1",
+                        help="rank 0's address for torch.distributed")
+    parser.add_argument("--dist-port", type=int, default=0)
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
+    if args.replicas > 1:
+        return launch_replicas(argv, args.replicas)
 
     import paho.mqtt.client as mqtt
 
     split = Split(args.split_dir)
     server = Server(split, args.optimizer, args.lr, args.batch, args.gradient_bits)
+    replicas = None
+    name = "server"
+    if args.world_size > 1:
+        if not args.dist_port:
+            raise SystemExit("mote-collab-server: --world-size needs --dist-port")
+        replicas = Replicas(args.rank, args.world_size, args.dist_address, args.dist_port)
+        replicas.broadcast_parameters(list(server.model.parameters()))
+        name = f"server {args.rank}/{args.world_size}"
     inbox = queue.Queue()
-    client = mqtt.Client(client_id="mote-server", clean_session=True)
+    client = mqtt.Client(client_id=f"mote-server-{args.rank}", clean_session=True)
     client.on_message = lambda c, u, m: inbox.put((m.topic, m.payload))
     client.connect(args.host, args.port, keepalive=60)
     # A gradient is a small message a device waits for: no Nagle delay.
     client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     client.subscribe(TOPIC_FEATURES, qos=1)
     client.loop_start()
-    print(f"server: split {split.description['model']} at '{split.description['cut']['tensor']}', "
+    print(f"{name}: split {split.description['model']} at '{split.description['cut']['tensor']}', "
           f"cut {list(split.cut_shape)}, {sum(p.numel() for p in server.model.parameters())} "
           f"trained parameters, batch {args.batch}, {args.optimizer} lr {args.lr}, "
           f"gradients at {args.gradient_bits} bits", flush=True)
@@ -212,48 +329,63 @@ def main(argv=None):
     for s in (signal.SIGTERM, signal.SIGINT):
         signal.signal(s, lambda *_: stop.append(True))
     last_message = time.monotonic()
-    oldest = None
     reported = 0
+    local_batch = max(1, args.batch // args.world_size)
+
+    def send(messages):
+        for t, p in messages:
+            client.publish(t, p, qos=1)
+            server.counts.bytes_out += len(p) + len(t)
+
     try:
-        while not stop:
-            try:
-                topic, payload = inbox.get(timeout=0.005)
+        while True:
+            # Collect for one step: until this replica's share of the batch
+            # is pending or the wait is over.
+            deadline = time.monotonic() + args.batch_wait_ms / 1000
+            while len(server.pending) < local_batch:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                try:
+                    topic, payload = inbox.get(timeout=left)
+                except queue.Empty:
+                    break
                 last_message = time.monotonic()
-                before = len(server.pending)
-                for t, p in server.accept(topic, payload):
-                    client.publish(t, p, qos=1)
-                    server.counts.bytes_out += len(p) + len(t)
-                if len(server.pending) > before and oldest is None:
-                    oldest = time.monotonic()
-            except queue.Empty:
-                pass
+                device = topic.split("/")[1] if topic.count("/") == 2 else ""
+                if replicas is not None and not replicas.owns(device):
+                    continue
+                send(server.accept(topic, payload))
             now = time.monotonic()
-            if server.pending and (len(server.pending) >= args.batch or
-                                   now - oldest >= args.batch_wait_ms / 1000):
-                for t, p in server.train_batch():
-                    client.publish(t, p, qos=1)
-                    server.counts.bytes_out += len(p) + len(t)
-                oldest = None
-            if args.report and server.counts.trained - reported >= args.report:
-                reported = server.counts.trained
+            done = bool(stop) or (args.idle_exit and now - last_message > args.idle_exit) or \
+                (args.samples and server.global_trained >= args.samples)
+            if replicas is not None:
+                done, pending = replicas.agree(done, len(server.pending))
+            else:
+                pending = len(server.pending)
+            if done:
+                break
+            if pending:
+                send(server.train_batch(replicas))
+            if args.report and server.global_trained - reported >= args.report:
+                reported = server.global_trained
                 recent = server.losses[-max(1, args.report // max(1, args.batch)):]
-                print(f"server: {server.counts.trained} samples, loss {np.mean(recent):.4f}",
-                      flush=True)
-            if args.samples and server.counts.trained >= args.samples and not server.pending:
-                break
-            if args.idle_exit and now - last_message > args.idle_exit:
-                break
+                if args.rank == 0:
+                    print(f"{name}: {server.global_trained} samples, loss {np.mean(recent):.4f}",
+                          flush=True)
     finally:
         time.sleep(0.2)  # let the last gradients leave
         client.loop_stop()
         client.disconnect()
     first = np.mean(server.losses[: max(1, len(server.losses) // 10)]) if server.losses else 0
     last = np.mean(server.losses[-max(1, len(server.losses) // 10):]) if server.losses else 0
-    print(f"server: {server.counts.line()}", flush=True)
-    print("server: trained per device: " + ", ".join(
+    print(f"{name}: {server.counts.line()}", flush=True)
+    print(f"{name}: trained per device: " + ", ".join(
         f"{d} {s['trained']}" for d, s in sorted(server.devices.items())), flush=True)
-    print(f"server: loss first tenth {first:.4f}, last tenth {last:.4f}; training accuracy "
-          f"{100.0 * server.correct / max(1, server.counts.trained):.2f}%", flush=True)
+    print(f"{name}: loss first tenth {first:.4f}, last tenth {last:.4f}; training accuracy "
+          f"{100.0 * server.correct / max(1, server.global_trained):.2f}%", flush=True)
+    print(f"{name}: parameters {parameter_digest(server.model)}", flush=True)
+    if replicas is not None:
+        replicas.close()
     return 0
 
 
