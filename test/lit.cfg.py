@@ -74,6 +74,7 @@ if config.mote_fuzzer:
     tools.append("mote-state-fuzzer")
     tools.append("mote-sgq-fuzzer")
     tools.append("mote-mqtt-fuzzer")
+    tools.append("mote-wire-fuzzer")
 llvm_config.add_tool_substitutions(tools, [config.mote_tools_dir])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
