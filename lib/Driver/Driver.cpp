@@ -711,10 +711,12 @@ int runSplitCompile(const mote::CompilerOptions &options) {
   if (failed(mote::writePackage(outputDir, name, *package, *options.board,
                                 /*training=*/false, inputTypes, outputTypes,
                                 options.runtimeDir)) ||
-      (collab && failed(mote::writeFile(outputDir, "collab.c",
-                                        mote::collabMain(name, inputTypes[0],
-                                                         halves->capacity,
-                                                         gradientCapacity)))))
+      (collab &&
+       failed(mote::writeFile(
+           outputDir, "collab.c",
+           mote::collabMain(
+               name, inputTypes[0], halves->capacity, gradientCapacity,
+               halves->cutEntries ? halves->cutType.getNumElements() : 0)))))
     return 1;
   outs() << "compiled the device half -> " << outputDir << "/" << name << ".c ("
          << package->entry << ", target " << options.board->name << ", arena "

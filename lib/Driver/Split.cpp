@@ -41,7 +41,8 @@ FailureOr<mote::SplitOptions> mote::parseSplitOptions(StringRef tensor,
       ok = isNumber && value >= 0 && value <= INT32_MAX;
     else if (key == "rounding")
       ok = text == "nearest" || text == "stochastic";
-    else if (key == "embed" || key == "runtime_grouping")
+    else if (key == "embed" || key == "runtime_grouping" ||
+             key == "cut_entries")
       ok = text.empty();
     else if (key == "samples")
       ok = isNumber && value >= 1 && value <= 4096;
@@ -51,7 +52,7 @@ FailureOr<mote::SplitOptions> mote::parseSplitOptions(StringRef tensor,
       errs() << "motec: --sgq: bad field '" << field
              << "' (expected bits=2|4|8, groups=G, stripe=S, "
                 "rounding=nearest|stochastic, grouping_id=I, embed, "
-                "runtime_grouping, samples=K)\n";
+                "runtime_grouping, cut_entries, samples=K)\n";
       return failure();
     }
     if (key == "bits")
@@ -68,6 +69,8 @@ FailureOr<mote::SplitOptions> mote::parseSplitOptions(StringRef tensor,
       options.embedGrouping = true;
     else if (key == "samples")
       options.samples = value;
+    else if (key == "cut_entries")
+      options.cutEntries = true;
     else
       options.runtimeGrouping = true;
   }
@@ -225,6 +228,7 @@ FailureOr<mote::SplitModel> mote::splitModel(ModuleOp module,
                                              StringRef runtimeDir) {
   SplitModel s;
   s.runtimeGrouping = options.runtimeGrouping;
+  s.cutEntries = options.cutEntries;
   s.samples = options.samples;
   // Calibration and the server half see one sample at a time; only the
   // device packs `samples` of them in a packet.
@@ -286,6 +290,18 @@ LogicalResult mote::finishSplitTraining(ModuleOp module,
         {b.getNamedAttr("mote.name", b.getStringAttr(name)),
          b.getNamedAttr("mote.c_name", b.getStringAttr(name))});
   };
+  // With cut_entries, the device also gets its forward and train step on
+  // the cut's float values, before they are encoded: a program can send
+  // the cut with another codec (the baselines of docs/Collaborative.md).
+  if (split.cutEntries) {
+    func::FuncOp cut = forward.clone(), cutStep = step.clone();
+    cut.setSymName((model + "_device_cut").str());
+    cut.setAllResultAttrs(ArrayRef<DictionaryAttr>{named("features")});
+    cutStep.setSymName((model + "_device_backward_cut").str());
+    cutStep.setArgAttrs(cutStep.getNumArguments() - 1, named("gradient"));
+    module.push_back(cut);
+    module.push_back(cutStep);
+  }
   const SgqConfig &c = split.config;
   auto packetType =
       RankedTensorType::get({split.capacity}, b.getIntegerType(8));

@@ -45,6 +45,51 @@ def fashion_train(count, offset=0):
     return x, labels[offset:offset + count].astype(np.int32)
 
 
+def fashion_test(count):
+    with gzip.open(os.path.join(FASHION, "t10k-images-idx3-ubyte.gz")) as f:
+        images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
+    with gzip.open(os.path.join(FASHION, "t10k-labels-idx1-ubyte.gz")) as f:
+        labels = np.frombuffer(f.read(), np.uint8, offset=8)
+    return images[:count].astype(np.float32) / 255.0, labels[:count].astype(np.int64)
+
+
+def read_packets(path):
+    """The packets a device's --eval wrote: a 4-byte length, then the bytes."""
+    data = open(path, "rb").read()
+    at, out = 0, []
+    while at + 4 <= len(data):
+        n = int.from_bytes(data[at:at + 4], "little")
+        out.append(data[at + 4:at + 4 + n])
+        at += 4 + n
+    return out
+
+
+def test_accuracy(package, parameters, packets, labels):
+    """Top-1 accuracy of the trained split on the test images: each
+    device's packets (its trained layers and its codec, as deployed)
+    decoded by the server's codec and run through the trained server half."""
+    import torch
+    from .server import Server, Split
+    server = Server(Split(package))
+    server.model.load_state_dict(torch.load(parameters))
+    features = np.concatenate([server.decode(p)[1] for p in packets])
+    with torch.no_grad():
+        logits = server.model(torch.from_numpy(features))
+    return float((logits.argmax(1).numpy() == labels[:len(packets)]).mean())
+
+
+def state_progress(path):
+    """(epoch, sample) a device's --state file records, or None."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or head[:4] != b"MCOL":
+        return None
+    return int.from_bytes(head[12:16], "little"), int.from_bytes(head[16:20], "little")
+
+
 def hostile_messages(packet, count, seed=7):
     """Malformed features messages derived from a real packet."""
     rng = random.Random(seed)
@@ -98,7 +143,17 @@ def main(argv=None):
     ap.add_argument("--optimizer", default="sgd")
     ap.add_argument("--gradient-bits", type=int, default=8)
     ap.add_argument("--replicas", type=int, default=1, help="data-parallel server replicas")
+    ap.add_argument("--codec", default="sgq",
+                    help="the devices' codec: sgq (compiled), float32, uniform:B, topk:P "
+                         "(the baselines need a package compiled with --sgq=...,cut_entries)")
     ap.add_argument("--hostile", type=int, default=0)
+    ap.add_argument("--kill-device", type=int, default=0, metavar="N",
+                    help="kill device d0 (SIGKILL) once it has done N samples, then start "
+                         "it again: it resumes from its --state file")
+    ap.add_argument("--test", type=int, default=0, metavar="K",
+                    help="after training, the test accuracy on the first K Fashion-MNIST "
+                         "test images, per device")
+    ap.add_argument("--summary", default="", help="write the run's figures as JSON here")
     ap.add_argument("--work", default="")
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args(argv)
@@ -121,13 +176,19 @@ def main(argv=None):
         (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     total = args.devices * args.samples * args.epochs
     failures = []
+    test_inputs = None
+    if args.test:
+        tx, test_labels = fashion_test(args.test)
+        test_inputs = os.path.join(work, "test_inputs.bin")
+        tx.tofile(test_inputs)
+    parameters = os.path.join(work, "server_parameters.pt")
     with Broker() as broker:
         server_log = open(os.path.join(work, "server.log"), "w+")
         server = subprocess.Popen(
             [sys.executable, "-m", "mote_collab.server", args.package, "--port", str(broker.port),
              "--batch", str(args.batch), "--lr", str(args.lr), "--optimizer", args.optimizer,
              "--gradient-bits", str(args.gradient_bits), "--replicas", str(args.replicas),
-             "--report", str(max(1, total // 10))],
+             "--report", str(max(1, total // 10)), "--save", parameters],
             stdout=server_log, stderr=subprocess.STDOUT, env=env)
         # The server subscribes before any device publishes.
         deadline = time.monotonic() + 30
@@ -144,19 +205,37 @@ def main(argv=None):
             features = np.random.default_rng(0).random(split.cut_shape).astype(np.float32)
             packet = sgq.encode(features, split.grouping, bits=8, stripe=split.stripe)
             publish_hostile(broker.port, packet, args.hostile)
-        devices = []
+        devices, commands = [], []
         for d, (xs, ys) in enumerate(shards):
             emulated = bool(args.emulated) and d % 2 == 1
             prefix = shlex.split(args.emulator) if emulated else []
             program = os.path.join(args.emulated, "collab.elf") if emulated else collab
             log = open(os.path.join(work, f"device{d}.log"), "w+")
-            devices.append((subprocess.Popen(
-                prefix + [program, "127.0.0.1", str(broker.port), f"d{d}", xs, ys,
-                          f"--epochs={args.epochs}"],
-                stdout=log, stderr=subprocess.STDOUT), log, emulated))
+            command = prefix + [program, "127.0.0.1", str(broker.port), f"d{d}", xs, ys,
+                                f"--epochs={args.epochs}", f"--codec={args.codec}"]
+            if args.kill_device and d == 0:
+                command.append("--state=" + os.path.join(work, f"device{d}.state"))
+            if test_inputs:
+                command.append(f"--eval={test_inputs},{os.path.join(work, f'eval{d}.bin')}")
+            commands.append(command)
+            devices.append((subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT),
+                            log, emulated))
+        killed = None
         # Devices end on their own; if the server dies first, they are
         # stopped (they would otherwise resend until they give up).
         while any(p.poll() is None for p, _, _ in devices):
+            if args.kill_device and killed is None:
+                progress = state_progress(os.path.join(work, "device0.state"))
+                if progress and progress[0] * args.samples + progress[1] >= args.kill_device:
+                    p, log, emulated = devices[0]
+                    p.kill()
+                    p.wait()
+                    killed = progress
+                    log.write(f"run: killed device d0 after {progress[1]} samples of "
+                              f"epoch {progress[0] + 1}\n")
+                    log.flush()
+                    devices[0] = (subprocess.Popen(commands[0], stdout=log,
+                                                   stderr=subprocess.STDOUT), log, emulated)
             if server.poll() is not None:
                 failures.append(f"the server exited with {server.returncode} during the run")
                 for p, _, _ in devices:
@@ -186,10 +265,37 @@ def main(argv=None):
     m = re.search(r"cut \[([0-9, ]+)\]", server_text)
     if m:
         float_bytes = 4 * int(np.prod([int(v) for v in m.group(1).split(",")])) * total * 2
-    print(f"run: {args.devices} devices, {total} samples; device traffic {sent} bytes up, "
-          f"{received} down (MQTT framing included)"
+    print(f"run: {args.devices} devices, {total} samples, codec {args.codec}; device traffic "
+          f"{sent} bytes up, {received} down (MQTT framing included)"
           + (f"; float32 features and gradients would be {float_bytes} bytes, "
              f"{float_bytes / max(1, sent + received):.1f}x more" if float_bytes else ""))
+    accuracies = []
+    if args.test and not failures:
+        for d in range(args.devices):
+            packets = read_packets(os.path.join(work, f"eval{d}.bin"))
+            if len(packets) != args.test:
+                failures.append(f"device d{d} wrote {len(packets)} test packets, "
+                                f"not {args.test}")
+                continue
+            accuracies.append(test_accuracy(args.package, parameters, packets, test_labels))
+        if accuracies:
+            print(f"run: test accuracy {100 * np.mean(accuracies):.2f}% on {args.test} "
+                  "Fashion-MNIST test images (per device: "
+                  + ", ".join(f"{100 * a:.2f}%" for a in accuracies) + ")")
+    if args.kill_device:
+        if killed is None:
+            failures.append("device d0 was not killed (it finished first)")
+        else:
+            print(f"run: device d0 killed after {killed[1]} samples of epoch {killed[0] + 1} "
+                  "and restarted")
+    if args.summary:
+        import json
+        with open(args.summary, "w") as f:
+            json.dump({"codec": args.codec, "devices": args.devices, "samples": total,
+                       "bytes_up": sent, "bytes_down": received,
+                       "float32_bytes": float_bytes,
+                       "accuracy": float(np.mean(accuracies)) if accuracies else None,
+                       "accuracies": accuracies}, f)
     if args.check:
         m = re.search(r"loss first tenth ([0-9.]+), last tenth ([0-9.]+)", server_text)
         # (every replica reports the same global losses)

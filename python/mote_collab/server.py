@@ -17,7 +17,8 @@ are counted.
 
     python3 -m mote_collab.server SPLIT_DIR --port P [--batch 8]
         [--optimizer sgd|adam] [--lr 0.01] [--gradient-bits 8]
-        [--samples N] [--idle-exit S] [--report N]
+        [--samples N] [--idle-exit S] [--report N] [--save FILE]
+        [--replicas M | --rank R --world-size M --dist-address A --dist-port Q]
 """
 import argparse
 import hashlib
@@ -32,7 +33,7 @@ import time
 import numpy as np
 import torch
 
-from . import sgq
+from . import sgq, wire
 from .server_model import load_server_model
 
 TOPIC_FEATURES = "mote/+/features"
@@ -95,7 +96,7 @@ class Server:
         self.gradient_bits = gradient_bits
         self.counts = Counts()
         self.devices = {}  # device -> {"sequence", "gradient", "trained"}
-        self.pending = []  # (device, sequence, features, label)
+        self.pending = []  # (device, sequence, features, label, codec)
         self.losses, self.correct, self.global_trained = [], 0, 0
 
     def accept(self, topic, payload):
@@ -114,17 +115,12 @@ class Server:
             return []
         label, packet = payload[1], bytes(payload[2:])
         try:
-            header = sgq.read_header(packet)
-            shape = tuple(header.shape.dims[: header.shape.rank])
-            if shape != self.split.cut_shape:
-                raise sgq.SgqError(f"shape {shape}, the cut is {self.split.cut_shape}")
-            features = sgq.decode(packet, self.split.grouping)
-        except sgq.SgqError:
+            sequence, features, codec = self.decode(packet)
+        except ValueError:  # SgqError, WireError
             self.counts.rejected += 1
             return []
         state = self.devices.setdefault(device, {"sequence": None, "gradient": None,
                                                  "trained": 0})
-        sequence = header.sequence
         if state["sequence"] is not None and sequence == state["sequence"]:
             self.counts.repeated += 1
             if state["gradient"] is not None:
@@ -135,8 +131,33 @@ class Server:
             return []
         state["sequence"] = sequence
         state["gradient"] = None
-        self.pending.append((device, sequence, features, label))
+        self.pending.append((device, sequence, features, label, codec))
         return []
+
+    def decode(self, packet):
+        """(sequence, features of the cut's shape, how to answer) of a
+        packet: SGQ (answered with SGQ at --gradient-bits) or a baseline
+        codec of runtime/collab/mote_wire.h (answered in kind)."""
+        elements = int(np.prod(self.split.cut_shape))
+        if wire.is_packet(packet):
+            header = wire.read_header(packet)
+            if header.elements != elements:
+                raise wire.WireError(f"{header.elements} values, the cut has {elements}")
+            features = wire.decode(packet, elements).reshape(self.split.cut_shape)
+            return header.sequence, features, (wire.CODECS[header.codec], header.bits,
+                                               header.k)
+        header = sgq.read_header(packet)
+        shape = tuple(header.shape.dims[: header.shape.rank])
+        if shape != self.split.cut_shape:
+            raise sgq.SgqError(f"shape {shape}, the cut is {self.split.cut_shape}")
+        return header.sequence, sgq.decode(packet, self.split.grouping), None
+
+    def encode_gradient(self, gradient, sequence, codec):
+        if codec is None:
+            return sgq.encode(gradient, self.split.grouping, bits=self.gradient_bits,
+                              stripe=self.split.stripe, sequence=sequence)
+        name, bits, k = codec
+        return wire.encode(gradient, name, bits=bits, k=k, sequence=sequence)
 
     def train_batch(self, replicas=None):
         """Runs and trains the server half on the pending samples; returns
@@ -175,10 +196,8 @@ class Server:
         self.correct += correct
         self.global_trained += total
         out = []
-        for i, (device, sequence, _, _) in enumerate(batch):
-            g = x.grad[i : i + 1].numpy()
-            packet = sgq.encode(g, self.split.grouping, bits=self.gradient_bits,
-                                stripe=self.split.stripe, sequence=sequence)
+        for i, (device, sequence, _, _, codec) in enumerate(batch):
+            packet = self.encode_gradient(x.grad[i : i + 1].numpy(), sequence, codec)
             state = self.devices[device]
             state["trained"] += 1
             if state["sequence"] == sequence:
@@ -288,6 +307,9 @@ def main(argv=None):
                         help="stop after this many seconds without a message (0: never)")
     parser.add_argument("--report", type=int, default=0,
                         help="print a progress line every N trained samples")
+    parser.add_argument("--save", default="",
+                        help="write the trained server half's parameters to this file "
+                             "(torch.save of its state_dict; rank 0) when it stops")
     parser.add_argument("--replicas", type=int, default=1,
                         help="start this many data-parallel replicas on this machine")
     parser.add_argument("--rank", type=int, default=0)
@@ -384,6 +406,8 @@ def main(argv=None):
     print(f"{name}: loss first tenth {first:.4f}, last tenth {last:.4f}; training accuracy "
           f"{100.0 * server.correct / max(1, server.global_trained):.2f}%", flush=True)
     print(f"{name}: parameters {parameter_digest(server.model)}", flush=True)
+    if args.save and args.rank == 0:
+        torch.save(server.model.state_dict(), args.save)
     if replicas is not None:
         replicas.close()
     return 0

@@ -34,6 +34,18 @@ typedef struct {
   /* NULL for a device whose layers are frozen. */
   int32_t (*backward)(const float *input, const int8_t *gradient,
                       const int32_t *gradient_bytes, uint8_t *arena);
+  /* The cut entries (`--sgq=...,cut_entries`; 0 and NULL without): the
+   * cut's float values and the step from a float gradient of the cut, for
+   * the baseline codecs of mote_wire.h. */
+  size_t cut_elements;
+  int32_t (*cut)(const float *input, float *features, uint8_t *arena);
+  int32_t (*backward_cut)(const float *input, const float *gradient,
+                          uint8_t *arena);
+  /* The state image functions of the generated header (--state). */
+  uint32_t (*state_image_bytes)(void);
+  int32_t (*export_state)(const uint8_t *arena, uint8_t *image,
+                          uint32_t capacity, uint32_t *size);
+  int32_t (*import_state)(uint8_t *arena, const uint8_t *image, uint32_t size);
   uint8_t *arena;
 } mote_collab_model;
 
@@ -41,8 +53,19 @@ typedef struct {
  *
  *   collab HOST PORT DEVICE INPUTS LABELS [--epochs=E] [--limit=N]
  *          [--start=SEQUENCE] [--frozen] [--timeout-ms=T]
+ *          [--codec=sgq|float32|uniform:B|topk:P] [--state=FILE]
+ *          [--eval=INPUTS,OUT]
  *
  * INPUTS holds float32 samples back to back, LABELS int32 class labels.
+ * `--codec` other than sgq (the generated codec) sends the cut's float
+ * values with a baseline codec of mote_wire.h: float32, per-tensor
+ * uniform B-bit, or the top P percent by magnitude; the server answers in
+ * kind. `--state=FILE` keeps the device's weights and its place in the
+ * data in FILE after every sample (written whole, then renamed) and
+ * resumes from it when it exists, so a device killed mid-run and started
+ * again with the same arguments goes on where it stopped. `--eval` writes,
+ * after training, the packets the device would send for each sample of
+ * INPUTS to OUT (each a 4-byte little-endian length, then the bytes).
  * Prints a line per epoch and the final counts; returns 0 when every
  * sample got its gradient. */
 int mote_collab_run(const mote_collab_model *model, int argc, char **argv);

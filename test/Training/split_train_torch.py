@@ -24,6 +24,7 @@ import torch
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 from mote_collab import sgq  # noqa: E402
+from mote_collab.models import SmallCnn  # noqa: E402
 from mote_collab.server_model import load_server_model  # noqa: E402
 
 LR = 0.05
@@ -83,23 +84,6 @@ int main(int argc, char **argv) {
 """
 
 
-class Net(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = torch.nn.Conv2d(1, 4, 3, padding=1)
-        self.conv2 = torch.nn.Conv2d(4, 8, 3, padding=1)
-        self.fc = torch.nn.Linear(8 * 14 * 14, 10)
-
-    def head(self, x):
-        return torch.nn.functional.max_pool2d(torch.relu(self.conv1(x)), 2)
-
-    def tail(self, h):
-        return self.fc(torch.relu(self.conv2(h)).flatten(1))
-
-    def forward(self, x):
-        return self.tail(self.head(x))
-
-
 def run(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
@@ -111,7 +95,7 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     torch.manual_seed(5)
-    net = Net().eval()
+    net = SmallCnn().eval()
     model = os.path.join(args.work, "net.onnx")
     torch.onnx.export(net, torch.zeros(1, 1, 28, 28), model, input_names=["image"],
                       output_names=["logits"], opset_version=13)

@@ -34,12 +34,16 @@ struct SplitOptions {
   /// The device forward takes the grouping as arguments (a server's
   /// grouping message replaces the compiled one at run time).
   bool runtimeGrouping = false;
+  /// With --train, the device also gets `<f>_device_cut` and
+  /// `<f>_device_backward_cut` on the cut's float values (to send them with
+  /// another codec).
+  bool cutEntries = false;
   /// Samples per packet (stacked on the batch axis of a batch-1 model).
   int64_t samples = 1;
 };
 
 /// Parses `--sgq=bits=B,groups=G,stripe=S,rounding=R,grouping_id=I,embed,
-/// runtime_grouping,samples=K`.
+/// runtime_grouping,cut_entries,samples=K`.
 mlir::FailureOr<SplitOptions> parseSplitOptions(llvm::StringRef tensor,
                                                 llvm::StringRef sgq);
 
@@ -61,6 +65,7 @@ struct SplitModel {
   /// Calibration samples the grouping was computed from (0: equal groups).
   int64_t groupingSamples = 0;
   bool runtimeGrouping = false;
+  bool cutEntries = false;
 };
 
 /// Cuts the model in `module` (one function; not modified) as `options`
@@ -82,7 +87,9 @@ mlir::OwningOpRef<mlir::ModuleOp> deviceModelOf(const SplitModel &split);
 /// `@f_device_backward(inputs..., gradient_packet, gradient_bytes)`, which
 /// decodes the server's SGQ packet of the cut's gradient (float, the
 /// features' grouping, up to 8 bits at the features' stripe) and runs the
-/// step from it.
+/// step from it. With `cutEntries`, copies of both taken before the codec
+/// is added stay as `@f_device_cut(inputs...) -> features` and
+/// `@f_device_backward_cut(inputs..., gradient)`.
 mlir::LogicalResult finishSplitTraining(mlir::ModuleOp module,
                                         const SplitModel &split);
 

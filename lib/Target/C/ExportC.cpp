@@ -195,7 +195,9 @@ int32_t {13}({8}uint8_t *arena);
 FailureOr<CPackage> mote::exportC(ModuleOp module, StringRef name,
                                   StringRef target,
                                   function_ref<void(ModuleOp)> onPlanned) {
-  if (llvm::range_size(module.getOps<func::FuncOp>()) > 2)
+  // A split device may carry its cut entries too (mote::SplitOptions).
+  size_t maxFunctions = module->hasAttr("mote.model") ? 4 : 2;
+  if (llvm::range_size(module.getOps<func::FuncOp>()) > maxFunctions)
     return module.emitError("expects one function to compile, or a model "
                             "and its train step");
   CPackage package;
@@ -258,7 +260,7 @@ static const int16_t {5}_default_grouping[{3} + {4}] = {{{2}};
   module.walk([&](kernel::CallOp call) {
     package.runtime.sgq |= call.getCallee().starts_with("mote_sgq_");
   });
-  if (signatures.empty() || (signatures.size() == 2) != training)
+  if (signatures.empty() || (signatures.size() >= 2) != training)
     return module.emitError("expects one function to compile, or a model "
                             "and its train step");
   std::string params = signatures[0].params, docs = signatures[0].docs,
@@ -280,8 +282,21 @@ static const int16_t {5}_default_grouping[{3} + {4}] = {{{2}};
     return failure();
 
   if (training) {
+    // A split device's cut entries: the forward to the cut's float values
+    // and the train step from a float gradient of the cut.
+    std::string declarations = groupingDefaults;
+    for (const Signature &sig : llvm::drop_begin(signatures, 2))
+      declarations += llvm::formatv(
+          "/* {0}. Arguments:\n{1} * Returns 0 (MOTE_OK) on success. */\n"
+          "int32_t {2}({3}uint8_t *arena);\n\n",
+          StringRef(sig.function).ends_with("_backward_cut")
+              ? "The device's training step from a float gradient of the "
+                "cut (no codec)"
+              : "The device half up to the cut, its float values (no "
+                "codec)",
+          sig.docs, sig.function, sig.params);
     package.header =
-        trainHeader(module, name, upper, package, signatures, groupingDefaults);
+        trainHeader(module, name, upper, package, signatures, declarations);
     return package;
   }
   package.header = llvm::formatv(

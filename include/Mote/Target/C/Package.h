@@ -67,9 +67,13 @@ std::string trainMain(llvm::StringRef name, llvm::ArrayRef<mlir::Type> inputs,
 /// The C source of the collaborative device program of a split model that
 /// trains (collab.c): `<name>_device_forward` and `<name>_device_backward`
 /// driven by runtime/collab/mote_collab_device.c over MQTT. `input` is the
-/// type of one sample; the packet capacities are those of the split.
+/// type of one sample; the packet capacities are those of the split;
+/// `cutElements` (0: none) the float values of the cut entries
+/// (`<name>_device_cut`, `<name>_device_backward_cut`), which let the
+/// program send the cut with the baseline codecs of runtime/collab/mote_wire.h.
 std::string collabMain(llvm::StringRef name, mlir::Type input,
-                       int64_t packetCapacity, int64_t gradientCapacity);
+                       int64_t packetCapacity, int64_t gradientCapacity,
+                       int64_t cutElements = 0);
 
 /// The CMakeLists.txt of a package: the model as a static library and the
 /// example program (main.c) that runs it on the target's board.
