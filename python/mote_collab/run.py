@@ -24,6 +24,7 @@ import os
 import random
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -90,6 +91,26 @@ def state_progress(path):
     return int.from_bytes(head[12:16], "little"), int.from_bytes(head[16:20], "little")
 
 
+def kill_rank(server_pid, rank):
+    """SIGKILLs the replica process of `rank` that the server `server_pid`
+    started; whether there was one."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                arguments = f.read().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == server_pid and b"--rank" in arguments and \
+                arguments[arguments.index(b"--rank") + 1] == str(rank).encode():
+            os.kill(int(entry), signal.SIGKILL)
+            return True
+    return False
+
+
 def hostile_messages(packet, count, seed=7):
     """Malformed features messages derived from a real packet."""
     rng = random.Random(seed)
@@ -150,6 +171,9 @@ def main(argv=None):
     ap.add_argument("--kill-device", type=int, default=0, metavar="N",
                     help="kill device d0 (SIGKILL) once it has done N samples, then start "
                          "it again: it resumes from its --state file")
+    ap.add_argument("--kill-replica", type=int, default=0, metavar="N",
+                    help="kill server replica 1 (SIGKILL) once N samples are trained; the "
+                         "server restarts its replicas from their checkpoints")
     ap.add_argument("--test", type=int, default=0, metavar="K",
                     help="after training, the test accuracy on the first K Fashion-MNIST "
                          "test images, per device")
@@ -188,7 +212,9 @@ def main(argv=None):
             [sys.executable, "-m", "mote_collab.server", args.package, "--port", str(broker.port),
              "--batch", str(args.batch), "--lr", str(args.lr), "--optimizer", args.optimizer,
              "--gradient-bits", str(args.gradient_bits), "--replicas", str(args.replicas),
-             "--report", str(max(1, total // 10)), "--save", parameters],
+             "--report", str(max(1, total // 10)), "--save", parameters]
+            + (["--restarts", "1", "--checkpoint", os.path.join(work, "checkpoints")]
+               if args.kill_replica else []),
             stdout=server_log, stderr=subprocess.STDOUT, env=env)
         # The server subscribes before any device publishes.
         deadline = time.monotonic() + 30
@@ -213,6 +239,9 @@ def main(argv=None):
             log = open(os.path.join(work, f"device{d}.log"), "w+")
             command = prefix + [program, "127.0.0.1", str(broker.port), f"d{d}", xs, ys,
                                 f"--epochs={args.epochs}", f"--codec={args.codec}"]
+            if args.kill_replica:
+                # The replicas' restart takes seconds: wait longer per try.
+                command.append("--timeout-ms=10000")
             if args.kill_device and d == 0:
                 command.append("--state=" + os.path.join(work, f"device{d}.state"))
             if test_inputs:
@@ -220,7 +249,7 @@ def main(argv=None):
             commands.append(command)
             devices.append((subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT),
                             log, emulated))
-        killed = None
+        killed = killed_replica = None
         # Devices end on their own; if the server dies first, they are
         # stopped (they would otherwise resend until they give up).
         while any(p.poll() is None for p, _, _ in devices):
@@ -236,6 +265,12 @@ def main(argv=None):
                     log.flush()
                     devices[0] = (subprocess.Popen(commands[0], stdout=log,
                                                    stderr=subprocess.STDOUT), log, emulated)
+            if args.kill_replica and killed_replica is None:
+                trained = [int(n) for n in re.findall(r": (\d+) samples, loss",
+                                                       open(server_log.name).read())]
+                if trained and max(trained) >= args.kill_replica:
+                    killed_replica = kill_rank(server.pid, 1)
+                    killed_replica = max(trained) if killed_replica else 0
             if server.poll() is not None:
                 failures.append(f"the server exited with {server.returncode} during the run")
                 for p, _, _ in devices:
@@ -288,6 +323,15 @@ def main(argv=None):
         else:
             print(f"run: device d0 killed after {killed[1]} samples of epoch {killed[0] + 1} "
                   "and restarted")
+    if args.kill_replica:
+        restarts = re.findall(r"replicas: replica 1 exited with (-?\d+); restarting",
+                              server_text)
+        resumed = re.findall(r"resumed from its checkpoint of step (\d+)", server_text)
+        if not killed_replica or not restarts or len(resumed) != args.replicas:
+            failures.append("replica 1 was not killed, or the replicas did not resume")
+        else:
+            print(f"run: replica 1 killed once {killed_replica} samples were trained; "
+                  f"the replicas resumed from step {resumed[0]}")
     if args.summary:
         import json
         with open(args.summary, "w") as f:

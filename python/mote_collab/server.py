@@ -18,7 +18,8 @@ are counted.
     python3 -m mote_collab.server SPLIT_DIR --port P [--batch 8]
         [--optimizer sgd|adam] [--lr 0.01] [--gradient-bits 8]
         [--samples N] [--idle-exit S] [--report N] [--save FILE]
-        [--replicas M | --rank R --world-size M --dist-address A --dist-port Q]
+        [--replicas M [--restarts K] | --rank R --world-size M --dist-address A
+         --dist-port Q] [--checkpoint DIR]
 """
 import argparse
 import hashlib
@@ -98,6 +99,25 @@ class Server:
         self.devices = {}  # device -> {"sequence", "gradient", "trained"}
         self.pending = []  # (device, sequence, features, label, codec)
         self.losses, self.correct, self.global_trained = [], 0, 0
+        self.steps = 0  # optimizer steps: the same on every replica
+
+    STATE = ("devices", "losses", "correct", "global_trained", "steps")
+
+    def state(self):
+        """What a checkpoint holds: the trained parameters, the optimizer,
+        the per-device sequences and answers, the counts."""
+        out = {name: getattr(self, name) for name in self.STATE}
+        out.update(model=self.model.state_dict(), optimizer=self.optimizer.state_dict(),
+                   counts={f: getattr(self.counts, f) for f in Counts.FIELDS})
+        return out
+
+    def load_state(self, state):
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        for name in self.STATE:
+            setattr(self, name, state[name])
+        for f, v in state["counts"].items():
+            setattr(self.counts, f, v)
 
     def accept(self, topic, payload):
         """Checks one features message; queues it for the next batch, answers
@@ -192,6 +212,7 @@ class Server:
         for p in params:
             p.grad /= total
         self.optimizer.step()
+        self.steps += 1
         self.losses.append(float(loss_sum) / total)
         self.correct += correct
         self.global_trained += total
@@ -248,8 +269,63 @@ class Replicas:
             at += n
         return int(flat[at]), flat[at + 1], int(flat[at + 2])
 
+    def barrier(self):
+        self.dist.barrier()
+
+    def minimum(self, value):
+        t = torch.tensor([value], dtype=torch.int64)
+        self.dist.all_reduce(t, op=self.dist.ReduceOp.MIN)
+        return int(t[0])
+
     def close(self):
         self.dist.destroy_process_group()
+
+
+class Checkpoints:
+    """A replica's state after each of its last two optimizer steps
+    (DIR/rank<R>-<step % 2>.pt, each written whole, then renamed).
+
+    A step's gradients leave only after every replica wrote its state of
+    that step (a barrier), so replicas restarted after one of them died
+    resume together from the newest step all of them hold: every gradient
+    a device received is in it, and samples trained in a step that did
+    not reach every replica's disk are sent again by their devices."""
+
+    def __init__(self, directory, rank):
+        os.makedirs(directory, exist_ok=True)
+        self.directory, self.rank = directory, rank
+
+    def path(self, step):
+        return os.path.join(self.directory, f"rank{self.rank}-{step % 2}.pt")
+
+    def save(self, server):
+        path = self.path(server.steps)
+        torch.save(server.state(), path + ".part")
+        os.replace(path + ".part", path)
+
+    def available(self):
+        """{step: state} of the checkpoints on disk."""
+        out = {}
+        for parity in (0, 1):
+            path = self.path(parity)
+            if os.path.exists(path):
+                state = torch.load(path, weights_only=False)
+                out[state["steps"]] = state
+        return out
+
+    def resume(self, server, replicas):
+        """Loads the newest step every replica holds; returns it (0: a
+        fresh start)."""
+        states = self.available()
+        newest = max(states) if states else 0
+        step = replicas.minimum(newest) if replicas is not None else newest
+        if step == 0:
+            return 0
+        if step not in states:
+            raise SystemExit(f"mote-collab-server: replica {self.rank} holds no "
+                             f"checkpoint of step {step} (it has {sorted(states)})")
+        server.load_state(states[step])
+        return step
 
 
 def parameter_digest(model):
@@ -259,34 +335,57 @@ def parameter_digest(model):
     return h.hexdigest()[:16]
 
 
-def launch_replicas(argv, replicas):
+def launch_replicas(argv, replicas, restarts=0, checkpoint=""):
     """Starts `replicas` server processes on this machine (ranks 0..M-1 of
     one Gloo group on loopback) and waits for them; SIGTERM and SIGINT are
-    passed on."""
+    passed on. When a replica dies (a non-zero exit before a stop was
+    asked), up to `restarts` times: the others are killed (they would wait
+    in the group's next collective) and all are started again in a new
+    group, resuming from their checkpoints."""
     import subprocess
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    import tempfile
     base, skip = [], False
     for a in argv:
         if skip:
             skip = False
-        elif a == "--replicas":
+        elif a in ("--replicas", "--restarts"):
             skip = True
-        elif not a.startswith("--replicas="):
+        elif not a.startswith(("--replicas=", "--restarts=")):
             base.append(a)
-    procs = [subprocess.Popen([sys.executable, "-m", "mote_collab.server", *base,
-                               "--rank", str(r), "--world-size", str(replicas),
-                               "--dist-port", str(port)]) for r in range(replicas)]
+    if restarts and not checkpoint:
+        checkpoint = tempfile.mkdtemp(prefix="mote-collab-checkpoints-")
+        base += ["--checkpoint", checkpoint]
+    stopping, procs = [], []
 
     def forward(sig, _):
+        stopping.append(sig)
         for p in procs:
             if p.poll() is None:
                 p.send_signal(sig)
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
-    codes = [p.wait() for p in procs]
-    return max(codes)
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        procs[:] = [subprocess.Popen([sys.executable, "-m", "mote_collab.server", *base,
+                                      "--rank", str(r), "--world-size", str(replicas),
+                                      "--dist-port", str(port)]) for r in range(replicas)]
+        while True:
+            codes = [p.poll() for p in procs]
+            died = [r for r, c in enumerate(codes) if c not in (None, 0)]
+            if all(c is not None for c in codes) or (died and (stopping or not restarts)):
+                return max(p.wait() for p in procs)
+            if died:
+                break
+            time.sleep(0.1)
+        restarts -= 1
+        print(f"replicas: replica {died[0]} exited with {codes[died[0]]}; restarting the "
+              f"group from its checkpoints ({restarts} restart(s) left)", flush=True)
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
 
 
 def main(argv=None):
@@ -312,6 +411,12 @@ def main(argv=None):
                              "(torch.save of its state_dict; rank 0) when it stops")
     parser.add_argument("--replicas", type=int, default=1,
                         help="start this many data-parallel replicas on this machine")
+    parser.add_argument("--restarts", type=int, default=0,
+                        help="with --replicas: restart the replicas from their "
+                             "checkpoints this many times when one dies")
+    parser.add_argument("--checkpoint", default="",
+                        help="keep each replica's state after every step in this folder, "
+                             "and resume from it at start")
     parser.add_argument("--rank", type=int, default=0)
     parser.add_argument("--world-size", type=int, default=1,
                         help="replicas in all (on one or more machines)")
@@ -321,7 +426,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     if args.replicas > 1:
-        return launch_replicas(argv, args.replicas)
+        return launch_replicas(argv, args.replicas, args.restarts, args.checkpoint)
 
     import paho.mqtt.client as mqtt
 
@@ -333,10 +438,20 @@ def main(argv=None):
         if not args.dist_port:
             raise SystemExit("mote-collab-server: --world-size needs --dist-port")
         replicas = Replicas(args.rank, args.world_size, args.dist_address, args.dist_port)
-        replicas.broadcast_parameters(list(server.model.parameters()))
         name = f"server {args.rank}/{args.world_size}"
+    checkpoints = Checkpoints(args.checkpoint, args.rank) if args.checkpoint else None
+    if checkpoints is not None:
+        resumed = checkpoints.resume(server, replicas)
+        if resumed:
+            print(f"{name}: resumed from its checkpoint of step {resumed} "
+                  f"({server.global_trained} samples trained)", flush=True)
+    if replicas is not None:
+        replicas.broadcast_parameters(list(server.model.parameters()))
     inbox = queue.Queue()
-    client = mqtt.Client(client_id=f"mote-server-{args.rank}", clean_session=True)
+    # With a checkpoint the broker keeps the replica's session too: what
+    # devices send while it restarts waits for it.
+    client = mqtt.Client(client_id=f"mote-server-{args.rank}",
+                         clean_session=checkpoints is None)
     client.on_message = lambda c, u, m: inbox.put((m.topic, m.payload))
     client.connect(args.host, args.port, keepalive=60)
     # A gradient is a small message a device waits for: no Nagle delay.
@@ -387,7 +502,12 @@ def main(argv=None):
             if done:
                 break
             if pending:
-                send(server.train_batch(replicas))
+                messages = server.train_batch(replicas)
+                if checkpoints is not None:
+                    checkpoints.save(server)
+                    if replicas is not None:
+                        replicas.barrier()  # every replica holds this step
+                send(messages)
             if args.report and server.global_trained - reported >= args.report:
                 reported = server.global_trained
                 recent = server.losses[-max(1, args.report // max(1, args.batch)):]
