@@ -11,9 +11,10 @@ what every side counted.
 
 PACKAGE is what `motec compile MODEL --split-at=T --sgq=... --train -o
 PACKAGE` wrote, with collab.elf built (`make -C PACKAGE collab.elf`).
-Every second device runs the collab.elf of `--emulated` (the same split
-compiled for another target, e.g. --target=aarch64-neon) under
-`--emulator`, so a run mixes host and emulated devices. `--hostile N` publishes N malformed feature messages
+Every second device (every device with `--all-emulated`) runs the
+collab.elf of `--emulated` (the same split compiled for another target,
+e.g. --target=aarch64-neon) under `--emulator`, so a run mixes host and
+emulated devices. `--hostile N` publishes N malformed feature messages
 (truncations, bit flips and random bytes of a real packet) before the
 devices start. `--check` fails unless the loss fell, every sample was
 answered and every hostile message was rejected.
@@ -158,6 +159,11 @@ def main(argv=None):
     ap.add_argument("--samples", type=int, default=300, help="training samples per device")
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--emulated", default="", help="package for every second device")
+    ap.add_argument("--all-emulated", action="store_true",
+                    help="every device runs --emulated's program")
+    ap.add_argument("--state", action="store_true",
+                    help="every device keeps its state in WORK/device<d>.state (--state of "
+                         "collab.elf)")
     ap.add_argument("--emulator", default="", help="command prefix of the emulated devices")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=0.05)
@@ -233,7 +239,7 @@ def main(argv=None):
             publish_hostile(broker.port, packet, args.hostile)
         devices, commands = [], []
         for d, (xs, ys) in enumerate(shards):
-            emulated = bool(args.emulated) and d % 2 == 1
+            emulated = bool(args.emulated) and (d % 2 == 1 or args.all_emulated)
             prefix = shlex.split(args.emulator) if emulated else []
             program = os.path.join(args.emulated, "collab.elf") if emulated else collab
             log = open(os.path.join(work, f"device{d}.log"), "w+")
@@ -242,7 +248,7 @@ def main(argv=None):
             if args.kill_replica:
                 # The replicas' restart takes seconds: wait longer per try.
                 command.append("--timeout-ms=10000")
-            if args.kill_device and d == 0:
+            if args.state or (args.kill_device and d == 0):
                 command.append("--state=" + os.path.join(work, f"device{d}.state"))
             if test_inputs:
                 command.append(f"--eval={test_inputs},{os.path.join(work, f'eval{d}.bin')}")
