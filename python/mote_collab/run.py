@@ -180,6 +180,9 @@ def main(argv=None):
     ap.add_argument("--kill-replica", type=int, default=0, metavar="N",
                     help="kill server replica 1 (SIGKILL) once N samples are trained; the "
                          "server restarts its replicas from their checkpoints")
+    ap.add_argument("--link-bps", type=int, default=0,
+                    help="pace each device as if its MQTT traffic, both ways, crossed a "
+                         "link of this many bits per second")
     ap.add_argument("--test", type=int, default=0, metavar="K",
                     help="after training, the test accuracy on the first K Fashion-MNIST "
                          "test images, per device")
@@ -245,6 +248,8 @@ def main(argv=None):
             log = open(os.path.join(work, f"device{d}.log"), "w+")
             command = prefix + [program, "127.0.0.1", str(broker.port), f"d{d}", xs, ys,
                                 f"--epochs={args.epochs}", f"--codec={args.codec}"]
+            if args.link_bps:
+                command.append(f"--link-bps={args.link_bps}")
             if args.kill_replica:
                 # The replicas' restart takes seconds: wait longer per try.
                 command.append("--timeout-ms=10000")
@@ -292,6 +297,7 @@ def main(argv=None):
         server_text = server_log.read()
     print(server_text, end="")
     sent = received = 0
+    seconds = []  # each device's time from its connection to its last sample
     for d, (p, log, emulated) in enumerate(devices):
         log.seek(0)
         text = log.read()
@@ -302,6 +308,7 @@ def main(argv=None):
         else:
             sent += int(m.group(1))
             received += int(m.group(2))
+            seconds += [float(t) for t in re.findall(r"seconds ([0-9.]+)", text)[-1:]]
     float_bytes = None
     m = re.search(r"cut \[([0-9, ]+)\]", server_text)
     if m:
@@ -344,6 +351,7 @@ def main(argv=None):
             json.dump({"codec": args.codec, "devices": args.devices, "samples": total,
                        "bytes_up": sent, "bytes_down": received,
                        "float32_bytes": float_bytes,
+                       "device_seconds": max(seconds) if seconds else None,
                        "accuracy": float(np.mean(accuracies)) if accuracies else None,
                        "accuracies": accuracies}, f)
     if args.check:

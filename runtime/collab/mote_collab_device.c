@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct {
   unsigned long steps, trained, resent, stale, rejected, dropped, reconnects;
@@ -67,6 +68,29 @@ static int parse_option(const char *arg, const char *name, long *value) {
     return 0;
   *value = strtol(arg + n + 1, &end, 10);
   return *end == 0 && *value >= 0 ? 1 : -1;
+}
+
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* --link-bps: a link of `bps` bits per second shared by both directions
+ * (a radio): waits until every byte the client sent and received so far
+ * would have crossed it since `start`. */
+static void pace(const mote_mqtt *c, long bps, double start) {
+  double due, left;
+  if (bps <= 0)
+    return;
+  due = start + 8.0 * (double)(c->bytes_sent + c->bytes_received) / bps;
+  left = due - now_seconds();
+  if (left > 0) {
+    struct timespec t;
+    t.tv_sec = (time_t)left;
+    t.tv_nsec = (long)((left - (double)t.tv_sec) * 1e9);
+    nanosleep(&t, 0);
+  }
 }
 
 /* `--codec`: the generated SGQ codec, or a baseline of mote_wire.h. */
@@ -229,7 +253,8 @@ int mote_collab_run(const mote_collab_model *m, int argc, char **argv) {
   int8_t *packet;
   float *features = 0, *gradient = 0;
   long input_size, label_size, epochs = 1, limit = -1, start = 1;
-  long timeout_ms = 3000, samples, epoch = 0, i = 0;
+  long timeout_ms = 3000, samples, epoch = 0, i = 0, link_bps = 0;
+  double started;
   int frozen = 0, a, status = 0;
   int32_t sequence;
   size_t capacity, gradient_capacity;
@@ -289,6 +314,10 @@ int mote_collab_run(const mote_collab_model *m, int argc, char **argv) {
     }
     if (!r && (r = parse_option(argv[a], "--timeout-ms", &v)) > 0) {
       timeout_ms = v;
+      continue;
+    }
+    if (!r && (r = parse_option(argv[a], "--link-bps", &v)) > 0) {
+      link_bps = v;
       continue;
     }
     fprintf(stderr, "collab: bad option '%s'\n%s", argv[a], usage);
@@ -380,6 +409,7 @@ int mote_collab_run(const mote_collab_model *m, int argc, char **argv) {
     fprintf(stderr, "collab: device %s: %s\n", l.device, error);
     return 4;
   }
+  started = now_seconds();
 
   for (; epoch < epochs; ++epoch, i = 0) {
     unsigned long trained_before = n.trained;
@@ -425,6 +455,7 @@ int mote_collab_run(const mote_collab_model *m, int argc, char **argv) {
           mote_mqtt_close(&l.mqtt);
           continue;
         }
+        pace(&l.mqtt, link_bps, started);
         while (!done && waited < timeout_ms && l.mqtt.fd >= 0) {
           mote_mqtt_message msg;
           uint32_t answered;
@@ -432,6 +463,7 @@ int mote_collab_run(const mote_collab_model *m, int argc, char **argv) {
           waited += 100;
           if (got <= 0)
             continue;
+          pace(&l.mqtt, link_bps, started);
           if (c.wire) {
             mote_wire_header h;
             if (mote_wire_read_header(msg.payload, msg.payload_length, &h, 0) !=
@@ -489,11 +521,11 @@ int mote_collab_run(const mote_collab_model *m, int argc, char **argv) {
   }
   printf("device %s: steps %lu, trained %lu%s, resent %lu, stale %lu, "
          "rejected %lu, dropped %lu, reconnects %lu, bytes sent %llu, "
-         "received %llu\n",
+         "received %llu, seconds %.2f\n",
          l.device, n.steps, n.trained, frozen ? " (frozen)" : "", n.resent,
          n.stale, n.rejected, n.dropped, n.reconnects,
          (unsigned long long)l.mqtt.bytes_sent,
-         (unsigned long long)l.mqtt.bytes_received);
+         (unsigned long long)l.mqtt.bytes_received, now_seconds() - started);
   mote_mqtt_close(&l.mqtt);
   if (eval) {
     char inputs_path[4096];

@@ -54,7 +54,7 @@ typedef struct {
  *   collab HOST PORT DEVICE INPUTS LABELS [--epochs=E] [--limit=N]
  *          [--start=SEQUENCE] [--frozen] [--timeout-ms=T]
  *          [--codec=sgq|float32|uniform:B|topk:P] [--state=FILE]
- *          [--eval=INPUTS,OUT]
+ *          [--eval=INPUTS,OUT] [--link-bps=N]
  *
  * INPUTS holds float32 samples back to back, LABELS int32 class labels.
  * `--codec` other than sgq (the generated codec) sends the cut's float
@@ -66,6 +66,9 @@ typedef struct {
  * again with the same arguments goes on where it stopped. `--eval` writes,
  * after training, the packets the device would send for each sample of
  * INPUTS to OUT (each a 4-byte little-endian length, then the bytes).
+ * `--link-bps=N` paces the program as if every MQTT byte, both ways,
+ * crossed one link of N bits per second (a radio shared by both
+ * directions): the benchmark's constrained link.
  * Prints a line per epoch and the final counts; returns 0 when every
  * sample got its gradient. */
 int mote_collab_run(const mote_collab_model *model, int argc, char **argv);
