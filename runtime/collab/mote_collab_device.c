@@ -137,18 +137,6 @@ static int parse_codec(const char *text, size_t elements, codec *c) {
  * and sample, the state image's size, then the image. */
 enum { STATE_HEADER = 24 };
 
-static void put32(uint8_t *p, uint32_t v) {
-  p[0] = (uint8_t)v;
-  p[1] = (uint8_t)(v >> 8);
-  p[2] = (uint8_t)(v >> 16);
-  p[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t get32(const uint8_t *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-         (uint32_t)p[3] << 24;
-}
-
 static int save_state(const mote_collab_model *m, const char *path,
                       uint8_t *file, uint32_t capacity, int32_t sequence,
                       long epoch, long sample) {
@@ -162,11 +150,11 @@ static int save_state(const mote_collab_model *m, const char *path,
                       &size) != 0)
     return -1;
   memcpy(file, "MCOL", 4);
-  put32(file + 4, 1);
-  put32(file + 8, (uint32_t)sequence);
-  put32(file + 12, (uint32_t)epoch);
-  put32(file + 16, (uint32_t)sample);
-  put32(file + 20, size);
+  mote_wire_store32(file + 4, 1);
+  mote_wire_store32(file + 8, (uint32_t)sequence);
+  mote_wire_store32(file + 12, (uint32_t)epoch);
+  mote_wire_store32(file + 16, (uint32_t)sample);
+  mote_wire_store32(file + 20, size);
   f = fopen(temporary, "wb");
   if (!f)
     return -1;
@@ -189,12 +177,13 @@ static int load_state(const mote_collab_model *m, const char *path,
     return f ? -1 : 0;
   }
   if (size >= STATE_HEADER && memcmp(file, "MCOL", 4) == 0 &&
-      get32(file + 4) == 1 &&
-      get32(file + 20) == (uint32_t)size - STATE_HEADER &&
-      m->import_state(m->arena, file + STATE_HEADER, get32(file + 20)) == 0) {
-    *sequence = (int32_t)get32(file + 8);
-    *epoch = (long)get32(file + 12);
-    *sample = (long)get32(file + 16);
+      mote_wire_load32(file + 4) == 1 &&
+      mote_wire_load32(file + 20) == (uint32_t)size - STATE_HEADER &&
+      m->import_state(m->arena, file + STATE_HEADER,
+                      mote_wire_load32(file + 20)) == 0) {
+    *sequence = (int32_t)mote_wire_load32(file + 8);
+    *epoch = (long)mote_wire_load32(file + 12);
+    *sample = (long)mote_wire_load32(file + 16);
     result = 1;
   }
   free(file);
@@ -234,7 +223,7 @@ static int write_eval_packets(const mote_collab_model *m, const codec *c,
                             &wire_bytes, 0) == 0;
       bytes = (int32_t)wire_bytes;
     }
-    put32(length, (uint32_t)bytes);
+    mote_wire_store32(length, (uint32_t)bytes);
     ok = ok && fwrite(length, 1, 4, out) == 4 &&
          fwrite(packet, 1, (size_t)bytes, out) == (size_t)bytes;
   }

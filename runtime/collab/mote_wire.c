@@ -18,14 +18,14 @@
     return -1;                                                                 \
   } while (0)
 
-static void put32(uint8_t *p, uint32_t v) {
+void mote_wire_store32(uint8_t *p, uint32_t v) {
   p[0] = (uint8_t)v;
   p[1] = (uint8_t)(v >> 8);
   p[2] = (uint8_t)(v >> 16);
   p[3] = (uint8_t)(v >> 24);
 }
 
-static uint32_t get32(const uint8_t *p) {
+uint32_t mote_wire_load32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
          (uint32_t)p[3] << 24;
 }
@@ -33,11 +33,11 @@ static uint32_t get32(const uint8_t *p) {
 static void put_float(uint8_t *p, float v) {
   uint32_t u;
   memcpy(&u, &v, 4);
-  put32(p, u);
+  mote_wire_store32(p, u);
 }
 
 static float get_float(const uint8_t *p) {
-  uint32_t u = get32(p);
+  uint32_t u = mote_wire_load32(p);
   float v;
   memcpy(&v, &u, 4);
   return v;
@@ -152,9 +152,9 @@ int mote_wire_encode(const mote_wire_config *config, const float *values,
   out[4] = 1;
   out[5] = config->codec;
   out[6] = config->bits;
-  put32(out + 8, sequence);
-  put32(out + 12, elements);
-  put32(out + 16, config->k);
+  mote_wire_store32(out + 8, sequence);
+  mote_wire_store32(out + 12, elements);
+  mote_wire_store32(out + 16, config->k);
   if (config->codec == MOTE_WIRE_FLOAT32) {
     for (i = 0; i < elements; ++i)
       put_float(payload + 4 * (size_t)i, values[i]);
@@ -216,11 +216,11 @@ int mote_wire_read_header(const uint8_t *packet, size_t length,
     FAIL("unsupported packet version");
   c.codec = packet[5];
   c.bits = packet[6];
-  c.k = get32(packet + 16);
+  c.k = mote_wire_load32(packet + 16);
   header->codec = c.codec;
   header->bits = c.bits;
-  header->sequence = get32(packet + 8);
-  header->elements = get32(packet + 12);
+  header->sequence = mote_wire_load32(packet + 8);
+  header->elements = mote_wire_load32(packet + 12);
   header->k = c.k;
   total = mote_wire_packet_bytes(&c, header->elements);
   if (total == 0)

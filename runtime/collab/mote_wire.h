@@ -78,6 +78,11 @@ int mote_wire_read_header(const uint8_t *packet, size_t length,
 int mote_wire_decode(const uint8_t *packet, size_t length, float *values,
                      uint32_t elements, const char **error);
 
+/* The little-endian 32-bit fields of this layout, also used by the device
+ * program's state file. */
+void mote_wire_store32(uint8_t *bytes, uint32_t value);
+uint32_t mote_wire_load32(const uint8_t *bytes);
+
 #ifdef __cplusplus
 }
 #endif
