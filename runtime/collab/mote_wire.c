@@ -68,11 +68,12 @@ static uint32_t get_bits(const uint8_t *in, uint64_t position, unsigned bits) {
   return value;
 }
 
-/* Whether a uniform packet's minimum and step describe finite values up to
- * its largest code (the encoder and the reader ask the same). */
-static int uniform_range_ok(float low, float step, uint32_t levels) {
-  return isfinite(low) && isfinite(step) && step >= 0.0f &&
-         isfinite((float)((double)low + (double)levels * step));
+/* Whether a uniform packet's step and zero point describe finite values at
+ * every code (the encoder and the reader ask the same). */
+static int uniform_range_ok(float step, uint32_t zero_point, uint32_t levels) {
+  return isfinite(step) && step >= 0.0f && zero_point <= levels &&
+         (step > 0.0f || zero_point == 0) &&
+         isfinite((float)((double)levels * step));
 }
 
 static int valid_config(const mote_wire_config *c, uint32_t elements) {
@@ -159,19 +160,25 @@ int mote_wire_encode(const mote_wire_config *config, const float *values,
     for (i = 0; i < elements; ++i)
       put_float(payload + 4 * (size_t)i, values[i]);
   } else if (config->codec == MOTE_WIRE_UNIFORM) {
-    uint32_t levels = (1u << config->bits) - 1;
-    float low = values[0], high = values[0], step;
-    for (i = 1; i < elements; ++i) {
+    /* The range always holds 0, at an integer zero point: a zero (a
+     * ReLU's output, most of a gradient) decodes to exactly 0. */
+    uint32_t levels = (1u << config->bits) - 1, zero_point = 0;
+    float low = 0.0f, high = 0.0f, step;
+    for (i = 0; i < elements; ++i) {
       low = values[i] < low ? values[i] : low;
       high = values[i] > high ? values[i] : high;
     }
     step = (float)(((double)high - (double)low) / levels);
-    if (!uniform_range_ok(low, step, levels))
+    if (step > 0.0f) {
+      double z = floor(-(double)low / step + 0.5);
+      zero_point = z > levels ? levels : (uint32_t)z;
+    }
+    if (!uniform_range_ok(step, zero_point, levels))
       FAIL("the values' range is too wide for float32");
-    put_float(payload, low);
-    put_float(payload + 4, step);
+    put_float(payload, step);
+    mote_wire_store32(payload + 4, zero_point);
     for (i = 0; i < elements && step > 0.0f; ++i) {
-      double q = floor(((double)values[i] - low) / step + 0.5);
+      double q = floor((double)values[i] / step + 0.5) + zero_point;
       uint32_t code = q < 0 ? 0 : q > levels ? levels : (uint32_t)q;
       put_bits(payload + 8, (uint64_t)i * config->bits, config->bits, code);
     }
@@ -250,18 +257,20 @@ int mote_wire_decode(const uint8_t *packet, size_t length, float *values,
   } else if (h.codec == MOTE_WIRE_UNIFORM) {
     uint32_t levels = (1u << h.bits) - 1;
     uint64_t used = (uint64_t)elements * h.bits;
-    float low = get_float(payload), step = get_float(payload + 4);
-    if (!uniform_range_ok(low, step, levels))
-      FAIL("invalid minimum or step");
+    float step = get_float(payload);
+    uint32_t zero_point = mote_wire_load32(payload + 4);
+    if (!uniform_range_ok(step, zero_point, levels))
+      FAIL("invalid step or zero point");
     if (used % 8 && payload[8 + used / 8] >> (used % 8))
       FAIL("padding bits are not zero");
     for (i = 0; i < elements; ++i) {
       uint32_t code = get_bits(payload + 8, (uint64_t)i * h.bits, h.bits);
       if (step == 0.0f && code != 0)
         FAIL("a code above zero with a zero step");
-      /* code x step is exact in double: the same value with or without
-       * a fused multiply-add. */
-      values[i] = (float)((double)low + (double)code * (double)step);
+      /* (code - zero point) x step is exact in double: the same value with
+       * or without a fused multiply-add, and exactly 0 at the zero point. */
+      values[i] =
+          (float)((double)((int32_t)code - (int32_t)zero_point) * (double)step);
     }
   } else {
     unsigned ib = index_bits(elements);

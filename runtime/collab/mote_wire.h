@@ -2,8 +2,9 @@
  *
  * The codecs SGQ is compared with in the collaborative-learning harness
  * (docs/Collaborative.md): the cut's float values sent as they are
- * (float32), per-tensor uniform B-bit quantization between the tensor's
- * minimum and maximum (uniform), and the K values largest in magnitude
+ * (float32), per-tensor uniform B-bit quantization over the tensor's
+ * range and 0, with an integer zero point as affine quantization has it
+ * (uniform), and the K values largest in magnitude
  * with their positions (top-k). The device program and the server
  * (python/mote_collab/wire.py, through ctypes) run this same file, so both
  * sides see the same bytes and the same decoded values.
@@ -16,8 +17,10 @@
  *          12  elements (uint32)
  *          16  k (uint32): top-k's count, 0 for the other codecs
  *          20  float32: elements x float32
- *              uniform: minimum and step (float32 each), then the codes,
- *                       `bits` each, packed from the low bit of each byte
+ *              uniform: step (float32), zero point (uint32), then the
+ *                       codes, `bits` each, packed from the low bit of each
+ *                       byte; a code q stands for (q - zero point) x step,
+ *                       and the range always holds 0 exactly
  *              top-k:   k indices, strictly increasing, packed at the
  *                       bits that `elements - 1` needs, then k float32
  *                       values

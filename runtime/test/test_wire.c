@@ -30,32 +30,33 @@ static mote_wire_config make(uint8_t codec, uint8_t bits, uint32_t k) {
   return c;
 }
 
-/* A uniform packet written out by hand: 5 values, 2 bits, min -1, max 2. */
+/* A uniform packet written out by hand: 4 values in [-0.5, 2.5] at 2 bits,
+ * step 1. The zero point is 1 (0.5 steps above -0.5, rounded), so 0 is a
+ * code: min/max quantization without a zero point would decode 0 to 0.5. */
 static void test_known_packet(void) {
-  const float values[5] = {-1.0f, 0.0f, 1.0f, 2.0f, 0.4f};
-  const uint8_t expected[] = {
-      'M', 'W', 'I', 'R', 1, 1, 2, 0,    7,    0, 0, 0,    5,    0,    0,
-      0,   0,   0,   0,   0, 0, 0, 0x80, 0xbf, 0, 0, 0x80, 0x3f, 0xe4, 0x01};
+  const float values[4] = {-0.5f, 0.0f, 2.5f, 1.2f};
+  const uint8_t expected[] = {'M', 'W', 'I',  'R',  1, 1, 2, 0, 7,   0,
+                              0,   0,   4,    0,    0, 0, 0, 0, 0,   0,
+                              0,   0,   0x80, 0x3f, 1, 0, 0, 0, 0xb5};
   mote_wire_config c = make(MOTE_WIRE_UNIFORM, 2, 0);
   uint8_t out[64];
   size_t bytes = 0;
-  float back[5];
+  float back[4];
   const char *error = 0;
-  /* codes 0 1 2 3 1 (0.4 is 1.4 steps above -1: rounds to 1). */
+  /* codes 1 1 3 2: -0.5 rounds up to the zero point, 2.5 clamps to 3. */
   MOTE_CHECK(
       &counts,
-      mote_wire_encode(&c, values, 5, 7, out, sizeof out, &bytes, &error) == 0,
+      mote_wire_encode(&c, values, 4, 7, out, sizeof out, &bytes, &error) == 0,
       "%s", error);
   MOTE_CHECK(&counts, bytes == sizeof expected, "%zu bytes", bytes);
   MOTE_CHECK(&counts, memcmp(out, expected, sizeof expected) == 0,
              "bytes differ");
-  MOTE_CHECK(&counts, mote_wire_decode(out, bytes, back, 5, &error) == 0, "%s",
+  MOTE_CHECK(&counts, mote_wire_decode(out, bytes, back, 4, &error) == 0, "%s",
              error);
   MOTE_CHECK(&counts,
-             back[0] == -1.0f && back[1] == 0.0f && back[2] == 1.0f &&
-                 back[3] == 2.0f && back[4] == 0.0f,
-             "decoded %g %g %g %g %g", back[0], back[1], back[2], back[3],
-             back[4]);
+             back[0] == 0.0f && back[1] == 0.0f && back[2] == 2.0f &&
+                 back[3] == 1.0f,
+             "decoded %g %g %g %g", back[0], back[1], back[2], back[3]);
 }
 
 static void test_round_trips(void) {
@@ -82,7 +83,8 @@ static void test_round_trips(void) {
   }
   for (b = 0; b < 3; ++b) {
     mote_wire_config c = make(MOTE_WIRE_UNIFORM, bits[b], 0);
-    float low = values[0], high = values[0], step, worst = 0.0f;
+    float low = 0.0f, high = 0.0f, step, worst = 0.0f;
+    int zeros = 1;
     mote_wire_header h;
     for (i = 0; i < N; ++i) {
       low = values[i] < low ? values[i] : low;
@@ -101,7 +103,13 @@ static void test_round_trips(void) {
       float e = fabsf(back[i] - values[i]);
       worst = e > worst ? e : worst;
     }
-    MOTE_CHECK(&counts, worst <= step * 0.5001f, "%d bits: error %g, step %g",
+    for (i = 0; i < N; ++i)
+      zeros &= values[i] != 0.0f || back[i] == 0.0f;
+    MOTE_CHECK(&counts, zeros, "%d bits: a zero decoded to another value",
+               bits[b]);
+    /* Half a step, and half a step more where the zero point's rounding
+     * moved the grid and an end value clamps. */
+    MOTE_CHECK(&counts, worst <= step * 1.0001f, "%d bits: error %g, step %g",
                bits[b], worst, step);
   }
   {
@@ -235,17 +243,22 @@ static void test_refusals(void) {
                  strstr(error, "version"),
              "version 2 decoded");
 
-  /* Uniform: a negative step, an infinite range. */
+  /* Uniform: a negative step, an infinite range, a zero point above the
+   * largest code. */
   c = make(MOTE_WIRE_UNIFORM, 8, 0);
   mote_wire_encode(&c, values, 16, 3, out, sizeof out, &bytes, 0);
   memcpy(copy, out, bytes);
-  copy[27] ^= 0x80;
+  copy[23] ^= 0x80;
   MOTE_CHECK(&counts, mote_wire_decode(copy, bytes, back, 16, &error) != 0,
              "negative step decoded");
   memcpy(copy, out, bytes);
-  copy[27] = 0x7f, copy[26] = 0x7f; /* step ~3e38: min + 255 steps overflow */
+  copy[23] = 0x7f, copy[22] = 0x7f; /* step ~3e38: 255 steps overflow */
   MOTE_CHECK(&counts, mote_wire_decode(copy, bytes, back, 16, &error) != 0,
              "overflowing range decoded");
+  memcpy(copy, out, bytes);
+  copy[25] = 1; /* zero point 256 and more, at 8 bits */
+  MOTE_CHECK(&counts, mote_wire_decode(copy, bytes, back, 16, &error) != 0,
+             "zero point above 255 decoded");
 }
 
 int main(void) {

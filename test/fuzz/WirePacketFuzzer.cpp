@@ -5,7 +5,8 @@
 // chosen by the first byte:
 //  - 'E': the encoder on an arbitrary configuration and float values; what
 //    it encodes must read back with the same header and decode (float32
-//    exactly, uniform within half a step, top-k to values of the input);
+//    exactly, uniform within a step and 0 to 0, top-k to values of the
+//    input);
 //  - otherwise a hostile packet into an exactly sized output (ASan): it is
 //    refused, or decodes to finite values.
 //
@@ -57,7 +58,7 @@ void encoder(const uint8_t *data, size_t size) {
   if (mote_wire_decode(packet.data(), bytes, back.data(),
                        static_cast<uint32_t>(n), nullptr) != 0)
     abort();
-  float low = values[0], high = values[0];
+  float low = 0.0f, high = 0.0f; // the uniform range holds 0
   for (float v : values)
     low = std::fmin(low, v), high = std::fmax(high, v);
   double step = c.codec == MOTE_WIRE_UNIFORM
@@ -68,7 +69,9 @@ void encoder(const uint8_t *data, size_t size) {
       abort();
     if (c.codec == MOTE_WIRE_UNIFORM &&
         std::fabs(static_cast<double>(back[i]) - values[i]) >
-            0.51 * step + 1.2e-7 * std::fabs(values[i]) + 1e-38)
+            1.01 * step + 1.2e-7 * std::fabs(values[i]) + 1e-38)
+      abort();
+    if (c.codec == MOTE_WIRE_UNIFORM && values[i] == 0.0f && back[i] != 0.0f)
       abort();
     if (c.codec == MOTE_WIRE_TOPK && back[i] != 0.0f && back[i] != values[i])
       abort();
