@@ -3,10 +3,11 @@ loop over a constrained link, the server's replicas, and a device's
 instructions per sample on Cortex-M4.
 
     /usr/bin/python3 bench/collab_bench.py [--motec build/bin/motec]
-        [--link-bps 1000000] [--samples 150] [--work DIR]
+        [--link-bps 1000000,250000] [--samples 300] [--work DIR]
 
-1. Samples per second of the loop (two host devices, one server) when each
-   device's MQTT traffic, both ways, crosses a link of --link-bps bits per
+1. Samples per second of the loop (two host devices, one server training
+   a batch as soon as both devices' samples are in) when each device's
+   MQTT traffic, both ways, crosses a link of each --link-bps bits per
    second (the device program paces itself: collab.elf --link-bps), for
    float32 features and gradients, uniform 8-bit, and SGQ at 8 and 4 bits;
    bytes per sample both ways, MQTT framing included.
@@ -47,12 +48,13 @@ def compile_split(motec, model, out, bits, target="generic-c", cut_entries=True)
     return out
 
 
-def loop(package, codec, work, devices, samples, replicas=1, link_bps=0, gradient_bits=8):
+def loop(package, codec, work, devices, samples, replicas=1, link_bps=0, gradient_bits=8,
+         batch=8):
     """Runs mote_collab.run; its summary with samples per second."""
     summary = os.path.join(work, "summary.json")
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
     command = [sys.executable, "-m", "mote_collab.run", package, "--devices", str(devices),
-               "--samples", str(samples), "--batch", "8", "--lr", "0.05",
+               "--samples", str(samples), "--batch", str(batch), "--lr", "0.05",
                "--replicas", str(replicas), "--codec", codec,
                "--gradient-bits", str(gradient_bits), "--summary", summary, "--work", work]
     if link_bps:
@@ -96,8 +98,9 @@ def device_instructions(motec, model, work, plugin):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--motec", default=os.path.join(ROOT, "build", "bin", "motec"))
-    ap.add_argument("--link-bps", type=int, default=1_000_000)
-    ap.add_argument("--samples", type=int, default=150, help="samples per device")
+    ap.add_argument("--link-bps", default="1000000,250000",
+                    help="link speeds in bits per second, comma-separated")
+    ap.add_argument("--samples", type=int, default=300, help="samples per device")
     ap.add_argument("--work", default="")
     args = ap.parse_args()
     work = args.work or tempfile.mkdtemp(prefix="collab-bench-")
@@ -109,20 +112,22 @@ def main():
     for bits in (4, 8):
         run(["make", "-s", "-C", packages[bits], "collab.elf"])
 
-    print(f"1. the loop over a {args.link_bps / 1e6:g} Mbit/s link per device "
-          f"(2 devices x {args.samples} samples, 1 server)")
-    print(f"   {'codec':<12} {'samples/s':>10} {'B/sample up':>12} {'down':>8} {'vs float32':>11}")
     rows = [("float32", 4, "float32", 8), ("uniform:8", 4, "uniform:8", 8),
             ("sgq 8/8", 8, "sgq", 8), ("sgq 4/8", 4, "sgq", 8), ("sgq 4/4", 4, "sgq", 4)]
-    base = None
-    for label, bits, codec, gbits in rows:
-        s = loop(packages[bits], codec, os.path.join(work, "link-" + label.replace(" ", "-")
-                                                       .replace("/", "-").replace(":", "")),
-                 2, args.samples, link_bps=args.link_bps, gradient_bits=gbits)
-        base = base or s
-        print(f"   {label:<12} {s['per_second']:>10.1f} {s['bytes_up'] / s['samples']:>12.1f} "
-              f"{s['bytes_down'] / s['samples']:>8.1f} "
-              f"{s['per_second'] / base['per_second']:>10.2f}x", flush=True)
+    for bps in (int(b) for b in args.link_bps.split(",")):
+        print(f"1. the loop over a {bps / 1e6:g} Mbit/s link per device "
+              f"(2 devices x {args.samples} samples, 1 server, batch 2)")
+        print(f"   {'codec':<12} {'samples/s':>10} {'B/sample up':>12} {'down':>8} "
+              f"{'vs float32':>11}")
+        base = None
+        for label, bits, codec, gbits in rows:
+            name = label.replace(" ", "-").replace("/", "-").replace(":", "")
+            s = loop(packages[bits], codec, os.path.join(work, f"link{bps}-{name}"), 2,
+                     args.samples, link_bps=bps, gradient_bits=gbits, batch=2)
+            base = base or s
+            print(f"   {label:<12} {s['per_second']:>10.1f} "
+                  f"{s['bytes_up'] / s['samples']:>12.1f} {s['bytes_down'] / s['samples']:>8.1f} "
+                  f"{s['per_second'] / base['per_second']:>10.2f}x", flush=True)
     print("   (codec sgq B/G: B-bit features up, G-bit gradients down)")
 
     print(f"\n2. server replicas (4 devices x {args.samples} samples, SGQ 4 bits, no pacing, "
