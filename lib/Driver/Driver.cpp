@@ -583,6 +583,11 @@ FailureOr<LoadedSplit> loadSplit(MLIRContext &context, StringRef path,
            << split->samples << "\n";
     return failure();
   }
+  if (!options.train && split->cutEntries) {
+    errs() << "motec: --sgq=...,cut_entries adds a device's float entries "
+              "for training with another codec; it needs --train\n";
+    return failure();
+  }
   if (options.train && hasQuantizedTensors(*module)) {
     errs() << "motec: --train compiles a float model; this one is quantized "
               "(add --precision=fp32 to train its float graph)\n";
