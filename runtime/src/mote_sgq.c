@@ -491,7 +491,7 @@ static mote_status encode(const mote_sgq_config *config,
       uint32_t end = grouping->group_ends[g], p, s;
       size_t block = (size_t)b * grouping->groups + g;
       float origin = 0.0f, top = 0.0f, widest = 0.0f, step, quarter, spread;
-      int first = 1;
+      int first = 1, spans_zero, zero_on_grid;
       /* Pass 1: the group's extent and its widest stripe. */
       for (p = start; p < end; ++p) {
         uint32_t c = grouping->permutation ? grouping->permutation[p] : p;
@@ -514,7 +514,11 @@ static mote_status encode(const mote_sgq_config *config,
       spread = top - origin;
       if (!is_finite(spread))
         FAIL("features span more than the float range");
-      step = widest / denominator;
+      /* A group whose range holds 0 inside keeps 0 on its grid (below),
+       * which moves a stripe's base down by up to 3 quarter steps: its
+       * step leaves room for them. */
+      spans_zero = origin < 0.0f && top > 0.0f;
+      step = widest / (spans_zero ? denominator - 0.75f : denominator);
       /* Bases must stay below 2^16 quarter steps. */
       if (spread / ((float)base_max * 0.25f) > step)
         step = spread / ((float)base_max * 0.25f);
@@ -523,6 +527,18 @@ static mote_status encode(const mote_sgq_config *config,
       if (step < MIN_STEP)
         step = MIN_STEP;
       step = round_step(step);
+      /* A group whose range holds 0 inside starts a whole number of steps
+       * below 0 (n x step is exact: n < 2^16, the step has 8 significant
+       * bits), and its stripes that hold 0 take bases a whole number of
+       * steps from there: 0 is then on their grid and decodes to exactly
+       * 0, so a gradient, mostly near 0, gets no bias from the codec. */
+      zero_on_grid = spans_zero && is_finite(step) && -origin / step < 65536.0f;
+      if (zero_on_grid) {
+        uint32_t n = floor_nonneg(-origin / step);
+        if ((float)n * step < -origin)
+          ++n;
+        origin = -((float)n * step);
+      }
       if (!is_finite(step) || !block_is_finite(origin, step, levels))
         FAIL("features span more than the float range");
       quarter = step * 0.25f;
@@ -552,6 +568,8 @@ static mote_status encode(const mote_sgq_config *config,
           k = floor_nonneg(tlo);
           if (k > base_max)
             k = base_max;
+          if (zero_on_grid && lo <= 0.0f && hi >= 0.0f)
+            k &= ~3u; /* the origin is at 0 minus whole steps */
           kf = (float)k;
           if (stochastic ? lo == hi
                          : floor_nonneg((tlo - kf) * 0.25f + 0.5f) ==
