@@ -277,6 +277,48 @@ static void check_zero_and_flat(mote_test_counts *t) {
 
 /* Stochastic rounding is unbiased: the mean over many seeds of the decoded
  * value approaches the input much closer than half a step. */
+/* A signed tensor (a gradient) with zeros scattered in it: at every width
+ * and both roundings, every 0 decodes to exactly 0 (docs/SGQ.md, "zero
+ * stays zero"); check_round_trip's signed cases hold the error bound. */
+static void check_zero_exact(mote_test_counts *t) {
+  enum { C = 6, N = 49 };
+  float x[C * N], y[C * N];
+  uint16_t ends[2] = {3, C};
+  mote_sgq_config config;
+  mote_sgq_shape shape = {4, {1, C, 7, 7}};
+  mote_sgq_error error = 0;
+  uint8_t packet[4096];
+  uint32_t i, bi, r, seed = 9u, zeros = 0, exact = 0;
+  static const uint32_t bits[3] = {2, 4, 8};
+  for (i = 0; i < C * N; ++i)
+    x[i] = next_u32() % 3u == 0u ? 0.0f : uniform(-1e-3f, 2e-3f);
+  for (bi = 0; bi < 3; ++bi)
+    for (r = 0; r < 2; ++r) {
+      size_t bytes = 0;
+      memset(&config, 0, sizeof config);
+      config.bits = (uint8_t)bits[bi];
+      config.rounding = (uint8_t)r;
+      config.stripe = 16;
+      config.grouping.channels = C;
+      config.grouping.groups = 2;
+      config.grouping.group_ends = ends;
+      if (mote_sgq_encode_f32(&config, &shape, x, 0, &seed, packet,
+                              sizeof packet, &bytes, &error) != MOTE_OK ||
+          mote_sgq_decode_f32(packet, bytes, &config.grouping, y, C * N,
+                              &error) != MOTE_OK) {
+        MOTE_CHECK(t, 0, "%u bits: %s", bits[bi], error ? error : "");
+        continue;
+      }
+      for (i = 0; i < C * N; ++i)
+        if (x[i] == 0.0f) {
+          ++zeros;
+          exact += y[i] == 0.0f;
+        }
+    }
+  MOTE_CHECK(t, zeros > 0 && exact == zeros, "%u of %u zeros decoded to 0",
+             exact, zeros);
+}
+
 static void check_unbiased(mote_test_counts *t) {
   enum { C = 2, N = 32, RUNS = 400 };
   float x[C * N], y[C * N], mean[C * N];
@@ -532,6 +574,7 @@ int main(void) {
       }
   check_int8_exact(&t);
   check_zero_and_flat(&t);
+  check_zero_exact(&t);
   check_unbiased(&t);
   check_grouping_messages(&t);
   check_hostile(&t);
