@@ -24,6 +24,7 @@ are counted.
 import argparse
 import hashlib
 import json
+import math
 import os
 import queue
 import signal
@@ -65,6 +66,10 @@ class Split:
         self.max_gradient_bits = d["gradient"]["max_bits"]
         self.gradient_capacity = d["gradient"]["capacity"]
         self.server_model = os.path.join(directory, d["files"]["server_model"])
+
+
+class Diverged(RuntimeError):
+    """The training's loss or the cut's gradient is no longer finite."""
 
 
 class Counts:
@@ -209,6 +214,11 @@ class Server:
                 params, len(batch), loss_sum, correct)
         if total == 0:
             return []
+        # Checked after the all-reduce: every replica sees the same loss.
+        if not math.isfinite(float(loss_sum)) or (batch and not torch.isfinite(x.grad).all()):
+            raise Diverged(f"the loss or the cut's gradient is not finite at step "
+                           f"{self.steps + 1} ({self.global_trained} samples trained): "
+                           "training diverged")
         for p in params:
             p.grad /= total
         self.optimizer.step()
@@ -474,6 +484,7 @@ def main(argv=None):
             client.publish(t, p, qos=1)
             server.counts.bytes_out += len(p) + len(t)
 
+    diverged = None
     try:
         while True:
             # Collect for one step: until this replica's share of the batch
@@ -502,7 +513,11 @@ def main(argv=None):
             if done:
                 break
             if pending:
-                messages = server.train_batch(replicas)
+                try:
+                    messages = server.train_batch(replicas)
+                except Diverged as e:
+                    diverged = e
+                    break
                 if checkpoints is not None:
                     checkpoints.save(server)
                     if replicas is not None:
@@ -530,6 +545,9 @@ def main(argv=None):
         torch.save(server.model.state_dict(), args.save)
     if replicas is not None:
         replicas.close()
+    if diverged is not None:
+        print(f"{name}: stopped: {diverged}", flush=True)
+        return 3
     return 0
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "python"))
 from mote_collab import sgq  # noqa: E402
-from mote_collab.server import Server, Split  # noqa: E402
+from mote_collab.server import Diverged, Server, Split  # noqa: E402
 
 split = Split(sys.argv[1])
 server = Server(split, lr=0.01, batch=2)
@@ -53,3 +53,15 @@ server.accept("mote/d1/features", features_message(1))
 assert len(server.pending) == 1
 c = server.counts
 print(f"trained {c.trained}, repeated {c.repeated}, late {c.late}, rejected {c.rejected}")
+
+# Training that diverges (here a learning rate of 1e30 on a valid packet)
+# stops with Diverged, naming the step, before any non-finite gradient is
+# encoded.
+wild = Server(split, lr=1e30, batch=1)
+try:
+    for sequence in range(1, 6):
+        wild.accept("mote/d0/features", features_message(sequence))
+        wild.train_batch()
+    print("no divergence")
+except Diverged as e:
+    print(f"diverged: {e}")
