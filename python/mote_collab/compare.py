@@ -1,0 +1,169 @@
+"""Collaborative learning on Fashion-MNIST with SGQ and its baselines, one
+command (docs/Collaborative.md):
+
+    python3 -m mote_collab.compare [--devices 4] [--replicas 2]
+        [--samples 2500] [--epochs 1] [--test 10000]
+        [--methods float32,uniform:8,uniform:4,uniform:2,topk:10,sgq:4,sgq:2]
+        [--out DIR]
+
+compiles the small CNN of mote_collab.models split after its first pooling
+(the device trains its layers with INT8 training), then, per method, starts
+a broker on loopback, M server replicas and N device programs
+(mote_collab.run) on the same shards of the training images in the same
+order, and measures the test accuracy of the trained split as deployed
+(each device's packets of the test images under its codec) against the
+bytes on the wire both ways (MQTT framing included). Prints a line per
+method and a table, and writes DIR/accuracy_vs_bytes.png and
+DIR/results.json.
+
+Methods: float32 (no compression), uniform:B (per-tensor B-bit
+quantization over the tensor's range with an exact zero, both ways),
+topk:P (the P percent largest magnitudes as index and float32 value,
+both ways), sgq:B (SGQ at B bits both ways). A method whose training
+diverges stays in the table as such.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+from . import models
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def compile_split(motec, model, out, bits, lr, precision):
+    """A split package whose device runs `--sgq` at `bits` and has the cut
+    entries the baselines send through."""
+    subprocess.run([motec, "compile", model, "--name", "net", "-o", out,
+                    "--split-at=" + models.CUT, f"--sgq=bits={bits},groups=2,cut_entries",
+                    "--train", f"--train-precision={precision}", f"--optimizer=sgd:lr={lr}"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["make", "-s", "-C", out, "collab.elf"], check=True)
+    return out
+
+
+def plot(results, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for r in results:
+        if r.get("failed"):
+            continue
+        per_sample = (r["bytes_up"] + r["bytes_down"]) / r["samples"]
+        ax.scatter(per_sample, 100 * r["accuracy"], s=40,
+                   marker="*" if r["method"].startswith("sgq") else "o")
+        ax.annotate(r["method"], (per_sample, 100 * r["accuracy"]),
+                    textcoords="offset points", xytext=(5, 4), fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("bytes on the wire per training sample, both ways (MQTT framing included)")
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_title("Split learning on Fashion-MNIST: accuracy against traffic")
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="mote-collab-compare", description=__doc__.split("\n")[0])
+    ap.add_argument("--devices", type=int, default=4)
+    ap.add_argument("--replicas", type=int, default=2)
+    ap.add_argument("--samples", type=int, default=2500, help="training samples per device")
+    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--test", type=int, default=10000, help="test images (up to 10000)")
+    ap.add_argument("--methods", default="float32,uniform:8,uniform:4,uniform:2,topk:10,sgq:4,"
+                                         "sgq:2")
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--train-precision", default="int8", choices=("int8", "fp32"),
+                    help="the device's training arithmetic")
+    ap.add_argument("--seed", type=int, default=5, help="the model's initial weights")
+    ap.add_argument("--motec", default=os.path.join(ROOT, "build", "bin", "motec"))
+    ap.add_argument("--out", default="collab-compare")
+    args = ap.parse_args(argv)
+    if args.devices * args.samples > 60000:
+        raise SystemExit("mote-collab-compare: Fashion-MNIST has 60000 training images")
+    os.makedirs(args.out, exist_ok=True)
+    model = os.path.join(args.out, "cnn.onnx")
+    models.export(model, args.seed)
+    methods = args.methods.split(",")
+    packages = {}
+    for method in methods:
+        bits = int(method.split(":")[1]) if method.startswith("sgq:") else 4
+        if bits not in packages:
+            packages[bits] = compile_split(args.motec, model,
+                                           os.path.join(args.out, f"package-sgq{bits}"), bits,
+                                           args.lr, args.train_precision)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.path.join(ROOT, "python") + \
+        (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    results = []
+    print(f"compare: {args.devices} devices x {args.samples} Fashion-MNIST training images, "
+          f"{args.epochs} epoch(s), {args.replicas} server replica(s), batch {args.batch}, "
+          f"lr {args.lr}, device training {args.train_precision}", flush=True)
+    for method in methods:
+        name = method.replace(":", "")
+        work = os.path.join(args.out, name)
+        summary = os.path.join(args.out, name + ".json")
+        if os.path.exists(summary):
+            os.remove(summary)
+        if method.startswith("sgq:"):
+            bits = int(method.split(":")[1])
+            codec, extra = "sgq", ["--gradient-bits", str(bits)]
+        else:
+            bits, codec, extra = 4, method, []
+        command = [sys.executable, "-m", "mote_collab.run", packages[bits],
+                   "--devices", str(args.devices), "--samples", str(args.samples),
+                   "--epochs", str(args.epochs), "--batch", str(args.batch),
+                   "--lr", str(args.lr), "--replicas", str(args.replicas),
+                   "--codec", codec, "--test", str(args.test), "--summary", summary,
+                   "--work", work, *extra]
+        with open(os.path.join(args.out, name + ".log"), "w") as log:
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       env=env, text=True)
+            for line in process.stdout:
+                log.write(line)
+                if ": epoch " in line and line.startswith("device d0") or \
+                        line.startswith("run: test accuracy"):
+                    print(f"  {method}: {line.strip()}", flush=True)
+            status = process.wait()
+        if status != 0 or not os.path.exists(summary):
+            # A method whose training diverged is a result too: it stays
+            # in the table, and the comparison goes on.
+            with open(log.name) as f:
+                text = f.read()
+            reason = "diverged" if "training diverged" in text else "failed"
+            print(f"  {method}: {reason} (see {log.name})", flush=True)
+            results.append({"method": method, "failed": reason, "accuracy": None})
+            continue
+        with open(summary) as f:
+            r = json.load(f)
+        r["method"] = method
+        results.append(r)
+    base = next((r for r in results if r["method"] == "float32" and not r.get("failed")),
+                None)
+    print(f"\n{'method':<11} {'accuracy':>9} {'vs float32':>11} {'B/sample up':>12} "
+          f"{'down':>8} {'traffic ratio':>14}")
+    for r in results:
+        if r.get("failed"):
+            print(f"{r['method']:<11} {r['failed']:>9}")
+            continue
+        per = (r["bytes_up"] + r["bytes_down"]) / r["samples"]
+        delta = f"{100 * (r['accuracy'] - base['accuracy']):+.2f}" if base else "-"
+        ratio = f"{(base['bytes_up'] + base['bytes_down']) / (r['bytes_up'] + r['bytes_down']):.1f}x" \
+            if base else "-"
+        print(f"{r['method']:<11} {100 * r['accuracy']:>8.2f}% {delta:>11} "
+              f"{r['bytes_up'] / r['samples']:>12.1f} {r['bytes_down'] / r['samples']:>8.1f} "
+              f"{ratio:>14}  ({per:.1f} B/sample)")
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    plot(results, os.path.join(args.out, "accuracy_vs_bytes.png"))
+    print(f"\ncompare: {os.path.join(args.out, 'accuracy_vs_bytes.png')}, "
+          f"{os.path.join(args.out, 'results.json')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
