@@ -72,6 +72,9 @@ class Diverged(RuntimeError):
     """The training's loss or the cut's gradient is no longer finite."""
 
 
+DIVERGED_EXIT = 3  # the server's exit code when the training diverged
+
+
 class Counts:
     FIELDS = ("received", "trained", "batches", "repeated", "late", "rejected",
               "bytes_in", "bytes_out")
@@ -383,7 +386,8 @@ def launch_replicas(argv, replicas, restarts=0, checkpoint=""):
                                       "--dist-port", str(port)]) for r in range(replicas)]
         while True:
             codes = [p.poll() for p in procs]
-            died = [r for r, c in enumerate(codes) if c not in (None, 0)]
+            # Exit 3 is a diverged training, which a restart would repeat.
+            died = [r for r, c in enumerate(codes) if c not in (None, 0, DIVERGED_EXIT)]
             if all(c is not None for c in codes) or (died and (stopping or not restarts)):
                 return max(p.wait() for p in procs)
             if died:
@@ -547,7 +551,7 @@ def main(argv=None):
         replicas.close()
     if diverged is not None:
         print(f"{name}: stopped: {diverged}", flush=True)
-        return 3
+        return DIVERGED_EXIT
     return 0
 
 
