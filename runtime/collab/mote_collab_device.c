@@ -36,7 +36,11 @@ static int open_link(link *l, const char **error) {
   int failed =
       mote_mqtt_connect(&l->mqtt, l->host, l->port, l->client_id,
                         /*clean=*/0, 60, l->buffer, l->capacity, error) ||
-      mote_mqtt_subscribe(&l->mqtt, l->gradient_topic, 5000, error);
+      /* A kept session still has the subscription, and its queued
+       * gradients may arrive before a SUBACK would: take them as they
+       * come instead. */
+      (!l->mqtt.session_present &&
+       mote_mqtt_subscribe(&l->mqtt, l->gradient_topic, 5000, error));
   l->mqtt.bytes_sent += sent;
   l->mqtt.bytes_received += received;
   return failed;

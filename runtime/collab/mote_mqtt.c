@@ -259,6 +259,7 @@ int mote_mqtt_connect(mote_mqtt *c, const char *host, uint16_t port,
       *error = "the broker refused the connection";
     goto fail;
   }
+  c->session_present = (uint8_t)(!clean && (buffer[body] & 1u));
   return 0;
 fail:
   close(c->fd);

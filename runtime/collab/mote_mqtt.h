@@ -28,6 +28,10 @@ typedef struct {
   size_t capacity;
   /* The packet id of the last PUBLISH not yet acknowledged, 0 if none. */
   uint16_t unacked;
+  /* The broker kept this client's session (CONNACK's session present,
+   * clean = 0 only): its subscriptions stand, and messages queued while
+   * it was away follow the CONNACK. */
+  uint8_t session_present;
   /* Counts for the caller's report. */
   uint64_t bytes_sent, bytes_received;
 } mote_mqtt;

@@ -82,6 +82,7 @@ static void check_broker(mote_test_counts *t, uint16_t port) {
                          sizeof abuf, &error) == 0 &&
        mote_mqtt_subscribe(&a, "mote/test/a", 5000, &error) == 0;
   MOTE_CHECK(t, ok, "client a: %s", error);
+  MOTE_CHECK(t, a.session_present == 0, "no session on a new broker");
   ok = mote_mqtt_connect(&b, "127.0.0.1", port, "mote-test-b", 1, 30, bbuf,
                          sizeof bbuf, &error) == 0;
   MOTE_CHECK(t, ok, "client b: %s", error);
@@ -113,6 +114,10 @@ static void check_broker(mote_test_counts *t, uint16_t port) {
   ok = mote_mqtt_connect(&a, "127.0.0.1", port, "mote-test-a", 0, 30, abuf,
                          sizeof abuf, &error) == 0;
   MOTE_CHECK(t, ok, "client a again: %s", error);
+  /* The broker kept a's session: its subscription stands (the device
+   * program then does not subscribe again, which a queued message could
+   * precede). */
+  MOTE_CHECK(t, a.session_present == 1, "session present after reconnecting");
   for (i = 0; ok && i < 3; ++i) {
     int got = receive_one(&a, &m, &error);
     MOTE_CHECK(t, got == 1 && m.payload_length == 100 && m.payload[0] == i,
