@@ -38,21 +38,15 @@ from .broker import Broker
 FASHION = "/usr/share/datasets/fashion-mnist"
 
 
-def fashion_train(count, offset=0):
-    with gzip.open(os.path.join(FASHION, "train-images-idx3-ubyte.gz")) as f:
+def fashion(part, count, offset=0):
+    """`count` images (float32 in [0, 1]) and int32 labels from `offset`
+    of Fashion-MNIST's `part`, "train" or "t10k"."""
+    with gzip.open(os.path.join(FASHION, f"{part}-images-idx3-ubyte.gz")) as f:
         images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
-    with gzip.open(os.path.join(FASHION, "train-labels-idx1-ubyte.gz")) as f:
+    with gzip.open(os.path.join(FASHION, f"{part}-labels-idx1-ubyte.gz")) as f:
         labels = np.frombuffer(f.read(), np.uint8, offset=8)
     x = images[offset:offset + count].astype(np.float32) / 255.0
     return x, labels[offset:offset + count].astype(np.int32)
-
-
-def fashion_test(count):
-    with gzip.open(os.path.join(FASHION, "t10k-images-idx3-ubyte.gz")) as f:
-        images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
-    with gzip.open(os.path.join(FASHION, "t10k-labels-idx1-ubyte.gz")) as f:
-        labels = np.frombuffer(f.read(), np.uint8, offset=8)
-    return images[:count].astype(np.float32) / 255.0, labels[:count].astype(np.int64)
 
 
 def read_packets(path):
@@ -198,7 +192,7 @@ def main(argv=None):
     os.makedirs(work, exist_ok=True)
     shards = []
     for d in range(args.devices):
-        x, y = fashion_train(args.samples, offset=d * args.samples)
+        x, y = fashion("train", args.samples, offset=d * args.samples)
         xs, ys = os.path.join(work, f"inputs{d}.bin"), os.path.join(work, f"labels{d}.bin")
         x.tofile(xs)
         y.tofile(ys)
@@ -211,7 +205,7 @@ def main(argv=None):
     failures = []
     test_inputs = None
     if args.test:
-        tx, test_labels = fashion_test(args.test)
+        tx, test_labels = fashion("t10k", args.test)
         test_inputs = os.path.join(work, "test_inputs.bin")
         tx.tofile(test_inputs)
     parameters = os.path.join(work, "server_parameters.pt")
@@ -279,9 +273,9 @@ def main(argv=None):
             if args.kill_replica and killed_replica is None:
                 trained = [int(n) for n in re.findall(r": (\d+) samples, loss",
                                                        open(server_log.name).read())]
-                if trained and max(trained) >= args.kill_replica:
-                    killed_replica = kill_rank(server.pid, 1)
-                    killed_replica = max(trained) if killed_replica else 0
+                # (not found while the group restarts: tried again next time)
+                if trained and max(trained) >= args.kill_replica and kill_rank(server.pid, 1):
+                    killed_replica = max(trained)
             if server.poll() is not None:
                 failures.append(f"the server exited with {server.returncode} during the run")
                 for p, _, _ in devices:
