@@ -172,8 +172,11 @@ class Server:
             if header.elements != elements:
                 raise wire.WireError(f"{header.elements} values, the cut has {elements}")
             features = wire.decode(packet, elements).reshape(self.split.cut_shape)
+            # Top-k sends a masked tensor: the gradient of the mask is the
+            # mask, so the answer carries only the positions the server saw.
+            kept = wire.kept_positions(packet, elements) if header.codec == wire.TOPK else None
             return header.sequence, features, (wire.CODECS[header.codec], header.bits,
-                                               header.k)
+                                               header.k, kept)
         header = sgq.read_header(packet)
         shape = tuple(header.shape.dims[: header.shape.rank])
         if shape != self.split.cut_shape:
@@ -184,8 +187,7 @@ class Server:
         if codec is None:
             return sgq.encode(gradient, self.split.grouping, bits=self.gradient_bits,
                               stripe=self.split.stripe, sequence=sequence)
-        name, bits, k = codec
-        return wire.encode(gradient, name, bits=bits, k=k, sequence=sequence)
+        return answer_in_kind(gradient, sequence, codec)
 
     def train_batch(self, replicas=None):
         """Runs and trains the server half on the pending samples; returns
@@ -240,6 +242,17 @@ class Server:
         self.counts.trained += len(batch)
         self.counts.batches += 1
         return out
+
+
+def answer_in_kind(gradient, sequence, codec):
+    """The gradient packet answering a baseline feature packet: the same
+    codec, bits and k; `codec` is (name, bits, k, kept) as Server.decode
+    gives it, where `kept` (top-k) marks the positions the features
+    carried: the gradient elsewhere is 0, the derivative of the mask."""
+    name, bits, k, kept = codec
+    if kept is not None:
+        gradient = np.where(kept, np.ravel(gradient), np.float32(0))
+    return wire.encode(gradient, name, bits=bits, k=k, sequence=sequence)
 
 
 class Replicas:

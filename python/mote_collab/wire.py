@@ -96,6 +96,18 @@ def decode(packet, elements):
     return out
 
 
+def kept_positions(packet, elements):
+    """The positions a top-k packet of `elements` values carries, as a
+    boolean array (a kept value may itself be 0). The packet's values are
+    its last 4k bytes (runtime/collab/mote_wire.h); decoding a copy whose
+    values are all 1 reads the positions with the C decoder's checks."""
+    header = read_header(packet)
+    if header.codec != TOPK:
+        raise WireError(f"a {CODECS[header.codec]} packet has no kept positions")
+    ones = bytes(packet[: len(packet) - 4 * header.k]) + np.ones(header.k, "<f4").tobytes()
+    return decode(ones, elements) != 0
+
+
 def encode(values, name, bits=None, k=0, sequence=0):
     """Encodes float32 `values` (any shape, flattened) under codec `name`,
     as a device's mote_wire_encode does; returns the packet's bytes."""
