@@ -78,9 +78,12 @@ def calls_in_order(source):
     return calls
 
 
-def measure(motec, model_path, name, target, portable, work, plugin, input_shape):
-    out = os.path.join(work, f"{name}-{target}-{'portable' if portable else 'mote'}")
-    cmd = [motec, "compile", model_path, f"--target={target}", "-o", out, "--name", "m"]
+def measure(motec, model_path, name, target, portable, work, plugin, input_shape, extra=(),
+            tag=""):
+    """One compiled program's figures; `extra` adds motec compile options
+    (`tag` names its build folder)."""
+    out = os.path.join(work, f"{name}-{target}-{'portable' if portable else 'mote'}{tag}")
+    cmd = [motec, "compile", model_path, f"--target={target}", "-o", out, "--name", "m", *extra]
     if portable:
         cmd.append("--portable-kernels")
     report = run(cmd).stdout

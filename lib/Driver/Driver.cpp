@@ -8,6 +8,7 @@
 #include "Mote/Driver/HostRun.h"
 #include "Mote/Driver/ModelInfo.h"
 #include "Mote/Driver/Npy.h"
+#include "Mote/Driver/PatchInference.h"
 #include "Mote/Driver/Sgq.h"
 #include "Mote/Driver/SgqCommand.h"
 #include "Mote/Driver/Split.h"
@@ -183,6 +184,28 @@ cl::opt<std::string> sgqSpec(
              "with --calibration the channels are grouped from the features "
              "at the cut"),
     cl::value_desc("bits=B,..."), cl::sub(compileCommand), cl::sub(runCommand));
+
+cl::opt<std::string> patchInference(
+    "patch-inference",
+    cl::desc("Patch-based inference (MCUNetV2): compute the span of spatial "
+             "layers that ends at this ONNX tensor one output patch at a time "
+             "(halos recomputed), so its large activations never exist "
+             "whole; 'auto' picks the span and grid with the smallest arena "
+             "within --patch-overhead; see docs/PatchInference.md"),
+    cl::value_desc("tensor|auto"), cl::sub(infoCommand),
+    cl::sub(compileCommand), cl::sub(runCommand));
+cl::opt<std::string> patchGrid(
+    "patch-grid",
+    cl::desc("Patches of --patch-inference: ROWSxCOLS (default 2x2; auto "
+             "searches square grids when not given)"),
+    cl::value_desc("RxC"), cl::sub(infoCommand), cl::sub(compileCommand),
+    cl::sub(runCommand));
+cl::opt<unsigned> patchOverhead(
+    "patch-overhead",
+    cl::desc("--patch-inference=auto: the most extra MACs allowed, in "
+             "percent of the model's (default 25)"),
+    cl::init(25), cl::sub(infoCommand), cl::sub(compileCommand),
+    cl::sub(runCommand));
 
 cl::opt<bool> train(
     "train",
@@ -455,6 +478,14 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
                 "integers only (quantize it, e.g. --quantize=int8)\n";
       return nullptr;
     }
+  }
+  if (!patchInference.empty()) {
+    FailureOr<mote::PatchInferenceOptions> patches =
+        mote::parsePatchInferenceOptions(patchInference, patchGrid,
+                                         patchOverhead);
+    if (failed(patches) || failed(mote::applyPatchInference(
+                               *module, *patches, options.lower, outs())))
+      return nullptr;
   }
   return module;
 }
@@ -738,6 +769,12 @@ int runCompile() {
            << emit << "'\n";
     return 1;
   }
+  if (!patchInference.empty() &&
+      (train || !splitAt.empty() || emit == "onnx")) {
+    errs() << "motec: --patch-inference compiles inference code; it does not "
+              "combine with --train, --split-at or --emit=onnx\n";
+    return 1;
+  }
   if (train && (emit == "onnx" || !quantize.empty())) {
     errs() << "motec: --train compiles a float model to C; it does not "
               "combine with --emit=onnx or --quantize\n";
@@ -939,6 +976,10 @@ int runRun() {
   MLIRContext &context = *contextOwner;
   if (!sgqSpec.empty() && splitAt.empty()) {
     errs() << "motec: --sgq configures the cut of --split-at\n";
+    return 1;
+  }
+  if (!patchInference.empty() && !splitAt.empty()) {
+    errs() << "motec: --patch-inference does not combine with --split-at\n";
     return 1;
   }
   // With --split-at, the device half: inputs and a sequence number in,

@@ -1,19 +1,25 @@
 /*===- mote_data_movement.c - Data movement kernels ----------------------===*
  *
- * Slice, transpose, concatenation, pad and copy: byte moves of any element
- * size, no arithmetic.
+ * Slice, insert, transpose, concatenation, pad and copy: byte moves of any
+ * element size, no arithmetic.
  *===----------------------------------------------------------------------===*/
 
 #include "mote/mote_kernels.h"
+
+static void copy_bytes(uint8_t *to, const uint8_t *from, int64_t bytes) {
+  int64_t i;
+  for (i = 0; i < bytes; ++i)
+    to[i] = from[i];
+}
 
 mote_status mote_slice(int32_t element_bytes, int32_t rank,
                        const int32_t *dims, const int32_t *starts,
                        const int32_t *steps, const int32_t *out_dims,
                        const void *input, void *output) {
   int64_t in_strides[6], index[6] = {0, 0, 0, 0, 0, 0}, total = 1, i;
-  const unsigned char *in = (const unsigned char *)input;
-  unsigned char *out = (unsigned char *)output;
-  int32_t d;
+  const uint8_t *in = (const uint8_t *)input;
+  uint8_t *out = (uint8_t *)output;
+  int32_t d, inner;
   if (!dims || !starts || !steps || !out_dims || !input || !output ||
       rank < 1 || rank > 6 || element_bytes < 1)
     return MOTE_ERROR_ARGUMENT;
@@ -21,14 +27,55 @@ mote_status mote_slice(int32_t element_bytes, int32_t rank,
     in_strides[d] = d == rank - 1 ? 1 : in_strides[d + 1] * dims[d + 1];
     total *= out_dims[d];
   }
-  for (i = 0; i < total; ++i) {
+  /* A contiguous innermost dimension (step 1) is copied a run at a time;
+   * otherwise element by element. */
+  inner = steps[rank - 1] == 1 ? out_dims[rank - 1] : 1;
+  for (i = 0; i < total; i += inner) {
     int64_t offset = 0;
     for (d = 0; d < rank; ++d)
       offset += (starts[d] + index[d] * steps[d]) * in_strides[d];
-    for (d = 0; d < element_bytes; ++d)
-      out[i * element_bytes + d] = in[offset * element_bytes + d];
-    for (d = rank - 1; d >= 0; --d) {
+    copy_bytes(out + i * element_bytes, in + offset * element_bytes,
+               (int64_t)inner * element_bytes);
+    for (d = inner > 1 ? rank - 2 : rank - 1; d >= 0; --d) {
       if (++index[d] < out_dims[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return MOTE_OK;
+}
+
+mote_status mote_insert_slice(int32_t element_bytes, int32_t rank,
+                              const int32_t *dims, const int32_t *offsets,
+                              const int32_t *patch_dims, const void *patch,
+                              const void *dest, void *output) {
+  int64_t strides[6], index[6] = {0, 0, 0, 0, 0, 0}, rows = 1, total = 1, i;
+  const uint8_t *in = (const uint8_t *)patch;
+  uint8_t *out = (uint8_t *)output;
+  int32_t d, row;
+  if (!dims || !offsets || !patch_dims || !patch || !dest || !output ||
+      rank < 1 || rank > 6 || element_bytes < 1)
+    return MOTE_ERROR_ARGUMENT;
+  for (d = rank - 1; d >= 0; --d) {
+    if (offsets[d] < 0 || patch_dims[d] < 1 ||
+        offsets[d] + patch_dims[d] > dims[d])
+      return MOTE_ERROR_ARGUMENT;
+    strides[d] = d == rank - 1 ? 1 : strides[d + 1] * dims[d + 1];
+    total *= dims[d];
+    if (d < rank - 1)
+      rows *= patch_dims[d];
+  }
+  if (dest != output)
+    copy_bytes(out, (const uint8_t *)dest, total * element_bytes);
+  /* One contiguous run of the innermost dimension at a time. */
+  row = patch_dims[rank - 1] * element_bytes;
+  for (i = 0; i < rows; ++i) {
+    int64_t offset = offsets[rank - 1];
+    for (d = 0; d < rank - 1; ++d)
+      offset += (offsets[d] + index[d]) * strides[d];
+    copy_bytes(out + offset * element_bytes, in + i * row, row);
+    for (d = rank - 2; d >= 0; --d) {
+      if (++index[d] < patch_dims[d])
         break;
       index[d] = 0;
     }
@@ -71,11 +118,6 @@ mote_status mote_transpose(int32_t element_bytes, int32_t rank,
   return MOTE_OK;
 }
 
-static void copy_bytes(uint8_t *to, const uint8_t *from, int64_t bytes) {
-  int64_t i;
-  for (i = 0; i < bytes; ++i)
-    to[i] = from[i];
-}
 
 mote_status mote_concat_part(int32_t element_bytes, int32_t outer,
                              int32_t inner, int32_t offset, int32_t total,

@@ -315,6 +315,45 @@ static void test_lut_and_slice(mote_test_counts *t) {
         bad += out_buf[(a * 2 + b) * 2 + c] !=
                in_buf[((1 + a) * 4 + 2 * b) * 5 + 1 + 3 * c];
   MOTE_CHECK(t, bad == 0, "slice: %d wrong", bad);
+  /* A window whose innermost step is 1 (copied a run at a time). */
+  {
+    const int32_t st[3] = {1, 1, 2}, sp[3] = {1, 1, 1}, od[3] = {2, 3, 3};
+    int8_t win[18];
+    MOTE_CHECK(t, mote_slice(1, 3, dims, st, sp, od, in_buf, win) == MOTE_OK,
+               "slice, contiguous rows");
+    bad = 0;
+    for (a = 0; a < 2; ++a)
+      for (b = 0; b < 3; ++b)
+        for (c = 0; c < 3; ++c)
+          bad += win[(a * 3 + b) * 3 + c] != in_buf[((1 + a) * 4 + 1 + b) * 5 + 2 + c];
+    MOTE_CHECK(t, bad == 0, "slice, contiguous rows: %d wrong", bad);
+  }
+  /* The 2 x 2 x 2 patch back into a 3 x 4 x 5 tensor at (1, 2, 3), in place
+   * and into another buffer (dest copied first); bad windows refused. */
+  {
+    const int32_t at[3] = {1, 2, 3}, past[3] = {1, 2, 4};
+    int8_t dest[60], other[60];
+    for (i = 0; i < 60; ++i)
+      dest[i] = (int8_t)(100 + i);
+    MOTE_CHECK(t, mote_insert_slice(1, 3, dims, at, out_dims, out_buf, dest,
+                                    other) == MOTE_OK, "insert_slice");
+    MOTE_CHECK(t, mote_insert_slice(1, 3, dims, at, out_dims, out_buf, dest,
+                                    dest) == MOTE_OK, "insert_slice in place");
+    bad = 0;
+    for (a = 0; a < 3; ++a)
+      for (b = 0; b < 4; ++b)
+        for (c = 0; c < 5; ++c) {
+          int inside = a >= 1 && b >= 2 && c >= 3;
+          int8_t want = inside ? out_buf[((a - 1) * 2 + b - 2) * 2 + c - 3]
+                               : (int8_t)(100 + (a * 4 + b) * 5 + c);
+          bad += dest[(a * 4 + b) * 5 + c] != want;
+          bad += other[(a * 4 + b) * 5 + c] != want;
+        }
+    MOTE_CHECK(t, bad == 0, "insert_slice: %d wrong", bad);
+    MOTE_CHECK(t, mote_insert_slice(1, 3, dims, past, out_dims, out_buf, dest,
+                                    dest) == MOTE_ERROR_ARGUMENT,
+               "insert_slice past the end");
+  }
 }
 
 static void test_matmul_and_softmax_axis(mote_test_counts *t) {

@@ -7,6 +7,10 @@ bit-identical to the host's:
 - each --cpu C: generic-c cross-compiled with --cc and run through
   --emulator as CPU C.
 
+With --variant=ARGS (motec options, e.g. --variant=--patch-inference=auto),
+every run but the reference gets ARGS, and the host runs with ARGS too:
+the variant must compute the reference's bits everywhere.
+
 Usage: cross_compare.py MODEL WORKDIR [--target cortex-m4 ...]
        [--cc aarch64-linux-gnu-gcc --emulator "qemu-aarch64 -L /usr/aarch64-linux-gnu"
         --cpu cortex-a53 ...] [--motec PATH] [--samples 4]
@@ -31,6 +35,7 @@ def main():
     ap.add_argument("--cpu", action="append", default=[])
     ap.add_argument("--motec", default="motec")
     ap.add_argument("--samples", type=int, default=4)
+    ap.add_argument("--variant", default="", help="motec options of the compared runs")
     args = ap.parse_args()
     if args.cpu and not (args.cc and args.emulator):
         ap.error("--cpu needs --cc and --emulator")
@@ -52,10 +57,16 @@ def main():
         return np.load(out)
 
     host = run("host")
-    runs = [(t, f"{t}: {{}} bit-identical to generic-c", lambda t=t: run(t, extra=["--target", t]))
-            for t in args.target]
+    variant = args.variant.split()
+    runs = []
+    if variant:
+        runs.append(("variant", f"generic-c {args.variant}: {{}} bit-identical to generic-c",
+                     lambda: run("variant", extra=variant)))
+    runs += [(t, f"{t}: {{}} bit-identical to generic-c",
+              lambda t=t: run(t, extra=["--target", t, *variant])) for t in args.target]
     runs += [(c, f"{c}: {{}} bit-identical to the host",
-              lambda c=c: run(c, {"CC": args.cc}, ["--exec-prefix", f"{args.emulator} -cpu {c}"]))
+              lambda c=c: run(c, {"CC": args.cc},
+                              ["--exec-prefix", f"{args.emulator} -cpu {c}", *variant]))
              for c in args.cpu]
     ok = True
     name = os.path.basename(args.model)

@@ -485,6 +485,30 @@ LogicalResult SliceOp::verify() {
   return verifySameElementType(*this);
 }
 
+LogicalResult InsertSliceOp::verify() {
+  ArrayRef<int64_t> patch = shapeOf(getPatch()), dest = shapeOf(getDest());
+  size_t rank = dest.size();
+  if (patch.size() != rank || getOffsets().size() != rank)
+    return emitOpError("expects the patch and offsets to have the "
+                       "destination's rank ")
+           << rank;
+  if (getOutput().getType() != getDest().getType())
+    return emitOpError("result type must be the destination's type");
+  if (getElementTypeOrSelf(getPatch().getType()) !=
+      getElementTypeOrSelf(getDest().getType()))
+    return emitOpError("patch and destination must have one element type");
+  for (size_t d = 0; d < rank; ++d)
+    if (getOffsets()[d] < 0 || getOffsets()[d] + patch[d] > dest[d])
+      return emitOpError("window of dimension ")
+             << d << " (offset " << getOffsets()[d] << ", extent " << patch[d]
+             << ") leaves the destination's extent " << dest[d];
+  return success();
+}
+
+SmallVector<Value, 2> InsertSliceOp::getInPlaceOperands() {
+  return {getDest()};
+}
+
 LogicalResult PadOp::verify() {
   SmallVector<int64_t> expected;
   ArrayRef<int64_t> in = shapeOf(getInput());

@@ -384,6 +384,50 @@ def Mote_SliceOp : Mote_Op<"slice", [Pure, Mote_QuantizationTransparent]> {
   let hasVerifier = 1;
 }
 
+def Mote_EmptyOp : Mote_Op<"empty", [Pure]> {
+  let summary = "A tensor whose elements are all written before they are read";
+  let description = [{
+    The destination that a chain of `mote.insert_slice` fills, as
+    patch-based inference builds it: a buffer of the memory plan and no
+    computation. Reading an element no insert wrote is undefined.
+
+    Example:
+
+    ```mlir
+    %d = mote.empty : tensor<1x16x24x24xf32>
+    ```
+  }];
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = "attr-dict `:` type($output)";
+}
+
+def Mote_InsertSliceOp : Mote_Op<"insert_slice", [Pure,
+    DeclareOpInterfaceMethods<Mote_InPlaceOpInterface, ["getInPlaceOperands"]>]> {
+  let summary = "Write a tensor into a window of another";
+  let description = [{
+    The result is `dest` with the window of `patch`'s shape at `offsets`
+    (one per dimension) replaced by `patch`. The memory planner gives the
+    result `dest`'s buffer when `dest` dies here, so a chain of inserts
+    fills one buffer patch by patch (patch-based inference); otherwise the
+    kernel copies `dest` first.
+
+    Example:
+
+    ```mlir
+    %r = mote.insert_slice %p into %d {offsets = array<i64: 0, 0, 12, 0>}
+        : (tensor<1x16x12x24xf32>, tensor<1x16x24x24xf32>)
+        -> tensor<1x16x24x24xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$patch, Mote_Tensor:$dest,
+      DenseI64ArrayAttr:$offsets);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = [{
+    $patch `into` $dest attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Mote_PadOp : Mote_Op<"pad", [Pure, Mote_QuantizationTransparent]> {
   let summary = "Pad a tensor (constant, reflect or edge)";
   let description = [{

@@ -36,6 +36,26 @@ void populateFuseActivationsPatterns(mlir::RewritePatternSet &patterns);
 /// Patterns of `mote-fold-qdq`.
 void populateFoldQDQPatterns(mlir::RewritePatternSet &patterns);
 
+/// A span of patch-based inference: a chain of NCHW spatial layers
+/// (convolutions, poolings, element-wise activations), each feeding only
+/// the next, from `input` to `output`.
+struct PatchSpan {
+  mlir::Value input, output;
+  llvm::SmallVector<mlir::Operation *> ops; // in order
+};
+
+/// Whether `op` can be a layer of a patch span.
+bool isPatchTileable(mlir::Operation *op);
+
+/// The longest span of `func` that ends at the ONNX tensor `tensor`.
+mlir::FailureOr<PatchSpan> findPatchSpan(mlir::func::FuncOp func,
+                                         llvm::StringRef tensor);
+
+/// Replaces the span by its computation patch by patch on a `rows` x
+/// `cols` grid of its output (what `mote-patch-inference` does).
+mlir::LogicalResult tilePatchSpan(const PatchSpan &span, int64_t rows,
+                                  int64_t cols);
+
 #define GEN_PASS_REGISTRATION
 #include "Mote/Transforms/Passes.h.inc"
 

@@ -432,6 +432,36 @@ def MoteSplitAt : Pass<"mote-split-at", "mlir::ModuleOp"> {
   ];
 }
 
+def MotePatchInference : Pass<"mote-patch-inference", "mlir::ModuleOp"> {
+  let summary = "Compute a span of spatial layers patch by patch (MCUNetV2)";
+  let description = [{
+    Patch-based inference for peak memory. The span is the longest chain of
+    NCHW layers (`mote.conv2d`, `mote.max_pool2d`, `mote.avg_pool2d` and
+    element-wise activations), each result feeding only the next layer,
+    that ends at the ONNX tensor `tensor`. Its output is split into a
+    `grid` of ROWS x COLS patches, as equal as possible; each patch is
+    computed from the input region it needs through every layer of the
+    span: per layer, output rows [y0, y1) read input rows
+    [y0 * stride - pad_top, (y1 - 1) * stride - pad_top +
+    (kernel - 1) * dilation + 1), clipped to the image, and keep as padding
+    only the part of the layer's own padding that lies outside the image.
+    The patch starts with a `mote.slice` of the span's input and ends in a
+    `mote.insert_slice` into one `mote.empty` destination, which the memory
+    planner lets the inserts fill in place. Every output element is
+    computed by the same kernels from the same inputs, so the result is
+    bit-identical to the dense span; the overlapping halos are computed
+    more than once (more MACs), while the planner now sees only per-patch
+    tensors.
+
+    Example: `mote-opt --mote-patch-inference="tensor=x4 grid=2,2"`.
+  }];
+  let options = [
+    Option<"tensor", "tensor", "std::string", /*default=*/"",
+           "ONNX name of the span's last tensor">,
+    ListOption<"grid", "grid", "int64_t", "Patches: rows,cols">
+  ];
+}
+
 def MoteVerifyIntegerOnly
     : Pass<"mote-verify-integer-only", "mlir::ModuleOp"> {
   let summary = "Check that every layer computes on integers";

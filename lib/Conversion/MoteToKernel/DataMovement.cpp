@@ -1,4 +1,4 @@
-//===- DataMovement.cpp - Transpose, concat, pad and slice ----------------===//
+//===- DataMovement.cpp - Transpose, concat, pad, slice and insert --------===//
 //
 // Part of convert-mote-to-kernel (Lowering.h): the lowerings of this op
 // family and their registration.
@@ -78,6 +78,32 @@ LogicalResult Lowering::lowerSlice(SliceOp op) {
         builder.getI32IntegerAttr(type.getRank())});
   return success();
 }
+LogicalResult Lowering::lowerInsertSlice(InsertSliceOp op) {
+  auto type = cast<RankedTensorType>(op.getType());
+  if (type.getRank() > 6)
+    return op.emitOpError("has no C lowering for rank above 6");
+  auto i32s = [](ArrayRef<int64_t> values) {
+    return SmallVector<int32_t>(values.begin(), values.end());
+  };
+  Value d = i32Array("dims", i32s(type.getShape())),
+        at = i32Array("offsets", i32s(op.getOffsets())),
+        pd = i32Array("patch_dims", i32s(shapeOf(op.getPatch())));
+  FailureOr<Value> patch = buffer(op, op.getPatch());
+  FailureOr<Value> dest = buffer(op, op.getDest());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(patch) || failed(dest) || failed(output))
+    return failure();
+  // In place when the plan gave the result the destination's buffer; the
+  // kernel copies the destination otherwise.
+  call("mote_insert_slice", {d, at, pd, *patch, *dest, *output},
+       {builder.getI32IntegerAttr(getTensorBytes(type) / type.getNumElements()),
+        builder.getI32IntegerAttr(type.getRank())});
+  return success();
+}
+/// An empty tensor is its buffer in the plan: nothing to compute.
+LogicalResult Lowering::lowerEmpty(EmptyOp op) {
+  return success(succeeded(buffer(op, op.getOutput())));
+}
 LogicalResult Lowering::lowerPad(PadOp op) {
   auto type = cast<RankedTensorType>(op.getInput().getType());
   if (type.getRank() > 6)
@@ -126,6 +152,14 @@ LogicalResult Lowering::lowerTransposeS8(TransposeOp o) {
 LogicalResult Lowering::lowerConcatS8(ConcatOp o) { return lowerConcat(o); }
 LogicalResult Lowering::lowerPadS8(PadOp o) { return lowerPad(o); }
 LogicalResult Lowering::lowerSliceS8(SliceOp o) { return lowerSlice(o); }
+LogicalResult Lowering::lowerInsertSliceF32(InsertSliceOp o) {
+  return lowerInsertSlice(o);
+}
+LogicalResult Lowering::lowerInsertSliceS8(InsertSliceOp o) {
+  return lowerInsertSlice(o);
+}
+LogicalResult Lowering::lowerEmptyF32(EmptyOp o) { return lowerEmpty(o); }
+LogicalResult Lowering::lowerEmptyS8(EmptyOp o) { return lowerEmpty(o); }
 
 void mote::lowering::populateDataMovementPatterns(LoweringPatterns &patterns) {
   patterns.add<TransposeOp>(LoweringDomain::Float,
@@ -138,4 +172,10 @@ void mote::lowering::populateDataMovementPatterns(LoweringPatterns &patterns) {
   patterns.add<ConcatOp>(LoweringDomain::Integer, &Lowering::lowerConcatS8);
   patterns.add<PadOp>(LoweringDomain::Integer, &Lowering::lowerPadS8);
   patterns.add<SliceOp>(LoweringDomain::Integer, &Lowering::lowerSliceS8);
+  patterns.add<InsertSliceOp>(LoweringDomain::Float,
+                              &Lowering::lowerInsertSliceF32);
+  patterns.add<InsertSliceOp>(LoweringDomain::Integer,
+                              &Lowering::lowerInsertSliceS8);
+  patterns.add<EmptyOp>(LoweringDomain::Float, &Lowering::lowerEmptyF32);
+  patterns.add<EmptyOp>(LoweringDomain::Integer, &Lowering::lowerEmptyS8);
 }

@@ -547,6 +547,8 @@ public:
   LogicalResult lowerConcat(ConcatOp op);
   LogicalResult lowerPad(PadOp op);
   LogicalResult lowerSlice(SliceOp op);
+  LogicalResult lowerInsertSlice(InsertSliceOp op);
+  LogicalResult lowerEmpty(EmptyOp op);
   //===--------------------------------------------------------------------===//
   // Shared by the op families
   //===--------------------------------------------------------------------===//
@@ -636,10 +638,14 @@ public:
   LogicalResult lowerConcatF32(ConcatOp o);
   LogicalResult lowerPadF32(PadOp o);
   LogicalResult lowerSliceF32(SliceOp o);
+  LogicalResult lowerInsertSliceF32(InsertSliceOp o);
+  LogicalResult lowerEmptyF32(EmptyOp o);
   LogicalResult lowerTransposeS8(TransposeOp o);
   LogicalResult lowerConcatS8(ConcatOp o);
   LogicalResult lowerPadS8(PadOp o);
   LogicalResult lowerSliceS8(SliceOp o);
+  LogicalResult lowerInsertSliceS8(InsertSliceOp o);
+  LogicalResult lowerEmptyS8(EmptyOp o);
   // Quantization.cpp
   LogicalResult lowerQuantizeS8(QuantizeOp o);
   LogicalResult lowerDequantizeS8(DequantizeOp o);

@@ -181,6 +181,15 @@ mote_status mote_slice(int32_t element_bytes, int32_t rank,
                        const int32_t *steps, const int32_t *out_dims,
                        const void *input, void *output);
 
+/* Writes `patch` (`patch_dims`) into a tensor of `rank` <= 6 dims at
+ * `offsets`: `output` is `dest` with the window replaced. `output` may be
+ * `dest` itself (the patch is then all that is written, as the memory plan
+ * of patch-based inference arranges); otherwise `dest` is copied first. */
+mote_status mote_insert_slice(int32_t element_bytes, int32_t rank,
+                              const int32_t *dims, const int32_t *offsets,
+                              const int32_t *patch_dims, const void *patch,
+                              const void *dest, void *output);
+
 /* Pads a tensor of `rank` <= 6 dims: `pads` holds all the begins, then all
  * the ends. `mode` is a MOTE_PAD_* value (mote_abi.h); constant padding
  * fills with the element at `value`. */

@@ -1,0 +1,47 @@
+//===- PatchInference.h - motec's --patch-inference -------------*- C++ -*-===//
+//
+// `motec compile|run|info --patch-inference=TENSOR|auto [--patch-grid=RxC]`:
+// the span of spatial layers ending at a tensor runs patch by patch
+// (mote-patch-inference); `auto` tries every span and grid and keeps the
+// smallest arena within a bound on the extra MACs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOTE_DRIVER_PATCHINFERENCE_H
+#define MOTE_DRIVER_PATCHINFERENCE_H
+
+#include "Mote/Pipelines/Pipelines.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace mote {
+
+struct PatchInferenceOptions {
+  /// The span's last tensor, or "auto".
+  std::string tensor;
+  /// Patches (rows, cols); 0 with "auto": searched.
+  int64_t rows = 0, cols = 0;
+  /// "auto": the most extra MACs allowed, in percent of the model's.
+  int64_t maxOverheadPercent = 25;
+};
+
+/// Parses `--patch-grid=RxC` (empty: searched by auto, 2x2 otherwise).
+mlir::FailureOr<PatchInferenceOptions>
+parsePatchInferenceOptions(llvm::StringRef tensor, llvm::StringRef grid,
+                           int64_t maxOverheadPercent);
+
+/// Applies patch inference to the optimized model in `module` and prints
+/// to `report` the span, grid, arena and MACs before and after, as the
+/// memory planner of `lower`'s target sees them.
+mlir::LogicalResult applyPatchInference(mlir::ModuleOp module,
+                                        const PatchInferenceOptions &options,
+                                        const LowerToCOptions &lower,
+                                        llvm::raw_ostream &report);
+
+} // namespace mote
+
+#endif // MOTE_DRIVER_PATCHINFERENCE_H
