@@ -1,0 +1,60 @@
+/*===- mote_pass.h - PASS change detection for patch skipping ----*- C -*-===*
+ *
+ * The runtime half of PASS (patch skipping on video, docs/PatchInference.md):
+ * a frame is split into cells; the gate decides per cell whether the input
+ * changed against the reference the cached results were computed from, and
+ * the mask of output tiles to recompute follows from the cells each tile's
+ * receptive field covers (a table the compiler computes with the same
+ * region arithmetic as patch-based inference).
+ *
+ * C99, freestanding headers only, no allocation, no globals: the reference
+ * and the masks are the caller's (the model's state and arena).
+ *===----------------------------------------------------------------------===*/
+
+#ifndef MOTE_PASS_H
+#define MOTE_PASS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* An int8 frame of `channels` x `height` x `width` (CHW), in cells of
+ * `cell_h` x `cell_w` pixels; the last row and column of cells may be
+ * smaller. `threshold` is the sum of absolute differences, in int8 steps
+ * over a cell's pixels and channels, above which a cell is changed. */
+typedef struct {
+  int32_t channels, height, width, cell_h, cell_w, threshold;
+} mote_pass_gate_params;
+
+/* Cells of a frame: rows and columns (0 when the parameters are invalid). */
+int32_t mote_pass_cell_rows(const mote_pass_gate_params *p);
+int32_t mote_pass_cell_cols(const mote_pass_gate_params *p);
+
+/* The gate: `dirty[cell]` (cell rows x cell columns, row-major) is 1 when
+ * the cell's sum of absolute differences between `input` and `reference`
+ * exceeds the threshold, or for every cell when `force` is non-zero (the
+ * first frame, or after a reset). A changed cell's reference becomes the
+ * input; an unchanged cell keeps its reference, so change below the
+ * threshold adds up against it until it crosses the threshold instead of
+ * being lost (DeltaCNN's accumulation): a cached result never lags the
+ * input by more than twice the threshold per cell. Returns the number of
+ * changed cells, or -1 for invalid arguments. */
+int32_t mote_pass_gate_s8(const mote_pass_gate_params *p, const int8_t *input,
+                          int8_t *reference, int32_t force, uint8_t *dirty);
+
+/* Output tiles to recompute: tile t reads cells [ranges[4t], ranges[4t+1])
+ * of rows by [ranges[4t+2], ranges[4t+3]) of columns of a grid of
+ * `cell_rows` x `cell_cols` cells; `dirty_tiles[t]` is 1 when any of them
+ * changed. Returns the number of tiles to recompute, or -1 for invalid
+ * arguments (a range outside the grid). */
+int32_t mote_pass_tile_mask(int32_t tiles, const int32_t *ranges,
+                            int32_t cell_rows, int32_t cell_cols,
+                            const uint8_t *dirty_cells, uint8_t *dirty_tiles);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MOTE_PASS_H */
