@@ -76,7 +76,10 @@ def main(argv=None):
     ap.add_argument("--methods", default="float32,uniform:8,uniform:4,uniform:2,topk:10,sgq:4,"
                                          "sgq:2")
     ap.add_argument("--batch", type=int, default=8)
-    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--lr", type=float, default=0.05, help="the server's SGD learning rate")
+    ap.add_argument("--device-lr", type=float, default=None,
+                    help="the devices' SGD learning rate (default: --lr / --batch: a device "
+                         "steps on every sample, the server on the mean of a batch)")
     ap.add_argument("--train-precision", default="int8", choices=("int8", "fp32"),
                     help="the device's training arithmetic")
     ap.add_argument("--seed", type=int, default=5, help="the model's initial weights")
@@ -85,6 +88,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.devices * args.samples > 60000:
         raise SystemExit("mote-collab-compare: Fashion-MNIST has 60000 training images")
+    # A device steps on each of its samples, the server on a batch's mean:
+    # the same rate per sample on the device made device layers die
+    # (docs/Collaborative.md, repeated runs).
+    device_lr = args.lr / args.batch if args.device_lr is None else args.device_lr
     os.makedirs(args.out, exist_ok=True)
     model = os.path.join(args.out, "cnn.onnx")
     models.export(model, args.seed)
@@ -95,14 +102,15 @@ def main(argv=None):
         if bits not in packages:
             packages[bits] = compile_split(args.motec, model,
                                            os.path.join(args.out, f"package-sgq{bits}"), bits,
-                                           args.lr, args.train_precision)
+                                           device_lr, args.train_precision)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.path.join(ROOT, "python") + \
         (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     results = []
     print(f"compare: {args.devices} devices x {args.samples} Fashion-MNIST training images, "
           f"{args.epochs} epoch(s), {args.replicas} server replica(s), batch {args.batch}, "
-          f"lr {args.lr}, device training {args.train_precision}", flush=True)
+          f"lr {args.lr} (devices {device_lr}), device training {args.train_precision}",
+          flush=True)
     for method in methods:
         name = method.replace(":", "")
         work = os.path.join(args.out, name)
