@@ -176,7 +176,6 @@ LogicalResult mote::tilePatchSpan(const PatchSpan &span, int64_t rows,
   OpBuilder b(last);
   MLIRContext *ctx = last->getContext();
   Location loc = last->getLoc();
-  StringRef node = getNodeName(loc);
   Value dest = EmptyOp::create(b, loc, outType);
   auto inType = cast<RankedTensorType>(span.input.getType());
   for (auto [p, layers] : llvm::enumerate(patches)) {
@@ -190,9 +189,10 @@ LogicalResult mote::tilePatchSpan(const PatchSpan &span, int64_t rows,
       Operation *clone = b.clone(*op, mapping);
       // The patch's ops carry no tensor names (the span's output keeps its
       // own): their layer names say which patch they compute.
-      std::string name = (node.empty() ? op->getName().getStringRef().str()
-                                       : getNodeName(op->getLoc()).str()) +
-                         "/patch" + std::to_string(r) + "_" + std::to_string(c);
+      StringRef layer = getNodeName(op->getLoc());
+      std::string name =
+          (layer.empty() ? op->getName().getStringRef() : layer).str() +
+          "/patch" + std::to_string(r) + "_" + std::to_string(c);
       clone->setLoc(NameLoc::get(StringAttr::get(ctx, name)));
       auto type = cast<RankedTensorType>(op->getResult(0).getType());
       SmallVector<int64_t> outShape = {type.getDimSize(0), type.getDimSize(1),
