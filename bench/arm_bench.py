@@ -44,6 +44,15 @@ TFLM = {
 }
 
 
+def input_shape(path):
+    """The shape of the ONNX model's first input that is not an initializer."""
+    import onnx
+    model = onnx.load(path)
+    inits = {t.name for t in model.graph.initializer}
+    vi = [i for i in model.graph.input if i.name not in inits][0]
+    return [d.dim_value for d in vi.type.tensor_type.shape.dim]
+
+
 def run(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
 
@@ -143,17 +152,13 @@ def main():
     ap.add_argument("--motec", default=os.path.join(ROOT, "build", "bin", "motec"))
     ap.add_argument("--layers", action="store_true")
     args = ap.parse_args()
-    import onnx
     rows = []
     print(HEADER)
     with tempfile.TemporaryDirectory() as work:
         plugin = build_plugin(work)
         for name in args.only.split(","):
             path = os.path.join(args.models, name + ".onnx")
-            model = onnx.load(path)
-            inits = {t.name for t in model.graph.initializer}
-            vi = [i for i in model.graph.input if i.name not in inits][0]
-            shape = [d.dim_value for d in vi.type.tensor_type.shape.dim]
+            shape = input_shape(path)
             for target in args.targets.split(","):
                 mote = measure(args.motec, path, name, target, False, work, plugin, shape)
                 base = measure(args.motec, path, name, target, True, work, plugin, shape)

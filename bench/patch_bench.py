@@ -44,17 +44,13 @@ def main():
     ap.add_argument("--overheads", default="10,25,50")
     ap.add_argument("--motec", default=os.path.join(arm_bench.ROOT, "build", "bin", "motec"))
     args = ap.parse_args()
-    import onnx
     print(f"{'model':<14} {'target':<11} {'run':<22} {'arena B':>8} {'smaller':>8} "
           f"{'MACs':>11} {'insns/inference':>15} {'more insns':>10}  outputs")
     with tempfile.TemporaryDirectory() as work:
         plugin = arm_bench.build_plugin(work)
         for name in args.only.split(","):
             path = os.path.join(args.models, name + ".onnx")
-            model = onnx.load(path)
-            inits = {t.name for t in model.graph.initializer}
-            vi = [i for i in model.graph.input if i.name not in inits][0]
-            shape = [d.dim_value for d in vi.type.tensor_type.shape.dim]
+            shape = arm_bench.input_shape(path)
             for target in args.targets.split(","):
                 dense = arm_bench.measure(args.motec, path, name, target, False, work, plugin,
                                           shape)
