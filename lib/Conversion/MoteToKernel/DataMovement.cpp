@@ -11,6 +11,11 @@ using namespace mlir;
 using namespace mote;
 using namespace mote::lowering;
 
+/// The int32 arrays the data-movement kernels take (dims, starts, offsets).
+static SmallVector<int32_t> toI32(ArrayRef<int64_t> values) {
+  return SmallVector<int32_t>(values.begin(), values.end());
+}
+
 LogicalResult Lowering::lowerTranspose(TransposeOp op) {
   auto type = cast<RankedTensorType>(op.getInput().getType());
   if (type.getRank() > 6)
@@ -61,14 +66,11 @@ LogicalResult Lowering::lowerSlice(SliceOp op) {
   auto type = cast<RankedTensorType>(op.getInput().getType());
   if (type.getRank() > 6)
     return op.emitOpError("has no C lowering for rank above 6");
-  auto i32s = [](ArrayRef<int64_t> values) {
-    return SmallVector<int32_t>(values.begin(), values.end());
-  };
-  Value d = i32Array("dims", i32s(type.getShape())),
-        st = i32Array("starts", i32s(op.getStarts())),
-        sp = i32Array("steps", i32s(op.getSteps())),
+  Value d = i32Array("dims", toI32(type.getShape())),
+        st = i32Array("starts", toI32(op.getStarts())),
+        sp = i32Array("steps", toI32(op.getSteps())),
         od = i32Array("out_dims",
-                      i32s(cast<RankedTensorType>(op.getType()).getShape()));
+                      toI32(cast<RankedTensorType>(op.getType()).getShape()));
   FailureOr<Value> input = buffer(op, op.getInput());
   FailureOr<Value> output = buffer(op, op.getOutput());
   if (failed(input) || failed(output))
@@ -82,12 +84,9 @@ LogicalResult Lowering::lowerInsertSlice(InsertSliceOp op) {
   auto type = cast<RankedTensorType>(op.getType());
   if (type.getRank() > 6)
     return op.emitOpError("has no C lowering for rank above 6");
-  auto i32s = [](ArrayRef<int64_t> values) {
-    return SmallVector<int32_t>(values.begin(), values.end());
-  };
-  Value d = i32Array("dims", i32s(type.getShape())),
-        at = i32Array("offsets", i32s(op.getOffsets())),
-        pd = i32Array("patch_dims", i32s(shapeOf(op.getPatch())));
+  Value d = i32Array("dims", toI32(type.getShape())),
+        at = i32Array("offsets", toI32(op.getOffsets())),
+        pd = i32Array("patch_dims", toI32(shapeOf(op.getPatch())));
   FailureOr<Value> patch = buffer(op, op.getPatch());
   FailureOr<Value> dest = buffer(op, op.getDest());
   FailureOr<Value> output = buffer(op, op.getOutput());
