@@ -207,6 +207,32 @@ cl::opt<unsigned> patchOverhead(
     cl::init(25), cl::sub(infoCommand), cl::sub(compileCommand),
     cl::sub(runCommand));
 
+cl::opt<std::string> passRegion(
+    "pass-region",
+    cl::desc("PASS patch skipping for video: compute the span of spatial "
+             "layers that ends at this ONNX tensor tile by tile and keep the "
+             "tiles in the model's state, recomputing per call (frame) only "
+             "those a changed input cell reaches; see "
+             "docs/PatchInference.md"),
+    cl::value_desc("tensor"), cl::sub(compileCommand), cl::sub(runCommand));
+cl::opt<std::string>
+    passGrid("pass-grid",
+             cl::desc("Tiles of --pass-region's output: ROWSxCOLS (default "
+                      "4x4)"),
+             cl::value_desc("RxC"), cl::sub(compileCommand),
+             cl::sub(runCommand));
+cl::opt<std::string>
+    passCell("pass-cell",
+             cl::desc("Gate cells of --pass-region, in pixels of its int8 "
+                      "input: ROWSxCOLS (default 8x8)"),
+             cl::value_desc("RxC"), cl::sub(compileCommand),
+             cl::sub(runCommand));
+cl::opt<int64_t> passThreshold(
+    "pass-threshold",
+    cl::desc("Sum of absolute int8 differences over a cell above which it "
+             "changed (default 0: outputs bit-identical to the dense model)"),
+    cl::init(0), cl::sub(compileCommand), cl::sub(runCommand));
+
 cl::opt<bool> train(
     "train",
     cl::desc("Compile a trainable model: <name>_train_step (forward, "
@@ -485,6 +511,12 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
                                          patchOverhead);
     if (failed(patches) || failed(mote::applyPatchInference(
                                *module, *patches, options.lower, outs())))
+      return nullptr;
+  }
+  if (!passRegion.empty()) {
+    FailureOr<mote::PassSkipOptions> pass = mote::parsePassSkipOptions(
+        passRegion, passGrid, passCell, passThreshold);
+    if (failed(pass) || failed(mote::applyPassSkip(*module, *pass, outs())))
       return nullptr;
   }
   return module;
@@ -767,6 +799,13 @@ int runCompile() {
       emit != "onnx") {
     errs() << "motec: --emit must be c, mlir, kernel, emitc or onnx, got '"
            << emit << "'\n";
+    return 1;
+  }
+  if (!passRegion.empty() && (train || !splitAt.empty() || emit == "onnx" ||
+                              !patchInference.empty())) {
+    errs() << "motec: --pass-region compiles inference code; it does not "
+              "combine with --train, --split-at, --emit=onnx or "
+              "--patch-inference\n";
     return 1;
   }
   if (!patchInference.empty() &&

@@ -114,9 +114,14 @@ mote::runModel(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
   if (failed(package) ||
       failed(writeFile(workDir, name + ".c", package->source)) ||
       failed(writeFile(workDir, name + ".h", package->header)) ||
-      failed(writeFile(workDir, "main.c",
-                       boardMain(name, package->entry, inputTypes, outputTypes,
-                                 package->arenaBytes))) ||
+      failed(
+          writeFile(workDir, "main.c",
+                    boardMain(name, package->entry, inputTypes, outputTypes,
+                              package->arenaBytes,
+                              // A model with state (PASS) starts from
+                              // a fresh one; the samples are frames.
+                              package->runtime.training ? name + "_init_state"
+                                                        : std::string()))) ||
       failed(copyRuntime(runtimeDir, workDir, target, /*board=*/true,
                          package->runtime)))
     return failure();

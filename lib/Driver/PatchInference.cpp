@@ -4,14 +4,29 @@
 
 #include "Mote/IR/Locations.h"
 #include "Mote/IR/MoteOps.h"
+#include "Mote/Transforms/MemoryPlan.h"
 #include "Mote/Transforms/Passes.h"
 
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mote;
 using llvm::formatv;
+
+/// Parses ROWSxCOLS of `flag` into positive `rows` and `cols`.
+static LogicalResult parseGrid(StringRef flag, StringRef text, int64_t &rows,
+                               int64_t &cols) {
+  auto [r, c] = text.split('x');
+  if (r.getAsInteger(10, rows) || c.getAsInteger(10, cols) || rows < 1 ||
+      cols < 1) {
+    llvm::errs() << "motec: " << flag << " must be ROWSxCOLS (e.g. 3x3), got '"
+                 << text << "'\n";
+    return failure();
+  }
+  return success();
+}
 
 FailureOr<PatchInferenceOptions>
 mote::parsePatchInferenceOptions(StringRef tensor, StringRef grid,
@@ -28,15 +43,51 @@ mote::parsePatchInferenceOptions(StringRef tensor, StringRef grid,
       options.rows = options.cols = 2;
     return options;
   }
-  auto [rows, cols] = grid.split('x');
-  if (rows.getAsInteger(10, options.rows) ||
-      cols.getAsInteger(10, options.cols) || options.rows < 1 ||
-      options.cols < 1) {
-    llvm::errs() << "motec: --patch-grid must be ROWSxCOLS (e.g. 3x3), got '"
-                 << grid << "'\n";
+  if (failed(parseGrid("--patch-grid", grid, options.rows, options.cols)))
+    return failure();
+  return options;
+}
+
+FailureOr<PassSkipOptions> mote::parsePassSkipOptions(StringRef tensor,
+                                                      StringRef grid,
+                                                      StringRef cell,
+                                                      int64_t threshold) {
+  PassSkipOptions options;
+  options.tensor = tensor.str();
+  options.threshold = threshold;
+  if ((!grid.empty() &&
+       failed(parseGrid("--pass-grid", grid, options.rows, options.cols))) ||
+      (!cell.empty() && failed(parseGrid("--pass-cell", cell, options.cellRows,
+                                         options.cellCols))))
+    return failure();
+  if (threshold < 0 || threshold > INT32_MAX) {
+    llvm::errs() << "motec: --pass-threshold must be within [0, 2^31)\n";
     return failure();
   }
   return options;
+}
+
+LogicalResult mote::applyPassSkip(ModuleOp module,
+                                  const PassSkipOptions &options,
+                                  raw_ostream &report) {
+  PassManager pm(module.getContext());
+  MotePassSkipOptions pass;
+  pass.tensor = options.tensor;
+  pass.grid = {options.rows, options.cols};
+  pass.cell = {options.cellRows, options.cellCols};
+  pass.threshold = options.threshold;
+  pm.addPass(createMotePassSkip(pass));
+  if (failed(pm.run(module)))
+    return failure();
+  int64_t stateBytes = 0;
+  for (auto global : module.getOps<ml_program::GlobalOp>())
+    stateBytes += getTensorBytes(global.getType());
+  report << "PASS: " << options.rows << "x" << options.cols << " tiles of '"
+         << options.tensor << "', cells of " << options.cellRows << "x"
+         << options.cellCols << ", threshold " << options.threshold
+         << "; the tiles no change reaches keep their "
+         << "results in " << stateBytes << " bytes of state\n";
+  return success();
 }
 
 namespace {

@@ -5,21 +5,21 @@
 
 #include "mote/mote_pass.h"
 
-static int valid(const mote_pass_gate_params *p) {
+static int valid(const mote_pass_params *p) {
   return p && p->channels > 0 && p->height > 0 && p->width > 0 &&
          p->cell_h > 0 && p->cell_w > 0 && p->threshold >= 0;
 }
 
-int32_t mote_pass_cell_rows(const mote_pass_gate_params *p) {
+int32_t mote_pass_cell_rows(const mote_pass_params *p) {
   return valid(p) ? (p->height + p->cell_h - 1) / p->cell_h : 0;
 }
 
-int32_t mote_pass_cell_cols(const mote_pass_gate_params *p) {
+int32_t mote_pass_cell_cols(const mote_pass_params *p) {
   return valid(p) ? (p->width + p->cell_w - 1) / p->cell_w : 0;
 }
 
-int32_t mote_pass_gate_s8(const mote_pass_gate_params *p, const int8_t *input,
-                          int8_t *reference, int32_t force, uint8_t *dirty) {
+int32_t mote_pass_gate_s8(const mote_pass_params *p, const int8_t *input,
+                          int8_t *reference, int32_t force, int8_t *dirty) {
   int32_t rows, cols, r, c, ch, y, x, changed = 0;
   if (!valid(p) || !input || !reference || !dirty)
     return -1;
@@ -42,7 +42,7 @@ int32_t mote_pass_gate_s8(const mote_pass_gate_params *p, const int8_t *input,
           }
           is_dirty = sad > p->threshold;
         }
-      dirty[r * cols + c] = (uint8_t)is_dirty;
+      dirty[r * cols + c] = (int8_t)is_dirty;
       if (!is_dirty)
         continue;
       ++changed;
@@ -58,22 +58,44 @@ int32_t mote_pass_gate_s8(const mote_pass_gate_params *p, const int8_t *input,
 
 int32_t mote_pass_tile_mask(int32_t tiles, const int32_t *ranges,
                             int32_t cell_rows, int32_t cell_cols,
-                            const uint8_t *dirty_cells, uint8_t *dirty_tiles) {
+                            const int8_t *dirty_cells, int8_t *dirty_tiles) {
   int32_t t, r, c, count = 0;
   if (tiles < 0 || !ranges || !dirty_cells || !dirty_tiles || cell_rows < 1 ||
       cell_cols < 1)
     return -1;
   for (t = 0; t < tiles; ++t) {
     const int32_t *g = ranges + 4 * t;
-    uint8_t any = 0;
+    int8_t any = 0;
     if (g[0] < 0 || g[1] > cell_rows || g[0] >= g[1] || g[2] < 0 ||
         g[3] > cell_cols || g[2] >= g[3])
       return -1;
     for (r = g[0]; r < g[1] && !any; ++r)
       for (c = g[2]; c < g[3] && !any; ++c)
-        any = dirty_cells[r * cell_cols + c];
+        any = dirty_cells[r * cell_cols + c] != 0;
     dirty_tiles[t] = any;
     count += any;
   }
   return count;
+}
+
+mote_status mote_pass_frame_s8(const mote_pass_params *p, const int32_t *ranges,
+                               const int8_t *input, int8_t *reference,
+                               int8_t *cells, int32_t *counters,
+                               int8_t *tiles) {
+  int32_t changed, recompute;
+  if (!p || !counters || p->tiles < 1)
+    return MOTE_ERROR_ARGUMENT;
+  changed = mote_pass_gate_s8(p, input, reference,
+                              counters[MOTE_PASS_FRAMES] == 0, cells);
+  if (changed < 0)
+    return MOTE_ERROR_ARGUMENT;
+  recompute = mote_pass_tile_mask(p->tiles, ranges, mote_pass_cell_rows(p),
+                                  mote_pass_cell_cols(p), cells, tiles);
+  if (recompute < 0)
+    return MOTE_ERROR_ARGUMENT;
+  counters[MOTE_PASS_FRAMES] += 1;
+  counters[MOTE_PASS_TILES_RECOMPUTED] += recompute;
+  counters[MOTE_PASS_LAST_TILES] = recompute;
+  counters[MOTE_PASS_CELLS_CHANGED] += changed;
+  return MOTE_OK;
 }

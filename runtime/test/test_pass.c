@@ -23,7 +23,7 @@ static uint32_t next(void) {
 enum { C = 2, H = 7, W = 5 };
 
 /* The sum of absolute differences of cell (r, c), computed in full. */
-static int64_t cell_sad(const mote_pass_gate_params *p, const int8_t *a,
+static int64_t cell_sad(const mote_pass_params *p, const int8_t *a,
                         const int8_t *b, int32_t r, int32_t c) {
   int64_t sad = 0;
   int32_t ch, y, x;
@@ -37,9 +37,9 @@ static int64_t cell_sad(const mote_pass_gate_params *p, const int8_t *a,
 }
 
 static void test_cells_and_one_change(void) {
-  mote_pass_gate_params p = {C, H, W, 3, 2, 0};
+  mote_pass_params p = {C, H, W, 3, 2, 0, 0};
   int8_t frame[C * H * W], ref[C * H * W];
-  uint8_t dirty[9];
+  int8_t dirty[9];
   int32_t i;
   MOTE_CHECK(&counts, mote_pass_cell_rows(&p) == 3 && mote_pass_cell_cols(&p) == 3,
              "uneven cells: %d x %d", mote_pass_cell_rows(&p), mote_pass_cell_cols(&p));
@@ -59,9 +59,9 @@ static void test_cells_and_one_change(void) {
 }
 
 static void test_accumulation(void) {
-  mote_pass_gate_params p = {C, H, W, 3, 2, 5};
+  mote_pass_params p = {C, H, W, 3, 2, 5, 0};
   int8_t frame[C * H * W], ref[C * H * W];
-  uint8_t dirty[9];
+  int8_t dirty[9];
   int32_t step, expect[6] = {0, 0, 1, 0, 0, 1};
   memset(frame, 0, sizeof frame);
   mote_pass_gate_s8(&p, frame, ref, 1, dirty);
@@ -79,9 +79,9 @@ static void test_accumulation(void) {
 
 /* Random video of small, sparse changes against a brute-force gate. */
 static void test_random_video(void) {
-  mote_pass_gate_params p = {C, H, W, 2, 3, 7};
+  mote_pass_params p = {C, H, W, 2, 3, 7, 0};
   int8_t frame[C * H * W], ref[C * H * W], want_ref[C * H * W];
-  uint8_t dirty[12];
+  int8_t dirty[12];
   int32_t t, i, r, c, rows = mote_pass_cell_rows(&p), cols = mote_pass_cell_cols(&p);
   int32_t wrong = 0, lag = 0, changed_total = 0;
   for (i = 0; i < C * H * W; ++i)
@@ -123,7 +123,7 @@ static void test_tile_mask(void) {
    * rows 1-2 x column 2, tile 2 row 2 x columns 0-2. */
   const int32_t ranges[12] = {0, 2, 0, 2, 1, 3, 2, 3, 2, 3, 0, 3};
   const int32_t outside[4] = {0, 4, 0, 1}, empty[4] = {1, 1, 0, 1};
-  uint8_t cells[9] = {0}, tiles[3];
+  int8_t cells[9] = {0}, tiles[3];
   cells[1 * 3 + 2] = 1; /* row 1, column 2 */
   MOTE_CHECK(&counts, mote_pass_tile_mask(3, ranges, 3, 3, cells, tiles) == 1, "mask");
   MOTE_CHECK(&counts, tiles[0] == 0 && tiles[1] == 1 && tiles[2] == 0, "tiles %d %d %d",
@@ -139,10 +139,40 @@ static void test_tile_mask(void) {
              "an empty range");
 }
 
+static void test_frame(void) {
+  /* Cells of 3 x 2 on the 7 x 5 frame: a 3 x 3 grid; tile 0 reads cell
+   * rows 0-1, tile 1 cell row 2 (all columns). */
+  mote_pass_params p = {C, H, W, 3, 2, 0, 2};
+  const int32_t ranges[8] = {0, 2, 0, 3, 2, 3, 0, 3};
+  int8_t frame[C * H * W] = {0}, ref[C * H * W] = {0}, cells[9], tiles[2];
+  int32_t counters[MOTE_PASS_COUNTERS] = {0};
+  /* The first frame recomputes everything though it equals the (zero)
+   * reference; the same frame again nothing; a change in the last row
+   * tile 1 only. */
+  MOTE_CHECK(&counts, mote_pass_frame_s8(&p, ranges, frame, ref, cells, counters, tiles) == MOTE_OK &&
+                          tiles[0] == 1 && tiles[1] == 1 && counters[MOTE_PASS_LAST_TILES] == 2,
+             "first frame");
+  MOTE_CHECK(&counts, mote_pass_frame_s8(&p, ranges, frame, ref, cells, counters, tiles) == MOTE_OK &&
+                          tiles[0] == 0 && tiles[1] == 0 && counters[MOTE_PASS_LAST_TILES] == 0,
+             "unchanged frame");
+  frame[(1 * H + 6) * W + 4] = 3;
+  MOTE_CHECK(&counts, mote_pass_frame_s8(&p, ranges, frame, ref, cells, counters, tiles) == MOTE_OK &&
+                          tiles[0] == 0 && tiles[1] == 1,
+             "change in the last row");
+  MOTE_CHECK(&counts, counters[MOTE_PASS_FRAMES] == 3 && counters[MOTE_PASS_TILES_RECOMPUTED] == 3 &&
+                          counters[MOTE_PASS_CELLS_CHANGED] == 10,
+             "counters %d %d %d", counters[MOTE_PASS_FRAMES],
+             counters[MOTE_PASS_TILES_RECOMPUTED], counters[MOTE_PASS_CELLS_CHANGED]);
+  p.tiles = 0;
+  MOTE_CHECK(&counts, mote_pass_frame_s8(&p, ranges, frame, ref, cells, counters, tiles) ==
+                          MOTE_ERROR_ARGUMENT,
+             "no tiles");
+}
+
 static void test_refused(void) {
-  mote_pass_gate_params bad = {C, H, W, 0, 2, 0}, neg = {C, H, W, 2, 2, -1};
+  mote_pass_params bad = {C, H, W, 0, 2, 0, 0}, neg = {C, H, W, 2, 2, -1, 0};
   int8_t a[C * H * W] = {0}, b[C * H * W] = {0};
-  uint8_t d[64];
+  int8_t d[64];
   MOTE_CHECK(&counts, mote_pass_gate_s8(&bad, a, b, 0, d) == -1, "zero cell");
   MOTE_CHECK(&counts, mote_pass_gate_s8(&neg, a, b, 0, d) == -1, "negative threshold");
   MOTE_CHECK(&counts, mote_pass_cell_rows(&bad) == 0, "no cells");
@@ -154,6 +184,7 @@ int main(void) {
   test_accumulation();
   test_random_video();
   test_tile_mask();
+  test_frame();
   test_refused();
   return mote_test_summary(&counts);
 }

@@ -544,5 +544,6 @@ def Mote_RequantizeOp : Mote_Op<"requantize",
 
 include "Mote/IR/MoteTrainOps.td"
 include "Mote/IR/MoteSgqOps.td"
+include "Mote/IR/MotePassOps.td"
 
 #endif // MOTE_OPS

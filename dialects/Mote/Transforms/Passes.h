@@ -51,10 +51,23 @@ bool isPatchTileable(mlir::Operation *op);
 mlir::FailureOr<PatchSpan> findPatchSpan(mlir::func::FuncOp func,
                                          llvm::StringRef tensor);
 
+/// One output patch of a tiled span: the ops that compute it, in order,
+/// and the region of the span's input it reads (rows, then columns, each
+/// [begin, end)).
+struct PatchTile {
+  llvm::SmallVector<mlir::Operation *> ops;
+  int64_t inputBegin[2], inputEnd[2];
+};
+
 /// Replaces the span by its computation patch by patch on a `rows` x
-/// `cols` grid of its output (what `mote-patch-inference` does).
-mlir::LogicalResult tilePatchSpan(const PatchSpan &span, int64_t rows,
-                                  int64_t cols);
+/// `cols` grid of its output (what `mote-patch-inference` does). Each patch
+/// is inserted into one destination; with `cache` set, each is instead
+/// stored into that state global (`mote.store_slice`, PASS) and the span's
+/// output is the global's value. The patches are appended to `tiles`.
+mlir::LogicalResult
+tilePatchSpan(const PatchSpan &span, int64_t rows, int64_t cols,
+              mlir::FlatSymbolRefAttr cache = {},
+              llvm::SmallVectorImpl<PatchTile> *tiles = nullptr);
 
 #define GEN_PASS_REGISTRATION
 #include "Mote/Transforms/Passes.h.inc"

@@ -462,6 +462,45 @@ def MotePatchInference : Pass<"mote-patch-inference", "mlir::ModuleOp"> {
   ];
 }
 
+def MotePassSkip : Pass<"mote-pass-skip", "mlir::ModuleOp"> {
+  let summary = "Skip unchanged tiles of a span from frame to frame (PASS)";
+  let description = [{
+    PASS, the patch skip scheme for video. The span is found as by
+    `mote-patch-inference` (ending at the ONNX tensor `tensor`), less its
+    leading element-wise layers up to its first int8 tensor, the region
+    input. The span is computed tile by tile on a `grid` of its output, as
+    patch-based inference does (each tile from its input region through
+    every layer), but each tile is stored into a cache in the model's state
+    (`mote.store_slice`) and the span's output reads the cache. A
+    `mote.pass_gate` before the tiles compares the region input with the
+    reference kept in the state in cells of `cell` pixels and marks the
+    tiles whose input region covers a changed cell; every op of the other
+    tiles carries `mote.pass_tile` and does not run, so their cached
+    results stay. With `threshold` 0 a tile is skipped only when its whole
+    input region equals what it was computed from, so the output is
+    bit-identical to the dense model on every frame; above 0, change below
+    the threshold accumulates per cell until it crosses it.
+
+    The state globals are `@pass_reference`, `@pass_cells`, `@pass_tiles`,
+    `@pass_counters` and `@pass_cache`; a fresh state (zeroed, frame count
+    0) recomputes every tile.
+
+    Example: `mote-opt --mote-pass-skip="tensor=x4 grid=4,4 cell=8,8"`.
+  }];
+  let options = [
+    Option<"tensor", "tensor", "std::string", /*default=*/"",
+           "ONNX name of the span's last tensor">,
+    ListOption<"grid", "grid", "int64_t", "Output tiles: rows,cols">,
+    ListOption<"cell", "cell", "int64_t",
+               "Gate cells in pixels of the region input: rows,cols "
+               "(default 8,8)">,
+    Option<"threshold", "threshold", "int64_t", /*default=*/"0",
+           "Sum of absolute int8 differences above which a cell changed">
+  ];
+  let dependentDialects = ["mlir::ml_program::MLProgramDialect",
+                           "mlir::quant::QuantDialect"];
+}
+
 def MoteVerifyIntegerOnly
     : Pass<"mote-verify-integer-only", "mlir::ModuleOp"> {
   let summary = "Check that every layer computes on integers";

@@ -12,6 +12,8 @@
 #include "Mote/Transforms/MemoryPlan.h"
 #include "Mote/Transforms/Passes.h"
 
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/IRMapping.h"
 
 namespace mote {
@@ -121,7 +123,8 @@ struct PatchLayer {
 };
 
 LogicalResult mote::tilePatchSpan(const PatchSpan &span, int64_t rows,
-                                  int64_t cols) {
+                                  int64_t cols, FlatSymbolRefAttr cache,
+                                  SmallVectorImpl<PatchTile> *tiles) {
   Operation *last = span.ops.back();
   auto outType = cast<RankedTensorType>(span.output.getType());
   int64_t outH = outType.getDimSize(2), outW = outType.getDimSize(3);
@@ -176,10 +179,20 @@ LogicalResult mote::tilePatchSpan(const PatchSpan &span, int64_t rows,
   OpBuilder b(last);
   MLIRContext *ctx = last->getContext();
   Location loc = last->getLoc();
-  Value dest = EmptyOp::create(b, loc, outType);
+  Value dest = cache ? Value() : EmptyOp::create(b, loc, outType);
   auto inType = cast<RankedTensorType>(span.input.getType());
+  // The ops each patch makes, for `tiles`.
+  struct Collector : OpBuilder::Listener {
+    SmallVector<Operation *> ops;
+    void notifyOperationInserted(Operation *op,
+                                 OpBuilder::InsertPoint) override {
+      ops.push_back(op);
+    }
+  } collector;
+  b.setListener(&collector);
   for (auto [p, layers] : llvm::enumerate(patches)) {
     int64_t r = p / cols, c = p % cols;
+    collector.ops.clear();
     // One layer of the patch on `input`, computing rows [top, bottom) of
     // the layer's patch output.
     auto cloneLayer = [&](Operation *op, const PatchLayer &l, Value input,
@@ -256,9 +269,27 @@ LogicalResult mote::tilePatchSpan(const PatchSpan &span, int64_t rows,
     for (auto [op, l] : llvm::zip(rest, restLayers))
       x = cloneLayer(op, l, x, l.outBegin[0], l.outEnd[0]);
     const PatchLayer &final = layers.back();
-    dest = InsertSliceOp::create(
-        b, loc, outType, x, dest,
-        b.getDenseI64ArrayAttr({0, 0, final.outBegin[0], final.outBegin[1]}));
+    auto offsets =
+        b.getDenseI64ArrayAttr({0, 0, final.outBegin[0], final.outBegin[1]});
+    if (cache)
+      StoreSliceOp::create(b, loc, x, cache, offsets);
+    else
+      dest = InsertSliceOp::create(b, loc, outType, x, dest, offsets);
+    if (tiles)
+      tiles->push_back({collector.ops,
+                        {first.begin[0], first.begin[1]},
+                        {first.end[0], first.end[1]}});
+  }
+  b.setListener(nullptr);
+  if (cache) {
+    // The span's output: the cache, as the output's (quantized) type.
+    Type element = outType.getElementType();
+    if (auto q = dyn_cast<quant::QuantizedType>(element))
+      element = q.getStorageType();
+    auto storage = RankedTensorType::get(outType.getShape(), element);
+    dest = ml_program::GlobalLoadOp::create(b, loc, storage, cache);
+    if (storage != outType)
+      dest = quant::StorageCastOp::create(b, loc, outType, dest);
   }
   // The span's output is the filled destination; the dense layers go.
   StringRef tensor = getTensorName(cast<OpResult>(span.output));

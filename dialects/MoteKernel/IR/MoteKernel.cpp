@@ -47,6 +47,15 @@ LogicalResult CallOp::verify() {
   if (outputs < 0 || outputs > static_cast<int64_t>(getBuffers().size()))
     return emitOpError("num_outputs ")
            << outputs << " exceeds the " << getBuffers().size() << " buffers";
+  if (bool(getGuard()) != getGuardIndex().has_value())
+    return emitOpError("expects a guard and its index together");
+  if (getGuard()) {
+    int64_t index = *getGuardIndex();
+    if (index < 0 || index >= getGuard().getType().getDimSize(0))
+      return emitOpError("guard index ")
+             << index << " is outside the guard's "
+             << getGuard().getType().getDimSize(0) << " elements";
+  }
   for (Attribute scalar : getScalars())
     if (!isa<IntegerAttr, FloatAttr>(scalar))
       return emitOpError("scalars must be integer or float attributes, got ")

@@ -28,7 +28,8 @@ def MoteKernel_Dialect : Dialect {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
-def MoteKernel_CallOp : Op<MoteKernel_Dialect, "call", []> {
+def MoteKernel_CallOp : Op<MoteKernel_Dialect, "call",
+    [AttrSizedOperandSegments]> {
   let summary = "Call a runtime microkernel";
   let description = [{
     Calls the C function `callee` of the runtime with, in order: a pointer
@@ -41,6 +42,10 @@ def MoteKernel_CallOp : Op<MoteKernel_Dialect, "call", []> {
     every call before it succeeded: a step that fails (a label out of range,
     a gradient packet the codec refuses) returns its error with the state
     unchanged.
+
+    A call with a `guard` buffer (i8) runs only when element `guard_index`
+    of it is non-zero (PASS: the tiles the gate found unchanged are
+    skipped); a skipped call contributes no status.
 
     A parameter block is one of the runtime's ABI structs
     (`runtime/include/mote/mote_abi.h`) and `params` names its fields: the
@@ -63,13 +68,17 @@ def MoteKernel_CallOp : Op<MoteKernel_Dialect, "call", []> {
   }];
   let arguments = (ins FlatSymbolRefAttr:$callee,
       Variadic<AnyStaticShapeMemRef>:$buffers,
+      Optional<MemRefRankOf<[I8], [1]>>:$guard,
       OptionalAttr<StrAttr>:$params_type,
       OptionalAttr<DictionaryAttr>:$params,
       DefaultValuedAttr<ArrayAttr, "{}">:$scalars,
       DefaultValuedAttr<I64Attr, "1">:$num_outputs,
-      UnitAttr:$commits_state);
+      UnitAttr:$commits_state,
+      OptionalAttr<I64Attr>:$guard_index);
   let assemblyFormat = [{
-    $callee `(` $buffers `)` attr-dict `:` type($buffers)
+    $callee `(` $buffers `)`
+    (`if` $guard^ `[` $guard_index `]` `:` type($guard))?
+    attr-dict `:` type($buffers)
   }];
   let hasVerifier = 1;
 }

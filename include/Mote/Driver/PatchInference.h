@@ -42,6 +42,29 @@ mlir::LogicalResult applyPatchInference(mlir::ModuleOp module,
                                         const LowerToCOptions &lower,
                                         llvm::raw_ostream &report);
 
+/// `motec --pass-region=TENSOR [--pass-grid=RxC] [--pass-cell=RxC]
+/// [--pass-threshold=N]`: PASS patch skipping on the span ending at TENSOR
+/// (mote-pass-skip); the model keeps its tiles in its state from call to
+/// call.
+struct PassSkipOptions {
+  std::string tensor;
+  int64_t rows = 4, cols = 4;
+  int64_t cellRows = 8, cellCols = 8;
+  int64_t threshold = 0;
+};
+
+/// Parses the PASS flags (empty grid or cell: the defaults).
+mlir::FailureOr<PassSkipOptions> parsePassSkipOptions(llvm::StringRef tensor,
+                                                      llvm::StringRef grid,
+                                                      llvm::StringRef cell,
+                                                      int64_t threshold);
+
+/// Applies PASS to the optimized model in `module` and prints what it did
+/// to `report`.
+mlir::LogicalResult applyPassSkip(mlir::ModuleOp module,
+                                  const PassSkipOptions &options,
+                                  llvm::raw_ostream &report);
+
 } // namespace mote
 
 #endif // MOTE_DRIVER_PATCHINFERENCE_H

@@ -118,6 +118,31 @@ LogicalResult Printer::convertCall(kernel::CallOp call, StringRef name) {
                               ValueRange{sofar, sofar});
     guarded = true;
   }
+  // A guarded call (a PASS tile) runs only when its flag is set.
+  OpBuilder::InsertionGuard guardScope(builder);
+  if (Value guard = call.getGuard()) {
+    Value flags = mapping.lookup(guard);
+    if (!flags)
+      return call.emitOpError("guard buffer was not converted");
+    Type i8 = IntegerType::get(ctx(), 8);
+    Value index =
+        emitc::ConstantOp::create(builder, loc, builder.getIndexType(),
+                                  builder.getIndexAttr(*call.getGuardIndex()));
+    Value element = emitc::SubscriptOp::create(
+        builder, loc, emitc::LValueType::get(i8), flags, ValueRange{index});
+    Value flag = emitc::LoadOp::create(builder, loc, i8, element);
+    Value zero = emitc::ConstantOp::create(builder, loc, i8,
+                                           builder.getIntegerAttr(i8, 0));
+    Value set = emitc::CmpOp::create(builder, loc, builder.getI1Type(),
+                                     emitc::CmpPredicate::ne, flag, zero);
+    auto branch = emitc::IfOp::create(builder, loc, set,
+                                      /*addThenBlock=*/false,
+                                      /*addElseBlock=*/false);
+    Block *then = builder.createBlock(&branch.getThenRegion());
+    builder.setInsertionPointToStart(then);
+    emitc::YieldOp::create(builder, loc);
+    builder.setInsertionPointToStart(then);
+  }
   Value s = emitc::CallOpaqueOp::create(builder, loc, TypeRange{i32()},
                                         call.getCallee(), operands,
                                         builder.getArrayAttr(args))
@@ -246,6 +271,14 @@ LogicalResult Printer::run() {
   }
   emitc::IncludeOp::create(builder, loc, "stdint.h", true);
   emitc::IncludeOp::create(builder, loc, "stddef.h", true);
+  // The conditions of guarded calls are C99 bools.
+  if (module
+          .walk([](kernel::CallOp call) {
+            return call.getGuard() ? WalkResult::interrupt()
+                                   : WalkResult::advance();
+          })
+          .wasInterrupted())
+    emitc::IncludeOp::create(builder, loc, "stdbool.h", true);
   for (auto global :
        llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
     if (failed(convertGlobal(global)))

@@ -11,11 +11,6 @@ using namespace mlir;
 using namespace mote;
 using namespace mote::lowering;
 
-/// The int32 arrays the data-movement kernels take (dims, starts, offsets).
-static SmallVector<int32_t> toI32(ArrayRef<int64_t> values) {
-  return SmallVector<int32_t>(values.begin(), values.end());
-}
-
 LogicalResult Lowering::lowerTranspose(TransposeOp op) {
   auto type = cast<RankedTensorType>(op.getInput().getType());
   if (type.getRank() > 6)
@@ -80,13 +75,23 @@ LogicalResult Lowering::lowerSlice(SliceOp op) {
         builder.getI32IntegerAttr(type.getRank())});
   return success();
 }
-LogicalResult Lowering::lowerInsertSlice(InsertSliceOp op) {
-  auto type = cast<RankedTensorType>(op.getType());
+LogicalResult Lowering::callInsertSlice(Operation *op, Value patch, Value dest,
+                                        Value output,
+                                        ArrayRef<int64_t> offsets) {
+  auto type = cast<MemRefType>(dest.getType());
   if (type.getRank() > 6)
-    return op.emitOpError("has no C lowering for rank above 6");
+    return op->emitOpError("has no C lowering for rank above 6");
   Value d = i32Array("dims", toI32(type.getShape())),
-        at = i32Array("offsets", toI32(op.getOffsets())),
-        pd = i32Array("patch_dims", toI32(shapeOf(op.getPatch())));
+        at = i32Array("offsets", toI32(offsets)),
+        pd = i32Array("patch_dims",
+                      toI32(cast<MemRefType>(patch.getType()).getShape()));
+  call("mote_insert_slice", {d, at, pd, patch, dest, output},
+       {builder.getI32IntegerAttr(
+            type.getElementType().getIntOrFloatBitWidth() / 8),
+        builder.getI32IntegerAttr(type.getRank())});
+  return success();
+}
+LogicalResult Lowering::lowerInsertSlice(InsertSliceOp op) {
   FailureOr<Value> patch = buffer(op, op.getPatch());
   FailureOr<Value> dest = buffer(op, op.getDest());
   FailureOr<Value> output = buffer(op, op.getOutput());
@@ -94,10 +99,7 @@ LogicalResult Lowering::lowerInsertSlice(InsertSliceOp op) {
     return failure();
   // In place when the plan gave the result the destination's buffer; the
   // kernel copies the destination otherwise.
-  call("mote_insert_slice", {d, at, pd, *patch, *dest, *output},
-       {builder.getI32IntegerAttr(getTensorBytes(type) / type.getNumElements()),
-        builder.getI32IntegerAttr(type.getRank())});
-  return success();
+  return callInsertSlice(op, *patch, *dest, *output, op.getOffsets());
 }
 /// An empty tensor is its buffer in the plan: nothing to compute.
 LogicalResult Lowering::lowerEmpty(EmptyOp op) {

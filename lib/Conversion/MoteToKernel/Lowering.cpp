@@ -215,6 +215,22 @@ LogicalResult Lowering::rewrite(Operation *op, ValueRange operands,
   resultBuffers.clear();
   for (auto [value, b] : llvm::zip(op->getOperands(), operands))
     operandBuffers[value] = b;
+  guard = Value();
+  if (auto tile = op->getAttrOfType<DictionaryAttr>("mote.pass_tile")) {
+    auto mask = tile.getAs<FlatSymbolRefAttr>("mask");
+    auto index = tile.getAs<IntegerAttr>("tile");
+    if (!mask || !index || !state.offsetOf.count(mask.getValue()))
+      return op->emitOpError("has a mote.pass_tile without a state global "
+                             "'mask' and a 'tile' index");
+    auto module = op->getParentOfType<ModuleOp>();
+    auto global = SymbolTable::lookupNearestSymbolFrom<ml_program::GlobalOp>(
+        module, mask);
+    if (!global)
+      return op->emitOpError("mote.pass_tile mask '")
+             << mask.getValue() << "' is not a state global";
+    guard = stateBuffer(mask, global.getType());
+    guardIndex = index.getInt();
+  }
   if (training)
     addKernelHeader("mote/mote_train.h");
   if (failed(lower()))
@@ -237,6 +253,7 @@ LogicalResult Lowering::rewrite(Operation *op, ValueRange operands,
 LogicalResult Lowering::rewriteReturn(func::ReturnOp op, ValueRange operands) {
   current = op;
   currentLoc = NameLoc::get(builder.getStringAttr("func.return"));
+  guard = Value();
   operandBuffers.clear();
   resultBuffers.clear();
   for (auto [value, b] : llvm::zip(op.getOperands(), operands))

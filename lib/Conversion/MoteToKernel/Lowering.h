@@ -92,6 +92,11 @@ inline std::string sanitize(StringRef name) {
   return result;
 }
 
+/// The int32 arrays the data-movement kernels take (dims, starts, offsets).
+inline SmallVector<int32_t> toI32(ArrayRef<int64_t> values) {
+  return SmallVector<int32_t>(values.begin(), values.end());
+}
+
 /// Sets the tensor fields of a convolution's parameter block from the NCHW
 /// shapes of its input `x` and output `y`.
 template <typename Params>
@@ -336,6 +341,7 @@ void populateQuantizationPatterns(LoweringPatterns &patterns);
 void populateTrainingPatterns(LoweringPatterns &patterns);
 void populateOptimizerPatterns(LoweringPatterns &patterns);
 void populateSgqPatterns(LoweringPatterns &patterns);
+void populatePassSkipPatterns(LoweringPatterns &patterns);
 /// Function signatures, returns, views and state reads.
 void populateStructuralPatterns(LoweringPatterns &patterns);
 
@@ -447,12 +453,19 @@ public:
       addKernelHeader("mote/mote_gemm.h");
     auto op = kernel::CallOp::create(
         builder, kfunc.getLoc(), FlatSymbolRefAttr::get(ctx(), callee), buffers,
+        guard,
         paramsType.empty() ? StringAttr() : builder.getStringAttr(paramsType),
         params, builder.getArrayAttr(scalars),
-        builder.getI64IntegerAttr(numOutputs));
+        builder.getI64IntegerAttr(numOutputs), /*commits_state=*/UnitAttr(),
+        guard ? builder.getI64IntegerAttr(guardIndex) : IntegerAttr());
     op->setLoc(currentLoc);
     return op;
   }
+  /// The tile flags (a state buffer) and tile of the op being lowered when
+  /// it belongs to a PASS tile (`mote.pass_tile`): its calls run only when
+  /// the flag is set.
+  Value guard;
+  int64_t guardIndex = 0;
   /// Calls `callee` with the parameter block `params` (an ABI struct).
   template <typename Params>
   void callWith(StringRef callee, const Params &params, ValueRange buffers,
@@ -548,6 +561,10 @@ public:
   LogicalResult lowerPad(PadOp op);
   LogicalResult lowerSlice(SliceOp op);
   LogicalResult lowerInsertSlice(InsertSliceOp op);
+  /// Calls mote_insert_slice: `patch` at `offsets` of `dest`, into `output`
+  /// (in place when it is `dest`).
+  LogicalResult callInsertSlice(Operation *op, Value patch, Value dest,
+                                Value output, ArrayRef<int64_t> offsets);
   LogicalResult lowerEmpty(EmptyOp op);
   //===--------------------------------------------------------------------===//
   // Shared by the op families
@@ -600,6 +617,9 @@ public:
   // Lowerings, by family (one file each); each file adds their patterns.
   //===--------------------------------------------------------------------===//
 
+  // PassSkip.cpp
+  LogicalResult lowerPassGate(PassGateOp o);
+  LogicalResult lowerStoreSlice(StoreSliceOp o);
   // Sgq.cpp
   LogicalResult lowerSgqEncode(SgqEncodeOp o);
   LogicalResult lowerSgqDecode(SgqDecodeOp o);

@@ -134,6 +134,7 @@ struct ConvertMoteToKernelPass
     populateDataMovementPatterns(patterns);
     populateQuantizationPatterns(patterns);
     populateSgqPatterns(patterns);
+    populatePassSkipPatterns(patterns);
     populateTrainingPatterns(patterns);
     populateOptimizerPatterns(patterns);
     ConversionConfig config;
@@ -215,8 +216,8 @@ struct ConvertMoteToKernelPass
                      value.getSplatValue<APFloat>().isPosZero())) {
         kernel::CallOp::create(
             fb, loc, FlatSymbolRefAttr::get(ctx, "mote_zero"), ValueRange{to},
-            StringAttr(), DictionaryAttr(), fb.getArrayAttr({flags}),
-            fb.getI64IntegerAttr(1));
+            Value(), StringAttr(), DictionaryAttr(), fb.getArrayAttr({flags}),
+            fb.getI64IntegerAttr(1), UnitAttr(), IntegerAttr());
         continue;
       }
       std::string symbol =
@@ -234,9 +235,10 @@ struct ConvertMoteToKernelPass
       }
       Value from = memref::GetGlobalOp::create(fb, loc, flatType, symbol);
       kernel::CallOp::create(fb, loc, FlatSymbolRefAttr::get(ctx, "mote_copy"),
-                             ValueRange{from, to}, StringAttr(),
+                             ValueRange{from, to}, Value(), StringAttr(),
                              DictionaryAttr(), fb.getArrayAttr({flags}),
-                             fb.getI64IntegerAttr(1));
+                             fb.getI64IntegerAttr(1), UnitAttr(),
+                             IntegerAttr());
     }
     func::ReturnOp::create(fb, loc);
     addHeader(module, "mote/mote_train.h");

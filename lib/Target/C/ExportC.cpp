@@ -250,17 +250,33 @@ static const int16_t {5}_default_grouping[{3} + {4}] = {{{2}};
     if (auto bytes = kfunc->getAttrOfType<IntegerAttr>("mote.arena_bytes"))
       package.arenaBytes = bytes.getInt();
   }
-  // A module with state is a trainable model: its model and train step.
-  bool training = module->hasAttr("mote.state");
+  // A module with state is a trainable model (its model and train step),
+  // or a model that keeps state from call to call (PASS's cached tiles).
+  bool stateful = module->hasAttr("mote.state");
+  bool training = stateful && signatures.size() >= 2;
   // The function a program drives: the model, the train step, or a split
   // model's device forward.
   package.entry = module->hasAttr("mote.model") ? signatures.front().function
                                                 : signatures.back().function;
-  package.runtime.training = training;
+  package.runtime.training = stateful;
+  int64_t passCounters = -1, passTiles = 0;
   module.walk([&](kernel::CallOp call) {
     package.runtime.sgq |= call.getCallee().starts_with("mote_sgq_");
+    package.runtime.pass |= call.getCallee().starts_with("mote_pass_");
   });
-  if (signatures.empty() || (signatures.size() >= 2) != training)
+  if (stateful)
+    for (Attribute entry : module->getAttrOfType<ArrayAttr>("mote.state")) {
+      auto dict = cast<DictionaryAttr>(entry);
+      StringRef tensor = dict.getAs<StringAttr>("name").getValue();
+      if (tensor == "pass_counters")
+        passCounters = dict.getAs<IntegerAttr>("offset").getInt();
+      if (tensor == "pass_tiles")
+        passTiles = dict.getAs<IntegerAttr>("elements").getInt();
+    }
+  if (stateful && !training && passCounters < 0)
+    return module.emitError("a model with state but no train step must be "
+                            "a PASS model");
+  if (signatures.empty() || (signatures.size() >= 2 && !training))
     return module.emitError("expects one function to compile, or a model "
                             "and its train step");
   std::string params = signatures[0].params, docs = signatures[0].docs,
@@ -317,9 +333,8 @@ extern "C" {{
 #define {1}_WEIGHT_BYTES {3}
 /* Quantization at the model boundary: real = scale * (q - zero_point). */
 {6}
-/* Runs the model once. Arguments:
-{4} *   arena: {1}_ARENA_BYTES bytes of scratch memory owned by the caller,
- *          reused freely between calls (no state is kept in it).
+{11}/* Runs the model once. Arguments:
+{4} *   arena: {1}_ARENA_BYTES bytes of {12}
  * Returns 0 (MOTE_OK) on success. Reentrant: no globals, no heap. */
 int32_t {9}({5}uint8_t *arena);
 
@@ -352,7 +367,34 @@ static inline int32_t {0}_invoke(const {0}_context *context, {8}) {{
 )",
       name, upper, package.arenaBytes, package.weightBytes, docs, params,
       quantDefines, invokeArgs, StringRef(params).drop_back(2), package.entry,
-      groupingDefaults);
+      groupingDefaults,
+      stateful
+          ? llvm::formatv(
+                R"(/* PASS (docs/PatchInference.md): the first {1}_STATE_BYTES of the arena
+ * keep, from call to call, the tiles of the skipped span and the frame
+ * they were computed from; each call is a frame of a video and recomputes
+ * only the tiles its changes reach. {0}_init_state zeroes the state (the
+ * next frame recomputes every tile): call it first and at each new video.
+ * The int32 counters at byte {1}_PASS_COUNTERS_OFFSET of the arena are
+ * frames, tiles recomputed in all, tiles recomputed in the last frame and
+ * cells changed in all (mote_pass.h). */
+#define {1}_STATE_BYTES {2}
+#define {1}_PASS_TILES {3}
+#define {1}_PASS_COUNTERS_OFFSET {4}
+int32_t {0}_init_state(uint8_t *arena);
+
+)",
+                name, upper,
+                module->getAttrOfType<IntegerAttr>("mote.state_bytes").getInt(),
+                passTiles, passCounters)
+                .str()
+          : std::string(),
+      stateful ? "memory owned by the caller; the first\n *          " + upper +
+                     "_STATE_BYTES hold PASS's state (keep them "
+                     "between frames)."
+               : std::string("scratch memory owned by the caller,\n"
+                             " *          reused freely between calls (no "
+                             "state is kept in it)."));
   return package;
 }
 

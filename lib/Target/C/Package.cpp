@@ -72,6 +72,8 @@ SmallVector<std::string> mote::runtimeSources(const TargetDescription &target,
                            "src/mote_int8_training.c", "src/mote_state.c"});
   if (parts.sgq)
     sources.push_back("src/mote_sgq.c");
+  if (parts.pass)
+    sources.push_back("src/mote_pass.c");
   if (target.gemm) {
     sources.push_back("src/mote_gemm.c");
     sources.push_back(target.kernelSource.str());
@@ -98,6 +100,8 @@ LogicalResult mote::copyRuntime(StringRef runtimeDir, StringRef dir,
     files.push_back("include/mote/mote_train.h");
   if (parts.sgq)
     files.push_back("include/mote/mote_sgq.h");
+  if (parts.pass)
+    files.push_back("include/mote/mote_pass.h");
   if (parts.collab)
     llvm::append_range(files, SmallVector<std::string>{
                                   "collab/mote_mqtt.h", "collab/mote_mqtt.c",

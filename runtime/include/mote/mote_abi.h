@@ -100,6 +100,13 @@
   F(bits) F(stripe) F(rounding) F(embed_grouping) F(grouping_id) F(groups)     \
   F(rank) F(dim0) F(dim1) F(dim2) F(dim3) F(dim4) F(dim5) F(capacity)
 
+/* PASS patch skipping (mote_pass.h): an int8 CHW frame of `channels` x
+ * `height` x `width` in cells of `cell_h` x `cell_w` pixels (the last row
+ * and column of cells may be smaller), the sum of absolute differences
+ * above which a cell changed, and the number of output tiles. */
+#define MOTE_PARAMS_mote_pass_params(F)                                        \
+  F(channels) F(height) F(width) F(cell_h) F(cell_w) F(threshold) F(tiles)
+
 #define MOTE_PARAMS_LIST(P)                                                    \
   P(mote_conv2d_s8_params)                                                     \
   P(mote_conv2d_f32_params)                                                    \
@@ -110,7 +117,8 @@
   P(mote_broadcast_params)                                                     \
   P(mote_pool2d_s8_params)                                                     \
   P(mote_matmul_params)                                                        \
-  P(mote_sgq_params)
+  P(mote_sgq_params)                                                           \
+  P(mote_pass_params)
 
 /*--- Enumerations ----------------------------------------------------------*/
 

@@ -14,23 +14,20 @@
 #ifndef MOTE_PASS_H
 #define MOTE_PASS_H
 
+#include "mote/mote_kernels.h"
+
 #include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* An int8 frame of `channels` x `height` x `width` (CHW), in cells of
- * `cell_h` x `cell_w` pixels; the last row and column of cells may be
- * smaller. `threshold` is the sum of absolute differences, in int8 steps
- * over a cell's pixels and channels, above which a cell is changed. */
-typedef struct {
-  int32_t channels, height, width, cell_h, cell_w, threshold;
-} mote_pass_gate_params;
+/* The frame and its cells are described by a mote_pass_params block
+ * (mote_abi.h); the gate ignores its `tiles`. */
 
 /* Cells of a frame: rows and columns (0 when the parameters are invalid). */
-int32_t mote_pass_cell_rows(const mote_pass_gate_params *p);
-int32_t mote_pass_cell_cols(const mote_pass_gate_params *p);
+int32_t mote_pass_cell_rows(const mote_pass_params *p);
+int32_t mote_pass_cell_cols(const mote_pass_params *p);
 
 /* The gate: `dirty[cell]` (cell rows x cell columns, row-major) is 1 when
  * the cell's sum of absolute differences between `input` and `reference`
@@ -41,8 +38,8 @@ int32_t mote_pass_cell_cols(const mote_pass_gate_params *p);
  * being lost (DeltaCNN's accumulation): a cached result never lags the
  * input by more than twice the threshold per cell. Returns the number of
  * changed cells, or -1 for invalid arguments. */
-int32_t mote_pass_gate_s8(const mote_pass_gate_params *p, const int8_t *input,
-                          int8_t *reference, int32_t force, uint8_t *dirty);
+int32_t mote_pass_gate_s8(const mote_pass_params *p, const int8_t *input,
+                          int8_t *reference, int32_t force, int8_t *dirty);
 
 /* Output tiles to recompute: tile t reads cells [ranges[4t], ranges[4t+1])
  * of rows by [ranges[4t+2], ranges[4t+3]) of columns of a grid of
@@ -51,7 +48,25 @@ int32_t mote_pass_gate_s8(const mote_pass_gate_params *p, const int8_t *input,
  * arguments (a range outside the grid). */
 int32_t mote_pass_tile_mask(int32_t tiles, const int32_t *ranges,
                             int32_t cell_rows, int32_t cell_cols,
-                            const uint8_t *dirty_cells, uint8_t *dirty_tiles);
+                            const int8_t *dirty_cells, int8_t *dirty_tiles);
+
+/* Counters a model with PASS keeps in its state (MOTE_PASS_COUNTERS of
+ * them, int32): frames seen, tiles recomputed over all frames, tiles
+ * recomputed in the last frame, cells changed over all frames. A zero
+ * frame count (a fresh or reset state) forces every cell. */
+#define MOTE_PASS_FRAMES 0
+#define MOTE_PASS_TILES_RECOMPUTED 1
+#define MOTE_PASS_LAST_TILES 2
+#define MOTE_PASS_CELLS_CHANGED 3
+#define MOTE_PASS_COUNTERS 4
+
+/* One frame of PASS, as the generated code calls it: the gate of `input`
+ * against `reference` into `cells`, the mask of `p->tiles` output tiles
+ * from `ranges` (as mote_pass_tile_mask) into `tiles`, and the counters.
+ * The tiles whose flag is 0 keep their cached results. */
+mote_status mote_pass_frame_s8(const mote_pass_params *p, const int32_t *ranges,
+                               const int8_t *input, int8_t *reference,
+                               int8_t *cells, int32_t *counters, int8_t *tiles);
 
 #ifdef __cplusplus
 }

@@ -14,3 +14,11 @@ func.func @params(%x: memref<2x4xf32>, %w: memref<12xf32>, %b: memref<3xf32>, %y
   mote_kernel.call @mote_fully_connected_f32(%x, %w, %b, %y) {params_type = "mote_fully_connected_f32_params", params = {out_features = 3, batch = 2, in_features = 4}, scalars = [0.0 : f32, 6.0 : f32]} : memref<2x4xf32>, memref<12xf32>, memref<3xf32>, memref<2x3xf32>
   return
 }
+
+// A guarded call runs only when its flag is set (PASS tiles).
+// CHECK-LABEL: func @guarded
+func.func @guarded(%a: memref<4xi8>, %b: memref<4xi8>, %g: memref<3xi8>) {
+  // CHECK: mote_kernel.call @mote_copy(%{{.*}}, %{{.*}}) if %{{.*}}[2] : memref<3xi8> {scalars = [4 : i32]} : memref<4xi8>, memref<4xi8>
+  mote_kernel.call @mote_copy(%a, %b) if %g[2] : memref<3xi8> {scalars = [4 : i32]} : memref<4xi8>, memref<4xi8>
+  return
+}

@@ -16,6 +16,7 @@ namespace mote {
 struct RuntimeParts {
   bool training = false; ///< Backward kernels, optimizers, state images.
   bool sgq = false;      ///< The SGQ codec (a split model's cut).
+  bool pass = false;     ///< PASS patch skipping (mote_pass.h).
   /// The collaborative device program (a split device that trains, on a
   /// hosted target): collab.c, the MQTT client and the device loop.
   bool collab = false;

@@ -1,0 +1,80 @@
+//===- MotePassOps.td - PASS patch skipping on video ---------*- tablegen -*-===//
+//
+// PASS (docs/PatchInference.md): a span of layers computed tile by tile
+// whose results are kept in the model's state from frame to frame. Per
+// frame, the gate compares the span's int8 input with the reference the
+// cached tiles were computed from, cell by cell, and marks the output
+// tiles whose receptive field covers a changed cell; the ops of the other
+// tiles do not run. The ops of tile t carry the discardable attribute
+// `mote.pass_tile = {mask = @tiles, tile = t}`; a tile's ops feed only the
+// ones of the same tile, ending at the `mote.store_slice` that writes the
+// tile into the cached output, so skipping them is not observable but
+// through the cached values.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MOTE_PASS_OPS
+#define MOTE_PASS_OPS
+
+def Mote_PassGateOp : Mote_Op<"pass_gate",
+    [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "Decide which output tiles of a PASS span a frame changes";
+  let description = [{
+    Compares the int8 NCHW `input` (batch 1) with the state global
+    `reference` in cells of `cell` (rows, columns) pixels: a cell whose sum
+    of absolute differences (in int8 steps, over its pixels and channels)
+    exceeds `threshold` changed, and its reference becomes the input (an
+    unchanged cell keeps its reference, so small changes add up until they
+    cross the threshold). `cells` receives the changed-cell flags; tile t
+    of `tiles` is set when a cell of rows `[ranges[4t], ranges[4t+1])` and
+    columns `[ranges[4t+2], ranges[4t+3])` changed. `counters`
+    (`MOTE_PASS_COUNTERS` i32, runtime/include/mote/mote_pass.h) counts
+    frames and recomputed tiles; while its frame count is 0 (a fresh
+    state) every cell counts as changed.
+
+    Example:
+
+    ```mlir
+    mote.pass_gate %x {reference = @pass_reference, cells = @pass_cells,
+        tiles = @pass_tiles, counters = @pass_counters,
+        cell = array<i64: 8, 8>, threshold = 0 : i64,
+        ranges = array<i64: 0, 2, 0, 4, 1, 4, 0, 4>}
+        : tensor<1x3x32x32x!quant.uniform<i8:f32, 0.5>>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input,
+      FlatSymbolRefAttr:$reference, FlatSymbolRefAttr:$cells,
+      FlatSymbolRefAttr:$tiles, FlatSymbolRefAttr:$counters,
+      DenseI64ArrayAttr:$cell, I64Attr:$threshold,
+      DenseI64ArrayAttr:$ranges);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let extraClassDeclaration = [{
+    /// Rows and columns of the grid of cells.
+    std::pair<int64_t, int64_t> getCellGrid();
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_StoreSliceOp : Mote_Op<"store_slice",
+    [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "Write a tensor into a window of a state global";
+  let description = [{
+    Writes `patch` into the mutable `ml_program.global` `target` (of the
+    patch's element storage type) at `offsets`, one per dimension; the rest
+    of the global keeps its value. A later `ml_program.global_load` of the
+    target reads the result.
+
+    Example:
+
+    ```mlir
+    mote.store_slice %p {target = @pass_cache,
+                         offsets = array<i64: 0, 0, 8, 0>}
+        : tensor<1x16x8x16x!quant.uniform<i8:f32, 0.1>>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$patch, FlatSymbolRefAttr:$target,
+      DenseI64ArrayAttr:$offsets);
+  let assemblyFormat = "$patch attr-dict `:` type($patch)";
+}
+
+#endif // MOTE_PASS_OPS

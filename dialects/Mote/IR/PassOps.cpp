@@ -1,0 +1,111 @@
+//===- PassOps.cpp - Verifiers of the PASS ops ----------------------------===//
+
+#include "Mote/IR/MoteOps.h"
+#include "Mote/IR/QuantUtils.h"
+
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+
+using namespace mlir;
+using namespace mote;
+
+/// The integer type an int8 tensor's elements are stored as, or null.
+static Type int8Storage(Type tensorType) {
+  Type element = getElementTypeOrSelf(tensorType);
+  if (auto q = dyn_cast<quant::QuantizedType>(element))
+    element = q.getStorageType();
+  return element.isInteger(8) ? element : Type();
+}
+
+/// Checks that `name` is a mutable global of `shape` and `element` type.
+static LogicalResult verifyPassGlobal(Operation *op,
+                                      SymbolTableCollection &symbols,
+                                      FlatSymbolRefAttr name,
+                                      ArrayRef<int64_t> shape, Type element,
+                                      StringRef role) {
+  auto global = symbols.lookupNearestSymbolFrom<ml_program::GlobalOp>(op, name);
+  if (!global || !global.getIsMutable())
+    return op->emitOpError() << role << " '" << name.getValue()
+                             << "' is not a mutable ml_program.global";
+  auto expected = RankedTensorType::get(shape, element);
+  if (global.getType() != expected)
+    return op->emitOpError() << role << " '" << name.getValue() << "' has type "
+                             << global.getType() << ", expected " << expected;
+  return success();
+}
+
+std::pair<int64_t, int64_t> PassGateOp::getCellGrid() {
+  ArrayRef<int64_t> x = cast<RankedTensorType>(getInput().getType()).getShape();
+  ArrayRef<int64_t> cell = getCell();
+  if (x.size() != 4 || cell.size() != 2 || cell[0] < 1 || cell[1] < 1)
+    return {0, 0};
+  return {(x[2] + cell[0] - 1) / cell[0], (x[3] + cell[1] - 1) / cell[1]};
+}
+
+LogicalResult PassGateOp::verify() {
+  auto type = cast<RankedTensorType>(getInput().getType());
+  if (type.getRank() != 4 || type.getDimSize(0) != 1 || !int8Storage(type))
+    return emitOpError("expects an int8 NCHW input of batch 1, got ") << type;
+  ArrayRef<int64_t> cell = getCell();
+  if (cell.size() != 2 || cell[0] < 1 || cell[1] < 1)
+    return emitOpError("cell must be two positive sizes (rows, columns)");
+  if (getThreshold() < 0 || getThreshold() > INT32_MAX)
+    return emitOpError("threshold must be within [0, 2^31)");
+  ArrayRef<int64_t> ranges = getRanges();
+  if (ranges.empty() || ranges.size() % 4 != 0)
+    return emitOpError("ranges must hold four bounds per tile");
+  auto [rows, cols] = getCellGrid();
+  for (size_t t = 0; t < ranges.size(); t += 4)
+    if (ranges[t] < 0 || ranges[t] >= ranges[t + 1] || ranges[t + 1] > rows ||
+        ranges[t + 2] < 0 || ranges[t + 2] >= ranges[t + 3] ||
+        ranges[t + 3] > cols)
+      return emitOpError("the cells of tile ")
+             << t / 4 << " are not a non-empty range of the " << rows << "x"
+             << cols << " grid of cells";
+  return success();
+}
+
+LogicalResult PassGateOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto type = cast<RankedTensorType>(getInput().getType());
+  Builder b(getContext());
+  auto [rows, cols] = getCellGrid();
+  int64_t tiles = getRanges().size() / 4;
+  return success(
+      succeeded(verifyPassGlobal(*this, symbols, getReferenceAttr(),
+                                 type.getShape(), b.getI8Type(),
+                                 "reference")) &&
+      succeeded(verifyPassGlobal(*this, symbols, getCellsAttr(), {rows * cols},
+                                 b.getI8Type(), "cells")) &&
+      succeeded(verifyPassGlobal(*this, symbols, getTilesAttr(), {tiles},
+                                 b.getI8Type(), "tiles")) &&
+      succeeded(verifyPassGlobal(*this, symbols, getCountersAttr(), {4},
+                                 b.getI32Type(), "counters")));
+}
+
+LogicalResult StoreSliceOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto type = cast<RankedTensorType>(getPatch().getType());
+  auto global = symbols.lookupNearestSymbolFrom<ml_program::GlobalOp>(
+      *this, getTargetAttr());
+  if (!global || !global.getIsMutable())
+    return emitOpError("target '")
+           << getTarget() << "' is not a mutable ml_program.global";
+  auto target = dyn_cast<RankedTensorType>(global.getType());
+  Type storage = getElementTypeOrSelf(type);
+  if (auto q = dyn_cast<quant::QuantizedType>(storage))
+    storage = q.getStorageType();
+  if (!target || target.getElementType() != storage ||
+      target.getRank() != type.getRank())
+    return emitOpError("target '")
+           << getTarget() << "' of type " << global.getType()
+           << " cannot hold a window of " << type;
+  ArrayRef<int64_t> offsets = getOffsets();
+  if (offsets.size() != static_cast<size_t>(type.getRank()))
+    return emitOpError("expects one offset per dimension");
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (offsets[d] < 0 ||
+        offsets[d] + type.getDimSize(d) > target.getDimSize(d))
+      return emitOpError("window of dimension ")
+             << d << " (offset " << offsets[d] << ", extent "
+             << type.getDimSize(d) << ") leaves the target's extent "
+             << target.getDimSize(d);
+  return success();
+}

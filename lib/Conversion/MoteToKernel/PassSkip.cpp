@@ -1,0 +1,68 @@
+//===- PassSkip.cpp - PASS gate and cached tiles --------------------------===//
+//
+// Part of convert-mote-to-kernel (Lowering.h): `mote.pass_gate` becomes a
+// call of the runtime's PASS frame kernel (mote/mote_pass.h) on the state's
+// reference, flags and counters; `mote.store_slice` writes a tile into its
+// state global in place. The ops of a tile (`mote.pass_tile`) get their
+// guard in Lowering::rewrite.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+using namespace mlir;
+using namespace mote;
+using namespace mote::lowering;
+
+/// The state global `symbol` names, as a buffer.
+static FailureOr<Value> stateGlobal(Lowering &l, Operation *op,
+                                    FlatSymbolRefAttr symbol) {
+  auto global =
+      SymbolTable::lookupNearestSymbolFrom<ml_program::GlobalOp>(op, symbol);
+  if (!global || !l.state.offsetOf.count(symbol.getValue()))
+    return op->emitOpError("names '")
+           << symbol.getValue() << "', which has no place in the state";
+  return l.stateBuffer(symbol, global.getType());
+}
+
+LogicalResult Lowering::lowerPassGate(PassGateOp op) {
+  ArrayRef<int64_t> x = shapeOf(op.getInput());
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> reference = stateGlobal(*this, op, op.getReferenceAttr());
+  FailureOr<Value> cells = stateGlobal(*this, op, op.getCellsAttr());
+  FailureOr<Value> counters = stateGlobal(*this, op, op.getCountersAttr());
+  FailureOr<Value> tiles = stateGlobal(*this, op, op.getTilesAttr());
+  if (failed(input) || failed(reference) || failed(cells) || failed(counters) ||
+      failed(tiles))
+    return failure();
+  abi::mote_pass_params p;
+  p.channels = x[1];
+  p.height = x[2];
+  p.width = x[3];
+  p.cell_h = op.getCell()[0];
+  p.cell_w = op.getCell()[1];
+  p.threshold = op.getThreshold();
+  p.tiles = op.getRanges().size() / 4;
+  Value ranges = i32Array("pass_ranges", toI32(op.getRanges()));
+  addKernelHeader("mote/mote_pass.h");
+  callWith("mote_pass_frame_s8", p,
+           {ranges, *input, *reference, *cells, *counters, *tiles},
+           /*scalars=*/{}, /*numOutputs=*/4);
+  return success();
+}
+
+LogicalResult Lowering::lowerStoreSlice(StoreSliceOp op) {
+  FailureOr<Value> patch = buffer(op, op.getPatch());
+  FailureOr<Value> target = stateGlobal(*this, op, op.getTargetAttr());
+  if (failed(patch) || failed(target))
+    return failure();
+  // The target is both the destination and the result: in place.
+  return callInsertSlice(op, *patch, *target, *target, op.getOffsets());
+}
+
+void mote::lowering::populatePassSkipPatterns(LoweringPatterns &patterns) {
+  // Neither op has a result: both are in the integer domain.
+  patterns.add<PassGateOp>(LoweringDomain::Integer, &Lowering::lowerPassGate);
+  patterns.add<StoreSliceOp>(LoweringDomain::Integer,
+                             &Lowering::lowerStoreSlice);
+}
