@@ -88,9 +88,11 @@ def calls_in_order(source):
 
 
 def measure(motec, model_path, name, target, portable, work, plugin, input_shape, extra=(),
-            tag=""):
+            tag="", inputs=None):
     """One compiled program's figures; `extra` adds motec compile options
-    (`tag` names its build folder)."""
+    (`tag` names its build folder). The program runs on one fixed-seed
+    input, or on the samples of `inputs` in order (then `totals` holds each
+    sample's instructions)."""
     out = os.path.join(work, f"{name}-{target}-{'portable' if portable else 'mote'}{tag}")
     cmd = [motec, "compile", model_path, f"--target={target}", "-o", out, "--name", "m", *extra]
     if portable:
@@ -101,8 +103,10 @@ def measure(motec, model_path, name, target, portable, work, plugin, input_shape
     # Position-dependent, so the plugin's addresses are nm's.
     run(["make", "-s", "-C", out, "m.elf", "LDFLAGS=-no-pie"])
     elf = os.path.join(out, "m.elf")
-    rng = np.random.default_rng(5)
-    x = rng.uniform(-1, 1, input_shape).astype(np.float32)
+    if inputs is None:
+        x = np.random.default_rng(5).uniform(-1, 1, input_shape).astype(np.float32)
+    else:
+        x = np.ascontiguousarray(inputs, dtype=np.float32)
     inp = os.path.join(out, "in.bin")
     x.tofile(inp)
     outp = os.path.join(out, "out.bin")
@@ -124,12 +128,13 @@ def measure(motec, model_path, name, target, portable, work, plugin, input_shape
         cmd = ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu", "-cpu", cpu, "-plugin", arg,
                elf, inp, outp]
     result = run(cmd, timeout=600)
-    insns, per_call = None, []
+    insns, per_call, totals = None, [], []
     by_addr = {a: n for n, a in kernels.items()}
     for line in result.stderr.splitlines():
         m = re.match(r"insn-count total (\d+)", line)
         if m:
             insns = int(m.group(1))
+            totals.append(insns)
         m = re.match(r"insn-count mark (0x[0-9a-f]+) (\d+)", line)
         if m:
             per_call.append((by_addr.get(int(m.group(1), 16), "?"), int(m.group(2))))
@@ -141,7 +146,8 @@ def measure(motec, model_path, name, target, portable, work, plugin, input_shape
         layer = calls[i][0] if i < len(calls) and calls[i][1] == kernel else "?"
         layers.append((layer, kernel, count))
     return {"insns": insns, "macs": macs, "arena": arena, "weights": weights,
-            "code": code, "layers": layers, "out": np.fromfile(outp, dtype=np.uint8)}
+            "code": code, "layers": layers, "out": np.fromfile(outp, dtype=np.uint8),
+            "totals": totals}
 
 
 def main():

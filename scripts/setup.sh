@@ -9,7 +9,7 @@ APT_PACKAGES=(
   clang-22 libclang-rt-22-dev
   libonnx-dev libprotobuf-dev protobuf-compiler flatbuffers-compiler libflatbuffers-dev
   python3-onnx python3-numpy python3-torch python3-torchvision python3-matplotlib
-  dataset-fashion-mnist libonnx-testdata opencv-doc python3-pil
+  dataset-fashion-mnist libonnx-testdata opencv-doc python3-pil python3-opencv
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   gcc-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm valgrind
   mosquitto python3-paho-mqtt

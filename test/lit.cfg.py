@@ -1,5 +1,6 @@
 # -*- Python -*- lit configuration of the check-mote suite.
 
+import glob
 import os
 
 import lit.formats
@@ -65,6 +66,10 @@ feature("cortex-m", exists("/usr/bin/arm-none-eabi-gcc") and
         exists("/usr/bin/qemu-system-arm"),
         "gcc-arm-none-eabi, picolibc-arm-none-eabi or qemu-system-arm "
         "missing: the Cortex-M tests are skipped")
+feature("video", exists("/usr/share/doc/opencv-doc/examples/data/vtest.avi") and
+        bool(glob.glob("/usr/lib/python3/dist-packages/cv2*")),
+        "opencv-doc or python3-opencv missing: the PASS video tests are "
+        "skipped")
 feature("onnx-node-tests", exists("/usr/share/libonnx-testdata/data/node"),
         "libonnx-testdata missing: the ONNX node-test conformance run is "
         "skipped")

@@ -177,6 +177,14 @@ mote::runModel(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
     if (failed(execute(*path, command, workDir, "the compiled model")))
       return failure();
   }
+  // What the program reports of PASS (the tiles it recomputed).
+  if (auto log = MemoryBuffer::getFile(workDir + "/log.txt")) {
+    SmallVector<StringRef> lines;
+    (*log)->getBuffer().split(lines, '\n');
+    for (StringRef line : lines)
+      if (line.starts_with("PASS: "))
+        outs() << line << "\n";
+  }
   SmallVector<std::string> outputs;
   for (size_t i = 0; i < outputBytes.size(); ++i) {
     auto raw = MemoryBuffer::getFile(files[inputs.size() + i], false, false);

@@ -354,6 +354,19 @@ std::string mote::boardMain(StringRef name, StringRef entry,
   mote_board_print("ran");
   print_int(samples);
   mote_board_print(" sample(s)\n");
+#ifdef {15}_PASS_COUNTERS_OFFSET
+  {{
+    /* PASS's counters (mote_pass.h): frames, tiles recomputed. */
+    const int32_t *c = (const int32_t *)(arena + {15}_PASS_COUNTERS_OFFSET);
+    mote_board_print("PASS: recomputed");
+    print_int(c[1]);
+    mote_board_print(" of");
+    print_int(c[0] * {15}_PASS_TILES);
+    mote_board_print(" tiles in");
+    print_int(c[0]);
+    mote_board_print(" frame(s)\n");
+  }
+#endif
   return 0;
 }
 )",
@@ -361,7 +374,8 @@ std::string mote::boardMain(StringRef name, StringRef entry,
       inputTypes.size(), outputTypes.size(), opens, reads, args, writes, prints,
       printHelpers(outputTypes), entry,
       init.empty() ? std::string()
-                   : formatv("  if ({0}(arena) != 0) return 3;\n", init).str());
+                   : formatv("  if ({0}(arena) != 0) return 3;\n", init).str(),
+      name.upper());
 }
 
 std::string mote::trainMain(StringRef name, ArrayRef<Type> inputTypes,
