@@ -73,8 +73,9 @@ def main():
                                                     "mlperf-tiny", "mobilenet_v1.onnx"))
     ap.add_argument("--video", default=VIDEO)
     ap.add_argument("--frames", type=int, default=100)
-    ap.add_argument("--region", type=int, default=6,
-                    help="the span ends at the output of this Conv (0-based)")
+    ap.add_argument("--region", default="6",
+                    help="the span ends at the output of this Conv (0-based); "
+                    "a comma-separated list makes a chain of spans")
     ap.add_argument("--grid", default="4x4")
     ap.add_argument("--cell", default="8x8")
     ap.add_argument("--thresholds", default="0,32,128,512")
@@ -84,10 +85,10 @@ def main():
 
     shape = arm_bench.input_shape(args.model)
     frames = read_frames(args.video, args.frames, shape)
-    tensor = conv_output(args.model, args.region)
+    tensor = ",".join(conv_output(args.model, int(i)) for i in args.region.split(","))
     thresholds = [int(t) for t in args.thresholds.split(",")]
     print(f"video: {os.path.basename(args.video)}, {len(frames)} frames scaled to "
-          f"{shape[2]}x{shape[3]}; span: input to Conv #{args.region}, {args.grid} tiles, "
+          f"{shape[2]}x{shape[3]}; span(s) from the input to Conv #{args.region}, {args.grid} tiles, "
           f"cells of {args.cell}")
     with tempfile.TemporaryDirectory() as work:
         frames_file = os.path.join(work, "frames.npy")

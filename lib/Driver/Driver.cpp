@@ -212,9 +212,11 @@ cl::opt<std::string> passRegion(
     cl::desc("PASS patch skipping for video: compute the span of spatial "
              "layers that ends at this ONNX tensor tile by tile and keep the "
              "tiles in the model's state, recomputing per call (frame) only "
-             "those a changed input cell reaches; see "
-             "docs/PatchInference.md"),
-    cl::value_desc("tensor"), cl::sub(compileCommand), cl::sub(runCommand));
+             "those a changed input cell reaches; a comma-separated list "
+             "makes a chain of spans, each starting where the one before "
+             "ends; see docs/PatchInference.md"),
+    cl::value_desc("tensor[,tensor...]"), cl::sub(compileCommand),
+    cl::sub(runCommand));
 cl::opt<std::string>
     passGrid("pass-grid",
              cl::desc("Tiles of --pass-region's output: ROWSxCOLS (default "

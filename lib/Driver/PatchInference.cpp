@@ -72,7 +72,10 @@ LogicalResult mote::applyPassSkip(ModuleOp module,
                                   raw_ostream &report) {
   PassManager pm(module.getContext());
   MotePassSkipOptions pass;
-  pass.tensor = options.tensor;
+  SmallVector<StringRef> tensors;
+  StringRef(options.tensor).split(tensors, ',');
+  for (StringRef tensor : tensors)
+    pass.tensors.push_back(tensor.str());
   pass.grid = {options.rows, options.cols};
   pass.cell = {options.cellRows, options.cellCols};
   pass.threshold = options.threshold;
@@ -82,9 +85,12 @@ LogicalResult mote::applyPassSkip(ModuleOp module,
   int64_t stateBytes = 0;
   for (auto global : module.getOps<ml_program::GlobalOp>())
     stateBytes += getTensorBytes(global.getType());
-  report << "PASS: " << options.rows << "x" << options.cols << " tiles of '"
-         << options.tensor << "', cells of " << options.cellRows << "x"
-         << options.cellCols << ", threshold " << options.threshold
+  report << "PASS: " << options.rows << "x" << options.cols << " tiles of "
+         << (tensors.size() == 1
+                 ? "'" + options.tensor + "'"
+                 : std::to_string(tensors.size()) + " chained spans")
+         << ", cells of " << options.cellRows << "x" << options.cellCols
+         << ", threshold " << options.threshold
          << "; the tiles no change reaches keep their "
          << "results in " << stateBytes << " bytes of state\n";
   return success();

@@ -99,3 +99,18 @@ mote_status mote_pass_frame_s8(const mote_pass_params *p, const int32_t *ranges,
   counters[MOTE_PASS_CELLS_CHANGED] += changed;
   return MOTE_OK;
 }
+
+mote_status mote_pass_propagate(const mote_pass_propagate_params *p,
+                                const int32_t *ranges, const int8_t *source,
+                                int32_t *counters, int8_t *tiles) {
+  int32_t recompute;
+  if (!p || !counters || p->tiles < 1)
+    return MOTE_ERROR_ARGUMENT;
+  recompute = mote_pass_tile_mask(p->tiles, ranges, p->source_rows,
+                                  p->source_cols, source, tiles);
+  if (recompute < 0)
+    return MOTE_ERROR_ARGUMENT;
+  counters[MOTE_PASS_TILES_RECOMPUTED] += recompute;
+  counters[MOTE_PASS_LAST_TILES] += recompute;
+  return MOTE_OK;
+}

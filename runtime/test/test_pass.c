@@ -169,6 +169,24 @@ static void test_frame(void) {
              "no tiles");
 }
 
+static void test_propagate(void) {
+  /* The span before has 2 x 2 tiles; tile 0 of this span reads its row 0,
+   * tile 1 its column 1, tile 2 all of it. */
+  mote_pass_propagate_params p = {2, 2, 3};
+  const int32_t ranges[12] = {0, 1, 0, 2, 0, 2, 1, 2, 0, 2, 0, 2};
+  int8_t source[4] = {0, 0, 1, 0}, tiles[3];
+  int32_t counters[MOTE_PASS_COUNTERS] = {5, 10, 1, 0};
+  MOTE_CHECK(&counts, mote_pass_propagate(&p, ranges, source, counters, tiles) == MOTE_OK &&
+                          tiles[0] == 0 && tiles[1] == 0 && tiles[2] == 1,
+             "tiles %d %d %d", tiles[0], tiles[1], tiles[2]);
+  MOTE_CHECK(&counts, counters[MOTE_PASS_TILES_RECOMPUTED] == 11 && counters[MOTE_PASS_LAST_TILES] == 2 &&
+                          counters[MOTE_PASS_FRAMES] == 5,
+             "counters");
+  p.source_rows = 1; /* ranges now leave the grid */
+  MOTE_CHECK(&counts, mote_pass_propagate(&p, ranges, source, counters, tiles) == MOTE_ERROR_ARGUMENT,
+             "a range outside the span before");
+}
+
 static void test_refused(void) {
   mote_pass_params bad = {C, H, W, 0, 2, 0, 0}, neg = {C, H, W, 2, 2, -1, 0};
   int8_t a[C * H * W] = {0}, b[C * H * W] = {0};
@@ -185,6 +203,7 @@ int main(void) {
   test_random_video();
   test_tile_mask();
   test_frame();
+  test_propagate();
   test_refused();
   return mote_test_summary(&counts);
 }

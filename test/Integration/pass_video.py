@@ -28,7 +28,7 @@ def main():
     ap.add_argument("work")
     ap.add_argument("--motec", required=True)
     ap.add_argument("--frames", type=int, default=500)
-    ap.add_argument("--region", type=int, default=6)
+    ap.add_argument("--region", default="6")
     ap.add_argument("--grid", default="8x8")
     ap.add_argument("--cell", default="4x4")
     ap.add_argument("--thresholds", default="0,256")
@@ -40,7 +40,8 @@ def main():
     np.save(path, frames)
     dense, _ = pass_bench.host_run(args.motec, args.model, path,
                                    os.path.join(args.work, "dense.npy"), [])
-    tensor = pass_bench.conv_output(args.model, args.region)
+    tensor = ",".join(pass_bench.conv_output(args.model, int(i))
+                      for i in args.region.split(","))
     fifth = max(1, len(frames) // 5)
     print(f"frames: {len(frames)}")
     for t in (int(x) for x in args.thresholds.split(",")):

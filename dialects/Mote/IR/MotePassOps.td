@@ -55,6 +55,33 @@ def Mote_PassGateOp : Mote_Op<"pass_gate",
   let hasVerifier = 1;
 }
 
+def Mote_PassPropagateOp : Mote_Op<"pass_propagate",
+    [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "Mark the tiles of a later PASS span from the span before";
+  let description = [{
+    In a chain of PASS spans, a span after the first reads the cached
+    output of the span before, which changes only where that span
+    recomputed tiles. Tile t of this span is set in `tiles` when a flag of
+    `source` (the span before's tiles, a `source_grid` of rows x columns)
+    in rows `[ranges[4t], ranges[4t+1])` and columns
+    `[ranges[4t+2], ranges[4t+3])` of that grid is set; `counters` count
+    the tiles.
+
+    Example:
+
+    ```mlir
+    mote.pass_propagate {source = @pass_tiles0, tiles = @pass_tiles1,
+        counters = @pass_counters, source_grid = array<i64: 2, 2>,
+        ranges = array<i64: 0, 1, 0, 2, 1, 2, 0, 2>}
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$source, FlatSymbolRefAttr:$tiles,
+      FlatSymbolRefAttr:$counters, DenseI64ArrayAttr:$source_grid,
+      DenseI64ArrayAttr:$ranges);
+  let assemblyFormat = "attr-dict";
+  let hasVerifier = 1;
+}
+
 def Mote_StoreSliceOp : Mote_Op<"store_slice",
     [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "Write a tensor into a window of a state global";

@@ -41,6 +41,22 @@ std::pair<int64_t, int64_t> PassGateOp::getCellGrid() {
   return {(x[2] + cell[0] - 1) / cell[0], (x[3] + cell[1] - 1) / cell[1]};
 }
 
+/// Checks that `ranges` hold four bounds per tile, each a non-empty range
+/// of a `rows` x `cols` grid.
+static LogicalResult verifyRanges(Operation *op, ArrayRef<int64_t> ranges,
+                                  int64_t rows, int64_t cols, StringRef grid) {
+  if (ranges.empty() || ranges.size() % 4 != 0)
+    return op->emitOpError("ranges must hold four bounds per tile");
+  for (size_t t = 0; t < ranges.size(); t += 4)
+    if (ranges[t] < 0 || ranges[t] >= ranges[t + 1] || ranges[t + 1] > rows ||
+        ranges[t + 2] < 0 || ranges[t + 2] >= ranges[t + 3] ||
+        ranges[t + 3] > cols)
+      return op->emitOpError("the ") << grid << " of tile " << t / 4
+                                     << " are not a non-empty range of the "
+                                     << rows << "x" << cols << " grid";
+  return success();
+}
+
 LogicalResult PassGateOp::verify() {
   auto type = cast<RankedTensorType>(getInput().getType());
   if (type.getRank() != 4 || type.getDimSize(0) != 1 || !int8Storage(type))
@@ -50,18 +66,29 @@ LogicalResult PassGateOp::verify() {
     return emitOpError("cell must be two positive sizes (rows, columns)");
   if (getThreshold() < 0 || getThreshold() > INT32_MAX)
     return emitOpError("threshold must be within [0, 2^31)");
-  ArrayRef<int64_t> ranges = getRanges();
-  if (ranges.empty() || ranges.size() % 4 != 0)
-    return emitOpError("ranges must hold four bounds per tile");
   auto [rows, cols] = getCellGrid();
-  for (size_t t = 0; t < ranges.size(); t += 4)
-    if (ranges[t] < 0 || ranges[t] >= ranges[t + 1] || ranges[t + 1] > rows ||
-        ranges[t + 2] < 0 || ranges[t + 2] >= ranges[t + 3] ||
-        ranges[t + 3] > cols)
-      return emitOpError("the cells of tile ")
-             << t / 4 << " are not a non-empty range of the " << rows << "x"
-             << cols << " grid of cells";
-  return success();
+  return verifyRanges(*this, getRanges(), rows, cols, "cells");
+}
+
+LogicalResult PassPropagateOp::verify() {
+  ArrayRef<int64_t> grid = getSourceGrid();
+  if (grid.size() != 2 || grid[0] < 1 || grid[1] < 1)
+    return emitOpError("source_grid must be two positive sizes");
+  return verifyRanges(*this, getRanges(), grid[0], grid[1], "source tiles");
+}
+
+LogicalResult
+PassPropagateOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  Builder b(getContext());
+  ArrayRef<int64_t> grid = getSourceGrid();
+  return success(succeeded(verifyPassGlobal(*this, symbols, getSourceAttr(),
+                                            {grid[0] * grid[1]}, b.getI8Type(),
+                                            "source")) &&
+                 succeeded(verifyPassGlobal(*this, symbols, getTilesAttr(),
+                                            {int64_t(getRanges().size() / 4)},
+                                            b.getI8Type(), "tiles")) &&
+                 succeeded(verifyPassGlobal(*this, symbols, getCountersAttr(),
+                                            {4}, b.getI32Type(), "counters")));
 }
 
 LogicalResult PassGateOp::verifySymbolUses(SymbolTableCollection &symbols) {

@@ -52,19 +52,21 @@ mlir::FailureOr<PatchSpan> findPatchSpan(mlir::func::FuncOp func,
                                          llvm::StringRef tensor);
 
 /// One output patch of a tiled span: the ops that compute it, in order,
-/// and the region of the span's input it reads (rows, then columns, each
-/// [begin, end)).
+/// the region of the span's input it reads and the region of the span's
+/// output it writes (rows, then columns, each [begin, end)).
 struct PatchTile {
   llvm::SmallVector<mlir::Operation *> ops;
   int64_t inputBegin[2], inputEnd[2];
+  int64_t outputBegin[2], outputEnd[2];
 };
 
 /// Replaces the span by its computation patch by patch on a `rows` x
-/// `cols` grid of its output (what `mote-patch-inference` does). Each patch
-/// is inserted into one destination; with `cache` set, each is instead
-/// stored into that state global (`mote.store_slice`, PASS) and the span's
-/// output is the global's value. The patches are appended to `tiles`.
-mlir::LogicalResult
+/// `cols` grid of its output (what `mote-patch-inference` does) and returns
+/// the value that replaces the span's output. Each patch is inserted into
+/// one destination; with `cache` set, each is instead stored into that
+/// state global (`mote.store_slice`, PASS) and the span's output is the
+/// global's value. The patches are appended to `tiles`.
+mlir::FailureOr<mlir::Value>
 tilePatchSpan(const PatchSpan &span, int64_t rows, int64_t cols,
               mlir::FlatSymbolRefAttr cache = {},
               llvm::SmallVectorImpl<PatchTile> *tiles = nullptr);

@@ -481,15 +481,21 @@ def MotePassSkip : Pass<"mote-pass-skip", "mlir::ModuleOp"> {
     bit-identical to the dense model on every frame; above 0, change below
     the threshold accumulates per cell until it crosses it.
 
-    The state globals are `@pass_reference`, `@pass_cells`, `@pass_tiles`,
-    `@pass_counters` and `@pass_cache`; a fresh state (zeroed, frame count
-    0) recomputes every tile.
+    With several tensors, the spans form a chain: each later span starts
+    at the cached output of the span before and ends at its tensor. Its
+    tiles are gated by `mote.pass_propagate` from the tiles the span
+    before recomputed (the rest of its input is unchanged), so each span
+    recomputes the halo of its own few layers only, not of all of them.
 
-    Example: `mote-opt --mote-pass-skip="tensor=x4 grid=4,4 cell=8,8"`.
+    The state globals are `@pass_reference`, `@pass_cells`,
+    `@pass_counters`, and per span `@pass_tiles<k>` and `@pass_cache<k>`;
+    a fresh state (zeroed, frame count 0) recomputes every tile.
+
+    Example: `mote-opt --mote-pass-skip="tensor=x2,x4 grid=4,4 cell=8,8"`.
   }];
   let options = [
-    Option<"tensor", "tensor", "std::string", /*default=*/"",
-           "ONNX name of the span's last tensor">,
+    ListOption<"tensors", "tensor", "std::string",
+               "ONNX names of the last tensors of the chain's spans">,
     ListOption<"grid", "grid", "int64_t", "Output tiles: rows,cols">,
     ListOption<"cell", "cell", "int64_t",
                "Gate cells in pixels of the region input: rows,cols "

@@ -122,9 +122,9 @@ struct PatchLayer {
   int64_t outBegin[2], outEnd[2]; // output region
 };
 
-LogicalResult mote::tilePatchSpan(const PatchSpan &span, int64_t rows,
-                                  int64_t cols, FlatSymbolRefAttr cache,
-                                  SmallVectorImpl<PatchTile> *tiles) {
+FailureOr<Value> mote::tilePatchSpan(const PatchSpan &span, int64_t rows,
+                                     int64_t cols, FlatSymbolRefAttr cache,
+                                     SmallVectorImpl<PatchTile> *tiles) {
   Operation *last = span.ops.back();
   auto outType = cast<RankedTensorType>(span.output.getType());
   int64_t outH = outType.getDimSize(2), outW = outType.getDimSize(3);
@@ -278,7 +278,9 @@ LogicalResult mote::tilePatchSpan(const PatchSpan &span, int64_t rows,
     if (tiles)
       tiles->push_back({collector.ops,
                         {first.begin[0], first.begin[1]},
-                        {first.end[0], first.end[1]}});
+                        {first.end[0], first.end[1]},
+                        {final.outBegin[0], final.outBegin[1]},
+                        {final.outEnd[0], final.outEnd[1]}});
   }
   b.setListener(nullptr);
   if (cache) {
@@ -299,7 +301,7 @@ LogicalResult mote::tilePatchSpan(const PatchSpan &span, int64_t rows,
     addTensorName(dest, tensor);
   for (Operation *op : llvm::reverse(span.ops))
     op->erase();
-  return success();
+  return dest;
 }
 
 namespace {

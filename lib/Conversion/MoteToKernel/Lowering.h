@@ -619,6 +619,7 @@ public:
 
   // PassSkip.cpp
   LogicalResult lowerPassGate(PassGateOp o);
+  LogicalResult lowerPassPropagate(PassPropagateOp o);
   LogicalResult lowerStoreSlice(StoreSliceOp o);
   // Sgq.cpp
   LogicalResult lowerSgqEncode(SgqEncodeOp o);

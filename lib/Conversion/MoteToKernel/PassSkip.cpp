@@ -2,8 +2,9 @@
 //
 // Part of convert-mote-to-kernel (Lowering.h): `mote.pass_gate` becomes a
 // call of the runtime's PASS frame kernel (mote/mote_pass.h) on the state's
-// reference, flags and counters; `mote.store_slice` writes a tile into its
-// state global in place. The ops of a tile (`mote.pass_tile`) get their
+// reference, flags and counters, `mote.pass_propagate` a call of its
+// propagation to a later span of a chain; `mote.store_slice` writes a tile into
+// its state global in place. The ops of a tile (`mote.pass_tile`) get their
 // guard in Lowering::rewrite.
 //
 //===----------------------------------------------------------------------===//
@@ -51,6 +52,23 @@ LogicalResult Lowering::lowerPassGate(PassGateOp op) {
   return success();
 }
 
+LogicalResult Lowering::lowerPassPropagate(PassPropagateOp op) {
+  FailureOr<Value> source = stateGlobal(*this, op, op.getSourceAttr());
+  FailureOr<Value> counters = stateGlobal(*this, op, op.getCountersAttr());
+  FailureOr<Value> tiles = stateGlobal(*this, op, op.getTilesAttr());
+  if (failed(source) || failed(counters) || failed(tiles))
+    return failure();
+  abi::mote_pass_propagate_params p;
+  p.source_rows = op.getSourceGrid()[0];
+  p.source_cols = op.getSourceGrid()[1];
+  p.tiles = op.getRanges().size() / 4;
+  Value ranges = i32Array("pass_ranges", toI32(op.getRanges()));
+  addKernelHeader("mote/mote_pass.h");
+  callWith("mote_pass_propagate", p, {ranges, *source, *counters, *tiles},
+           /*scalars=*/{}, /*numOutputs=*/2);
+  return success();
+}
+
 LogicalResult Lowering::lowerStoreSlice(StoreSliceOp op) {
   FailureOr<Value> patch = buffer(op, op.getPatch());
   FailureOr<Value> target = stateGlobal(*this, op, op.getTargetAttr());
@@ -63,6 +81,8 @@ LogicalResult Lowering::lowerStoreSlice(StoreSliceOp op) {
 void mote::lowering::populatePassSkipPatterns(LoweringPatterns &patterns) {
   // Neither op has a result: both are in the integer domain.
   patterns.add<PassGateOp>(LoweringDomain::Integer, &Lowering::lowerPassGate);
+  patterns.add<PassPropagateOp>(LoweringDomain::Integer,
+                                &Lowering::lowerPassPropagate);
   patterns.add<StoreSliceOp>(LoweringDomain::Integer,
                              &Lowering::lowerStoreSlice);
 }

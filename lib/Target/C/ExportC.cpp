@@ -270,8 +270,8 @@ static const int16_t {5}_default_grouping[{3} + {4}] = {{{2}};
       StringRef tensor = dict.getAs<StringAttr>("name").getValue();
       if (tensor == "pass_counters")
         passCounters = dict.getAs<IntegerAttr>("offset").getInt();
-      if (tensor == "pass_tiles")
-        passTiles = dict.getAs<IntegerAttr>("elements").getInt();
+      if (tensor.starts_with("pass_tiles"))
+        passTiles += dict.getAs<IntegerAttr>("elements").getInt();
     }
   if (stateful && !training && passCounters < 0)
     return module.emitError("a model with state but no train step must be "

@@ -107,6 +107,12 @@
 #define MOTE_PARAMS_mote_pass_params(F)                                        \
   F(channels) F(height) F(width) F(cell_h) F(cell_w) F(threshold) F(tiles)
 
+/* PASS's propagation from one span to the next: the flags of the
+ * `source_rows` x `source_cols` tiles of the span before, and this span's
+ * number of tiles. */
+#define MOTE_PARAMS_mote_pass_propagate_params(F)                              \
+  F(source_rows) F(source_cols) F(tiles)
+
 #define MOTE_PARAMS_LIST(P)                                                    \
   P(mote_conv2d_s8_params)                                                     \
   P(mote_conv2d_f32_params)                                                    \
@@ -118,7 +124,8 @@
   P(mote_pool2d_s8_params)                                                     \
   P(mote_matmul_params)                                                        \
   P(mote_sgq_params)                                                           \
-  P(mote_pass_params)
+  P(mote_pass_params)                                                          \
+  P(mote_pass_propagate_params)
 
 /*--- Enumerations ----------------------------------------------------------*/
 

@@ -68,6 +68,15 @@ mote_status mote_pass_frame_s8(const mote_pass_params *p, const int32_t *ranges,
                                const int8_t *input, int8_t *reference,
                                int8_t *cells, int32_t *counters, int8_t *tiles);
 
+/* The tiles of a later span of a chain: tile t of this span is to
+ * recompute when a tile of the span before in rows [ranges[4t],
+ * ranges[4t+1]) and columns [ranges[4t+2], ranges[4t+3]) of its grid was
+ * recomputed (the others are equal to their cached values, so the input
+ * region of t did not change). Adds the count to the counters' tiles. */
+mote_status mote_pass_propagate(const mote_pass_propagate_params *p,
+                                const int32_t *ranges, const int8_t *source,
+                                int32_t *counters, int8_t *tiles);
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,7 +23,7 @@ ml_program.global private mutable @cells : tensor<4xi8>
 ml_program.global private mutable @tiles : tensor<1xi8>
 ml_program.global private mutable @counters : tensor<4xi32>
 func.func @range(%x: tensor<1x2x8x8xi8>) {
-  // expected-error @+1 {{the cells of tile 0 are not a non-empty range of the 2x2 grid of cells}}
+  // expected-error @+1 {{the cells of tile 0 are not a non-empty range of the 2x2 grid}}
   mote.pass_gate %x {reference = @ref, cells = @cells, tiles = @tiles, counters = @counters, cell = array<i64: 4, 4>, threshold = 0 : i64, ranges = array<i64: 0, 3, 0, 2>} : tensor<1x2x8x8xi8>
   return
 }
