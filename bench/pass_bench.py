@@ -13,8 +13,8 @@ under QEMU with bench/qemu-insn-count (as bench/arm_bench.py does) and
 prints the instructions per frame (the first frame, which computes every
 tile, apart) against the dense program.
 
-Usage: bench/pass_bench.py [--frames 100] [--region 6] [--grid 4x4]
-       [--cell 8x8] [--thresholds 0,32,128,512]
+Usage: bench/pass_bench.py [--frames 100] [--region 6|2,4,6] [--grid 4x4]
+       [--cell 8x8] [--thresholds 0,32,128,512] [--store 0]
        [--targets cortex-m4,cortex-m55]
 """
 import argparse
@@ -79,6 +79,8 @@ def main():
     ap.add_argument("--grid", default="4x4")
     ap.add_argument("--cell", default="8x8")
     ap.add_argument("--thresholds", default="0,32,128,512")
+    ap.add_argument("--store", type=int, default=0,
+                    help="--pass-store-threshold of every PASS program")
     ap.add_argument("--targets", default="")
     ap.add_argument("--motec", default=os.path.join(arm_bench.ROOT, "build", "bin", "motec"))
     args = ap.parse_args()
@@ -89,7 +91,7 @@ def main():
     thresholds = [int(t) for t in args.thresholds.split(",")]
     print(f"video: {os.path.basename(args.video)}, {len(frames)} frames scaled to "
           f"{shape[2]}x{shape[3]}; span(s) from the input to Conv #{args.region}, {args.grid} tiles, "
-          f"cells of {args.cell}")
+          f"cells of {args.cell}, store threshold {args.store}")
     with tempfile.TemporaryDirectory() as work:
         frames_file = os.path.join(work, "frames.npy")
         np.save(frames_file, frames)
@@ -100,7 +102,8 @@ def main():
         variants = {}
         for t in thresholds:
             extra = [f"--pass-region={tensor}", f"--pass-grid={args.grid}",
-                     f"--pass-cell={args.cell}", f"--pass-threshold={t}"]
+                     f"--pass-cell={args.cell}", f"--pass-threshold={t}",
+                     f"--pass-store-threshold={args.store}"]
             variants[t] = extra
             out, (recomputed, tiles) = host_run(args.motec, args.model, frames_file,
                                                 os.path.join(work, f"pass{t}.npy"), extra)

@@ -235,6 +235,13 @@ cl::opt<int64_t> passThreshold(
              "changed (default 0: outputs bit-identical to the dense model)"),
     cl::init(0), cl::sub(compileCommand), cl::sub(runCommand));
 
+cl::opt<int64_t> passStoreThreshold(
+    "pass-store-threshold",
+    cl::desc("The same for a recomputed tile against its cached value, per "
+             "cell's worth of elements: a tile within it is not stored and "
+             "the next span of a chain does not see it change (default 0)"),
+    cl::init(0), cl::sub(compileCommand), cl::sub(runCommand));
+
 cl::opt<bool> train(
     "train",
     cl::desc("Compile a trainable model: <name>_train_step (forward, "
@@ -517,7 +524,7 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
   }
   if (!passRegion.empty()) {
     FailureOr<mote::PassSkipOptions> pass = mote::parsePassSkipOptions(
-        passRegion, passGrid, passCell, passThreshold);
+        passRegion, passGrid, passCell, passThreshold, passStoreThreshold);
     if (failed(pass) || failed(mote::applyPassSkip(*module, *pass, outs())))
       return nullptr;
   }

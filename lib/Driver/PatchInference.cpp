@@ -48,20 +48,22 @@ mote::parsePatchInferenceOptions(StringRef tensor, StringRef grid,
   return options;
 }
 
-FailureOr<PassSkipOptions> mote::parsePassSkipOptions(StringRef tensor,
-                                                      StringRef grid,
-                                                      StringRef cell,
-                                                      int64_t threshold) {
+FailureOr<PassSkipOptions>
+mote::parsePassSkipOptions(StringRef tensor, StringRef grid, StringRef cell,
+                           int64_t threshold, int64_t storeThreshold) {
   PassSkipOptions options;
   options.tensor = tensor.str();
   options.threshold = threshold;
+  options.storeThreshold = storeThreshold;
   if ((!grid.empty() &&
        failed(parseGrid("--pass-grid", grid, options.rows, options.cols))) ||
       (!cell.empty() && failed(parseGrid("--pass-cell", cell, options.cellRows,
                                          options.cellCols))))
     return failure();
-  if (threshold < 0 || threshold > INT32_MAX) {
-    llvm::errs() << "motec: --pass-threshold must be within [0, 2^31)\n";
+  if (threshold < 0 || threshold > INT32_MAX || storeThreshold < 0 ||
+      storeThreshold > INT32_MAX) {
+    llvm::errs() << "motec: --pass-threshold and --pass-store-threshold must "
+                    "be within [0, 2^31)\n";
     return failure();
   }
   return options;
@@ -79,6 +81,7 @@ LogicalResult mote::applyPassSkip(ModuleOp module,
   pass.grid = {options.rows, options.cols};
   pass.cell = {options.cellRows, options.cellCols};
   pass.threshold = options.threshold;
+  pass.storeThreshold = options.storeThreshold;
   pm.addPass(createMotePassSkip(pass));
   if (failed(pm.run(module)))
     return failure();
@@ -91,6 +94,9 @@ LogicalResult mote::applyPassSkip(ModuleOp module,
                  : std::to_string(tensors.size()) + " chained spans")
          << ", cells of " << options.cellRows << "x" << options.cellCols
          << ", threshold " << options.threshold
+         << (options.storeThreshold
+                 ? " (stores " + std::to_string(options.storeThreshold) + ")"
+                 : std::string())
          << "; the tiles no change reaches keep their "
          << "results in " << stateBytes << " bytes of state\n";
   return success();

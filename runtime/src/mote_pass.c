@@ -114,3 +114,40 @@ mote_status mote_pass_propagate(const mote_pass_propagate_params *p,
   counters[MOTE_PASS_LAST_TILES] += recompute;
   return MOTE_OK;
 }
+
+mote_status mote_pass_store_s8(const mote_pass_store_params *p,
+                               const int8_t *patch, int8_t *cache,
+                               int8_t *tiles) {
+  int32_t ch, y, x;
+  int64_t sad = 0;
+  int changed = 0;
+  if (!p || !patch || !cache || !tiles || p->channels < 1 || p->patch_h < 1 ||
+      p->patch_w < 1 || p->top < 0 || p->left < 0 ||
+      p->top + p->patch_h > p->height || p->left + p->patch_w > p->width ||
+      p->tile < 0 || p->threshold < 0)
+    return MOTE_ERROR_ARGUMENT;
+  /* The sum stops growing once it is past the threshold. */
+  for (ch = 0; ch < p->channels && !changed; ++ch)
+    for (y = 0; y < p->patch_h && !changed; ++y) {
+      const int8_t *in = patch + ((int64_t)ch * p->patch_h + y) * p->patch_w;
+      const int8_t *old =
+          cache + ((int64_t)ch * p->height + p->top + y) * p->width + p->left;
+      for (x = 0; x < p->patch_w; ++x) {
+        int32_t d = (int32_t)in[x] - (int32_t)old[x];
+        sad += d < 0 ? -d : d;
+      }
+      changed = sad > p->threshold;
+    }
+  tiles[p->tile] = (int8_t)changed;
+  if (!changed)
+    return MOTE_OK;
+  for (ch = 0; ch < p->channels; ++ch)
+    for (y = 0; y < p->patch_h; ++y) {
+      const int8_t *in = patch + ((int64_t)ch * p->patch_h + y) * p->patch_w;
+      int8_t *out =
+          cache + ((int64_t)ch * p->height + p->top + y) * p->width + p->left;
+      for (x = 0; x < p->patch_w; ++x)
+        out[x] = in[x];
+    }
+  return MOTE_OK;
+}

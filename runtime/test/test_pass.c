@@ -187,6 +187,34 @@ static void test_propagate(void) {
              "a range outside the span before");
 }
 
+static void test_store(void) {
+  /* A 2 x 4 x 5 cache; the tile is 2 x 3 at (1, 2), tile 1 of its span. */
+  mote_pass_store_params p = {2, 4, 5, 2, 3, 1, 2, 1, 0};
+  int8_t cache[2 * 4 * 5] = {0}, patch[2 * 2 * 3] = {0}, tiles[2] = {1, 1};
+  int8_t want[2 * 4 * 5] = {0};
+  int i;
+  MOTE_CHECK(&counts, mote_pass_store_s8(&p, patch, cache, tiles) == MOTE_OK && tiles[1] == 0 &&
+                          tiles[0] == 1,
+             "an equal tile is not stored");
+  patch[1 * 6 + 1 * 3 + 2] = 4; /* channel 1, row 1, column 2 */
+  tiles[1] = 1;
+  p.threshold = 4;
+  MOTE_CHECK(&counts, mote_pass_store_s8(&p, patch, cache, tiles) == MOTE_OK && tiles[1] == 0 &&
+                          memcmp(cache, want, sizeof cache) == 0,
+             "a change at the threshold is kept back");
+  p.threshold = 3;
+  for (i = 0; i < 6; ++i)
+    patch[i] = (int8_t)(i - 3);
+  MOTE_CHECK(&counts, mote_pass_store_s8(&p, patch, cache, tiles) == MOTE_OK && tiles[1] == 1,
+             "a change past the threshold is stored");
+  for (i = 0; i < 12; ++i)
+    want[((i / 6) * 4 + 1 + (i % 6) / 3) * 5 + 2 + i % 3] = patch[i];
+  MOTE_CHECK(&counts, memcmp(cache, want, sizeof cache) == 0, "the window written");
+  p.left = 3; /* past the width */
+  MOTE_CHECK(&counts, mote_pass_store_s8(&p, patch, cache, tiles) == MOTE_ERROR_ARGUMENT,
+             "a window outside the cache");
+}
+
 static void test_refused(void) {
   mote_pass_params bad = {C, H, W, 0, 2, 0, 0}, neg = {C, H, W, 2, 2, -1, 0};
   int8_t a[C * H * W] = {0}, b[C * H * W] = {0};
@@ -204,6 +232,7 @@ int main(void) {
   test_tile_mask();
   test_frame();
   test_propagate();
+  test_store();
   test_refused();
   return mote_test_summary(&counts);
 }

@@ -9,7 +9,7 @@ the first and in the last fifth of the video (drift), and the frames whose
 top class differs.
 
 Usage: pass_video.py MODEL WORK --motec MOTEC [--frames 500] [--region 6]
-       [--grid 8x8] [--cell 4x4] [--thresholds 0,256]
+       [--grid 8x8] [--cell 4x4] [--thresholds 0,256] [--store 0]
 """
 import argparse
 import os
@@ -32,6 +32,7 @@ def main():
     ap.add_argument("--grid", default="8x8")
     ap.add_argument("--cell", default="4x4")
     ap.add_argument("--thresholds", default="0,256")
+    ap.add_argument("--store", type=int, default=0)
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     shape = pass_bench.arm_bench.input_shape(args.model)
@@ -48,7 +49,8 @@ def main():
         out, (recomputed, tiles) = pass_bench.host_run(
             args.motec, args.model, path, os.path.join(args.work, f"pass{t}.npy"),
             [f"--pass-region={tensor}", f"--pass-grid={args.grid}",
-             f"--pass-cell={args.cell}", f"--pass-threshold={t}"])
+             f"--pass-cell={args.cell}", f"--pass-threshold={t}",
+             f"--pass-store-threshold={args.store}"])
         diff = np.abs(out - dense).reshape(len(out), -1).max(axis=1)
         same = sum(np.array_equal(a, b) for a, b in zip(out, dense))
         top1 = int(np.sum(out.reshape(len(out), -1).argmax(1) !=

@@ -32,14 +32,14 @@ func.func @f(%x: tensor<1x1x8x8xf32> {mote.name = "x"}) -> (tensor<1x2x8x8xf32> 
 // CHECK-DAG: ml_program.global private mutable @pass_cache1 : tensor<1x2x8x8xi8>
 // CHECK: mote.pass_gate
 // CHECK-SAME: tiles = @pass_tiles0
-// CHECK: mote.store_slice {{.*}}tile = 3 : i64}, offsets = array<i64: 0, 0, 6, 0>, target = @pass_cache0}
+// CHECK: mote.pass_store {{.*}}cache = @pass_cache0, flags = @pass_tiles0, {{.*}}offsets = array<i64: 0, 0, 6, 0>, threshold = 0 : i64, tile = 3 : i64}
 // CHECK-NEXT: %[[C0:.*]] = ml_program.global_load @pass_cache0
 // CHECK-NEXT: %[[Y1:.*]] = quant.scast %[[C0]]
 // Rows [0, 2) of y2 read rows [0, 3) of y1: its tiles 0 and 1; rows
 // [2, 4) read [1, 5): tiles 0 to 2; and so on.
 // CHECK-NEXT: mote.pass_propagate {counters = @pass_counters, ranges = array<i64: 0, 2, 0, 1, 0, 3, 0, 1, 1, 4, 0, 1, 2, 4, 0, 1>, source = @pass_tiles0, source_grid = array<i64: 4, 1>, tiles = @pass_tiles1}
 // CHECK-NEXT: mote.slice %[[Y1]] {mote.pass_tile = {mask = @pass_tiles1, tile = 0 : i64}
-// CHECK: mote.store_slice {{.*}}target = @pass_cache1}
+// CHECK: mote.pass_store {{.*}}cache = @pass_cache1, flags = @pass_tiles1
 // CHECK: ml_program.global_load @pass_cache1
 
 // KERNEL: mote_kernel.call @mote_pass_frame_s8(

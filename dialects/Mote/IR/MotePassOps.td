@@ -7,7 +7,7 @@
 // tiles whose receptive field covers a changed cell; the ops of the other
 // tiles do not run. The ops of tile t carry the discardable attribute
 // `mote.pass_tile = {mask = @tiles, tile = t}`; a tile's ops feed only the
-// ones of the same tile, ending at the `mote.store_slice` that writes the
+// ones of the same tile, ending at the `mote.pass_store` that writes the
 // tile into the cached output, so skipping them is not observable but
 // through the cached values.
 //
@@ -82,26 +82,30 @@ def Mote_PassPropagateOp : Mote_Op<"pass_propagate",
   let hasVerifier = 1;
 }
 
-def Mote_StoreSliceOp : Mote_Op<"store_slice",
+def Mote_PassStoreOp : Mote_Op<"pass_store",
     [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
-  let summary = "Write a tensor into a window of a state global";
+  let summary = "Store a recomputed PASS tile into its cache if it changed";
   let description = [{
-    Writes `patch` into the mutable `ml_program.global` `target` (of the
-    patch's element storage type) at `offsets`, one per dimension; the rest
-    of the global keeps its value. A later `ml_program.global_load` of the
-    target reads the result.
+    Writes the int8 `patch` (batch 1, NCHW) into the state global `cache`
+    at `offsets` when its sum of absolute differences from the cache's
+    window exceeds `threshold` (any difference at 0); otherwise the cache
+    keeps its values. Element `tile` of the state global `flags` (the flag
+    that ran the tile) becomes whether the tile changed, so that a later
+    span of a chain recomputes only what a changed tile reaches.
 
     Example:
 
     ```mlir
-    mote.store_slice %p {target = @pass_cache,
-                         offsets = array<i64: 0, 0, 8, 0>}
-        : tensor<1x16x8x16x!quant.uniform<i8:f32, 0.1>>
+    mote.pass_store %p {cache = @pass_cache0, flags = @pass_tiles0,
+        offsets = array<i64: 0, 0, 8, 0>, tile = 2 : i64,
+        threshold = 0 : i64} : tensor<1x16x8x16x!quant.uniform<i8:f32, 0.1>>
     ```
   }];
-  let arguments = (ins Mote_Tensor:$patch, FlatSymbolRefAttr:$target,
-      DenseI64ArrayAttr:$offsets);
+  let arguments = (ins Mote_Tensor:$patch, FlatSymbolRefAttr:$cache,
+      FlatSymbolRefAttr:$flags, DenseI64ArrayAttr:$offsets, I64Attr:$tile,
+      I64Attr:$threshold);
   let assemblyFormat = "$patch attr-dict `:` type($patch)";
+  let hasVerifier = 1;
 }
 
 #endif // MOTE_PASS_OPS

@@ -108,31 +108,47 @@ LogicalResult PassGateOp::verifySymbolUses(SymbolTableCollection &symbols) {
                                  b.getI32Type(), "counters")));
 }
 
-LogicalResult StoreSliceOp::verifySymbolUses(SymbolTableCollection &symbols) {
+LogicalResult PassStoreOp::verify() {
   auto type = cast<RankedTensorType>(getPatch().getType());
-  auto global = symbols.lookupNearestSymbolFrom<ml_program::GlobalOp>(
-      *this, getTargetAttr());
-  if (!global || !global.getIsMutable())
-    return emitOpError("target '")
-           << getTarget() << "' is not a mutable ml_program.global";
-  auto target = dyn_cast<RankedTensorType>(global.getType());
-  Type storage = getElementTypeOrSelf(type);
-  if (auto q = dyn_cast<quant::QuantizedType>(storage))
-    storage = q.getStorageType();
-  if (!target || target.getElementType() != storage ||
-      target.getRank() != type.getRank())
-    return emitOpError("target '")
-           << getTarget() << "' of type " << global.getType()
-           << " cannot hold a window of " << type;
-  ArrayRef<int64_t> offsets = getOffsets();
-  if (offsets.size() != static_cast<size_t>(type.getRank()))
-    return emitOpError("expects one offset per dimension");
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    if (offsets[d] < 0 ||
-        offsets[d] + type.getDimSize(d) > target.getDimSize(d))
+  if (type.getRank() != 4 || type.getDimSize(0) != 1 || !int8Storage(type))
+    return emitOpError("expects an int8 NCHW patch of batch 1, got ") << type;
+  if (getOffsets().size() != 4 || getOffsets()[0] != 0 || getOffsets()[1] != 0)
+    return emitOpError("offsets must be (0, 0, row, column)");
+  if (getTile() < 0)
+    return emitOpError("tile must not be negative");
+  if (getThreshold() < 0 || getThreshold() > INT32_MAX)
+    return emitOpError("threshold must be within [0, 2^31)");
+  return success();
+}
+
+LogicalResult PassStoreOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto type = cast<RankedTensorType>(getPatch().getType());
+  auto cache = symbols.lookupNearestSymbolFrom<ml_program::GlobalOp>(
+      *this, getCacheAttr());
+  auto flags = symbols.lookupNearestSymbolFrom<ml_program::GlobalOp>(
+      *this, getFlagsAttr());
+  auto cacheType =
+      cache ? dyn_cast<RankedTensorType>(cache.getType()) : nullptr;
+  if (!cache || !cache.getIsMutable() || !cacheType ||
+      cacheType.getElementType() != int8Storage(type) ||
+      cacheType.getRank() != 4 || cacheType.getDimSize(1) != type.getDimSize(1))
+    return emitOpError("cache '")
+           << getCache() << "' is not a mutable int8 global of the patch's "
+           << "channels";
+  for (int d = 2; d < 4; ++d)
+    if (getOffsets()[d] < 0 ||
+        getOffsets()[d] + type.getDimSize(d) > cacheType.getDimSize(d))
       return emitOpError("window of dimension ")
-             << d << " (offset " << offsets[d] << ", extent "
-             << type.getDimSize(d) << ") leaves the target's extent "
-             << target.getDimSize(d);
+             << d << " (offset " << getOffsets()[d] << ", extent "
+             << type.getDimSize(d) << ") leaves the cache's extent "
+             << cacheType.getDimSize(d);
+  auto flagsType =
+      flags ? dyn_cast<RankedTensorType>(flags.getType()) : nullptr;
+  if (!flags || !flags.getIsMutable() || !flagsType ||
+      flagsType.getRank() != 1 || !flagsType.getElementType().isInteger(8) ||
+      getTile() >= flagsType.getDimSize(0))
+    return emitOpError("flags '")
+           << getFlags() << "' is not a mutable i8 global with an element "
+           << getTile();
   return success();
 }

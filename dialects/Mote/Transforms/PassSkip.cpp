@@ -52,8 +52,10 @@ struct MotePassSkipPass
                        "ROWS,COLS");
       return signalPassFailure();
     }
-    if (threshold < 0 || threshold > INT32_MAX) {
-      module.emitError("mote-pass-skip: threshold must be within [0, 2^31)");
+    if (threshold < 0 || threshold > INT32_MAX || storeThreshold < 0 ||
+        storeThreshold > INT32_MAX) {
+      module.emitError("mote-pass-skip: threshold and store-threshold must "
+                       "be within [0, 2^31)");
       return signalPassFailure();
     }
     SymbolTable symbols(module);
@@ -101,6 +103,7 @@ struct MotePassSkipPass
     Value previousOutput;
     FlatSymbolRefAttr previousFlags, counters;
     SmallVector<PatchTile> previousTiles;
+    RankedTensorType firstInput;
     for (auto [k, tensor] : llvm::enumerate(tensors)) {
       FailureOr<PatchSpan> found = findPatchSpan(func, tensor);
       if (failed(found))
@@ -126,6 +129,8 @@ struct MotePassSkipPass
         return signalPassFailure();
       }
       auto inType = cast<RankedTensorType>(span.input.getType());
+      if (k == 0)
+        firstInput = inType;
       if (!isInt8(span.input) || inType.getDimSize(0) != 1 ||
           llvm::none_of(span.ops, [](Operation *op) {
             return isa<Conv2DOp, MaxPool2DOp, AvgPool2DOp>(op);
@@ -163,7 +168,7 @@ struct MotePassSkipPass
       Location spanLoc = span.output.getLoc();
       SmallVector<PatchTile> tiles;
       FailureOr<Value> output =
-          tilePatchSpan(span, grid[0], grid[1], cache, &tiles);
+          tilePatchSpan(span, grid[0], grid[1], cache, flags, &tiles);
       if (failed(output))
         return signalPassFailure();
 
@@ -205,6 +210,18 @@ struct MotePassSkipPass
         PassPropagateOp::create(b, spanLoc, previousFlags, flags, counters,
                                 b.getDenseI64ArrayAttr({grid[0], grid[1]}),
                                 b.getDenseI64ArrayAttr(ranges));
+      }
+      // Each tile is stored only if it changed, and its flag then says so
+      // (the store threshold counts per cell's worth of elements, as the
+      // gate's: scaled by the tile's elements over a cell's).
+      int64_t cellElements =
+          cellSize[0] * cellSize[1] * firstInput.getDimSize(1);
+      for (PatchTile &tile : tiles) {
+        auto store = cast<PassStoreOp>(tile.ops.back());
+        int64_t elements =
+            cast<RankedTensorType>(store.getPatch().getType()).getNumElements();
+        store.setThreshold(std::min<int64_t>(
+            storeThreshold * elements / cellElements, INT32_MAX));
       }
       for (auto [t, tile] : llvm::enumerate(tiles))
         for (Operation *op : tile.ops)

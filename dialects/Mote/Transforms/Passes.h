@@ -63,12 +63,14 @@ struct PatchTile {
 /// Replaces the span by its computation patch by patch on a `rows` x
 /// `cols` grid of its output (what `mote-patch-inference` does) and returns
 /// the value that replaces the span's output. Each patch is inserted into
-/// one destination; with `cache` set, each is instead stored into that
-/// state global (`mote.store_slice`, PASS) and the span's output is the
-/// global's value. The patches are appended to `tiles`.
+/// one destination; with `cache` set (PASS), each is instead stored into
+/// that state global by a `mote.pass_store` (threshold 0, `flags` the
+/// tiles' flags) and the span's output is the global's value. The patches
+/// are appended to `tiles`.
 mlir::FailureOr<mlir::Value>
 tilePatchSpan(const PatchSpan &span, int64_t rows, int64_t cols,
               mlir::FlatSymbolRefAttr cache = {},
+              mlir::FlatSymbolRefAttr flags = {},
               llvm::SmallVectorImpl<PatchTile> *tiles = nullptr);
 
 #define GEN_PASS_REGISTRATION

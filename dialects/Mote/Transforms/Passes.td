@@ -471,7 +471,7 @@ def MotePassSkip : Pass<"mote-pass-skip", "mlir::ModuleOp"> {
     input. The span is computed tile by tile on a `grid` of its output, as
     patch-based inference does (each tile from its input region through
     every layer), but each tile is stored into a cache in the model's state
-    (`mote.store_slice`) and the span's output reads the cache. A
+    (`mote.pass_store`) and the span's output reads the cache. A
     `mote.pass_gate` before the tiles compares the region input with the
     reference kept in the state in cells of `cell` pixels and marks the
     tiles whose input region covers a changed cell; every op of the other
@@ -481,11 +481,18 @@ def MotePassSkip : Pass<"mote-pass-skip", "mlir::ModuleOp"> {
     bit-identical to the dense model on every frame; above 0, change below
     the threshold accumulates per cell until it crosses it.
 
+    A recomputed tile is stored (`mote.pass_store`) only if it differs
+    from its cached value by more than `store-threshold` (a sum of absolute
+    differences per cell's worth of the region input's elements, scaled to
+    the tile's elements); its flag then says whether it changed.
+
     With several tensors, the spans form a chain: each later span starts
     at the cached output of the span before and ends at its tensor. Its
-    tiles are gated by `mote.pass_propagate` from the tiles the span
-    before recomputed (the rest of its input is unchanged), so each span
+    tiles are gated by `mote.pass_propagate` from the tiles of the span
+    before that changed (the rest of its input is as cached), so each span
     recomputes the halo of its own few layers only, not of all of them.
+    Both thresholds at 0 keep every output bit-identical to the dense
+    model's.
 
     The state globals are `@pass_reference`, `@pass_cells`,
     `@pass_counters`, and per span `@pass_tiles<k>` and `@pass_cache<k>`;
@@ -501,7 +508,10 @@ def MotePassSkip : Pass<"mote-pass-skip", "mlir::ModuleOp"> {
                "Gate cells in pixels of the region input: rows,cols "
                "(default 8,8)">,
     Option<"threshold", "threshold", "int64_t", /*default=*/"0",
-           "Sum of absolute int8 differences above which a cell changed">
+           "Sum of absolute int8 differences above which a cell changed">,
+    Option<"storeThreshold", "store-threshold", "int64_t", /*default=*/"0",
+           "The same for a recomputed tile against its cache, per cell's "
+           "worth of elements">
   ];
   let dependentDialects = ["mlir::ml_program::MLProgramDialect",
                            "mlir::quant::QuantDialect"];

@@ -124,6 +124,7 @@ struct PatchLayer {
 
 FailureOr<Value> mote::tilePatchSpan(const PatchSpan &span, int64_t rows,
                                      int64_t cols, FlatSymbolRefAttr cache,
+                                     FlatSymbolRefAttr flags,
                                      SmallVectorImpl<PatchTile> *tiles) {
   Operation *last = span.ops.back();
   auto outType = cast<RankedTensorType>(span.output.getType());
@@ -272,7 +273,8 @@ FailureOr<Value> mote::tilePatchSpan(const PatchSpan &span, int64_t rows,
     auto offsets =
         b.getDenseI64ArrayAttr({0, 0, final.outBegin[0], final.outBegin[1]});
     if (cache)
-      StoreSliceOp::create(b, loc, x, cache, offsets);
+      PassStoreOp::create(b, loc, x, cache, flags, offsets,
+                          b.getI64IntegerAttr(p), b.getI64IntegerAttr(0));
     else
       dest = InsertSliceOp::create(b, loc, outType, x, dest, offsets);
     if (tiles)

@@ -50,14 +50,15 @@ struct PassSkipOptions {
   std::string tensor;
   int64_t rows = 4, cols = 4;
   int64_t cellRows = 8, cellCols = 8;
-  int64_t threshold = 0;
+  int64_t threshold = 0, storeThreshold = 0;
 };
 
 /// Parses the PASS flags (empty grid or cell: the defaults).
 mlir::FailureOr<PassSkipOptions> parsePassSkipOptions(llvm::StringRef tensor,
                                                       llvm::StringRef grid,
                                                       llvm::StringRef cell,
-                                                      int64_t threshold);
+                                                      int64_t threshold,
+                                                      int64_t storeThreshold);
 
 /// Applies PASS to the optimized model in `module` and prints what it did
 /// to `report`.

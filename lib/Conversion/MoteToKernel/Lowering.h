@@ -620,7 +620,7 @@ public:
   // PassSkip.cpp
   LogicalResult lowerPassGate(PassGateOp o);
   LogicalResult lowerPassPropagate(PassPropagateOp o);
-  LogicalResult lowerStoreSlice(StoreSliceOp o);
+  LogicalResult lowerPassStore(PassStoreOp o);
   // Sgq.cpp
   LogicalResult lowerSgqEncode(SgqEncodeOp o);
   LogicalResult lowerSgqDecode(SgqDecodeOp o);

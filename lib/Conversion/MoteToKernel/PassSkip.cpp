@@ -3,9 +3,9 @@
 // Part of convert-mote-to-kernel (Lowering.h): `mote.pass_gate` becomes a
 // call of the runtime's PASS frame kernel (mote/mote_pass.h) on the state's
 // reference, flags and counters, `mote.pass_propagate` a call of its
-// propagation to a later span of a chain; `mote.store_slice` writes a tile into
-// its state global in place. The ops of a tile (`mote.pass_tile`) get their
-// guard in Lowering::rewrite.
+// propagation to a later span of a chain, and `mote.pass_store` a call of
+// its compare-and-store of a tile into the cache. The ops of a tile
+// (`mote.pass_tile`) get their guard in Lowering::rewrite.
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,13 +69,28 @@ LogicalResult Lowering::lowerPassPropagate(PassPropagateOp op) {
   return success();
 }
 
-LogicalResult Lowering::lowerStoreSlice(StoreSliceOp op) {
+LogicalResult Lowering::lowerPassStore(PassStoreOp op) {
+  ArrayRef<int64_t> patchShape = shapeOf(op.getPatch());
   FailureOr<Value> patch = buffer(op, op.getPatch());
-  FailureOr<Value> target = stateGlobal(*this, op, op.getTargetAttr());
-  if (failed(patch) || failed(target))
+  FailureOr<Value> cache = stateGlobal(*this, op, op.getCacheAttr());
+  FailureOr<Value> flags = stateGlobal(*this, op, op.getFlagsAttr());
+  if (failed(patch) || failed(cache) || failed(flags))
     return failure();
-  // The target is both the destination and the result: in place.
-  return callInsertSlice(op, *patch, *target, *target, op.getOffsets());
+  ArrayRef<int64_t> cacheShape = cast<MemRefType>(cache->getType()).getShape();
+  abi::mote_pass_store_params p;
+  p.channels = cacheShape[1];
+  p.height = cacheShape[2];
+  p.width = cacheShape[3];
+  p.patch_h = patchShape[2];
+  p.patch_w = patchShape[3];
+  p.top = op.getOffsets()[2];
+  p.left = op.getOffsets()[3];
+  p.tile = op.getTile();
+  p.threshold = op.getThreshold();
+  addKernelHeader("mote/mote_pass.h");
+  callWith("mote_pass_store_s8", p, {*patch, *cache, *flags}, /*scalars=*/{},
+           /*numOutputs=*/2);
+  return success();
 }
 
 void mote::lowering::populatePassSkipPatterns(LoweringPatterns &patterns) {
@@ -83,6 +98,5 @@ void mote::lowering::populatePassSkipPatterns(LoweringPatterns &patterns) {
   patterns.add<PassGateOp>(LoweringDomain::Integer, &Lowering::lowerPassGate);
   patterns.add<PassPropagateOp>(LoweringDomain::Integer,
                                 &Lowering::lowerPassPropagate);
-  patterns.add<StoreSliceOp>(LoweringDomain::Integer,
-                             &Lowering::lowerStoreSlice);
+  patterns.add<PassStoreOp>(LoweringDomain::Integer, &Lowering::lowerPassStore);
 }

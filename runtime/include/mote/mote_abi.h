@@ -113,6 +113,15 @@
 #define MOTE_PARAMS_mote_pass_propagate_params(F)                              \
   F(source_rows) F(source_cols) F(tiles)
 
+/* PASS's store of a recomputed tile into its cache: the cache is an int8
+ * CHW tensor of `channels` x `height` x `width`; the tile, `patch_h` x
+ * `patch_w` at (`top`, `left`), is tile `tile` of its span, written only
+ * when it differs from the cache by more than `threshold` (sum of absolute
+ * differences). */
+#define MOTE_PARAMS_mote_pass_store_params(F)                                  \
+  F(channels) F(height) F(width) F(patch_h) F(patch_w) F(top) F(left) F(tile) \
+  F(threshold)
+
 #define MOTE_PARAMS_LIST(P)                                                    \
   P(mote_conv2d_s8_params)                                                     \
   P(mote_conv2d_f32_params)                                                    \
@@ -125,7 +134,8 @@
   P(mote_matmul_params)                                                        \
   P(mote_sgq_params)                                                           \
   P(mote_pass_params)                                                          \
-  P(mote_pass_propagate_params)
+  P(mote_pass_propagate_params)                                                \
+  P(mote_pass_store_params)
 
 /*--- Enumerations ----------------------------------------------------------*/
 

@@ -77,6 +77,17 @@ mote_status mote_pass_propagate(const mote_pass_propagate_params *p,
                                 const int32_t *ranges, const int8_t *source,
                                 int32_t *counters, int8_t *tiles);
 
+/* Stores a recomputed tile into its cache when it changed: the sum of
+ * absolute differences between `patch` and the cache's window exceeds the
+ * threshold (any difference at 0). Otherwise the cache keeps its values,
+ * so small changes add up against them across frames as at the gate.
+ * `tiles[p->tile]`, the flag that ran the tile, becomes whether it
+ * changed: a later span of a chain recomputes only what a changed tile
+ * reaches. */
+mote_status mote_pass_store_s8(const mote_pass_store_params *p,
+                               const int8_t *patch, int8_t *cache,
+                               int8_t *tiles);
+
 #ifdef __cplusplus
 }
 #endif
