@@ -13,7 +13,7 @@ func.func @pass(%x: tensor<1x2x8x8x!quant.uniform<i8:f32, 0.5>>, %t: tensor<1x4x
   mote.pass_gate %x {reference = @ref, cells = @cells, tiles = @tiles, counters = @counters, cell = array<i64: 4, 4>, threshold = 0 : i64, ranges = array<i64: 0, 2, 0, 2, 1, 2, 0, 2>} : tensor<1x2x8x8x!quant.uniform<i8:f32, 0.5>>
   // CHECK: mote.pass_store %{{.*}} {cache = @cache, flags = @tiles, offsets = array<i64: 0, 0, 4, 0>, threshold = 0 : i64, tile = 1 : i64}
   mote.pass_store %t {cache = @cache, flags = @tiles, offsets = array<i64: 0, 0, 4, 0>, tile = 1, threshold = 0} : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1>>
-  // CHECK: mote.pass_propagate {counters = @counters, ranges = array<i64: 0, 1, 0, 1>, source = @tiles, source_grid = array<i64: 2, 1>, tiles = @cells}
+  // CHECK: mote.pass_propagate {counters = @counters, ranges = array<i64: 0, 1, 0, 1, 0, 2, 0, 1, 1, 2, 0, 1, 0, 1, 0, 1>, source = @tiles, source_grid = array<i64: 2, 1>, tiles = @cells}
   mote.pass_propagate {source = @tiles, tiles = @cells, counters = @counters, source_grid = array<i64: 2, 1>, ranges = array<i64: 0, 1, 0, 1, 0, 2, 0, 1, 1, 2, 0, 1, 0, 1, 0, 1>}
   return
 }
