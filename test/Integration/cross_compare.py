@@ -13,7 +13,7 @@ the variant must compute the reference's bits everywhere.
 
 Usage: cross_compare.py MODEL WORKDIR [--target cortex-m4 ...]
        [--cc aarch64-linux-gnu-gcc --emulator "qemu-aarch64 -L /usr/aarch64-linux-gnu"
-        --cpu cortex-a53 ...] [--motec PATH] [--samples 4]
+        --cpu cortex-a53 ...] [--motec PATH] [--samples 4 | --inputs X.npy]
 """
 import argparse
 import os
@@ -36,15 +36,20 @@ def main():
     ap.add_argument("--motec", default="motec")
     ap.add_argument("--samples", type=int, default=4)
     ap.add_argument("--variant", default="", help="motec options of the compared runs")
+    ap.add_argument("--inputs", help="the samples to run (.npy) instead of fixed-seed ones")
     args = ap.parse_args()
     if args.cpu and not (args.cc and args.emulator):
         ap.error("--cpu needs --cc and --emulator")
     os.makedirs(args.workdir, exist_ok=True)
-    shape = runtime_inputs(load_model(args.model))[0][1]
-    rng = np.random.default_rng(11)
-    x = rng.uniform(-1, 1, [args.samples] + shape[1:]).astype(np.float32)
-    inputs = os.path.join(args.workdir, "inputs.npy")
-    np.save(inputs, x)
+    if args.inputs:
+        inputs = args.inputs
+        args.samples = len(np.load(inputs))
+    else:
+        shape = runtime_inputs(load_model(args.model))[0][1]
+        rng = np.random.default_rng(11)
+        x = rng.uniform(-1, 1, [args.samples] + shape[1:]).astype(np.float32)
+        inputs = os.path.join(args.workdir, "inputs.npy")
+        np.save(inputs, x)
 
     def run(tag, env=None, extra=()):
         out = os.path.join(args.workdir, tag + ".npy")
