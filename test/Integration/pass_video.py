@@ -22,21 +22,6 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
 import pass_bench  # noqa: E402
 
 
-def moving_block(frames, count, size=16):
-    """`count` frames of a scene where only a block moves: the first frame
-    with a `size` x `size` block of the last pasted at a position that
-    steps along the diagonal (unlike the video, whose compression noise
-    touches every cell, the rest of each frame is unchanged)."""
-    base, block = frames[0], frames[-1][:, :size, :size]
-    out = []
-    for i in range(count):
-        f = base.copy()
-        y = x = (i * 7) % (base.shape[1] - size)
-        f[:, y:y + size, x:x + size] = block
-        out.append(f)
-    return np.stack(out)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
@@ -56,7 +41,7 @@ def main():
     shape = pass_bench.arm_bench.input_shape(args.model)
     frames = pass_bench.read_frames(pass_bench.VIDEO, args.frames, shape)
     if args.write_moving_block:
-        np.save(args.write_moving_block, moving_block(frames, args.frames))
+        np.save(args.write_moving_block, pass_bench.moving_block(frames, args.frames))
         return
     path = os.path.join(args.work, "frames.npy")
     np.save(path, frames)
