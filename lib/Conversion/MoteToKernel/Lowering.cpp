@@ -50,6 +50,15 @@ Value Lowering::stateBuffer(FlatSymbolRefAttr symbol, Type tensorType) {
   return arenaView(state.offsetOf.lookup(symbol.getValue()),
                    MemRefType::get(shaped.getShape(), shaped.getElementType()));
 }
+FailureOr<Value> Lowering::stateGlobal(Operation *op,
+                                       FlatSymbolRefAttr symbol) {
+  auto global =
+      SymbolTable::lookupNearestSymbolFrom<ml_program::GlobalOp>(op, symbol);
+  if (!global || !state.offsetOf.count(symbol.getValue()))
+    return op->emitOpError("names '")
+           << symbol.getValue() << "', which has no place in the state";
+  return stateBuffer(symbol, global.getType());
+}
 FailureOr<LayerQuant> Lowering::layerQuant(Operation *op, Value input,
                                            Value weight, Value output) {
   FailureOr<QParams> in = perTensor(op, input);
@@ -219,16 +228,13 @@ LogicalResult Lowering::rewrite(Operation *op, ValueRange operands,
   if (auto tile = op->getAttrOfType<DictionaryAttr>("mote.pass_tile")) {
     auto mask = tile.getAs<FlatSymbolRefAttr>("mask");
     auto index = tile.getAs<IntegerAttr>("tile");
-    if (!mask || !index || !state.offsetOf.count(mask.getValue()))
+    if (!mask || !index)
       return op->emitOpError("has a mote.pass_tile without a state global "
                              "'mask' and a 'tile' index");
-    auto module = op->getParentOfType<ModuleOp>();
-    auto global = SymbolTable::lookupNearestSymbolFrom<ml_program::GlobalOp>(
-        module, mask);
-    if (!global)
-      return op->emitOpError("mote.pass_tile mask '")
-             << mask.getValue() << "' is not a state global";
-    guard = stateBuffer(mask, global.getType());
+    FailureOr<Value> flags = stateGlobal(op, mask);
+    if (failed(flags))
+      return failure();
+    guard = *flags;
     guardIndex = index.getInt();
   }
   if (training)

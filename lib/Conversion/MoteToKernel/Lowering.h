@@ -539,6 +539,9 @@ public:
   FailureOr<Value> resultBuffer(Value v);
   /// The arena view of a state global.
   Value stateBuffer(FlatSymbolRefAttr symbol, Type tensorType);
+  /// The arena view of the state global `symbol` that `op` names, or an
+  /// error on `op` when it has no place in the state.
+  FailureOr<Value> stateGlobal(Operation *op, FlatSymbolRefAttr symbol);
   /// A view of the arena at `offset` (from the arena's start).
   Value arenaView(int64_t offset, MemRefType type);
   /// The fused activation bounds of a float op, +-FLT_MAX when absent.

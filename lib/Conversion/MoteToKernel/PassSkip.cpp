@@ -15,24 +15,13 @@ using namespace mlir;
 using namespace mote;
 using namespace mote::lowering;
 
-/// The state global `symbol` names, as a buffer.
-static FailureOr<Value> stateGlobal(Lowering &l, Operation *op,
-                                    FlatSymbolRefAttr symbol) {
-  auto global =
-      SymbolTable::lookupNearestSymbolFrom<ml_program::GlobalOp>(op, symbol);
-  if (!global || !l.state.offsetOf.count(symbol.getValue()))
-    return op->emitOpError("names '")
-           << symbol.getValue() << "', which has no place in the state";
-  return l.stateBuffer(symbol, global.getType());
-}
-
 LogicalResult Lowering::lowerPassGate(PassGateOp op) {
   ArrayRef<int64_t> x = shapeOf(op.getInput());
   FailureOr<Value> input = buffer(op, op.getInput());
-  FailureOr<Value> reference = stateGlobal(*this, op, op.getReferenceAttr());
-  FailureOr<Value> cells = stateGlobal(*this, op, op.getCellsAttr());
-  FailureOr<Value> counters = stateGlobal(*this, op, op.getCountersAttr());
-  FailureOr<Value> tiles = stateGlobal(*this, op, op.getTilesAttr());
+  FailureOr<Value> reference = stateGlobal(op, op.getReferenceAttr());
+  FailureOr<Value> cells = stateGlobal(op, op.getCellsAttr());
+  FailureOr<Value> counters = stateGlobal(op, op.getCountersAttr());
+  FailureOr<Value> tiles = stateGlobal(op, op.getTilesAttr());
   if (failed(input) || failed(reference) || failed(cells) || failed(counters) ||
       failed(tiles))
     return failure();
@@ -53,9 +42,9 @@ LogicalResult Lowering::lowerPassGate(PassGateOp op) {
 }
 
 LogicalResult Lowering::lowerPassPropagate(PassPropagateOp op) {
-  FailureOr<Value> source = stateGlobal(*this, op, op.getSourceAttr());
-  FailureOr<Value> counters = stateGlobal(*this, op, op.getCountersAttr());
-  FailureOr<Value> tiles = stateGlobal(*this, op, op.getTilesAttr());
+  FailureOr<Value> source = stateGlobal(op, op.getSourceAttr());
+  FailureOr<Value> counters = stateGlobal(op, op.getCountersAttr());
+  FailureOr<Value> tiles = stateGlobal(op, op.getTilesAttr());
   if (failed(source) || failed(counters) || failed(tiles))
     return failure();
   abi::mote_pass_propagate_params p;
@@ -72,8 +61,8 @@ LogicalResult Lowering::lowerPassPropagate(PassPropagateOp op) {
 LogicalResult Lowering::lowerPassStore(PassStoreOp op) {
   ArrayRef<int64_t> patchShape = shapeOf(op.getPatch());
   FailureOr<Value> patch = buffer(op, op.getPatch());
-  FailureOr<Value> cache = stateGlobal(*this, op, op.getCacheAttr());
-  FailureOr<Value> flags = stateGlobal(*this, op, op.getFlagsAttr());
+  FailureOr<Value> cache = stateGlobal(op, op.getCacheAttr());
+  FailureOr<Value> flags = stateGlobal(op, op.getFlagsAttr());
   if (failed(patch) || failed(cache) || failed(flags))
     return failure();
   ArrayRef<int64_t> cacheShape = cast<MemRefType>(cache->getType()).getShape();
