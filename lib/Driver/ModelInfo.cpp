@@ -4,6 +4,7 @@
 #include "Mote/IR/Locations.h"
 
 #include "Mote/IR/MoteOps.h"
+#include "Mote/Target/ONNX/ImportONNX.h"
 #include "Mote/Transforms/MemoryPlan.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -40,6 +41,8 @@ static std::string layerName(Operation *op) {
 
 ModelInfo mote::analyzeModel(ModuleOp module) {
   ModelInfo info;
+  if (auto from = module->getAttrOfType<IntegerAttr>(kUpgradedFromAttr))
+    info.upgradedFromOpset = from.getInt();
   for (auto func : module.getOps<func::FuncOp>()) {
     for (auto [index, type] : llvm::enumerate(func.getArgumentTypes())) {
       auto name = func.getArgAttrOfType<StringAttr>(index, "mote.name");
@@ -95,6 +98,9 @@ static std::string withCommas(int64_t n) {
 }
 
 void mote::printModelInfo(const ModelInfo &info, raw_ostream &os) {
+  if (info.upgradedFromOpset)
+    os << "note: written for ONNX opset " << info.upgradedFromOpset
+       << ", upgraded on import by ONNX's version converter\n";
   os << "inputs:\n";
   for (const auto &[name, type] : info.inputs)
     os << "  " << name << ": " << type << "\n";

@@ -17,7 +17,13 @@ runtime input and the others are bound into the model as initializers
 Prints a table per op and the reason of every unsupported and failed test;
 exits 1 if any test failed.
 
-Usage: run_node_tests.py [--data DIR] [--motec PATH] [--work DIR] [--ops A,B]
+The suites are Debian's libonnx-testdata directories: `node` (one op per
+test) and the model suites `pytorch-converted`, `pytorch-operator` and
+`simple` (opset 6 to 12 models exported from PyTorch and written by hand;
+older opsets are upgraded by motec's importer).
+
+Usage: run_node_tests.py [--data DIR] [--suites S,T] [--motec PATH]
+                         [--work DIR] [--ops A,B]
 """
 import argparse
 import collections
@@ -77,10 +83,8 @@ def run_test(test_dir, motec, work):
             runtime.append((vi.name, value))
             continue
         model.graph.initializer.append(numpy_helper.from_array(value, vi.name))
-    keep = {name for name, _ in runtime}
-    kept = [i for i in model.graph.input if i.name in keep or i.name in inits]
-    del model.graph.input[:]
-    model.graph.input.extend(kept)
+    # The bound inputs stay listed as graph inputs: an initializer may be
+    # one (a default value), and before IR version 4 it must be.
     path = os.path.join(work, "model.onnx")
     onnx.save(model, path)
 
@@ -115,53 +119,82 @@ def run_test(test_dir, motec, work):
     return "passed", ""
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default="/usr/share/libonnx-testdata/data/node")
-    ap.add_argument("--motec", default="motec")
-    ap.add_argument("--work", default=None)
-    ap.add_argument("--ops", default=None, help="only these ops (comma separated)")
-    args = ap.parse_args()
-    only = set(args.ops.split(",")) if args.ops else CLAIMED
-    work = args.work or tempfile.mkdtemp(prefix="mote-node-tests-")
-    os.makedirs(work, exist_ok=True)
-    results = collections.defaultdict(list)
-    for name in sorted(os.listdir(args.data)):
-        test_dir = os.path.join(args.data, name)
+SUITES = ("node", "pytorch-converted", "pytorch-operator", "simple")
+
+
+def suite_tests(data, suite, only):
+    """Yields (group, test_dir) for the tests of `suite` to run. Node tests
+    belong to their op and run when every node is a claimed op (tests that
+    expand into ops Mote does not claim are not its business); the model
+    suites run whole, grouped by the ops each model uses, since a model of
+    unclaimed ops must still be refused cleanly."""
+    root = os.path.join(data, suite)
+    for name in sorted(os.listdir(root)):
+        test_dir = os.path.join(root, name)
         try:
             model = onnx.load(os.path.join(test_dir, "model.onnx"))
         except Exception:
             continue
-        ops = [n.op_type for n in model.graph.node if n.domain in ("", "ai.onnx")]
-        if not ops or any(n.domain not in ("", "ai.onnx") for n in model.graph.node):
+        ops = [n.op_type for n in model.graph.node]
+        if not ops:
             continue
-        # A test belongs to its op when every node is a claimed op; tests
-        # that expand into ops Mote does not claim are not its business.
+        if suite != "node":
+            group = "+".join(sorted(set(ops)))
+            if only is None or set(ops) & only:
+                yield group, test_dir
+            continue
+        if any(n.domain not in ("", "ai.onnx") for n in model.graph.node):
+            continue
         if not set(ops) <= CLAIMED:
             continue
         op = ops[-1] if len(set(ops)) > 1 else ops[0]
-        if op not in only:
-            continue
-        case = os.path.join(work, name)
-        os.makedirs(case, exist_ok=True)
-        status, detail = run_test(test_dir, args.motec, case)
-        shutil.rmtree(case, ignore_errors=True)
-        results[op].append((name, status, detail))
+        if op in (only or CLAIMED):
+            yield op, test_dir
 
-    totals = collections.Counter()
-    print(f"{'op':<22}{'passed':>8}{'failed':>8}{'unsupported':>13}")
-    for op in sorted(results):
-        c = collections.Counter(s for _, s, _ in results[op])
-        totals.update(c)
-        print(f"{op:<22}{c['passed']:>8}{c['failed']:>8}{c['unsupported']:>13}")
-    print(f"{'total':<22}{totals['passed']:>8}{totals['failed']:>8}{totals['unsupported']:>13}")
-    for status in ("unsupported", "failed"):
-        rows = [(op, n, d) for op in sorted(results) for n, s, d in results[op] if s == status]
-        if rows:
-            print(f"\n{status}:")
-            for op, n, d in rows:
-                print(f"  {n}: {d}")
-    return 1 if totals["failed"] else 0
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default="/usr/share/libonnx-testdata/data")
+    ap.add_argument("--suites", default=",".join(SUITES),
+                    help="comma separated, of " + ", ".join(SUITES))
+    ap.add_argument("--motec", default="motec")
+    ap.add_argument("--work", default=None)
+    ap.add_argument("--ops", default=None, help="only tests of these ops (comma separated)")
+    args = ap.parse_args()
+    only = set(args.ops.split(",")) if args.ops else None
+    work = args.work or tempfile.mkdtemp(prefix="mote-node-tests-")
+    os.makedirs(work, exist_ok=True)
+    any_failed = False
+    for suite in args.suites.split(","):
+        if suite not in SUITES:
+            ap.error(f"unknown suite '{suite}'")
+        results = collections.defaultdict(list)
+        for group, test_dir in suite_tests(args.data, suite, only):
+            name = os.path.basename(test_dir)
+            case = os.path.join(work, name)
+            os.makedirs(case, exist_ok=True)
+            status, detail = run_test(test_dir, args.motec, case)
+            shutil.rmtree(case, ignore_errors=True)
+            results[group].append((name, status, detail))
+
+        totals = collections.Counter()
+        print(f"suite {suite}")
+        print(f"{'op':<40}{'passed':>8}{'failed':>8}{'unsupported':>13}")
+        for op in sorted(results):
+            c = collections.Counter(s for _, s, _ in results[op])
+            totals.update(c)
+            print(f"{op:<40}{c['passed']:>8}{c['failed']:>8}{c['unsupported']:>13}")
+        print(f"{'total ' + suite:<40}{totals['passed']:>8}{totals['failed']:>8}"
+              f"{totals['unsupported']:>13}")
+        for status in ("unsupported", "failed"):
+            rows = [(op, n, d) for op in sorted(results) for n, s, d in results[op] if s == status]
+            if rows:
+                print(f"\n{status} ({suite}):")
+                for op, n, d in rows:
+                    print(f"  {n}: {d}")
+        print()
+        any_failed |= bool(totals["failed"])
+    return 1 if any_failed else 0
 
 
 if __name__ == "__main__":

@@ -106,6 +106,26 @@ def seeds():
          tensor("Bm", rng.integers(0, 255, (3, 2)).astype(np.uint8)),
          tensor("az", np.uint8(3))])
 
+    # Old opsets go through ONNX's version converter before the importer.
+    yield "opset6", model(
+        [helper.make_node("Gemm", ["X", "W6", "C6"], ["g"], broadcast=1, transB=1),
+         helper.make_node("Add", ["g", "b6"], ["a"], broadcast=1, axis=1),
+         helper.make_node("Relu", ["a"], ["Y"])],
+        [vi("X", f, [2, 3])], [vi("Y", f, [2, 4])],
+        [tensor("W6", rng.standard_normal((4, 3)).astype(np.float32)),
+         tensor("C6", np.zeros(4, np.float32)), tensor("b6", np.ones(4, np.float32))],
+        opset=6)
+    yield "opset9", model(
+        [helper.make_node("Conv", ["X", "W"], ["c"], pads=[1, 1, 1, 1]),
+         helper.make_node("BatchNormalization", ["c", "g", "b", "mu", "v"], ["n"]),
+         helper.make_node("MaxPool", ["n"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+         helper.make_node("Flatten", ["p"], ["Y"])],
+        [vi("X", f, [1, 3, 4, 4])], [vi("Y", f, [1, 16])],
+        [tensor("W", w), tensor("g", np.ones(4, np.float32)),
+         tensor("b", np.zeros(4, np.float32)), tensor("mu", np.zeros(4, np.float32)),
+         tensor("v", np.ones(4, np.float32))],
+        opset=9)
+
 
 def main(out):
     os.makedirs(out, exist_ok=True)

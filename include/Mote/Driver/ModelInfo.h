@@ -33,6 +33,9 @@ struct ModelInfo {
   /// MemoryPlan.h); -1 when the function could not be planned.
   int64_t arenaBytes = -1;
   int64_t arenaLowerBound = -1;
+  /// The opset the ONNX model was written for when the importer upgraded
+  /// it; 0 if it was read as written.
+  int64_t upgradedFromOpset = 0;
 };
 
 /// Summarizes the entry function of `module`: its signature, how often each

@@ -20,6 +20,8 @@
 
 #include <onnx/defs/parser.h>
 #include <onnx/defs/schema.h>
+#include <onnx/shape_inference/implementation.h>
+#include <onnx/version_converter/convert.h>
 
 using namespace mlir;
 using namespace mote;
@@ -27,9 +29,12 @@ using namespace mote::onnx_import;
 
 namespace mote::onnx_import {
 
-/// The lowest and highest default-domain opsets the importer accepts.
+/// The lowest and highest default-domain opsets the importer reads; older
+/// models down to kMinUpgradeOpset are first upgraded to kMinOpset by ONNX's
+/// own version converter.
 constexpr int64_t kMinOpset = 11;
 constexpr int64_t kMaxOpset = 21;
+constexpr int64_t kMinUpgradeOpset = 1;
 
 class GraphImporter {
 public:
@@ -318,20 +323,63 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   return it->second(ctx);
 }
 
-OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model) {
+/// Returns the model's default-domain opset, or -1 if it imports none.
+static int64_t defaultOpset(const onnx::ModelProto &model) {
   int64_t opset = -1;
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     if (id.domain().empty() || id.domain() == "ai.onnx")
       opset = id.version();
+  return opset;
+}
+
+OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &original) {
+  int64_t opset = defaultOpset(original);
   if (opset < 0) {
     emitModelError() << "model imports no default-domain opset";
     return nullptr;
   }
-  if (opset < kMinOpset || opset > kMaxOpset) {
+  if (opset < kMinUpgradeOpset || opset > kMaxOpset) {
     emitModelError() << "opset " << opset << " is not supported (Mote imports "
-                     << "opsets " << kMinOpset << " to " << kMaxOpset << ")";
+                     << "opsets " << kMinOpset << " to " << kMaxOpset
+                     << ", and upgrades older ones down to "
+                     << kMinUpgradeOpset << ")";
     return nullptr;
   }
+  // An older model is upgraded by ONNX's version converter, which rewrites
+  // each node by the adapters of the ops that changed in between; what it
+  // has no adapter for (or the model it cannot read) is refused here.
+  onnx::ModelProto upgraded;
+  int64_t upgradedFrom = 0;
+  if (opset < kMinOpset) {
+    if (!original.has_graph()) {
+      emitModelError() << "model has no graph";
+      return nullptr;
+    }
+    try {
+      // Some adapters (Gemm's broadcast) need the shapes of their inputs.
+      onnx::ModelProto inferred = original;
+      onnx::shape_inference::InferShapes(inferred);
+      upgraded = onnx::version_conversion::ConvertVersion(inferred, kMinOpset);
+    } catch (const std::exception &e) {
+      // ONNX's assertions lead with their source location.
+      StringRef what = e.what();
+      if (size_t at = what.find("failed: "); at != StringRef::npos)
+        what = what.drop_front(at + strlen("failed: "));
+      emitModelError() << "cannot upgrade the model from opset " << opset
+                       << " to " << kMinOpset
+                       << " with ONNX's version converter: "
+                       << what.split('\n').first.trim();
+      return nullptr;
+    }
+    upgradedFrom = opset;
+    opset = defaultOpset(upgraded);
+    if (opset != kMinOpset) {
+      emitModelError() << "ONNX's version converter left the model at opset "
+                       << opset << " instead of " << kMinOpset;
+      return nullptr;
+    }
+  }
+  const onnx::ModelProto &model = upgradedFrom ? upgraded : original;
   if (!model.has_graph()) {
     emitModelError() << "model has no graph";
     return nullptr;
@@ -412,6 +460,9 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model) {
   for (auto [index, output] : llvm::enumerate(graph.output()))
     func.setResultAttr(index, "mote.name",
                        builder.getStringAttr(output.name()));
+  if (upgradedFrom)
+    (*module)->setAttr(kUpgradedFromAttr,
+                       builder.getI64IntegerAttr(upgradedFrom));
   if (failed(verify(*module)))
     return nullptr;
   return module;

@@ -25,6 +25,11 @@ struct ImportOptions {
   std::string functionName = "main";
 };
 
+/// The module attribute an imported model carries when ONNX's version
+/// converter upgraded it: the opset it was written for (an i64).
+inline constexpr llvm::StringLiteral kUpgradedFromAttr =
+    "mote.onnx_upgraded_from";
+
 /// Imports `bytes`, a serialized ModelProto or a model in ONNX text syntax
 /// (recognized by its leading `<`). Problems are reported as diagnostics on
 /// `context` naming the node, op and opset; the result is null on failure.
