@@ -341,8 +341,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &original) {
   if (opset < kMinUpgradeOpset || opset > kMaxOpset) {
     emitModelError() << "opset " << opset << " is not supported (Mote imports "
                      << "opsets " << kMinOpset << " to " << kMaxOpset
-                     << ", and upgrades older ones down to "
-                     << kMinUpgradeOpset << ")";
+                     << ", and upgrades older ones down to " << kMinUpgradeOpset
+                     << ")";
     return nullptr;
   }
   // An older model is upgraded by ONNX's version converter, which rewrites
