@@ -183,7 +183,10 @@ static mote_status broadcast_f32(const mote_broadcast_params *p, float act_min,
                         (int64_t)i2 * p->lhs_stride2 + (int64_t)i3 * p->lhs_stride3];
           float b = rhs[(int64_t)i0 * p->rhs_stride0 + (int64_t)i1 * p->rhs_stride1 +
                         (int64_t)i2 * p->rhs_stride2 + (int64_t)i3 * p->rhs_stride3];
-          float v = op == 0 ? a + b : (op == 1 ? a - b : a * b);
+          float v = op == 0   ? a + b
+                    : op == 1 ? a - b
+                    : op == 2 ? a * b
+                              : (a >= 0.0f ? a : a * b);
           output[o++] = clamp_f32(v, act_min, act_max);
         }
   return MOTE_OK;
@@ -201,16 +204,68 @@ mote_status mote_sub_f32(const mote_broadcast_params *p, float act_min,
   return broadcast_f32(p, act_min, act_max, lhs, rhs, output, 1);
 }
 
+mote_status mote_prelu_f32(const mote_broadcast_params *p, const float *input,
+                           const float *slope, float *output) {
+  return broadcast_f32(p, -3.4028235e38f, 3.4028235e38f, input, slope, output, 3);
+}
+
 mote_status mote_mul_f32(const mote_broadcast_params *p, float act_min,
                          float act_max, const float *lhs, const float *rhs,
                          float *output) {
   return broadcast_f32(p, act_min, act_max, lhs, rhs, output, 2);
 }
 
+/* erfc(z) for z >= 1/2: t exp(-z^2 + P(t)), t = 1 / (1 + z / 2), the
+ * Chebyshev fit of Numerical Recipes (fractional error below 1.2e-7). */
+static float erfc_tail(float z) {
+  float t;
+  if (z > 10.0f)
+    return 0.0f;
+  t = 1.0f / (1.0f + 0.5f * z);
+  return t * mote_expf(-z * z - 1.26551223f +
+                       t * (1.00002368f +
+                       t * (0.37409196f +
+                       t * (0.09678418f +
+                       t * (-0.18628806f +
+                       t * (0.27886807f +
+                       t * (-1.13520398f +
+                       t * (1.48851587f +
+                       t * (-0.82215223f + t * 0.17087277f)))))))));
+}
+
+float mote_erff(float x) {
+  float z = x < 0.0f ? -x : x;
+  if (z < 0.5f) { /* Taylor series: accurate relative to x near 0 */
+    float x2 = x * x;
+    return 1.1283791671f * x *
+           (1.0f + x2 * (-1.0f / 3.0f + x2 * (1.0f / 10.0f + x2 * (-1.0f / 42.0f +
+           x2 * (1.0f / 216.0f + x2 * (-1.0f / 1320.0f + x2 * (1.0f / 9360.0f)))))));
+  }
+  return x < 0.0f ? erfc_tail(z) - 1.0f : 1.0f - erfc_tail(z);
+}
+
+/* exp(x) - 1, by its Taylor series near 0 where the difference would
+ * cancel. */
+static float expm1_f32(float x) {
+  if (x > -0.5f && x < 0.5f)
+    return x * (1.0f + x * (0.5f + x * (1.0f / 6.0f + x * (1.0f / 24.0f +
+           x * (1.0f / 120.0f + x * (1.0f / 720.0f + x * (1.0f / 5040.0f)))))));
+  return mote_expf(x) - 1.0f;
+}
+
+/* x / 2 * (1 + erf(x / sqrt(2))); for x well below 0 through erfc, so the
+ * small results keep their relative accuracy. */
+static float gelu_erf(float x) {
+  float z = x * 0.70710678118654752f;
+  if (z <= -0.5f)
+    return 0.5f * x * erfc_tail(-z);
+  return 0.5f * x * (1.0f + mote_erff(z));
+}
+
 mote_status mote_activation_f32(int32_t kind, int32_t count, float a, float b,
                                 const float *input, float *output) {
   int32_t i;
-  if (!input || !output || count < 0 || kind < MOTE_CLAMP || kind > MOTE_HARD_SWISH)
+  if (!input || !output || count < 0 || kind < MOTE_CLAMP || kind > MOTE_GELU)
     return MOTE_ERROR_ARGUMENT;
   for (i = 0; i < count; ++i) {
     float x = input[i], y;
@@ -230,8 +285,28 @@ mote_status mote_activation_f32(int32_t kind, int32_t count, float a, float b,
     case MOTE_HARD_SIGMOID:
       y = clamp_f32(a * x + b, 0.0f, 1.0f);
       break;
-    default:
+    case MOTE_HARD_SWISH:
       y = x * clamp_f32(x / 6.0f + 0.5f, 0.0f, 1.0f);
+      break;
+    case MOTE_LEAKY_RELU:
+      y = x >= 0.0f ? x : a * x;
+      break;
+    case MOTE_ELU:
+      y = b * (x > 0.0f ? x : a * expm1_f32(x));
+      break;
+    case MOTE_ERF:
+      y = mote_erff(x);
+      break;
+    default:
+      if (a != 0.0f) {
+        /* tanh form: 1 + tanh(u) = 2 e / (e + 1), e = exp(2u), u =
+         * sqrt(2 / pi) (x + 0.044715 x^3). */
+        float u = 0.7978845608f * (x + 0.044715f * x * x * x);
+        float e = mote_expf(2.0f * clamp_f32(u, -40.0f, 40.0f));
+        y = x * e / (e + 1.0f);
+      } else {
+        y = gelu_erf(x);
+      }
       break;
     }
     output[i] = y;

@@ -391,6 +391,68 @@ static void test_matmul_and_softmax_axis(mote_test_counts *t) {
   MOTE_CHECK(t, bad == 0, "softmax axis: %d wrong", bad);
 }
 
+/* LeakyReLU, ELU / SELU, erf and GELU against libm over [-10, 10] (and a
+ * few points near 0, where erf must stay accurate relative to x), and
+ * PReLU with a per-channel slope broadcast against a plain loop. */
+static void test_smooth_activations(mote_test_counts *t) {
+  enum { N = 2001 + 6 };
+  static float x[N], y[N];
+  const float tiny[6] = {1e-6f, -3e-5f, 2e-3f, -0.01f, 0.49f, -0.51f};
+  double worst_abs = 0.0, worst_rel = 0.0;
+  int32_t i;
+  for (i = 0; i < 2001; ++i)
+    x[i] = -10.0f + 0.01f * (float)i;
+  for (i = 0; i < 6; ++i)
+    x[2001 + i] = tiny[i];
+  MOTE_CHECK(t, mote_activation_f32(MOTE_ERF, N, 0, 0, x, y) == MOTE_OK, "erf");
+  for (i = 0; i < N; ++i) {
+    double want = erf(x[i]), err = fabs(y[i] - want);
+    worst_abs = fmax(worst_abs, err);
+    if (fabs(want) > 0)
+      worst_rel = fmax(worst_rel, err / fabs(want));
+  }
+  MOTE_CHECK(t, worst_abs < 3e-7 && worst_rel < 1e-5, "erf off by %g (relative %g)",
+             worst_abs, worst_rel);
+  worst_rel = 0.0;
+  MOTE_CHECK(t, mote_activation_f32(MOTE_GELU, N, 0, 0, x, y) == MOTE_OK, "gelu");
+  for (i = 0; i < N; ++i) {
+    double want = 0.5 * x[i] * (1.0 + erf(x[i] / sqrt(2.0)));
+    worst_rel = fmax(worst_rel, fabs(y[i] - want) / fmax(fabs(want), 1e-3));
+  }
+  MOTE_CHECK(t, mote_activation_f32(MOTE_GELU, N, 1, 0, x, y) == MOTE_OK, "gelu tanh");
+  for (i = 0; i < N; ++i) {
+    double u = sqrt(2.0 / 3.14159265358979) * (x[i] + 0.044715 * pow(x[i], 3));
+    double want = 0.5 * x[i] * (1.0 + tanh(u));
+    worst_rel = fmax(worst_rel, fabs(y[i] - want) / fmax(fabs(want), 1e-3));
+  }
+  MOTE_CHECK(t, mote_activation_f32(MOTE_ELU, N, 1.6732632f, 1.050701f, x, y) == MOTE_OK,
+             "selu");
+  for (i = 0; i < N; ++i) {
+    double want = 1.050701 * (x[i] > 0 ? x[i] : 1.6732632 * (exp(x[i]) - 1.0));
+    worst_rel = fmax(worst_rel, fabs(y[i] - want) / fmax(fabs(want), 1e-3));
+  }
+  MOTE_CHECK(t, mote_activation_f32(MOTE_LEAKY_RELU, N, 0.1f, 0, x, y) == MOTE_OK, "leaky");
+  for (i = 0; i < N; ++i)
+    worst_rel = fmax(worst_rel, fabs(y[i] - (x[i] >= 0 ? x[i] : 0.1f * x[i])));
+  MOTE_CHECK(t, worst_rel < 1e-5, "gelu/elu/leaky off by %g (relative)", worst_rel);
+  {
+    /* [1, 3, 2, 2] against a [3, 1, 1] slope. */
+    const float in[12] = {-1, 2, -3, 4, -5, 6, -7, 8, -9, 10, -11, 12};
+    const float slope[3] = {0.5f, -1.0f, 0.0f};
+    float out[12];
+    mote_broadcast_params p;
+    int ok = 1;
+    memset(&p, 0, sizeof p);
+    p.dim0 = 1, p.dim1 = 3, p.dim2 = 2, p.dim3 = 2;
+    p.lhs_stride1 = 4, p.lhs_stride2 = 2, p.lhs_stride3 = 1;
+    p.rhs_stride1 = 1;
+    MOTE_CHECK(t, mote_prelu_f32(&p, in, slope, out) == MOTE_OK, "prelu");
+    for (i = 0; i < 12; ++i)
+      ok &= out[i] == (in[i] >= 0 ? in[i] : slope[i / 4] * in[i]);
+    MOTE_CHECK(t, ok, "prelu per channel");
+  }
+}
+
 static void test_float_kernels(mote_test_counts *t) {
   /* Grouped, padded, strided float convolution against a double reference. */
   mote_conv2d_f32_params p = {1, 4, 6, 5, 6, 3, 3, 3, 3, 2, 2, 1, 1, 1, 1, 2};
@@ -435,7 +497,9 @@ static void test_float_kernels(mote_test_counts *t) {
   MOTE_CHECK(t, worst < 1e-6, "activations off by %g", worst);
   MOTE_CHECK(t, mote_activation_f32(MOTE_CLAMP, 8, 0.0f, 6.0f, act, y) == MOTE_OK &&
                     y[0] == 0.0f && y[5] == 6.0f && y[3] == 0.3f, "relu6");
-  MOTE_CHECK(t, mote_activation_f32(9, 8, 0, 0, act, y) == MOTE_ERROR_ARGUMENT, "bad kind");
+  MOTE_CHECK(t, mote_activation_f32(MOTE_GELU + 1, 8, 0, 0, act, y) == MOTE_ERROR_ARGUMENT,
+             "bad kind");
+  test_smooth_activations(t);
 }
 
 static void test_concat_pad(mote_test_counts *t) {

@@ -40,7 +40,8 @@ from onnx import numpy_helper
 # The ops the importer turns into Mote ops (lib/Target/ONNX).
 CLAIMED = {
     "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Conv", "Div",
-    "ConvInteger", "DequantizeLinear", "Flatten", "Gemm", "GlobalAveragePool",
+    "ConvInteger", "DequantizeLinear", "Elu", "Erf", "Flatten", "Gemm",
+    "GlobalAveragePool", "LeakyRelu", "PRelu", "Selu",
     "HardSigmoid", "HardSwish", "Identity", "MatMul", "MatMulInteger",
     "MaxPool", "Mul", "Pad", "QLinearConv", "QLinearMatMul", "QuantizeLinear",
     "ReduceMean", "Relu", "Reshape", "Sigmoid", "Slice", "Softmax", "Squeeze",

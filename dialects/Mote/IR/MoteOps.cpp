@@ -350,6 +350,32 @@ LogicalResult SigmoidOp::verify() { return verifyUnary(*this); }
 LogicalResult HardSigmoidOp::verify() { return verifyUnary(*this); }
 LogicalResult HardSwishOp::verify() { return verifyUnary(*this); }
 LogicalResult TanhOp::verify() { return verifyUnary(*this); }
+LogicalResult LeakyReluOp::verify() { return verifyUnary(*this); }
+LogicalResult EluOp::verify() { return verifyUnary(*this); }
+LogicalResult ErfOp::verify() { return verifyUnary(*this); }
+
+LogicalResult GeluOp::verify() {
+  if (getApproximate() != "none" && getApproximate() != "tanh")
+    return emitOpError("approximate must be 'none' or 'tanh', got '")
+           << getApproximate() << "'";
+  return verifyUnary(*this);
+}
+
+LogicalResult PReluOp::verify() {
+  SmallVector<int64_t> expected;
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  if (failed(inferBroadcastShape([&] { return emitOpError(); }, in,
+                                 shapeOf(getSlope()), expected)))
+    return failure();
+  if (ArrayRef<int64_t>(expected) != in)
+    return emitOpError("slope must broadcast to the input's shape");
+  if (failed(verifyResultShape(*this, in)))
+    return failure();
+  for (Value v : {getInput(), getSlope(), getOutput()})
+    if (!getElementTypeOrSelf(v.getType()).isF32())
+      return emitOpError("expects f32 operands and result");
+  return success();
+}
 
 LogicalResult ClampOp::verify() {
   if (getMin().convertToFloat() > getMax().convertToFloat())

@@ -218,6 +218,66 @@ def Mote_TanhOp : Mote_UnaryOp<"tanh", "tanh(x)",
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def Mote_LeakyReluOp : Mote_UnaryOp<"leaky_relu", "x >= 0 ? x : alpha * x",
+    [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
+  let summary = "Leaky rectified linear unit (ONNX LeakyRelu)";
+  let arguments = (ins Mote_Tensor:$input,
+      DefaultValuedAttr<F32Attr, "0.01f">:$alpha);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Mote_EluOp : Mote_UnaryOp<"elu",
+    "scale * (x > 0 ? x : alpha * (exp(x) - 1))",
+    [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
+  let summary = "Exponential linear unit (ONNX Elu, and Selu with its scale)";
+  let arguments = (ins Mote_Tensor:$input,
+      DefaultValuedAttr<F32Attr, "1.0f">:$alpha,
+      DefaultValuedAttr<F32Attr, "1.0f">:$scale);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Mote_ErfOp : Mote_UnaryOp<"erf", "erf(x)",
+    [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
+  let summary = "Gauss error function";
+  let arguments = (ins Mote_Tensor:$input);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Mote_GeluOp : Mote_UnaryOp<"gelu",
+    "x / 2 * (1 + erf(x / sqrt(2)))",
+    [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
+  let summary = "Gaussian error linear unit";
+  let extraClassDeclaration = [{
+    /// The form with tanh: x / 2 * (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+    bool isTanhApproximation() { return getApproximate() == "tanh"; }
+  }];
+  let arguments = (ins Mote_Tensor:$input,
+      DefaultValuedStrAttr<StrAttr, "none">:$approximate);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Mote_PReluOp : Mote_Op<"prelu", [Pure]> {
+  let summary = "Parametric rectified linear unit (ONNX PRelu)";
+  let description = [{
+    `x >= 0 ? x : slope * x`, element-wise, with `slope` broadcast to the
+    shape of `input` (unidirectional NumPy broadcasting, as in ONNX; a
+    per-channel slope of an NCHW tensor has shape `[C, 1, 1]`). Float only.
+
+    Example:
+
+    ```mlir
+    %y = mote.prelu %x, %slope : (tensor<1x8x4x4xf32>, tensor<8x1x1xf32>)
+        -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input, Mote_Tensor:$slope);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $slope attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Mote_SoftmaxOp : Mote_UnaryOp<"softmax",
                                   "exp(x - max) / sum(exp(x - max)) along axis"> {
   let summary = "Softmax along one axis (ONNX opset 13 semantics)";

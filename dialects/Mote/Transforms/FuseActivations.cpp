@@ -1,7 +1,13 @@
 //===- FuseActivations.cpp - Fuse ReLU / clamp into producers -------------===//
+//
+// Also recognizes GELU in the form exporters without a Gelu op write it:
+// x * 0.5 * (1 + erf(x / sqrt(2))), the three factors in any order.
+//
+//===----------------------------------------------------------------------===//
 
 #include "Mote/Transforms/Passes.h"
 
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -58,6 +64,91 @@ struct FuseIntoProducer : OpRewritePattern<ActivationOp> {
   }
 };
 
+/// Returns the value of `v` if it is a float constant with one value in all
+/// its elements (a scalar or a splat).
+static std::optional<double> splatValue(Value v) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat())
+    return std::nullopt;
+  return attr.getSplatValue<APFloat>().convertToDouble();
+}
+
+static bool near(std::optional<double> v, double want) {
+  return v && std::abs(*v - want) <= 1e-6 * std::abs(want);
+}
+
+/// The factors of a product of at most two single-use `mote.mul`s without
+/// fused clamps, e.g. [x, 0.5, y] for mul(mul(x, 0.5), y).
+static SmallVector<Value, 3> factorsOf(MulOp mul) {
+  SmallVector<Value, 3> factors;
+  for (Value operand : {mul.getLhs(), mul.getRhs()}) {
+    auto inner = operand.getDefiningOp<MulOp>();
+    if (inner && inner->hasOneUse() && !inner.getClampMin() &&
+        !inner.getClampMax()) {
+      factors.push_back(inner.getLhs());
+      factors.push_back(inner.getRhs());
+    } else {
+      factors.push_back(operand);
+    }
+  }
+  return factors;
+}
+
+/// Returns x if `v` is a single-use 1 + erf(x / sqrt(2)) (the division as
+/// the importer writes it, a multiplication by 1 / sqrt(2)).
+static Value erfTermInput(Value v) {
+  auto add = v.getDefiningOp<AddOp>();
+  if (!add || !add->hasOneUse() || add.getClampMin() || add.getClampMax())
+    return {};
+  Value other = near(splatValue(add.getLhs()), 1.0)   ? add.getRhs()
+                : near(splatValue(add.getRhs()), 1.0) ? add.getLhs()
+                                                      : Value();
+  auto erf = other ? other.getDefiningOp<ErfOp>() : ErfOp();
+  if (!erf || !erf->hasOneUse())
+    return {};
+  auto scaled = erf.getInput().getDefiningOp<MulOp>();
+  if (!scaled || !scaled->hasOneUse() || scaled.getClampMin() ||
+      scaled.getClampMax())
+    return {};
+  const double invSqrt2 = 0.70710678118654752;
+  if (near(splatValue(scaled.getRhs()), invSqrt2))
+    return scaled.getLhs();
+  if (near(splatValue(scaled.getLhs()), invSqrt2))
+    return scaled.getRhs();
+  return {};
+}
+
+/// x * 0.5 * (1 + erf(x / sqrt(2))) -> mote.gelu x, for float tensors of
+/// x's shape.
+struct RecognizeGelu : OpRewritePattern<MulOp> {
+  using OpRewritePattern<MulOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getClampMin() || op.getClampMax() ||
+        !getElementTypeOrSelf(op.getType()).isF32())
+      return failure();
+    SmallVector<Value, 3> factors = factorsOf(op);
+    if (factors.size() != 3)
+      return failure();
+    // Try each factor as the erf term; the other two are x and 0.5.
+    for (int e = 0; e < 3; ++e) {
+      Value x = erfTermInput(factors[e]);
+      if (!x)
+        continue;
+      Value a = factors[(e + 1) % 3], b = factors[(e + 2) % 3];
+      if (!((a == x && near(splatValue(b), 0.5)) ||
+            (b == x && near(splatValue(a), 0.5))))
+        continue;
+      if (x.getType() != op.getType())
+        return rewriter.notifyMatchFailure(op, "the product broadcasts x");
+      rewriter.replaceOpWithNewOp<GeluOp>(op, op.getType(), x);
+      return success();
+    }
+    return failure();
+  }
+};
+
 struct MoteFuseActivationsPass
     : mote::impl::MoteFuseActivationsBase<MoteFuseActivationsPass> {
   void runOnOperation() override {
@@ -71,6 +162,7 @@ struct MoteFuseActivationsPass
 } // namespace
 
 void mote::populateFuseActivationsPatterns(RewritePatternSet &patterns) {
-  patterns.add<FuseIntoProducer<ReluOp>, FuseIntoProducer<ClampOp>>(
-      patterns.getContext());
+  patterns
+      .add<FuseIntoProducer<ReluOp>, FuseIntoProducer<ClampOp>, RecognizeGelu>(
+          patterns.getContext());
 }

@@ -59,6 +59,12 @@ def MoteFuseActivations : Pass<"mote-fuse-activations", "mlir::func::FuncOp"> {
     ```mlir
     %y = mote.conv2d %x, %w, %b {clamp_min = 0.0 : f32} : ...
     ```
+
+    It also recognizes GELU as exporters write it without a Gelu op (ONNX
+    before opset 20): `x * 0.5 * (1 + erf(x / sqrt(2)))`, the three factors
+    multiplied in any order and the division imported as a multiplication,
+    becomes one `mote.gelu %x` (one lookup table in int8 instead of five
+    ops) when the intermediate values have no other use.
   }];
 }
 

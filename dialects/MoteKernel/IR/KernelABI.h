@@ -62,6 +62,10 @@ enum class Activation : int32_t {
   Tanh = MOTE_TANH,
   HardSigmoid = MOTE_HARD_SIGMOID,
   HardSwish = MOTE_HARD_SWISH,
+  LeakyRelu = MOTE_LEAKY_RELU,
+  Elu = MOTE_ELU,
+  Erf = MOTE_ERF,
+  Gelu = MOTE_GELU,
 };
 
 /// Modes of mote_pad.

@@ -112,6 +112,34 @@ LogicalResult Lowering::lowerHardSigmoidF32(HardSigmoidOp o) {
 LogicalResult Lowering::lowerHardSwishF32(HardSwishOp o) {
   return activation(abi::Activation::HardSwish, 0.0f, 0.0f);
 }
+LogicalResult Lowering::lowerLeakyReluF32(LeakyReluOp o) {
+  return activation(abi::Activation::LeakyRelu, o.getAlpha().convertToFloat(),
+                    0.0f);
+}
+LogicalResult Lowering::lowerEluF32(EluOp o) {
+  return activation(abi::Activation::Elu, o.getAlpha().convertToFloat(),
+                    o.getScale().convertToFloat());
+}
+LogicalResult Lowering::lowerErfF32(ErfOp o) {
+  return activation(abi::Activation::Erf, 0.0f, 0.0f);
+}
+LogicalResult Lowering::lowerGeluF32(GeluOp o) {
+  return activation(abi::Activation::Gelu,
+                    o.isTanhApproximation() ? 1.0f : 0.0f, 0.0f);
+}
+LogicalResult Lowering::lowerPReluF32(PReluOp o) {
+  ArrayRef<int64_t> shape = shapeOf(o.getOutput());
+  if (shape.size() > 4)
+    return o.emitOpError("has no C lowering for rank above 4");
+  abi::mote_broadcast_params params;
+  setBroadcast(params, shapeOf(o.getInput()), shapeOf(o.getSlope()), shape);
+  FailureOr<SmallVector<Value>> io =
+      buffers({o.getInput(), o.getSlope(), o.getOutput()});
+  if (failed(io))
+    return failure();
+  callWith("mote_prelu_f32", params, *io);
+  return success();
+}
 LogicalResult Lowering::lowerSoftmaxF32(SoftmaxOp o) { return lowerSoftmax(o); }
 LogicalResult Lowering::lowerAddS8(AddOp o) {
   return lowerBinary(o, "mote_add_s8");
@@ -136,6 +164,28 @@ LogicalResult Lowering::lowerHardSigmoidS8(HardSigmoidOp o) {
   return lowerLookupTable(
       o, [=](double x) { return std::clamp(alpha * x + beta, 0.0, 1.0); });
 }
+LogicalResult Lowering::lowerLeakyReluS8(LeakyReluOp o) {
+  double alpha = o.getAlpha().convertToDouble();
+  return lowerLookupTable(o, [=](double x) { return x >= 0 ? x : alpha * x; });
+}
+LogicalResult Lowering::lowerEluS8(EluOp o) {
+  double alpha = o.getAlpha().convertToDouble(),
+         scale = o.getScale().convertToDouble();
+  return lowerLookupTable(
+      o, [=](double x) { return scale * (x > 0 ? x : alpha * std::expm1(x)); });
+}
+LogicalResult Lowering::lowerErfS8(ErfOp o) {
+  return lowerLookupTable(o, [](double x) { return std::erf(x); });
+}
+LogicalResult Lowering::lowerGeluS8(GeluOp o) {
+  if (o.isTanhApproximation())
+    return lowerLookupTable(o, [](double x) {
+      double u = std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x);
+      return 0.5 * x * (1.0 + std::tanh(u));
+    });
+  return lowerLookupTable(
+      o, [](double x) { return 0.5 * x * std::erfc(-x / std::sqrt(2.0)); });
+}
 LogicalResult Lowering::lowerHardSwishS8(HardSwishOp o) {
   return lowerLookupTable(
       o, [](double x) { return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0); });
@@ -153,6 +203,12 @@ void mote::lowering::populateElementwisePatterns(LoweringPatterns &patterns) {
                               &Lowering::lowerHardSigmoidF32);
   patterns.add<HardSwishOp>(LoweringDomain::Float,
                             &Lowering::lowerHardSwishF32);
+  patterns.add<LeakyReluOp>(LoweringDomain::Float,
+                            &Lowering::lowerLeakyReluF32);
+  patterns.add<EluOp>(LoweringDomain::Float, &Lowering::lowerEluF32);
+  patterns.add<ErfOp>(LoweringDomain::Float, &Lowering::lowerErfF32);
+  patterns.add<GeluOp>(LoweringDomain::Float, &Lowering::lowerGeluF32);
+  patterns.add<PReluOp>(LoweringDomain::Float, &Lowering::lowerPReluF32);
   patterns.add<SoftmaxOp>(LoweringDomain::Float, &Lowering::lowerSoftmaxF32);
   patterns.add<AddOp>(LoweringDomain::Integer, &Lowering::lowerAddS8);
   patterns.add<SubOp>(LoweringDomain::Integer, &Lowering::lowerSubS8);
@@ -164,4 +220,9 @@ void mote::lowering::populateElementwisePatterns(LoweringPatterns &patterns) {
                               &Lowering::lowerHardSigmoidS8);
   patterns.add<HardSwishOp>(LoweringDomain::Integer,
                             &Lowering::lowerHardSwishS8);
+  patterns.add<LeakyReluOp>(LoweringDomain::Integer,
+                            &Lowering::lowerLeakyReluS8);
+  patterns.add<EluOp>(LoweringDomain::Integer, &Lowering::lowerEluS8);
+  patterns.add<ErfOp>(LoweringDomain::Integer, &Lowering::lowerErfS8);
+  patterns.add<GeluOp>(LoweringDomain::Integer, &Lowering::lowerGeluS8);
 }

@@ -641,6 +641,11 @@ public:
   LogicalResult lowerTanhF32(TanhOp o);
   LogicalResult lowerHardSigmoidF32(HardSigmoidOp o);
   LogicalResult lowerHardSwishF32(HardSwishOp o);
+  LogicalResult lowerLeakyReluF32(LeakyReluOp o);
+  LogicalResult lowerEluF32(EluOp o);
+  LogicalResult lowerErfF32(ErfOp o);
+  LogicalResult lowerGeluF32(GeluOp o);
+  LogicalResult lowerPReluF32(PReluOp o);
   LogicalResult lowerSoftmaxF32(SoftmaxOp o);
   LogicalResult lowerAddS8(AddOp o);
   LogicalResult lowerSubS8(SubOp o);
@@ -649,6 +654,10 @@ public:
   LogicalResult lowerSigmoidS8(SigmoidOp o);
   LogicalResult lowerTanhS8(TanhOp o);
   LogicalResult lowerHardSigmoidS8(HardSigmoidOp o);
+  LogicalResult lowerLeakyReluS8(LeakyReluOp o);
+  LogicalResult lowerEluS8(EluOp o);
+  LogicalResult lowerErfS8(ErfOp o);
+  LogicalResult lowerGeluS8(GeluOp o);
   LogicalResult lowerHardSwishS8(HardSwishOp o);
   // Pooling.cpp
   LogicalResult lowerMaxPool2DF32(MaxPool2DOp o);

@@ -133,6 +133,52 @@ LogicalResult importHardSigmoid(NodeContext &ctx) {
   return success();
 }
 
+/// LeakyRelu, Elu and Selu: one op each of the dialect's, with ONNX's
+/// defaults (Selu is an Elu with a scale).
+LogicalResult importLeakyRelu(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  FailureOr<float> alpha = ctx.getFloat("alpha", 0.01f);
+  if (failed(x) || failed(alpha) || failed(requireFloat(ctx, *x)))
+    return failure();
+  ctx.setOutput(0,
+                ctx.create<LeakyReluOp>(x->getType(), *x,
+                                        ctx.builder().getF32FloatAttr(*alpha)));
+  return success();
+}
+
+LogicalResult importElu(NodeContext &ctx) {
+  bool selu = ctx.node.op_type() == "Selu";
+  FailureOr<Value> x = ctx.input(0);
+  FailureOr<float> alpha =
+      ctx.getFloat("alpha", selu ? 1.67326319217681884765625f : 1.0f);
+  FailureOr<float> scale =
+      selu ? ctx.getFloat("gamma", 1.05070102214813232421875f) : 1.0f;
+  if (failed(x) || failed(alpha) || failed(scale) ||
+      failed(requireFloat(ctx, *x)))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  ctx.setOutput(0,
+                ctx.create<EluOp>(x->getType(), *x, b.getF32FloatAttr(*alpha),
+                                  b.getF32FloatAttr(*scale)));
+  return success();
+}
+
+/// PRelu: the slope broadcasts to the input (unidirectionally).
+LogicalResult importPRelu(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0), slope = ctx.input(1);
+  if (failed(x) || failed(slope) || failed(requireFloat(ctx, *x)) ||
+      failed(requireFloat(ctx, *slope)))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(inferBroadcastShape(ctx.errorFn(), shapeOf(*x), shapeOf(*slope),
+                                 shape)))
+    return failure();
+  if (ArrayRef<int64_t>(shape) != shapeOf(*x))
+    return ctx.emitError() << "slope does not broadcast to the input's shape";
+  ctx.setOutput(0, ctx.create<PReluOp>(x->getType(), *x, *slope));
+  return success();
+}
+
 /// Reads an optional scalar bound of Clip (inputs 1 and 2 since opset 11).
 FailureOr<float> clipBound(NodeContext &ctx, unsigned index, float dflt) {
   if (!ctx.hasInput(index))
@@ -231,6 +277,11 @@ void mote::onnx_import::registerElementwiseOps(HandlerMap &handlers) {
   handlers["Tanh"] = importUnary<TanhOp>;
   handlers["HardSwish"] = importUnary<HardSwishOp>;
   handlers["HardSigmoid"] = importHardSigmoid;
+  handlers["LeakyRelu"] = importLeakyRelu;
+  handlers["Elu"] = importElu;
+  handlers["Selu"] = importElu;
+  handlers["Erf"] = importUnary<ErfOp>;
+  handlers["PRelu"] = importPRelu;
   handlers["Clip"] = importClip;
   handlers["Softmax"] = importSoftmax;
   handlers["Identity"] = importIdentity;

@@ -285,6 +285,41 @@ LogicalResult Exporter::exportOp(Operation *op) {
         setFloat(n, "beta", o.getBeta().convertToFloat());
         return success();
       })
+      .Case([&](LeakyReluOp o) {
+        setFloat(node(op, "LeakyRelu", in, {out}), "alpha",
+                 o.getAlpha().convertToFloat());
+        return success();
+      })
+      .Case([&](EluOp o) {
+        bool selu = o.getScale().convertToFloat() != 1.0f;
+        onnx::NodeProto *n = node(op, selu ? "Selu" : "Elu", in, {out});
+        setFloat(n, "alpha", o.getAlpha().convertToFloat());
+        if (selu)
+          setFloat(n, "gamma", o.getScale().convertToFloat());
+        return success();
+      })
+      .Case([&](ErfOp) {
+        node(op, "Erf", in, {out});
+        return success();
+      })
+      .Case([&](PReluOp) {
+        node(op, "PRelu", in, {out});
+        return success();
+      })
+      .Case([&](GeluOp o) -> LogicalResult {
+        // ONNX has Gelu only since opset 20: written out as its formula.
+        if (o.isTanhApproximation())
+          return op->emitError("cannot export to ONNX: the tanh form of GELU");
+        std::string scaled = fresh("gelu_scaled"), erf = fresh("gelu_erf"),
+                    one = fresh("gelu_one"), prod = fresh("gelu_x");
+        node(op, "Mul", {in[0], addScalar("inv_sqrt2", 0.70710678118654752)},
+             {scaled});
+        node(op, "Erf", {scaled}, {erf});
+        node(op, "Add", {erf, addScalar("one", 1.0)}, {one});
+        node(op, "Mul", {in[0], one}, {prod});
+        node(op, "Mul", {prod, addScalar("half", 0.5)}, {out});
+        return success();
+      })
       .Case([&](ClampOp o) {
         node(op, "Clip",
              {in[0], addScalar("clip_min", o.getMin().convertToFloat()),

@@ -145,6 +145,10 @@
 #define MOTE_TANH 2         /* tanh(x) */
 #define MOTE_HARD_SIGMOID 3 /* max(0, min(1, a * x + b)) */
 #define MOTE_HARD_SWISH 4   /* x * max(0, min(1, x / 6 + 1 / 2)) */
+#define MOTE_LEAKY_RELU 5   /* x >= 0 ? x : a * x */
+#define MOTE_ELU 6          /* b * (x > 0 ? x : a * (exp(x) - 1)) (SELU too) */
+#define MOTE_ERF 7          /* erf(x) */
+#define MOTE_GELU 8         /* x / 2 * (1 + erf(x / sqrt(2))); a = 1: tanh form */
 
 /* `mode` of mote_pad. */
 #define MOTE_PAD_CONSTANT 0 /* fill with the element at `value` */

@@ -133,6 +133,9 @@ mote_status mote_sub_f32(const mote_broadcast_params *p, float act_min,
 mote_status mote_mul_f32(const mote_broadcast_params *p, float act_min,
                          float act_max, const float *lhs, const float *rhs,
                          float *output);
+/* PReLU: x >= 0 ? x : slope * x, the slope broadcast to x's shape. */
+mote_status mote_prelu_f32(const mote_broadcast_params *p, const float *input,
+                           const float *slope, float *output);
 
 /* Pooling over NCHW floats; the geometry fields of the params are used,
  * the quantization fields are ignored. */
@@ -142,7 +145,7 @@ mote_status mote_max_pool2d_f32(const mote_pool2d_s8_params *p,
                                 const float *input, float *output);
 
 /* Element-wise activations. */
-/* `kind` is one of MOTE_CLAMP .. MOTE_HARD_SWISH (mote_abi.h). */
+/* `kind` is one of MOTE_CLAMP .. MOTE_GELU (mote_abi.h). */
 mote_status mote_activation_f32(int32_t kind, int32_t count, float a, float b,
                                 const float *input, float *output);
 
@@ -202,6 +205,8 @@ mote_status mote_copy(int32_t bytes, const void *input, void *output);
 
 /* The exponential of float `x`, to about 1 ulp, without libm. */
 float mote_expf(float x);
+/* erf(x) to within 2e-7 absolute, without libm. */
+float mote_erff(float x);
 
 #ifdef __cplusplus
 }

@@ -629,3 +629,28 @@ func.func @concat_mixed(%a: tensor<2x2xf32>, %b: tensor<2x2xi32>) {
   %0 = mote.concat %a, %b {axis = 0} : (tensor<2x2xf32>, tensor<2x2xi32>) -> tensor<4x2xf32>
   return
 }
+
+// -----
+
+func.func @gelu_approximate(%x: tensor<2xf32>) {
+  // expected-error @+1 {{approximate must be 'none' or 'tanh', got 'fast'}}
+  %0 = mote.gelu %x {approximate = "fast"} : (tensor<2xf32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @prelu_slope_grows(%x: tensor<1x3xf32>, %s: tensor<2x3xf32>) {
+  // expected-error @+1 {{slope must broadcast to the input's shape}}
+  %0 = mote.prelu %x, %s : (tensor<1x3xf32>, tensor<2x3xf32>) -> tensor<1x3xf32>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.5>
+func.func @prelu_quantized(%x: tensor<4x!q>, %s: tensor<1xf32>) {
+  // expected-error @+1 {{expects f32 operands and result}}
+  %0 = mote.prelu %x, %s : (tensor<4x!q>, tensor<1xf32>) -> tensor<4x!q>
+  return
+}

@@ -77,6 +77,16 @@ func.func @elementwise(%a: tensor<1x4x2x2xf32>, %b: tensor<4x1x1xf32>,
   %8 = mote.tanh %7 : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
   // CHECK: mote.softmax %{{.*}} {axis = 1 : i64}
   %9 = mote.softmax %8 {axis = 1} : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  // CHECK: mote.leaky_relu %{{.*}} {alpha = 2.000000e-01 : f32}
+  %l = mote.leaky_relu %9 {alpha = 0.2 : f32} : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  // CHECK: mote.elu %{{.*}} {alpha = 1.500000e+00 : f32, scale = 2.000000e+00 : f32}
+  %e = mote.elu %l {alpha = 1.5 : f32, scale = 2.0 : f32} : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  // CHECK: mote.erf
+  %f = mote.erf %e : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  // CHECK: mote.gelu %{{.*}} {approximate = "tanh"}
+  %g = mote.gelu %f {approximate = "tanh"} : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  // CHECK: mote.prelu %{{.*}}, %{{.*}} : (tensor<1x4x2x2xf32>, tensor<4x1x1xf32>)
+  %p = mote.prelu %g, %b : (tensor<1x4x2x2xf32>, tensor<4x1x1xf32>) -> tensor<1x4x2x2xf32>
   // Quantized operands with different scales.
   // CHECK: mote.add {{.*}} -> tensor<1x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>
   %10 = mote.add %qa, %qb : (tensor<1x4x!qa>, tensor<1x4x!qb>) -> tensor<1x4x!qa>
