@@ -15,25 +15,41 @@ struct WindowAttrs {
   int64_t group = 1;
 };
 
+/// The 2-D form of a 1-D window's NCL tensor shape: NC1L.
+SmallVector<int64_t> liftShape(ArrayRef<int64_t> shape) {
+  return {shape[0], shape[1], 1, shape[2]};
+}
+
 /// Reads the window attributes of a Conv-like node whose NCHW input and OIHW
-/// weight are `input` and `weight`.
+/// weight are `input` and `weight` (or NCL and OIL for a 1-D convolution,
+/// whose attributes are returned lifted to 2-D).
 FailureOr<WindowAttrs> getConvAttrs(NodeContext &ctx, ArrayRef<int64_t> input,
                                     ArrayRef<int64_t> weight) {
-  if (input.size() != 4 || weight.size() != 4)
-    return ctx.unsupported("convolution that is not 2-D (input rank " +
+  bool oneD = input.size() == 3 && weight.size() == 3;
+  if ((input.size() != 4 || weight.size() != 4) && !oneD)
+    return ctx.unsupported("convolution that is not 1-D or 2-D (input rank " +
                            Twine(input.size()) + ")");
+  unsigned rank = oneD ? 1 : 2;
   WindowAttrs attrs;
+  SmallVector<int64_t> weightKernel(weight.drop_front(2));
+  if (oneD)
+    weightKernel.insert(weightKernel.begin(), 1);
   FailureOr<SmallVector<int64_t>> kernel =
-      ctx.getInts("kernel_shape", weight.drop_front(2));
-  FailureOr<SmallVector<int64_t>> strides = ctx.getInts("strides", {1, 1});
-  FailureOr<SmallVector<int64_t>> dilations = ctx.getInts("dilations", {1, 1});
+      getWindowInts(ctx, "kernel_shape", weightKernel, rank);
+  FailureOr<SmallVector<int64_t>> strides =
+      getWindowInts(ctx, "strides", {1, 1}, rank);
+  FailureOr<SmallVector<int64_t>> dilations =
+      getWindowInts(ctx, "dilations", {1, 1}, rank);
   FailureOr<int64_t> group = ctx.getInt("group", 1);
   if (failed(kernel) || failed(strides) || failed(dilations) || failed(group))
     return failure();
-  if (ArrayRef<int64_t>(*kernel) != weight.drop_front(2))
+  if (*kernel != weightKernel)
     return ctx.emitError() << "kernel_shape does not match the weight";
-  FailureOr<SmallVector<int64_t>> pads = getWindowPads(
-      ctx, input.drop_front(2), *kernel, *strides, *dilations, false);
+  SmallVector<int64_t> inputHW =
+      oneD ? SmallVector<int64_t>{1, input[2]}
+           : SmallVector<int64_t>(input.drop_front(2));
+  FailureOr<SmallVector<int64_t>> pads =
+      getWindowPads(ctx, inputHW, *kernel, *strides, *dilations, false, oneD);
   if (failed(pads))
     return failure();
   attrs.strides = *strides;
@@ -50,6 +66,13 @@ LogicalResult buildConv(NodeContext &ctx, Value x, Value w, Value bias,
   FailureOr<WindowAttrs> attrs = getConvAttrs(ctx, shapeOf(x), shapeOf(w));
   if (failed(attrs))
     return failure();
+  // A 1-D convolution runs as a 2-D one of height 1 (so every target's
+  // conv kernels apply), between reshapes.
+  bool oneD = shapeOf(x).size() == 3;
+  if (oneD) {
+    x = reshapeTo(ctx, x, liftShape(shapeOf(x)));
+    w = reshapeTo(ctx, w, liftShape(shapeOf(w)));
+  }
   SmallVector<int64_t> shape;
   if (failed(inferConv2DShape(ctx.errorFn(), shapeOf(x), shapeOf(w),
                               attrs->strides, attrs->dilations, attrs->pads,
@@ -62,6 +85,10 @@ LogicalResult buildConv(NodeContext &ctx, Value x, Value w, Value bias,
                                    b.getDenseI64ArrayAttr(attrs->pads),
                                    b.getI64IntegerAttr(attrs->group),
                                    FloatAttr(), FloatAttr());
+  if (oneD) {
+    ctx.setOutput(0, reshapeTo(ctx, conv, {shape[0], shape[1], shape[3]}));
+    return success();
+  }
   ctx.setOutput(0, conv);
   return success();
 }
@@ -394,22 +421,30 @@ LogicalResult getPoolAttrs(NodeContext &ctx, ArrayRef<int64_t> input,
                            SmallVector<int64_t> &strides,
                            SmallVector<int64_t> &dilations,
                            SmallVector<int64_t> &pads) {
-  if (input.size() != 4)
-    return ctx.unsupported("pooling that is not 2-D (input rank " +
+  bool oneD = input.size() == 3;
+  if (input.size() != 4 && !oneD)
+    return ctx.unsupported("pooling that is not 1-D or 2-D (input rank " +
                            Twine(input.size()) + ")");
-  FailureOr<SmallVector<int64_t>> k = ctx.getInts("kernel_shape", {});
-  FailureOr<SmallVector<int64_t>> s = ctx.getInts("strides", {1, 1});
-  FailureOr<SmallVector<int64_t>> d = ctx.getInts("dilations", {1, 1});
+  unsigned rank = oneD ? 1 : 2;
+  FailureOr<SmallVector<int64_t>> k =
+      getWindowInts(ctx, "kernel_shape", {0, 0}, rank);
+  FailureOr<SmallVector<int64_t>> s =
+      getWindowInts(ctx, "strides", {1, 1}, rank);
+  FailureOr<SmallVector<int64_t>> d =
+      getWindowInts(ctx, "dilations", {1, 1}, rank);
   FailureOr<int64_t> ceil = ctx.getInt("ceil_mode", 0);
   FailureOr<int64_t> storage = ctx.getInt("storage_order", 0);
   if (failed(k) || failed(s) || failed(d) || failed(ceil) || failed(storage))
     return failure();
-  if (k->size() != 2)
-    return ctx.emitError() << "expects a 2-D kernel_shape";
+  if (!ctx.getAttr("kernel_shape"))
+    return ctx.emitError() << "kernel_shape is required";
   if (*storage != 0)
     return ctx.unsupported("storage_order " + Twine(*storage));
+  SmallVector<int64_t> inputHW =
+      oneD ? SmallVector<int64_t>{1, input[2]}
+           : SmallVector<int64_t>(input.drop_front(2));
   FailureOr<SmallVector<int64_t>> p =
-      getWindowPads(ctx, input.drop_front(2), *k, *s, *d, *ceil != 0);
+      getWindowPads(ctx, inputHW, *k, *s, *d, *ceil != 0, oneD);
   if (failed(p))
     return failure();
   kernel = *k;
@@ -417,6 +452,19 @@ LogicalResult getPoolAttrs(NodeContext &ctx, ArrayRef<int64_t> input,
   dilations = *d;
   pads = *p;
   return success();
+}
+
+/// A 1-D pooling runs as a 2-D one of height 1: its NCL input as NC1L.
+Value liftPoolInput(NodeContext &ctx, Value x) {
+  return shapeOf(x).size() == 3 ? reshapeTo(ctx, x, liftShape(shapeOf(x))) : x;
+}
+
+/// The NCL result of a 1-D pooling of `x` from its 2-D form `pooled`.
+Value dropPoolHeight(NodeContext &ctx, Value x, Value pooled) {
+  if (shapeOf(x).size() != 3)
+    return pooled;
+  ArrayRef<int64_t> s = shapeOf(pooled);
+  return reshapeTo(ctx, pooled, {s[0], s[1], s[3]});
 }
 
 LogicalResult importMaxPool(NodeContext &ctx) {
@@ -431,17 +479,18 @@ LogicalResult importMaxPool(NodeContext &ctx) {
   if (!getQuantType(x->getType()) && failed(requireF32(ctx, {*x})))
     return failure();
   SmallVector<int64_t> kernel, strides, dilations, pads, shape;
-  if (failed(
-          getPoolAttrs(ctx, shapeOf(*x), kernel, strides, dilations, pads)) ||
-      failed(inferPool2DShape(ctx.errorFn(), shapeOf(*x), kernel, strides,
+  if (failed(getPoolAttrs(ctx, shapeOf(*x), kernel, strides, dilations, pads)))
+    return failure();
+  Value input = liftPoolInput(ctx, *x);
+  if (failed(inferPool2DShape(ctx.errorFn(), shapeOf(input), kernel, strides,
                               dilations, pads, shape)))
     return failure();
   OpBuilder &b = ctx.builder();
-  ctx.setOutput(0, ctx.create<MaxPool2DOp>(tensorOf(shape, element), *x,
-                                           b.getDenseI64ArrayAttr(kernel),
-                                           b.getDenseI64ArrayAttr(strides),
-                                           b.getDenseI64ArrayAttr(dilations),
-                                           b.getDenseI64ArrayAttr(pads)));
+  Value pooled = ctx.create<MaxPool2DOp>(
+      tensorOf(shape, element), input, b.getDenseI64ArrayAttr(kernel),
+      b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(dilations),
+      b.getDenseI64ArrayAttr(pads));
+  ctx.setOutput(0, dropPoolHeight(ctx, *x, pooled));
   return success();
 }
 
@@ -455,16 +504,16 @@ LogicalResult importAveragePool(NodeContext &ctx) {
     return failure();
   if (dilations != SmallVector<int64_t>{1, 1})
     return ctx.unsupported("dilated average pooling");
-  if (failed(inferPool2DShape(ctx.errorFn(), shapeOf(*x), kernel, strides,
+  Value input = liftPoolInput(ctx, *x);
+  if (failed(inferPool2DShape(ctx.errorFn(), shapeOf(input), kernel, strides,
                               dilations, pads, shape)))
     return failure();
   OpBuilder &b = ctx.builder();
-  ctx.setOutput(0,
-                ctx.create<AvgPool2DOp>(tensorOf(shape, b.getF32Type()), *x,
-                                        b.getDenseI64ArrayAttr(kernel),
-                                        b.getDenseI64ArrayAttr(strides),
-                                        b.getDenseI64ArrayAttr(pads),
-                                        b.getBoolAttr(*countIncludePad != 0)));
+  Value pooled = ctx.create<AvgPool2DOp>(
+      tensorOf(shape, b.getF32Type()), input, b.getDenseI64ArrayAttr(kernel),
+      b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(pads),
+      b.getBoolAttr(*countIncludePad != 0));
+  ctx.setOutput(0, dropPoolHeight(ctx, *x, pooled));
   return success();
 }
 

@@ -167,10 +167,21 @@ mlir::FailureOr<int64_t> normalizeAxis(NodeContext &ctx, int64_t axis,
 
 /// Computes explicit pads [top, left, bottom, right] for the 2-D window of
 /// a Conv or pooling node from its pads / auto_pad / ceil_mode attributes.
+/// For a 1-D node (`oneD`, run as a 2-D window of height 1; `inputHW`,
+/// `kernel`, `strides` and `dilations` already lifted to 2-D) the `pads`
+/// attribute has two entries [begin, end].
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 getWindowPads(NodeContext &ctx, llvm::ArrayRef<int64_t> inputHW,
               llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> strides,
-              llvm::ArrayRef<int64_t> dilations, bool ceilMode);
+              llvm::ArrayRef<int64_t> dilations, bool ceilMode,
+              bool oneD = false);
+
+/// Reads the int list attribute `name` of a window over `spatialRank` (1 or
+/// 2) dimensions, defaulting to `dflt` (given for 2-D; its last entry is
+/// the 1-D default), and returns it lifted to 2-D ({1, v} for 1-D).
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+getWindowInts(NodeContext &ctx, llvm::StringRef name,
+              llvm::ArrayRef<int64_t> dflt, unsigned spatialRank);
 
 } // namespace mote::onnx_import
 

@@ -163,6 +163,12 @@ Value mote::onnx_import::reshapeTo(NodeContext &ctx, Value value,
   if (shapeOf(value) == shape)
     return value;
   auto type = cast<RankedTensorType>(value.getType()).clone(shape);
+  // A constant is reshaped here, so that passes looking for constant
+  // operands (weights to quantize) see one.
+  if (auto constant = value.getDefiningOp<arith::ConstantOp>())
+    if (auto data = dyn_cast<DenseElementsAttr>(constant.getValue()))
+      return ctx.create<arith::ConstantOp>(type,
+                                           cast<TypedAttr>(data.reshape(type)));
   return ctx.create<ReshapeOp>(type, value);
 }
 
@@ -262,16 +268,37 @@ Value mote::onnx_import::castToQuant(NodeContext &ctx, Value value,
   return ctx.create<quant::StorageCastOp>(tensorType.clone(type), value);
 }
 
+FailureOr<SmallVector<int64_t>>
+mote::onnx_import::getWindowInts(NodeContext &ctx, StringRef name,
+                                 ArrayRef<int64_t> dflt, unsigned spatialRank) {
+  FailureOr<SmallVector<int64_t>> values =
+      ctx.getInts(name, spatialRank == 1 ? dflt.take_back() : dflt);
+  if (failed(values))
+    return failure();
+  if (values->size() != spatialRank)
+    return ctx.emitError() << "expects " << spatialRank << " " << name
+                           << " for a " << spatialRank << "-D window, got "
+                           << values->size();
+  if (spatialRank == 1)
+    values->insert(values->begin(), 1);
+  return values;
+}
+
 FailureOr<SmallVector<int64_t>> mote::onnx_import::getWindowPads(
     NodeContext &ctx, ArrayRef<int64_t> inputHW, ArrayRef<int64_t> kernel,
-    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations, bool ceilMode) {
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations, bool ceilMode,
+    bool oneD) {
   FailureOr<std::string> autoPad = ctx.getString("auto_pad", "NOTSET");
-  FailureOr<SmallVector<int64_t>> pads = ctx.getInts("pads", {0, 0, 0, 0});
+  FailureOr<SmallVector<int64_t>> pads =
+      oneD ? ctx.getInts("pads", {0, 0}) : ctx.getInts("pads", {0, 0, 0, 0});
   if (failed(autoPad) || failed(pads))
     return failure();
-  if (pads->size() != 4)
-    return ctx.emitError() << "expects 4 pads for a 2-D window, got "
+  if (pads->size() != (oneD ? 2u : 4u))
+    return ctx.emitError() << "expects " << (oneD ? 2 : 4) << " pads for a "
+                           << (oneD ? 1 : 2) << "-D window, got "
                            << pads->size();
+  if (oneD)
+    *pads = {0, (*pads)[0], 0, (*pads)[1]};
   if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2)
     return ctx.emitError() << "expects 2-D kernel_shape, strides and dilations";
   for (unsigned d = 0; d < 2; ++d)

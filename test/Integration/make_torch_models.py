@@ -1,10 +1,13 @@
-"""Exports small CNNs with the activations real models use beyond ReLU
-(LeakyReLU, GELU, ELU, SELU, PReLU) from Debian's PyTorch to ONNX, as a
-user would: torch.onnx.export at opset 13, where GELU is written out with
-Erf. Weights are random (seeded); the models are for numerics, not accuracy.
+"""Exports small models of the layers real TinyML models use beyond a plain
+2-D CNN from Debian's PyTorch to ONNX, as a user would (torch.onnx.export
+at opset 13): activations beyond ReLU (LeakyReLU, GELU, written out with
+Erf at this opset, ELU, SELU, PReLU) and a 1-D sensor/audio CNN (Conv1d,
+MaxPool1d, AvgPool1d). Weights are random (seeded); the models are for
+numerics, not accuracy.
 
-Usage: make_activation_models.py OUTDIR
-Writes OUTDIR/act_cnn.onnx, OUTDIR/calib.npy and OUTDIR/inputs.npy.
+Usage: make_torch_models.py OUTDIR
+Writes OUTDIR/act_cnn.onnx, OUTDIR/prelu.onnx, OUTDIR/conv1d.onnx and
+calibration / test inputs for each (OUTDIR/{calib,inputs}{,1d}.npy).
 """
 import os
 import sys
@@ -36,6 +39,24 @@ class ActCNN(nn.Module):
         return self.fc(torch.flatten(self.pool(x), 1))
 
 
+class Conv1dNet(nn.Module):
+    """A keyword-spotting / accelerometer style 1-D CNN."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv1d(3, 8, 5, padding=2)
+        self.p1 = nn.MaxPool1d(2)
+        self.c2 = nn.Conv1d(8, 8, 3, stride=2, padding=1, groups=8)
+        self.c3 = nn.Conv1d(8, 12, 1)
+        self.p2 = nn.AvgPool1d(2)
+        self.fc = nn.Linear(12 * 8, 4)
+
+    def forward(self, x):
+        x = self.p1(torch.relu(self.c1(x)))
+        x = torch.relu(self.c3(torch.relu(self.c2(x))))
+        return self.fc(torch.flatten(self.p2(x), 1))
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(0)
@@ -52,7 +73,14 @@ def main(out):
     torch.onnx.export(prelu, torch.zeros(1, 3, 6, 6),
                       os.path.join(out, "prelu.onnx"), opset_version=13,
                       input_names=["image"], output_names=["y"])
+    torch.onnx.export(Conv1dNet().eval(), torch.zeros(1, 3, 64),
+                      os.path.join(out, "conv1d.onnx"), opset_version=13,
+                      input_names=["signal"], output_names=["logits"])
     rng = np.random.default_rng(5)
+    np.save(os.path.join(out, "calib1d.npy"),
+            rng.uniform(-1, 1, (32, 3, 64)).astype(np.float32))
+    np.save(os.path.join(out, "inputs1d.npy"),
+            rng.uniform(-1, 1, (64, 3, 64)).astype(np.float32))
     np.save(os.path.join(out, "calib.npy"),
             rng.uniform(-1, 1, (32, 3, 12, 12)).astype(np.float32))
     np.save(os.path.join(out, "inputs.npy"),
