@@ -11,6 +11,7 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <cmath>
+#include <type_traits>
 
 namespace mote {
 #define GEN_PASS_DEF_MOTEFOLDBATCHNORM
@@ -28,7 +29,8 @@ struct ChannelAffine {
   SmallVector<float> scale, shift;
 };
 
-static FailureOr<ChannelAffine> getChannelAffine(BatchNormOp op) {
+static FailureOr<ChannelAffine> getChannelAffine(BatchNormOp op, Value &input) {
+  input = op.getInput();
   DenseElementsAttr gamma, beta, mean, var;
   if (!matchPattern(op.getScale(), m_Constant(&gamma)) ||
       !matchPattern(op.getBias(), m_Constant(&beta)) ||
@@ -43,6 +45,45 @@ static FailureOr<ChannelAffine> getChannelAffine(BatchNormOp op) {
     float s = g[c] / std::sqrt(v[c] + eps);
     affine.scale.push_back(s);
     affine.shift.push_back(b[c] - m[c] * s);
+  }
+  return affine;
+}
+
+/// The per-channel form of a multiplication or addition of a conv's NCHW
+/// result by a constant that varies at most along the channel axis ([C, 1,
+/// 1], [1, C, 1, 1], a scalar): PyTorch's QAT export of a ConvBn module
+/// writes the conv as conv(x, w_fq) / factor + bias, before the batch norm.
+template <typename OpTy>
+static FailureOr<ChannelAffine> getChannelAffine(OpTy op, Value &input) {
+  if (op.getClampMin() || op.getClampMax())
+    return failure();
+  DenseElementsAttr constant;
+  if (matchPattern(op.getRhs(), m_Constant(&constant)))
+    input = op.getLhs();
+  else if (matchPattern(op.getLhs(), m_Constant(&constant)))
+    input = op.getRhs();
+  else
+    return failure();
+  auto type = cast<RankedTensorType>(input.getType());
+  if (input.getType() != op.getType() || type.getRank() != 4 ||
+      !constant.getElementType().isF32())
+    return failure();
+  int64_t channels = type.getDimSize(1);
+  ArrayRef<int64_t> shape = constant.getType().getShape();
+  // Right-aligned against NCHW, every dimension but C must be 1.
+  for (auto [i, extent] : llvm::enumerate(llvm::reverse(shape)))
+    if (extent != 1 && i != 2)
+      return failure();
+  int64_t n = constant.getNumElements();
+  if (n != 1 && n != channels)
+    return failure();
+  SmallVector<float> values(constant.getValues<float>());
+  ChannelAffine affine;
+  bool isMul = std::is_same_v<OpTy, MulOp>;
+  for (int64_t c = 0; c < channels; ++c) {
+    float v = values[n == 1 ? 0 : c];
+    affine.scale.push_back(isMul ? v : 1.0f);
+    affine.shift.push_back(isMul ? 0.0f : v);
   }
   return affine;
 }
@@ -66,13 +107,18 @@ static Value createFoldedConv(PatternRewriter &rewriter, Conv2DOp conv,
       .getResult();
 }
 
-/// batch_norm(conv2d(x, w, b)) -> conv2d(x, w * s, (b - mean) * s + beta).
-struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// batch_norm(conv2d(x, w, b)) -> conv2d(x, w * s, (b - mean) * s + beta),
+/// and the same for a per-channel multiplication or addition.
+template <typename OpTy> struct FoldIntoConv : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
 
-  LogicalResult matchAndRewrite(BatchNormOp op,
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    auto conv = op.getInput().getDefiningOp<Conv2DOp>();
+    Value input;
+    FailureOr<ChannelAffine> affine = getChannelAffine(op, input);
+    if (failed(affine))
+      return rewriter.notifyMatchFailure(op, "not a per-channel affine map");
+    auto conv = input.getDefiningOp<Conv2DOp>();
     if (!conv || !conv->hasOneUse())
       return rewriter.notifyMatchFailure(op, "input is not a single-use conv");
     if (getNumericKind(conv.getType()) != NumericKind::Float)
@@ -84,9 +130,6 @@ struct FoldIntoConv : OpRewritePattern<BatchNormOp> {
       return rewriter.notifyMatchFailure(op, "conv weight is not constant");
     if (conv.getBias() && !matchPattern(conv.getBias(), m_Constant(&bias)))
       return rewriter.notifyMatchFailure(op, "conv bias is not constant");
-    FailureOr<ChannelAffine> affine = getChannelAffine(op);
-    if (failed(affine))
-      return rewriter.notifyMatchFailure(op, "parameters are not constant");
 
     auto wType = cast<RankedTensorType>(weight.getType());
     int64_t channels = wType.getDimSize(0);
@@ -128,18 +171,24 @@ static DenseElementsAttr dequantizedConstant(Value v,
 
 /// The QAT form PyTorch exports, batch norm left unfused:
 ///   batch_norm(conv2d(dequantize(x), dequantize(wq), [b]))
-/// -> conv2d(dequantize(x), dequantize(wq'), dequantize(bq')).
+/// -> conv2d(dequantize(x), dequantize(wq'), b'), and the same for a
+/// per-channel multiplication or addition (PyTorch writes ConvBn as
+/// conv / factor + bias before the batch norm).
 /// With per-channel weight scales the fold is exact: channel c's factor
-/// f = gamma / sqrt(var + eps) scales its weight scale by |f| and flips the
-/// sign of its integers when f < 0. The new bias (b - mean) * f + beta is
-/// quantized to int32 at input scale x new weight scale, the layout integer
-/// kernels read.
-struct FoldIntoQuantizedConv : OpRewritePattern<BatchNormOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// f (gamma / sqrt(var + eps) for a batch norm) scales its weight scale by
+/// |f| and flips the sign of its integers when f < 0. The new bias
+/// b * f + shift stays a float constant; mote-fold-qdq quantizes it to
+/// int32 at input scale x weight scale, once after every fold.
+template <typename OpTy> struct FoldIntoQuantizedConv : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
 
-  LogicalResult matchAndRewrite(BatchNormOp op,
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    auto conv = op.getInput().getDefiningOp<Conv2DOp>();
+    Value affineInput;
+    FailureOr<ChannelAffine> affine = getChannelAffine(op, affineInput);
+    if (failed(affine))
+      return rewriter.notifyMatchFailure(op, "not a per-channel affine map");
+    auto conv = affineInput.getDefiningOp<Conv2DOp>();
     if (!conv || !conv->hasOneUse() || conv.getClampMin() || conv.getClampMax())
       return rewriter.notifyMatchFailure(op, "input is not a plain conv");
     // The input may reach the conv through data movement that mote-fold-qdq
@@ -166,22 +215,33 @@ struct FoldIntoQuantizedConv : OpRewritePattern<BatchNormOp> {
               llvm::any_of(t.getZeroPoints(), [](int64_t z) { return z; })))
       return rewriter.notifyMatchFailure(op,
                                          "weights are not per output channel");
-    DenseElementsAttr bias;
-    if (conv.getBias() && !matchPattern(conv.getBias(), m_Constant(&bias)))
-      return rewriter.notifyMatchFailure(op, "bias is not a float constant");
-    FailureOr<ChannelAffine> affine = getChannelAffine(op);
-    if (failed(affine))
-      return rewriter.notifyMatchFailure(op, "parameters are not constant");
+    // The bias is a float constant, or int32 from an earlier fold (a QAT
+    // ConvBn export folds three ops in turn).
+    SmallVector<double> oldBias;
+    if (Value b = conv.getBias()) {
+      DenseElementsAttr bias;
+      quant::QuantizedType bType;
+      if (matchPattern(b, m_Constant(&bias)) && bias.getElementType().isF32()) {
+        for (float v : bias.getValues<float>())
+          oldBias.push_back(v);
+      } else if (DenseElementsAttr bq = dequantizedConstant(b, bType)) {
+        SmallVector<double> bScales = getScales(bType, bq.getNumElements());
+        for (auto [c, v] : llvm::enumerate(bq.getValues<APInt>()))
+          oldBias.push_back(double(v.getSExtValue()) * bScales[c]);
+      } else {
+        return rewriter.notifyMatchFailure(op, "bias is not constant");
+      }
+    }
 
     auto shape = cast<RankedTensorType>(wq.getType());
     int64_t channels = shape.getDimSize(0);
     int64_t perChannel = shape.getNumElements() / channels;
     SmallVector<double> oldScales = getScales(wType, channels);
-    SmallVector<double> scales(channels), biasScales(channels);
+    SmallVector<double> scales(channels);
     SmallVector<int8_t> weights;
     for (APInt v : wq.getValues<APInt>())
       weights.push_back(static_cast<int8_t>(v.getSExtValue()));
-    SmallVector<int32_t> biases(channels);
+    SmallVector<float> biases(channels);
     for (int64_t c = 0; c < channels; ++c) {
       double f = affine->scale[c];
       // Scales are float32 in the runtime and in ONNX.
@@ -193,27 +253,21 @@ struct FoldIntoQuantizedConv : OpRewritePattern<BatchNormOp> {
             : f < 0  ? static_cast<int8_t>(std::clamp(-int(w), -127, 127))
                      : w;
       }
-      double b =
-          (bias ? bias.getValues<float>()[c] : 0.0f) * f + affine->shift[c];
+      double b = (oldBias.empty() ? 0.0 : oldBias[c]) * f + affine->shift[c];
       if (!std::isfinite(b) || !std::isfinite(f))
         return rewriter.notifyMatchFailure(op, "non-finite parameters");
-      biasScales[c] = static_cast<float>(inputType.getScale() * scales[c]);
-      biases[c] = quantizeBias(b, biasScales[c]);
+      biases[c] = static_cast<float>(b);
     }
     Location loc = op.getLoc();
-    Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type(),
-         i32 = rewriter.getI32Type();
-    auto constant = [&](DenseElementsAttr data, quant::QuantizedType type) {
-      return createDequantizedConstant(rewriter, loc, data, type);
-    };
+    Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type();
     SmallVector<int64_t> zeros(channels, 0);
-    Value w =
-        constant(DenseElementsAttr::get(shape.clone(i8), ArrayRef(weights)),
-                 buildQuantType(i8, f32, scales, zeros, 0));
-    Value b =
-        constant(DenseElementsAttr::get(RankedTensorType::get({channels}, i32),
-                                        ArrayRef(biases)),
-                 buildQuantType(i32, f32, biasScales, zeros, 0));
+    Value w = createDequantizedConstant(
+        rewriter, loc,
+        DenseElementsAttr::get(shape.clone(i8), ArrayRef(weights)),
+        buildQuantType(i8, f32, scales, zeros, 0));
+    // The bias stays float, so a chain of folds rounds it once, when
+    // mote-fold-qdq quantizes it at input scale x weight scale.
+    Value b = createF32Constant(rewriter, loc, {channels}, biases);
     rewriter.replaceOp(op,
                        createFoldedConv(rewriter, conv, op.getType(), w, b));
     return success();
@@ -227,7 +281,8 @@ struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
 
   LogicalResult matchAndRewrite(BatchNormOp op,
                                 PatternRewriter &rewriter) const override {
-    FailureOr<ChannelAffine> affine = getChannelAffine(op);
+    Value input;
+    FailureOr<ChannelAffine> affine = getChannelAffine(op, input);
     if (failed(affine))
       return rewriter.notifyMatchFailure(op, "parameters are not constant");
     auto type = cast<RankedTensorType>(op.getType());
@@ -236,8 +291,8 @@ struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
     Location loc = op.getLoc();
     Value s = createF32Constant(rewriter, loc, shape, affine->scale);
     Value t = createF32Constant(rewriter, loc, shape, affine->shift);
-    Value scaled = MulOp::create(rewriter, loc, type, op.getInput(), s,
-                                 FloatAttr(), FloatAttr());
+    Value scaled =
+        MulOp::create(rewriter, loc, type, input, s, FloatAttr(), FloatAttr());
     rewriter.replaceOpWithNewOp<AddOp>(op, type, scaled, t, FloatAttr(),
                                        FloatAttr());
     return success();
@@ -258,7 +313,11 @@ struct MoteFoldBatchNormPass
 
 void mote::populateFoldBatchNormPatterns(RewritePatternSet &patterns) {
   // Folding into the conv is preferred over the decomposition.
-  patterns.add<FoldIntoConv, FoldIntoQuantizedConv>(patterns.getContext(),
-                                                    /*benefit=*/2);
+  // So is a per-channel multiplication or addition after a conv (QAT
+  // exports of ConvBn), folded into its weights and bias.
+  patterns.add<FoldIntoConv<BatchNormOp>, FoldIntoQuantizedConv<BatchNormOp>,
+               FoldIntoConv<MulOp>, FoldIntoQuantizedConv<MulOp>,
+               FoldIntoConv<AddOp>, FoldIntoQuantizedConv<AddOp>>(
+      patterns.getContext(), /*benefit=*/2);
   patterns.add<DecomposeBatchNorm>(patterns.getContext(), /*benefit=*/1);
 }
