@@ -16,8 +16,10 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include <onnx/checker.h>
 #include <onnx/defs/parser.h>
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
@@ -332,6 +334,39 @@ static int64_t defaultOpset(const onnx::ModelProto &model) {
   return opset;
 }
 
+/// Returns what in `graph` would make ONNX's version converter read past
+/// what exists (it dereferences every name it meets), or an empty string: a
+/// subgraph, a name used before any graph input, initializer or earlier
+/// node defines it, a graph output nothing defines, a name defined twice.
+static std::string converterHazard(const onnx::GraphProto &graph) {
+  llvm::StringSet<> defined;
+  auto define = [&](const std::string &name) {
+    return name.empty() || defined.insert(name).second;
+  };
+  for (const onnx::TensorProto &init : graph.initializer())
+    if (!define(init.name()))
+      return "initializer '" + init.name() + "' is defined twice";
+  for (const onnx::ValueInfoProto &input : graph.input())
+    defined.insert(input.name());
+  for (const onnx::NodeProto &node : graph.node()) {
+    for (const onnx::AttributeProto &attr : node.attribute())
+      if (attr.has_g() || attr.graphs_size())
+        return "node '" + node.name() + "' (" + node.op_type() +
+               ") has a subgraph";
+    for (const std::string &input : node.input())
+      if (!input.empty() && !defined.contains(input))
+        return "node '" + node.name() + "' (" + node.op_type() + ") reads '" +
+               input + "', which nothing defined before";
+    for (const std::string &output : node.output())
+      if (!define(output))
+        return "'" + output + "' is defined twice";
+  }
+  for (const onnx::ValueInfoProto &output : graph.output())
+    if (!defined.contains(output.name()))
+      return "graph output '" + output.name() + "' is not defined";
+  return "";
+}
+
 OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &original) {
   int64_t opset = defaultOpset(original);
   if (opset < 0) {
@@ -355,7 +390,16 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &original) {
       emitModelError() << "model has no graph";
       return nullptr;
     }
+    // The converter trusts its input (a malformed graph crashes it): the
+    // graph's names and ONNX's checker validate the model first.
+    if (std::string hazard = converterHazard(original.graph());
+        !hazard.empty()) {
+      emitModelError() << "cannot upgrade the model from opset " << opset
+                       << " to " << kMinOpset << ": " << hazard;
+      return nullptr;
+    }
     try {
+      onnx::checker::check_model(original);
       // Some adapters (Gemm's broadcast) need the shapes of their inputs.
       onnx::ModelProto inferred = original;
       onnx::shape_inference::InferShapes(inferred);
@@ -366,8 +410,7 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &original) {
       if (size_t at = what.find("failed: "); at != StringRef::npos)
         what = what.drop_front(at + strlen("failed: "));
       emitModelError() << "cannot upgrade the model from opset " << opset
-                       << " to " << kMinOpset
-                       << " with ONNX's version converter: "
+                       << " to " << kMinOpset << ": "
                        << what.split('\n').first.trim();
       return nullptr;
     }
