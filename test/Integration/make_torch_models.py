@@ -5,9 +5,18 @@ Erf at this opset, ELU, SELU, PReLU) and a 1-D sensor/audio CNN (Conv1d,
 MaxPool1d, AvgPool1d). Weights are random (seeded); the models are for
 numerics, not accuracy.
 
+Also PyTorch's default quantization-aware training flow, as its tutorial
+has a user do it: fuse Conv+BN+ReLU, get_default_qat_qconfig("fbgemm") or
+("qnnpack") (version 0, whose fake-quant modules export), prepare_qat, a
+few training steps, freeze observers and batch-norm statistics, export.
+fbgemm gives uint8 activations with reduce_range (QuantizeLinear ->
+Clip(0, 127) -> DequantizeLinear) and per-channel weights; both write each
+ConvBn as Conv -> Div -> Add -> BatchNormalization.
+
 Usage: make_torch_models.py OUTDIR
-Writes OUTDIR/act_cnn.onnx, OUTDIR/prelu.onnx, OUTDIR/conv1d.onnx and
-calibration / test inputs for each (OUTDIR/{calib,inputs}{,1d}.npy).
+Writes OUTDIR/act_cnn.onnx, OUTDIR/prelu.onnx, OUTDIR/conv1d.onnx,
+OUTDIR/qat_fbgemm.onnx, OUTDIR/qat_qnnpack.onnx and calibration / test
+inputs (OUTDIR/{calib,inputs}{,1d}.npy).
 """
 import os
 import sys
@@ -57,6 +66,44 @@ class Conv1dNet(nn.Module):
         return self.fc(torch.flatten(self.p2(x), 1))
 
 
+class QatCNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        q = torch.ao.quantization
+        self.quant, self.dequant = q.QuantStub(), q.DeQuantStub()
+        self.c1, self.b1, self.r1 = nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU()
+        self.c2, self.b2, self.r2 = (nn.Conv2d(8, 8, 3, padding=1, stride=2),
+                                     nn.BatchNorm2d(8), nn.ReLU())
+        self.pool, self.fc = nn.AdaptiveAvgPool2d(1), nn.Linear(8, 4)
+
+    def forward(self, x):
+        x = self.r1(self.b1(self.c1(self.quant(x))))
+        x = self.r2(self.b2(self.c2(x)))
+        return self.dequant(self.fc(torch.flatten(self.pool(x), 1)))
+
+
+def export_qat(backend, path):
+    q = torch.ao.quantization
+    torch.manual_seed(1)
+    model = QatCNN().train()
+    model.qconfig = q.get_default_qat_qconfig(backend, version=0)
+    q.fuse_modules_qat(model, [["c1", "b1", "r1"], ["c2", "b2", "r2"]], inplace=True)
+    q.prepare_qat(model, inplace=True)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    for _ in range(20):
+        x, y = torch.randn(16, 3, 12, 12), torch.randint(0, 4, (16,))
+        loss = nn.functional.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    model.eval()
+    model.apply(q.disable_observer)
+    model.apply(torch.nn.intrinsic.qat.freeze_bn_stats)
+    with torch.no_grad():
+        torch.onnx.export(model, torch.zeros(1, 3, 12, 12), path, opset_version=13,
+                          input_names=["x"], output_names=["y"])
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(0)
@@ -76,6 +123,8 @@ def main(out):
     torch.onnx.export(Conv1dNet().eval(), torch.zeros(1, 3, 64),
                       os.path.join(out, "conv1d.onnx"), opset_version=13,
                       input_names=["signal"], output_names=["logits"])
+    for backend in ("fbgemm", "qnnpack"):
+        export_qat(backend, os.path.join(out, f"qat_{backend}.onnx"))
     rng = np.random.default_rng(5)
     np.save(os.path.join(out, "calib1d.npy"),
             rng.uniform(-1, 1, (32, 3, 64)).astype(np.float32))

@@ -172,3 +172,24 @@ func.func @float_conv_per_axis_constants(%x: tensor<1x2x1x1x!quant.uniform<i8:f3
   // CHECK: mote.conv2d
   return %c : tensor<1x2x1x1xf32>
 }
+
+// -----
+
+// A fully-connected layer whose input was never quantized (PyTorch's QAT
+// export leaves the classifier after a float pooling): its per-tensor
+// weight becomes a float constant, scale * (q - zero point); a per-tensor
+// dequantize read by anything else stays.
+// CHECK-LABEL: func @float_fc_per_tensor_weight
+func.func @float_fc_per_tensor_weight(%x: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<2x2xf32>) {
+  %wq = arith.constant dense<[[4, -2], [10, 1]]> : tensor<2x2xi8>
+  %ws = quant.scast %wq : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8:f32, 0.5:2>>
+  %wf = mote.dequantize %ws : (tensor<2x2x!quant.uniform<i8:f32, 0.5:2>>) -> tensor<2x2xf32>
+  %vq = arith.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
+  %vs = quant.scast %vq : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8:f32, 0.25>>
+  %vf = mote.dequantize %vs : (tensor<2x2x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x2xf32>
+  // CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, -2.000000e+00], [4.000000e+00, -5.000000e-01]]> : tensor<2x2xf32>
+  // CHECK-DAG: %[[V:.*]] = mote.dequantize %{{.*}} : (tensor<2x2x!quant.uniform<i8:f32, 2.500000e-01>>)
+  // CHECK: mote.fully_connected %{{.*}}, %[[W]]
+  %y = mote.fully_connected %x, %wf : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %y, %vf : tensor<1x2xf32>, tensor<2x2xf32>
+}

@@ -168,17 +168,45 @@ struct FoldQuantizeOfDequantize : OpRewritePattern<QuantizeOp> {
   }
 };
 
-/// dequantize(quant.scast(constant)) of a per-axis type -> a float
-/// constant. Applied once the integer folds are done: what is left reads a
-/// per-channel weight into float arithmetic (a cut or an output at a float
-/// conv result), which has no per-axis dequantize kernel and needs none.
-struct FoldPerAxisDequantizeOfConstant : OpRewritePattern<DequantizeOp> {
+/// True if every use of `v` is the weight of a float conv or
+/// fully-connected layer, which must be a constant to be lowered.
+static bool onlyFloatLayerWeight(Value v) {
+  return llvm::all_of(v.getUses(), [](OpOperand &use) {
+    Operation *user = use.getOwner();
+    if (user->getNumResults() != 1 ||
+        getNumericKind(user->getResult(0).getType()) != NumericKind::Float)
+      return false;
+    if (auto conv = dyn_cast<Conv2DOp>(user))
+      return use.get() == conv.getWeight() && use.get() != conv.getInput();
+    if (auto fc = dyn_cast<FullyConnectedOp>(user))
+      return use.get() == fc.getWeight() && use.get() != fc.getInput();
+    return false;
+  });
+}
+
+/// dequantize(quant.scast(constant)) -> a float constant, for a per-axis
+/// type, and for a per-tensor one read only as the weight of float layers.
+/// Applied once the integer folds are done: what is left reads weights into
+/// float arithmetic (a cut, an output at a float conv result, a QAT export
+/// whose layer input was never quantized, as PyTorch leaves the classifier
+/// after a float pooling), which has no per-axis dequantize kernel and
+/// needs none.
+struct FoldDequantizeOfConstant : OpRewritePattern<DequantizeOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(DequantizeOp op,
                                 PatternRewriter &rewriter) const override {
-    auto type = dyn_cast_or_null<quant::UniformQuantizedPerAxisType>(
-        getQuantType(op.getInput().getType()));
+    quant::QuantizedType quantType = getQuantType(op.getInput().getType());
+    auto type = dyn_cast_or_null<quant::UniformQuantizedPerAxisType>(quantType);
+    auto perTensor = dyn_cast_or_null<quant::UniformQuantizedType>(quantType);
+    if (perTensor && onlyFloatLayerWeight(op.getResult())) {
+      SmallVector<double> scale = {perTensor.getScale()};
+      SmallVector<int64_t> zeroPoint = {perTensor.getZeroPoint()};
+      type = quant::UniformQuantizedPerAxisType::get(
+          perTensor.getFlags(), perTensor.getStorageType(),
+          perTensor.getExpressedType(), scale, zeroPoint, 0,
+          perTensor.getStorageTypeMin(), perTensor.getStorageTypeMax());
+    }
     if (!type)
       return rewriter.notifyMatchFailure(op, "not per axis");
     auto scast = op.getInput().getDefiningOp<quant::StorageCastOp>();
@@ -190,7 +218,7 @@ struct FoldPerAxisDequantizeOfConstant : OpRewritePattern<DequantizeOp> {
     ArrayRef<double> scales = type.getScales();
     ArrayRef<int64_t> zeroPoints = type.getZeroPoints();
     if (axis < 0 || axis >= static_cast<int32_t>(shape.size()) ||
-        shape[axis] != static_cast<int64_t>(scales.size()))
+        (shape[axis] != static_cast<int64_t>(scales.size()) && !perTensor))
       return rewriter.notifyMatchFailure(op, "axis does not match the shape");
     int64_t inner = 1;
     for (int64_t d : shape.drop_front(axis + 1))
@@ -200,7 +228,7 @@ struct FoldPerAxisDequantizeOfConstant : OpRewritePattern<DequantizeOp> {
     values.reserve(storage.getNumElements());
     int64_t i = 0;
     for (const APInt &q : storage.getValues<APInt>()) {
-      int64_t c = (i++ / inner) % shape[axis];
+      int64_t c = perTensor ? 0 : (i++ / inner) % shape[axis];
       values.push_back(static_cast<float>(q.getSExtValue() - zeroPoints[c]) *
                        static_cast<float>(scales[c]));
     }
@@ -218,7 +246,7 @@ struct MoteFoldQDQPass : mote::impl::MoteFoldQDQBase<MoteFoldQDQPass> {
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     RewritePatternSet leftovers(&getContext());
-    leftovers.add<FoldPerAxisDequantizeOfConstant>(&getContext());
+    leftovers.add<FoldDequantizeOfConstant>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(leftovers))))
       signalPassFailure();
   }

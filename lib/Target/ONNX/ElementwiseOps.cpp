@@ -3,6 +3,7 @@
 #include "Importer.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 
 #include <limits>
 
@@ -192,9 +193,57 @@ FailureOr<float> clipBound(NodeContext &ctx, unsigned index, float dflt) {
   return *bound->getValues<float>().begin();
 }
 
+/// Clip of a QuantizeLinear's integers (PyTorch's fbgemm QAT export clips
+/// uint8 activations to [0, 127], its reduce_range): the same as quantizing
+/// the float input clamped to the bounds' real values, which is what the
+/// model becomes (a clamp the producer then fuses).
+LogicalResult importQuantizedClip(NodeContext &ctx, QuantizeOp producer) {
+  auto type =
+      dyn_cast<quant::UniformQuantizedType>(getQuantType(producer.getType()));
+  if (!type)
+    return ctx.unsupported("Clip of per-axis quantized integers");
+  // The bounds are integers of the ONNX type (uint8 for uint8 data); the
+  // tensor holds them in signed form.
+  int64_t shift = ctx.inputIsUnsigned(0) ? 128 : 0;
+  SmallVector<double, 2> bounds;
+  for (unsigned i : {1u, 2u}) {
+    double dflt = i == 1 ? -128 + shift : 127 + shift;
+    if (!ctx.hasInput(i)) {
+      bounds.push_back(dflt);
+      continue;
+    }
+    FailureOr<DenseElementsAttr> bound =
+        ctx.requireConstant(i, i == 1 ? "min" : "max");
+    if (failed(bound))
+      return failure();
+    if (bound->getNumElements() != 1 || !bound->getElementType().isInteger(8))
+      return ctx.emitError() << "Clip bound of 8-bit integers must be an "
+                                "8-bit scalar";
+    APInt v = *bound->getValues<APInt>().begin();
+    bounds.push_back(ctx.inputIsUnsigned(i) ? double(v.getZExtValue())
+                                            : double(v.getSExtValue()));
+  }
+  if (bounds[0] > bounds[1])
+    return ctx.unsupported("Clip with min > max");
+  double scale = type.getScale(), zp = type.getZeroPoint() + shift;
+  OpBuilder &b = ctx.builder();
+  Value input = producer.getInput();
+  Value clamped = ctx.create<ClampOp>(
+      input.getType(), input,
+      b.getF32FloatAttr(static_cast<float>((bounds[0] - zp) * scale)),
+      b.getF32FloatAttr(static_cast<float>((bounds[1] - zp) * scale)));
+  ctx.setOutput(0, ctx.create<QuantizeOp>(producer.getType(), clamped),
+                ctx.inputIsUnsigned(0));
+  return success();
+}
+
 LogicalResult importClip(NodeContext &ctx) {
   FailureOr<Value> x = ctx.input(0);
-  if (failed(x) || failed(requireFloat(ctx, *x)))
+  if (failed(x))
+    return failure();
+  if (auto producer = x->getDefiningOp<QuantizeOp>())
+    return importQuantizedClip(ctx, producer);
+  if (failed(requireFloat(ctx, *x)))
     return failure();
   FailureOr<float> lo = clipBound(ctx, 1, -std::numeric_limits<float>::max());
   FailureOr<float> hi = clipBound(ctx, 2, std::numeric_limits<float>::max());

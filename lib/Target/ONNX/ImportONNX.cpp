@@ -217,9 +217,9 @@ unsigned NodeContext::numUsedOutputs() const {
   return count;
 }
 
-void NodeContext::setOutput(unsigned i, Value value) {
+void NodeContext::setOutput(unsigned i, Value value, bool isUnsigned) {
   if (static_cast<int>(i) < node.output_size() && !node.output(i).empty()) {
-    graph.values[node.output(i)] = {value, {}, false};
+    graph.values[node.output(i)] = {value, {}, isUnsigned};
     // The tensor's name, for the passes that name tensors (--split-at).
     addTensorName(value, node.output(i));
   }
@@ -475,6 +475,25 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &original) {
     if (!value)
       value = arith::ConstantOp::create(builder, moduleLoc,
                                         cast<TypedAttr>(it->second.constant));
+    // A uint8 result computed in signed form leaves as uint8: quantized
+    // again, to the unsigned type, from the same float values.
+    bool declaredUnsigned =
+        output.type().tensor_type().elem_type() == onnx::TensorProto::UINT8;
+    if (quant::QuantizedType type = getQuantType(value.getType());
+        type && type.isSigned() &&
+        (it->second.isUnsigned || declaredUnsigned)) {
+      auto q = value.getDefiningOp<QuantizeOp>();
+      if (!q) {
+        emitModelError() << "graph output '" << output.name()
+                         << "': unsupported uint8 result of an integer op "
+                            "other than QuantizeLinear";
+        return nullptr;
+      }
+      value = QuantizeOp::create(
+          builder, q.getLoc(),
+          cast<RankedTensorType>(q.getType()).clone(unsignedForm(type)),
+          q.getInput());
+    }
     // Quantized results leave the function as their integer storage, the
     // element type the ONNX graph declares.
     if (auto quantType = getQuantType(value.getType()))

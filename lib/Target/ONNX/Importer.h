@@ -94,7 +94,8 @@ public:
 
   /// Number of outputs the model uses (non-empty names).
   unsigned numUsedOutputs() const;
-  void setOutput(unsigned i, mlir::Value value);
+  /// `isUnsigned`: the ONNX tensor is uint8 (held in its signed form).
+  void setOutput(unsigned i, mlir::Value value, bool isUnsigned = false);
   void setConstantOutput(unsigned i, mlir::DenseElementsAttr value,
                          bool isUnsigned = false);
 
@@ -131,6 +132,13 @@ inline mlir::RankedTensorType tensorOf(llvm::ArrayRef<int64_t> shape,
                                        mlir::Type element) {
   return mlir::RankedTensorType::get(shape, element);
 }
+
+/// The signed form of an 8-bit quantized type: for uint8, int8 with every
+/// zero point moved down by 128 (the same real values); others unchanged.
+mlir::quant::QuantizedType signedForm(mlir::quant::QuantizedType type);
+/// The inverse of signedForm for a signed 8-bit type: uint8, zero points
+/// moved up by 128 (for a result the model declares uint8).
+mlir::quant::QuantizedType unsignedForm(mlir::quant::QuantizedType type);
 
 /// Emits a mote.reshape of `value` to `shape` (no-op if already so).
 mlir::Value reshapeTo(NodeContext &ctx, mlir::Value value,

@@ -28,6 +28,41 @@ FailureOr<int64_t> getQuantAxis(NodeContext &ctx, int64_t rank) {
   return *axis;
 }
 
+} // namespace
+
+quant::QuantizedType mote::onnx_import::signedForm(quant::QuantizedType type) {
+  if (type.isSigned() || type.getStorageTypeIntegralWidth() != 8)
+    return type;
+  Type i8 = IntegerType::get(type.getContext(), 8, IntegerType::Signed);
+  if (auto t = dyn_cast<quant::UniformQuantizedType>(type))
+    return buildQuantType(i8, t.getExpressedType(), {t.getScale()},
+                          {t.getZeroPoint() - 128}, -1);
+  auto t = cast<quant::UniformQuantizedPerAxisType>(type);
+  SmallVector<int64_t> zeroPoints;
+  for (int64_t z : t.getZeroPoints())
+    zeroPoints.push_back(z - 128);
+  return buildQuantType(i8, t.getExpressedType(), t.getScales(), zeroPoints,
+                        t.getQuantizedDimension());
+}
+
+quant::QuantizedType
+mote::onnx_import::unsignedForm(quant::QuantizedType type) {
+  if (!type.isSigned() || type.getStorageTypeIntegralWidth() != 8)
+    return type;
+  Type u8 = IntegerType::get(type.getContext(), 8, IntegerType::Unsigned);
+  if (auto t = dyn_cast<quant::UniformQuantizedType>(type))
+    return buildQuantType(u8, t.getExpressedType(), {t.getScale()},
+                          {t.getZeroPoint() + 128}, -1);
+  auto t = cast<quant::UniformQuantizedPerAxisType>(type);
+  SmallVector<int64_t> zeroPoints;
+  for (int64_t z : t.getZeroPoints())
+    zeroPoints.push_back(z + 128);
+  return buildQuantType(u8, t.getExpressedType(), t.getScales(), zeroPoints,
+                        t.getQuantizedDimension());
+}
+
+namespace {
+
 LogicalResult importQuantizeLinear(NodeContext &ctx) {
   FailureOr<Value> x = ctx.input(0);
   if (failed(x))
@@ -89,7 +124,13 @@ LogicalResult importQuantizeLinear(NodeContext &ctx) {
         !type->isSigned());
     return success();
   }
-  ctx.setOutput(0, ctx.create<QuantizeOp>(tensorOf(shape, *type), *x));
+  // uint8 activations (ONNX's default, PyTorch's fbgemm and ONNX Runtime's
+  // QDQ quantizers) are computed in their signed form: the same real values
+  // with the integers and zero point moved down by 128, the storage every
+  // integer kernel reads.
+  ctx.setOutput(0,
+                ctx.create<QuantizeOp>(tensorOf(shape, signedForm(*type)), *x),
+                !type->isSigned());
   return success();
 }
 
@@ -112,7 +153,11 @@ LogicalResult importDequantizeLinear(NodeContext &ctx) {
     return failure();
   if (type->getStorageTypeIntegralWidth() != storage->getIntOrFloatBitWidth())
     return ctx.emitError() << "zero point type does not match the input";
-  Value quantized = castToQuant(ctx, *x, *type);
+  // A QuantizeLinear (or Clip of one) already gave uint8 values their
+  // signed form.
+  Value quantized = getQuantType(x->getType()) == signedForm(*type)
+                        ? *x
+                        : castToQuant(ctx, *x, *type);
   ctx.setOutput(0, ctx.create<DequantizeOp>(
                        tensorOf(shape, ctx.builder().getF32Type()), quantized));
   return success();
