@@ -15,11 +15,18 @@ def MoteFoldBatchNorm : Pass<"mote-fold-batch-norm", "mlir::func::FuncOp"> {
     normalization with constant parameters becomes a `mote.mul` and a
     `mote.add` by per-channel constants, so no later pass sees the op.
 
+    A `mote.mul` or `mote.add` of a conv's result by a constant that varies
+    at most along the channel axis (`[C, 1, 1]`, `[1, C, 1, 1]`, a scalar)
+    is a per-channel affine map too and folds the same way (PyTorch's QAT
+    export writes each ConvBn module as conv / factor + bias before the
+    batch norm; the three fold in turn).
+
     The QAT form, where the conv reads dequantized int8 weights and the
     batch normalization was left unfused, folds too: each channel's weight
     scale is multiplied by |gamma / sqrt(var + epsilon)| (integers negated
     where the factor is negative: exact for per-channel weights), and the
-    folded bias becomes int32 at input scale x weight scale.
+    folded bias stays a float constant, which `mote-fold-qdq` quantizes to
+    int32 at input scale x weight scale once every fold is done.
 
     Before:
 
