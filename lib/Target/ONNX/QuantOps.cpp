@@ -30,35 +30,36 @@ FailureOr<int64_t> getQuantAxis(NodeContext &ctx, int64_t rank) {
 
 } // namespace
 
-quant::QuantizedType mote::onnx_import::signedForm(quant::QuantizedType type) {
-  if (type.isSigned() || type.getStorageTypeIntegralWidth() != 8)
-    return type;
-  Type i8 = IntegerType::get(type.getContext(), 8, IntegerType::Signed);
+/// `type` with 8-bit storage of the other signedness, every zero point
+/// moved by 128 so the real values stay the same.
+static quant::QuantizedType flipStorageSign(quant::QuantizedType type) {
+  bool toSigned = !type.isSigned();
+  int64_t shift = toSigned ? -128 : 128;
+  Type storage =
+      IntegerType::get(type.getContext(), 8,
+                       toSigned ? IntegerType::Signed : IntegerType::Unsigned);
   if (auto t = dyn_cast<quant::UniformQuantizedType>(type))
-    return buildQuantType(i8, t.getExpressedType(), {t.getScale()},
-                          {t.getZeroPoint() - 128}, -1);
+    return buildQuantType(storage, t.getExpressedType(), {t.getScale()},
+                          {t.getZeroPoint() + shift}, -1);
   auto t = cast<quant::UniformQuantizedPerAxisType>(type);
   SmallVector<int64_t> zeroPoints;
   for (int64_t z : t.getZeroPoints())
-    zeroPoints.push_back(z - 128);
-  return buildQuantType(i8, t.getExpressedType(), t.getScales(), zeroPoints,
-                        t.getQuantizedDimension());
+    zeroPoints.push_back(z + shift);
+  return buildQuantType(storage, t.getExpressedType(), t.getScales(),
+                        zeroPoints, t.getQuantizedDimension());
+}
+
+quant::QuantizedType mote::onnx_import::signedForm(quant::QuantizedType type) {
+  if (type.isSigned() || type.getStorageTypeIntegralWidth() != 8)
+    return type;
+  return flipStorageSign(type);
 }
 
 quant::QuantizedType
 mote::onnx_import::unsignedForm(quant::QuantizedType type) {
   if (!type.isSigned() || type.getStorageTypeIntegralWidth() != 8)
     return type;
-  Type u8 = IntegerType::get(type.getContext(), 8, IntegerType::Unsigned);
-  if (auto t = dyn_cast<quant::UniformQuantizedType>(type))
-    return buildQuantType(u8, t.getExpressedType(), {t.getScale()},
-                          {t.getZeroPoint() + 128}, -1);
-  auto t = cast<quant::UniformQuantizedPerAxisType>(type);
-  SmallVector<int64_t> zeroPoints;
-  for (int64_t z : t.getZeroPoints())
-    zeroPoints.push_back(z + 128);
-  return buildQuantType(u8, t.getExpressedType(), t.getScales(), zeroPoints,
-                        t.getQuantizedDimension());
+  return flipStorageSign(type);
 }
 
 namespace {
