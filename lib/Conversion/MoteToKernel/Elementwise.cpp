@@ -86,6 +86,11 @@ LogicalResult Lowering::lowerBinaryF32(Operation *o) {
       buffers({o->getOperand(0), o->getOperand(1), o->getResult(0)});
   if (failed(io))
     return failure();
+  // PReLU broadcasts its slope like an operand and has no fused clamp.
+  if (isa<PReluOp>(o)) {
+    callWith("mote_prelu_f32", params, *io);
+    return success();
+  }
   StringRef callee = isa<AddOp>(o)   ? "mote_add_f32"
                      : isa<SubOp>(o) ? "mote_sub_f32"
                                      : "mote_mul_f32";
@@ -126,19 +131,6 @@ LogicalResult Lowering::lowerErfF32(ErfOp o) {
 LogicalResult Lowering::lowerGeluF32(GeluOp o) {
   return activation(abi::Activation::Gelu,
                     o.isTanhApproximation() ? 1.0f : 0.0f, 0.0f);
-}
-LogicalResult Lowering::lowerPReluF32(PReluOp o) {
-  ArrayRef<int64_t> shape = shapeOf(o.getOutput());
-  if (shape.size() > 4)
-    return o.emitOpError("has no C lowering for rank above 4");
-  abi::mote_broadcast_params params;
-  setBroadcast(params, shapeOf(o.getInput()), shapeOf(o.getSlope()), shape);
-  FailureOr<SmallVector<Value>> io =
-      buffers({o.getInput(), o.getSlope(), o.getOutput()});
-  if (failed(io))
-    return failure();
-  callWith("mote_prelu_f32", params, *io);
-  return success();
 }
 LogicalResult Lowering::lowerSoftmaxF32(SoftmaxOp o) { return lowerSoftmax(o); }
 LogicalResult Lowering::lowerAddS8(AddOp o) {
@@ -208,7 +200,7 @@ void mote::lowering::populateElementwisePatterns(LoweringPatterns &patterns) {
   patterns.add<EluOp>(LoweringDomain::Float, &Lowering::lowerEluF32);
   patterns.add<ErfOp>(LoweringDomain::Float, &Lowering::lowerErfF32);
   patterns.add<GeluOp>(LoweringDomain::Float, &Lowering::lowerGeluF32);
-  patterns.add<PReluOp>(LoweringDomain::Float, &Lowering::lowerPReluF32);
+  patterns.add<PReluOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
   patterns.add<SoftmaxOp>(LoweringDomain::Float, &Lowering::lowerSoftmaxF32);
   patterns.add<AddOp>(LoweringDomain::Integer, &Lowering::lowerAddS8);
   patterns.add<SubOp>(LoweringDomain::Integer, &Lowering::lowerSubS8);

@@ -645,7 +645,6 @@ public:
   LogicalResult lowerEluF32(EluOp o);
   LogicalResult lowerErfF32(ErfOp o);
   LogicalResult lowerGeluF32(GeluOp o);
-  LogicalResult lowerPReluF32(PReluOp o);
   LogicalResult lowerSoftmaxF32(SoftmaxOp o);
   LogicalResult lowerAddS8(AddOp o);
   LogicalResult lowerSubS8(SubOp o);
