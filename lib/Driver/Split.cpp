@@ -123,7 +123,8 @@ OwningOpRef<ModuleOp> probeOf(ModuleOp split) {
   auto func = *probe->getOps<func::FuncOp>().begin();
   auto encode = findOp<mote::SgqEncodeOp>(*probe);
   Operation *ret = func.getBody().front().getTerminator();
-  ret->setOperands(encode.getFeatures());
+  Value features = encode.getFeatures();
+  ret->setOperands(features);
   // The encoder's own arguments go: the sequence and a run-time grouping.
   BitVector erase(func.getNumArguments());
   for (Value v : {encode.getSequence(), encode.getRuntimeId(),
@@ -133,7 +134,7 @@ OwningOpRef<ModuleOp> probeOf(ModuleOp split) {
   encode.erase();
   (void)func.eraseArguments(erase);
   func.setType(FunctionType::get(func.getContext(), func.getArgumentTypes(),
-                                 {encode.getFeatures().getType()}));
+                                 {features.getType()}));
   func.removeResAttrsAttr();
   func.setSymName(model);
   probe.get()->removeAttr("mote.model");
