@@ -28,43 +28,12 @@ mote_status mote_conv2d_backward_input_f32(const mote_conv2d_f32_params *p,
                                            const float *grad_output,
                                            const float *weight,
                                            float *grad_input) {
-  int32_t n, g, oc, ic, oy, ox, ky, kx, icg, ocg;
-  if (!p || !grad_output || !weight || !grad_input || p->groups < 1)
+  /* The input error of a convolution is its transpose applied to the
+   * output error. */
+  if (!p || !grad_output || !weight || !grad_input)
     return MOTE_ERROR_ARGUMENT;
-  icg = p->in_channels / p->groups;
-  ocg = p->out_channels / p->groups;
-  zero_f32(grad_input,
-           (int64_t)p->batch * p->in_channels * p->in_h * p->in_w);
-  for (n = 0; n < p->batch; ++n)
-    for (g = 0; g < p->groups; ++g)
-      for (oc = g * ocg; oc < (g + 1) * ocg; ++oc) {
-        const float *go =
-            grad_output + ((int64_t)n * p->out_channels + oc) * p->out_h * p->out_w;
-        for (ic = 0; ic < icg; ++ic) {
-          const float *w =
-              weight + ((int64_t)oc * icg + ic) * p->kernel_h * p->kernel_w;
-          float *gi = grad_input + ((int64_t)n * p->in_channels + g * icg + ic) *
-                                       p->in_h * p->in_w;
-          for (ky = 0; ky < p->kernel_h; ++ky)
-            for (kx = 0; kx < p->kernel_w; ++kx) {
-              const float wv = w[ky * p->kernel_w + kx];
-              const int32_t y0 = ky * p->dilation_h - p->pad_top;
-              const int32_t x0 = kx * p->dilation_w - p->pad_left;
-              int32_t oy_lo, oy_hi, ox_lo, ox_hi;
-              mote_tap_outputs(0, p->out_h, p->stride_h, y0, p->in_h, &oy_lo,
-                               &oy_hi);
-              mote_tap_outputs(0, p->out_w, p->stride_w, x0, p->in_w, &ox_lo,
-                               &ox_hi);
-              for (oy = oy_lo; oy < oy_hi; ++oy) {
-                const int32_t iy = oy * p->stride_h + y0;
-                for (ox = ox_lo; ox < ox_hi; ++ox)
-                  gi[iy * p->in_w + ox * p->stride_w + x0] +=
-                      go[oy * p->out_w + ox] * wv;
-              }
-            }
-        }
-      }
-  return MOTE_OK;
+  return mote_conv_transpose2d_f32(p, -FLT_MAX, FLT_MAX, grad_output, weight,
+                                   NULL, grad_input);
 }
 
 mote_status mote_conv2d_backward_weight_f32(const mote_conv2d_f32_params *p,

@@ -342,6 +342,60 @@ mote_status mote_conv2d_f32(const mote_conv2d_f32_params *p, float act_min,
   return MOTE_OK;
 }
 
+mote_status mote_conv_transpose2d_f32(const mote_conv2d_f32_params *p,
+                                      float act_min, float act_max,
+                                      const float *input, const float *weight,
+                                      const float *bias, float *output) {
+  int32_t n, g, ic, oc, iy, ix, ky, kx, icg, ocg;
+  int64_t plane, i;
+  if (!p || !input || !weight || !output || p->groups < 1 ||
+      p->in_channels % p->groups || p->out_channels % p->groups)
+    return MOTE_ERROR_ARGUMENT;
+  /* p describes the convolution this one transposes: its input is our
+   * output (in_channels x in_h x in_w) and its output our input. */
+  icg = p->in_channels / p->groups;
+  ocg = p->out_channels / p->groups;
+  plane = (int64_t)p->in_h * p->in_w;
+  for (n = 0; n < p->batch; ++n)
+    for (oc = 0; oc < p->in_channels; ++oc) {
+      float *y = output + ((int64_t)n * p->in_channels + oc) * plane;
+      const float b = bias ? bias[oc] : 0.0f;
+      for (i = 0; i < plane; ++i)
+        y[i] = b;
+    }
+  for (n = 0; n < p->batch; ++n)
+    for (g = 0; g < p->groups; ++g)
+      for (ic = g * ocg; ic < (g + 1) * ocg; ++ic) {
+        const float *x =
+            input + ((int64_t)n * p->out_channels + ic) * p->out_h * p->out_w;
+        for (oc = 0; oc < icg; ++oc) {
+          const float *w =
+              weight + ((int64_t)ic * icg + oc) * p->kernel_h * p->kernel_w;
+          float *y = output + ((int64_t)n * p->in_channels + g * icg + oc) * plane;
+          for (ky = 0; ky < p->kernel_h; ++ky)
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+              const float wv = w[ky * p->kernel_w + kx];
+              const int32_t y0 = ky * p->dilation_h - p->pad_top;
+              const int32_t x0 = kx * p->dilation_w - p->pad_left;
+              int32_t iy_lo, iy_hi, ix_lo, ix_hi;
+              mote_tap_outputs(0, p->out_h, p->stride_h, y0, p->in_h, &iy_lo,
+                               &iy_hi);
+              mote_tap_outputs(0, p->out_w, p->stride_w, x0, p->in_w, &ix_lo,
+                               &ix_hi);
+              for (iy = iy_lo; iy < iy_hi; ++iy) {
+                float *row = y + (int64_t)(iy * p->stride_h + y0) * p->in_w + x0;
+                for (ix = ix_lo; ix < ix_hi; ++ix)
+                  row[ix * p->stride_w] += x[iy * p->out_w + ix] * wv;
+              }
+            }
+        }
+      }
+  if (act_min > -FLT_MAX || act_max < FLT_MAX)
+    for (i = 0; i < (int64_t)p->batch * p->in_channels * plane; ++i)
+      output[i] = clamp_f32(output[i], act_min, act_max);
+  return MOTE_OK;
+}
+
 mote_status mote_fully_connected_f32(const mote_fully_connected_f32_params *p,
                                      float act_min, float act_max,
                                      const float *input, const float *weight,

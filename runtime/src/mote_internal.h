@@ -9,6 +9,7 @@
 
 #include "mote/mote_compiler.h"
 
+#include <float.h>
 #include <stdint.h>
 
 static inline int32_t clamp_i32(int32_t v, int32_t lo, int32_t hi) {

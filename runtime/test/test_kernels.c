@@ -483,6 +483,50 @@ static void test_float_kernels(mote_test_counts *t) {
         worst = acc > worst ? acc : worst;
       }
   MOTE_CHECK(t, worst < 1e-4, "conv f32 off by %g", worst);
+  {
+    /* A transposed convolution against a double reference (scatter
+     * formula), clamped: the parameters are those of the convolution it
+     * transposes, whose input (6 x 9 x 8) is this one's output. Groups 2,
+     * strides 2 x 3, dilation 2 x 1, pads top 1 left 2, and the bottom row
+     * and two right columns only output_padding reaches. */
+    mote_conv2d_f32_params q;
+    double ref[6 * 9 * 8];
+    int32_t ic, iy, ix, ky, kx;
+    memset(&q, 0, sizeof q);
+    q.batch = 1, q.in_channels = 6, q.in_h = 9, q.in_w = 8;
+    q.out_channels = 4, q.out_h = 3, q.out_w = 3;
+    q.kernel_h = 3, q.kernel_w = 2, q.stride_h = 2, q.stride_w = 3;
+    q.dilation_h = 2, q.dilation_w = 1, q.pad_top = 1, q.pad_left = 2, q.groups = 2;
+    for (i = 0; i < 6; ++i)
+      bias[i] = (float)rnd(-100, 100) / 50.0f;
+    for (i = 0; i < 6 * 9 * 8; ++i)
+      ref[i] = bias[i / 72];
+    for (ic = 0; ic < 4; ++ic)
+      for (iy = 0; iy < 3; ++iy)
+        for (ix = 0; ix < 3; ++ix)
+          for (oc = 0; oc < 3; ++oc)
+            for (ky = 0; ky < 3; ++ky)
+              for (kx = 0; kx < 2; ++kx) {
+                int32_t yy = iy * 2 - 1 + ky * 2, xx = ix * 3 - 2 + kx;
+                if (yy >= 0 && yy < 9 && xx >= 0 && xx < 8)
+                  ref[((ic / 2) * 3 + oc) * 72 + yy * 8 + xx] +=
+                      (double)fin[(ic * 3 + iy) * 3 + ix] *
+                      fw[((ic * 3 + oc) * 3 + ky) * 2 + kx];
+              }
+    MOTE_CHECK(t, mote_conv_transpose2d_f32(&q, -1.0f, 1.5f, fin, fw, bias, fout) == MOTE_OK,
+               "conv transpose f32");
+    worst = 0.0;
+    for (i = 0; i < 6 * 9 * 8; ++i)
+      worst = fmax(worst, fabs(fmin(fmax(ref[i], -1.0), 1.5) - fout[i]));
+    MOTE_CHECK(t, worst < 1e-5, "conv transpose f32 off by %g", worst);
+    MOTE_CHECK(t, mote_conv_transpose2d_f32(&q, -1.0f, 1.5f, fin, fw, NULL, fout) == MOTE_OK &&
+                      fout[0] == fmaxf(fminf(fout[0], 1.5f), -1.0f),
+               "conv transpose without bias");
+    q.groups = 4;
+    MOTE_CHECK(t, mote_conv_transpose2d_f32(&q, -1.0f, 1.5f, fin, fw, bias, fout) ==
+                      MOTE_ERROR_ARGUMENT,
+               "conv transpose groups must divide the channels");
+  }
   /* Activations against libm. */
   worst = 0.0;
   MOTE_CHECK(t, mote_activation_f32(MOTE_SIGMOID, 8, 0, 0, act, y) == MOTE_OK, "sigmoid");

@@ -40,11 +40,11 @@ from onnx import numpy_helper
 # The ops the importer turns into Mote ops (lib/Target/ONNX).
 CLAIMED = {
     "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Conv", "Div",
-    "ConvInteger", "DequantizeLinear", "Elu", "Erf", "Flatten", "Gemm",
+    "ConvInteger", "ConvTranspose", "DequantizeLinear", "Elu", "Erf", "Flatten", "Gemm",
     "GlobalAveragePool", "LeakyRelu", "PRelu", "Selu",
     "HardSigmoid", "HardSwish", "Identity", "MatMul", "MatMulInteger",
     "MaxPool", "Mul", "Pad", "QLinearConv", "QLinearMatMul", "QuantizeLinear",
-    "ReduceMean", "Relu", "Reshape", "Sigmoid", "Slice", "Softmax", "Squeeze",
+    "ReduceMean", "Relu", "Reshape", "Sigmoid", "Slice", "Softmax", "Split", "Squeeze",
     "Sub", "Tanh",
     "Transpose", "Unsqueeze",
 }

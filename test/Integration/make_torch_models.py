@@ -2,7 +2,8 @@
 2-D CNN from Debian's PyTorch to ONNX, as a user would (torch.onnx.export
 at opset 13): activations beyond ReLU (LeakyReLU, GELU, written out with
 Erf at this opset, ELU, SELU, PReLU) and a 1-D sensor/audio CNN (Conv1d,
-MaxPool1d, AvgPool1d). Weights are random (seeded); the models are for
+MaxPool1d, AvgPool1d), a convolutional autoencoder (ConvTranspose2d) and a
+1-D decoder (ConvTranspose1d). Weights are random (seeded); the models are for
 numerics, not accuracy.
 
 Also PyTorch's default quantization-aware training flow, as its tutorial
@@ -15,7 +16,7 @@ ConvBn as Conv -> Div -> Add -> BatchNormalization.
 
 Usage: make_torch_models.py OUTDIR
 Writes OUTDIR/act_cnn.onnx, OUTDIR/prelu.onnx, OUTDIR/conv1d.onnx,
-OUTDIR/qat_fbgemm.onnx, OUTDIR/qat_qnnpack.onnx and calibration / test
+OUTDIR/autoencoder.onnx, OUTDIR/decoder1d.onnx, OUTDIR/qat_fbgemm.onnx, OUTDIR/qat_qnnpack.onnx and calibration / test
 inputs (OUTDIR/{calib,inputs}{,1d}.npy).
 """
 import os
@@ -64,6 +65,36 @@ class Conv1dNet(nn.Module):
         x = self.p1(torch.relu(self.c1(x)))
         x = torch.relu(self.c3(torch.relu(self.c2(x))))
         return self.fc(torch.flatten(self.p2(x), 1))
+
+
+class AutoEncoder(nn.Module):
+    """A convolutional autoencoder: strided convs down, ConvTranspose2d up
+    (output_padding, a grouped and a dilated one)."""
+
+    def __init__(self):
+        super().__init__()
+        self.e1 = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.e2 = nn.Conv2d(8, 16, 3, stride=2, padding=1)
+        self.d1 = nn.ConvTranspose2d(16, 8, 3, stride=2, padding=1, output_padding=1)
+        self.d2 = nn.ConvTranspose2d(8, 8, 4, stride=2, padding=1, groups=2)
+        self.d3 = nn.ConvTranspose2d(8, 3, 3, padding=2, dilation=2, bias=False)
+
+    def forward(self, x):
+        x = torch.relu(self.e2(torch.relu(self.e1(x))))
+        x = torch.relu(self.d2(torch.relu(self.d1(x))))
+        return torch.sigmoid(self.d3(x))
+
+
+class Decoder1d(nn.Module):
+    """ConvTranspose1d upsampling of a 1-D signal."""
+
+    def __init__(self):
+        super().__init__()
+        self.d1 = nn.ConvTranspose1d(3, 6, 5, stride=3, padding=1, output_padding=2)
+        self.d2 = nn.ConvTranspose1d(6, 2, 2, stride=2)
+
+    def forward(self, x):
+        return self.d2(torch.tanh(self.d1(x)))
 
 
 class QatCNN(nn.Module):
@@ -123,6 +154,12 @@ def main(out):
     torch.onnx.export(Conv1dNet().eval(), torch.zeros(1, 3, 64),
                       os.path.join(out, "conv1d.onnx"), opset_version=13,
                       input_names=["signal"], output_names=["logits"])
+    torch.onnx.export(AutoEncoder().eval(), torch.zeros(1, 3, 12, 12),
+                      os.path.join(out, "autoencoder.onnx"), opset_version=13,
+                      input_names=["image"], output_names=["image_out"])
+    torch.onnx.export(Decoder1d().eval(), torch.zeros(1, 3, 64),
+                      os.path.join(out, "decoder1d.onnx"), opset_version=13,
+                      input_names=["signal"], output_names=["y"])
     for backend in ("fbgemm", "qnnpack"):
         export_qat(backend, os.path.join(out, f"qat_{backend}.onnx"))
     rng = np.random.default_rng(5)

@@ -252,6 +252,30 @@ int64_t Conv2DOp::getMacCount() {
 }
 
 //===----------------------------------------------------------------------===//
+// ConvTranspose2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvTranspose2DOp::verify() {
+  SmallVector<int64_t> expected;
+  if (failed(inferConvTranspose2DShape(
+          [&] { return emitOpError(); }, shapeOf(getInput()),
+          shapeOf(getWeight()), getStrides(), getDilations(), getPads(),
+          getOutputPadding(), getGroup(), expected)) ||
+      failed(verifyResultShape(*this, expected)))
+    return failure();
+  int64_t channels = expected[1];
+  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{channels})
+    return emitOpError("bias must have shape [") << channels << "]";
+  return success();
+}
+
+int64_t ConvTranspose2DOp::getMacCount() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  ArrayRef<int64_t> w = shapeOf(getWeight());
+  return in[0] * in[1] * in[2] * in[3] * w[1] * w[2] * w[3];
+}
+
+//===----------------------------------------------------------------------===//
 // FullyConnectedOp
 //===----------------------------------------------------------------------===//
 

@@ -60,6 +60,49 @@ def Mote_Conv2DOp : Mote_Op<"conv2d", [Pure, Mote_IntegerForm,
   let hasVerifier = 1;
 }
 
+def Mote_ConvTranspose2DOp : Mote_Op<"conv_transpose2d", [Pure,
+    DeclareOpInterfaceMethods<Mote_MacCountOpInterface>]> {
+  let summary = "2-D transposed convolution (grouped, strided, dilated)";
+  let description = [{
+    The transpose of `mote.conv2d`: every input pixel scatters its
+    channels, weighted by the kernel, into a `stride`-spaced window of the
+    output, `output[n, g * O + o, iy * s_h - top + ky * d_h, ...] +=
+    input[n, g * C + c, iy, ix] * weight[g * C + c, o, ky, kx]`, then the
+    optional per-channel `bias` is added. `weight` has ONNX ConvTranspose's
+    layout `[C_in, C_out / group, kH, kW]`. `pads` `[top, left, bottom,
+    right]` crop the full output; `output_padding` (each below its stride
+    or dilation) adds rows and columns at the bottom and right, so the
+    output extent is `stride * (in - 1) + output_padding + (k - 1) *
+    dilation + 1 - begin - end`.
+
+    Float only: a quantized model runs it between a dequantize and a
+    quantize.
+
+    Example (a 2x upsampling layer):
+
+    ```mlir
+    %y = mote.conv_transpose2d %x, %w, %b {pads = array<i64: 1, 1, 1, 1>,
+                                           strides = array<i64: 2, 2>,
+                                           output_padding = array<i64: 1, 1>}
+        : (tensor<1x16x8x8xf32>, tensor<16x8x3x3xf32>, tensor<8xf32>)
+        -> tensor<1x8x16x16xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$input, Mote_FloatTensor:$weight,
+      Optional<Mote_FloatTensor>:$bias,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0}">:$output_padding,
+      DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs Mote_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Mote_FullyConnectedOp : Mote_Op<"fully_connected", [Pure,
     Mote_IntegerForm, Mote_FusedActivation,
     DeclareOpInterfaceMethods<Mote_MacCountOpInterface>,

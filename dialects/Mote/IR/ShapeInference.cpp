@@ -4,6 +4,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <algorithm>
+
 using namespace mlir;
 
 namespace mote {
@@ -66,6 +68,45 @@ LogicalResult inferConv2DShape(EmitErrorFn emitError, ArrayRef<int64_t> input,
                        << " does not fit the padded input " << input[2] << "x"
                        << input[3];
   result.assign({input[0], weight[0], h, w});
+  return success();
+}
+
+LogicalResult
+inferConvTranspose2DShape(EmitErrorFn emitError, ArrayRef<int64_t> input,
+                          ArrayRef<int64_t> weight, ArrayRef<int64_t> strides,
+                          ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
+                          ArrayRef<int64_t> outputPadding, int64_t group,
+                          SmallVectorImpl<int64_t> &result) {
+  if (input.size() != 4)
+    return emitError() << "expects a 4-D NCHW input, got rank " << input.size();
+  if (weight.size() != 4)
+    return emitError() << "expects a 4-D [C_in, C_out / group, kH, kW] "
+                          "weight, got rank "
+                       << weight.size();
+  if (failed(checkWindowAttrs(emitError, strides, dilations, pads)))
+    return failure();
+  if (group < 1 || input[1] % group != 0)
+    return emitError() << "group " << group << " must divide input channels ("
+                       << input[1] << ")";
+  if (weight[0] != input[1])
+    return emitError() << "weight is for " << weight[0]
+                       << " input channels, input has " << input[1];
+  if (outputPadding.size() != 2)
+    return emitError() << "expects 2 output_padding values";
+  int64_t extent[2];
+  for (int i = 0; i < 2; ++i) {
+    if (outputPadding[i] < 0 ||
+        outputPadding[i] >= std::max(strides[i], dilations[i]))
+      return emitError() << "output_padding " << outputPadding[i]
+                         << " must be below the stride or the dilation";
+    extent[i] = strides[i] * (input[2 + i] - 1) + outputPadding[i] +
+                (weight[2 + i] - 1) * dilations[i] + 1 - pads[i] - pads[i + 2];
+  }
+  if (extent[0] < 1 || extent[1] < 1)
+    return emitError() << "pads crop the whole " << weight[2] << "x"
+                       << weight[3] << " transposed convolution of a "
+                       << input[2] << "x" << input[3] << " input";
+  result.assign({input[0], weight[1] * group, extent[0], extent[1]});
   return success();
 }
 

@@ -24,6 +24,16 @@ mlir::LogicalResult inferConv2DShape(
     llvm::ArrayRef<int64_t> dilations, llvm::ArrayRef<int64_t> pads,
     int64_t group, llvm::SmallVectorImpl<int64_t> &result);
 
+/// Output shape of a 2-D transposed convolution of NCHW `input` with
+/// `weight` laid out `[C_in, C_out / group, kH, kW]`; `outputPadding` (two
+/// entries) extends the bottom and right.
+mlir::LogicalResult inferConvTranspose2DShape(
+    EmitErrorFn emitError, llvm::ArrayRef<int64_t> input,
+    llvm::ArrayRef<int64_t> weight, llvm::ArrayRef<int64_t> strides,
+    llvm::ArrayRef<int64_t> dilations, llvm::ArrayRef<int64_t> pads,
+    llvm::ArrayRef<int64_t> outputPadding, int64_t group,
+    llvm::SmallVectorImpl<int64_t> &result);
+
 /// Output shape of 2-D pooling over an NCHW `input`.
 mlir::LogicalResult inferPool2DShape(EmitErrorFn emitError,
                                      llvm::ArrayRef<int64_t> input,

@@ -92,6 +92,10 @@ LogicalResult CallOp::verify() {
   if (getBuffers().empty() || getCallee().contains("_backward"))
     return success();
   if (auto io = ioElements(*type, *params)) {
+    // A transposed convolution takes the block of the convolution it
+    // transposes: its input has that one's output shape and vice versa.
+    if (getCallee().contains("_transpose"))
+      std::swap(io->first, io->second);
     auto elements = [](Value v) {
       return cast<MemRefType>(v.getType()).getNumElements();
     };

@@ -113,6 +113,20 @@ LogicalResult Lowering::lowerConv2DF32(Conv2DOp o) {
            {(*io)[0], *weight, *bias, (*io)[1]}, floatBounds(o));
   return success();
 }
+LogicalResult Lowering::lowerConvTranspose2DF32(ConvTranspose2DOp o) {
+  // The kernel takes the parameters of the convolution this op transposes:
+  // its input is our output and its output our input.
+  ArrayRef<int64_t> x = shapeOf(o.getInput()), y = shapeOf(o.getOutput()),
+                    w = shapeOf(o.getWeight());
+  FailureOr<Value> weight = constantBuffer(o.getWeight(), "weights");
+  FailureOr<Value> bias = biasBuffer(o.getBias(), y[1]);
+  FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+  if (failed(weight) || failed(bias) || failed(io))
+    return failure();
+  callWith("mote_conv_transpose2d_f32", convF32Params(o, y, w, x),
+           {(*io)[0], *weight, *bias, (*io)[1]}, floatBounds(o));
+  return success();
+}
 LogicalResult Lowering::lowerFullyConnectedF32(FullyConnectedOp o) {
   ArrayRef<int64_t> x = shapeOf(o.getInput()), w = shapeOf(o.getWeight());
   FailureOr<Value> weight = constantBuffer(o.getWeight(), "weights");
@@ -173,6 +187,8 @@ LogicalResult Lowering::lowerFullyConnectedS8(FullyConnectedOp o) {
 
 void mote::lowering::populateConvolutionPatterns(LoweringPatterns &patterns) {
   patterns.add<Conv2DOp>(LoweringDomain::Float, &Lowering::lowerConv2DF32);
+  patterns.add<ConvTranspose2DOp>(LoweringDomain::Float,
+                                  &Lowering::lowerConvTranspose2DF32);
   patterns.add<FullyConnectedOp>(LoweringDomain::Float,
                                  &Lowering::lowerFullyConnectedF32);
   patterns.add<MatMulOp>(LoweringDomain::Float, &Lowering::lowerMatMulF32);

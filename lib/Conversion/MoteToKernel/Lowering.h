@@ -629,6 +629,7 @@ public:
   LogicalResult lowerSgqDecode(SgqDecodeOp o);
   // Convolution.cpp
   LogicalResult lowerConv2DF32(Conv2DOp o);
+  LogicalResult lowerConvTranspose2DF32(ConvTranspose2DOp o);
   LogicalResult lowerFullyConnectedF32(FullyConnectedOp o);
   LogicalResult lowerMatMulF32(MatMulOp o);
   LogicalResult lowerConv2DS8(Conv2DOp o);

@@ -118,6 +118,125 @@ LogicalResult importConv(NodeContext &ctx) {
   return buildConv(ctx, *x, *w, bias, ctx.builder().getF32Type());
 }
 
+/// ConvTranspose: explicit pads, or pads derived from `output_shape` or a
+/// SAME auto_pad as ONNX defines them; 1-D as 2-D of height 1.
+LogicalResult importConvTranspose(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.input(0), w = ctx.input(1);
+  if (failed(x) || failed(w))
+    return failure();
+  Value bias;
+  if (ctx.hasInput(2)) {
+    FailureOr<Value> b = ctx.input(2);
+    if (failed(b))
+      return failure();
+    bias = *b;
+  }
+  if (failed(requireF32(ctx, {*x, *w, bias})))
+    return failure();
+  ArrayRef<int64_t> xShape = shapeOf(*x), wShape = shapeOf(*w);
+  bool oneD = xShape.size() == 3 && wShape.size() == 3;
+  if ((xShape.size() != 4 || wShape.size() != 4) && !oneD)
+    return ctx.unsupported("transposed convolution that is not 1-D or 2-D "
+                           "(input rank " +
+                           Twine(xShape.size()) + ")");
+  unsigned rank = oneD ? 1 : 2;
+  SmallVector<int64_t> weightKernel(wShape.drop_front(2));
+  if (oneD)
+    weightKernel.insert(weightKernel.begin(), 1);
+  FailureOr<SmallVector<int64_t>> kernel =
+      getWindowInts(ctx, "kernel_shape", weightKernel, rank);
+  FailureOr<SmallVector<int64_t>> strides =
+      getWindowInts(ctx, "strides", {1, 1}, rank);
+  FailureOr<SmallVector<int64_t>> dilations =
+      getWindowInts(ctx, "dilations", {1, 1}, rank);
+  FailureOr<SmallVector<int64_t>> outputPadding =
+      getWindowInts(ctx, "output_padding", {0, 0}, rank);
+  FailureOr<int64_t> group = ctx.getInt("group", 1);
+  FailureOr<std::string> autoPad = ctx.getString("auto_pad", "NOTSET");
+  FailureOr<SmallVector<int64_t>> pads =
+      ctx.getInts("pads", SmallVector<int64_t>(2 * rank, 0));
+  if (failed(kernel) || failed(strides) || failed(dilations) ||
+      failed(outputPadding) || failed(group) || failed(autoPad) || failed(pads))
+    return failure();
+  if (*kernel != weightKernel)
+    return ctx.emitError() << "kernel_shape does not match the weight";
+  // The height-1 dimension of a 1-D window adds no rows.
+  if (oneD)
+    outputPadding->front() = 0;
+  if (pads->size() != 2 * rank)
+    return ctx.emitError() << "expects " << 2 * rank << " pads for a " << rank
+                           << "-D window, got " << pads->size();
+  if (oneD)
+    *pads = {0, (*pads)[0], 0, (*pads)[1]};
+  SmallVector<int64_t> inputHW =
+      oneD ? SmallVector<int64_t>{1, xShape[2]}
+           : SmallVector<int64_t>(xShape.drop_front(2));
+  // The extent before any padding crops it.
+  auto fullExtent = [&](int i) {
+    return (*strides)[i] * (inputHW[i] - 1) + (*outputPadding)[i] +
+           ((*kernel)[i] - 1) * (*dilations)[i] + 1;
+  };
+  bool same = *autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER";
+  if (ctx.getAttr("output_shape") || same) {
+    SmallVector<int64_t> target;
+    if (ctx.getAttr("output_shape")) {
+      FailureOr<SmallVector<int64_t>> shape = ctx.getInts("output_shape", {});
+      if (failed(shape))
+        return failure();
+      // output_shape may list the spatial extents only, or N and C too.
+      if (shape->size() < rank)
+        return ctx.emitError() << "output_shape has " << shape->size()
+                               << " entries for a " << rank << "-D window";
+      target.assign(shape->end() - rank, shape->end());
+      if (oneD)
+        target.insert(target.begin(), 1);
+    } else {
+      for (int i = 0; i < 2; ++i)
+        target.push_back(inputHW[i] * (*strides)[i]);
+    }
+    for (int i = 0; i < 2; ++i) {
+      int64_t total = fullExtent(i) - target[i];
+      if (total < 0) {
+        // Rows beyond the full extent hold only the bias, as output_padding
+        // rows do (ONNX Runtime pads nothing then).
+        int64_t extra = (*outputPadding)[i] - total;
+        if (extra >= std::max((*strides)[i], (*dilations)[i]))
+          return ctx.unsupported(
+              "output_shape " + Twine(target[i]) + " beyond the full extent " +
+              Twine(fullExtent(i)) + " of the transposed convolution");
+        (*outputPadding)[i] = extra;
+        total = 0;
+      }
+      int64_t upper = *autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      (*pads)[i] = upper;
+      (*pads)[i + 2] = total - upper;
+    }
+  } else if (*autoPad == "VALID") {
+    pads->assign(4, 0);
+  } else if (*autoPad != "NOTSET") {
+    return ctx.emitError() << "unknown auto_pad '" << *autoPad << "'";
+  }
+  if (oneD) {
+    *x = reshapeTo(ctx, *x, liftShape(xShape));
+    *w = reshapeTo(ctx, *w, liftShape(wShape));
+  }
+  SmallVector<int64_t> shape;
+  if (failed(inferConvTranspose2DShape(ctx.errorFn(), shapeOf(*x), shapeOf(*w),
+                                       *strides, *dilations, *pads,
+                                       *outputPadding, *group, shape)))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  Value y = ctx.create<ConvTranspose2DOp>(
+      tensorOf(shape, b.getF32Type()), *x, *w, bias,
+      b.getDenseI64ArrayAttr(*strides), b.getDenseI64ArrayAttr(*dilations),
+      b.getDenseI64ArrayAttr(*pads), b.getDenseI64ArrayAttr(*outputPadding),
+      b.getI64IntegerAttr(*group));
+  if (oneD)
+    y = reshapeTo(ctx, y, {shape[0], shape[1], shape[3]});
+  ctx.setOutput(0, y);
+  return success();
+}
+
 /// Returns input `index` as a tensor quantized by the scale / zero point
 /// inputs given, with `axis` the per-axis dimension for 1-D scales.
 FailureOr<Value> quantizedInput(NodeContext &ctx, unsigned index,
@@ -564,6 +683,7 @@ LogicalResult importBatchNormalization(NodeContext &ctx) {
 
 void mote::onnx_import::registerConvOps(HandlerMap &handlers) {
   handlers["Conv"] = importConv;
+  handlers["ConvTranspose"] = importConvTranspose;
   handlers["ConvInteger"] = importConvInteger;
   handlers["QLinearConv"] = importQLinearConv;
   handlers["Gemm"] = importGemm;

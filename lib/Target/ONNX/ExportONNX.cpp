@@ -263,6 +263,17 @@ LogicalResult Exporter::exportOp(Operation *op) {
         setInt(n, "group", static_cast<int64_t>(o.getGroup()));
         return success();
       })
+      .Case([&](ConvTranspose2DOp o) {
+        onnx::NodeProto *n = node(op, "ConvTranspose", in, {out});
+        ArrayRef<int64_t> w = shapeOf(o.getWeight());
+        setInts(n, "kernel_shape", w.drop_front(2));
+        setInts(n, "strides", o.getStrides());
+        setInts(n, "dilations", o.getDilations());
+        setInts(n, "pads", o.getPads());
+        setInts(n, "output_padding", o.getOutputPadding());
+        setInt(n, "group", static_cast<int64_t>(o.getGroup()));
+        return success();
+      })
       .Case([&](FullyConnectedOp) {
         onnx::NodeProto *n;
         if (failed(withActivation(op, "Gemm", in, out, &n)))

@@ -463,6 +463,75 @@ LogicalResult importSlice(NodeContext &ctx) {
   return success();
 }
 
+/// Split: one mote.slice per output. Sizes from the `split` input (opset
+/// 13 on) or attribute (before), else equal parts (the last one smaller
+/// from opset 18, whose `num_outputs` gives the count).
+LogicalResult importSplit(NodeContext &ctx) {
+  FailureOr<SmallVector<int64_t>> in = inputShape(ctx);
+  FailureOr<int64_t> axisAttr = ctx.getInt("axis", 0);
+  if (failed(in) || failed(axisAttr))
+    return failure();
+  FailureOr<int64_t> axis = normalizeAxis(ctx, *axisAttr, in->size());
+  if (failed(axis))
+    return failure();
+  int64_t dim = (*in)[*axis];
+  int64_t outputs = ctx.node.output_size();
+  SmallVector<int64_t> sizes;
+  if (ctx.opset >= 13 && ctx.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> split = ctx.requireIntConstant(1, "split");
+    if (failed(split))
+      return failure();
+    sizes = *split;
+  } else if (ctx.opset < 13 && ctx.getAttr("split")) {
+    FailureOr<SmallVector<int64_t>> split = ctx.getInts("split", {});
+    if (failed(split))
+      return failure();
+    sizes = *split;
+  } else {
+    FailureOr<int64_t> parts = ctx.getInt("num_outputs", outputs);
+    if (failed(parts))
+      return failure();
+    if (*parts != outputs || outputs < 1)
+      return ctx.emitError() << "num_outputs " << *parts << " but the node has "
+                             << outputs << " outputs";
+    int64_t part = (dim + outputs - 1) / outputs;
+    if (ctx.opset < 18 && dim % outputs != 0)
+      return ctx.emitError()
+             << "axis " << *axis << " of extent " << dim
+             << " does not split into " << outputs << " equal parts";
+    for (int64_t i = 0; i < outputs; ++i)
+      sizes.push_back(std::min(part, dim - i * part));
+  }
+  if (static_cast<int64_t>(sizes.size()) != outputs)
+    return ctx.emitError() << sizes.size() << " split sizes for " << outputs
+                           << " outputs";
+  int64_t total = 0;
+  for (int64_t size : sizes) {
+    if (size < 1)
+      return ctx.unsupported("an empty part of axis " + Twine(*axis));
+    total += size;
+  }
+  if (total != dim)
+    return ctx.emitError() << "split sizes add up to " << total << ", axis "
+                           << *axis << " has " << dim;
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  SmallVector<int64_t> begin(in->size(), 0), step(in->size(), 1), shape(*in);
+  for (int64_t i = 0; i < outputs; ++i) {
+    shape[*axis] = sizes[i];
+    ctx.setOutput(
+        i,
+        ctx.create<SliceOp>(tensorOf(shape, getElementTypeOrSelf(x->getType())),
+                            *x, b.getDenseI64ArrayAttr(begin),
+                            b.getDenseI64ArrayAttr(step)),
+        ctx.inputIsUnsigned(0));
+    begin[*axis] += sizes[i];
+  }
+  return success();
+}
+
 /// ReduceMean over the two spatial axes of an NCHW tensor: global average
 /// pooling (reshaped when keepdims is 0). Other reductions are unsupported.
 LogicalResult importReduceMean(NodeContext &ctx) {
@@ -517,5 +586,6 @@ void mote::onnx_import::registerShapeOps(HandlerMap &handlers) {
   handlers["Constant"] = importConstant;
   handlers["Gather"] = importGather;
   handlers["Slice"] = importSlice;
+  handlers["Split"] = importSplit;
   handlers["ReduceMean"] = importReduceMean;
 }

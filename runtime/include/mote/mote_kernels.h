@@ -118,6 +118,15 @@ mote_status mote_conv2d_f32(const mote_conv2d_f32_params *p, float act_min,
                             const float *weight, const float *bias,
                             float *output);
 
+/* The transpose of the convolution `p` describes (the input error of
+ * mote_conv2d_f32, ONNX ConvTranspose): `input` has p's output shape,
+ * `output` p's input shape; `weight` is p's OIHW weight, `bias` (or NULL)
+ * has p->in_channels entries. */
+mote_status mote_conv_transpose2d_f32(const mote_conv2d_f32_params *p,
+                                      float act_min, float act_max,
+                                      const float *input, const float *weight,
+                                      const float *bias, float *output);
+
 mote_status mote_fully_connected_f32(const mote_fully_connected_f32_params *p,
                                      float act_min, float act_max,
                                      const float *input, const float *weight,

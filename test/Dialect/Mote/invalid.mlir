@@ -654,3 +654,38 @@ func.func @prelu_quantized(%x: tensor<4x!q>, %s: tensor<1xf32>) {
   %0 = mote.prelu %x, %s : (tensor<4x!q>, tensor<1xf32>) -> tensor<4x!q>
   return
 }
+
+// -----
+
+func.func @conv_transpose_shape(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{result shape [1,2,6,6] does not match the inferred shape [1,2,5,5]}}
+  %0 = mote.conv_transpose2d %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<1x4x3x3xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_output_padding(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{output_padding 2 must be below the stride or the dilation}}
+  %0 = mote.conv_transpose2d %x, %w {strides = array<i64: 2, 2>, output_padding = array<i64: 2, 0>}
+      : (tensor<1x4x3x3xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x9x7xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_channels(%x: tensor<1x3x3x3xf32>, %w: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{weight is for 4 input channels, input has 3}}
+  %0 = mote.conv_transpose2d %x, %w : (tensor<1x3x3x3xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_bias(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{bias must have shape [2]}}
+  %0 = mote.conv_transpose2d %x, %w, %b
+      : (tensor<1x4x3x3xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<1x2x5x5xf32>
+  return
+}

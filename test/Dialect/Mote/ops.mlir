@@ -21,6 +21,19 @@ func.func @conv(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf
   return %0, %1 : tensor<1x4x4x4xf32>, tensor<1x3x8x8xf32>
 }
 
+// CHECK-LABEL: func @conv_transpose
+func.func @conv_transpose(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<4xf32>)
+    -> (tensor<1x4x6x6xf32>, tensor<1x2x3x3xf32>) {
+  // CHECK: mote.conv_transpose2d %{{.*}}, %{{.*}}, %{{.*}} {group = 2 : i64, output_padding = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
+  %0 = mote.conv_transpose2d %x, %w, %b {group = 2, output_padding = array<i64: 1, 1>,
+                                         pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
+      : (tensor<1x4x3x3xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  // CHECK: mote.conv_transpose2d %{{.*}}, %{{.*}} {dilations = array<i64: 2, 2>, pads = array<i64: 2, 2, 2, 2>}
+  %1 = mote.conv_transpose2d %x, %w {dilations = array<i64: 2, 2>, pads = array<i64: 2, 2, 2, 2>}
+      : (tensor<1x4x3x3xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x2x3x3xf32>
+}
+
 // CHECK-LABEL: func @quantized_conv
 func.func @quantized_conv(%x: tensor<1x3x4x4x!qa>, %w: tensor<2x3x1x1x!qw>,
                           %b: tensor<2x!qbias>) -> tensor<1x2x4x4x!qb> {
