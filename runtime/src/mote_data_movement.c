@@ -5,6 +5,7 @@
  *===----------------------------------------------------------------------===*/
 
 #include "mote/mote_kernels.h"
+#include "mote_internal.h"
 
 static void copy_bytes(uint8_t *to, const uint8_t *from, int64_t bytes) {
   int64_t i;
@@ -184,5 +185,102 @@ mote_status mote_copy(int32_t bytes, const void *input, void *output) {
   if (!input || !output || bytes < 0)
     return MOTE_ERROR_ARGUMENT;
   copy_bytes((uint8_t *)output, (const uint8_t *)input, bytes);
+  return MOTE_OK;
+}
+
+/* Resize of `planes` in_h x in_w planes to out_h x out_w. `rows` and `cols`
+ * hold two source indices per output coordinate (nearest reads the first),
+ * the weights two factors (linear: out = sum of the four neighbours, each
+ * weighted by its row and column factor). */
+mote_status mote_resize_nearest(int32_t planes, int32_t in_h, int32_t in_w,
+                                int32_t out_h, int32_t out_w,
+                                int32_t element_bytes, const int32_t *rows,
+                                const int32_t *cols, const void *input,
+                                void *output) {
+  int32_t p, y, x;
+  if (!rows || !cols || !input || !output || planes < 0 ||
+      (element_bytes != 1 && element_bytes != 4))
+    return MOTE_ERROR_ARGUMENT;
+  for (p = 0; p < planes; ++p)
+    for (y = 0; y < out_h; ++y) {
+      const int64_t src = ((int64_t)p * in_h + rows[2 * y]) * in_w;
+      const int64_t dst = ((int64_t)p * out_h + y) * out_w;
+      if (element_bytes == 4) {
+        const float *in = (const float *)input + src;
+        float *out = (float *)output + dst;
+        for (x = 0; x < out_w; ++x)
+          out[x] = in[cols[2 * x]];
+      } else {
+        const int8_t *in = (const int8_t *)input + src;
+        int8_t *out = (int8_t *)output + dst;
+        for (x = 0; x < out_w; ++x)
+          out[x] = in[cols[2 * x]];
+      }
+    }
+  return MOTE_OK;
+}
+
+/* The bilinear value at output (y, x) of one plane. */
+static float resize_linear_at(const float *row0, const float *row1,
+                              const int32_t *cols, const float *col_weights,
+                              float w0, float w1, int32_t x) {
+  const int32_t c0 = cols[2 * x], c1 = cols[2 * x + 1];
+  const float v0 = col_weights[2 * x], v1 = col_weights[2 * x + 1];
+  return w0 * (v0 * row0[c0] + v1 * row0[c1]) + w1 * (v0 * row1[c0] + v1 * row1[c1]);
+}
+
+mote_status mote_resize_linear_f32(int32_t planes, int32_t in_h, int32_t in_w,
+                                   int32_t out_h, int32_t out_w,
+                                   const int32_t *rows, const int32_t *cols,
+                                   const float *row_weights,
+                                   const float *col_weights,
+                                   const float *input, float *output) {
+  int32_t p, y, x;
+  if (!rows || !cols || !row_weights || !col_weights || !input || !output)
+    return MOTE_ERROR_ARGUMENT;
+  for (p = 0; p < planes; ++p) {
+    const float *plane = input + (int64_t)p * in_h * in_w;
+    for (y = 0; y < out_h; ++y) {
+      const float *row0 = plane + (int64_t)rows[2 * y] * in_w;
+      const float *row1 = plane + (int64_t)rows[2 * y + 1] * in_w;
+      float *out = output + ((int64_t)p * out_h + y) * out_w;
+      for (x = 0; x < out_w; ++x)
+        out[x] = resize_linear_at(row0, row1, cols, col_weights,
+                                  row_weights[2 * y], row_weights[2 * y + 1], x);
+    }
+  }
+  return MOTE_OK;
+}
+
+/* The int8 form: input and output share one quantization, so the
+ * interpolated integer (zero point included) is rounded half to even. */
+mote_status mote_resize_linear_s8(int32_t planes, int32_t in_h, int32_t in_w,
+                                  int32_t out_h, int32_t out_w,
+                                  const int32_t *rows, const int32_t *cols,
+                                  const float *row_weights,
+                                  const float *col_weights,
+                                  const int8_t *input, int8_t *output) {
+  static const int32_t pair[2] = {0, 1};
+  int32_t p, y, x, v;
+  float top[2], bottom[2];
+  if (!rows || !cols || !row_weights || !col_weights || !input || !output)
+    return MOTE_ERROR_ARGUMENT;
+  for (p = 0; p < planes; ++p) {
+    const int8_t *plane = input + (int64_t)p * in_h * in_w;
+    for (y = 0; y < out_h; ++y) {
+      const int8_t *row0 = plane + (int64_t)rows[2 * y] * in_w;
+      const int8_t *row1 = plane + (int64_t)rows[2 * y + 1] * in_w;
+      int8_t *out = output + ((int64_t)p * out_h + y) * out_w;
+      for (x = 0; x < out_w; ++x) {
+        /* The four neighbours as floats, interpolated as the float form. */
+        top[0] = row0[cols[2 * x]], top[1] = row0[cols[2 * x + 1]];
+        bottom[0] = row1[cols[2 * x]], bottom[1] = row1[cols[2 * x + 1]];
+        v = round_half_even(resize_linear_at(top, bottom, pair, col_weights + 2 * x,
+                                             row_weights[2 * y], row_weights[2 * y + 1],
+                                             0));
+        out[x] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+      }
+    }
+  }
   return MOTE_OK;
 }

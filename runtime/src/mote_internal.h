@@ -56,4 +56,23 @@ static inline void mote_tap_outputs(int32_t first, int32_t count,
   *hi = j;
 }
 
+/* Rounds to the nearest integer, ties to even, saturating to +-2^30. */
+static inline int32_t round_half_even(float x) {
+  int32_t t;
+  float frac;
+  if (!(x == x))
+    return 0; /* NaN */
+  if (x > 1073741824.0f)
+    return 1073741824;
+  if (x < -1073741824.0f)
+    return -1073741824;
+  t = (int32_t)x; /* truncates toward zero */
+  frac = x - (float)t;
+  if (frac > 0.5f || (frac == 0.5f && (t & 1)))
+    ++t;
+  else if (frac < -0.5f || (frac == -0.5f && (t & 1)))
+    --t;
+  return t;
+}
+
 #endif /* MOTE_INTERNAL_H */

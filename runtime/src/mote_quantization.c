@@ -7,25 +7,6 @@
 #include "mote/mote_kernels.h"
 #include "mote_internal.h"
 
-/* Rounds to the nearest integer, ties to even, saturating to +-2^30. */
-static int32_t round_half_even(float x) {
-  int32_t t;
-  float frac;
-  if (!(x == x))
-    return 0; /* NaN */
-  if (x > 1073741824.0f)
-    return 1073741824;
-  if (x < -1073741824.0f)
-    return -1073741824;
-  t = (int32_t)x; /* truncates toward zero */
-  frac = x - (float)t;
-  if (frac > 0.5f || (frac == 0.5f && (t & 1)))
-    ++t;
-  else if (frac < -0.5f || (frac == -0.5f && (t & 1)))
-    --t;
-  return t;
-}
-
 mote_status mote_lut_s8(int32_t count, const int8_t *table,
                         const int8_t *input, int8_t *output) {
   int32_t i;

@@ -546,6 +546,55 @@ static void test_float_kernels(mote_test_counts *t) {
   test_smooth_activations(t);
 }
 
+static void test_resize(mote_test_counts *t) {
+  /* Two 2 x 3 planes to 3 x 4 through hand-made tables (the compiler's
+   * job): bilinear weights against the formula, nearest as a gather, and
+   * the int8 form rounding half to even. */
+  const int32_t rows[6] = {0, 1, 1, 1, 0, 0}, cols[8] = {0, 1, 1, 2, 2, 2, 0, 0};
+  const float rw[6] = {0.25f, 0.75f, 0.5f, 0.5f, 1.0f, 0.0f};
+  const float cw[8] = {0.5f, 0.5f, 0.9f, 0.1f, 0.5f, 0.5f, 1.0f, 0.0f};
+  const float x[12] = {1, 2, 4, 8, 16, 32, -1, -3, -5, -7, -9, -11};
+  const int8_t xq[12] = {1, 2, 4, 8, 16, 32, -1, -3, -5, -7, -9, -11};
+  float y[24];
+  int8_t yq[24];
+  int32_t p, i, j, ok_f = 1, ok_q = 1, ok_n = 1;
+  MOTE_CHECK(t, mote_resize_linear_f32(2, 2, 3, 3, 4, rows, cols, rw, cw, x, y) == MOTE_OK,
+             "resize linear f32");
+  MOTE_CHECK(t, mote_resize_linear_s8(2, 2, 3, 3, 4, rows, cols, rw, cw, xq, yq) == MOTE_OK,
+             "resize linear s8");
+  for (p = 0; p < 2; ++p)
+    for (i = 0; i < 3; ++i)
+      for (j = 0; j < 4; ++j) {
+        const float *in = x + p * 6;
+        double want = 0.0;
+        int32_t a, b;
+        for (a = 0; a < 2; ++a)
+          for (b = 0; b < 2; ++b)
+            want += (double)rw[2 * i + a] * cw[2 * j + b] *
+                    in[rows[2 * i + a] * 3 + cols[2 * j + b]];
+        ok_f &= fabs(y[(p * 3 + i) * 4 + j] - want) < 1e-5;
+        ok_q &= yq[(p * 3 + i) * 4 + j] == (int8_t)lrint(want) ||
+                fabs(fabs(want - floor(want)) - 0.5) < 1e-4;
+      }
+  MOTE_CHECK(t, ok_f, "resize linear f32 against the formula");
+  MOTE_CHECK(t, ok_q, "resize linear s8 rounds to nearest");
+  /* Row 0 of plane 1, column 1: 0.25 * (0.9 * -3 + 0.1 * -5) + 0.75 *
+   * (0.9 * -9 + 0.1 * -11) = -7.7, rounds to -8. */
+  MOTE_CHECK(t, yq[12 + 1] == -8, "resize linear s8 value %d", yq[13]);
+  MOTE_CHECK(t, mote_resize_nearest(2, 2, 3, 3, 4, 4, rows, cols, x, y) == MOTE_OK &&
+                    mote_resize_nearest(2, 2, 3, 3, 4, 1, rows, cols, xq, yq) == MOTE_OK,
+             "resize nearest");
+  for (p = 0; p < 2; ++p)
+    for (i = 0; i < 3; ++i)
+      for (j = 0; j < 4; ++j) {
+        const int32_t src = p * 6 + rows[2 * i] * 3 + cols[2 * j];
+        ok_n &= y[(p * 3 + i) * 4 + j] == x[src] && yq[(p * 3 + i) * 4 + j] == xq[src];
+      }
+  MOTE_CHECK(t, ok_n, "resize nearest gathers");
+  MOTE_CHECK(t, mote_resize_nearest(2, 2, 3, 3, 4, 2, rows, cols, x, y) == MOTE_ERROR_ARGUMENT,
+             "resize nearest refuses 2-byte elements");
+}
+
 static void test_concat_pad(mote_test_counts *t) {
   /* [2, 2] and [2, 3] floats along axis 1 -> [2, 5]. */
   const float a[4] = {1, 2, 3, 4}, b[6] = {5, 6, 7, 8, 9, 10};
@@ -593,5 +642,6 @@ int main(void) {
   test_lut_and_slice(&t);
   test_matmul_and_softmax_axis(&t);
   test_concat_pad(&t);
+  test_resize(&t);
   return mote_test_summary(&t);
 }

@@ -2,8 +2,9 @@
 2-D CNN from Debian's PyTorch to ONNX, as a user would (torch.onnx.export
 at opset 13): activations beyond ReLU (LeakyReLU, GELU, written out with
 Erf at this opset, ELU, SELU, PReLU) and a 1-D sensor/audio CNN (Conv1d,
-MaxPool1d, AvgPool1d), a convolutional autoencoder (ConvTranspose2d) and a
-1-D decoder (ConvTranspose1d). Weights are random (seeded); the models are for
+MaxPool1d, AvgPool1d), a convolutional autoencoder (ConvTranspose2d), a
+1-D decoder (ConvTranspose1d) and a segmentation network upsampling with
+Resize (nearest, bilinear, bilinear with align_corners). Weights are random (seeded); the models are for
 numerics, not accuracy.
 
 Also PyTorch's default quantization-aware training flow, as its tutorial
@@ -16,7 +17,7 @@ ConvBn as Conv -> Div -> Add -> BatchNormalization.
 
 Usage: make_torch_models.py OUTDIR
 Writes OUTDIR/act_cnn.onnx, OUTDIR/prelu.onnx, OUTDIR/conv1d.onnx,
-OUTDIR/autoencoder.onnx, OUTDIR/decoder1d.onnx, OUTDIR/qat_fbgemm.onnx, OUTDIR/qat_qnnpack.onnx and calibration / test
+OUTDIR/autoencoder.onnx, OUTDIR/decoder1d.onnx, OUTDIR/segnet.onnx, OUTDIR/qat_fbgemm.onnx, OUTDIR/qat_qnnpack.onnx and calibration / test
 inputs (OUTDIR/{calib,inputs}{,1d}.npy).
 """
 import os
@@ -83,6 +84,30 @@ class AutoEncoder(nn.Module):
         x = torch.relu(self.e2(torch.relu(self.e1(x))))
         x = torch.relu(self.d2(torch.relu(self.d1(x))))
         return torch.sigmoid(self.d3(x))
+
+
+class SegNet(nn.Module):
+    """A small segmentation network: an encoder, then nearest and bilinear
+    upsampling (Resize) back to the input's size, with a skip concat."""
+
+    def __init__(self):
+        super().__init__()
+        self.e1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.e2 = nn.Conv2d(8, 8, 3, stride=2, padding=1)
+        self.e3 = nn.Conv2d(8, 8, 3, stride=2, padding=1)
+        self.up1 = nn.Upsample(scale_factor=2, mode="nearest")
+        self.d1 = nn.Conv2d(16, 8, 3, padding=1)
+        self.up2 = nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False)
+        self.d2 = nn.Conv2d(8, 4, 1)
+
+    def forward(self, x):
+        s = torch.relu(self.e2(torch.relu(self.e1(x))))
+        y = torch.relu(self.e3(s))
+        y = torch.relu(self.d1(torch.cat([self.up1(y), s], 1)))
+        y = self.d2(self.up2(y))
+        # align_corners bilinear to an odd size, by sizes.
+        return nn.functional.interpolate(y, size=(15, 15), mode="bilinear",
+                                         align_corners=True)
 
 
 class Decoder1d(nn.Module):
@@ -157,6 +182,9 @@ def main(out):
     torch.onnx.export(AutoEncoder().eval(), torch.zeros(1, 3, 12, 12),
                       os.path.join(out, "autoencoder.onnx"), opset_version=13,
                       input_names=["image"], output_names=["image_out"])
+    torch.onnx.export(SegNet().eval(), torch.zeros(1, 3, 12, 12),
+                      os.path.join(out, "segnet.onnx"), opset_version=13,
+                      input_names=["image"], output_names=["mask"])
     torch.onnx.export(Decoder1d().eval(), torch.zeros(1, 3, 64),
                       os.path.join(out, "decoder1d.onnx"), opset_version=13,
                       input_names=["signal"], output_names=["y"])

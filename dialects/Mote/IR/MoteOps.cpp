@@ -276,6 +276,38 @@ int64_t ConvTranspose2DOp::getMacCount() {
 }
 
 //===----------------------------------------------------------------------===//
+// ResizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ResizeOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getOutput());
+  if (in.size() != 4 || out.size() != 4)
+    return emitOpError("expects 4-D NCHW input and result");
+  if (in[0] != out[0] || in[1] != out[1])
+    return emitOpError("resizes only the spatial axes: batch and channels "
+                       "must stay");
+  if (getScales().size() != 2 ||
+      llvm::any_of(getScales(), [](float s) { return !(s > 0.0f); }))
+    return emitOpError("expects 2 positive scales");
+  if (!llvm::is_contained({"nearest", "linear"}, getMode()))
+    return emitOpError("mode must be 'nearest' or 'linear', got '")
+           << getMode() << "'";
+  if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
+                           "asymmetric", "tf_half_pixel_for_nn"},
+                          getCoordinateTransformationMode()))
+    return emitOpError("unknown coordinate_transformation_mode '")
+           << getCoordinateTransformationMode() << "'";
+  if (!llvm::is_contained(
+          {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"},
+          getNearestMode()))
+    return emitOpError("unknown nearest_mode '") << getNearestMode() << "'";
+  if (getElementTypeOrSelf(getInput().getType()) !=
+      getElementTypeOrSelf(getOutput().getType()))
+    return emitOpError("result must have the input's element type");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // FullyConnectedOp
 //===----------------------------------------------------------------------===//
 

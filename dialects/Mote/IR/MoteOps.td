@@ -553,6 +553,36 @@ def Mote_PadOp : Mote_Op<"pad", [Pure, Mote_QuantizationTransparent]> {
   let hasVerifier = 1;  let hasFolder = 1;
 }
 
+def Mote_ResizeOp : Mote_Op<"resize", [Pure, Mote_QuantizationTransparent]> {
+  let summary = "Resize the two spatial axes of an NCHW tensor";
+  let description = [{
+    ONNX Resize (and Upsample) over H and W: each output coordinate maps to
+    an input coordinate by `coordinate_transformation_mode` (`half_pixel`,
+    `pytorch_half_pixel`, `align_corners`, `asymmetric`,
+    `tf_half_pixel_for_nn`) with the per-axis `scales` (output over input,
+    as the model gives them: they need not equal the ratio of the extents).
+    `mode = "nearest"` takes the input element that `nearest_mode`
+    (`round_prefer_floor`, `round_prefer_ceil`, `floor`, `ceil`) rounds the
+    coordinate to; `mode = "linear"` interpolates the two nearest rows and
+    columns (bilinear). An int8 tensor keeps its quantization: nearest
+    copies elements, linear interpolates the integers and rounds.
+
+    Example (2x bilinear upsampling as PyTorch exports it):
+
+    ```mlir
+    %y = mote.resize %x {mode = "linear", scales = array<f32: 2.0, 2.0>}
+        : (tensor<1x8x4x4xf32>) -> tensor<1x8x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input, DenseF32ArrayAttr:$scales,
+      DefaultValuedAttr<StrAttr, "\"nearest\"">:$mode,
+      DefaultValuedAttr<StrAttr, "\"half_pixel\"">:$coordinate_transformation_mode,
+      DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Normalization
 //===----------------------------------------------------------------------===//

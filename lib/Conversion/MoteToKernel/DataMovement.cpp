@@ -7,6 +7,9 @@
 
 #include "Lowering.h"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace mlir;
 using namespace mote;
 using namespace mote::lowering;
@@ -141,6 +144,103 @@ LogicalResult Lowering::lowerPad(PadOp op) {
         builder.getI32IntegerAttr(static_cast<int32_t>(mode))});
   return success();
 }
+namespace {
+/// Where each output coordinate of one resized axis reads: rows
+/// `index[2i]` and `index[2i + 1]` weighted `weight[2i]` and
+/// `weight[2i + 1]` (nearest: one index, the second unused). The
+/// arithmetic is ONNX Runtime's, in float, so ties round the same way.
+struct ResizeAxis {
+  SmallVector<int32_t> index;
+  SmallVector<float> weight;
+};
+
+ResizeAxis resizeAxis(ResizeOp op, int axis) {
+  int64_t in =
+      cast<RankedTensorType>(op.getInput().getType()).getDimSize(2 + axis);
+  int64_t out =
+      cast<RankedTensorType>(op.getOutput().getType()).getDimSize(2 + axis);
+  float scale = op.getScales()[axis];
+  // The resized length the coordinate rules use is the input's times the
+  // scale, before the output extent is rounded down.
+  float resized = scale * static_cast<float>(in);
+  StringRef coordinates = op.getCoordinateTransformationMode();
+  StringRef nearest = op.getNearestMode();
+  bool linear = op.getMode() == "linear";
+  ResizeAxis result;
+  for (int64_t i = 0; i < out; ++i) {
+    float r = static_cast<float>(i), x;
+    if (coordinates == "asymmetric")
+      x = r / scale;
+    else if (coordinates == "tf_half_pixel_for_nn")
+      x = (r + 0.5f) / scale;
+    else if (coordinates == "align_corners")
+      x = resized == 1.0f ? 0.0f
+                          : r * static_cast<float>(in - 1) / (resized - 1.0f);
+    else if (coordinates == "pytorch_half_pixel" && resized <= 1.0f)
+      x = 0.0f;
+    else
+      x = (r + 0.5f) / scale - 0.5f;
+    if (!linear) {
+      int64_t k;
+      if (nearest == "floor")
+        k = static_cast<int64_t>(std::floor(x));
+      else if (nearest == "ceil")
+        k = static_cast<int64_t>(std::ceil(x));
+      else if (nearest == "round_prefer_floor" &&
+               x == static_cast<float>(static_cast<int64_t>(x)) + 0.5f)
+        k = static_cast<int64_t>(x);
+      else
+        k = static_cast<int64_t>(std::round(x));
+      k = std::clamp<int64_t>(k, 0, in - 1);
+      result.index.append({static_cast<int32_t>(k), static_cast<int32_t>(k)});
+      result.weight.append({1.0f, 0.0f});
+      continue;
+    }
+    float c = std::max(0.0f, std::min(x, static_cast<float>(in - 1)));
+    int64_t lo = std::min<int64_t>(static_cast<int64_t>(c), in - 1);
+    int64_t hi = std::min<int64_t>(lo + 1, in - 1);
+    float wHi = std::fabs(c - static_cast<float>(lo));
+    float wLo = std::fabs(c - static_cast<float>(hi));
+    if (lo == hi)
+      wLo = wHi = 0.5f;
+    result.index.append({static_cast<int32_t>(lo), static_cast<int32_t>(hi)});
+    result.weight.append({wLo, wHi});
+  }
+  return result;
+}
+} // namespace
+
+/// Resize: the compiler tabulates each axis's sources and weights, so the
+/// kernel does no coordinate arithmetic.
+LogicalResult Lowering::lowerResize(ResizeOp op) {
+  ArrayRef<int64_t> in = shapeOf(op.getInput()), out = shapeOf(op.getOutput());
+  ResizeAxis rows = resizeAxis(op, 0), cols = resizeAxis(op, 1);
+  FailureOr<Value> input = buffer(op, op.getInput());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  bool isFloat = type.getElementType().isF32();
+  SmallVector<Attribute> scalars = {i32(in[0] * in[1]), i32(in[2]), i32(in[3]),
+                                    i32(out[2]), i32(out[3])};
+  Value rowIndex = i32Array("rows", rows.index);
+  Value colIndex = i32Array("cols", cols.index);
+  if (op.getMode() == "nearest") {
+    scalars.push_back(i32(getTensorBytes(type) / type.getNumElements()));
+    call("mote_resize_nearest", {rowIndex, colIndex, *input, *output}, scalars);
+    return success();
+  }
+  auto weights = [&](StringRef suffix, ArrayRef<float> values) {
+    auto t =
+        RankedTensorType::get({int64_t(values.size())}, builder.getF32Type());
+    return arrayGlobal(suffix, DenseElementsAttr::get(t, values));
+  };
+  call(isFloat ? "mote_resize_linear_f32" : "mote_resize_linear_s8",
+       {rowIndex, colIndex, weights("row_weights", rows.weight),
+        weights("col_weights", cols.weight), *input, *output},
+       scalars);
+  return success();
+}
 LogicalResult Lowering::lowerTransposeF32(TransposeOp o) {
   return lowerTranspose(o);
 }
@@ -168,6 +268,8 @@ void mote::lowering::populateDataMovementPatterns(LoweringPatterns &patterns) {
   patterns.add<ConcatOp>(LoweringDomain::Float, &Lowering::lowerConcatF32);
   patterns.add<PadOp>(LoweringDomain::Float, &Lowering::lowerPadF32);
   patterns.add<SliceOp>(LoweringDomain::Float, &Lowering::lowerSliceF32);
+  patterns.add<ResizeOp>(LoweringDomain::Float, &Lowering::lowerResize);
+  patterns.add<ResizeOp>(LoweringDomain::Integer, &Lowering::lowerResize);
   patterns.add<TransposeOp>(LoweringDomain::Integer,
                             &Lowering::lowerTransposeS8);
   patterns.add<ConcatOp>(LoweringDomain::Integer, &Lowering::lowerConcatS8);

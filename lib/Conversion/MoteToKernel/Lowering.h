@@ -562,6 +562,7 @@ public:
   LogicalResult lowerTranspose(TransposeOp op);
   LogicalResult lowerConcat(ConcatOp op);
   LogicalResult lowerPad(PadOp op);
+  LogicalResult lowerResize(ResizeOp op);
   LogicalResult lowerSlice(SliceOp op);
   LogicalResult lowerInsertSlice(InsertSliceOp op);
   /// Calls mote_insert_slice: `patch` at `offsets` of `dest`, into `output`

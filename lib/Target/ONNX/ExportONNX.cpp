@@ -68,6 +68,12 @@ void setInt(onnx::NodeProto *n, StringRef name, int64_t value) {
   a->set_type(onnx::AttributeProto::INT);
   a->set_i(value);
 }
+void setString(onnx::NodeProto *n, StringRef name, StringRef value) {
+  onnx::AttributeProto *a = n->add_attribute();
+  a->set_name(name.str());
+  a->set_type(onnx::AttributeProto::STRING);
+  a->set_s(value.str());
+}
 void setFloat(onnx::NodeProto *n, StringRef name, float value) {
   onnx::AttributeProto *a = n->add_attribute();
   a->set_name(name.str());
@@ -272,6 +278,36 @@ LogicalResult Exporter::exportOp(Operation *op) {
         setInts(n, "pads", o.getPads());
         setInts(n, "output_padding", o.getOutputPadding());
         setInt(n, "group", static_cast<int64_t>(o.getGroup()));
+        return success();
+      })
+      .Case([&](ResizeOp o) {
+        // The scales when they give the result's extents (ONNX Runtime then
+        // maps coordinates with them), else the sizes.
+        ArrayRef<int64_t> x = shapeOf(o.getInput()), y = shapeOf(o.getOutput());
+        ArrayRef<float> scales = o.getScales();
+        bool byScales = true;
+        for (int i = 0; i < 2; ++i)
+          byScales &= static_cast<int64_t>(
+                          scales[i] * static_cast<float>(x[2 + i])) == y[2 + i];
+        Builder b(op->getContext());
+        std::string size =
+            byScales
+                ? addInitializer(
+                      "resize_scales",
+                      DenseElementsAttr::get(
+                          RankedTensorType::get({4}, b.getF32Type()),
+                          ArrayRef<float>{1.0f, 1.0f, scales[0], scales[1]}))
+                : addInitializer(
+                      "resize_sizes",
+                      DenseElementsAttr::get(
+                          RankedTensorType::get({4}, b.getI64Type()), y));
+        onnx::NodeProto *n =
+            byScales ? node(op, "Resize", {in[0], "", size}, {out})
+                     : node(op, "Resize", {in[0], "", "", size}, {out});
+        setString(n, "mode", o.getMode());
+        setString(n, "coordinate_transformation_mode",
+                  o.getCoordinateTransformationMode());
+        setString(n, "nearest_mode", o.getNearestMode());
         return success();
       })
       .Case([&](FullyConnectedOp) {

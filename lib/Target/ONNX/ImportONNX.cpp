@@ -64,6 +64,9 @@ public:
   const ImportOptions &options;
   HandlerMap handlers;
   llvm::StringMap<Entry> values;
+  /// The opset the model was written for when ONNX's version converter
+  /// upgraded it, else 0.
+  int64_t upgradedFrom = 0;
 
   InFlightDiagnostic emitModelError() {
     return mlir::emitError(FileLineColLoc::get(context, sourceName, 0, 0));
@@ -306,6 +309,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   Location loc = NameLoc::get(StringAttr::get(context, name),
                               FileLineColLoc::get(context, sourceName, 0, 0));
   NodeContext ctx(*this, node, name, loc, opset);
+  ctx.upgradedFrom = upgradedFrom;
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return ctx.unsupported("operator domain '" + node.domain() + "'");
   auto it = handlers.find(node.op_type());
@@ -384,7 +388,6 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &original) {
   // each node by the adapters of the ops that changed in between; what it
   // has no adapter for (or the model it cannot read) is refused here.
   onnx::ModelProto upgraded;
-  int64_t upgradedFrom = 0;
   if (opset < kMinOpset) {
     if (!original.has_graph()) {
       emitModelError() << "model has no graph";

@@ -55,6 +55,9 @@ public:
   llvm::StringRef name;
   mlir::Location loc;
   int64_t opset;
+  /// The opset the model was written for when it was upgraded to `opset`
+  /// on import, else 0.
+  int64_t upgradedFrom = 0;
 
   mlir::OpBuilder &builder();
   mlir::MLIRContext *getContext() { return loc.getContext(); }

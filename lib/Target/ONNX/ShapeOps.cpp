@@ -463,6 +463,113 @@ LogicalResult importSlice(NodeContext &ctx) {
   return success();
 }
 
+/// Resize (opset 11 on; Upsample and opset-10 Resize arrive upgraded) of
+/// the spatial axes of an NCHW tensor, nearest or linear.
+LogicalResult importResize(NodeContext &ctx) {
+  FailureOr<std::string> mode = ctx.getString("mode", "nearest");
+  FailureOr<std::string> coordinates =
+      ctx.getString("coordinate_transformation_mode", "half_pixel");
+  FailureOr<std::string> nearest =
+      ctx.getString("nearest_mode", "round_prefer_floor");
+  FailureOr<int64_t> antialias = ctx.getInt("antialias", 0);
+  FailureOr<std::string> policy =
+      ctx.getString("keep_aspect_ratio_policy", "stretch");
+  if (failed(mode) || failed(coordinates) || failed(nearest) ||
+      failed(antialias) || failed(policy))
+    return failure();
+  if (*mode != "nearest" && *mode != "linear")
+    return ctx.unsupported("mode '" + *mode + "' (nearest and linear only)");
+  if (*coordinates == "tf_crop_and_resize")
+    return ctx.unsupported("coordinate_transformation_mode "
+                           "'tf_crop_and_resize'");
+  if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
+                           "asymmetric", "tf_half_pixel_for_nn"},
+                          *coordinates))
+    return ctx.emitError() << "unknown coordinate_transformation_mode '"
+                           << *coordinates << "'";
+  if (!llvm::is_contained(
+          {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"},
+          *nearest))
+    return ctx.emitError() << "unknown nearest_mode '" << *nearest << "'";
+  if (*antialias != 0)
+    return ctx.unsupported("antialias");
+  if (*policy != "stretch")
+    return ctx.unsupported("keep_aspect_ratio_policy '" + *policy + "'");
+  if (ctx.getAttr("axes"))
+    return ctx.unsupported("the axes attribute");
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  if (in.size() != 4)
+    return ctx.unsupported("resizing a tensor of rank " + Twine(in.size()) +
+                           " (only 4-D NCHW)");
+  SmallVector<int64_t> shape(in);
+  SmallVector<float> scales;
+  if (ctx.hasInput(3)) {
+    FailureOr<SmallVector<int64_t>> sizes = ctx.requireIntConstant(3, "sizes");
+    if (failed(sizes))
+      return failure();
+    if (sizes->size() != 4)
+      return ctx.emitError() << "expects 4 sizes, got " << sizes->size();
+    for (int i = 0; i < 4; ++i) {
+      if ((*sizes)[i] < 1 || (*sizes)[i] > kMaxAttrMagnitude)
+        return ctx.emitError() << "size " << (*sizes)[i] << " of axis " << i
+                               << " is out of range";
+      shape[i] = (*sizes)[i];
+    }
+    for (int i = 2; i < 4; ++i)
+      scales.push_back(static_cast<float>(shape[i]) /
+                       static_cast<float>(in[i]));
+  } else {
+    FailureOr<DenseElementsAttr> given = ctx.requireConstant(2, "scales");
+    if (failed(given))
+      return failure();
+    if (!given->getElementType().isF32() || given->getNumElements() != 4)
+      return ctx.emitError() << "expects 4 float scales";
+    SmallVector<float> values(given->getValues<float>());
+    for (int i = 0; i < 4; ++i) {
+      if (!(values[i] > 0.0f) || values[i] * in[i] > kMaxAttrMagnitude)
+        return ctx.emitError() << "scale " << values[i] << " of axis " << i
+                               << " is out of range";
+      shape[i] = static_cast<int64_t>(values[i] * static_cast<float>(in[i]));
+      if (shape[i] < 1)
+        return ctx.unsupported("a resize to an empty axis " + Twine(i));
+    }
+    scales = {values[2], values[3]};
+  }
+  if (shape[0] != in[0] || shape[1] != in[1])
+    return ctx.unsupported("resizing the batch or channel axis");
+  if (*mode == "nearest" || in[2] == shape[2] && in[3] == shape[3]) {
+    // Nearest (and an identity resize) copies elements: any element type.
+  } else if (!getElementTypeOrSelf(x->getType()).isF32() &&
+             !getQuantType(x->getType())) {
+    return ctx.unsupported("linear resize of " +
+                           typeName(getElementTypeOrSelf(x->getType())));
+  }
+  // ONNX's converter turns Upsample-9 and Resize-10 into Resize-11 with
+  // the default attributes; those ops mapped coordinates asymmetrically
+  // and took the nearest element by flooring when enlarging and by
+  // ceiling when shrinking (as ONNX Runtime runs them).
+  if (ctx.upgradedFrom && ctx.upgradedFrom < 11) {
+    *coordinates = "asymmetric";
+    bool up = scales[0] >= 1.0f && scales[1] >= 1.0f;
+    bool down = scales[0] <= 1.0f && scales[1] <= 1.0f;
+    if (!up && !down)
+      return ctx.unsupported("an opset-" + Twine(ctx.upgradedFrom) +
+                             " resize that enlarges one axis and shrinks "
+                             "the other");
+    *nearest = up ? "floor" : "ceil";
+  }
+  OpBuilder &b = ctx.builder();
+  Value y = ctx.create<ResizeOp>(
+      tensorOf(shape, getElementTypeOrSelf(x->getType())), *x,
+      b.getDenseF32ArrayAttr(scales), b.getStringAttr(*mode),
+      b.getStringAttr(*coordinates), b.getStringAttr(*nearest));
+  ctx.setOutput(0, y, ctx.inputIsUnsigned(0));
+  return success();
+}
+
 /// Split: one mote.slice per output. Sizes from the `split` input (opset
 /// 13 on) or attribute (before), else equal parts (the last one smaller
 /// from opset 18, whose `num_outputs` gives the count).
@@ -587,5 +694,6 @@ void mote::onnx_import::registerShapeOps(HandlerMap &handlers) {
   handlers["Gather"] = importGather;
   handlers["Slice"] = importSlice;
   handlers["Split"] = importSplit;
+  handlers["Resize"] = importResize;
   handlers["ReduceMean"] = importReduceMean;
 }

@@ -689,3 +689,37 @@ func.func @conv_transpose_bias(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>,
       : (tensor<1x4x3x3xf32>, tensor<4x2x3x3xf32>, tensor<4xf32>) -> tensor<1x2x5x5xf32>
   return
 }
+
+// -----
+
+func.func @resize_channels(%x: tensor<1x2x3x3xf32>) {
+  // expected-error @+1 {{resizes only the spatial axes: batch and channels must stay}}
+  %0 = mote.resize %x {scales = array<f32: 2.0, 2.0>} : (tensor<1x2x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @resize_mode(%x: tensor<1x2x3x3xf32>) {
+  // expected-error @+1 {{mode must be 'nearest' or 'linear', got 'cubic'}}
+  %0 = mote.resize %x {mode = "cubic", scales = array<f32: 2.0, 2.0>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scales(%x: tensor<1x2x3x3xf32>) {
+  // expected-error @+1 {{expects 2 positive scales}}
+  %0 = mote.resize %x {scales = array<f32: 2.0, 0.0>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x6x6xf32>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.5>
+!r = !quant.uniform<i8:f32, 0.25>
+func.func @resize_requantizes(%x: tensor<1x2x3x3x!q>) {
+  // expected-error @+1 {{result must have the input's element type}}
+  %0 = mote.resize %x {scales = array<f32: 2.0, 2.0>} : (tensor<1x2x3x3x!q>) -> tensor<1x2x6x6x!r>
+  return
+}

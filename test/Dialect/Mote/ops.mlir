@@ -34,6 +34,18 @@ func.func @conv_transpose(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>, %b: 
   return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x2x3x3xf32>
 }
 
+// CHECK-LABEL: func @resize
+func.func @resize(%x: tensor<1x2x3x4xf32>, %q: tensor<1x2x3x4x!qa>)
+    -> (tensor<1x2x6x8xf32>, tensor<1x2x6x8x!qa>) {
+  // CHECK: mote.resize %{{.*}} {coordinate_transformation_mode = "align_corners", mode = "linear", scales = array<f32: 2.000000e+00, 2.000000e+00>}
+  %0 = mote.resize %x {mode = "linear", coordinate_transformation_mode = "align_corners",
+                       scales = array<f32: 2.0, 2.0>} : (tensor<1x2x3x4xf32>) -> tensor<1x2x6x8xf32>
+  // CHECK: mote.resize %{{.*}} {nearest_mode = "floor", scales = array<f32: 2.000000e+00, 2.000000e+00>} : (tensor<1x2x3x4x!quant.uniform
+  %1 = mote.resize %q {nearest_mode = "floor", scales = array<f32: 2.0, 2.0>}
+      : (tensor<1x2x3x4x!qa>) -> tensor<1x2x6x8x!qa>
+  return %0, %1 : tensor<1x2x6x8xf32>, tensor<1x2x6x8x!qa>
+}
+
 // CHECK-LABEL: func @quantized_conv
 func.func @quantized_conv(%x: tensor<1x3x4x4x!qa>, %w: tensor<2x3x1x1x!qw>,
                           %b: tensor<2x!qbias>) -> tensor<1x2x4x4x!qb> {
