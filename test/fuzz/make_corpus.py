@@ -106,6 +106,25 @@ def seeds():
          tensor("Bm", rng.integers(0, 255, (3, 2)).astype(np.uint8)),
          tensor("az", np.uint8(3))])
 
+    # Decoder ops: ConvTranspose (pads from output_shape), Resize by scales
+    # and by sizes, Split; Upsample at opset 9.
+    yield "decoder", model(
+        [helper.make_node("ConvTranspose", ["X", "Wt"], ["t"], strides=[2, 2],
+                          output_shape=[7, 7], group=2),
+         helper.make_node("Resize", ["t", "", "rs"], ["r"], mode="linear",
+                          coordinate_transformation_mode="align_corners"),
+         helper.make_node("Resize", ["r", "", "", "sz"], ["n"], nearest_mode="ceil"),
+         helper.make_node("Split", ["n", "sp"], ["Y", "Z"], axis=1)],
+        [vi("X", f, [1, 2, 3, 3])], [vi("Y", f, [1, 1, 5, 5]), vi("Z", f, [1, 1, 5, 5])],
+        [tensor("Wt", rng.standard_normal((2, 1, 3, 3)).astype(np.float32)),
+         tensor("rs", np.array([1, 1, 1.5, 1.5], np.float32)),
+         tensor("sz", np.array([1, 2, 5, 5], np.int64)),
+         tensor("sp", np.array([1, 1], np.int64))])
+    yield "upsample9", model(
+        [helper.make_node("Upsample", ["X", "us"], ["Y"], mode="linear")],
+        [vi("X", f, [1, 1, 2, 3])], [vi("Y", f, [1, 1, 4, 6])],
+        [tensor("us", np.array([1, 1, 2, 2], np.float32))], opset=9)
+
     # Old opsets go through ONNX's version converter before the importer.
     yield "opset6", model(
         [helper.make_node("Gemm", ["X", "W6", "C6"], ["g"], broadcast=1, transB=1),
