@@ -284,3 +284,92 @@ mote_status mote_resize_linear_s8(int32_t planes, int32_t in_h, int32_t in_w,
   }
   return MOTE_OK;
 }
+
+/* Walks the input in order and calls back with each element's output
+ * offset (an odometer over `dims`, stepping the output by `out_strides`). */
+#define MOTE_REDUCE_WALK(BODY)                                                 \
+  do {                                                                         \
+    int32_t idx[6] = {0, 0, 0, 0, 0, 0}, d;                                    \
+    int64_t i, o = 0, total = 1;                                               \
+    for (d = 0; d < rank; ++d)                                                 \
+      total *= dims[d];                                                        \
+    for (i = 0; i < total; ++i) {                                              \
+      BODY;                                                                    \
+      for (d = rank - 1; d >= 0; --d) {                                        \
+        o += out_strides[d];                                                   \
+        if (++idx[d] < dims[d])                                                \
+          break;                                                               \
+        o -= (int64_t)out_strides[d] * dims[d];                                \
+        idx[d] = 0;                                                            \
+      }                                                                        \
+    }                                                                          \
+  } while (0)
+
+/* The number of outputs: the product of the kept dimensions. */
+static int64_t reduce_outputs(int32_t rank, const int32_t *dims,
+                              const int32_t *out_strides) {
+  int64_t n = 1;
+  int32_t d;
+  for (d = 0; d < rank; ++d)
+    if (out_strides[d] != 0)
+      n *= dims[d];
+  return n;
+}
+
+mote_status mote_reduce_f32(int32_t kind, int32_t rank, int32_t count,
+                            const int32_t *dims, const int32_t *out_strides,
+                            const float *input, float *output) {
+  int64_t n, j;
+  if (!dims || !out_strides || !input || !output || rank < 1 || rank > 6 ||
+      count < 1 || kind < MOTE_REDUCE_MEAN || kind > MOTE_REDUCE_MIN)
+    return MOTE_ERROR_ARGUMENT;
+  n = reduce_outputs(rank, dims, out_strides);
+  for (j = 0; j < n; ++j)
+    output[j] = kind == MOTE_REDUCE_MEAN ? 0.0f
+                : kind == MOTE_REDUCE_MAX ? -FLT_MAX
+                                          : FLT_MAX;
+  if (kind == MOTE_REDUCE_MEAN)
+    MOTE_REDUCE_WALK(output[o] += input[i]);
+  else if (kind == MOTE_REDUCE_MAX)
+    MOTE_REDUCE_WALK(output[o] = input[i] > output[o] ? input[i] : output[o]);
+  else
+    MOTE_REDUCE_WALK(output[o] = input[i] < output[o] ? input[i] : output[o]);
+  if (kind == MOTE_REDUCE_MEAN)
+    for (j = 0; j < n; ++j)
+      output[j] /= (float)count;
+  return MOTE_OK;
+}
+
+mote_status mote_reduce_s8(int32_t kind, int32_t rank, int32_t count,
+                           const int32_t *dims, const int32_t *out_strides,
+                           const int8_t *input, int8_t *output) {
+  int64_t n, j;
+  if (!dims || !out_strides || !input || !output || rank < 1 || rank > 6 ||
+      count < 1 || kind < MOTE_REDUCE_MEAN || kind > MOTE_REDUCE_MIN)
+    return MOTE_ERROR_ARGUMENT;
+  n = reduce_outputs(rank, dims, out_strides);
+  if (kind == MOTE_REDUCE_MEAN) {
+    /* int32 sums in the output's place would not fit: a sum per output
+     * needs its own buffer, so the mean walks output by output instead. */
+    int32_t sums[64];
+    int64_t first;
+    for (first = 0; first < n; first += 64) {
+      const int64_t last = first + 64 < n ? first + 64 : n;
+      for (j = first; j < last; ++j)
+        sums[j - first] = 0;
+      MOTE_REDUCE_WALK(if (o >= first && o < last) sums[o - first] += input[i]);
+      for (j = first; j < last; ++j) {
+        const int32_t v = round_half_even((float)sums[j - first] / (float)count);
+        output[j] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+      }
+    }
+    return MOTE_OK;
+  }
+  for (j = 0; j < n; ++j)
+    output[j] = kind == MOTE_REDUCE_MAX ? -128 : 127;
+  if (kind == MOTE_REDUCE_MAX)
+    MOTE_REDUCE_WALK(output[o] = input[i] > output[o] ? input[i] : output[o]);
+  else
+    MOTE_REDUCE_WALK(output[o] = input[i] < output[o] ? input[i] : output[o]);
+  return MOTE_OK;
+}

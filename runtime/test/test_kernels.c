@@ -595,6 +595,51 @@ static void test_resize(mote_test_counts *t) {
              "resize nearest refuses 2-byte elements");
 }
 
+static void test_reduce(mote_test_counts *t) {
+  /* A 2 x 3 x 4 tensor reduced over axes 0 and 2 (output strides 0, 1, 0)
+   * and over axis 1 (strides 4, 0, 1), against direct loops. */
+  const int32_t dims[3] = {2, 3, 4}, keep1[3] = {0, 1, 0}, keep02[3] = {4, 0, 1};
+  float x[24], mean[3], mx[8];
+  int8_t q[24], qmean[3], qmin[8];
+  int32_t a, b, c, ok = 1;
+  for (a = 0; a < 24; ++a) {
+    x[a] = (float)rnd(-1000, 1000) / 100.0f;
+    q[a] = (int8_t)rnd(-128, 127);
+  }
+  MOTE_CHECK(t, mote_reduce_f32(MOTE_REDUCE_MEAN, 3, 8, dims, keep1, x, mean) == MOTE_OK &&
+                    mote_reduce_f32(MOTE_REDUCE_MAX, 3, 3, dims, keep02, x, mx) == MOTE_OK &&
+                    mote_reduce_s8(MOTE_REDUCE_MEAN, 3, 8, dims, keep1, q, qmean) == MOTE_OK &&
+                    mote_reduce_s8(MOTE_REDUCE_MIN, 3, 3, dims, keep02, q, qmin) == MOTE_OK,
+             "reduce");
+  for (b = 0; b < 3; ++b) {
+    double sum = 0.0;
+    int32_t qsum = 0;
+    for (a = 0; a < 2; ++a)
+      for (c = 0; c < 4; ++c) {
+        sum += x[(a * 3 + b) * 4 + c];
+        qsum += q[(a * 3 + b) * 4 + c];
+      }
+    ok &= fabs(mean[b] - sum / 8.0) < 1e-5;
+    /* Half-way means (an odd sum of eighths ending in .5) round to even. */
+    ok &= qmean[b] == (int8_t)lrint(qsum / 8.0);
+  }
+  for (a = 0; a < 2; ++a)
+    for (c = 0; c < 4; ++c) {
+      float m = -1e30f;
+      int8_t lo = 127;
+      for (b = 0; b < 3; ++b) {
+        m = x[(a * 3 + b) * 4 + c] > m ? x[(a * 3 + b) * 4 + c] : m;
+        lo = q[(a * 3 + b) * 4 + c] < lo ? q[(a * 3 + b) * 4 + c] : lo;
+      }
+      ok &= mx[a * 4 + c] == m && qmin[a * 4 + c] == lo;
+    }
+  MOTE_CHECK(t, ok, "reduce against direct loops");
+  MOTE_CHECK(t, mote_reduce_f32(3, 3, 8, dims, keep1, x, mean) == MOTE_ERROR_ARGUMENT &&
+                    mote_reduce_s8(MOTE_REDUCE_MAX, 7, 8, dims, keep1, q, qmean) ==
+                        MOTE_ERROR_ARGUMENT,
+             "reduce refuses a bad kind or rank");
+}
+
 static void test_concat_pad(mote_test_counts *t) {
   /* [2, 2] and [2, 3] floats along axis 1 -> [2, 5]. */
   const float a[4] = {1, 2, 3, 4}, b[6] = {5, 6, 7, 8, 9, 10};
@@ -643,5 +688,6 @@ int main(void) {
   test_matmul_and_softmax_axis(&t);
   test_concat_pad(&t);
   test_resize(&t);
+  test_reduce(&t);
   return mote_test_summary(&t);
 }

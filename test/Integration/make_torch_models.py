@@ -4,7 +4,9 @@ at opset 13): activations beyond ReLU (LeakyReLU, GELU, written out with
 Erf at this opset, ELU, SELU, PReLU) and a 1-D sensor/audio CNN (Conv1d,
 MaxPool1d, AvgPool1d), a convolutional autoencoder (ConvTranspose2d), a
 1-D decoder (ConvTranspose1d) and a segmentation network upsampling with
-Resize (nearest, bilinear, bilinear with align_corners). Weights are random (seeded); the models are for
+Resize (nearest, bilinear, bilinear with align_corners), and a CNN with
+CBAM-style attention (ReduceMean, ReduceMax, ReduceMin, ReduceSum over
+channel or width axes). Weights are random (seeded); the models are for
 numerics, not accuracy.
 
 Also PyTorch's default quantization-aware training flow, as its tutorial
@@ -17,7 +19,8 @@ ConvBn as Conv -> Div -> Add -> BatchNormalization.
 
 Usage: make_torch_models.py OUTDIR
 Writes OUTDIR/act_cnn.onnx, OUTDIR/prelu.onnx, OUTDIR/conv1d.onnx,
-OUTDIR/autoencoder.onnx, OUTDIR/decoder1d.onnx, OUTDIR/segnet.onnx, OUTDIR/qat_fbgemm.onnx, OUTDIR/qat_qnnpack.onnx and calibration / test
+OUTDIR/autoencoder.onnx, OUTDIR/decoder1d.onnx, OUTDIR/segnet.onnx,
+OUTDIR/attention.onnx, OUTDIR/qat_fbgemm.onnx, OUTDIR/qat_qnnpack.onnx and calibration / test
 inputs (OUTDIR/{calib,inputs}{,1d}.npy).
 """
 import os
@@ -110,6 +113,26 @@ class SegNet(nn.Module):
                                          align_corners=True)
 
 
+class AttentionCNN(nn.Module):
+    """CBAM-style spatial attention: the mean and the maximum over the
+    channels (ReduceMean, ReduceMax over axis 1) gate the features, then a
+    mean over all spatial positions (global pooling) and a sum feed the
+    classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.gate = nn.Conv2d(2, 1, 3, padding=1)
+        self.fc = nn.Linear(8 + 12, 5)
+
+    def forward(self, x):
+        x = torch.relu(self.c1(x))
+        a = torch.cat([x.mean(1, keepdim=True), x.amax(1, keepdim=True)], 1)
+        x = x * torch.sigmoid(self.gate(a))
+        rows = x.amin(3).sum(1)
+        return self.fc(torch.cat([x.mean((2, 3)), rows], 1))
+
+
 class Decoder1d(nn.Module):
     """ConvTranspose1d upsampling of a 1-D signal."""
 
@@ -185,6 +208,9 @@ def main(out):
     torch.onnx.export(SegNet().eval(), torch.zeros(1, 3, 12, 12),
                       os.path.join(out, "segnet.onnx"), opset_version=13,
                       input_names=["image"], output_names=["mask"])
+    torch.onnx.export(AttentionCNN().eval(), torch.zeros(1, 3, 12, 12),
+                      os.path.join(out, "attention.onnx"), opset_version=13,
+                      input_names=["image"], output_names=["logits"])
     torch.onnx.export(Decoder1d().eval(), torch.zeros(1, 3, 64),
                       os.path.join(out, "decoder1d.onnx"), opset_version=13,
                       input_names=["signal"], output_names=["y"])

@@ -276,6 +276,34 @@ int64_t ConvTranspose2DOp::getMacCount() {
 }
 
 //===----------------------------------------------------------------------===//
+// ReduceOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReduceOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  ArrayRef<int64_t> axes = getAxes();
+  if (!llvm::is_contained({"mean", "max", "min"}, getKind()))
+    return emitOpError("kind must be 'mean', 'max' or 'min', got '")
+           << getKind() << "'";
+  if (axes.empty())
+    return emitOpError("expects at least one axis");
+  for (size_t i = 0; i < axes.size(); ++i)
+    if (axes[i] < 0 || axes[i] >= static_cast<int64_t>(in.size()) ||
+        (i > 0 && axes[i] <= axes[i - 1]))
+      return emitOpError("axes must be sorted, distinct and below the rank ")
+             << in.size();
+  SmallVector<int64_t> expected(in);
+  for (int64_t a : axes)
+    expected[a] = 1;
+  if (failed(verifyResultShape(*this, expected)))
+    return failure();
+  if (getElementTypeOrSelf(getInput().getType()) !=
+      getElementTypeOrSelf(getOutput().getType()))
+    return emitOpError("result must have the input's element type");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // ResizeOp
 //===----------------------------------------------------------------------===//
 

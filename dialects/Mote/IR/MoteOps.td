@@ -553,6 +553,30 @@ def Mote_PadOp : Mote_Op<"pad", [Pure, Mote_QuantizationTransparent]> {
   let hasVerifier = 1;  let hasFolder = 1;
 }
 
+def Mote_ReduceOp : Mote_Op<"reduce", [Pure, Mote_QuantizationTransparent]> {
+  let summary = "Mean, maximum or minimum over any axes";
+  let description = [{
+    Reduces `input` over `axes` (sorted, distinct) by `kind`: `mean`,
+    `max` or `min`. The result keeps the input's rank with each reduced
+    axis of extent 1 (ONNX's keepdims = 0 is a reshape after it). An int8
+    tensor keeps its quantization: max and min pick elements, mean rounds
+    the mean of the integers half to even. (A sum is a mean times the
+    count, so that its own quantization covers the larger range.)
+
+    Example (mean over the channels of an NCHW tensor):
+
+    ```mlir
+    %y = mote.reduce %x {kind = "mean", axes = array<i64: 1>}
+        : (tensor<1x8x4x4xf32>) -> tensor<1x1x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$input, DenseI64ArrayAttr:$axes,
+      StrAttr:$kind);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Mote_ResizeOp : Mote_Op<"resize", [Pure, Mote_QuantizationTransparent]> {
   let summary = "Resize the two spatial axes of an NCHW tensor";
   let description = [{

@@ -75,6 +75,13 @@ enum class PadMode : int32_t {
   Edge = MOTE_PAD_EDGE,
 };
 
+/// Kinds of mote_reduce_f32 and mote_reduce_s8.
+enum class ReduceKind : int32_t {
+  Mean = MOTE_REDUCE_MEAN,
+  Max = MOTE_REDUCE_MAX,
+  Min = MOTE_REDUCE_MIN,
+};
+
 } // namespace mote::abi
 
 #endif // MOTE_KERNEL_IR_KERNELABI_H

@@ -563,6 +563,7 @@ public:
   LogicalResult lowerConcat(ConcatOp op);
   LogicalResult lowerPad(PadOp op);
   LogicalResult lowerResize(ResizeOp op);
+  LogicalResult lowerReduce(ReduceOp op);
   LogicalResult lowerSlice(SliceOp op);
   LogicalResult lowerInsertSlice(InsertSliceOp op);
   /// Calls mote_insert_slice: `patch` at `offsets` of `dest`, into `output`

@@ -114,6 +114,38 @@ LogicalResult Lowering::lowerMaxPool2DS8(MaxPool2DOp o) {
   return lowerMaxPool(o);
 }
 
+/// Any-axes reduction: the kernel walks the input once, stepping the
+/// output by strides that are 0 on the reduced axes.
+LogicalResult Lowering::lowerReduce(ReduceOp o) {
+  auto in = cast<RankedTensorType>(o.getInput().getType());
+  ArrayRef<int64_t> shape = in.getShape();
+  if (shape.size() > 6)
+    return o.emitOpError("has no C lowering for rank above 6");
+  SmallVector<int32_t> dims(shape.begin(), shape.end());
+  SmallVector<int32_t> strides(shape.size(), 0);
+  int64_t stride = 1, count = 1;
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0; --d) {
+    if (llvm::is_contained(o.getAxes(), d)) {
+      count *= shape[d];
+      continue;
+    }
+    strides[d] = static_cast<int32_t>(stride);
+    stride *= shape[d];
+  }
+  abi::ReduceKind kind = o.getKind() == "mean"  ? abi::ReduceKind::Mean
+                         : o.getKind() == "max" ? abi::ReduceKind::Max
+                                                : abi::ReduceKind::Min;
+  FailureOr<Value> input = buffer(o, o.getInput());
+  FailureOr<Value> output = buffer(o, o.getOutput());
+  if (failed(input) || failed(output))
+    return failure();
+  call(in.getElementType().isF32() ? "mote_reduce_f32" : "mote_reduce_s8",
+       {i32Array("dims", dims), i32Array("out_strides", strides), *input,
+        *output},
+       {i32(static_cast<int32_t>(kind)), i32(shape.size()), i32(count)});
+  return success();
+}
+
 void mote::lowering::populatePoolingPatterns(LoweringPatterns &patterns) {
   patterns.add<MaxPool2DOp>(LoweringDomain::Float,
                             &Lowering::lowerMaxPool2DF32);
@@ -127,4 +159,6 @@ void mote::lowering::populatePoolingPatterns(LoweringPatterns &patterns) {
                                 &Lowering::lowerGlobalAvgPoolS8);
   patterns.add<MaxPool2DOp>(LoweringDomain::Integer,
                             &Lowering::lowerMaxPool2DS8);
+  patterns.add<ReduceOp>(LoweringDomain::Float, &Lowering::lowerReduce);
+  patterns.add<ReduceOp>(LoweringDomain::Integer, &Lowering::lowerReduce);
 }

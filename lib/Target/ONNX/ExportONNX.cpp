@@ -280,6 +280,15 @@ LogicalResult Exporter::exportOp(Operation *op) {
         setInt(n, "group", static_cast<int64_t>(o.getGroup()));
         return success();
       })
+      .Case([&](ReduceOp o) {
+        StringRef type = o.getKind() == "max"   ? "ReduceMax"
+                         : o.getKind() == "min" ? "ReduceMin"
+                                                : "ReduceMean";
+        onnx::NodeProto *n = node(op, type, in, {out});
+        setInts(n, "axes", o.getAxes());
+        setInt(n, "keepdims", 1);
+        return success();
+      })
       .Case([&](ResizeOp o) {
         // The scales when they give the result's extents (ONNX Runtime then
         // maps coordinates with them), else the sizes.

@@ -641,13 +641,20 @@ LogicalResult importSplit(NodeContext &ctx) {
 
 /// ReduceMean over the two spatial axes of an NCHW tensor: global average
 /// pooling (reshaped when keepdims is 0). Other reductions are unsupported.
-LogicalResult importReduceMean(NodeContext &ctx) {
+/// ReduceMean, ReduceMax, ReduceMin and ReduceSum over any axes. A mean
+/// over the spatial axes of a 4-D float tensor is global average pooling;
+/// a sum is a mean times the count.
+LogicalResult importReduce(NodeContext &ctx) {
+  StringRef op = ctx.node.op_type();
   FailureOr<Value> x = ctx.input(0);
   FailureOr<int64_t> keepDims = ctx.getInt("keepdims", 1);
-  if (failed(x) || failed(keepDims))
+  FailureOr<int64_t> noop = ctx.getInt("noop_with_empty_axes", 0);
+  if (failed(x) || failed(keepDims) || failed(noop))
     return failure();
+  // The axes are an input from opset 18 (ReduceSum: 13), before an
+  // attribute.
   SmallVector<int64_t> axes;
-  if (ctx.opset >= 18) {
+  if (ctx.opset >= (op == "ReduceSum" ? 13 : 18)) {
     if (ctx.hasInput(1)) {
       FailureOr<SmallVector<int64_t>> a = ctx.requireIntConstant(1, "axes");
       if (failed(a))
@@ -661,21 +668,60 @@ LogicalResult importReduceMean(NodeContext &ctx) {
     axes = *a;
   }
   ArrayRef<int64_t> in = shapeOf(*x);
-  if (in.size() != 4 || !getElementTypeOrSelf(x->getType()).isF32())
-    return ctx.unsupported("ReduceMean other than of a 4-D float tensor");
+  int64_t rank = in.size();
+  if (axes.empty()) {
+    if (*noop) {
+      ctx.setOutput(0, *x, ctx.inputIsUnsigned(0));
+      return success();
+    }
+    for (int64_t a = 0; a < rank; ++a)
+      axes.push_back(a);
+  }
   for (int64_t &a : axes) {
-    FailureOr<int64_t> axis = normalizeAxis(ctx, a, 4);
+    FailureOr<int64_t> axis = normalizeAxis(ctx, a, rank);
     if (failed(axis))
       return failure();
     a = *axis;
   }
   llvm::sort(axes);
-  if (axes != SmallVector<int64_t>{2, 3})
-    return ctx.unsupported("ReduceMean over axes other than the spatial "
-                           "axes 2 and 3");
-  Value pooled = ctx.create<GlobalAvgPoolOp>(
-      tensorOf({in[0], in[1], 1, 1}, ctx.builder().getF32Type()), *x);
-  ctx.setOutput(0, *keepDims ? pooled : reshapeTo(ctx, pooled, {in[0], in[1]}));
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    return ctx.emitError() << "an axis is reduced twice";
+  Type element = getElementTypeOrSelf(x->getType());
+  if (!element.isF32() && !getQuantType(x->getType()))
+    return ctx.unsupported(op + " of " + typeName(element));
+  if (op == "ReduceSum" && !element.isF32())
+    return ctx.unsupported("ReduceSum of a quantized tensor");
+  SmallVector<int64_t> kept(in), dropped;
+  int64_t count = 1;
+  for (int64_t a : axes) {
+    kept[a] = 1;
+    count *= in[a];
+  }
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(axes, d))
+      dropped.push_back(in[d]);
+  OpBuilder &b = ctx.builder();
+  Value y;
+  if ((op == "ReduceMean" || op == "ReduceSum") && rank == 4 &&
+      axes == SmallVector<int64_t>{2, 3} && element.isF32()) {
+    y = ctx.create<GlobalAvgPoolOp>(tensorOf(kept, element), *x);
+  } else {
+    StringRef kind = op == "ReduceMax"   ? "max"
+                     : op == "ReduceMin" ? "min"
+                                         : "mean";
+    y = ctx.create<ReduceOp>(tensorOf(kept, element), *x,
+                             b.getDenseI64ArrayAttr(axes),
+                             b.getStringAttr(kind));
+  }
+  if (op == "ReduceSum") {
+    auto scalar = RankedTensorType::get({}, b.getF32Type());
+    Value n = ctx.create<arith::ConstantOp>(cast<TypedAttr>(
+        DenseElementsAttr::get(scalar, static_cast<float>(count))));
+    y = ctx.create<MulOp>(tensorOf(kept, element), y, n, FloatAttr(),
+                          FloatAttr());
+  }
+  ctx.setOutput(0, *keepDims ? y : reshapeTo(ctx, y, dropped),
+                ctx.inputIsUnsigned(0));
   return success();
 }
 
@@ -695,5 +741,6 @@ void mote::onnx_import::registerShapeOps(HandlerMap &handlers) {
   handlers["Slice"] = importSlice;
   handlers["Split"] = importSplit;
   handlers["Resize"] = importResize;
-  handlers["ReduceMean"] = importReduceMean;
+  for (StringRef op : {"ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum"})
+    handlers[op] = importReduce;
 }

@@ -155,4 +155,9 @@
 #define MOTE_PAD_REFLECT 1  /* mirror, without repeating the edge */
 #define MOTE_PAD_EDGE 2     /* repeat the edge element */
 
+/* `kind` of mote_reduce_f32 / mote_reduce_s8. */
+#define MOTE_REDUCE_MEAN 0
+#define MOTE_REDUCE_MAX 1
+#define MOTE_REDUCE_MIN 2
+
 #endif /* MOTE_ABI_H */

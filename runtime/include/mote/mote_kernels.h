@@ -233,6 +233,18 @@ mote_status mote_pad(int32_t element_bytes, int32_t rank, int32_t mode,
                      const int32_t *dims, const int32_t *pads,
                      const void *value, const void *input, void *output);
 
+/* Reduction (`kind` MOTE_REDUCE_MEAN, _MAX or _MIN) of a tensor of `rank`
+ * (at most 6) dimensions `dims` over the axes whose `out_strides` entry is
+ * 0; the other entries are the output's strides. `count` is the number of
+ * elements reduced into each output. The int8 form reads and writes one
+ * quantization: the mean of the integers is rounded half to even. */
+mote_status mote_reduce_f32(int32_t kind, int32_t rank, int32_t count,
+                            const int32_t *dims, const int32_t *out_strides,
+                            const float *input, float *output);
+mote_status mote_reduce_s8(int32_t kind, int32_t rank, int32_t count,
+                           const int32_t *dims, const int32_t *out_strides,
+                           const int8_t *input, int8_t *output);
+
 /* Copies `bytes` bytes (for views returned to the caller). */
 mote_status mote_copy(int32_t bytes, const void *input, void *output);
 

@@ -723,3 +723,27 @@ func.func @resize_requantizes(%x: tensor<1x2x3x3x!q>) {
   %0 = mote.resize %x {scales = array<f32: 2.0, 2.0>} : (tensor<1x2x3x3x!q>) -> tensor<1x2x6x6x!r>
   return
 }
+
+// -----
+
+func.func @reduce_kind(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{kind must be 'mean', 'max' or 'min', got 'sum'}}
+  %0 = mote.reduce %x {axes = array<i64: 1>, kind = "sum"} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axes(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{axes must be sorted, distinct and below the rank 2}}
+  %0 = mote.reduce %x {axes = array<i64: 1, 0>, kind = "max"} : (tensor<2x3xf32>) -> tensor<1x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_shape(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{result shape [2] does not match the inferred shape [2,1]}}
+  %0 = mote.reduce %x {axes = array<i64: 1>, kind = "min"} : (tensor<2x3xf32>) -> tensor<2xf32>
+  return
+}

@@ -34,6 +34,16 @@ func.func @conv_transpose(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>, %b: 
   return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x2x3x3xf32>
 }
 
+// CHECK-LABEL: func @reduce
+func.func @reduce(%x: tensor<2x3x4xf32>, %q: tensor<2x3x4x!qa>)
+    -> (tensor<2x1x1xf32>, tensor<1x3x4x!qa>) {
+  // CHECK: mote.reduce %{{.*}} {axes = array<i64: 1, 2>, kind = "mean"} : (tensor<2x3x4xf32>) -> tensor<2x1x1xf32>
+  %0 = mote.reduce %x {axes = array<i64: 1, 2>, kind = "mean"} : (tensor<2x3x4xf32>) -> tensor<2x1x1xf32>
+  // CHECK: mote.reduce %{{.*}} {axes = array<i64: 0>, kind = "max"}
+  %1 = mote.reduce %q {axes = array<i64: 0>, kind = "max"} : (tensor<2x3x4x!qa>) -> tensor<1x3x4x!qa>
+  return %0, %1 : tensor<2x1x1xf32>, tensor<1x3x4x!qa>
+}
+
 // CHECK-LABEL: func @resize
 func.func @resize(%x: tensor<1x2x3x4xf32>, %q: tensor<1x2x3x4x!qa>)
     -> (tensor<1x2x6x8xf32>, tensor<1x2x6x8x!qa>) {
