@@ -313,3 +313,44 @@ mote_status mote_activation_f32(int32_t kind, int32_t count, float a, float b,
   }
   return MOTE_OK;
 }
+
+/* 1 / sqrt(x) for x > 0 without libm: a guess from the exponent bits, then
+ * Newton steps (each squares the relative error) to float precision. */
+static float rsqrt_f32(float x) {
+  union {
+    float f;
+    uint32_t u;
+  } v;
+  float y;
+  int i;
+  v.f = x;
+  v.u = 0x5f375a86u - (v.u >> 1);
+  y = v.f;
+  for (i = 0; i < 4; ++i)
+    y = y * (1.5f - 0.5f * x * y * y);
+  return y;
+}
+
+mote_status mote_layer_norm_f32(int32_t outer, int32_t inner, float epsilon,
+                                const float *input, const float *scale,
+                                const float *bias, float *output) {
+  int32_t r, i;
+  if (!input || !scale || !bias || !output || outer < 0 || inner < 1 ||
+      !(epsilon >= 0.0f))
+    return MOTE_ERROR_ARGUMENT;
+  for (r = 0; r < outer; ++r) {
+    const float *x = input + (int64_t)r * inner;
+    float *y = output + (int64_t)r * inner;
+    float mean = 0.0f, var = 0.0f, inv;
+    for (i = 0; i < inner; ++i)
+      mean += x[i];
+    mean /= (float)inner;
+    for (i = 0; i < inner; ++i)
+      var += (x[i] - mean) * (x[i] - mean);
+    var /= (float)inner;
+    inv = var + epsilon > 0.0f ? rsqrt_f32(var + epsilon) : 0.0f;
+    for (i = 0; i < inner; ++i)
+      y[i] = (x[i] - mean) * inv * scale[i] + bias[i];
+  }
+  return MOTE_OK;
+}

@@ -640,6 +640,32 @@ static void test_reduce(mote_test_counts *t) {
              "reduce refuses a bad kind or rank");
 }
 
+static void test_layer_norm(mote_test_counts *t) {
+  /* Three rows of 7 against a double reference (two-pass variance). */
+  float x[21], g[7], b[7], y[21];
+  int32_t r, i;
+  double worst = 0.0;
+  for (i = 0; i < 21; ++i)
+    x[i] = (float)rnd(-1000, 1000) / 50.0f;
+  for (i = 0; i < 7; ++i) {
+    g[i] = (float)rnd(-100, 100) / 40.0f;
+    b[i] = (float)rnd(-100, 100) / 80.0f;
+  }
+  MOTE_CHECK(t, mote_layer_norm_f32(3, 7, 1e-3f, x, g, b, y) == MOTE_OK, "layer norm");
+  for (r = 0; r < 3; ++r) {
+    double mean = 0.0, var = 0.0;
+    for (i = 0; i < 7; ++i)
+      mean += x[r * 7 + i] / 7.0;
+    for (i = 0; i < 7; ++i)
+      var += (x[r * 7 + i] - mean) * (x[r * 7 + i] - mean) / 7.0;
+    for (i = 0; i < 7; ++i)
+      worst = fmax(worst, fabs(y[r * 7 + i] - ((x[r * 7 + i] - mean) / sqrt(var + 1e-3) * g[i] + b[i])));
+  }
+  MOTE_CHECK(t, worst < 1e-5, "layer norm off by %g", worst);
+  MOTE_CHECK(t, mote_layer_norm_f32(3, 7, -1.0f, x, g, b, y) == MOTE_ERROR_ARGUMENT,
+             "layer norm refuses a negative epsilon");
+}
+
 static void test_concat_pad(mote_test_counts *t) {
   /* [2, 2] and [2, 3] floats along axis 1 -> [2, 5]. */
   const float a[4] = {1, 2, 3, 4}, b[6] = {5, 6, 7, 8, 9, 10};
@@ -689,5 +715,6 @@ int main(void) {
   test_concat_pad(&t);
   test_resize(&t);
   test_reduce(&t);
+  test_layer_norm(&t);
   return mote_test_summary(&t);
 }

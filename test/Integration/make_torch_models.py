@@ -6,7 +6,8 @@ MaxPool1d, AvgPool1d), a convolutional autoencoder (ConvTranspose2d), a
 1-D decoder (ConvTranspose1d) and a segmentation network upsampling with
 Resize (nearest, bilinear, bilinear with align_corners), and a CNN with
 CBAM-style attention (ReduceMean, ReduceMax, ReduceMin, ReduceSum over
-channel or width axes). Weights are random (seeded); the models are for
+channel or width axes), and a token MLP with LayerNorm (opset 17).
+Weights are random (seeded); the models are for
 numerics, not accuracy.
 
 Also PyTorch's default quantization-aware training flow, as its tutorial
@@ -20,7 +21,7 @@ ConvBn as Conv -> Div -> Add -> BatchNormalization.
 Usage: make_torch_models.py OUTDIR
 Writes OUTDIR/act_cnn.onnx, OUTDIR/prelu.onnx, OUTDIR/conv1d.onnx,
 OUTDIR/autoencoder.onnx, OUTDIR/decoder1d.onnx, OUTDIR/segnet.onnx,
-OUTDIR/attention.onnx, OUTDIR/qat_fbgemm.onnx, OUTDIR/qat_qnnpack.onnx and calibration / test
+OUTDIR/attention.onnx, OUTDIR/token_mlp.onnx, OUTDIR/qat_fbgemm.onnx, OUTDIR/qat_qnnpack.onnx and calibration / test
 inputs (OUTDIR/{calib,inputs}{,1d}.npy).
 """
 import os
@@ -211,6 +212,11 @@ def main(out):
     torch.onnx.export(AttentionCNN().eval(), torch.zeros(1, 3, 12, 12),
                       os.path.join(out, "attention.onnx"), opset_version=13,
                       input_names=["image"], output_names=["logits"])
+    # A transformer-style token MLP (LayerNorm exported as
+    # LayerNormalization at opset 17).
+    mlp = nn.Sequential(nn.Linear(8, 16), nn.LayerNorm(16), nn.GELU(), nn.Linear(16, 4)).eval()
+    torch.onnx.export(mlp, torch.zeros(1, 10, 8), os.path.join(out, "token_mlp.onnx"),
+                      opset_version=17, input_names=["tokens"], output_names=["y"])
     torch.onnx.export(Decoder1d().eval(), torch.zeros(1, 3, 64),
                       os.path.join(out, "decoder1d.onnx"), opset_version=13,
                       input_names=["signal"], output_names=["y"])

@@ -304,6 +304,27 @@ LogicalResult ReduceOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// LayerNormOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LayerNormOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= static_cast<int64_t>(in.size()))
+    return emitOpError("axis ")
+           << axis << " is outside the input's rank " << in.size();
+  ArrayRef<int64_t> normalized = in.drop_front(axis);
+  if (shapeOf(getScale()) != normalized ||
+      (getBias() && shapeOf(getBias()) != normalized))
+    return emitOpError("scale and bias must have the normalized axes' shape");
+  if (shapeOf(getOutput()) != in)
+    return emitOpError("result must have the input's shape");
+  if (!(getEpsilon().convertToFloat() >= 0.0f))
+    return emitOpError("epsilon must be non-negative");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // ResizeOp
 //===----------------------------------------------------------------------===//
 

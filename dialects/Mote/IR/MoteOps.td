@@ -635,6 +635,32 @@ def Mote_BatchNormOp : Mote_Op<"batch_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Mote_LayerNormOp : Mote_Op<"layer_norm", [Pure]> {
+  let summary = "Layer normalization over the trailing axes";
+  let description = [{
+    ONNX LayerNormalization: each slice `input[i0, ..., i(axis-1), :, ...]`
+    is normalized by its own mean and variance, `(x - mean) / sqrt(var +
+    epsilon) * scale + bias`; `scale` and the optional `bias` have the
+    normalized axes' shape. Float only.
+
+    Example (transformer features of 16 tokens by 32 channels):
+
+    ```mlir
+    %y = mote.layer_norm %x, %g, %b {axis = 2 : i64}
+        : (tensor<1x16x32xf32>, tensor<32xf32>, tensor<32xf32>) -> tensor<1x16x32xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$input, Mote_FloatTensor:$scale,
+      Optional<Mote_FloatTensor>:$bias, I64Attr:$axis,
+      DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon);
+  let results = (outs Mote_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Quantization
 //===----------------------------------------------------------------------===//

@@ -183,6 +183,22 @@ LogicalResult Lowering::lowerHardSwishS8(HardSwishOp o) {
       o, [](double x) { return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0); });
 }
 
+LogicalResult Lowering::lowerLayerNorm(LayerNormOp o) {
+  ArrayRef<int64_t> in = shapeOf(o.getInput());
+  int64_t inner = 1;
+  for (int64_t d : in.drop_front(o.getAxis()))
+    inner *= d;
+  int64_t outer = countOf(o.getInput()) / inner;
+  FailureOr<Value> bias = biasBuffer(o.getBias(), inner);
+  FailureOr<SmallVector<Value>> io =
+      buffers({o.getInput(), o.getScale(), o.getOutput()});
+  if (failed(bias) || failed(io))
+    return failure();
+  call("mote_layer_norm_f32", {(*io)[0], (*io)[1], *bias, (*io)[2]},
+       {i32(outer), i32(inner), f32(o.getEpsilon().convertToDouble())});
+  return success();
+}
+
 void mote::lowering::populateElementwisePatterns(LoweringPatterns &patterns) {
   patterns.add<AddOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
   patterns.add<SubOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
@@ -198,6 +214,7 @@ void mote::lowering::populateElementwisePatterns(LoweringPatterns &patterns) {
   patterns.add<LeakyReluOp>(LoweringDomain::Float,
                             &Lowering::lowerLeakyReluF32);
   patterns.add<EluOp>(LoweringDomain::Float, &Lowering::lowerEluF32);
+  patterns.add<LayerNormOp>(LoweringDomain::Float, &Lowering::lowerLayerNorm);
   patterns.add<ErfOp>(LoweringDomain::Float, &Lowering::lowerErfF32);
   patterns.add<GeluOp>(LoweringDomain::Float, &Lowering::lowerGeluF32);
   patterns.add<PReluOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);

@@ -564,6 +564,7 @@ public:
   LogicalResult lowerPad(PadOp op);
   LogicalResult lowerResize(ResizeOp op);
   LogicalResult lowerReduce(ReduceOp op);
+  LogicalResult lowerLayerNorm(LayerNormOp op);
   LogicalResult lowerSlice(SliceOp op);
   LogicalResult lowerInsertSlice(InsertSliceOp op);
   /// Calls mote_insert_slice: `patch` at `offsets` of `dest`, into `output`

@@ -679,6 +679,53 @@ LogicalResult importBatchNormalization(NodeContext &ctx) {
   return success();
 }
 
+/// LayerNormalization (opset 17): the inference output only.
+LogicalResult importLayerNormalization(NodeContext &ctx) {
+  FailureOr<int64_t> axisAttr = ctx.getInt("axis", -1);
+  FailureOr<float> epsilon = ctx.getFloat("epsilon", 1e-5f);
+  FailureOr<int64_t> stash = ctx.getInt("stash_type", 1);
+  if (failed(axisAttr) || failed(epsilon) || failed(stash))
+    return failure();
+  if (ctx.numUsedOutputs() != 1 || ctx.node.output(0).empty())
+    return ctx.unsupported("the mean and inverse deviation outputs");
+  FailureOr<Value> x = ctx.input(0), scale = ctx.input(1);
+  if (failed(x) || failed(scale))
+    return failure();
+  Value bias;
+  if (ctx.hasInput(2)) {
+    FailureOr<Value> b = ctx.input(2);
+    if (failed(b))
+      return failure();
+    bias = *b;
+  }
+  if (failed(requireF32(ctx, {*x, *scale, bias})))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  FailureOr<int64_t> axis = normalizeAxis(ctx, *axisAttr, in.size());
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> normalized = in.drop_front(*axis);
+  // Scale and bias broadcast to the normalized axes; leading 1s are
+  // dropped (a [1, C] scale is a [C] one).
+  auto fit = [&](Value v) -> Value {
+    if (!v)
+      return v;
+    ArrayRef<int64_t> shape = shapeOf(v);
+    while (shape.size() > normalized.size() && shape.front() == 1)
+      shape = shape.drop_front();
+    return shape == normalized ? reshapeTo(ctx, v, normalized) : Value();
+  };
+  Value s = fit(*scale), b = fit(bias);
+  if (!s || (bias && !b))
+    return ctx.unsupported("scale or bias of another shape than the "
+                           "normalized axes");
+  ctx.setOutput(
+      0, ctx.create<LayerNormOp>(x->getType(), *x, s, b,
+                                 ctx.builder().getI64IntegerAttr(*axis),
+                                 ctx.builder().getF32FloatAttr(*epsilon)));
+  return success();
+}
+
 } // namespace
 
 void mote::onnx_import::registerConvOps(HandlerMap &handlers) {
@@ -694,4 +741,5 @@ void mote::onnx_import::registerConvOps(HandlerMap &handlers) {
   handlers["AveragePool"] = importAveragePool;
   handlers["GlobalAveragePool"] = importGlobalAveragePool;
   handlers["BatchNormalization"] = importBatchNormalization;
+  handlers["LayerNormalization"] = importLayerNormalization;
 }

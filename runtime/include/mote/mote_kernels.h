@@ -182,6 +182,12 @@ mote_status mote_resize_linear_s8(int32_t planes, int32_t in_h, int32_t in_w,
 mote_status mote_activation_f32(int32_t kind, int32_t count, float a, float b,
                                 const float *input, float *output);
 
+/* Layer normalization of `outer` rows of `inner` elements: each row by its
+ * mean and variance, times `scale` plus `bias` (`inner` each). */
+mote_status mote_layer_norm_f32(int32_t outer, int32_t inner, float epsilon,
+                                const float *input, const float *scale,
+                                const float *bias, float *output);
+
 /* Softmax of float rows: `outer` rows of `inner` elements, axis last. */
 mote_status mote_softmax_f32(int32_t outer, int32_t inner, const float *input,
                              float *output);

@@ -747,3 +747,19 @@ func.func @reduce_shape(%x: tensor<2x3xf32>) {
   %0 = mote.reduce %x {axes = array<i64: 1>, kind = "min"} : (tensor<2x3xf32>) -> tensor<2xf32>
   return
 }
+
+// -----
+
+func.func @layer_norm_scale(%x: tensor<2x3x4xf32>, %g: tensor<3xf32>) {
+  // expected-error @+1 {{scale and bias must have the normalized axes' shape}}
+  %0 = mote.layer_norm %x, %g {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<3xf32>) -> tensor<2x3x4xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_axis(%x: tensor<2x3x4xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{axis 3 is outside the input's rank 3}}
+  %0 = mote.layer_norm %x, %g {axis = 3 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+  return
+}

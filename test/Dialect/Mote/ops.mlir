@@ -34,6 +34,16 @@ func.func @conv_transpose(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>, %b: 
   return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x2x3x3xf32>
 }
 
+// CHECK-LABEL: func @layer_norm
+func.func @layer_norm(%x: tensor<2x3x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %g2: tensor<3x4xf32>)
+    -> (tensor<2x3x4xf32>, tensor<2x3x4xf32>) {
+  // CHECK: mote.layer_norm %{{.*}}, %{{.*}}, %{{.*}} {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+  %0 = mote.layer_norm %x, %g, %b {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+  // CHECK: mote.layer_norm %{{.*}}, %{{.*}} {axis = 1 : i64, epsilon = 1.000000e-03 : f32}
+  %1 = mote.layer_norm %x, %g2 {axis = 1 : i64, epsilon = 1.0e-3 : f32} : (tensor<2x3x4xf32>, tensor<3x4xf32>) -> tensor<2x3x4xf32>
+  return %0, %1 : tensor<2x3x4xf32>, tensor<2x3x4xf32>
+}
+
 // CHECK-LABEL: func @reduce
 func.func @reduce(%x: tensor<2x3x4xf32>, %q: tensor<2x3x4x!qa>)
     -> (tensor<2x1x1xf32>, tensor<1x3x4x!qa>) {
