@@ -253,16 +253,15 @@ mote_status mote_resize_linear_f32(int32_t planes, int32_t in_h, int32_t in_w,
 }
 
 /* The int8 form: input and output share one quantization, so the
- * interpolated integer (zero point included) is rounded half to even. */
+ * integers are interpolated with the weights in Q15 (each pair sums to
+ * 32768) and the result is rounded half to even, integer arithmetic only. */
 mote_status mote_resize_linear_s8(int32_t planes, int32_t in_h, int32_t in_w,
                                   int32_t out_h, int32_t out_w,
                                   const int32_t *rows, const int32_t *cols,
-                                  const float *row_weights,
-                                  const float *col_weights,
+                                  const int32_t *row_weights,
+                                  const int32_t *col_weights,
                                   const int8_t *input, int8_t *output) {
-  static const int32_t pair[2] = {0, 1};
-  int32_t p, y, x, v;
-  float top[2], bottom[2];
+  int32_t p, y, x;
   if (!rows || !cols || !row_weights || !col_weights || !input || !output)
     return MOTE_ERROR_ARGUMENT;
   for (p = 0; p < planes; ++p) {
@@ -272,12 +271,13 @@ mote_status mote_resize_linear_s8(int32_t planes, int32_t in_h, int32_t in_w,
       const int8_t *row1 = plane + (int64_t)rows[2 * y + 1] * in_w;
       int8_t *out = output + ((int64_t)p * out_h + y) * out_w;
       for (x = 0; x < out_w; ++x) {
-        /* The four neighbours as floats, interpolated as the float form. */
-        top[0] = row0[cols[2 * x]], top[1] = row0[cols[2 * x + 1]];
-        bottom[0] = row1[cols[2 * x]], bottom[1] = row1[cols[2 * x + 1]];
-        v = round_half_even(resize_linear_at(top, bottom, pair, col_weights + 2 * x,
-                                             row_weights[2 * y], row_weights[2 * y + 1],
-                                             0));
+        const int32_t c0 = cols[2 * x], c1 = cols[2 * x + 1];
+        const int32_t v0 = col_weights[2 * x], v1 = col_weights[2 * x + 1];
+        const int64_t top = (int64_t)v0 * row0[c0] + (int64_t)v1 * row0[c1];
+        const int64_t bottom = (int64_t)v0 * row1[c0] + (int64_t)v1 * row1[c1];
+        const int64_t v = div_round_half_even(
+            row_weights[2 * y] * top + row_weights[2 * y + 1] * bottom,
+            (int64_t)1 << 30);
         out[x] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
       }
     }
@@ -359,7 +359,7 @@ mote_status mote_reduce_s8(int32_t kind, int32_t rank, int32_t count,
         sums[j - first] = 0;
       MOTE_REDUCE_WALK(if (o >= first && o < last) sums[o - first] += input[i]);
       for (j = first; j < last; ++j) {
-        const int32_t v = round_half_even((float)sums[j - first] / (float)count);
+        const int64_t v = div_round_half_even(sums[j - first], count);
         output[j] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
       }
     }

@@ -75,4 +75,17 @@ static inline int32_t round_half_even(float x) {
   return t;
 }
 
+/* num / den (den > 0) rounded to the nearest integer, ties to even, in
+ * integer arithmetic only (the int8 kernels use no floating point). */
+static inline int64_t div_round_half_even(int64_t num, int64_t den) {
+  int64_t q = num / den, r = num % den;
+  if (r < 0) {
+    q -= 1;
+    r += den;
+  }
+  if (2 * r > den || (2 * r == den && (q & 1)))
+    ++q;
+  return q;
+}
+
 #endif /* MOTE_INTERNAL_H */

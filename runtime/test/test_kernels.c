@@ -553,6 +553,9 @@ static void test_resize(mote_test_counts *t) {
   const int32_t rows[6] = {0, 1, 1, 1, 0, 0}, cols[8] = {0, 1, 1, 2, 2, 2, 0, 0};
   const float rw[6] = {0.25f, 0.75f, 0.5f, 0.5f, 1.0f, 0.0f};
   const float cw[8] = {0.5f, 0.5f, 0.9f, 0.1f, 0.5f, 0.5f, 1.0f, 0.0f};
+  /* The int8 kernel's weights: the same in Q15 (0.9 rounds to 29491). */
+  const int32_t rwq[6] = {8192, 24576, 16384, 16384, 32768, 0};
+  const int32_t cwq[8] = {16384, 16384, 29491, 3277, 16384, 16384, 32768, 0};
   const float x[12] = {1, 2, 4, 8, 16, 32, -1, -3, -5, -7, -9, -11};
   const int8_t xq[12] = {1, 2, 4, 8, 16, 32, -1, -3, -5, -7, -9, -11};
   float y[24];
@@ -560,7 +563,7 @@ static void test_resize(mote_test_counts *t) {
   int32_t p, i, j, ok_f = 1, ok_q = 1, ok_n = 1;
   MOTE_CHECK(t, mote_resize_linear_f32(2, 2, 3, 3, 4, rows, cols, rw, cw, x, y) == MOTE_OK,
              "resize linear f32");
-  MOTE_CHECK(t, mote_resize_linear_s8(2, 2, 3, 3, 4, rows, cols, rw, cw, xq, yq) == MOTE_OK,
+  MOTE_CHECK(t, mote_resize_linear_s8(2, 2, 3, 3, 4, rows, cols, rwq, cwq, xq, yq) == MOTE_OK,
              "resize linear s8");
   for (p = 0; p < 2; ++p)
     for (i = 0; i < 3; ++i)

@@ -231,9 +231,18 @@ LogicalResult Lowering::lowerResize(ResizeOp op) {
     return success();
   }
   auto weights = [&](StringRef suffix, ArrayRef<float> values) {
-    auto t =
-        RankedTensorType::get({int64_t(values.size())}, builder.getF32Type());
-    return arrayGlobal(suffix, DenseElementsAttr::get(t, values));
+    if (isFloat) {
+      auto t =
+          RankedTensorType::get({int64_t(values.size())}, builder.getF32Type());
+      return arrayGlobal(suffix, DenseElementsAttr::get(t, values));
+    }
+    // The int8 kernel is integer-only: each pair in Q15, summing to 32768.
+    SmallVector<int32_t> fixed;
+    for (size_t i = 0; i < values.size(); i += 2) {
+      int32_t first = static_cast<int32_t>(std::lround(values[i] * 32768.0));
+      fixed.append({first, 32768 - first});
+    }
+    return i32Array(suffix, fixed);
   };
   call(isFloat ? "mote_resize_linear_f32" : "mote_resize_linear_s8",
        {rowIndex, colIndex, weights("row_weights", rows.weight),

@@ -326,7 +326,32 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       diag << " (it exists since opset " << latest->since_version() << ")";
     return diag;
   }
-  return it->second(ctx);
+  if (failed(it->second(ctx)))
+    return failure();
+  // A hostile model can ask for a huge intermediate tensor (a resize, a
+  // transposed convolution) that no board holds: refused here, before
+  // anything is planned or tabulated for it.
+  for (const std::string &output : node.output()) {
+    auto found = values.find(output);
+    if (output.empty() || found == values.end() || !found->second.value)
+      continue;
+    auto type = dyn_cast<RankedTensorType>(found->second.value.getType());
+    if (!type)
+      continue;
+    int64_t elements = 1;
+    for (int64_t d : type.getShape()) {
+      if (d > 0 && elements > kMaxElements / d) {
+        elements = kMaxElements + 1;
+        break;
+      }
+      elements *= std::max<int64_t>(d, 0);
+    }
+    if (elements > kMaxElements)
+      return ctx.emitError()
+             << "result '" << output << "' would have more than "
+             << kMaxElements << " elements";
+  }
+  return success();
 }
 
 /// Returns the model's default-domain opset, or -1 if it imports none.

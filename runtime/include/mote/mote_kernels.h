@@ -157,8 +157,9 @@ mote_status mote_max_pool2d_f32(const mote_pool2d_s8_params *p,
  * out_h x out_w. The compiler tabulates, per output row and column, two
  * source indices (`rows`, `cols`: 2 * out_h and 2 * out_w entries) and,
  * for linear, their weights; nearest reads the first index and copies
- * `element_bytes` (1 or 4) per element. The int8 linear form interpolates
- * the integers of one quantization and rounds half to even. */
+ * `element_bytes` (1 or 4) per element. The int8 linear form takes the
+ * weights in Q15 (each pair summing to 32768), interpolates the integers of
+ * one quantization and rounds half to even, in integer arithmetic. */
 mote_status mote_resize_nearest(int32_t planes, int32_t in_h, int32_t in_w,
                                 int32_t out_h, int32_t out_w,
                                 int32_t element_bytes, const int32_t *rows,
@@ -173,8 +174,8 @@ mote_status mote_resize_linear_f32(int32_t planes, int32_t in_h, int32_t in_w,
 mote_status mote_resize_linear_s8(int32_t planes, int32_t in_h, int32_t in_w,
                                   int32_t out_h, int32_t out_w,
                                   const int32_t *rows, const int32_t *cols,
-                                  const float *row_weights,
-                                  const float *col_weights,
+                                  const int32_t *row_weights,
+                                  const int32_t *col_weights,
                                   const int8_t *input, int8_t *output);
 
 /* Element-wise activations. */
