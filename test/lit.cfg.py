@@ -30,7 +30,8 @@ config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%mote_kernels", " ".join(
     os.path.join(config.mote_src_root, "runtime", "src", f)
     for f in ("mote_convolution.c", "mote_elementwise.c", "mote_pooling.c",
-              "mote_quantization.c", "mote_data_movement.c"))))
+              "mote_quantization.c", "mote_data_movement.c",
+              "mote_recurrent.c"))))
 
 tools = ["mote-opt", "mote-translate", "motec"]
 deps = os.path.join(config.mote_src_root, ".deps", "node_modules",

@@ -116,11 +116,11 @@ std::pair<float, float> chooseRange(ArrayRef<float> values,
 bool isObserved(Operation *op) {
   return !isa<arith::ConstantOp>(op) &&
          !op->hasTrait<mote::OpTrait::QuantizationTransparent>() &&
-         op->getNumResults() == 1 &&
-         isa<RankedTensorType>(op->getResult(0).getType()) &&
-         cast<RankedTensorType>(op->getResult(0).getType())
-             .getElementType()
-             .isF32();
+         op->getNumResults() >= 1 &&
+         llvm::all_of(op->getResultTypes(), [](Type t) {
+           auto tensor = dyn_cast<RankedTensorType>(t);
+           return tensor && tensor.getElementType().isF32();
+         });
 }
 
 } // namespace
@@ -180,18 +180,21 @@ LogicalResult mote::calibrate(ModuleOp module, StringRef dataPath,
       cast<func::ReturnOp>(copyFunc.getBody().front().getTerminator());
   SmallVector<Value> results(returnOp.getOperands());
   SmallVector<Operation *> observed;
-  SmallVector<unsigned> resultIndex;
+  // The returned value of each result of each observed op.
+  SmallVector<SmallVector<unsigned, 1>> resultIndex;
   for (auto [op, copyOp] :
        llvm::zip(func.getBody().front().without_terminator(),
                  copyFunc.getBody().front().without_terminator())) {
     if (!isObserved(&op))
       continue;
     observed.push_back(&op);
-    Value v = copyOp.getResult(0);
-    auto *it = llvm::find(results, v);
-    resultIndex.push_back(it - results.begin());
-    if (it == results.end())
-      results.push_back(v);
+    SmallVector<unsigned, 1> &indices = resultIndex.emplace_back();
+    for (Value v : copyOp.getResults()) {
+      auto *it = llvm::find(results, v);
+      indices.push_back(it - results.begin());
+      if (it == results.end())
+        results.push_back(v);
+    }
   }
   returnOp->setOperands(results);
   copyFunc.setType(FunctionType::get(module.getContext(),
@@ -215,16 +218,22 @@ LogicalResult mote::calibrate(ModuleOp module, StringRef dataPath,
     return b.getDenseF32ArrayAttr({lo, hi});
   };
   func.setArgAttr(0, kRangeAttrName, rangeAttr(inputValues));
-  for (auto [op, index] : llvm::zip(observed, resultIndex)) {
-    const std::string &raw = (*outputs)[index];
-    ArrayRef<float> values(reinterpret_cast<const float *>(raw.data()),
-                           raw.size() / sizeof(float));
-    if (llvm::any_of(values, [](float v) { return !std::isfinite(v); })) {
-      op->emitError("calibration: the float model produced a non-finite "
-                    "value here");
-      return failure();
+  // One (min, max) pair per result of the op.
+  for (auto [op, indices] : llvm::zip(observed, resultIndex)) {
+    SmallVector<float> ranges;
+    for (unsigned index : indices) {
+      const std::string &raw = (*outputs)[index];
+      ArrayRef<float> values(reinterpret_cast<const float *>(raw.data()),
+                             raw.size() / sizeof(float));
+      if (llvm::any_of(values, [](float v) { return !std::isfinite(v); })) {
+        op->emitError("calibration: the float model produced a non-finite "
+                      "value here");
+        return failure();
+      }
+      auto [lo, hi] = chooseRange(values, options);
+      ranges.append({lo, hi});
     }
-    op->setAttr(kRangeAttrName, rangeAttr(values));
+    op->setAttr(kRangeAttrName, b.getDenseF32ArrayAttr(ranges));
   }
   return success();
 }

@@ -669,6 +669,121 @@ static void test_layer_norm(mote_test_counts *t) {
              "layer norm refuses a negative epsilon");
 }
 
+/* Recurrent layers against a double reference that computes each step's
+ * whole gate vectors first, then the new state into a separate array.
+ * cell: 0 RNN, 1 GRU (linear_before_reset `lbr`), 2 LSTM with peepholes.
+ * x [S, B, I]; outputs y [S, D, B, H] and the last hidden and cell states. */
+enum { RS = 4, RB = 2, RI = 3, RH = 5, RD = 2 };
+static double sig_ref(double v) { return 1.0 / (1.0 + exp(-v)); }
+static void recurrent_ref(int cell, int lbr, const float *x, const float *w,
+                          const float *r, const float *b, const float *h0,
+                          const float *c0, const float *p, double *y,
+                          double *yh, double *yc) {
+  const int G = cell == 0 ? 1 : (cell == 1 ? 3 : 4);
+  int d, s, n, g, j, k;
+  for (d = 0; d < RD; ++d)
+    for (n = 0; n < RB; ++n) {
+      double h[RH], c[RH], hn[RH];
+      for (j = 0; j < RH; ++j) {
+        h[j] = h0[(d * RB + n) * RH + j];
+        c[j] = c0 ? c0[(d * RB + n) * RH + j] : 0.0;
+      }
+      for (s = 0; s < RS; ++s) {
+        int t = d == 1 ? RS - 1 - s : s;
+        double gx[4 * RH], gh[4 * RH];
+        for (g = 0; g < G * RH; ++g) {
+          gx[g] = b[d * 2 * G * RH + g];
+          gh[g] = b[d * 2 * G * RH + G * RH + g];
+          for (k = 0; k < RI; ++k)
+            gx[g] += w[(d * G * RH + g) * RI + k] * x[(t * RB + n) * RI + k];
+          for (k = 0; k < RH; ++k)
+            gh[g] += r[(d * G * RH + g) * RH + k] * h[k];
+        }
+        for (j = 0; j < RH; ++j) {
+          if (cell == 0) {
+            hn[j] = tanh(gx[j] + gh[j]);
+          } else if (cell == 1) {
+            double z = sig_ref(gx[j] + gh[j]);
+            double rg = sig_ref(gx[RH + j] + gh[RH + j]), cand;
+            if (lbr) {
+              cand = gx[2 * RH + j] + rg * gh[2 * RH + j];
+            } else {
+              cand = gx[2 * RH + j] + b[d * 6 * RH + 5 * RH + j];
+              for (k = 0; k < RH; ++k)
+                cand += r[(d * 3 * RH + 2 * RH + j) * RH + k] * h[k] *
+                        sig_ref(gx[RH + k] + gh[RH + k]);
+            }
+            hn[j] = (1.0 - z) * tanh(cand) + z * h[j];
+          } else {
+            const float *pp = p + d * 3 * RH;
+            double i = sig_ref(gx[j] + gh[j] + pp[j] * c[j]);
+            double f = sig_ref(gx[2 * RH + j] + gh[2 * RH + j] +
+                               pp[2 * RH + j] * c[j]);
+            double cn = f * c[j] + i * tanh(gx[3 * RH + j] + gh[3 * RH + j]);
+            double o = sig_ref(gx[RH + j] + gh[RH + j] + pp[RH + j] * cn);
+            c[j] = cn;
+            hn[j] = o * tanh(cn);
+          }
+        }
+        for (j = 0; j < RH; ++j) {
+          h[j] = hn[j];
+          y[((t * RD + d) * RB + n) * RH + j] = hn[j];
+        }
+      }
+      for (j = 0; j < RH; ++j) {
+        yh[(d * RB + n) * RH + j] = h[j];
+        yc[(d * RB + n) * RH + j] = c[j];
+      }
+    }
+}
+
+static void test_recurrent(mote_test_counts *t) {
+  static float x[RS * RB * RI], w[RD * 4 * RH * RI], r[RD * 4 * RH * RH],
+      b[RD * 8 * RH], h0[RD * RB * RH], c0[RD * RB * RH], p[RD * 3 * RH];
+  static float y[RS * RD * RB * RH], yh[RD * RB * RH], yc[RD * RB * RH];
+  static double ry[RS * RD * RB * RH], ryh[RD * RB * RH], ryc[RD * RB * RH];
+  const char *names[4] = {"RNN", "GRU", "GRU (linear before reset)", "LSTM"};
+  int32_t i, variant;
+  float *all[7] = {x, w, r, b, h0, c0, p};
+  const int32_t sizes[7] = {RS * RB * RI, RD * 4 * RH * RI, RD * 4 * RH * RH,
+                            RD * 8 * RH, RD * RB * RH, RD * RB * RH, RD * 3 * RH};
+  for (i = 0; i < 7; ++i) {
+    int32_t k;
+    for (k = 0; k < sizes[i]; ++k)
+      all[i][k] = (float)rnd(-100, 100) / 70.0f;
+  }
+  for (variant = 0; variant < 4; ++variant) {
+    int cell = variant == 0 ? 0 : (variant == 3 ? 2 : 1);
+    double worst = 0.0;
+    mote_status st;
+    if (cell == 0)
+      st = mote_rnn_f32(RS, RB, RI, RH, 2, 0.0f, x, w, r, b, h0, y, yh);
+    else if (cell == 1)
+      st = mote_gru_f32(RS, RB, RI, RH, 2, 0.0f, variant == 2, x, w, r, b, h0,
+                        y, yh);
+    else
+      st = mote_lstm_f32(RS, RB, RI, RH, 2, 0.0f, x, w, r, b, h0, c0, p, y, yh,
+                         yc);
+    MOTE_CHECK(t, st == MOTE_OK, "%s runs", names[variant]);
+    recurrent_ref(cell, variant == 2, x, w, r, b, h0, cell == 2 ? c0 : NULL, p,
+                  ry, ryh, ryc);
+    for (i = 0; i < RS * RD * RB * RH; ++i)
+      worst = fmax(worst, fabs(y[i] - ry[i]));
+    for (i = 0; i < RD * RB * RH; ++i) {
+      worst = fmax(worst, fabs(yh[i] - ryh[i]));
+      if (cell == 2)
+        worst = fmax(worst, fabs(yc[i] - ryc[i]));
+    }
+    MOTE_CHECK(t, worst < 2e-6, "%s off by %g", names[variant], worst);
+  }
+  MOTE_CHECK(t, mote_lstm_f32(RS, RB, RI, RH, 3, 0.0f, x, w, r, b, h0, c0, p, y,
+                              yh, yc) == MOTE_ERROR_ARGUMENT,
+             "LSTM refuses direction 3");
+  MOTE_CHECK(t, mote_gru_f32(0, RB, RI, RH, 0, 0.0f, 0, x, w, r, b, h0, y,
+                             yh) == MOTE_ERROR_ARGUMENT,
+             "GRU refuses an empty sequence");
+}
+
 static void test_concat_pad(mote_test_counts *t) {
   /* [2, 2] and [2, 3] floats along axis 1 -> [2, 5]. */
   const float a[4] = {1, 2, 3, 4}, b[6] = {5, 6, 7, 8, 9, 10};
@@ -719,5 +834,6 @@ int main(void) {
   test_resize(&t);
   test_reduce(&t);
   test_layer_norm(&t);
+  test_recurrent(&t);
   return mote_test_summary(&t);
 }

@@ -44,7 +44,8 @@ CLAIMED = {
     "GlobalAveragePool", "LeakyRelu", "PRelu", "Selu",
     "HardSigmoid", "HardSwish", "Identity", "MatMul", "MatMulInteger",
     "MaxPool", "Mul", "Pad", "QLinearConv", "QLinearMatMul", "QuantizeLinear",
-    "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "Relu", "Reshape", "Resize", "Sigmoid", "Slice", "Softmax", "Split", "Squeeze",
+    "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "Relu", "Reshape", "Resize",
+    "Expand", "Gather", "GRU", "LSTM", "RNN", "Sigmoid", "Slice", "Softmax", "Split", "Squeeze",
     "Sub", "Tanh",
     "Transpose", "Unsqueeze",
 }

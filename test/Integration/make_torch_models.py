@@ -6,7 +6,9 @@ MaxPool1d, AvgPool1d), a convolutional autoencoder (ConvTranspose2d), a
 1-D decoder (ConvTranspose1d) and a segmentation network upsampling with
 Resize (nearest, bilinear, bilinear with align_corners), and a CNN with
 CBAM-style attention (ReduceMean, ReduceMax, ReduceMin, ReduceSum over
-channel or width axes), and a token MLP with LayerNorm (opset 17).
+channel or width axes), a token MLP with LayerNorm (opset 17), and
+recurrent models: a CRNN (Conv1d, GRU, RNN) and a two-layer bidirectional
+LSTM.
 Weights are random (seeded); the models are for
 numerics, not accuracy.
 
@@ -21,7 +23,7 @@ ConvBn as Conv -> Div -> Add -> BatchNormalization.
 Usage: make_torch_models.py OUTDIR
 Writes OUTDIR/act_cnn.onnx, OUTDIR/prelu.onnx, OUTDIR/conv1d.onnx,
 OUTDIR/autoencoder.onnx, OUTDIR/decoder1d.onnx, OUTDIR/segnet.onnx,
-OUTDIR/attention.onnx, OUTDIR/token_mlp.onnx, OUTDIR/qat_fbgemm.onnx, OUTDIR/qat_qnnpack.onnx and calibration / test
+OUTDIR/attention.onnx, OUTDIR/token_mlp.onnx, OUTDIR/crnn.onnx, OUTDIR/bilstm.onnx, OUTDIR/qat_fbgemm.onnx, OUTDIR/qat_qnnpack.onnx and calibration / test
 inputs (OUTDIR/{calib,inputs}{,1d}.npy).
 """
 import os
@@ -162,6 +164,39 @@ class QatCNN(nn.Module):
         return self.dequant(self.fc(torch.flatten(self.pool(x), 1)))
 
 
+class CRNN(nn.Module):
+    """A keyword-spotting CRNN: a strided Conv1d front end over the
+    features, a GRU and a tanh RNN over the frames (batch first), the last
+    frame classified."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(3, 8, 5, stride=2, padding=2)
+        self.gru = nn.GRU(8, 16, batch_first=True)
+        self.rnn = nn.RNN(16, 12, batch_first=True)
+        self.fc = nn.Linear(12, 4)
+
+    def forward(self, x):
+        x = torch.relu(self.conv(x)).transpose(1, 2)
+        x, _ = self.gru(x)
+        x, _ = self.rnn(x)
+        return self.fc(x[:, -1])
+
+
+class BiLSTM(nn.Module):
+    """A sensor-sequence classifier: two bidirectional LSTM layers (time
+    first), averaged over time."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 10, num_layers=2, bidirectional=True)
+        self.fc = nn.Linear(20, 4)
+
+    def forward(self, x):
+        y, _ = self.lstm(x.permute(2, 0, 1))
+        return self.fc(y.mean(0))
+
+
 def export_qat(backend, path):
     q = torch.ao.quantization
     torch.manual_seed(1)
@@ -220,6 +255,11 @@ def main(out):
     torch.onnx.export(Decoder1d().eval(), torch.zeros(1, 3, 64),
                       os.path.join(out, "decoder1d.onnx"), opset_version=13,
                       input_names=["signal"], output_names=["y"])
+    # Recurrent keyword-spotting / sensor models over the 1-D inputs.
+    for name, net in (("crnn", CRNN()), ("bilstm", BiLSTM())):
+        torch.onnx.export(net.eval(), torch.zeros(1, 3, 64),
+                          os.path.join(out, name + ".onnx"), opset_version=13,
+                          input_names=["signal"], output_names=["logits"])
     for backend in ("fbgemm", "qnnpack"):
         export_qat(backend, os.path.join(out, f"qat_{backend}.onnx"))
     rng = np.random.default_rng(5)

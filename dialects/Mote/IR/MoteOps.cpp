@@ -325,6 +325,76 @@ LogicalResult LayerNormOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// RnnOp, GruOp, LstmOp
+//===----------------------------------------------------------------------===//
+
+/// The shapes every recurrent layer shares, for `gates` gates per unit:
+/// input [seq, batch, in], weight [dirs, G * hidden, in], recurrence
+/// [dirs, G * hidden, hidden], bias [dirs, 2 * G * hidden], states and
+/// last states [dirs, batch, hidden], output [seq, dirs, batch, hidden].
+template <typename OpTy>
+static LogicalResult verifyRecurrent(OpTy op, ValueRange states,
+                                     ValueRange lastStates) {
+  StringRef direction = op.getDirection();
+  if (direction != "forward" && direction != "reverse" &&
+      direction != "bidirectional")
+    return op.emitOpError("direction must be forward, reverse or "
+                          "bidirectional, not '")
+           << direction << "'";
+  if (!(op.getClip().convertToFloat() >= 0.0f))
+    return op.emitOpError("clip must be non-negative");
+  ArrayRef<int64_t> x = shapeOf(op.getInput()), w = shapeOf(op.getWeight());
+  if (x.size() != 3)
+    return op.emitOpError("input must be [seq, batch, input]");
+  int64_t dirs = op.getNumDirections(), gates = OpTy::kGates;
+  if (w.size() != 3 || w[0] != dirs || w[1] % gates != 0 || w[1] == 0 ||
+      w[2] != x[2])
+    return op.emitOpError("weight must be [")
+           << dirs << ", " << gates << " * hidden, " << x[2] << "]";
+  int64_t hidden = w[1] / gates;
+  SmallVector<int64_t> state = {dirs, x[1], hidden};
+  if (shapeOf(op.getRecurrence()) != ArrayRef<int64_t>{dirs, w[1], hidden})
+    return op.emitOpError("recurrence must be [")
+           << dirs << ", " << w[1] << ", " << hidden << "]";
+  if (op.getBias() &&
+      shapeOf(op.getBias()) != ArrayRef<int64_t>{dirs, 2 * w[1]})
+    return op.emitOpError("bias must be [") << dirs << ", " << 2 * w[1] << "]";
+  for (Value v : states)
+    if (v && shapeOf(v) != ArrayRef(state))
+      return op.emitOpError("initial states must be [")
+             << dirs << ", " << x[1] << ", " << hidden << "]";
+  if (shapeOf(op.getOutput()) != ArrayRef<int64_t>{x[0], dirs, x[1], hidden})
+    return op.emitOpError("output must be [")
+           << x[0] << ", " << dirs << ", " << x[1] << ", " << hidden << "]";
+  for (Value v : lastStates)
+    if (shapeOf(v) != ArrayRef(state))
+      return op.emitOpError("last states must be [")
+             << dirs << ", " << x[1] << ", " << hidden << "]";
+  return success();
+}
+
+LogicalResult RnnOp::verify() {
+  return verifyRecurrent(*this, {getInitialH()}, {getOutputH()});
+}
+
+LogicalResult GruOp::verify() {
+  return verifyRecurrent(*this, {getInitialH()}, {getOutputH()});
+}
+
+LogicalResult LstmOp::verify() {
+  if (failed(verifyRecurrent(*this, {getInitialH(), getInitialC()},
+                             {getOutputH(), getOutputC()})))
+    return failure();
+  int64_t dirs = getNumDirections();
+  int64_t hidden = shapeOf(getRecurrence()).back();
+  if (getPeephole() &&
+      shapeOf(getPeephole()) != ArrayRef<int64_t>{dirs, 3 * hidden})
+    return emitOpError("peephole must be [")
+           << dirs << ", " << 3 * hidden << "]";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // ResizeOp
 //===----------------------------------------------------------------------===//
 

@@ -662,6 +662,93 @@ def Mote_LayerNormOp : Mote_Op<"layer_norm", [Pure]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Recurrent layers
+//===----------------------------------------------------------------------===//
+
+class Mote_RecurrentOp<string mnemonic, string cell, string gates,
+    dag extraOperands, dag extraAttrs, dag resultList>
+    : Mote_Op<mnemonic, [Pure, AttrSizedOperandSegments]> {
+  let summary = "ONNX " # cell # " layer over a whole sequence";
+  let description = [{
+    A recurrent layer unrolled over a fixed sequence, in ONNX's layout 0:
+    `input` is `[seq, batch, input]`; `weight` `[dirs, G * hidden, input]`
+    and `recurrence` `[dirs, G * hidden, hidden]` hold the gates in ONNX's
+    order (}] # gates # [{); the optional `bias` is `[dirs, 2 * G * hidden]`
+    (input biases, then recurrence biases) and the optional initial states
+    `[dirs, batch, hidden]` (zeros when absent). `direction` is `forward`,
+    `reverse` or `bidirectional` (2 directions, the second reversed).
+    `clip` > 0 bounds the gates' pre-activations to `[-clip, clip]`.
+    Activations are ONNX's defaults (sigmoid gates, tanh candidates). The
+    LSTM also takes an optional initial cell state and optional peepholes
+    `[dirs, 3 * hidden]` (i, o, f).
+
+    Results: `output` `[seq, dirs, batch, hidden]`, every step's hidden
+    state, and the last hidden state `[dirs, batch, hidden]` (and for the
+    LSTM the last cell state). Float only: a quantized model runs it
+    between a dequantize and a quantize.
+
+    Example (a keyword-spotting GRU of 64 units over 49 frames):
+
+    ```mlir
+    %y, %h = mote.gru %x, %w, %r bias %b {linear_before_reset = true}
+        : (tensor<49x1x10xf32>, tensor<1x192x10xf32>, tensor<1x192x64xf32>,
+           tensor<1x384xf32>) -> (tensor<49x1x1x64xf32>, tensor<1x1x64xf32>)
+    ```
+  }];
+  let arguments = !con((ins Mote_FloatTensor:$input,
+      Mote_FloatTensor:$weight, Mote_FloatTensor:$recurrence,
+      Optional<Mote_FloatTensor>:$bias,
+      Optional<Mote_FloatTensor>:$initial_h), extraOperands,
+      (ins DefaultValuedAttr<StrAttr, "\"forward\"">:$direction,
+      DefaultValuedAttr<F32Attr, "0.0f">:$clip), extraAttrs);
+  let results = resultList;
+  let hasVerifier = 1;
+  code recurrentClass = [{
+    /// The gates per unit (G) of the cell.
+    static constexpr int64_t kGates = }] # !cond(!eq(cell, "LSTM") : "4",
+        !eq(cell, "GRU") : "3", true : "1") # [{;
+    /// 1 or 2 (bidirectional).
+    int64_t getNumDirections() {
+      return getDirection() == "bidirectional" ? 2 : 1;
+    }
+  }];
+  let extraClassDeclaration = recurrentClass;
+}
+
+def Mote_RnnOp : Mote_RecurrentOp<"rnn", "RNN", "one gate", (ins), (ins),
+    (outs Mote_FloatTensor:$output, Mote_FloatTensor:$output_h)> {
+  let assemblyFormat = [{
+    $input `,` $weight `,` $recurrence (`bias` $bias^)?
+    (`initial_h` $initial_h^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Mote_GruOp : Mote_RecurrentOp<"gru", "GRU", "update z, reset r, hidden h",
+    (ins), (ins DefaultValuedAttr<BoolAttr, "false">:$linear_before_reset),
+    (outs Mote_FloatTensor:$output, Mote_FloatTensor:$output_h)> {
+  let assemblyFormat = [{
+    $input `,` $weight `,` $recurrence (`bias` $bias^)?
+    (`initial_h` $initial_h^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Mote_LstmOp : Mote_RecurrentOp<"lstm", "LSTM",
+    "input i, output o, forget f, cell c",
+    (ins Optional<Mote_FloatTensor>:$initial_c,
+         Optional<Mote_FloatTensor>:$peephole), (ins),
+    (outs Mote_FloatTensor:$output, Mote_FloatTensor:$output_h,
+          Mote_FloatTensor:$output_c)> {
+  let assemblyFormat = [{
+    $input `,` $weight `,` $recurrence (`bias` $bias^)?
+    (`initial_h` $initial_h^)? (`initial_c` $initial_c^)?
+    (`peephole` $peephole^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Quantization
 //===----------------------------------------------------------------------===//
 

@@ -120,8 +120,9 @@ def MoteQuantize : Pass<"mote-quantize", "mlir::func::FuncOp"> {
   let description = [{
     Post-training quantization of a float graph whose tensors carry
     calibrated ranges (`mote.range = array<f32: min, max>` on the producing
-    op, or on a function argument; `motec compile --quantize=int8` sets
-    them from calibration runs). The result is the QDQ form that
+    op, one pair per result for an op of several results, or on a function
+    argument; `motec compile --quantize=int8` sets them from calibration
+    runs). The result is the QDQ form that
     `mote-fold-qdq` turns into integer ops:
 
     - every float activation that an op with an integer kernel reads or

@@ -94,6 +94,7 @@ private:
 
 std::optional<std::pair<float, float>> Quantizer::rangeOf(Value v) {
   DenseF32ArrayAttr attr;
+  unsigned pairs = 1, pair = 0;
   if (auto arg = dyn_cast<BlockArgument>(v)) {
     attr = func.getArgAttrOfType<DenseF32ArrayAttr>(arg.getArgNumber(),
                                                     kRangeAttrName);
@@ -102,11 +103,16 @@ std::optional<std::pair<float, float>> Quantizer::rangeOf(Value v) {
     if (isDataMovement(def))
       return rangeOf(def->getOperand(0));
     attr = def->getAttrOfType<DenseF32ArrayAttr>(kRangeAttrName);
+    // An op of several results has one (min, max) pair per result.
+    pairs = def->getNumResults();
+    pair = cast<OpResult>(v).getResultNumber();
   }
-  if (!attr || attr.size() != 2 || !std::isfinite(attr[0]) ||
-      !std::isfinite(attr[1]) || attr[0] > attr[1])
+  if (!attr || attr.size() != 2 * static_cast<int64_t>(pairs))
     return std::nullopt;
-  return std::make_pair(attr[0], attr[1]);
+  float lo = attr[2 * pair], hi = attr[2 * pair + 1];
+  if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi)
+    return std::nullopt;
+  return std::make_pair(lo, hi);
 }
 
 /// Wraps `v` in quantize / dequantize and sends its users to the dequantize.

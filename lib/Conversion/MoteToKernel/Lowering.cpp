@@ -205,7 +205,7 @@ LoweringDomain mote::lowering::domainOf(Operation *op, bool isTrainingOp) {
   if (isTrainingOp)
     return LoweringDomain::Training;
   // Ops of float models (all but the boundary quantize / dequantize).
-  if (!isa<QuantizeOp, DequantizeOp>(op) && op->getNumResults() == 1 &&
+  if (!isa<QuantizeOp, DequantizeOp>(op) && op->getNumResults() >= 1 &&
       getNumericKind(op->getResult(0).getType()) == NumericKind::Float)
     return LoweringDomain::Float;
   return LoweringDomain::Integer;

@@ -342,6 +342,7 @@ void populateTrainingPatterns(LoweringPatterns &patterns);
 void populateOptimizerPatterns(LoweringPatterns &patterns);
 void populateSgqPatterns(LoweringPatterns &patterns);
 void populatePassSkipPatterns(LoweringPatterns &patterns);
+void populateRecurrentPatterns(LoweringPatterns &patterns);
 /// Function signatures, returns, views and state reads.
 void populateStructuralPatterns(LoweringPatterns &patterns);
 
@@ -565,6 +566,12 @@ public:
   LogicalResult lowerResize(ResizeOp op);
   LogicalResult lowerReduce(ReduceOp op);
   LogicalResult lowerLayerNorm(LayerNormOp op);
+  LogicalResult lowerRnn(RnnOp op);
+  LogicalResult lowerGru(GruOp op);
+  LogicalResult lowerLstm(LstmOp op);
+  /// The buffer of the current op's optional operand `v`, or `count` float
+  /// zeros in flash (named `suffix`) when it is absent.
+  FailureOr<Value> bufferOrZeros(Value v, int64_t count, StringRef suffix);
   LogicalResult lowerSlice(SliceOp op);
   LogicalResult lowerInsertSlice(InsertSliceOp op);
   /// Calls mote_insert_slice: `patch` at `offsets` of `dest`, into `output`

@@ -131,6 +131,7 @@ struct ConvertMoteToKernelPass
     populateConvolutionPatterns(patterns);
     populateElementwisePatterns(patterns);
     populatePoolingPatterns(patterns);
+    populateRecurrentPatterns(patterns);
     populateDataMovementPatterns(patterns);
     populateQuantizationPatterns(patterns);
     populateSgqPatterns(patterns);

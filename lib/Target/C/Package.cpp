@@ -63,8 +63,9 @@ SmallVector<std::string> mote::runtimeSources(const TargetDescription &target,
   // The portable kernels, one file per family; the training kernels only
   // when the package trains.
   SmallVector<std::string> sources = {
-      "src/mote_convolution.c", "src/mote_elementwise.c", "src/mote_pooling.c",
-      "src/mote_quantization.c", "src/mote_data_movement.c"};
+      "src/mote_convolution.c",   "src/mote_elementwise.c",
+      "src/mote_pooling.c",       "src/mote_quantization.c",
+      "src/mote_data_movement.c", "src/mote_recurrent.c"};
   if (parts.training)
     llvm::append_range(sources,
                        SmallVector<std::string>{

@@ -93,26 +93,14 @@ LogicalResult buildConv(NodeContext &ctx, Value x, Value w, Value bias,
   return success();
 }
 
-LogicalResult requireF32(NodeContext &ctx, ValueRange values) {
-  for (Value v : values)
-    if (v && !getElementTypeOrSelf(v.getType()).isF32())
-      return ctx.unsupported("element type " +
-                             typeName(getElementTypeOrSelf(v.getType())) +
-                             " (expected float)");
-  return success();
-}
-
 LogicalResult importConv(NodeContext &ctx) {
   FailureOr<Value> x = ctx.input(0), w = ctx.input(1);
   if (failed(x) || failed(w))
     return failure();
-  Value bias;
-  if (ctx.hasInput(2)) {
-    FailureOr<Value> b = ctx.input(2);
-    if (failed(b))
-      return failure();
-    bias = *b;
-  }
+  FailureOr<Value> optionalBias = ctx.optionalInput(2);
+  if (failed(optionalBias))
+    return failure();
+  Value bias = *optionalBias;
   if (failed(requireF32(ctx, {*x, *w, bias})))
     return failure();
   return buildConv(ctx, *x, *w, bias, ctx.builder().getF32Type());
@@ -124,13 +112,10 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
   FailureOr<Value> x = ctx.input(0), w = ctx.input(1);
   if (failed(x) || failed(w))
     return failure();
-  Value bias;
-  if (ctx.hasInput(2)) {
-    FailureOr<Value> b = ctx.input(2);
-    if (failed(b))
-      return failure();
-    bias = *b;
-  }
+  FailureOr<Value> optionalBias = ctx.optionalInput(2);
+  if (failed(optionalBias))
+    return failure();
+  Value bias = *optionalBias;
   if (failed(requireF32(ctx, {*x, *w, bias})))
     return failure();
   ArrayRef<int64_t> xShape = shapeOf(*x), wShape = shapeOf(*w);
@@ -691,13 +676,10 @@ LogicalResult importLayerNormalization(NodeContext &ctx) {
   FailureOr<Value> x = ctx.input(0), scale = ctx.input(1);
   if (failed(x) || failed(scale))
     return failure();
-  Value bias;
-  if (ctx.hasInput(2)) {
-    FailureOr<Value> b = ctx.input(2);
-    if (failed(b))
-      return failure();
-    bias = *b;
-  }
+  FailureOr<Value> optionalBias = ctx.optionalInput(2);
+  if (failed(optionalBias))
+    return failure();
+  Value bias = *optionalBias;
   if (failed(requireF32(ctx, {*x, *scale, bias})))
     return failure();
   ArrayRef<int64_t> in = shapeOf(*x);

@@ -280,6 +280,41 @@ LogicalResult Exporter::exportOp(Operation *op) {
         setInt(n, "group", static_cast<int64_t>(o.getGroup()));
         return success();
       })
+      .Case<RnnOp, GruOp, LstmOp>([&](auto o) -> LogicalResult {
+        constexpr bool isLstm = std::is_same_v<decltype(o), LstmOp>;
+        // ONNX's inputs by position: X, W, R, B, sequence_lens (none: the
+        // whole sequence), initial_h, and for the LSTM initial_c and P.
+        SmallVector<Value> operands = {o.getInput(),      o.getWeight(),
+                                       o.getRecurrence(), o.getBias(),
+                                       Value(),           o.getInitialH()};
+        if constexpr (isLstm)
+          llvm::append_range(
+              operands, SmallVector<Value>{o.getInitialC(), o.getPeephole()});
+        SmallVector<std::string> inputs;
+        for (Value v : operands) {
+          FailureOr<std::string> n = v ? nameOf(op, v) : std::string();
+          if (failed(n))
+            return failure();
+          inputs.push_back(*n);
+        }
+        while (inputs.back().empty())
+          inputs.pop_back();
+        SmallVector<std::string> outs = {out};
+        for (Value r : op->getResults().drop_front())
+          outs.push_back(names[r] = fresh("state"));
+        onnx::NodeProto *n = node(op,
+                                  isLstm                               ? "LSTM"
+                                  : std::is_same_v<decltype(o), GruOp> ? "GRU"
+                                                                       : "RNN",
+                                  inputs, outs);
+        setInt(n, "hidden_size", shapeOf(o.getRecurrence()).back());
+        setString(n, "direction", o.getDirection());
+        if (o.getClip().convertToFloat() > 0.0f)
+          setFloat(n, "clip", o.getClip().convertToFloat());
+        if constexpr (std::is_same_v<decltype(o), GruOp>)
+          setInt(n, "linear_before_reset", o.getLinearBeforeReset() ? 1 : 0);
+        return success();
+      })
       .Case([&](ReduceOp o) {
         StringRef type = o.getKind() == "max"   ? "ReduceMax"
                          : o.getKind() == "min" ? "ReduceMin"

@@ -48,6 +48,7 @@ public:
     registerElementwiseOps(handlers);
     registerShapeOps(handlers);
     registerQuantOps(handlers);
+    registerRecurrentOps(handlers);
   }
 
   OwningOpRef<ModuleOp> import(const onnx::ModelProto &model);
@@ -115,6 +116,16 @@ FailureOr<Value> NodeContext::input(unsigned i) {
                                             cast<TypedAttr>(attr));
   }
   return entry.value;
+}
+
+LogicalResult mote::onnx_import::requireF32(NodeContext &ctx,
+                                            ValueRange values) {
+  for (Value v : values)
+    if (v && !getElementTypeOrSelf(v.getType()).isF32())
+      return ctx.unsupported("element type " +
+                             typeName(getElementTypeOrSelf(v.getType())) +
+                             " (expected float)");
+  return success();
 }
 
 DenseElementsAttr NodeContext::constantInput(unsigned i) {

@@ -74,6 +74,13 @@ public:
   /// Returns input `i` as a value, materializing constants; fails with a
   /// message when it is missing or undefined.
   mlir::FailureOr<mlir::Value> input(unsigned i);
+  /// Returns optional input `i` as a value, or a null value when it is not
+  /// given; fails as `input` does for an undefined name.
+  mlir::FailureOr<mlir::Value> optionalInput(unsigned i) {
+    if (!hasInput(i))
+      return mlir::Value();
+    return input(i);
+  }
   /// Returns input `i` if it is a known constant, else null.
   mlir::DenseElementsAttr constantInput(unsigned i);
   /// Returns input `i` as a constant or fails naming `what` it is.
@@ -120,6 +127,7 @@ void registerConvOps(HandlerMap &handlers);
 void registerElementwiseOps(HandlerMap &handlers);
 void registerShapeOps(HandlerMap &handlers);
 void registerQuantOps(HandlerMap &handlers);
+void registerRecurrentOps(HandlerMap &handlers);
 
 //===----------------------------------------------------------------------===//
 // Helpers shared by handlers
@@ -171,6 +179,10 @@ mlir::Value castToQuant(NodeContext &ctx, mlir::Value value,
 
 /// Prints `type` for a message.
 std::string typeName(mlir::Type type);
+
+/// Fails with the node's unsupported-type message unless every non-null
+/// value of `values` holds f32 elements.
+mlir::LogicalResult requireF32(NodeContext &ctx, mlir::ValueRange values);
 
 /// Normalizes a possibly negative axis against `rank`.
 mlir::FailureOr<int64_t> normalizeAxis(NodeContext &ctx, int64_t axis,

@@ -366,25 +366,177 @@ LogicalResult importConstant(NodeContext &ctx) {
   return ctx.unsupported("Constant without a tensor, float(s) or int(s) value");
 }
 
-/// Gather on constant 1-D data (shape arithmetic); tensors are unsupported.
+/// Gather with constant indices. Constant 1-D data (shape arithmetic) is
+/// folded. A tensor gathers by slices along `axis`: one strided slice when
+/// the (flattened) indices step evenly (x[:, -1], x[:, ::2]), else one
+/// slice per index and a concat; a reshape then puts the indices' shape in
+/// place of the axis (a scalar index drops it).
 LogicalResult importGather(NodeContext &ctx) {
   DenseElementsAttr data = ctx.constantInput(0);
   DenseElementsAttr indices = ctx.constantInput(1);
-  if (!data || !indices || data.getType().getRank() != 1 ||
-      indices.getType().getRank() > 1 ||
-      !isa<IntegerType>(indices.getElementType()))
-    return ctx.unsupported("Gather other than of constant 1-D data");
-  SmallVector<Attribute> values(data.getValues<Attribute>());
-  SmallVector<Attribute> result;
-  int64_t n = values.size();
+  if (!indices)
+    return ctx.unsupported("Gather with computed indices (an embedding "
+                           "lookup of a model input)");
+  if (!isa<IntegerType>(indices.getElementType()))
+    return ctx.emitError() << "indices must be integers";
+  FailureOr<int64_t> axisAttr = ctx.getInt("axis", 0);
+  if (failed(axisAttr))
+    return failure();
+  if (data && data.getType().getRank() == 1 &&
+      (*axisAttr == 0 || *axisAttr == -1)) {
+    SmallVector<Attribute> values(data.getValues<Attribute>());
+    SmallVector<Attribute> result;
+    int64_t n = values.size();
+    for (int64_t index : intValues(indices)) {
+      if (index < -n || index >= n)
+        return ctx.emitError() << "index " << index << " is out of range";
+      result.push_back(values[index < 0 ? index + n : index]);
+    }
+    auto type = data.getType().clone(indices.getType().getShape());
+    ctx.setConstantOutput(0, DenseElementsAttr::get(type, result),
+                          ctx.inputIsUnsigned(0));
+    return success();
+  }
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  FailureOr<int64_t> axis = normalizeAxis(ctx, *axisAttr, in.size());
+  if (failed(axis))
+    return failure();
+  int64_t n = in[*axis];
+  SmallVector<int64_t> picks;
   for (int64_t index : intValues(indices)) {
     if (index < -n || index >= n)
-      return ctx.emitError() << "index " << index << " is out of range";
-    result.push_back(values[index < 0 ? index + n : index]);
+      return ctx.emitError() << "index " << index << " is out of range [" << -n
+                             << ", " << n << ")";
+    picks.push_back(index < 0 ? index + n : index);
   }
-  auto type = data.getType().clone(indices.getType().getShape());
-  ctx.setConstantOutput(0, DenseElementsAttr::get(type, result),
-                        ctx.inputIsUnsigned(0));
+  if (picks.empty())
+    return ctx.unsupported("Gather of no indices");
+  Type element = getElementTypeOrSelf(x->getType());
+  OpBuilder &b = ctx.builder();
+  auto slice = [&](int64_t start, int64_t count, int64_t step) -> Value {
+    SmallVector<int64_t> begin(in.size(), 0), steps(in.size(), 1), shape(in);
+    begin[*axis] = start;
+    steps[*axis] = step;
+    shape[*axis] = count;
+    return ctx.create<SliceOp>(tensorOf(shape, element), *x,
+                               b.getDenseI64ArrayAttr(begin),
+                               b.getDenseI64ArrayAttr(steps));
+  };
+  int64_t step = picks.size() > 1 ? picks[1] - picks[0] : 1;
+  bool even = step > 0;
+  for (size_t i = 1; i < picks.size() && even; ++i)
+    even = picks[i] - picks[i - 1] == step;
+  Value result;
+  if (even) {
+    result = slice(picks[0], picks.size(), step);
+  } else {
+    SmallVector<Value> parts;
+    for (int64_t p : picks)
+      parts.push_back(slice(p, 1, 1));
+    SmallVector<int64_t> shape(in);
+    shape[*axis] = picks.size();
+    result = ctx.create<ConcatOp>(tensorOf(shape, element), parts,
+                                  b.getI64IntegerAttr(*axis));
+  }
+  // The result's shape: the indices' shape in place of the axis.
+  SmallVector<int64_t> shape(in.take_front(*axis));
+  llvm::append_range(shape, indices.getType().getShape());
+  llvm::append_range(shape, in.drop_front(*axis + 1));
+  ctx.setOutput(0, reshapeTo(ctx, result, shape), ctx.inputIsUnsigned(0));
+  return success();
+}
+
+/// The shape `in` broadcasts to against the `target` of an Expand (numpy
+/// rules, both right-aligned), with `in` padded to its rank in `padded`.
+FailureOr<SmallVector<int64_t>> expandShape(NodeContext &ctx,
+                                            ArrayRef<int64_t> in,
+                                            ArrayRef<int64_t> target,
+                                            SmallVector<int64_t> &padded) {
+  size_t rank = std::max(in.size(), target.size());
+  SmallVector<int64_t> t(rank - target.size(), 1);
+  padded.assign(rank - in.size(), 1);
+  llvm::append_range(padded, in);
+  llvm::append_range(t, target);
+  SmallVector<int64_t> out(rank);
+  int64_t count = 1;
+  for (size_t d = 0; d < rank; ++d) {
+    if (padded[d] != t[d] && padded[d] != 1 && t[d] != 1)
+      return ctx.emitError()
+             << "shape dimension " << d << " (" << t[d]
+             << ") does not broadcast with the input's (" << padded[d] << ")";
+    if (t[d] < 0)
+      return ctx.emitError() << "shape has a negative dimension";
+    out[d] = std::max(padded[d], t[d]);
+    count *= out[d];
+    if (count > (int64_t(1) << 24))
+      return ctx.unsupported("Expand to more than 2^24 elements");
+  }
+  return out;
+}
+
+/// Expand (numpy broadcasting to a constant shape). A constant is folded
+/// (PyTorch's zero initial states of recurrent layers); a tensor is
+/// repeated along each broadcast axis by a concat of copies, exact for
+/// float and int8 alike.
+LogicalResult importExpand(NodeContext &ctx) {
+  FailureOr<SmallVector<int64_t>> target = ctx.requireIntConstant(1, "shape");
+  if (failed(target))
+    return failure();
+  DenseElementsAttr data = ctx.constantInput(0);
+  if (data) {
+    SmallVector<int64_t> a;
+    FailureOr<SmallVector<int64_t>> out =
+        expandShape(ctx, data.getType().getShape(), *target, a);
+    if (failed(out))
+      return failure();
+    int64_t count = 1, rank = out->size();
+    for (int64_t d : *out)
+      count *= d;
+    if (count > (int64_t(1) << 20))
+      return ctx.unsupported("Expand of a constant to more than 2^20 "
+                             "elements");
+    SmallVector<Attribute> values(data.getValues<Attribute>()), result;
+    result.reserve(count);
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t rest = i, src = 0, stride = 1;
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        int64_t coord = rest % (*out)[d];
+        rest /= (*out)[d];
+        src += (a[d] == 1 ? 0 : coord) * stride;
+        stride *= a[d];
+      }
+      result.push_back(values[src]);
+    }
+    ctx.setConstantOutput(
+        0, DenseElementsAttr::get(data.getType().clone(*out), result),
+        ctx.inputIsUnsigned(0));
+    return success();
+  }
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  SmallVector<int64_t> shape;
+  FailureOr<SmallVector<int64_t>> out =
+      expandShape(ctx, shapeOf(*x), *target, shape);
+  if (failed(out))
+    return failure();
+  Value v = reshapeTo(ctx, *x, shape);
+  Type element = getElementTypeOrSelf(x->getType());
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == (*out)[d])
+      continue;
+    if ((*out)[d] > 4096)
+      return ctx.unsupported("Expand of a tensor by more than 4096 copies "
+                             "along an axis");
+    shape[d] = (*out)[d];
+    SmallVector<Value> copies((*out)[d], v);
+    v = ctx.create<ConcatOp>(tensorOf(shape, element), copies,
+                             ctx.builder().getI64IntegerAttr(d));
+  }
+  ctx.setOutput(0, v, ctx.inputIsUnsigned(0));
   return success();
 }
 
@@ -738,6 +890,7 @@ void mote::onnx_import::registerShapeOps(HandlerMap &handlers) {
   handlers["Shape"] = importShape;
   handlers["Constant"] = importConstant;
   handlers["Gather"] = importGather;
+  handlers["Expand"] = importExpand;
   handlers["Slice"] = importSlice;
   handlers["Split"] = importSplit;
   handlers["Resize"] = importResize;

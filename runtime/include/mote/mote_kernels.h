@@ -189,6 +189,30 @@ mote_status mote_layer_norm_f32(int32_t outer, int32_t inner, float epsilon,
                                 const float *input, const float *scale,
                                 const float *bias, float *output);
 
+/* Recurrent layers (mote_recurrent.c), ONNX's RNN, GRU and LSTM with
+ * layout 0: x [seq, batch, input], weights w [dirs, G * hidden, input] and
+ * r [dirs, G * hidden, hidden] in ONNX's gate order (GRU z r h, LSTM i o f
+ * c), biases b [dirs, 2 * G * hidden] (input, then recurrence), initial
+ * states [dirs, batch, hidden], peepholes p [dirs, 3 * hidden] (i o f);
+ * outputs y [seq, dirs, batch, hidden] and the last states [dirs, batch,
+ * hidden]. `direction`: 0 forward, 1 reverse, 2 both. `clip` > 0 bounds
+ * the gates' pre-activations. Default activations (sigmoid, tanh). */
+mote_status mote_rnn_f32(int32_t seq, int32_t batch, int32_t input,
+                         int32_t hidden, int32_t direction, float clip,
+                         const float *x, const float *w, const float *r,
+                         const float *b, const float *h0, float *y,
+                         float *y_h);
+mote_status mote_gru_f32(int32_t seq, int32_t batch, int32_t input,
+                         int32_t hidden, int32_t direction, float clip,
+                         int32_t linear_before_reset, const float *x,
+                         const float *w, const float *r, const float *b,
+                         const float *h0, float *y, float *y_h);
+mote_status mote_lstm_f32(int32_t seq, int32_t batch, int32_t input,
+                          int32_t hidden, int32_t direction, float clip,
+                          const float *x, const float *w, const float *r,
+                          const float *b, const float *h0, const float *c0,
+                          const float *p, float *y, float *y_h, float *y_c);
+
 /* Softmax of float rows: `outer` rows of `inner` elements, axis last. */
 mote_status mote_softmax_f32(int32_t outer, int32_t inner, const float *input,
                              float *output);

@@ -197,3 +197,27 @@ func.func @quantization(%x: tensor<2x4xf32>, %w: tensor<2x3xf32>) -> (tensor<2x4
   %4 = mote.dequantize %3 : (tensor<2x3x!qw>) -> tensor<2x3xf32>
   return %2, %4 : tensor<2x4xf32>, tensor<2x3xf32>
 }
+
+// CHECK-LABEL: func @recurrent
+func.func @recurrent(%x: tensor<5x2x3xf32>, %h: tensor<2x2x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<2x2x4xf32>, tensor<1x2x4xf32>) {
+  %w = arith.constant dense<0.5> : tensor<1x16x3xf32>
+  %r = arith.constant dense<0.25> : tensor<1x16x4xf32>
+  %b = arith.constant dense<0.1> : tensor<1x32xf32>
+  %gw = arith.constant dense<0.5> : tensor<2x12x3xf32>
+  %gr = arith.constant dense<0.25> : tensor<2x12x4xf32>
+  %rw = arith.constant dense<0.5> : tensor<1x4x3xf32>
+  %rr = arith.constant dense<0.25> : tensor<1x4x4xf32>
+  %p = arith.constant dense<0.1> : tensor<1x12xf32>
+  // CHECK: mote.lstm %{{.*}}, %{{.*}}, %{{.*}} bias %{{.*}} peephole %{{.*}} {clip = 3.000000e+00 : f32}
+  %y, %yh, %yc = mote.lstm %x, %w, %r bias %b peephole %p {clip = 3.0 : f32}
+      : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<1x32xf32>, tensor<1x12xf32>)
+      -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
+  // CHECK: mote.gru %{{.*}}, %{{.*}}, %{{.*}} initial_h %{{.*}} {direction = "bidirectional", linear_before_reset = true}
+  %gy, %gh = mote.gru %x, %gw, %gr initial_h %h {direction = "bidirectional", linear_before_reset = true}
+      : (tensor<5x2x3xf32>, tensor<2x12x3xf32>, tensor<2x12x4xf32>, tensor<2x2x4xf32>)
+      -> (tensor<5x2x2x4xf32>, tensor<2x2x4xf32>)
+  // CHECK: mote.rnn %{{.*}}, %{{.*}}, %{{.*}} {direction = "reverse"}
+  %ry, %rh = mote.rnn %x, %rw, %rr {direction = "reverse"}
+      : (tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return %y, %gh, %rh : tensor<5x1x2x4xf32>, tensor<2x2x4xf32>, tensor<1x2x4xf32>
+}
