@@ -3,6 +3,8 @@
 # built everything):
 #   - libFuzzer on the ONNX importer and on the trained-state parsers,
 #     MOTE_FUZZ_SECONDS each (default 3600; CI runs 60 and 30);
+#   - the torchvision models too large for CI (ResNet-18, EfficientNet-B0)
+#     through FP32 and INT8 C against ONNX Runtime;
 #   - on-device training on the whole Fashion-MNIST training set, 3 epochs,
 #     PyTorch, FP32 C and INT8 C side by side (CI trains on 10,000 images).
 # Exits non-zero on a fuzzer finding or a failed training check.
@@ -29,6 +31,14 @@ motec weights unpack "$OUT/state-seeds/image.bin" -o "$OUT/state-seeds/weights.m
 mote-state-fuzzer -max_total_time="$SECONDS_EACH" -timeout=10 \
   -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$OUT/" \
   "$OUT/state-corpus" "$OUT/state-seeds" test/fuzz/state-regressions
+
+echo "long-tests: torchvision ResNet-18 and EfficientNet-B0, FP32 and INT8 C against ONNX Runtime"
+$PY examples/torchvision/export_models.py "$OUT/torchvision" --models resnet18,efficientnet_b0
+for model in resnet18 efficientnet_b0; do
+  $PY test/Integration/compare_qdq_ort.py "$OUT/torchvision/$model.onnx" \
+    "$OUT/torchvision/calibration.npy" "$OUT/torchvision/eval.npy" \
+    "$OUT/torchvision/$model" --motec motec --method percentile
+done
 
 echo "long-tests: Fashion-MNIST on-device training, all 60,000 images, 3 epochs"
 $PY examples/training/train_on_device.py "$OUT/training" --motec motec --epochs 3
