@@ -100,6 +100,31 @@ mote_status mote_requantize_s8(int32_t count, int32_t input_offset,
   return MOTE_OK;
 }
 
+mote_status mote_requantize_mixed_s8(int32_t count, int32_t input_offset,
+                                     int32_t multiplier, int32_t shift,
+                                     int32_t output_offset, int32_t act_min,
+                                     int32_t act_max, int32_t input_unsigned,
+                                     int32_t output_unsigned, const void *input,
+                                     void *output) {
+  int32_t i;
+  if (!input || !output || count < 0 || act_min > act_max ||
+      act_min < (output_unsigned ? 0 : -128) ||
+      act_max > (output_unsigned ? 255 : 127))
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i) {
+    int32_t x = input_unsigned ? (int32_t)((const uint8_t *)input)[i]
+                               : (int32_t)((const int8_t *)input)[i];
+    int32_t y = clamp_i32(
+        mote_requantize(x + input_offset, multiplier, shift) + output_offset,
+        act_min, act_max);
+    if (output_unsigned)
+      ((uint8_t *)output)[i] = (uint8_t)y;
+    else
+      ((int8_t *)output)[i] = (int8_t)y;
+  }
+  return MOTE_OK;
+}
+
 float mote_expf(float x) {
   /* exp(x) = 2^k * exp(r), r = x - k ln2 in [-ln2/2, ln2/2]; exp(r) by a
    * degree-6 Taylor polynomial (error < 2e-8 relative on that range). */

@@ -784,6 +784,70 @@ static void test_recurrent(mote_test_counts *t) {
              "GRU refuses an empty sequence");
 }
 
+static void test_quantize_axis(mote_test_counts *t) {
+  /* [2][3][4] with a scale and zero point per channel, against the
+   * per-tensor kernels run channel by channel; int8 and uint8. */
+  const float scales[3] = {0.05f, 0.5f, 0.125f};
+  const int32_t zp_s8[3] = {-3, 0, 7}, zp_u8[3] = {84, 128, 200};
+  float x[24], back[24], ref_back[4];
+  uint8_t q[24], ref_q[4];
+  int32_t i, o, c, u, bad = 0;
+  for (i = 0; i < 24; ++i)
+    x[i] = (float)rnd(-400, 400) / 16.0f;
+  for (u = 0; u < 2; ++u) {
+    const int32_t *zp = u ? zp_u8 : zp_s8;
+    MOTE_CHECK(t, mote_quantize_axis_f32(2, 3, 4, u, scales, zp, x, q) == MOTE_OK,
+               "per-axis quantize");
+    MOTE_CHECK(t, mote_dequantize_axis_f32(2, 3, 4, u, scales, zp, q, back) == MOTE_OK,
+               "per-axis dequantize");
+    for (o = 0; o < 2; ++o)
+      for (c = 0; c < 3; ++c) {
+        const float *xc = x + (o * 3 + c) * 4;
+        if (u) {
+          mote_quantize_f32_u8(4, scales[c], zp[c], xc, ref_q);
+          mote_dequantize_u8_f32(4, scales[c], zp[c], ref_q, ref_back);
+        } else {
+          mote_quantize_f32_s8(4, scales[c], zp[c], -128, 127, xc, (int8_t *)ref_q);
+          mote_dequantize_s8_f32(4, scales[c], zp[c], (const int8_t *)ref_q, ref_back);
+        }
+        for (i = 0; i < 4; ++i)
+          bad += q[(o * 3 + c) * 4 + i] != ref_q[i] ||
+                 back[(o * 3 + c) * 4 + i] != ref_back[i];
+      }
+  }
+  MOTE_CHECK(t, bad == 0, "per-axis (de)quantization differs from per-channel runs in %d places", (int)bad);
+  MOTE_CHECK(t, mote_quantize_axis_f32(2, 3, 4, 0, scales, zp_u8, x, q) == MOTE_ERROR_ARGUMENT,
+             "per-axis quantize refuses an int8 zero point of 200");
+}
+
+static void test_requantize_mixed(mote_test_counts *t) {
+  /* uint8 in or out against the int8 kernel on the signed forms (values
+   * and zero points 128 lower). */
+  int8_t s_in[256], s_out[256], m_out[256];
+  uint8_t u_in[256], u_out[256];
+  int32_t i, bad = 0;
+  for (i = 0; i < 256; ++i) {
+    u_in[i] = (uint8_t)i;
+    s_in[i] = (int8_t)(i - 128);
+  }
+  /* from uint8 (zero point 140) to int8 (zero point -5), scale ratio 0.75 */
+  mote_requantize_s8(256, -(140 - 128), 1610612736, 0, -5, -128, 127, s_in, s_out);
+  MOTE_CHECK(t, mote_requantize_mixed_s8(256, -140, 1610612736, 0, -5, -128, 127, 1, 0,
+                                         u_in, m_out) == MOTE_OK, "requantize u8 -> s8");
+  for (i = 0; i < 256; ++i)
+    bad += m_out[i] != s_out[i];
+  /* from int8 (zero point 3) to uint8 (zero point 100, range 20..250) */
+  mote_requantize_s8(256, -3, 1610612736, 0, 100 - 128, 20 - 128, 250 - 128, s_in, s_out);
+  MOTE_CHECK(t, mote_requantize_mixed_s8(256, -3, 1610612736, 0, 100, 20, 250, 0, 1,
+                                         s_in, u_out) == MOTE_OK, "requantize s8 -> u8");
+  for (i = 0; i < 256; ++i)
+    bad += (int32_t)u_out[i] - 128 != s_out[i];
+  MOTE_CHECK(t, bad == 0, "mixed requantize differs from the int8 kernel in %d places", (int)bad);
+  MOTE_CHECK(t, mote_requantize_mixed_s8(4, 0, 1610612736, 0, 0, -1, 255, 0, 1, s_in,
+                                         u_out) == MOTE_ERROR_ARGUMENT,
+             "mixed requantize refuses a uint8 range below 0");
+}
+
 static void test_concat_pad(mote_test_counts *t) {
   /* [2, 2] and [2, 3] floats along axis 1 -> [2, 5]. */
   const float a[4] = {1, 2, 3, 4}, b[6] = {5, 6, 7, 8, 9, 10};
@@ -835,5 +899,7 @@ int main(void) {
   test_reduce(&t);
   test_layer_norm(&t);
   test_recurrent(&t);
+  test_quantize_axis(&t);
+  test_requantize_mixed(&t);
   return mote_test_summary(&t);
 }

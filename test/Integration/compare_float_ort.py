@@ -1,7 +1,9 @@
 """Runs a float model (binary or ONNX text syntax) through `motec run` and
 through ONNX Runtime on the same fixed-seed inputs and compares every
 output: the largest difference relative to the output's range must be at
-most --tolerance (default 1e-4, the bound of issue 4).
+most --tolerance (default 1e-4, the bound of issue 4). Integer (int8,
+uint8) inputs get random values of their type, so quantized operator-form
+models run too (--tolerance 0 asks for exact integers).
 
 Usage: compare_float_ort.py MODEL WORKDIR [--motec PATH]
 """
@@ -40,11 +42,21 @@ def main():
         if vi.name in inits:
             continue
         shape = [d.dim_value for d in vi.type.tensor_type.shape.dim]
-        x = rng.standard_normal(shape).astype(np.float32)
+        elem = vi.type.tensor_type.elem_type
         path = os.path.join(args.workdir, vi.name + ".npy")
-        np.save(path, x)
+        if elem in (onnx.TensorProto.INT8, onnx.TensorProto.UINT8):
+            # Integer inputs (quantized models): every value of the type;
+            # motec reads uint8 as its int8 bits.
+            signed = elem == onnx.TensorProto.INT8
+            x = rng.integers(-128 if signed else 0, 128 if signed else 256,
+                             shape).astype(np.int8 if signed else np.uint8)
+            np.save(path, x.view(np.int8))
+            inputs[vi.name] = [path + ".bin", shape, "int8" if signed else "uint8"]
+        else:
+            x = rng.standard_normal(shape).astype(np.float32)
+            np.save(path, x)
+            inputs[vi.name] = [path + ".bin", shape]
         x.tofile(path + ".bin")
-        inputs[vi.name] = [path + ".bin", shape]
         cmd += ["--input", path]
     outputs = {}
     for vo in model.graph.output:
@@ -59,8 +71,12 @@ def main():
     subprocess.run(["node", os.path.join(HERE, "ort_run.js"), spec], check=True, env=env)
 
     ok = True
+    unsigned = {vo.name for vo in model.graph.output
+                if vo.type.tensor_type.elem_type == onnx.TensorProto.UINT8}
     for name, ref_path in outputs.items():
         ours = np.load(os.path.join(args.workdir, "mote_" + name + ".npy")).ravel()
+        if name in unsigned:
+            ours = ours.view(np.uint8)
         ref = np.fromfile(ref_path, np.float32)
         span = max(float(ref.max() - ref.min()), 1e-6)
         rel = float(np.abs(ours.astype(np.float64) - ref).max() / span) if ref.size else 0.0

@@ -1,8 +1,9 @@
-// Runs an ONNX model with ONNX Runtime (CPU, one thread) on raw float32
-// inputs. Usage: node ort_run.js SPEC.json, where SPEC is
-//   {"model": path, "runs": [{"inputs": {name: [file, shape]},
+// Runs an ONNX model with ONNX Runtime (CPU, one thread) on raw inputs.
+// Usage: node ort_run.js SPEC.json, where SPEC is
+//   {"model": path, "runs": [{"inputs": {name: [file, shape, type]},
 //                             "outputs": {name: file}}]}
-// Each output is written as raw little-endian float32.
+// `type` is float32 (the default), int8 or uint8. Each output is written as
+// raw little-endian float32 (integers converted).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -14,8 +15,13 @@ const ort = require(path.join(process.env.MOTE_DEPS || '.deps', 'node_modules', 
     intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential'});
   for (const run of spec.runs) {
     const feeds = {};
-    for (const [name, [file, shape]] of Object.entries(run.inputs)) {
+    for (const [name, [file, shape, type]] of Object.entries(run.inputs)) {
       const bytes = fs.readFileSync(file);
+      if (type === 'int8' || type === 'uint8') {
+        const Array8 = type === 'int8' ? Int8Array : Uint8Array;
+        feeds[name] = new ort.Tensor(type, Array8.from(bytes), shape);
+        continue;
+      }
       const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
       feeds[name] = new ort.Tensor('float32', Float32Array.from(data), shape);
     }

@@ -555,6 +555,9 @@ public:
                              bool countIncludePad);
   LogicalResult lowerMaxPool(MaxPool2DOp op);
   LogicalResult lowerQuantize(QuantizeOp op);
+  LogicalResult lowerPerAxis(Operation *op,
+                             quant::UniformQuantizedPerAxisType type,
+                             StringRef callee);
   LogicalResult lowerDequantize(DequantizeOp op);
   LogicalResult lowerRequantize(Operation *op);
   LogicalResult lowerSoftmax(SoftmaxOp op);

@@ -320,6 +320,92 @@ FailureOr<Value> quantizedBias(NodeContext &ctx, unsigned index, Value input,
   return castToQuant(ctx, *bias, type);
 }
 
+/// The real values of constant input `index` of a node, quantized as
+/// `type` (per tensor, or per axis 0): (q - zero point) * scale.
+FailureOr<DenseElementsAttr> dequantizeConstant(NodeContext &ctx,
+                                                unsigned index,
+                                                quant::QuantizedType type) {
+  DenseElementsAttr raw = ctx.constantInput(index);
+  if (!raw)
+    return ctx.unsupported("input " + Twine(index) + " that is not constant");
+  bool isUnsigned = ctx.inputIsUnsigned(index) || !type.isSigned();
+  int64_t count = raw.getNumElements();
+  int64_t channels = 1;
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(type)) {
+    llvm::append_range(scales, perAxis.getScales());
+    llvm::append_range(zeroPoints, perAxis.getZeroPoints());
+    channels = scales.size();
+  } else {
+    auto perTensor = cast<quant::UniformQuantizedType>(type);
+    scales.push_back(perTensor.getScale());
+    zeroPoints.push_back(perTensor.getZeroPoint());
+  }
+  SmallVector<float> real;
+  int64_t i = 0;
+  for (APInt v : raw.getValues<APInt>()) {
+    int64_t c = i++ * channels / count;
+    int64_t q = isUnsigned ? v.getZExtValue() : v.getSExtValue();
+    real.push_back(static_cast<float>((q - zeroPoints[c]) * scales[c]));
+  }
+  return DenseElementsAttr::get(
+      RankedTensorType::get(raw.getType().getShape(),
+                            ctx.builder().getF32Type()),
+      ArrayRef(real));
+}
+
+/// Quantizes the float output 0 a handler has set with the scale and zero
+/// point inputs `scaleIndex` and `zpIndex` (the signed form of uint8).
+LogicalResult quantizeOutput(NodeContext &ctx, unsigned scaleIndex,
+                             unsigned zpIndex) {
+  FailureOr<quant::QuantizedType> outType = getQuantTypeFromInputs(
+      ctx, scaleIndex, zpIndex, {}, -1, IntegerType::get(ctx.getContext(), 8),
+      ctx.inputIsUnsigned(zpIndex));
+  if (failed(outType))
+    return failure();
+  Value yf = ctx.outputValue(0);
+  quant::QuantizedType yType = signedForm(*outType);
+  ctx.setOutput(0,
+                ctx.create<QuantizeOp>(
+                    cast<RankedTensorType>(yf.getType()).clone(yType), yf),
+                !outType->isSigned());
+  return success();
+}
+
+/// A QLinearConv on uint8 data (a uint8 graph input, or uint8 weights
+/// with their own zero points, which int8 kernels cannot take) as its
+/// float form between a dequantize and a quantize: the conv runs in float
+/// on the exact real values of the weights and bias.
+LogicalResult importQLinearConvAsFloat(NodeContext &ctx, Value x,
+                                       quant::QuantizedType wType) {
+  FailureOr<DenseElementsAttr> w = dequantizeConstant(ctx, 3, wType);
+  if (failed(w))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  Value xf = ctx.create<DequantizeOp>(tensorOf(shapeOf(x), b.getF32Type()), x);
+  Value wf = ctx.create<arith::ConstantOp>(w->getType(), *w);
+  Value bias;
+  if (ctx.hasInput(8)) {
+    auto xType = cast<quant::UniformQuantizedType>(getQuantType(x.getType()));
+    int64_t channels = w->getType().getDimSize(0);
+    SmallVector<double> scales = getScales(wType, channels);
+    SmallVector<int64_t> zeros(channels, 0);
+    for (double &sc : scales)
+      sc *= xType.getScale();
+    auto biasType = buildQuantType(
+        IntegerType::get(ctx.getContext(), 32, IntegerType::Signed),
+        b.getF32Type(), scales, zeros, 0);
+    FailureOr<DenseElementsAttr> bf = dequantizeConstant(ctx, 8, biasType);
+    if (failed(bf))
+      return failure();
+    bias = ctx.create<arith::ConstantOp>(bf->getType(), *bf);
+  }
+  if (failed(buildConv(ctx, xf, wf, bias, b.getF32Type())))
+    return failure();
+  return quantizeOutput(ctx, 6, 7);
+}
+
 LogicalResult importQLinearConv(NodeContext &ctx) {
   FailureOr<Value> x = quantizedInput(ctx, 0, 1, 2, -1);
   FailureOr<Value> w = quantizedInput(ctx, 3, 4, 5, 0);
@@ -327,6 +413,26 @@ LogicalResult importQLinearConv(NodeContext &ctx) {
     return failure();
   if (!isa<quant::UniformQuantizedType>(getQuantType(x->getType())))
     return ctx.unsupported("per-axis input quantization");
+  // Weights with zero points (uint8 ones, as ONNX Runtime's quantizer
+  // writes them) have no int8 kernel form: the conv runs in float.
+  quant::QuantizedType wType = getQuantType(w->getType());
+  SmallVector<int64_t> wZeroPoints = {0};
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(wType))
+    wZeroPoints.assign(perAxis.getZeroPoints().begin(),
+                       perAxis.getZeroPoints().end());
+  else
+    wZeroPoints[0] = cast<quant::UniformQuantizedType>(wType).getZeroPoint();
+  if (!wType.isSigned() ||
+      llvm::any_of(wZeroPoints, [](int64_t z) { return z != 0; }))
+    return importQLinearConvAsFloat(ctx, *x, wType);
+  // A uint8 input (a graph input) takes its signed form, the same real
+  // values (an exact dequantize and quantize), and so does the result.
+  auto xType = cast<quant::UniformQuantizedType>(getQuantType(x->getType()));
+  if (!xType.isSigned()) {
+    Type f32 = ctx.builder().getF32Type();
+    Value real = ctx.create<DequantizeOp>(tensorOf(shapeOf(*x), f32), *x);
+    *x = ctx.create<QuantizeOp>(tensorOf(shapeOf(*x), signedForm(xType)), real);
+  }
   Value bias;
   if (ctx.hasInput(8)) {
     FailureOr<Value> b = quantizedBias(ctx, 8, *x, *w, shapeOf(*w)[0]);
@@ -335,11 +441,14 @@ LogicalResult importQLinearConv(NodeContext &ctx) {
     bias = *b;
   }
   FailureOr<quant::QuantizedType> outType = getQuantTypeFromInputs(
-      ctx, 6, 7, {}, -1, getQuantType(x->getType()).getStorageType(),
-      !getQuantType(x->getType()).isSigned());
-  if (failed(outType))
+      ctx, 6, 7, {}, -1, IntegerType::get(ctx.getContext(), 8),
+      ctx.inputIsUnsigned(7));
+  if (failed(outType) ||
+      failed(buildConv(ctx, *x, *w, bias, signedForm(*outType))))
     return failure();
-  return buildConv(ctx, *x, *w, bias, *outType);
+  if (!outType->isSigned())
+    ctx.setOutput(0, ctx.outputValue(0), /*isUnsigned=*/true);
+  return success();
 }
 
 /// Emits matmul(lhs, rhs) with ONNX's rank-1 promotion rules.
@@ -390,12 +499,15 @@ LogicalResult importQLinearMatMul(NodeContext &ctx) {
   if (!isa<quant::UniformQuantizedType>(getQuantType(a->getType())) ||
       !isa<quant::UniformQuantizedType>(getQuantType(b->getType())))
     return ctx.unsupported("per-axis quantization of a matmul operand");
-  FailureOr<quant::QuantizedType> outType = getQuantTypeFromInputs(
-      ctx, 6, 7, {}, -1, getQuantType(a->getType()).getStorageType(),
-      !getQuantType(a->getType()).isSigned());
-  if (failed(outType))
+  // There is no int8 kernel for a product of two tensors: the matmul runs
+  // in float on the operands' exact real values, between dequantizes and a
+  // quantize (int8 and uint8 alike).
+  Type f32 = ctx.builder().getF32Type();
+  Value af = ctx.create<DequantizeOp>(tensorOf(shapeOf(*a), f32), *a);
+  Value bf = ctx.create<DequantizeOp>(tensorOf(shapeOf(*b), f32), *b);
+  if (failed(buildMatMul(ctx, af, bf, f32)))
     return failure();
-  return buildMatMul(ctx, *a, *b, *outType);
+  return quantizeOutput(ctx, 6, 7);
 }
 
 /// Multiplies a constant f32 tensor by `factor`.

@@ -118,6 +118,20 @@ FailureOr<Value> NodeContext::input(unsigned i) {
   return entry.value;
 }
 
+SmallVector<std::string> mote::getSupportedONNXOps() {
+  HandlerMap handlers;
+  registerConvOps(handlers);
+  registerElementwiseOps(handlers);
+  registerShapeOps(handlers);
+  registerQuantOps(handlers);
+  registerRecurrentOps(handlers);
+  SmallVector<std::string> ops;
+  for (const auto &entry : handlers)
+    ops.push_back(entry.getKey().str());
+  llvm::sort(ops);
+  return ops;
+}
+
 LogicalResult mote::onnx_import::requireF32(NodeContext &ctx,
                                             ValueRange values) {
   for (Value v : values)
@@ -126,6 +140,13 @@ LogicalResult mote::onnx_import::requireF32(NodeContext &ctx,
                              typeName(getElementTypeOrSelf(v.getType())) +
                              " (expected float)");
   return success();
+}
+
+Value NodeContext::outputValue(unsigned i) {
+  if (static_cast<int>(i) >= node.output_size())
+    return {};
+  auto it = graph.values.find(node.output(i));
+  return it == graph.values.end() ? Value() : it->second.value;
 }
 
 DenseElementsAttr NodeContext::constantInput(unsigned i) {
@@ -521,17 +542,18 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &original) {
     if (quant::QuantizedType type = getQuantType(value.getType());
         type && type.isSigned() &&
         (it->second.isUnsigned || declaredUnsigned)) {
-      auto q = value.getDefiningOp<QuantizeOp>();
-      if (!q) {
-        emitModelError() << "graph output '" << output.name()
-                         << "': unsupported uint8 result of an integer op "
-                            "other than QuantizeLinear";
-        return nullptr;
-      }
-      value = QuantizeOp::create(
-          builder, q.getLoc(),
-          cast<RankedTensorType>(q.getType()).clone(unsignedForm(type)),
-          q.getInput());
+      // The float input of a QuantizeLinear, else the integer result
+      // dequantized (exact: the same scale, zero points 128 apart).
+      auto tensorType = cast<RankedTensorType>(value.getType());
+      Value real;
+      if (auto q = value.getDefiningOp<QuantizeOp>())
+        real = q.getInput();
+      else
+        real =
+            DequantizeOp::create(builder, value.getLoc(),
+                                 tensorType.clone(builder.getF32Type()), value);
+      value = QuantizeOp::create(builder, real.getLoc(),
+                                 tensorType.clone(unsignedForm(type)), real);
     }
     // Quantized results leave the function as their integer storage, the
     // element type the ONNX graph declares.

@@ -106,6 +106,8 @@ public:
   unsigned numUsedOutputs() const;
   /// `isUnsigned`: the ONNX tensor is uint8 (held in its signed form).
   void setOutput(unsigned i, mlir::Value value, bool isUnsigned = false);
+  /// The value output `i` was set to (null if none yet).
+  mlir::Value outputValue(unsigned i);
   void setConstantOutput(unsigned i, mlir::DenseElementsAttr value,
                          bool isUnsigned = false);
 

@@ -82,6 +82,15 @@ mote_status mote_requantize_s8(int32_t count, int32_t input_offset,
                                int32_t act_max, const int8_t *input,
                                int8_t *output);
 
+/* The same between int8 and uint8 (`input_unsigned`, `output_unsigned`):
+ * a uint8 graph input or output of an int8 graph. */
+mote_status mote_requantize_mixed_s8(int32_t count, int32_t input_offset,
+                                     int32_t multiplier, int32_t shift,
+                                     int32_t output_offset, int32_t act_min,
+                                     int32_t act_max, int32_t input_unsigned,
+                                     int32_t output_unsigned, const void *input,
+                                     void *output);
+
 /* Table lookup: output[i] = table[input[i] + 128]. The compiler fills the
  * 256 entries with quantize(f(dequantize(q))) for int8 sigmoid, tanh,
  * hard-sigmoid and hard-swish, so the result equals the float function on
@@ -107,6 +116,19 @@ mote_status mote_quantize_f32_u8(int32_t count, float scale,
 mote_status mote_dequantize_u8_f32(int32_t count, float scale,
                                    int32_t zero_point, const void *input,
                                    float *output);
+/* Per-axis QuantizeLinear / DequantizeLinear at a model's boundary: the
+ * tensor viewed as [outer][channels][inner], channel c with its own scale
+ * and zero point; int8 storage, or uint8 when `is_unsigned`. */
+mote_status mote_quantize_axis_f32(int32_t outer, int32_t channels,
+                                   int32_t inner, int32_t is_unsigned,
+                                   const float *scales,
+                                   const int32_t *zero_points,
+                                   const float *input, void *output);
+mote_status mote_dequantize_axis_f32(int32_t outer, int32_t channels,
+                                     int32_t inner, int32_t is_unsigned,
+                                     const float *scales,
+                                     const int32_t *zero_points,
+                                     const void *input, float *output);
 
 /*===- Float kernels (FP32 models) ----------------------------------------===*
  * Plain IEEE single precision in a fixed order of operations, so every C99

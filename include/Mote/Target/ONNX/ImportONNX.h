@@ -10,6 +10,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -37,6 +38,9 @@ mlir::OwningOpRef<mlir::ModuleOp> importONNXModel(llvm::StringRef bytes,
                                                   llvm::StringRef sourceName,
                                                   mlir::MLIRContext *context,
                                                   const ImportOptions &options);
+
+/// The ONNX operators (default domain) the importer handles, sorted.
+llvm::SmallVector<std::string> getSupportedONNXOps();
 
 /// Registers `--import-onnx` with mlir-translate's registry.
 void registerImportONNXTranslation();
