@@ -57,6 +57,10 @@ cl::SubCommand infoCommand("info", "Summarize a model: inputs, outputs, op "
                                    "histogram, parameter bytes and MACs per "
                                    "layer");
 
+cl::SubCommand opsCommand("ops", "List the ONNX operators the importer handles "
+                                 "(docs/ONNXImport.md gives their opsets and "
+                                 "limits)");
+
 cl::SubCommand
     compileCommand("compile",
                    "Compile a model to a C package (source, header, runtime, "
@@ -1113,6 +1117,7 @@ int mote::motecMain(int argc, char **argv) {
       argc, argv,
       "motec: the Mote compiler for tiny machine learning\n\n"
       "  motec info MODEL.onnx             summarize a model\n"
+      "  motec ops                         list the ONNX operators handled\n"
       "  motec compile MODEL.onnx -o DIR   compile it to a C package\n"
       "  motec run MODEL.onnx --input X.npy --output Y.npy\n"
       "                                    compile, build and run it here\n"
@@ -1120,6 +1125,11 @@ int mote::motecMain(int argc, char **argv) {
       "                                    compress features with SGQ\n");
   if (infoCommand)
     return runInfo();
+  if (opsCommand) {
+    for (const std::string &op : mote::getSupportedONNXOps())
+      outs() << op << "\n";
+    return 0;
+  }
   if (compileCommand)
     return runCompile();
   if (runCommand)
@@ -1128,7 +1138,8 @@ int mote::motecMain(int argc, char **argv) {
     return runWeights();
   if (mote::sgqCommandSelected())
     return mote::runSgqCommand();
-  errs() << "motec: expected a command (info, compile, run, weights, sgq); see "
+  errs() << "motec: expected a command (info, ops, compile, run, weights, "
+            "sgq); see "
             "motec --help\n";
   return 1;
 }
