@@ -349,9 +349,9 @@ mote_status mote_reduce_s8(int32_t kind, int32_t rank, int32_t count,
     return MOTE_ERROR_ARGUMENT;
   n = reduce_outputs(rank, dims, out_strides);
   if (kind == MOTE_REDUCE_MEAN) {
-    /* int32 sums in the output's place would not fit: a sum per output
-     * needs its own buffer, so the mean walks output by output instead. */
-    int32_t sums[64];
+    /* Sums do not fit in the int8 output's place: 64 outputs at a time
+     * get int64 sums (no overflow whatever the count), one walk each. */
+    int64_t sums[64];
     int64_t first;
     for (first = 0; first < n; first += 64) {
       const int64_t last = first + 64 < n ? first + 64 : n;

@@ -641,6 +641,18 @@ static void test_reduce(mote_test_counts *t) {
                     mote_reduce_s8(MOTE_REDUCE_MAX, 7, 8, dims, keep1, q, qmean) ==
                         MOTE_ERROR_ARGUMENT,
              "reduce refuses a bad kind or rank");
+  {
+    /* The int8 mean of 2^25 elements of 127: their sum passes 2^31. */
+    const int32_t big[1] = {1 << 25}, none[1] = {0};
+    int8_t *ones = (int8_t *)malloc((size_t)1 << 25), m = 0;
+    if (ones) {
+      memset(ones, 127, (size_t)1 << 25);
+      MOTE_CHECK(t, mote_reduce_s8(MOTE_REDUCE_MEAN, 1, 1 << 25, big, none, ones, &m) == MOTE_OK &&
+                        m == 127,
+                 "int8 mean over 2^25 elements is %d, not 127", (int)m);
+      free(ones);
+    }
+  }
 }
 
 static void test_layer_norm(mote_test_counts *t) {
