@@ -98,6 +98,11 @@ def run_test(test_dir, motec, work):
     for k in range(len(expected)):
         cmd += ["--output", os.path.join(work, f"out{k}.npy")]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    # motec exits 1 for a refused model, but also when the C it generated
+    # does not build or its program fails: that is a wrong answer.
+    if proc.returncode == 1 and "failed (exit code" in proc.stderr:
+        line = next(l for l in proc.stderr.splitlines() if "failed (exit code" in l)
+        return "failed", line
     if proc.returncode == 1:
         lines = [l for l in proc.stderr.splitlines() if "error" in l or l.startswith("motec: ") and
                  not l.rstrip().endswith("...") and "done in" not in l]
