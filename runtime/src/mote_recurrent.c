@@ -74,6 +74,19 @@ static float *rnn_row(const rnn_shape *s, float *y, int32_t t, int32_t d) {
   return y + ((int64_t)t * s->dirs + d) * s->batch * s->hidden;
 }
 
+/* Step `step` of direction `d`: sets the previous hidden state (the
+ * initial one at step 0) and the row this step writes in y; returns the
+ * step's time index. */
+static int32_t rnn_step(const rnn_shape *s, int32_t direction, int32_t d,
+                        int32_t step, const float *h0, float *y,
+                        const float **prev, float **out) {
+  int32_t t = rnn_time(s, direction, d, step);
+  *prev = step == 0 ? h0 + (int64_t)d * s->batch * s->hidden
+                    : rnn_row(s, y, rnn_time(s, direction, d, step - 1), d);
+  *out = rnn_row(s, y, t, d);
+  return t;
+}
+
 /* Copies the last step's hidden state of each direction into y_h. */
 static void rnn_last_state(const rnn_shape *s, int32_t direction, float *y,
                            float *y_h) {
@@ -100,11 +113,9 @@ mote_status mote_rnn_f32(int32_t seq, int32_t batch, int32_t input,
     const float *rd = r + (int64_t)d * hidden * hidden;
     const float *bd = b + (int64_t)d * 2 * hidden;
     for (step = 0; step < seq; ++step) {
-      int32_t t = rnn_time(&s, direction, d, step);
-      const float *prev =
-          step == 0 ? h0 + (int64_t)d * batch * hidden
-                    : rnn_row(&s, y, rnn_time(&s, direction, d, step - 1), d);
-      float *out = rnn_row(&s, y, t, d);
+      const float *prev;
+      float *out;
+      int32_t t = rnn_step(&s, direction, d, step, h0, y, &prev, &out);
       for (n = 0; n < batch; ++n) {
         const float *xt = x + ((int64_t)t * batch + n) * input;
         const float *h = prev + (int64_t)n * hidden;
@@ -138,11 +149,9 @@ mote_status mote_gru_f32(int32_t seq, int32_t batch, int32_t input,
     const float *rd = r + (int64_t)d * 3 * H * H;
     const float *wb = b + (int64_t)d * 6 * H, *rb = wb + 3 * H;
     for (step = 0; step < seq; ++step) {
-      int32_t t = rnn_time(&s, direction, d, step);
-      const float *prev =
-          step == 0 ? h0 + (int64_t)d * batch * H
-                    : rnn_row(&s, y, rnn_time(&s, direction, d, step - 1), d);
-      float *out = rnn_row(&s, y, t, d);
+      const float *prev;
+      float *out;
+      int32_t t = rnn_step(&s, direction, d, step, h0, y, &prev, &out);
       for (n = 0; n < batch; ++n) {
         const float *xt = x + ((int64_t)t * batch + n) * input;
         const float *h = prev + (int64_t)n * H;
@@ -208,11 +217,9 @@ mote_status mote_lstm_f32(int32_t seq, int32_t batch, int32_t input,
     const float *wb = b + (int64_t)d * 8 * H, *rb = wb + 4 * H;
     const float *pd = p + (int64_t)d * 3 * H;
     for (step = 0; step < seq; ++step) {
-      int32_t t = rnn_time(&s, direction, d, step);
-      const float *prev =
-          step == 0 ? h0 + (int64_t)d * batch * H
-                    : rnn_row(&s, y, rnn_time(&s, direction, d, step - 1), d);
-      float *out = rnn_row(&s, y, t, d);
+      const float *prev;
+      float *out;
+      int32_t t = rnn_step(&s, direction, d, step, h0, y, &prev, &out);
       for (n = 0; n < batch; ++n) {
         const float *xt = x + ((int64_t)t * batch + n) * input;
         const float *h = prev + (int64_t)n * H;

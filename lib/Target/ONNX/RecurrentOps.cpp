@@ -62,12 +62,11 @@ FailureOr<Value> readState(NodeContext &ctx, Value state,
   return node.batchFirst ? transpose(ctx, state, {1, 0, 2}) : state;
 }
 
-FailureOr<RecurrentNode> readRecurrent(NodeContext &ctx, const CellKind &cell,
-                                       unsigned initialHIndex) {
+FailureOr<RecurrentNode> readRecurrent(NodeContext &ctx, const CellKind &cell) {
   RecurrentNode node;
   FailureOr<Value> x = ctx.input(0), w = ctx.input(1), r = ctx.input(2);
   FailureOr<Value> b = ctx.optionalInput(3);
-  FailureOr<Value> h0 = ctx.optionalInput(initialHIndex);
+  FailureOr<Value> h0 = ctx.optionalInput(5);
   FailureOr<std::string> direction = ctx.getString("direction", "forward");
   FailureOr<float> clip = ctx.getFloat("clip", 0.0f);
   FailureOr<int64_t> layout = ctx.getInt("layout", 0);
@@ -183,7 +182,7 @@ void setOutputs(NodeContext &ctx, const RecurrentNode &node,
 
 LogicalResult importRNN(NodeContext &ctx) {
   static const CellKind cell{"RNN", 1, {"Tanh"}};
-  FailureOr<RecurrentNode> node = readRecurrent(ctx, cell, 5);
+  FailureOr<RecurrentNode> node = readRecurrent(ctx, cell);
   if (failed(node))
     return failure();
   OpBuilder &b = ctx.builder();
@@ -200,7 +199,7 @@ LogicalResult importGRU(NodeContext &ctx) {
   FailureOr<int64_t> linearBeforeReset = ctx.getInt("linear_before_reset", 0);
   if (failed(linearBeforeReset))
     return failure();
-  FailureOr<RecurrentNode> node = readRecurrent(ctx, cell, 5);
+  FailureOr<RecurrentNode> node = readRecurrent(ctx, cell);
   if (failed(node))
     return failure();
   OpBuilder &b = ctx.builder();
@@ -219,7 +218,7 @@ LogicalResult importLSTM(NodeContext &ctx) {
     return failure();
   if (*inputForget != 0)
     return ctx.unsupported("input_forget (coupled input and forget gates)");
-  FailureOr<RecurrentNode> node = readRecurrent(ctx, cell, 5);
+  FailureOr<RecurrentNode> node = readRecurrent(ctx, cell);
   if (failed(node))
     return failure();
   int64_t hidden = shapeOf(node->r).back();
