@@ -148,12 +148,17 @@ LogicalResult mote::calibrate(ModuleOp module, StringRef dataPath,
                               const CalibrationOptions &options) {
   auto funcs = module.getOps<func::FuncOp>();
   func::FuncOp func = *funcs.begin();
-  if (func.getNumArguments() != 1 ||
-      !cast<RankedTensorType>(func.getArgumentTypes()[0])
-           .getElementType()
-           .isF32()) {
-    errs() << "motec: calibration needs a model with one float input; this "
-              "one has "
+  // One float input, or one integer input of token ids (whose values are
+  // indices, not quantized).
+  Type inputElement =
+      func.getNumArguments() == 1
+          ? cast<RankedTensorType>(func.getArgumentTypes()[0]).getElementType()
+          : Type();
+  bool floatInput = inputElement && inputElement.isF32();
+  if (!floatInput && !(inputElement && (inputElement.isInteger(32) ||
+                                        inputElement.isInteger(64)))) {
+    errs() << "motec: calibration needs a model with one float (or int32 / "
+              "int64 index) input; this one has "
            << func.getNumArguments() << " input(s)\n";
     return failure();
   }
@@ -163,8 +168,10 @@ LogicalResult mote::calibrate(ModuleOp module, StringRef dataPath,
   if (failed(count))
     return failure();
   int64_t samples = *count;
-  ArrayRef<float> inputValues(reinterpret_cast<const float *>(data.data()),
-                              data.size() / sizeof(float));
+  ArrayRef<float> inputValues;
+  if (floatInput)
+    inputValues = ArrayRef(reinterpret_cast<const float *>(data.data()),
+                           data.size() / sizeof(float));
   for (auto [i, v] : llvm::enumerate(inputValues))
     if (!std::isfinite(v)) {
       errs() << "motec: calibration sample " << i / inputType.getNumElements()
@@ -217,7 +224,8 @@ LogicalResult mote::calibrate(ModuleOp module, StringRef dataPath,
     auto [lo, hi] = chooseRange(values, options);
     return b.getDenseF32ArrayAttr({lo, hi});
   };
-  func.setArgAttr(0, kRangeAttrName, rangeAttr(inputValues));
+  if (floatInput)
+    func.setArgAttr(0, kRangeAttrName, rangeAttr(inputValues));
   // One (min, max) pair per result of the op.
   for (auto [op, indices] : llvm::zip(observed, resultIndex)) {
     SmallVector<float> ranges;

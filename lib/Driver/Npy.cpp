@@ -85,7 +85,9 @@ FailureOr<NpyArray> mote::parseNpy(StringRef bytes, std::string &error) {
     }
   }
   size_t elementBytes;
-  if (array.dtype == "<f4" || array.dtype == "<i4")
+  if (array.dtype == "<i8")
+    elementBytes = 8;
+  else if (array.dtype == "<f4" || array.dtype == "<i4")
     elementBytes = 4;
   else if (array.dtype == "<i2")
     elementBytes = 2;
@@ -93,7 +95,7 @@ FailureOr<NpyArray> mote::parseNpy(StringRef bytes, std::string &error) {
     elementBytes = 1, array.dtype = "|i1";
   else {
     error = "unsupported dtype '" + array.dtype +
-            "' (expected float32, int32, int16 or int8)";
+            "' (expected float32, int64, int32, int16 or int8)";
     return failure();
   }
   StringRef data = bytes.drop_front(headerStart + headerLength);

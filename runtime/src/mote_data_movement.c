@@ -46,6 +46,40 @@ mote_status mote_slice(int32_t element_bytes, int32_t rank,
   return MOTE_OK;
 }
 
+static int64_t index_at(const void *indices, int32_t index_bytes, int32_t j) {
+  return index_bytes == 8 ? ((const int64_t *)indices)[j]
+                          : ((const int32_t *)indices)[j];
+}
+
+mote_status mote_gather(int32_t element_bytes, int32_t index_bytes,
+                        int32_t outer, int32_t extent, int32_t count,
+                        int32_t inner, const void *data, const void *indices,
+                        void *output) {
+  const uint8_t *in = (const uint8_t *)data;
+  uint8_t *out = (uint8_t *)output;
+  int64_t row = (int64_t)inner * element_bytes;
+  int32_t o, j;
+  if (!data || !indices || !output || element_bytes < 1 || outer < 1 ||
+      extent < 1 || count < 1 || inner < 1 ||
+      (index_bytes != 4 && index_bytes != 8))
+    return MOTE_ERROR_ARGUMENT;
+  /* Every index is checked before the first copy. */
+  for (j = 0; j < count; ++j) {
+    int64_t index = index_at(indices, index_bytes, j);
+    if (index < -(int64_t)extent || index >= extent)
+      return MOTE_ERROR_ARGUMENT;
+  }
+  for (o = 0; o < outer; ++o)
+    for (j = 0; j < count; ++j) {
+      int64_t index = index_at(indices, index_bytes, j);
+      if (index < 0)
+        index += extent;
+      copy_bytes(out + ((int64_t)o * count + j) * row,
+                 in + ((int64_t)o * extent + index) * row, row);
+    }
+  return MOTE_OK;
+}
+
 mote_status mote_insert_slice(int32_t element_bytes, int32_t rank,
                               const int32_t *dims, const int32_t *offsets,
                               const int32_t *patch_dims, const void *patch,

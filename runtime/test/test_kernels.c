@@ -891,6 +891,54 @@ static void test_concat_pad(mote_test_counts *t) {
              "reflect as wide as the input");
 }
 
+/* Gather against a direct index of the table: data [2][4][3] floats on
+ * axis 1 with int64 and int32 indices (negative ones count from the end),
+ * int8 rows, and an index out of range refused before any write. */
+static void test_gather(mote_test_counts *t) {
+  float data[24], out[2 * 5 * 3];
+  const int64_t ids64[5] = {3, 0, -1, 2, -4};
+  const int32_t ids32[5] = {3, 0, -1, 2, -4};
+  const int8_t table[8] = {10, 11, 20, 21, 30, 31, 40, 41};
+  const int32_t rows[3] = {2, -1, 0};
+  const int8_t want8[6] = {30, 31, 40, 41, 10, 11};
+  const int64_t bad_ids[2] = {1, 4};
+  int8_t q[6];
+  int i, o, j, c, bad = 0;
+  for (i = 0; i < 24; ++i)
+    data[i] = (float)i * 0.5f - 3;
+  MOTE_CHECK(t, mote_gather(4, 8, 2, 4, 5, 3, data, ids64, out) == MOTE_OK,
+             "gather int64");
+  for (o = 0; o < 2; ++o)
+    for (j = 0; j < 5; ++j)
+      for (c = 0; c < 3; ++c) {
+        int64_t index = ids64[j] < 0 ? ids64[j] + 4 : ids64[j];
+        bad += out[(o * 5 + j) * 3 + c] != data[(o * 4 + index) * 3 + c];
+      }
+  MOTE_CHECK(t, bad == 0, "gather int64: %d wrong", bad);
+  for (i = 0; i < 30; ++i)
+    out[i] = 0;
+  MOTE_CHECK(t, mote_gather(4, 4, 2, 4, 5, 3, data, ids32, out) == MOTE_OK,
+             "gather int32");
+  for (o = 0, bad = 0; o < 2; ++o)
+    for (j = 0; j < 5; ++j)
+      for (c = 0; c < 3; ++c) {
+        int32_t index = ids32[j] < 0 ? ids32[j] + 4 : ids32[j];
+        bad += out[(o * 5 + j) * 3 + c] != data[(o * 4 + index) * 3 + c];
+      }
+  MOTE_CHECK(t, bad == 0, "gather int32: %d wrong", bad);
+  MOTE_CHECK(t, mote_gather(1, 4, 1, 4, 3, 2, table, rows, q) == MOTE_OK &&
+                    memcmp(q, want8, 6) == 0, "gather int8 rows");
+  for (i = 0; i < 6; ++i)
+    q[i] = 99;
+  MOTE_CHECK(t, mote_gather(1, 8, 1, 4, 2, 2, table, bad_ids, q) == MOTE_ERROR_ARGUMENT,
+             "index 4 of 4 rows refused");
+  for (i = 0, bad = 0; i < 6; ++i)
+    bad += q[i] != 99;
+  MOTE_CHECK(t, bad == 0, "refused gather wrote %d bytes", bad);
+  MOTE_CHECK(t, mote_gather(1, 2, 1, 4, 2, 2, table, bad_ids, q) == MOTE_ERROR_ARGUMENT,
+             "index size 2 refused");
+}
+
 int main(void) {
   mote_test_counts t = {0, 0};
   int trial;
@@ -907,6 +955,7 @@ int main(void) {
   test_lut_and_slice(&t);
   test_matmul_and_softmax_axis(&t);
   test_concat_pad(&t);
+  test_gather(&t);
   test_resize(&t);
   test_reduce(&t);
   test_layer_norm(&t);

@@ -3,7 +3,9 @@ through ONNX Runtime on the same fixed-seed inputs and compares every
 output: the largest difference relative to the output's range must be at
 most --tolerance (default 1e-4, the bound of issue 4). Integer (int8,
 uint8) inputs get random values of their type, so quantized operator-form
-models run too (--tolerance 0 asks for exact integers).
+models run too (--tolerance 0 asks for exact integers). int32 / int64
+inputs are indices (token ids): random values in [-n, n) for the extent n
+of the axis the first Gather reading them indexes.
 
 Usage: compare_float_ort.py MODEL WORKDIR [--motec PATH]
 """
@@ -20,6 +22,18 @@ from onnx_models import load_model
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def index_extent(model, name):
+    """The extent of the axis a Gather indexes with graph input `name`."""
+    shapes = {t.name: list(t.dims) for t in model.graph.initializer}
+    for vi in model.graph.input:
+        shapes.setdefault(vi.name, [d.dim_value for d in vi.type.tensor_type.shape.dim])
+    for node in model.graph.node:
+        if node.op_type == "Gather" and node.input[1] == name and node.input[0] in shapes:
+            axis = next((a.i for a in node.attribute if a.name == "axis"), 0)
+            return shapes[node.input[0]][axis]
+    sys.exit(f"input '{name}' holds integers but indexes no table of known shape")
 
 
 def main():
@@ -44,7 +58,14 @@ def main():
         shape = [d.dim_value for d in vi.type.tensor_type.shape.dim]
         elem = vi.type.tensor_type.elem_type
         path = os.path.join(args.workdir, vi.name + ".npy")
-        if elem in (onnx.TensorProto.INT8, onnx.TensorProto.UINT8):
+        if elem in (onnx.TensorProto.INT32, onnx.TensorProto.INT64):
+            n = index_extent(model, vi.name)
+            wide = np.int32 if elem == onnx.TensorProto.INT32 else np.int64
+            x = rng.integers(-n, n, shape).astype(wide)
+            np.save(path, x)
+            inputs[vi.name] = [path + ".bin", shape,
+                               "int32" if wide is np.int32 else "int64"]
+        elif elem in (onnx.TensorProto.INT8, onnx.TensorProto.UINT8):
             # Integer inputs (quantized models): every value of the type;
             # motec reads uint8 as its int8 bits.
             signed = elem == onnx.TensorProto.INT8

@@ -38,10 +38,14 @@ def ort(model_path, inputs, work, tag):
     out = model.graph.output[0].name
     shape = [d.dim_value for d in inp.type.tensor_type.shape.dim]
     raw_in, raw_out = os.path.join(work, tag + "_in.bin"), os.path.join(work, tag + "_out.bin")
-    inputs.astype(np.float32).tofile(raw_in)
+    # Token ids (an int64 / int32 input) stay integers.
+    dtype = {onnx.TensorProto.INT64: "int64",
+             onnx.TensorProto.INT32: "int32"}.get(inp.type.tensor_type.elem_type, "float32")
+    inputs.astype(dtype).tofile(raw_in)
     env = dict(os.environ, MOTE_DEPS=os.environ.get("MOTE_DEPS", os.path.join(ROOT, ".deps")))
     subprocess.run(["node", os.path.join(ROOT, "scripts", "ort_batch.js"), model_path, inp.name,
-                    json.dumps(shape), raw_in, str(len(inputs)), out, raw_out], check=True, env=env)
+                    json.dumps(shape), raw_in, str(len(inputs)), out, raw_out, dtype],
+                   check=True, env=env)
     return np.fromfile(raw_out, np.float32).reshape(len(inputs), -1)
 
 

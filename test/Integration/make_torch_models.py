@@ -8,7 +8,8 @@ Resize (nearest, bilinear, bilinear with align_corners), and a CNN with
 CBAM-style attention (ReduceMean, ReduceMax, ReduceMin, ReduceSum over
 channel or width axes), a token MLP with LayerNorm (opset 17), and
 recurrent models: a CRNN (Conv1d, GRU, RNN) and a two-layer bidirectional
-LSTM.
+LSTM, and a text classifier whose int64 token ids index an nn.Embedding
+(Gather by a model input) before a GRU.
 Weights are random (seeded); the models are for
 numerics, not accuracy.
 
@@ -23,8 +24,10 @@ ConvBn as Conv -> Div -> Add -> BatchNormalization.
 Usage: make_torch_models.py OUTDIR
 Writes OUTDIR/act_cnn.onnx, OUTDIR/prelu.onnx, OUTDIR/conv1d.onnx,
 OUTDIR/autoencoder.onnx, OUTDIR/decoder1d.onnx, OUTDIR/segnet.onnx,
-OUTDIR/attention.onnx, OUTDIR/token_mlp.onnx, OUTDIR/crnn.onnx, OUTDIR/bilstm.onnx, OUTDIR/qat_fbgemm.onnx, OUTDIR/qat_qnnpack.onnx and calibration / test
-inputs (OUTDIR/{calib,inputs}{,1d}.npy).
+OUTDIR/attention.onnx, OUTDIR/token_mlp.onnx, OUTDIR/crnn.onnx,
+OUTDIR/bilstm.onnx, OUTDIR/text_gru.onnx, OUTDIR/qat_fbgemm.onnx,
+OUTDIR/qat_qnnpack.onnx and calibration / test inputs
+(OUTDIR/{calib,inputs}{,1d,_tokens}.npy).
 """
 import os
 import sys
@@ -197,6 +200,21 @@ class BiLSTM(nn.Module):
         return self.fc(y.mean(0))
 
 
+class TextGRU(nn.Module):
+    """A text / command classifier: token ids (int64) look up an
+    nn.Embedding, a GRU reads them, the mean of its states is classified."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(40, 8)
+        self.gru = nn.GRU(8, 12, batch_first=True)
+        self.fc = nn.Linear(12, 3)
+
+    def forward(self, ids):
+        y, _ = self.gru(self.embed(ids))
+        return self.fc(y.mean(1))
+
+
 def export_qat(backend, path):
     q = torch.ao.quantization
     torch.manual_seed(1)
@@ -260,6 +278,9 @@ def main(out):
         torch.onnx.export(net.eval(), torch.zeros(1, 3, 64),
                           os.path.join(out, name + ".onnx"), opset_version=13,
                           input_names=["signal"], output_names=["logits"])
+    torch.onnx.export(TextGRU().eval(), torch.zeros(1, 10, dtype=torch.int64),
+                      os.path.join(out, "text_gru.onnx"), opset_version=13,
+                      input_names=["ids"], output_names=["logits"])
     for backend in ("fbgemm", "qnnpack"):
         export_qat(backend, os.path.join(out, f"qat_{backend}.onnx"))
     rng = np.random.default_rng(5)
@@ -267,6 +288,8 @@ def main(out):
             rng.uniform(-1, 1, (32, 3, 64)).astype(np.float32))
     np.save(os.path.join(out, "inputs1d.npy"),
             rng.uniform(-1, 1, (64, 3, 64)).astype(np.float32))
+    np.save(os.path.join(out, "calib_tokens.npy"), rng.integers(0, 40, (32, 10)))
+    np.save(os.path.join(out, "inputs_tokens.npy"), rng.integers(0, 40, (64, 10)))
     np.save(os.path.join(out, "calib.npy"),
             rng.uniform(-1, 1, (32, 3, 12, 12)).astype(np.float32))
     np.save(os.path.join(out, "inputs.npy"),

@@ -2,8 +2,8 @@
 // Usage: node ort_run.js SPEC.json, where SPEC is
 //   {"model": path, "runs": [{"inputs": {name: [file, shape, type]},
 //                             "outputs": {name: file}}]}
-// `type` is float32 (the default), int8 or uint8. Each output is written as
-// raw little-endian float32 (integers converted).
+// `type` is float32 (the default), int8, uint8, int32 or int64. Each output
+// is written as raw little-endian float32 (integers converted).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -20,6 +20,12 @@ const ort = require(path.join(process.env.MOTE_DEPS || '.deps', 'node_modules', 
       if (type === 'int8' || type === 'uint8') {
         const Array8 = type === 'int8' ? Int8Array : Uint8Array;
         feeds[name] = new ort.Tensor(type, Array8.from(bytes), shape);
+        continue;
+      }
+      if (type === 'int32' || type === 'int64') {
+        const Wide = type === 'int32' ? Int32Array : BigInt64Array;
+        const copy = Uint8Array.from(bytes).buffer;
+        feeds[name] = new ort.Tensor(type, new Wide(copy), shape);
         continue;
       }
       const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);

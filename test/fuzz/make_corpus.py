@@ -125,6 +125,13 @@ def seeds():
         [vi("X", f, [1, 1, 2, 3])], [vi("Y", f, [1, 1, 4, 6])],
         [tensor("us", np.array([1, 1, 2, 2], np.float32))], opset=9)
 
+    # An embedding lookup of int64 token ids (Gather by a model input).
+    yield "embedding", model(
+        [helper.make_node("Gather", ["E", "ids"], ["e"], axis=0),
+         helper.make_node("ReduceMean", ["e"], ["Y"], axes=[1], keepdims=0)],
+        [vi("ids", onnx.TensorProto.INT64, [2, 3])], [vi("Y", f, [2, 4])],
+        [tensor("E", rng.standard_normal((6, 4)).astype(np.float32))])
+
     # Old opsets go through ONNX's version converter before the importer.
     yield "opset6", model(
         [helper.make_node("Gemm", ["X", "W6", "C6"], ["g"], broadcast=1, transB=1),

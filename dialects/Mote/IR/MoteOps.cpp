@@ -686,6 +686,25 @@ LogicalResult SliceOp::verify() {
   return verifySameElementType(*this);
 }
 
+LogicalResult GatherOp::verify() {
+  ArrayRef<int64_t> data = shapeOf(getData());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= static_cast<int64_t>(data.size()))
+    return emitOpError("axis ")
+           << axis << " is out of range for rank " << data.size();
+  SmallVector<int64_t> expected(data.take_front(axis));
+  llvm::append_range(expected, shapeOf(getIndices()));
+  llvm::append_range(expected, data.drop_front(axis + 1));
+  if (failed(verifyResultShape(*this, expected)))
+    return failure();
+  if (failed(verifyPerTensor(*this, getData(), "data")))
+    return failure();
+  if (getElementTypeOrSelf(getData().getType()) !=
+      getElementTypeOrSelf(getOutput().getType()))
+    return emitOpError("result element type must be the data's");
+  return success();
+}
+
 LogicalResult InsertSliceOp::verify() {
   ArrayRef<int64_t> patch = shapeOf(getPatch()), dest = shapeOf(getDest());
   size_t rank = dest.size();

@@ -487,6 +487,34 @@ def Mote_SliceOp : Mote_Op<"slice", [Pure, Mote_QuantizationTransparent]> {
   let hasVerifier = 1;
 }
 
+def Mote_GatherOp : Mote_Op<"gather", [Pure]> {
+  let summary = "Pick slices of a tensor by computed indices (a lookup table)";
+  let description = [{
+    ONNX Gather with indices computed at run time, as an embedding lookup of
+    token ids: `output[a..., i..., b...] = data[a..., indices[i...], b...]`
+    where `a` runs over the dimensions before `axis` and `b` over those
+    after it; the result's shape is the data's with the indices' shape in
+    place of `axis`. A negative index counts from the end. An index out of
+    `[-n, n)` is an error at run time: the kernel returns
+    `MOTE_ERROR_ARGUMENT` and reads nothing out of bounds. The elements are
+    copied, so the result has the data's element type (float or quantized).
+
+    Example (a 1000-token vocabulary of 16-element embeddings, 8 tokens):
+
+    ```mlir
+    %y = mote.gather %table, %ids {axis = 0 : i64}
+        : (tensor<1000x16xf32>, tensor<1x8xi64>) -> tensor<1x8x16xf32>
+    ```
+  }];
+  let arguments = (ins Mote_Tensor:$data,
+      StaticShapeTensorOf<[I32, I64]>:$indices, I64Attr:$axis);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = [{
+    $data `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Mote_EmptyOp : Mote_Op<"empty", [Pure]> {
   let summary = "A tensor whose elements are all written before they are read";
   let description = [{

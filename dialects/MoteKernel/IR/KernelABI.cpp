@@ -2,6 +2,7 @@
 
 #include "MoteKernel/IR/KernelABI.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringSwitch.h"
 
@@ -31,4 +32,18 @@ DictionaryAttr mote::abi::buildParamsAttr(
       attrs.push_back(
           builder.getNamedAttr(name, builder.getI64IntegerAttr(*value)));
   return builder.getDictionaryAttr(attrs);
+}
+
+StringRef mote::abi::getCElementType(Type type) {
+  if (auto q = dyn_cast<quant::QuantizedType>(type))
+    type = q.getStorageType();
+  if (type.isF32())
+    return "float";
+  if (type.isInteger(64))
+    return "int64_t";
+  if (type.isInteger(32))
+    return "int32_t";
+  if (type.isInteger(16))
+    return "int16_t";
+  return "int8_t";
 }

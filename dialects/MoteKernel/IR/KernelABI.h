@@ -82,6 +82,10 @@ enum class ReduceKind : int32_t {
   Min = MOTE_REDUCE_MIN,
 };
 
+/// The C type of a buffer element of `type` (a quantized type's storage):
+/// "float", "int64_t", "int32_t", "int16_t" or "int8_t".
+StringRef getCElementType(mlir::Type type);
+
 } // namespace mote::abi
 
 #endif // MOTE_KERNEL_IR_KERNELABI_H

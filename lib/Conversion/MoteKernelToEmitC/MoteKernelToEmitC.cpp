@@ -169,10 +169,7 @@ LogicalResult Printer::convertFunc(func::FuncOp func) {
           ptrTo(IntegerType::get(ctx(), 8, IntegerType::Unsigned)));
     else if (isInput)
       argTypes.push_back(ptrTo(emitc::OpaqueType::get(
-          ctx(), element.isF32()         ? "const float"
-                 : element.isInteger(32) ? "const int32_t"
-                 : element.isInteger(16) ? "const int16_t"
-                                         : "const int8_t")));
+          ctx(), "const " + abi::getCElementType(element).str())));
     else
       argTypes.push_back(ptrTo(element));
   }

@@ -78,6 +78,28 @@ LogicalResult Lowering::lowerSlice(SliceOp op) {
         builder.getI32IntegerAttr(type.getRank())});
   return success();
 }
+/// One kernel call whatever the element type: the rows are copied, so a
+/// quantized table stays quantized.
+LogicalResult Lowering::lowerGather(GatherOp op) {
+  auto data = cast<RankedTensorType>(op.getData().getType());
+  auto indices = cast<RankedTensorType>(op.getIndices().getType());
+  int64_t axis = op.getAxis(), outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= data.getDimSize(d);
+  for (int64_t d = axis + 1; d < data.getRank(); ++d)
+    inner *= data.getDimSize(d);
+  FailureOr<Value> table = buffer(op, op.getData());
+  FailureOr<Value> ids = buffer(op, op.getIndices());
+  FailureOr<Value> output = buffer(op, op.getOutput());
+  if (failed(table) || failed(ids) || failed(output))
+    return failure();
+  auto i32 = [&](int64_t v) { return builder.getI32IntegerAttr(v); };
+  call("mote_gather", {*table, *ids, *output},
+       {i32(getTensorBytes(data) / data.getNumElements()),
+        i32(indices.getElementTypeBitWidth() / 8), i32(outer),
+        i32(data.getDimSize(axis)), i32(indices.getNumElements()), i32(inner)});
+  return success();
+}
 LogicalResult Lowering::callInsertSlice(Operation *op, Value patch, Value dest,
                                         Value output,
                                         ArrayRef<int64_t> offsets) {
@@ -277,6 +299,8 @@ void mote::lowering::populateDataMovementPatterns(LoweringPatterns &patterns) {
   patterns.add<ConcatOp>(LoweringDomain::Float, &Lowering::lowerConcatF32);
   patterns.add<PadOp>(LoweringDomain::Float, &Lowering::lowerPadF32);
   patterns.add<SliceOp>(LoweringDomain::Float, &Lowering::lowerSliceF32);
+  patterns.add<GatherOp>(LoweringDomain::Float, &Lowering::lowerGather);
+  patterns.add<GatherOp>(LoweringDomain::Integer, &Lowering::lowerGather);
   patterns.add<ResizeOp>(LoweringDomain::Float, &Lowering::lowerResize);
   patterns.add<ResizeOp>(LoweringDomain::Integer, &Lowering::lowerResize);
   patterns.add<TransposeOp>(LoweringDomain::Integer,

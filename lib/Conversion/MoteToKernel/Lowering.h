@@ -576,6 +576,7 @@ public:
   /// zeros in flash (named `suffix`) when it is absent.
   FailureOr<Value> bufferOrZeros(Value v, int64_t count, StringRef suffix);
   LogicalResult lowerSlice(SliceOp op);
+  LogicalResult lowerGather(GatherOp op);
   LogicalResult lowerInsertSlice(InsertSliceOp op);
   /// Calls mote_insert_slice: `patch` at `offsets` of `dest`, into `output`
   /// (in place when it is `dest`).

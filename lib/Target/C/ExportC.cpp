@@ -8,6 +8,7 @@
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/IR/SgqConfig.h"
 #include "Mote/Transforms/MemoryPlan.h"
+#include "MoteKernel/IR/KernelABI.h"
 #include "MoteKernel/IR/MoteKernel.h"
 
 #include "mlir/Dialect/EmitC/IR/EmitC.h"
@@ -24,14 +25,9 @@ using namespace mote;
 
 /// The C declaration of a tensor parameter.
 static std::string cParam(Type type, StringRef name, bool isConst) {
-  Type e = getElementTypeOrSelf(type);
-  if (auto q = dyn_cast<quant::QuantizedType>(e))
-    e = q.getStorageType();
-  std::string c = e.isF32()         ? "float"
-                  : e.isInteger(32) ? "int32_t"
-                  : e.isInteger(16) ? "int16_t"
-                                    : "int8_t";
-  return (isConst ? "const " : "") + c + " *" + name.str();
+  return ((isConst ? "const " : "") +
+          abi::getCElementType(getElementTypeOrSelf(type)) + " *" + name)
+      .str();
 }
 
 static std::string describe(Type type) {

@@ -342,7 +342,13 @@ std::string mote::boardMain(StringRef name, StringRef entry,
     mote_bench_begin();
     status = {13}({9}arena);
     mote_bench_end();
-    if (status != 0) return 3;
+    if (status != 0) {{
+      mote_board_print("model status");
+      print_int(status);
+      mote_board_print(": a kernel refused its arguments (a Gather index out "
+                       "of range, for one)\n");
+      return 3;
+    }
     if (files) {{
 {10}    }
     if (samples++ == 0) {{

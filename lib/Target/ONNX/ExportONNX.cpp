@@ -482,6 +482,11 @@ LogicalResult Exporter::exportOp(Operation *op) {
              {out});
         return success();
       })
+      .Case([&](GatherOp o) {
+        setInt(node(op, "Gather", in, {out}), "axis",
+               static_cast<int64_t>(o.getAxis()));
+        return success();
+      })
       .Case([&](BatchNormOp o) {
         setFloat(node(op, "BatchNormalization", in, {out}), "epsilon",
                  o.getEpsilon().convertToFloat());
@@ -501,6 +506,10 @@ void declare(onnx::ValueInfoProto *info, StringRef name, Type type) {
   if (auto q = dyn_cast<quant::QuantizedType>(e))
     t->set_elem_type(q.isSigned() ? onnx::TensorProto::INT8
                                   : onnx::TensorProto::UINT8);
+  else if (e.isInteger(64))
+    t->set_elem_type(onnx::TensorProto::INT64);
+  else if (e.isInteger(32))
+    t->set_elem_type(onnx::TensorProto::INT32);
   else
     t->set_elem_type(onnx::TensorProto::FLOAT);
   for (int64_t d : shaped.getShape())

@@ -366,6 +366,32 @@ LogicalResult importConstant(NodeContext &ctx) {
   return ctx.unsupported("Constant without a tensor, float(s) or int(s) value");
 }
 
+/// Gather with indices computed at run time (token ids of an integer model
+/// input): `mote.gather`, which copies rows of any element type.
+LogicalResult importGatherByTensor(NodeContext &ctx, int64_t axisAttr) {
+  FailureOr<Value> data = ctx.input(0);
+  FailureOr<Value> indices = ctx.input(1);
+  if (failed(data) || failed(indices))
+    return failure();
+  auto indexType = cast<RankedTensorType>(indices->getType());
+  if (!indexType.getElementType().isInteger(32) &&
+      !indexType.getElementType().isInteger(64))
+    return ctx.emitError() << "indices must be int32 or int64, not "
+                           << indexType.getElementType();
+  ArrayRef<int64_t> in = shapeOf(*data);
+  FailureOr<int64_t> axis = normalizeAxis(ctx, axisAttr, in.size());
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(in.take_front(*axis));
+  llvm::append_range(shape, indexType.getShape());
+  llvm::append_range(shape, in.drop_front(*axis + 1));
+  Value result = ctx.create<GatherOp>(
+      tensorOf(shape, getElementTypeOrSelf(data->getType())), *data, *indices,
+      ctx.builder().getI64IntegerAttr(*axis));
+  ctx.setOutput(0, result, ctx.inputIsUnsigned(0));
+  return success();
+}
+
 /// Gather with constant indices. Constant 1-D data (shape arithmetic) is
 /// folded. A tensor gathers by slices along `axis`: one strided slice when
 /// the (flattened) indices step evenly (x[:, -1], x[:, ::2]), else one
@@ -374,14 +400,13 @@ LogicalResult importConstant(NodeContext &ctx) {
 LogicalResult importGather(NodeContext &ctx) {
   DenseElementsAttr data = ctx.constantInput(0);
   DenseElementsAttr indices = ctx.constantInput(1);
-  if (!indices)
-    return ctx.unsupported("Gather with computed indices (an embedding "
-                           "lookup of a model input)");
-  if (!isa<IntegerType>(indices.getElementType()))
-    return ctx.emitError() << "indices must be integers";
   FailureOr<int64_t> axisAttr = ctx.getInt("axis", 0);
   if (failed(axisAttr))
     return failure();
+  if (!indices)
+    return importGatherByTensor(ctx, *axisAttr);
+  if (!isa<IntegerType>(indices.getElementType()))
+    return ctx.emitError() << "indices must be integers";
   if (data && data.getType().getRank() == 1 &&
       (*axisAttr == 0 || *axisAttr == -1)) {
     SmallVector<Attribute> values(data.getValues<Attribute>());

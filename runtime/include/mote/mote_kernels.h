@@ -270,6 +270,17 @@ mote_status mote_slice(int32_t element_bytes, int32_t rank,
                        const int32_t *steps, const int32_t *out_dims,
                        const void *input, void *output);
 
+/* Gather by run-time indices (an embedding lookup): `data` viewed as
+ * [outer][extent][inner] elements of `element_bytes` bytes, `indices` as
+ * `count` integers of `index_bytes` (4: int32_t, 8: int64_t); output
+ * [outer][count][inner] takes row indices[j] of each outer block. A
+ * negative index counts from the end. Any index outside [-extent, extent)
+ * returns MOTE_ERROR_ARGUMENT before anything is written. */
+mote_status mote_gather(int32_t element_bytes, int32_t index_bytes,
+                        int32_t outer, int32_t extent, int32_t count,
+                        int32_t inner, const void *data, const void *indices,
+                        void *output);
+
 /* Writes `patch` (`patch_dims`) into a tensor of `rank` <= 6 dims at
  * `offsets`: `output` is `dest` with the window replaced. `output` may be
  * `dest` itself (the patch is then all that is written, as the memory plan

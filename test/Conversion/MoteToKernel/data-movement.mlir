@@ -35,3 +35,20 @@ func.func @main(%x: tensor<3x4xf32>) -> tensor<5x6xf32> {
   %p = mote.pad %x {pads = array<i64: 1, 1, 1, 1>, mode = "reflect"} : (tensor<3x4xf32>) -> tensor<5x6xf32>
   return %p : tensor<5x6xf32>
 }
+
+// -----
+
+// A gather by run-time indices: one call whatever the element type; the
+// scalars are the element bytes, index bytes, outer, extent, count, inner.
+// CHECK-LABEL: func.func @net_run
+// CHECK: mote_kernel.call @mote_gather(%{{.*}}) {scalars = [4 : i32, 8 : i32, 1 : i32, 5 : i32, 6 : i32, 3 : i32]}
+// CHECK: mote_kernel.call @mote_gather(%{{.*}}) {scalars = [1 : i32, 4 : i32, 2 : i32, 4 : i32, 2 : i32, 1 : i32]}
+!q = !quant.uniform<i8:f32, 0.5:3>
+func.func @main(%ids: tensor<2x3xi64>, %x: tensor<2x4xf32>, %j: tensor<2xi32>) -> (tensor<2x3x3xf32>, tensor<2x2xf32>) {
+  %table = arith.constant dense<1.0> : tensor<5x3xf32>
+  %e = mote.gather %table, %ids {axis = 0} : (tensor<5x3xf32>, tensor<2x3xi64>) -> tensor<2x3x3xf32>
+  %q = mote.quantize %x : (tensor<2x4xf32>) -> tensor<2x4x!q>
+  %g = mote.gather %q, %j {axis = 1} : (tensor<2x4x!q>, tensor<2xi32>) -> tensor<2x2x!q>
+  %d = mote.dequantize %g : (tensor<2x2x!q>) -> tensor<2x2xf32>
+  return %e, %d : tensor<2x3x3xf32>, tensor<2x2xf32>
+}

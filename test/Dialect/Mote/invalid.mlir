@@ -420,6 +420,38 @@ func.func @concat_rank(%a: tensor<2x4xf32>, %b: tensor<2x4x1xf32>) {
 
 // -----
 
+func.func @gather_shape(%x: tensor<5x3xf32>, %i: tensor<2xi64>) {
+  // expected-error @+1 {{result shape [2,5] does not match the inferred shape [2,3]}}
+  %0 = mote.gather %x, %i {axis = 0} : (tensor<5x3xf32>, tensor<2xi64>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @gather_axis(%x: tensor<5x3xf32>, %i: tensor<2xi32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = mote.gather %x, %i {axis = 2} : (tensor<5x3xf32>, tensor<2xi32>) -> tensor<5x3xf32>
+  return
+}
+
+// -----
+
+func.func @gather_type(%x: tensor<5x3xf32>, %i: tensor<2xi32>) {
+  // expected-error @+1 {{result element type must be the data's}}
+  %0 = mote.gather %x, %i {axis = 0} : (tensor<5x3xf32>, tensor<2xi32>) -> tensor<2x3xi32>
+  return
+}
+
+// -----
+
+func.func @gather_index_type(%x: tensor<5x3xf32>, %i: tensor<2xi8>) {
+  // expected-error @+1 {{operand #1 must be statically shaped tensor of 32-bit signless integer or 64-bit signless integer values}}
+  %0 = mote.gather %x, %i {axis = 0} : (tensor<5x3xf32>, tensor<2xi8>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
 func.func @slice_rank(%x: tensor<2x4xf32>) {
   // expected-error @+1 {{expects the result, starts and steps to have the input's rank 2}}
   %0 = mote.slice %x {starts = array<i64: 0>, steps = array<i64: 1>} : (tensor<2x4xf32>) -> tensor<2x2xf32>

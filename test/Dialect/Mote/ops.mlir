@@ -157,7 +157,7 @@ func.func @pooling(%x: tensor<1x2x6x6xf32>, %q: tensor<1x2x6x6x!qa>)
 }
 
 // CHECK-LABEL: func @movement
-func.func @movement(%x: tensor<1x2x3x4xf32>, %y: tensor<1x5x3x4xf32>)
+func.func @movement(%x: tensor<1x2x3x4xf32>, %y: tensor<1x5x3x4xf32>, %ids: tensor<2x5xi64>)
     -> (tensor<2x12xf32>, tensor<1x4x2x3xf32>, tensor<1x7x3x4xf32>, tensor<1x2x5x6xf32>) {
   // CHECK: mote.reshape
   %0 = mote.reshape %x : (tensor<1x2x3x4xf32>) -> tensor<2x12xf32>
@@ -168,6 +168,8 @@ func.func @movement(%x: tensor<1x2x3x4xf32>, %y: tensor<1x5x3x4xf32>)
   // CHECK: mote.slice %{{.*}} {starts = array<i64: 0, 1, 0, 2>, steps = array<i64: 1, 1, 2, 1>}
   %s = mote.slice %x {starts = array<i64: 0, 1, 0, 2>, steps = array<i64: 1, 1, 2, 1>}
       : (tensor<1x2x3x4xf32>) -> tensor<1x1x2x2xf32>
+  // CHECK: mote.gather %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<1x2x3x4xf32>, tensor<2x5xi64>) -> tensor<1x2x5x3x4xf32>
+  %g = mote.gather %x, %ids {axis = 1} : (tensor<1x2x3x4xf32>, tensor<2x5xi64>) -> tensor<1x2x5x3x4xf32>
   // CHECK: mote.pad %{{.*}} {mode = "reflect", pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>}
   %3 = mote.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = "reflect"}
       : (tensor<1x2x3x4xf32>) -> tensor<1x2x5x6xf32>
