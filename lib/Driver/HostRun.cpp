@@ -202,6 +202,8 @@ std::string mote::npyDtypeOf(Type type) {
   Type e = getElementTypeOrSelf(type);
   if (auto q = dyn_cast<quant::QuantizedType>(e))
     e = q.getStorageType();
+  if (e.isInteger(1))
+    return "|b1";
   if (e.isInteger(64))
     return "<i8";
   if (e.isInteger(32))
@@ -240,6 +242,7 @@ FailureOr<int64_t> mote::appendSamples(StringRef path, RankedTensorType type,
     errs() << "motec: '" << path << "' holds a "
            << (array->dtype == "<f4"   ? "float32"
                : array->dtype == "<i8" ? "int64"
+               : array->dtype == "|b1" ? "bool"
                : array->dtype == "<i4" ? "int32"
                : array->dtype == "<i2" ? "int16"
                                        : "int8")

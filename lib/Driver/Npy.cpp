@@ -93,9 +93,11 @@ FailureOr<NpyArray> mote::parseNpy(StringRef bytes, std::string &error) {
     elementBytes = 2;
   else if (array.dtype == "|i1" || array.dtype == "<i1")
     elementBytes = 1, array.dtype = "|i1";
+  else if (array.dtype == "|b1")
+    elementBytes = 1;
   else {
     error = "unsupported dtype '" + array.dtype +
-            "' (expected float32, int64, int32, int16 or int8)";
+            "' (expected float32, int64, int32, int16, int8 or bool)";
     return failure();
   }
   StringRef data = bytes.drop_front(headerStart + headerLength);

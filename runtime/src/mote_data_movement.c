@@ -80,6 +80,32 @@ mote_status mote_gather(int32_t element_bytes, int32_t index_bytes,
   return MOTE_OK;
 }
 
+mote_status mote_where(const mote_where_params *p, const uint8_t *cond,
+                       const void *on_true, const void *on_false,
+                       void *output) {
+  const uint8_t *t = (const uint8_t *)on_true, *f = (const uint8_t *)on_false;
+  uint8_t *out = (uint8_t *)output;
+  int64_t o = 0, bytes;
+  int32_t i0, i1, i2, i3;
+  if (!p || !cond || !on_true || !on_false || !output || p->element_bytes < 1)
+    return MOTE_ERROR_ARGUMENT;
+  bytes = p->element_bytes;
+  for (i0 = 0; i0 < p->dim0; ++i0)
+    for (i1 = 0; i1 < p->dim1; ++i1)
+      for (i2 = 0; i2 < p->dim2; ++i2)
+        for (i3 = 0; i3 < p->dim3; ++i3, ++o) {
+          int64_t c = (int64_t)i0 * p->cond_stride0 + (int64_t)i1 * p->cond_stride1 +
+                      (int64_t)i2 * p->cond_stride2 + (int64_t)i3 * p->cond_stride3;
+          const uint8_t *from =
+              cond[c] ? t + ((int64_t)i0 * p->lhs_stride0 + (int64_t)i1 * p->lhs_stride1 +
+                             (int64_t)i2 * p->lhs_stride2 + (int64_t)i3 * p->lhs_stride3) * bytes
+                      : f + ((int64_t)i0 * p->rhs_stride0 + (int64_t)i1 * p->rhs_stride1 +
+                             (int64_t)i2 * p->rhs_stride2 + (int64_t)i3 * p->rhs_stride3) * bytes;
+          copy_bytes(out + o * bytes, from, bytes);
+        }
+  return MOTE_OK;
+}
+
 mote_status mote_insert_slice(int32_t element_bytes, int32_t rank,
                               const int32_t *dims, const int32_t *offsets,
                               const int32_t *patch_dims, const void *patch,

@@ -217,6 +217,32 @@ static mote_status broadcast_f32(const mote_broadcast_params *p, float act_min,
   return MOTE_OK;
 }
 
+mote_status mote_compare_f32(const mote_broadcast_params *p,
+                             int32_t predicate, const float *lhs,
+                             const float *rhs, uint8_t *output) {
+  int32_t i0, i1, i2, i3;
+  int64_t o = 0;
+  if (!p || !lhs || !rhs || !output || predicate < MOTE_COMPARE_EQ ||
+      predicate > MOTE_COMPARE_GE)
+    return MOTE_ERROR_ARGUMENT;
+  for (i0 = 0; i0 < p->dim0; ++i0)
+    for (i1 = 0; i1 < p->dim1; ++i1)
+      for (i2 = 0; i2 < p->dim2; ++i2)
+        for (i3 = 0; i3 < p->dim3; ++i3) {
+          float a = lhs[(int64_t)i0 * p->lhs_stride0 + (int64_t)i1 * p->lhs_stride1 +
+                        (int64_t)i2 * p->lhs_stride2 + (int64_t)i3 * p->lhs_stride3];
+          float b = rhs[(int64_t)i0 * p->rhs_stride0 + (int64_t)i1 * p->rhs_stride1 +
+                        (int64_t)i2 * p->rhs_stride2 + (int64_t)i3 * p->rhs_stride3];
+          int r = predicate == MOTE_COMPARE_EQ   ? a == b
+                  : predicate == MOTE_COMPARE_LT ? a < b
+                  : predicate == MOTE_COMPARE_LE ? a <= b
+                  : predicate == MOTE_COMPARE_GT ? a > b
+                                                 : a >= b;
+          output[o++] = (uint8_t)r;
+        }
+  return MOTE_OK;
+}
+
 mote_status mote_add_f32(const mote_broadcast_params *p, float act_min,
                          float act_max, const float *lhs, const float *rhs,
                          float *output) {
@@ -356,6 +382,21 @@ static float rsqrt_f32(float x) {
   return y;
 }
 
+/* The mean of a row and 1 / sqrt(variance + epsilon) (two passes). */
+static void row_statistics(const float *x, int32_t inner, float epsilon,
+                           float *mean_out, float *inv_out) {
+  float mean = 0.0f, var = 0.0f;
+  int32_t i;
+  for (i = 0; i < inner; ++i)
+    mean += x[i];
+  mean /= (float)inner;
+  for (i = 0; i < inner; ++i)
+    var += (x[i] - mean) * (x[i] - mean);
+  var /= (float)inner;
+  *mean_out = mean;
+  *inv_out = var + epsilon > 0.0f ? rsqrt_f32(var + epsilon) : 0.0f;
+}
+
 mote_status mote_layer_norm_f32(int32_t outer, int32_t inner, float epsilon,
                                 const float *input, const float *scale,
                                 const float *bias, float *output) {
@@ -366,16 +407,23 @@ mote_status mote_layer_norm_f32(int32_t outer, int32_t inner, float epsilon,
   for (r = 0; r < outer; ++r) {
     const float *x = input + (int64_t)r * inner;
     float *y = output + (int64_t)r * inner;
-    float mean = 0.0f, var = 0.0f, inv;
-    for (i = 0; i < inner; ++i)
-      mean += x[i];
-    mean /= (float)inner;
-    for (i = 0; i < inner; ++i)
-      var += (x[i] - mean) * (x[i] - mean);
-    var /= (float)inner;
-    inv = var + epsilon > 0.0f ? rsqrt_f32(var + epsilon) : 0.0f;
+    float mean, inv;
+    row_statistics(x, inner, epsilon, &mean, &inv);
     for (i = 0; i < inner; ++i)
       y[i] = (x[i] - mean) * inv * scale[i] + bias[i];
   }
+  return MOTE_OK;
+}
+
+mote_status mote_layer_norm_stats_f32(int32_t outer, int32_t inner,
+                                      float epsilon, const float *input,
+                                      float *mean, float *inv_std_dev) {
+  int32_t r;
+  if (!input || !mean || !inv_std_dev || outer < 0 || inner < 1 ||
+      !(epsilon >= 0.0f))
+    return MOTE_ERROR_ARGUMENT;
+  for (r = 0; r < outer; ++r)
+    row_statistics(input + (int64_t)r * inner, inner, epsilon, mean + r,
+                   inv_std_dev + r);
   return MOTE_OK;
 }

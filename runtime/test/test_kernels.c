@@ -657,9 +657,9 @@ static void test_reduce(mote_test_counts *t) {
 
 static void test_layer_norm(mote_test_counts *t) {
   /* Three rows of 7 against a double reference (two-pass variance). */
-  float x[21], g[7], b[7], y[21];
+  float x[21], g[7], b[7], y[21], mean_out[3], inv_out[3];
   int32_t r, i;
-  double worst = 0.0;
+  double worst = 0.0, worst_stat = 0.0;
   for (i = 0; i < 21; ++i)
     x[i] = (float)rnd(-1000, 1000) / 50.0f;
   for (i = 0; i < 7; ++i) {
@@ -667,6 +667,8 @@ static void test_layer_norm(mote_test_counts *t) {
     b[i] = (float)rnd(-100, 100) / 80.0f;
   }
   MOTE_CHECK(t, mote_layer_norm_f32(3, 7, 1e-3f, x, g, b, y) == MOTE_OK, "layer norm");
+  MOTE_CHECK(t, mote_layer_norm_stats_f32(3, 7, 1e-3f, x, mean_out, inv_out) == MOTE_OK,
+             "layer norm statistics");
   for (r = 0; r < 3; ++r) {
     double mean = 0.0, var = 0.0;
     for (i = 0; i < 7; ++i)
@@ -675,8 +677,11 @@ static void test_layer_norm(mote_test_counts *t) {
       var += (x[r * 7 + i] - mean) * (x[r * 7 + i] - mean) / 7.0;
     for (i = 0; i < 7; ++i)
       worst = fmax(worst, fabs(y[r * 7 + i] - ((x[r * 7 + i] - mean) / sqrt(var + 1e-3) * g[i] + b[i])));
+    worst_stat = fmax(worst_stat, fabs(mean_out[r] - mean) / (fabs(mean) + 1.0));
+    worst_stat = fmax(worst_stat, fabs(inv_out[r] - 1.0 / sqrt(var + 1e-3)) * sqrt(var + 1e-3));
   }
   MOTE_CHECK(t, worst < 1e-5, "layer norm off by %g", worst);
+  MOTE_CHECK(t, worst_stat < 1e-6, "layer norm statistics off by %g (relative)", worst_stat);
   MOTE_CHECK(t, mote_layer_norm_f32(3, 7, -1.0f, x, g, b, y) == MOTE_ERROR_ARGUMENT,
              "layer norm refuses a negative epsilon");
 }
@@ -939,6 +944,54 @@ static void test_gather(mote_test_counts *t) {
              "index size 2 refused");
 }
 
+/* Comparisons of [2, 3] against a broadcast [3] row (NaN compares false)
+ * and Where over a [2, 1] condition, a [2, 3] and a scalar choice, of
+ * floats and of int8, against the obvious loops. */
+static void test_compare_where(mote_test_counts *t) {
+  const float a[6] = {1.0f, -2.0f, 3.0f, 0.5f, 0.0f, -1.0f};
+  float b[3] = {1.0f, 0.0f, 3.5f}, out[6], scalar = -9.0f;
+  const int8_t qa[6] = {1, 2, 3, 4, 5, 6}, qs = -7;
+  const uint8_t cond[2] = {1, 0};
+  uint8_t mask[6];
+  int8_t q[6];
+  mote_broadcast_params p;
+  mote_where_params w;
+  int predicate, i, bad = 0;
+  b[1] = (float)NAN;
+  memset(&p, 0, sizeof p);
+  p.dim0 = 1, p.dim1 = 1, p.dim2 = 2, p.dim3 = 3;
+  p.lhs_stride2 = 3, p.lhs_stride3 = 1, p.rhs_stride3 = 1;
+  for (predicate = MOTE_COMPARE_EQ; predicate <= MOTE_COMPARE_GE; ++predicate) {
+    MOTE_CHECK(t, mote_compare_f32(&p, predicate, a, b, mask) == MOTE_OK,
+               "compare %d", predicate);
+    for (i = 0; i < 6; ++i) {
+      float x = a[i], y = b[i % 3];
+      int want = predicate == MOTE_COMPARE_EQ   ? x == y
+                 : predicate == MOTE_COMPARE_LT ? x < y
+                 : predicate == MOTE_COMPARE_LE ? x <= y
+                 : predicate == MOTE_COMPARE_GT ? x > y
+                                                : x >= y;
+      bad += mask[i] != want || (i % 3 == 1 && mask[i] != 0);
+    }
+  }
+  MOTE_CHECK(t, bad == 0, "compare: %d wrong", bad);
+  MOTE_CHECK(t, mote_compare_f32(&p, 5, a, b, mask) == MOTE_ERROR_ARGUMENT,
+             "unknown predicate refused");
+  memset(&w, 0, sizeof w);
+  w.dim0 = 1, w.dim1 = 1, w.dim2 = 2, w.dim3 = 3;
+  w.lhs_stride2 = 3, w.lhs_stride3 = 1, w.cond_stride2 = 1;
+  w.element_bytes = 4;
+  MOTE_CHECK(t, mote_where(&w, cond, a, &scalar, out) == MOTE_OK, "where f32");
+  for (i = 0, bad = 0; i < 6; ++i)
+    bad += out[i] != (cond[i / 3] ? a[i] : scalar);
+  MOTE_CHECK(t, bad == 0, "where f32: %d wrong", bad);
+  w.element_bytes = 1;
+  MOTE_CHECK(t, mote_where(&w, cond, qa, &qs, q) == MOTE_OK, "where int8");
+  for (i = 0, bad = 0; i < 6; ++i)
+    bad += q[i] != (cond[i / 3] ? qa[i] : qs);
+  MOTE_CHECK(t, bad == 0, "where int8: %d wrong", bad);
+}
+
 int main(void) {
   mote_test_counts t = {0, 0};
   int trial;
@@ -956,6 +1009,7 @@ int main(void) {
   test_matmul_and_softmax_axis(&t);
   test_concat_pad(&t);
   test_gather(&t);
+  test_compare_where(&t);
   test_resize(&t);
   test_reduce(&t);
   test_layer_norm(&t);

@@ -48,9 +48,12 @@ CLAIMED = {
     "Expand", "Gather", "GRU", "LSTM", "RNN", "Sigmoid", "Slice", "Softmax", "Split", "Squeeze",
     "Sub", "Tanh",
     "Transpose", "Unsqueeze",
+    "Equal", "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Where",
+    "LayerNormalization",
 }
 RTOL, ATOL = 1e-3, 1e-7
-NPY_TYPES = {np.dtype(np.float32), np.dtype(np.int8), np.dtype(np.uint8)}
+NPY_TYPES = {np.dtype(np.float32), np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.bool_),
+             np.dtype(np.int32), np.dtype(np.int64)}
 
 
 def load_pb(path):
@@ -77,7 +80,7 @@ def run_test(test_dir, motec, work):
         return "unsupported", f"test data are not plain tensors ({type(e).__name__})"
 
     if graph_inputs and values[0].dtype not in NPY_TYPES:
-        return "unsupported", f"input of element type {values[0].dtype} (motec runs float32, int8, uint8)"
+        return "unsupported", f"input of element type {values[0].dtype} (motec runs float32, int8, uint8, bool, int32, int64)"
     # Bind every input but the first as an initializer.
     runtime = []
     for k, (vi, value) in enumerate(zip(graph_inputs, values)):

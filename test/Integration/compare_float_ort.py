@@ -5,7 +5,8 @@ most --tolerance (default 1e-4, the bound of issue 4). Integer (int8,
 uint8) inputs get random values of their type, so quantized operator-form
 models run too (--tolerance 0 asks for exact integers). int32 / int64
 inputs are indices (token ids): random values in [-n, n) for the extent n
-of the axis the first Gather reading them indexes.
+of the axis the first Gather reading them indexes. Boolean inputs (a
+Where's condition) are random.
 
 Usage: compare_float_ort.py MODEL WORKDIR [--motec PATH]
 """
@@ -65,6 +66,10 @@ def main():
             np.save(path, x)
             inputs[vi.name] = [path + ".bin", shape,
                                "int32" if wide is np.int32 else "int64"]
+        elif elem == onnx.TensorProto.BOOL:
+            x = rng.integers(0, 2, shape).astype(bool)
+            np.save(path, x)
+            inputs[vi.name] = [path + ".bin", shape, "bool"]
         elif elem in (onnx.TensorProto.INT8, onnx.TensorProto.UINT8):
             # Integer inputs (quantized models): every value of the type;
             # motec reads uint8 as its int8 bits.

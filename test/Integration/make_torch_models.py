@@ -8,8 +8,10 @@ Resize (nearest, bilinear, bilinear with align_corners), and a CNN with
 CBAM-style attention (ReduceMean, ReduceMax, ReduceMin, ReduceSum over
 channel or width axes), a token MLP with LayerNorm (opset 17), and
 recurrent models: a CRNN (Conv1d, GRU, RNN) and a two-layer bidirectional
-LSTM, and a text classifier whose int64 token ids index an nn.Embedding
-(Gather by a model input) before a GRU.
+LSTM, a text classifier whose int64 token ids index an nn.Embedding
+(Gather by a model input) before a GRU, and causal self-attention
+(masked_fill of a constant mask and a torch.where of a comparison: Where,
+Greater; MatMul of two activations).
 Weights are random (seeded); the models are for
 numerics, not accuracy.
 
@@ -25,9 +27,10 @@ Usage: make_torch_models.py OUTDIR
 Writes OUTDIR/act_cnn.onnx, OUTDIR/prelu.onnx, OUTDIR/conv1d.onnx,
 OUTDIR/autoencoder.onnx, OUTDIR/decoder1d.onnx, OUTDIR/segnet.onnx,
 OUTDIR/attention.onnx, OUTDIR/token_mlp.onnx, OUTDIR/crnn.onnx,
-OUTDIR/bilstm.onnx, OUTDIR/text_gru.onnx, OUTDIR/qat_fbgemm.onnx,
+OUTDIR/bilstm.onnx, OUTDIR/text_gru.onnx, OUTDIR/attention_mask.onnx,
+OUTDIR/qat_fbgemm.onnx,
 OUTDIR/qat_qnnpack.onnx and calibration / test inputs
-(OUTDIR/{calib,inputs}{,1d,_tokens}.npy).
+(OUTDIR/{calib,inputs}{,1d,_tokens,_seq}.npy).
 """
 import os
 import sys
@@ -215,6 +218,25 @@ class TextGRU(nn.Module):
         return self.fc(y.mean(1))
 
 
+class MaskedAttention(nn.Module):
+    """Causal self-attention over 6 tokens: scores masked with masked_fill
+    of a constant upper-triangular mask (Where), softmax, a gate written
+    with torch.where on a comparison (Greater), the mean token classified."""
+
+    def __init__(self):
+        super().__init__()
+        self.q, self.k, self.v = nn.Linear(8, 8), nn.Linear(8, 8), nn.Linear(8, 8)
+        self.register_buffer("mask", torch.triu(torch.ones(6, 6), 1).bool())
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        scores = self.q(x) @ self.k(x).transpose(1, 2) / 8 ** 0.5
+        attn = torch.softmax(scores.masked_fill(self.mask, -1e4), -1)
+        y = attn @ self.v(x)
+        y = torch.where(y > 0.05, y, 0.1 * y)
+        return self.fc(y.mean(1))
+
+
 def export_qat(backend, path):
     q = torch.ao.quantization
     torch.manual_seed(1)
@@ -281,6 +303,9 @@ def main(out):
     torch.onnx.export(TextGRU().eval(), torch.zeros(1, 10, dtype=torch.int64),
                       os.path.join(out, "text_gru.onnx"), opset_version=13,
                       input_names=["ids"], output_names=["logits"])
+    torch.onnx.export(MaskedAttention().eval(), torch.zeros(1, 6, 8),
+                      os.path.join(out, "attention_mask.onnx"), opset_version=13,
+                      input_names=["tokens"], output_names=["logits"])
     for backend in ("fbgemm", "qnnpack"):
         export_qat(backend, os.path.join(out, f"qat_{backend}.onnx"))
     rng = np.random.default_rng(5)
@@ -290,6 +315,10 @@ def main(out):
             rng.uniform(-1, 1, (64, 3, 64)).astype(np.float32))
     np.save(os.path.join(out, "calib_tokens.npy"), rng.integers(0, 40, (32, 10)))
     np.save(os.path.join(out, "inputs_tokens.npy"), rng.integers(0, 40, (64, 10)))
+    np.save(os.path.join(out, "calib_seq.npy"),
+            rng.uniform(-1, 1, (32, 6, 8)).astype(np.float32))
+    np.save(os.path.join(out, "inputs_seq.npy"),
+            rng.uniform(-1, 1, (64, 6, 8)).astype(np.float32))
     np.save(os.path.join(out, "calib.npy"),
             rng.uniform(-1, 1, (32, 3, 12, 12)).astype(np.float32))
     np.save(os.path.join(out, "inputs.npy"),

@@ -2,8 +2,9 @@
 // Usage: node ort_run.js SPEC.json, where SPEC is
 //   {"model": path, "runs": [{"inputs": {name: [file, shape, type]},
 //                             "outputs": {name: file}}]}
-// `type` is float32 (the default), int8, uint8, int32 or int64. Each output
-// is written as raw little-endian float32 (integers converted).
+// `type` is float32 (the default), int8, uint8, bool, int32 or int64. Each
+// output is written as raw little-endian float32 (integers and booleans
+// converted).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -17,7 +18,7 @@ const ort = require(path.join(process.env.MOTE_DEPS || '.deps', 'node_modules', 
     const feeds = {};
     for (const [name, [file, shape, type]] of Object.entries(run.inputs)) {
       const bytes = fs.readFileSync(file);
-      if (type === 'int8' || type === 'uint8') {
+      if (type === 'int8' || type === 'uint8' || type === 'bool') {
         const Array8 = type === 'int8' ? Int8Array : Uint8Array;
         feeds[name] = new ort.Tensor(type, Array8.from(bytes), shape);
         continue;

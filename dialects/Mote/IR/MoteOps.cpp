@@ -319,6 +319,18 @@ LogicalResult LayerNormOp::verify() {
     return emitOpError("scale and bias must have the normalized axes' shape");
   if (shapeOf(getOutput()) != in)
     return emitOpError("result must have the input's shape");
+  SmallVector<int64_t> statShape(in.take_front(axis));
+  statShape.append(in.size() - axis, 1);
+  if (!getStatistics().empty() && (getStatistics().size() != 2 ||
+                                   llvm::any_of(getStatistics(), [&](Value v) {
+                                     return shapeOf(v) !=
+                                            ArrayRef<int64_t>(statShape);
+                                   }))) {
+    auto diag = emitOpError("expects no statistics or a mean and an inverse "
+                            "deviation of shape [");
+    llvm::interleave(statShape, diag, ", ");
+    return diag << "]";
+  }
   if (!(getEpsilon().convertToFloat() >= 0.0f))
     return emitOpError("epsilon must be non-negative");
   return success();
@@ -501,6 +513,34 @@ template <typename OpTy> static LogicalResult verifyBinary(OpTy op) {
     if (failed(verifyPerTensor(op, v, "every operand")))
       return failure();
   return success();
+}
+
+LogicalResult CompareOp::verify() {
+  if (!llvm::is_contained({"eq", "lt", "le", "gt", "ge"}, getPredicate()))
+    return emitOpError("predicate must be eq, lt, le, gt or ge, not '")
+           << getPredicate() << "'";
+  SmallVector<int64_t> expected;
+  if (failed(inferBroadcastShape([&] { return emitOpError(); },
+                                 shapeOf(getLhs()), shapeOf(getRhs()),
+                                 expected)))
+    return failure();
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult WhereOp::verify() {
+  SmallVector<int64_t> pair, expected;
+  if (failed(inferBroadcastShape([&] { return emitOpError(); },
+                                 shapeOf(getOnTrue()), shapeOf(getOnFalse()),
+                                 pair)) ||
+      failed(inferBroadcastShape([&] { return emitOpError(); },
+                                 shapeOf(getCondition()), pair, expected)) ||
+      failed(verifyResultShape(*this, expected)))
+    return failure();
+  Type element = getElementTypeOrSelf(getOutput().getType());
+  if (getElementTypeOrSelf(getOnTrue().getType()) != element ||
+      getElementTypeOrSelf(getOnFalse().getType()) != element)
+    return emitOpError("choices and result must have one element type");
+  return verifyPerTensor(*this, getOutput(), "result");
 }
 
 LogicalResult AddOp::verify() { return verifyBinary(*this); }

@@ -194,6 +194,56 @@ def Mote_AddOp : Mote_BinaryOp<"add", "addition",
 def Mote_SubOp : Mote_BinaryOp<"sub", "subtraction">;
 def Mote_MulOp : Mote_BinaryOp<"mul", "multiplication">;
 
+def Mote_CompareOp : Mote_Op<"compare", [Pure]> {
+  let summary = "Element-wise comparison with NumPy broadcasting";
+  let description = [{
+    `lhs <predicate> rhs` for each element of the broadcast shape, as ONNX
+    Equal, Less, LessOrEqual, Greater and GreaterOrEqual define it on
+    floats: `predicate` is `eq`, `lt`, `le`, `gt` or `ge`; a NaN operand
+    compares false. The `i1` result is stored one byte per element (0 or
+    1). It feeds `mote.where`.
+
+    Example:
+
+    ```mlir
+    %m = mote.compare %x, %t {predicate = "gt"}
+        : (tensor<1x8xf32>, tensor<f32>) -> tensor<1x8xi1>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$lhs, Mote_FloatTensor:$rhs,
+      StrAttr:$predicate);
+  let results = (outs StaticShapeTensorOf<[I1]>:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mote_WhereOp : Mote_Op<"where", [Pure]> {
+  let summary = "Element-wise choice between two tensors by a condition";
+  let description = [{
+    ONNX Where: `condition ? on_true : on_false` for each element of the
+    shape the three operands broadcast to (NumPy rules). The values are
+    copied, so the two choices and the result have one element type (float,
+    or one quantized type).
+
+    Example (an attention mask):
+
+    ```mlir
+    %y = mote.where %mask, %scores, %neg
+        : (tensor<4x4xi1>, tensor<1x4x4xf32>, tensor<f32>) -> tensor<1x4x4xf32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I1]>:$condition,
+      Mote_Tensor:$on_true, Mote_Tensor:$on_false);
+  let results = (outs Mote_Tensor:$output);
+  let assemblyFormat = [{
+    $condition `,` $on_true `,` $on_false attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Activations
 //===----------------------------------------------------------------------===//
@@ -669,7 +719,10 @@ def Mote_LayerNormOp : Mote_Op<"layer_norm", [Pure]> {
     ONNX LayerNormalization: each slice `input[i0, ..., i(axis-1), :, ...]`
     is normalized by its own mean and variance, `(x - mean) / sqrt(var +
     epsilon) * scale + bias`; `scale` and the optional `bias` have the
-    normalized axes' shape. Float only.
+    normalized axes' shape. Float only. With two more results (ONNX's
+    optional outputs), the op also returns each slice's `mean` and
+    `1 / sqrt(var + epsilon)`, shaped as the input with the normalized
+    axes set to 1.
 
     Example (transformer features of 16 tokens by 32 channels):
 
@@ -681,7 +734,8 @@ def Mote_LayerNormOp : Mote_Op<"layer_norm", [Pure]> {
   let arguments = (ins Mote_FloatTensor:$input, Mote_FloatTensor:$scale,
       Optional<Mote_FloatTensor>:$bias, I64Attr:$axis,
       DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon);
-  let results = (outs Mote_FloatTensor:$output);
+  let results = (outs Mote_FloatTensor:$output,
+      Variadic<Mote_FloatTensor>:$statistics);
   let assemblyFormat = [{
     $input `,` $scale (`,` $bias^)? attr-dict `:`
     functional-type(operands, results)

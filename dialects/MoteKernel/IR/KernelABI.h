@@ -82,6 +82,15 @@ enum class ReduceKind : int32_t {
   Min = MOTE_REDUCE_MIN,
 };
 
+/// Predicates of mote_compare_f32.
+enum class ComparePredicate : int32_t {
+  Eq = MOTE_COMPARE_EQ,
+  Lt = MOTE_COMPARE_LT,
+  Le = MOTE_COMPARE_LE,
+  Gt = MOTE_COMPARE_GT,
+  Ge = MOTE_COMPARE_GE,
+};
+
 /// The C type of a buffer element of `type` (a quantized type's storage):
 /// "float", "int64_t", "int32_t", "int16_t" or "int8_t".
 StringRef getCElementType(mlir::Type type);

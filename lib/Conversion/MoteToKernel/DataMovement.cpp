@@ -100,6 +100,31 @@ LogicalResult Lowering::lowerGather(GatherOp op) {
         i32(data.getDimSize(axis)), i32(indices.getNumElements()), i32(inner)});
   return success();
 }
+/// One kernel call whatever the choices' element type (they share it with
+/// the result, so the values are copied).
+LogicalResult Lowering::lowerWhere(WhereOp op) {
+  ArrayRef<int64_t> shape = shapeOf(op.getOutput());
+  if (shape.size() > 4)
+    return op.emitOpError("has no C lowering for rank above 4");
+  abi::mote_where_params params;
+  setBroadcast(params, shapeOf(op.getOnTrue()), shapeOf(op.getOnFalse()),
+               shape);
+  SmallVector<int64_t> dims(4 - shape.size(), 1);
+  llvm::append_range(dims, shape);
+  SmallVector<int64_t> cs = broadcastStrides(shapeOf(op.getCondition()), dims);
+  params.cond_stride0 = cs[0];
+  params.cond_stride1 = cs[1];
+  params.cond_stride2 = cs[2];
+  params.cond_stride3 = cs[3];
+  auto type = cast<RankedTensorType>(op.getType());
+  params.element_bytes = getTensorBytes(type) / type.getNumElements();
+  FailureOr<SmallVector<Value>> io = buffers(
+      {op.getCondition(), op.getOnTrue(), op.getOnFalse(), op.getOutput()});
+  if (failed(io))
+    return failure();
+  callWith("mote_where", params, *io);
+  return success();
+}
 LogicalResult Lowering::callInsertSlice(Operation *op, Value patch, Value dest,
                                         Value output,
                                         ArrayRef<int64_t> offsets) {
@@ -300,6 +325,8 @@ void mote::lowering::populateDataMovementPatterns(LoweringPatterns &patterns) {
   patterns.add<PadOp>(LoweringDomain::Float, &Lowering::lowerPadF32);
   patterns.add<SliceOp>(LoweringDomain::Float, &Lowering::lowerSliceF32);
   patterns.add<GatherOp>(LoweringDomain::Float, &Lowering::lowerGather);
+  patterns.add<WhereOp>(LoweringDomain::Float, &Lowering::lowerWhere);
+  patterns.add<WhereOp>(LoweringDomain::Integer, &Lowering::lowerWhere);
   patterns.add<GatherOp>(LoweringDomain::Integer, &Lowering::lowerGather);
   patterns.add<ResizeOp>(LoweringDomain::Float, &Lowering::lowerResize);
   patterns.add<ResizeOp>(LoweringDomain::Integer, &Lowering::lowerResize);

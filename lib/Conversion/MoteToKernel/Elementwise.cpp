@@ -7,6 +7,8 @@
 
 #include "Lowering.h"
 
+#include "llvm/ADT/StringSwitch.h"
+
 using namespace mlir;
 using namespace mote;
 using namespace mote::lowering;
@@ -196,6 +198,36 @@ LogicalResult Lowering::lowerLayerNorm(LayerNormOp o) {
     return failure();
   call("mote_layer_norm_f32", {(*io)[0], (*io)[1], *bias, (*io)[2]},
        {i32(outer), i32(inner), f32(o.getEpsilon().convertToDouble())});
+  if (o.getStatistics().empty())
+    return success();
+  FailureOr<SmallVector<Value>> stats = buffers(o.getStatistics());
+  if (failed(stats))
+    return failure();
+  call("mote_layer_norm_stats_f32", {(*io)[0], (*stats)[0], (*stats)[1]},
+       {i32(outer), i32(inner), f32(o.getEpsilon().convertToDouble())},
+       /*paramsType=*/"", /*params=*/{}, /*numOutputs=*/2);
+  return success();
+}
+
+/// A comparison of floats; its i1 result is one byte per element.
+LogicalResult Lowering::lowerCompare(CompareOp o) {
+  ArrayRef<int64_t> shape = shapeOf(o.getOutput());
+  if (shape.size() > 4)
+    return o.emitOpError("has no C lowering for rank above 4");
+  abi::mote_broadcast_params params;
+  setBroadcast(params, shapeOf(o.getLhs()), shapeOf(o.getRhs()), shape);
+  FailureOr<SmallVector<Value>> io =
+      buffers({o.getLhs(), o.getRhs(), o.getOutput()});
+  if (failed(io))
+    return failure();
+  auto predicate = llvm::StringSwitch<abi::ComparePredicate>(o.getPredicate())
+                       .Case("eq", abi::ComparePredicate::Eq)
+                       .Case("lt", abi::ComparePredicate::Lt)
+                       .Case("le", abi::ComparePredicate::Le)
+                       .Case("gt", abi::ComparePredicate::Gt)
+                       .Default(abi::ComparePredicate::Ge);
+  callWith("mote_compare_f32", params, *io,
+           {builder.getI32IntegerAttr(static_cast<int32_t>(predicate))});
   return success();
 }
 
@@ -219,6 +251,8 @@ void mote::lowering::populateElementwisePatterns(LoweringPatterns &patterns) {
   patterns.add<GeluOp>(LoweringDomain::Float, &Lowering::lowerGeluF32);
   patterns.add<PReluOp>(LoweringDomain::Float, &Lowering::lowerBinaryF32);
   patterns.add<SoftmaxOp>(LoweringDomain::Float, &Lowering::lowerSoftmaxF32);
+  // The i1 result puts a comparison in the integer domain.
+  patterns.add<CompareOp>(LoweringDomain::Integer, &Lowering::lowerCompare);
   patterns.add<AddOp>(LoweringDomain::Integer, &Lowering::lowerAddS8);
   patterns.add<SubOp>(LoweringDomain::Integer, &Lowering::lowerSubS8);
   patterns.add<MulOp>(LoweringDomain::Integer, &Lowering::lowerMulS8);

@@ -409,6 +409,9 @@ public:
     Type e = getElementTypeOrSelf(v.getType());
     if (auto q = dyn_cast<quant::QuantizedType>(e))
       return q.getStorageType();
+    // A boolean is a byte (0 or 1).
+    if (e.isInteger(1))
+      return IntegerType::get(ctx(), 8);
     return e;
   }
 
@@ -421,6 +424,10 @@ public:
   /// A constant 1-D buffer (memref.global in flash) holding `values`.
   Value arrayGlobal(StringRef suffix, DenseElementsAttr values) {
     std::string symbol = prefix + suffix.str();
+    // A boolean constant is stored as bytes (0 or 1).
+    if (values.getElementType().isInteger(1))
+      values = values.mapValues(IntegerType::get(ctx(), 8),
+                                [](const APInt &bit) { return bit.zext(8); });
     Type element = values.getElementType();
     auto type = MemRefType::get({values.getNumElements()}, element);
     auto flat = values.reshape(
@@ -577,6 +584,8 @@ public:
   FailureOr<Value> bufferOrZeros(Value v, int64_t count, StringRef suffix);
   LogicalResult lowerSlice(SliceOp op);
   LogicalResult lowerGather(GatherOp op);
+  LogicalResult lowerWhere(WhereOp op);
+  LogicalResult lowerCompare(CompareOp op);
   LogicalResult lowerInsertSlice(InsertSliceOp op);
   /// Calls mote_insert_slice: `patch` at `offsets` of `dest`, into `output`
   /// (in place when it is `dest`).

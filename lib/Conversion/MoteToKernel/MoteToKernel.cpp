@@ -102,6 +102,9 @@ struct ConvertMoteToKernelPass
       Type element = type.getElementType();
       if (auto q = dyn_cast<quant::QuantizedType>(element))
         element = q.getStorageType();
+      // A boolean is a byte (0 or 1).
+      if (element.isInteger(1))
+        element = IntegerType::get(type.getContext(), 8);
       return MemRefType::get(type.getShape(), element);
     });
     MLIRContext *ctx = &getContext();

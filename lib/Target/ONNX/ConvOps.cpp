@@ -783,8 +783,6 @@ LogicalResult importLayerNormalization(NodeContext &ctx) {
   FailureOr<int64_t> stash = ctx.getInt("stash_type", 1);
   if (failed(axisAttr) || failed(epsilon) || failed(stash))
     return failure();
-  if (ctx.numUsedOutputs() != 1 || ctx.node.output(0).empty())
-    return ctx.unsupported("the mean and inverse deviation outputs");
   FailureOr<Value> x = ctx.input(0), scale = ctx.input(1);
   if (failed(x) || failed(scale))
     return failure();
@@ -813,10 +811,18 @@ LogicalResult importLayerNormalization(NodeContext &ctx) {
   if (!s || (bias && !b))
     return ctx.unsupported("scale or bias of another shape than the "
                            "normalized axes");
-  ctx.setOutput(
-      0, ctx.create<LayerNormOp>(x->getType(), *x, s, b,
-                                 ctx.builder().getI64IntegerAttr(*axis),
-                                 ctx.builder().getF32FloatAttr(*epsilon)));
+  // The Mean and InvStdDev outputs, when the model reads either.
+  SmallVector<Type, 2> statistics;
+  if (ctx.numUsedOutputs() > 1) {
+    SmallVector<int64_t> shape(in.take_front(*axis));
+    shape.append(in.size() - *axis, 1);
+    statistics.assign(2, tensorOf(shape, ctx.builder().getF32Type()));
+  }
+  auto op = ctx.create<LayerNormOp>(x->getType(), statistics, *x, s, b,
+                                    ctx.builder().getI64IntegerAttr(*axis),
+                                    ctx.builder().getF32FloatAttr(*epsilon));
+  for (auto [i, result] : llvm::enumerate(op->getResults()))
+    ctx.setOutput(i, result);
   return success();
 }
 

@@ -316,6 +316,77 @@ LogicalResult importDropout(NodeContext &ctx) {
 
 } // namespace
 
+/// Equal, Less, LessOrEqual, Greater, GreaterOrEqual: `mote.compare` of
+/// float tensors; integer constants (shape arithmetic) are folded.
+LogicalResult importCompare(NodeContext &ctx) {
+  StringRef op = ctx.node.op_type();
+  StringRef predicate = op == "Equal"         ? "eq"
+                        : op == "Less"        ? "lt"
+                        : op == "LessOrEqual" ? "le"
+                        : op == "Greater"     ? "gt"
+                                              : "ge";
+  DenseElementsAttr a = ctx.constantInput(0), b = ctx.constantInput(1);
+  if (a && b && isa<IntegerType>(a.getElementType()) &&
+      a.getElementType() == b.getElementType() && !ctx.inputIsUnsigned(0) &&
+      !ctx.inputIsUnsigned(1)) {
+    if (a.getNumElements() != 1 && b.getNumElements() != 1 &&
+        a.getType().getShape() != b.getType().getShape())
+      return ctx.unsupported("broadcasting of integer constants other than "
+                             "by a scalar");
+    DenseElementsAttr shaped = a.getNumElements() == 1 ? b : a;
+    SmallVector<APInt> x(a.getValues<APInt>()), y(b.getValues<APInt>());
+    SmallVector<bool> result;
+    for (int64_t i = 0, e = shaped.getNumElements(); i < e; ++i) {
+      const APInt &l = x[x.size() == 1 ? 0 : i], &r = y[y.size() == 1 ? 0 : i];
+      result.push_back(predicate == "eq"   ? l == r
+                       : predicate == "lt" ? l.slt(r)
+                       : predicate == "le" ? l.sle(r)
+                       : predicate == "gt" ? l.sgt(r)
+                                           : l.sge(r));
+    }
+    auto type = shaped.getType().clone(ctx.builder().getI1Type());
+    ctx.setConstantOutput(0, DenseElementsAttr::get(type, ArrayRef(result)));
+    return success();
+  }
+  FailureOr<Value> lhs = ctx.input(0), rhs = ctx.input(1);
+  if (failed(lhs) || failed(rhs) || failed(requireFloat(ctx, *lhs)) ||
+      failed(requireFloat(ctx, *rhs)))
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(inferBroadcastShape(ctx.errorFn(), shapeOf(*lhs), shapeOf(*rhs),
+                                 shape)))
+    return failure();
+  ctx.setOutput(
+      0, ctx.create<CompareOp>(tensorOf(shape, ctx.builder().getI1Type()), *lhs,
+                               *rhs, ctx.builder().getStringAttr(predicate)));
+  return success();
+}
+
+/// Where: `mote.where` of a boolean condition (a comparison, a model input
+/// or a constant mask) between two tensors of one element type.
+LogicalResult importWhere(NodeContext &ctx) {
+  FailureOr<Value> cond = ctx.input(0), x = ctx.input(1), y = ctx.input(2);
+  if (failed(cond) || failed(x) || failed(y))
+    return failure();
+  if (!getElementTypeOrSelf(cond->getType()).isInteger(1))
+    return ctx.emitError() << "condition must be bool, not "
+                           << typeName(getElementTypeOrSelf(cond->getType()));
+  Type element = getElementTypeOrSelf(x->getType());
+  if (element != getElementTypeOrSelf(y->getType()) ||
+      ctx.inputIsUnsigned(1) != ctx.inputIsUnsigned(2))
+    return ctx.unsupported("choices of different element types (" +
+                           typeName(element) + " and " +
+                           typeName(getElementTypeOrSelf(y->getType())) + ")");
+  SmallVector<int64_t> pair, shape;
+  if (failed(
+          inferBroadcastShape(ctx.errorFn(), shapeOf(*x), shapeOf(*y), pair)) ||
+      failed(inferBroadcastShape(ctx.errorFn(), shapeOf(*cond), pair, shape)))
+    return failure();
+  ctx.setOutput(0, ctx.create<WhereOp>(tensorOf(shape, element), *cond, *x, *y),
+                ctx.inputIsUnsigned(1));
+  return success();
+}
+
 void mote::onnx_import::registerElementwiseOps(HandlerMap &handlers) {
   handlers["Add"] = importBinary<AddOp>;
   handlers["Sub"] = importBinary<SubOp>;
@@ -335,4 +406,8 @@ void mote::onnx_import::registerElementwiseOps(HandlerMap &handlers) {
   handlers["Softmax"] = importSoftmax;
   handlers["Identity"] = importIdentity;
   handlers["Dropout"] = importDropout;
+  for (StringRef op :
+       {"Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual"})
+    handlers[op.str()] = importCompare;
+  handlers["Where"] = importWhere;
 }

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <onnx/onnx_pb.h>
@@ -120,13 +121,16 @@ std::string Exporter::addInitializer(StringRef hint, DenseElementsAttr attr,
       raw.append(reinterpret_cast<const char *>(&v), sizeof v);
   } else {
     unsigned width = e.getIntOrFloatBitWidth();
-    t->set_data_type(width == 8    ? (isUnsigned ? onnx::TensorProto::UINT8
+    t->set_data_type(width == 1    ? onnx::TensorProto::BOOL
+                     : width == 8  ? (isUnsigned ? onnx::TensorProto::UINT8
                                                  : onnx::TensorProto::INT8)
                      : width == 32 ? onnx::TensorProto::INT32
                                    : onnx::TensorProto::INT64);
+    // A bool is one byte.
     for (APInt v : attr.getValues<APInt>()) {
       uint64_t bits = v.getZExtValue();
-      raw.append(reinterpret_cast<const char *>(&bits), width / 8);
+      raw.append(reinterpret_cast<const char *>(&bits),
+                 std::max(width / 8, 1u));
     }
   }
   t->set_raw_data(raw);
@@ -482,6 +486,20 @@ LogicalResult Exporter::exportOp(Operation *op) {
              {out});
         return success();
       })
+      .Case([&](CompareOp o) {
+        StringRef type = llvm::StringSwitch<StringRef>(o.getPredicate())
+                             .Case("eq", "Equal")
+                             .Case("lt", "Less")
+                             .Case("le", "LessOrEqual")
+                             .Case("gt", "Greater")
+                             .Default("GreaterOrEqual");
+        node(op, type, in, {out});
+        return success();
+      })
+      .Case([&](WhereOp) {
+        node(op, "Where", in, {out});
+        return success();
+      })
       .Case([&](GatherOp o) {
         setInt(node(op, "Gather", in, {out}), "axis",
                static_cast<int64_t>(o.getAxis()));
@@ -506,6 +524,8 @@ void declare(onnx::ValueInfoProto *info, StringRef name, Type type) {
   if (auto q = dyn_cast<quant::QuantizedType>(e))
     t->set_elem_type(q.isSigned() ? onnx::TensorProto::INT8
                                   : onnx::TensorProto::UINT8);
+  else if (e.isInteger(1))
+    t->set_elem_type(onnx::TensorProto::BOOL);
   else if (e.isInteger(64))
     t->set_elem_type(onnx::TensorProto::INT64);
   else if (e.isInteger(32))

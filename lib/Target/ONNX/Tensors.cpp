@@ -30,6 +30,8 @@ Type mote::onnx_import::convertElementType(int32_t onnxType,
   case onnx::TensorProto::INT8:
   case onnx::TensorProto::UINT8:
     return IntegerType::get(context, 8);
+  case onnx::TensorProto::BOOL:
+    return IntegerType::get(context, 1);
   case onnx::TensorProto::INT32:
     return IntegerType::get(context, 32);
   case onnx::TensorProto::INT64:
@@ -90,6 +92,7 @@ mote::onnx_import::convertTensor(const onnx::TensorProto &tensor,
     break;
   case onnx::TensorProto::INT8:
   case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::BOOL:
     elementBytes = 1;
     stored = tensor.int32_data_size();
     break;
@@ -135,6 +138,12 @@ mote::onnx_import::convertTensor(const onnx::TensorProto &tensor,
           static_cast<int8_t>(raw ? static_cast<uint8_t>(tensor.raw_data()[i])
                                   : static_cast<uint8_t>(tensor.int32_data(i)));
     return DenseElementsAttr::get(type, ArrayRef<int8_t>(data));
+  }
+  case onnx::TensorProto::BOOL: {
+    SmallVector<bool> data(count);
+    for (int64_t i = 0; i < count; ++i)
+      data[i] = raw ? tensor.raw_data()[i] != 0 : tensor.int32_data(i) != 0;
+    return DenseElementsAttr::get(type, ArrayRef<bool>(data));
   }
   case onnx::TensorProto::INT32: {
     SmallVector<int32_t> data =

@@ -80,6 +80,12 @@
 
 #define MOTE_PARAMS_mote_broadcast_params(F) MOTE_FIELDS_BROADCAST(F)
 
+/* mote_where: the broadcast of the two choices (lhs: on_true, rhs:
+ * on_false), the condition's strides, the element size of the choices. */
+#define MOTE_PARAMS_mote_where_params(F)                                       \
+  MOTE_FIELDS_BROADCAST(F) F(cond_stride0) F(cond_stride1) F(cond_stride2)     \
+  F(cond_stride3) F(element_bytes)
+
 /* Pooling, int8 and float (float kernels ignore the quantization fields);
  * average pooling requantizes with entry c of a `table_size` table, c the
  * number of elements averaged (entry 0 when the table has one entry). */
@@ -130,6 +136,7 @@
   P(mote_fully_connected_f32_params)                                           \
   P(mote_binary_s8_params)                                                     \
   P(mote_broadcast_params)                                                     \
+  P(mote_where_params)                                                         \
   P(mote_pool2d_s8_params)                                                     \
   P(mote_matmul_params)                                                        \
   P(mote_sgq_params)                                                           \
@@ -159,5 +166,12 @@
 #define MOTE_REDUCE_MEAN 0
 #define MOTE_REDUCE_MAX 1
 #define MOTE_REDUCE_MIN 2
+
+/* `predicate` of mote_compare_f32 (false for a NaN operand). */
+#define MOTE_COMPARE_EQ 0 /* a == b */
+#define MOTE_COMPARE_LT 1 /* a < b */
+#define MOTE_COMPARE_LE 2 /* a <= b */
+#define MOTE_COMPARE_GT 3 /* a > b */
+#define MOTE_COMPARE_GE 4 /* a >= b */
 
 #endif /* MOTE_ABI_H */

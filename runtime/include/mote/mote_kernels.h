@@ -164,6 +164,12 @@ mote_status mote_sub_f32(const mote_broadcast_params *p, float act_min,
 mote_status mote_mul_f32(const mote_broadcast_params *p, float act_min,
                          float act_max, const float *lhs, const float *rhs,
                          float *output);
+/* Comparison with broadcasting: output[i] = lhs[i] <predicate> rhs[i] as
+ * 1 or 0 (one byte each); `predicate` is a MOTE_COMPARE_* value. */
+mote_status mote_compare_f32(const mote_broadcast_params *p,
+                             int32_t predicate, const float *lhs,
+                             const float *rhs, uint8_t *output);
+
 /* PReLU: x >= 0 ? x : slope * x, the slope broadcast to x's shape. */
 mote_status mote_prelu_f32(const mote_broadcast_params *p, const float *input,
                            const float *slope, float *output);
@@ -210,6 +216,12 @@ mote_status mote_activation_f32(int32_t kind, int32_t count, float a, float b,
 mote_status mote_layer_norm_f32(int32_t outer, int32_t inner, float epsilon,
                                 const float *input, const float *scale,
                                 const float *bias, float *output);
+
+/* The statistics mote_layer_norm_f32 normalizes each row by, as ONNX's
+ * optional outputs: its mean and 1 / sqrt(variance + epsilon). */
+mote_status mote_layer_norm_stats_f32(int32_t outer, int32_t inner,
+                                      float epsilon, const float *input,
+                                      float *mean, float *inv_std_dev);
 
 /* Recurrent layers (mote_recurrent.c), ONNX's RNN, GRU and LSTM with
  * layout 0: x [seq, batch, input], weights w [dirs, G * hidden, input] and
@@ -280,6 +292,13 @@ mote_status mote_gather(int32_t element_bytes, int32_t index_bytes,
                         int32_t outer, int32_t extent, int32_t count,
                         int32_t inner, const void *data, const void *indices,
                         void *output);
+
+/* Element-wise choice with broadcasting over up to 4 dims: output
+ * element i is on_true's if cond's is non-zero, else on_false's; elements
+ * of `element_bytes` bytes are copied. */
+mote_status mote_where(const mote_where_params *p, const uint8_t *cond,
+                       const void *on_true, const void *on_false,
+                       void *output);
 
 /* Writes `patch` (`patch_dims`) into a tensor of `rank` <= 6 dims at
  * `offsets`: `output` is `dest` with the window replaced. `output` may be

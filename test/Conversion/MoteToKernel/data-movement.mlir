@@ -52,3 +52,23 @@ func.func @main(%ids: tensor<2x3xi64>, %x: tensor<2x4xf32>, %j: tensor<2xi32>) -
   %d = mote.dequantize %g : (tensor<2x2x!q>) -> tensor<2x2xf32>
   return %e, %d : tensor<2x3x3xf32>, tensor<2x2xf32>
 }
+
+// -----
+
+// A comparison writes a byte per element (mote_compare_f32, predicate gt =
+// 3); Where copies 4-byte floats with the condition's own strides (0 on
+// its broadcast axes); a constant mask is stored as bytes.
+// CHECK-DAG: memref.global "private" constant @net_l2_const{{[0-9]+}} : memref<2xi8> = dense<[1, 0]>
+// CHECK-LABEL: func.func @net_run
+// CHECK: mote_kernel.call @mote_compare_f32(%{{.*}}) {params = {dim0 = 1 : i64, dim1 = 1 : i64, dim2 = 2 : i64, dim3 = 3 : i64, {{.*}}rhs_stride2 = 0 : i64, rhs_stride3 = 0 : i64}, params_type = "mote_broadcast_params", scalars = [3 : i32]} : memref<2x3xf32>, memref<1xf32>, memref<2x3xi8>
+// CHECK: mote_kernel.call @mote_where(%{{.*}}) {params = {{{.*}}cond_stride2 = 3 : i64, cond_stride3 = 1 : i64, {{.*}}element_bytes = 4 : i64
+// CHECK: mote_kernel.call @mote_where(%{{.*}}) {params = {{{.*}}cond_stride2 = 1 : i64, cond_stride3 = 0 : i64, {{.*}}element_bytes = 4 : i64
+func.func @main(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+  %t = arith.constant dense<0.5> : tensor<f32>
+  %z = arith.constant dense<0.0> : tensor<1xf32>
+  %mask = arith.constant dense<[[true], [false]]> : tensor<2x1xi1>
+  %g = mote.compare %x, %t {predicate = "gt"} : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xi1>
+  %r = mote.where %g, %x, %z : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<1xf32>) -> tensor<2x3xf32>
+  %m = mote.where %mask, %x, %z : (tensor<2x1xi1>, tensor<2x3xf32>, tensor<1xf32>) -> tensor<2x3xf32>
+  return %r, %m : tensor<2x3xf32>, tensor<2x3xf32>
+}

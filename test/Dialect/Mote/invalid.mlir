@@ -452,6 +452,39 @@ func.func @gather_index_type(%x: tensor<5x3xf32>, %i: tensor<2xi8>) {
 
 // -----
 
+func.func @compare_predicate(%x: tensor<4xf32>) {
+  // expected-error @+1 {{predicate must be eq, lt, le, gt or ge, not 'ne'}}
+  %0 = mote.compare %x, %x {predicate = "ne"} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @compare_shape(%x: tensor<4xf32>, %y: tensor<3xf32>) {
+  // expected-error @+1 {{shapes do not broadcast: dimension 0 is 4 and 3}}
+  %0 = mote.compare %x, %y {predicate = "lt"} : (tensor<4xf32>, tensor<3xf32>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @where_shape(%c: tensor<2x1xi1>, %x: tensor<4xf32>) {
+  // expected-error @+1 {{result shape [4] does not match the inferred shape [2,4]}}
+  %0 = mote.where %c, %x, %x : (tensor<2x1xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.5:3>
+func.func @where_types(%c: tensor<4xi1>, %x: tensor<4xf32>, %y: tensor<4x!q>) {
+  // expected-error @+1 {{choices and result must have one element type}}
+  %0 = mote.where %c, %x, %y : (tensor<4xi1>, tensor<4xf32>, tensor<4x!q>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
 func.func @slice_rank(%x: tensor<2x4xf32>) {
   // expected-error @+1 {{expects the result, starts and steps to have the input's rank 2}}
   %0 = mote.slice %x {starts = array<i64: 0>, steps = array<i64: 1>} : (tensor<2x4xf32>) -> tensor<2x2xf32>
@@ -785,6 +818,14 @@ func.func @reduce_shape(%x: tensor<2x3xf32>) {
 func.func @layer_norm_scale(%x: tensor<2x3x4xf32>, %g: tensor<3xf32>) {
   // expected-error @+1 {{scale and bias must have the normalized axes' shape}}
   %0 = mote.layer_norm %x, %g {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<3xf32>) -> tensor<2x3x4xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_statistics(%x: tensor<2x3x4xf32>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{expects no statistics or a mean and an inverse deviation of shape [2, 3, 1]}}
+  %0:3 = mote.layer_norm %x, %g {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> (tensor<2x3x4xf32>, tensor<2x3xf32>, tensor<2x3xf32>)
   return
 }
 

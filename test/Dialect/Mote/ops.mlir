@@ -41,6 +41,8 @@ func.func @layer_norm(%x: tensor<2x3x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32
   %0 = mote.layer_norm %x, %g, %b {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
   // CHECK: mote.layer_norm %{{.*}}, %{{.*}} {axis = 1 : i64, epsilon = 1.000000e-03 : f32}
   %1 = mote.layer_norm %x, %g2 {axis = 1 : i64, epsilon = 1.0e-3 : f32} : (tensor<2x3x4xf32>, tensor<3x4xf32>) -> tensor<2x3x4xf32>
+  // CHECK: mote.layer_norm %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<2x3x4xf32>, tensor<3x4xf32>) -> (tensor<2x3x4xf32>, tensor<2x1x1xf32>, tensor<2x1x1xf32>)
+  %2:3 = mote.layer_norm %x, %g2 {axis = 1 : i64} : (tensor<2x3x4xf32>, tensor<3x4xf32>) -> (tensor<2x3x4xf32>, tensor<2x1x1xf32>, tensor<2x1x1xf32>)
   return %0, %1 : tensor<2x3x4xf32>, tensor<2x3x4xf32>
 }
 
@@ -157,7 +159,7 @@ func.func @pooling(%x: tensor<1x2x6x6xf32>, %q: tensor<1x2x6x6x!qa>)
 }
 
 // CHECK-LABEL: func @movement
-func.func @movement(%x: tensor<1x2x3x4xf32>, %y: tensor<1x5x3x4xf32>, %ids: tensor<2x5xi64>)
+func.func @movement(%x: tensor<1x2x3x4xf32>, %y: tensor<1x5x3x4xf32>, %ids: tensor<2x5xi64>, %t: tensor<3x1xf32>)
     -> (tensor<2x12xf32>, tensor<1x4x2x3xf32>, tensor<1x7x3x4xf32>, tensor<1x2x5x6xf32>) {
   // CHECK: mote.reshape
   %0 = mote.reshape %x : (tensor<1x2x3x4xf32>) -> tensor<2x12xf32>
@@ -168,6 +170,10 @@ func.func @movement(%x: tensor<1x2x3x4xf32>, %y: tensor<1x5x3x4xf32>, %ids: tens
   // CHECK: mote.slice %{{.*}} {starts = array<i64: 0, 1, 0, 2>, steps = array<i64: 1, 1, 2, 1>}
   %s = mote.slice %x {starts = array<i64: 0, 1, 0, 2>, steps = array<i64: 1, 1, 2, 1>}
       : (tensor<1x2x3x4xf32>) -> tensor<1x1x2x2xf32>
+  // CHECK: %[[M:.*]] = mote.compare %{{.*}}, %{{.*}} {predicate = "ge"} : (tensor<1x2x3x4xf32>, tensor<3x1xf32>) -> tensor<1x2x3x4xi1>
+  %m = mote.compare %x, %t {predicate = "ge"} : (tensor<1x2x3x4xf32>, tensor<3x1xf32>) -> tensor<1x2x3x4xi1>
+  // CHECK: mote.where %[[M]], %{{.*}}, %{{.*}} : (tensor<1x2x3x4xi1>, tensor<1x2x3x4xf32>, tensor<3x1xf32>) -> tensor<1x2x3x4xf32>
+  %w = mote.where %m, %x, %t : (tensor<1x2x3x4xi1>, tensor<1x2x3x4xf32>, tensor<3x1xf32>) -> tensor<1x2x3x4xf32>
   // CHECK: mote.gather %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<1x2x3x4xf32>, tensor<2x5xi64>) -> tensor<1x2x5x3x4xf32>
   %g = mote.gather %x, %ids {axis = 1} : (tensor<1x2x3x4xf32>, tensor<2x5xi64>) -> tensor<1x2x5x3x4xf32>
   // CHECK: mote.pad %{{.*}} {mode = "reflect", pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>}
