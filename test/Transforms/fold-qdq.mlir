@@ -193,3 +193,26 @@ func.func @float_fc_per_tensor_weight(%x: tensor<1x2xf32>) -> (tensor<1x2xf32>, 
   %y = mote.fully_connected %x, %wf : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
   return %y, %vf : tensor<1x2xf32>, tensor<2x2xf32>
 }
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qb = !quant.uniform<i8:f32, 0.25:1>
+
+// Gather and Where only copy values: an int8 embedding table and int8
+// choices of one type stay int8, the dequantize moves after them. Choices
+// of two types stay float.
+// CHECK-LABEL: func @selection
+// CHECK: %[[G:.*]] = mote.gather %arg0, %arg1 {axis = 0 : i64} : (tensor<5x3x!quant.uniform<i8:f32, 5.000000e-01:-3>>, tensor<2xi64>) -> tensor<2x3x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+// CHECK: mote.dequantize %[[G]]
+// CHECK: %[[W:.*]] = mote.where %arg2, %arg0, %arg0 : (tensor<5x3xi1>, tensor<5x3x!quant.uniform<i8:f32, 5.000000e-01:-3>>, tensor<5x3x!quant.uniform<i8:f32, 5.000000e-01:-3>>) -> tensor<5x3x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+// CHECK: mote.dequantize %[[W]]
+// CHECK: mote.where %arg2, %{{.*}}, %{{.*}} : (tensor<5x3xi1>, tensor<5x3xf32>, tensor<5x3xf32>) -> tensor<5x3xf32>
+func.func @selection(%t: tensor<5x3x!qa>, %ids: tensor<2xi64>, %c: tensor<5x3xi1>, %u: tensor<5x3x!qb>) -> (tensor<2x3xf32>, tensor<5x3xf32>, tensor<5x3xf32>) {
+  %tf = mote.dequantize %t : (tensor<5x3x!qa>) -> tensor<5x3xf32>
+  %uf = mote.dequantize %u : (tensor<5x3x!qb>) -> tensor<5x3xf32>
+  %g = mote.gather %tf, %ids {axis = 0 : i64} : (tensor<5x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+  %w = mote.where %c, %tf, %tf : (tensor<5x3xi1>, tensor<5x3xf32>, tensor<5x3xf32>) -> tensor<5x3xf32>
+  %m = mote.where %c, %tf, %uf : (tensor<5x3xi1>, tensor<5x3xf32>, tensor<5x3xf32>) -> tensor<5x3xf32>
+  return %g, %w, %m : tensor<2x3xf32>, tensor<5x3xf32>, tensor<5x3xf32>
+}

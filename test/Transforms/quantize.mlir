@@ -90,3 +90,22 @@ func.func @missing_range(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   %y = mote.relu %x {mote.range = array<f32: 0.0, 1.0>} : (tensor<1x4xf32>) -> tensor<1x4xf32>
   return %y : tensor<1x4xf32>
 }
+
+// -----
+
+// An embedding table is quantized per tensor over its own range [-1, 1.55]
+// (scale 0.01, zero point -28) and read through a dequantize, which
+// mote-fold-qdq then moves after the lookup: the table stays int8 in flash.
+// CHECK-LABEL: func @embedding
+// CHECK: %[[T:.*]] = arith.constant dense<{{\[\[}}-128, -28], [72, 127]]> : tensor<2x2xi8>
+// CHECK: %[[S:.*]] = quant.scast %[[T]] {{.*}} to tensor<2x2x!quant.uniform<i8:f32, 0.0099999997764825821:-28>>
+// CHECK: %[[D:.*]] = mote.dequantize %[[S]]
+// CHECK: mote.gather %[[D]], %arg0
+// FOLDED-LABEL: func @embedding
+// FOLDED: %[[G:.*]] = mote.gather {{.*}} -> tensor<3x2x!quant.uniform<i8:f32, 0.0099999997764825821:-28>>
+// FOLDED: mote.dequantize %[[G]]
+func.func @embedding(%ids: tensor<3xi64>) -> tensor<3x2xf32> {
+  %t = arith.constant dense<[[-1.0, 0.0], [1.0, 1.55]]> : tensor<2x2xf32>
+  %e = mote.gather %t, %ids {axis = 0 : i64} : (tensor<2x2xf32>, tensor<3xi64>) -> tensor<3x2xf32>
+  return %e : tensor<3x2xf32>
+}

@@ -147,6 +147,46 @@ struct SinkDequantize
   }
 };
 
+/// gather(dequantize(t), ids) -> dequantize(gather(t, ids)), and
+/// where(c, dequantize(a), dequantize(b)) -> dequantize(where(c, a, b)) when
+/// a and b share one per-tensor type: both only copy values, so an int8
+/// embedding table or an int8 choice stays int8.
+struct SinkDequantizeThroughSelection : RewritePattern {
+  SinkDequantizeThroughSelection(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    // The operands holding the values that are copied.
+    SmallVector<unsigned, 2> copied;
+    if (isa<GatherOp>(op))
+      copied = {0};
+    else if (isa<WhereOp>(op))
+      copied = {1, 2};
+    else
+      return failure();
+    SmallVector<Value> operands(op->getOperands());
+    Type quantized;
+    for (unsigned i : copied) {
+      auto dq = operands[i].getDefiningOp<DequantizeOp>();
+      if (!dq || !allPerTensor(dq.getInput()) ||
+          (quantized && quantized != dq.getInput().getType().getElementType()))
+        return rewriter.notifyMatchFailure(op, "not one per-tensor type");
+      quantized =
+          cast<RankedTensorType>(dq.getInput().getType()).getElementType();
+      operands[i] = dq.getInput();
+    }
+    Type resultType = op->getResult(0).getType();
+    Operation *moved = rewriter.create(
+        op->getLoc(), op->getName().getIdentifier(), operands,
+        TypeRange{cast<RankedTensorType>(resultType).clone(quantized)},
+        op->getAttrs());
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, resultType,
+                                              moved->getResult(0));
+    return success();
+  }
+};
+
 /// quantize(dequantize(x)) -> x, or requantize(x) when the types differ.
 struct FoldQuantizeOfDequantize : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -257,5 +297,6 @@ struct MoteFoldQDQPass : mote::impl::MoteFoldQDQBase<MoteFoldQDQPass> {
 void mote::populateFoldQDQPatterns(RewritePatternSet &patterns) {
   patterns.add<FoldIntoQuantizedOp, FoldQuantizeOfDequantize,
                QuantizeFloatBias<Conv2DOp>, QuantizeFloatBias<FullyConnectedOp>,
-               SinkDequantize>(patterns.getContext());
+               SinkDequantize, SinkDequantizeThroughSelection>(
+      patterns.getContext());
 }

@@ -208,8 +208,9 @@ LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
   return success();
 }
 
-/// A float constant read by an integer element-wise op: per-tensor int8
-/// over the constant's own range.
+/// A float constant read by an integer element-wise op, or the table of an
+/// embedding lookup (which then stays int8 in flash): per-tensor int8 over
+/// the constant's own range.
 void Quantizer::quantizeConstantOperand(Operation *op, unsigned index) {
   DenseElementsAttr attr = constantOf(op->getOperand(index));
   if (!attr || !attr.getElementType().isF32())
@@ -294,6 +295,8 @@ LogicalResult Quantizer::run() {
     } else if (isa<AddOp, SubOp, MulOp, ConcatOp>(op)) {
       for (unsigned i = 0; i < op->getNumOperands(); ++i)
         quantizeConstantOperand(op, i);
+    } else if (isa<GatherOp>(op)) {
+      quantizeConstantOperand(op, 0);
     }
   }
   for (auto concat : llvm::make_early_inc_range(body.getOps<ConcatOp>()))
