@@ -992,6 +992,43 @@ static void test_compare_where(mote_test_counts *t) {
   MOTE_CHECK(t, bad == 0, "where int8: %d wrong", bad);
 }
 
+/* The int8 product of a [2, 1, 3, 5] by a broadcast [4, 5, 2] tensor
+ * against an int64 accumulation of (a - za)(b - zb) per output, requantized
+ * by the same fixed-point step (itself tested in test_requant.c). */
+static void test_matmul_s8(mote_test_counts *t) {
+  int8_t a[2 * 3 * 5], b[4 * 5 * 2], y[2 * 4 * 3 * 2];
+  mote_matmul_s8_params p;
+  int i, n0, n1, r, c, k, bad = 0;
+  for (i = 0; i < 30; ++i)
+    a[i] = (int8_t)rnd(-128, 127);
+  for (i = 0; i < 40; ++i)
+    b[i] = (int8_t)rnd(-128, 127);
+  memset(&p, 0, sizeof p);
+  /* Batch dims [2, 4]: a repeats along the second, b along the first. */
+  p.dim0 = 1, p.dim1 = 1, p.dim2 = 2, p.dim3 = 4;
+  p.lhs_stride2 = 1, p.rhs_stride3 = 1;
+  p.m = 3, p.k = 5, p.n = 2;
+  p.lhs_offset = 7, p.rhs_offset = -3;
+  p.output_multiplier = 1518500250, p.output_shift = -7; /* ~0.0055 */
+  p.output_offset = -4, p.act_min = -100, p.act_max = 127;
+  MOTE_CHECK(t, mote_matmul_s8(&p, a, b, y) == MOTE_OK, "matmul s8");
+  for (n0 = 0; n0 < 2; ++n0)
+    for (n1 = 0; n1 < 4; ++n1)
+      for (r = 0; r < 3; ++r)
+        for (c = 0; c < 2; ++c) {
+          int64_t acc = 0;
+          for (k = 0; k < 5; ++k)
+            acc += (int64_t)(a[n0 * 15 + r * 5 + k] + 7) * (b[n1 * 10 + k * 2 + c] - 3);
+          bad += y[((n0 * 4 + n1) * 3 + r) * 2 + c] !=
+                 mote_requantize_to_i8((int32_t)acc, p.output_multiplier, p.output_shift,
+                                       p.output_offset, p.act_min, p.act_max);
+        }
+  MOTE_CHECK(t, bad == 0, "matmul s8: %d wrong", bad);
+  p.k = 33026;
+  MOTE_CHECK(t, mote_matmul_s8(&p, a, b, y) == MOTE_ERROR_ARGUMENT,
+             "a depth that could overflow int32 is refused");
+}
+
 int main(void) {
   mote_test_counts t = {0, 0};
   int trial;
@@ -1010,6 +1047,7 @@ int main(void) {
   test_concat_pad(&t);
   test_gather(&t);
   test_compare_where(&t);
+  test_matmul_s8(&t);
   test_resize(&t);
   test_reduce(&t);
   test_layer_norm(&t);

@@ -128,29 +128,32 @@ func.func @float_bias(%x: tensor<1x3x4x4x!quant.uniform<i8:f32, 0.5:-3>>, %w: te
 
 // -----
 
-// Softmax and matmul have no integer form (no int8 kernel): a QDQ chain
-// around them stays, so the model compiles as mixed precision (float
-// between the dequantize and the quantize) instead of an int8 op no
-// lowering accepts.
+// Softmax has no integer form (no int8 kernel): a QDQ chain around it
+// stays, so the model compiles as mixed precision (float between the
+// dequantize and the quantize) instead of an int8 op no lowering accepts.
+// A product of two int8 tensors folds (mote_matmul_s8); one of uint8
+// operands (a QLinearMatMul's) stays float.
 // CHECK-LABEL: func @no_integer_form
-func.func @no_integer_form(%x: tensor<1x10x!quant.uniform<i8:f32, 0.1:-3>>, %a: tensor<2x4x!quant.uniform<i8:f32, 0.5:0>>, %b: tensor<4x3x!quant.uniform<i8:f32, 0.5:0>>)
-    -> (tensor<1x10x!quant.uniform<i8:f32, 0.00390625:-128>>, tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>) {
+func.func @no_integer_form(%x: tensor<1x10x!quant.uniform<i8:f32, 0.1:-3>>, %a: tensor<2x4x!quant.uniform<i8:f32, 0.5:0>>, %b: tensor<4x3x!quant.uniform<i8:f32, 0.5:0>>, %u: tensor<4x3x!quant.uniform<u8:f32, 0.5:128>>)
+    -> (tensor<1x10x!quant.uniform<i8:f32, 0.00390625:-128>>, tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>, tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>) {
   // CHECK: %[[D:.*]] = mote.dequantize %arg0
   // CHECK: %[[S:.*]] = mote.softmax %[[D]] : (tensor<1x10xf32>) -> tensor<1x10xf32>
   // CHECK: mote.quantize %[[S]]
   %d = mote.dequantize %x : (tensor<1x10x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x10xf32>
   %s = mote.softmax %d : (tensor<1x10xf32>) -> tensor<1x10xf32>
   %q = mote.quantize %s : (tensor<1x10xf32>) -> tensor<1x10x!quant.uniform<i8:f32, 0.00390625:-128>>
-  // CHECK: %[[M:.*]] = mote.matmul %{{.*}}, %{{.*}} : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
-  // CHECK: mote.quantize %[[M]]
+  // CHECK: mote.matmul %arg1, %arg2 : (tensor<2x4x!quant.uniform<i8:f32, 5.000000e-01>>, tensor<4x3x!quant.uniform<i8:f32, 5.000000e-01>>) -> tensor<2x3x!quant.uniform<i8:f32, 2.500000e-01>>
+  // CHECK: %[[U:.*]] = mote.matmul %{{.*}}, %{{.*}} : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+  // CHECK: mote.quantize %[[U]]
   %af = mote.dequantize %a : (tensor<2x4x!quant.uniform<i8:f32, 0.5:0>>) -> tensor<2x4xf32>
   %bf = mote.dequantize %b : (tensor<4x3x!quant.uniform<i8:f32, 0.5:0>>) -> tensor<4x3xf32>
+  %uf = mote.dequantize %u : (tensor<4x3x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4x3xf32>
   %m = mote.matmul %af, %bf : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
   %mq = mote.quantize %m : (tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>
-  return %q, %mq : tensor<1x10x!quant.uniform<i8:f32, 0.00390625:-128>>, tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>
+  %mu = mote.matmul %af, %uf : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+  %muq = mote.quantize %mu : (tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>
+  return %q, %mq, %muq : tensor<1x10x!quant.uniform<i8:f32, 0.00390625:-128>>, tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>, tensor<2x3x!quant.uniform<i8:f32, 0.25:0>>
 }
-
-// -----
 
 // A conv whose result stays float (a float cut of a QDQ model): its
 // per-channel weight and bias become float constants, per channel

@@ -132,6 +132,18 @@ def seeds():
         [vi("ids", onnx.TensorProto.INT64, [2, 3])], [vi("Y", f, [2, 4])],
         [tensor("E", rng.standard_normal((6, 4)).astype(np.float32))])
 
+    # Comparisons, Where (a bool input, a constant mask) and LayerNorm
+    # with its statistics outputs.
+    yield "where", model(
+        [helper.make_node("Greater", ["X", "t"], ["g"]),
+         helper.make_node("Where", ["g", "X", "t"], ["w"]),
+         helper.make_node("Where", ["M", "w", "X"], ["v"]),
+         helper.make_node("LayerNormalization", ["v", "s"], ["Y", "mu", "r"], axis=1)],
+        [vi("X", f, [2, 3]), vi("M", onnx.TensorProto.BOOL, [1, 3])],
+        [vi("Y", f, [2, 3]), vi("mu", f, [2, 1]), vi("r", f, [2, 1])],
+        [tensor("t", np.array([0.5], np.float32)), tensor("s", np.ones(3, np.float32))],
+        opset=17)
+
     # Old opsets go through ONNX's version converter before the importer.
     yield "opset6", model(
         [helper.make_node("Gemm", ["X", "W6", "C6"], ["g"], broadcast=1, transB=1),

@@ -135,7 +135,7 @@ def Mote_FullyConnectedOp : Mote_Op<"fully_connected", [Pure,
   let hasVerifier = 1;
 }
 
-def Mote_MatMulOp : Mote_Op<"matmul", [Pure,
+def Mote_MatMulOp : Mote_Op<"matmul", [Pure, Mote_IntegerForm,
     DeclareOpInterfaceMethods<Mote_MacCountOpInterface>]> {
   let summary = "Batched matrix multiplication with NumPy broadcasting";
   let description = [{

@@ -69,6 +69,16 @@ struct FoldIntoQuantizedOp : OpRewritePattern<QuantizeOp> {
         return rewriter.notifyMatchFailure(op, problem);
     } else if (!allPerTensor(operands)) {
       return rewriter.notifyMatchFailure(op, "an operand is per axis");
+    } else if (isa<MatMulOp>(producer) &&
+               !llvm::all_of(llvm::concat<Value>(operands, op->getResults()),
+                             [](Value v) {
+                               auto q = getQuantType(v.getType());
+                               return q && q.isSigned() &&
+                                      q.getStorageTypeIntegralWidth() == 8;
+                             })) {
+      // The int8 product kernel reads signed bytes; a uint8 QLinearMatMul
+      // operand stays float between its dequantize and quantize.
+      return rewriter.notifyMatchFailure(op, "a product operand is not int8");
     }
 
     OperationState state(producer->getLoc(), producer->getName(), operands,

@@ -208,9 +208,9 @@ LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
   return success();
 }
 
-/// A float constant read by an integer element-wise op, or the table of an
-/// embedding lookup (which then stays int8 in flash): per-tensor int8 over
-/// the constant's own range.
+/// A float constant read by an integer element-wise op or product, or the table
+/// of an embedding lookup (which then stays int8 in flash): per-tensor int8
+/// over the constant's own range.
 void Quantizer::quantizeConstantOperand(Operation *op, unsigned index) {
   DenseElementsAttr attr = constantOf(op->getOperand(index));
   if (!attr || !attr.getElementType().isF32())
@@ -292,7 +292,7 @@ LogicalResult Quantizer::run() {
       if (failed(quantizeLayerParams(op, fc.getInput(), fc.getWeight(),
                                      fc.getBias())))
         return failure();
-    } else if (isa<AddOp, SubOp, MulOp, ConcatOp>(op)) {
+    } else if (isa<AddOp, SubOp, MulOp, ConcatOp, MatMulOp>(op)) {
       for (unsigned i = 0; i < op->getNumOperands(); ++i)
         quantizeConstantOperand(op, i);
     } else if (isa<GatherOp>(op)) {

@@ -138,7 +138,13 @@ LogicalResult Lowering::lowerFullyConnectedF32(FullyConnectedOp o) {
            {(*io)[0], *weight, *bias, (*io)[1]}, floatBounds(o));
   return success();
 }
-LogicalResult Lowering::lowerMatMulF32(MatMulOp o) {
+/// Sets the batch broadcast (matrix strides over up to 4 batch dims) and
+/// the matrix extents of a product's parameter block.
+template <typename Params>
+static LogicalResult setMatMulShape(MatMulOp o, Params &params) {
+  auto shapeOf = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  };
   ArrayRef<int64_t> y = shapeOf(o.getOutput());
   if (y.size() > 6)
     return o->emitOpError("has no C lowering for more than 4 batch dims");
@@ -157,7 +163,6 @@ LogicalResult Lowering::lowerMatMulF32(MatMulOp o) {
   };
   ArrayRef<int64_t> a = shapeOf(o.getLhs()), b = shapeOf(o.getRhs());
   SmallVector<int64_t> as = matrixStrides(a), bs = matrixStrides(b);
-  abi::mote_matmul_params params;
   params.dim0 = dims[0];
   params.dim1 = dims[1];
   params.dim2 = dims[2];
@@ -173,11 +178,42 @@ LogicalResult Lowering::lowerMatMulF32(MatMulOp o) {
   params.m = a[a.size() - 2];
   params.k = a.back();
   params.n = b.back();
+  return success();
+}
+LogicalResult Lowering::lowerMatMulF32(MatMulOp o) {
+  abi::mote_matmul_params params;
+  if (failed(setMatMulShape(o, params)))
+    return failure();
   FailureOr<SmallVector<Value>> io =
       buffers({o.getLhs(), o.getRhs(), o.getOutput()});
   if (failed(io))
     return failure();
   callWith("mote_matmul_f32", params, *io);
+  return success();
+}
+/// The product of two int8 tensors, requantized once to the int8 result.
+LogicalResult Lowering::lowerMatMulS8(MatMulOp o) {
+  FailureOr<QParams> a = perTensor(o, o.getLhs()), b = perTensor(o, o.getRhs()),
+                     out = perTensor(o, o.getOutput());
+  if (failed(a) || failed(b) || failed(out))
+    return failure();
+  abi::mote_matmul_s8_params params;
+  if (failed(setMatMulShape(o, params)))
+    return failure();
+  if (*params.k > 33025)
+    return o->emitOpError("has no int8 C lowering for a depth above 33025 "
+                          "(the int32 accumulator could overflow)");
+  Q31Multiplier m = quantizeMultiplier(a->scale * b->scale / out->scale);
+  params.lhs_offset = -a->zeroPoint;
+  params.rhs_offset = -b->zeroPoint;
+  params.output_multiplier = m.multiplier;
+  params.output_shift = m.shift;
+  setInt8Output(params, out->zeroPoint, activationRange(o, *out));
+  FailureOr<SmallVector<Value>> io =
+      buffers({o.getLhs(), o.getRhs(), o.getOutput()});
+  if (failed(io))
+    return failure();
+  callWith("mote_matmul_s8", params, *io);
   return success();
 }
 LogicalResult Lowering::lowerConv2DS8(Conv2DOp o) { return lowerConv(o); }
@@ -193,6 +229,7 @@ void mote::lowering::populateConvolutionPatterns(LoweringPatterns &patterns) {
                                  &Lowering::lowerFullyConnectedF32);
   patterns.add<MatMulOp>(LoweringDomain::Float, &Lowering::lowerMatMulF32);
   patterns.add<Conv2DOp>(LoweringDomain::Integer, &Lowering::lowerConv2DS8);
+  patterns.add<MatMulOp>(LoweringDomain::Integer, &Lowering::lowerMatMulS8);
   patterns.add<FullyConnectedOp>(LoweringDomain::Integer,
                                  &Lowering::lowerFullyConnectedS8);
 }

@@ -655,6 +655,7 @@ public:
   LogicalResult lowerConvTranspose2DF32(ConvTranspose2DOp o);
   LogicalResult lowerFullyConnectedF32(FullyConnectedOp o);
   LogicalResult lowerMatMulF32(MatMulOp o);
+  LogicalResult lowerMatMulS8(MatMulOp o);
   LogicalResult lowerConv2DS8(Conv2DOp o);
   LogicalResult lowerFullyConnectedS8(FullyConnectedOp o);
   // Elementwise.cpp

@@ -98,6 +98,12 @@
  * matrices. */
 #define MOTE_PARAMS_mote_matmul_params(F) MOTE_FIELDS_BROADCAST(F) F(m) F(k) F(n)
 
+/* int8 product of two tensors: acc = sum (a + lhs_offset) (b + rhs_offset)
+ * over k, requantized by one multiplier and shift to the int8 output. */
+#define MOTE_PARAMS_mote_matmul_s8_params(F)                                   \
+  MOTE_FIELDS_BROADCAST(F) F(m) F(k) F(n) F(lhs_offset) F(rhs_offset)          \
+  F(output_multiplier) F(output_shift) MOTE_FIELDS_INT8_OUTPUT(F)
+
 /* SGQ encode and decode at a cut (mote_sgq.h): features of shape
  * dim0..dim{rank-1} ([batch, channels, spatial...], unused dims 1), the
  * codec's configuration (rounding: 0 nearest, 1 stochastic), the grouping's
@@ -139,6 +145,7 @@
   P(mote_where_params)                                                         \
   P(mote_pool2d_s8_params)                                                     \
   P(mote_matmul_params)                                                        \
+  P(mote_matmul_s8_params)                                                     \
   P(mote_sgq_params)                                                           \
   P(mote_pass_params)                                                          \
   P(mote_pass_propagate_params)                                                \

@@ -262,6 +262,11 @@ mote_status mote_softmax_axis_f32(int32_t outer, int32_t n, int32_t inner,
 mote_status mote_matmul_f32(const mote_matmul_params *p, const float *a,
                             const float *b, float *output);
 
+/* The int8 form of mote_matmul_f32 (two int8 tensors, int32 accumulation:
+ * k is at most 33025 so that no sum overflows). */
+mote_status mote_matmul_s8(const mote_matmul_s8_params *p, const int8_t *a,
+                           const int8_t *b, int8_t *output);
+
 /* Permutes the dims of a tensor of `rank` <= 6 dims of `element_bytes`
  * bytes each: output dim i is input dim perm[i]. */
 mote_status mote_transpose(int32_t element_bytes, int32_t rank,

@@ -37,3 +37,17 @@ func.func @net(%a: tensor<2x4xf32>, %b: tensor<4xf32>, %x: tensor<1x2x4x4xf32>) 
   %p = mote.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
   return %s, %m, %y, %p : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x3xf32>, tensor<1x2x2x2xf32>
 }
+
+// -----
+
+// The product of two int8 tensors: minus the zero points as offsets, one
+// multiplier for 0.5 * 0.25 / 0.1 = 1.25 (0.625 x 2^1), the output zero point.
+// CHECK-LABEL: func.func @net_run
+// CHECK: mote_kernel.call @mote_matmul_s8({{.*}}) {params = {act_max = 127 : i64, act_min = -128 : i64, {{.*}}k = 4 : i64, lhs_offset = 3 : i64, {{.*}}m = 2 : i64, n = 3 : i64, output_multiplier = 1342177280 : i64, output_offset = 5 : i64, output_shift = 1 : i64, {{.*}}rhs_offset = -1 : i64, {{.*}}}, params_type = "mote_matmul_s8_params"} : memref<2x4xi8>, memref<1x4x3xi8>, memref<1x2x3xi8>
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qb = !quant.uniform<i8:f32, 0.25:1>
+!qy = !quant.uniform<i8:f32, 0.1:5>
+func.func @main(%a: tensor<2x4x!qa>, %b: tensor<1x4x3x!qb>) -> tensor<1x2x3x!qy> {
+  %y = mote.matmul %a, %b : (tensor<2x4x!qa>, tensor<1x4x3x!qb>) -> tensor<1x2x3x!qy>
+  return %y : tensor<1x2x3x!qy>
+}
