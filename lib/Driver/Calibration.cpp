@@ -158,8 +158,11 @@ LogicalResult mote::calibrate(ModuleOp module, StringRef dataPath,
   if (!floatInput && !(inputElement && (inputElement.isInteger(32) ||
                                         inputElement.isInteger(64)))) {
     errs() << "motec: calibration needs a model with one float (or int32 / "
-              "int64 index) input; this one has "
-           << func.getNumArguments() << " input(s)\n";
+              "int64 index) input; this one has ";
+    if (inputElement)
+      errs() << "one of element type " << inputElement << "\n";
+    else
+      errs() << func.getNumArguments() << " inputs\n";
     return failure();
   }
   auto inputType = cast<RankedTensorType>(func.getArgumentTypes()[0]);
