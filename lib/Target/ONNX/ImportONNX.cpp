@@ -404,12 +404,43 @@ static std::string converterHazard(const onnx::GraphProto &graph) {
   auto define = [&](const std::string &name) {
     return name.empty() || defined.insert(name).second;
   };
-  for (const onnx::TensorProto &init : graph.initializer())
+  // The ranks known before inference: initializers and graph inputs.
+  llvm::StringMap<int> rank;
+  for (const onnx::TensorProto &init : graph.initializer()) {
     if (!define(init.name()))
       return "initializer '" + init.name() + "' is defined twice";
-  for (const onnx::ValueInfoProto &input : graph.input())
+    int64_t count = 1;
+    for (int64_t d : init.dims()) {
+      if (d < 0 || d > kMaxElements ||
+          (count *= std::max<int64_t>(d, 1)) > kMaxElements)
+        return "initializer '" + init.name() + "' has invalid dimensions";
+    }
+    rank[init.name()] = init.dims_size();
+  }
+  for (const onnx::ValueInfoProto &input : graph.input()) {
     defined.insert(input.name());
+    if (input.type().tensor_type().has_shape())
+      rank.try_emplace(input.name(),
+                       input.type().tensor_type().shape().dim_size());
+  }
   for (const onnx::NodeProto &node : graph.node()) {
+    // ONNX's convolution shape inference reads past its arrays when the
+    // weight has more dimensions than the input.
+    StringRef op = node.op_type();
+    unsigned weight = op == "QLinearConv" ? 3 : 1;
+    if ((op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" ||
+         op == "QLinearConv") &&
+        node.input_size() > static_cast<int>(weight)) {
+      auto w = rank.find(node.input(weight));
+      auto x = rank.find(node.input(0));
+      if (w != rank.end() &&
+          (w->second > 5 || (x != rank.end() && w->second != x->second)))
+        return "node '" + node.name() + "' (" + node.op_type() +
+               ") has a weight of rank " + std::to_string(w->second) +
+               (x != rank.end()
+                    ? " for an input of rank " + std::to_string(x->second)
+                    : std::string(""));
+    }
     for (const onnx::AttributeProto &attr : node.attribute())
       if (attr.has_g() || attr.graphs_size())
         return "node '" + node.name() + "' (" + node.op_type() +
