@@ -6,7 +6,9 @@
 #   - the torchvision models too large for CI (ResNet-18, EfficientNet-B0)
 #     through FP32 and INT8 C against ONNX Runtime;
 #   - on-device training on the whole Fashion-MNIST training set, 3 epochs,
-#     PyTorch, FP32 C and INT8 C side by side (CI trains on 10,000 images).
+#     PyTorch, FP32 C and INT8 C side by side (CI trains on 10,000 images);
+#   - the ONNX model suites pytorch-converted and pytorch-operator through
+#     compiled C (CI runs the node tests and the simple suite).
 # Exits non-zero on a fuzzer finding or a failed training check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,4 +44,8 @@ done
 
 echo "long-tests: Fashion-MNIST on-device training, all 60,000 images, 3 epochs"
 $PY examples/training/train_on_device.py "$OUT/training" --motec motec --epochs 3
+echo "long-tests: ONNX pytorch-converted and pytorch-operator suites"
+$PY test/Conformance/run_node_tests.py --motec motec --work "$OUT/conformance" \
+  --suites pytorch-converted,pytorch-operator
+
 echo "long-tests: done"
