@@ -22,11 +22,14 @@ LogicalResult requireFloat(NodeContext &ctx, Value value) {
                          " (expected float)");
 }
 
-/// Add / Sub / Mul / Div of integer constants: shape arithmetic (exported
-/// models compute channel splits from Shape), folded at import. Broadcasts
-/// a scalar (one element) against a tensor; Div truncates toward zero.
-LogicalResult foldIntegerBinary(NodeContext &ctx, DenseElementsAttr a,
-                                DenseElementsAttr b) {
+/// Folds an element-wise op of two integer constants (shape arithmetic,
+/// which exported models compute from Shape): `fn` maps each pair, a
+/// scalar (one element) broadcast against a tensor, to an element of
+/// `resultElement`, or fails (having reported why).
+LogicalResult foldIntegerPairs(
+    NodeContext &ctx, DenseElementsAttr a, DenseElementsAttr b,
+    Type resultElement,
+    function_ref<FailureOr<APInt>(const APInt &, const APInt &)> fn) {
   if (a.getNumElements() != 1 && b.getNumElements() != 1 &&
       a.getType().getShape() != b.getType().getShape())
     return ctx.unsupported("broadcasting of integer constants other than by "
@@ -36,22 +39,34 @@ LogicalResult foldIntegerBinary(NodeContext &ctx, DenseElementsAttr a,
   DenseElementsAttr shaped = a.getNumElements() == 1 ? b : a;
   SmallVector<APInt> x(a.getValues<APInt>()), y(b.getValues<APInt>());
   SmallVector<APInt> result;
-  StringRef op = ctx.node.op_type();
   for (int64_t i = 0, e = shaped.getNumElements(); i < e; ++i) {
-    const APInt &l = x[x.size() == 1 ? 0 : i], &r = y[y.size() == 1 ? 0 : i];
-    if (op == "Add")
-      result.push_back(l + r);
-    else if (op == "Sub")
-      result.push_back(l - r);
-    else if (op == "Mul")
-      result.push_back(l * r);
-    else if (r.isZero())
-      return ctx.emitError() << "integer division by zero";
-    else
-      result.push_back(l.sdiv(r));
+    FailureOr<APInt> v = fn(x[x.size() == 1 ? 0 : i], y[y.size() == 1 ? 0 : i]);
+    if (failed(v))
+      return failure();
+    result.push_back(*v);
   }
-  ctx.setConstantOutput(0, DenseElementsAttr::get(shaped.getType(), result));
+  ctx.setConstantOutput(
+      0, DenseElementsAttr::get(shaped.getType().clone(resultElement), result));
   return success();
+}
+
+/// Add / Sub / Mul / Div of integer constants; Div truncates toward zero.
+LogicalResult foldIntegerBinary(NodeContext &ctx, DenseElementsAttr a,
+                                DenseElementsAttr b) {
+  StringRef op = ctx.node.op_type();
+  return foldIntegerPairs(
+      ctx, a, b, a.getElementType(),
+      [&](const APInt &l, const APInt &r) -> FailureOr<APInt> {
+        if (op == "Add")
+          return l + r;
+        if (op == "Sub")
+          return l - r;
+        if (op == "Mul")
+          return l * r;
+        if (r.isZero())
+          return ctx.emitError() << "integer division by zero";
+        return l.sdiv(r);
+      });
 }
 
 /// Returns true (and folds) when both inputs are integer constants.
@@ -329,24 +344,16 @@ LogicalResult importCompare(NodeContext &ctx) {
   if (a && b && isa<IntegerType>(a.getElementType()) &&
       a.getElementType() == b.getElementType() && !ctx.inputIsUnsigned(0) &&
       !ctx.inputIsUnsigned(1)) {
-    if (a.getNumElements() != 1 && b.getNumElements() != 1 &&
-        a.getType().getShape() != b.getType().getShape())
-      return ctx.unsupported("broadcasting of integer constants other than "
-                             "by a scalar");
-    DenseElementsAttr shaped = a.getNumElements() == 1 ? b : a;
-    SmallVector<APInt> x(a.getValues<APInt>()), y(b.getValues<APInt>());
-    SmallVector<bool> result;
-    for (int64_t i = 0, e = shaped.getNumElements(); i < e; ++i) {
-      const APInt &l = x[x.size() == 1 ? 0 : i], &r = y[y.size() == 1 ? 0 : i];
-      result.push_back(predicate == "eq"   ? l == r
-                       : predicate == "lt" ? l.slt(r)
-                       : predicate == "le" ? l.sle(r)
-                       : predicate == "gt" ? l.sgt(r)
-                                           : l.sge(r));
-    }
-    auto type = shaped.getType().clone(ctx.builder().getI1Type());
-    ctx.setConstantOutput(0, DenseElementsAttr::get(type, ArrayRef(result)));
-    return success();
+    return foldIntegerPairs(
+        ctx, a, b, ctx.builder().getI1Type(),
+        [&](const APInt &l, const APInt &r) -> FailureOr<APInt> {
+          bool v = predicate == "eq"   ? l == r
+                   : predicate == "lt" ? l.slt(r)
+                   : predicate == "le" ? l.sle(r)
+                   : predicate == "gt" ? l.sgt(r)
+                                       : l.sge(r);
+          return APInt(1, v);
+        });
   }
   FailureOr<Value> lhs = ctx.input(0), rhs = ctx.input(1);
   if (failed(lhs) || failed(rhs) || failed(requireFloat(ctx, *lhs)) ||
