@@ -239,6 +239,105 @@ mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
   return MOTE_OK;
 }
 
+/* The first tap (ky) of a transposed convolution that reaches output row
+ * (or column) `y`, the input row it reads, and how far each next tap moves
+ * both: taps k with y + pad - k * dilation a non-negative multiple of the
+ * stride below `in`. Returns the number of such taps. */
+static int32_t transpose_taps(int32_t y, int32_t pad, int32_t stride,
+                              int32_t dilation, int32_t kernel, int32_t in,
+                              int32_t *first, int32_t *row, int32_t *k_step,
+                              int32_t *row_step) {
+  int32_t k, count = 0;
+  *first = 0;
+  *row = 0;
+  /* Taps k and k + stride / gcd(stride, dilation) hit rows one
+   * dilation / gcd apart; find the first and step from there. */
+  for (k = 0; k < kernel; ++k) {
+    const int32_t t = y + pad - k * dilation;
+    if (t >= 0 && t % stride == 0 && t / stride < in) {
+      if (count == 0) {
+        *first = k;
+        *row = t / stride;
+      }
+      ++count;
+    }
+  }
+  {
+    int32_t a = stride, b = dilation;
+    while (b) {
+      const int32_t r = a % b;
+      a = b;
+      b = r;
+    }
+    *k_step = stride / a;
+    *row_step = dilation / a;
+  }
+  return count;
+}
+
+mote_status mote_conv_transpose2d_s8(const mote_conv2d_s8_params *p,
+                                     const int8_t *input, const int8_t *weight,
+                                     const int32_t *bias,
+                                     const int32_t *multiplier,
+                                     const int32_t *shift, int8_t *output) {
+  int32_t n, oc, yy, yx, ic, ty, tx;
+  int32_t in_per_group, out_per_group;
+  if (!p || !input || !weight || !multiplier || !shift || !output ||
+      p->groups < 1 || p->in_channels % p->groups ||
+      p->out_channels % p->groups || p->stride_h < 1 || p->stride_w < 1 ||
+      p->dilation_h < 1 || p->dilation_w < 1)
+    return MOTE_ERROR_ARGUMENT;
+  /* p describes the convolution this one transposes: our output has its
+   * input's shape (in_channels x in_h x in_w), our input its output's. */
+  out_per_group = p->in_channels / p->groups;
+  in_per_group = p->out_channels / p->groups;
+  for (n = 0; n < p->batch; ++n)
+    for (oc = 0; oc < p->in_channels; ++oc) {
+      const int32_t g = oc / out_per_group, o = oc % out_per_group;
+      const int32_t taps = p->kernel_h * p->kernel_w;
+      const ptrdiff_t plane = (ptrdiff_t)p->out_h * p->out_w;
+      const int8_t *x_g =
+          input + ((ptrdiff_t)n * p->out_channels + g * in_per_group) * plane;
+      /* weight[g * in_per_group + ic][o][ky][kx] */
+      const int8_t *w_o =
+          weight + ((ptrdiff_t)g * in_per_group * out_per_group + o) * taps;
+      const ptrdiff_t w_ic = (ptrdiff_t)out_per_group * taps;
+      const mote_requant_channel rq =
+          mote_requant_prepare(multiplier[oc], shift[oc]);
+      int8_t *y = output + ((ptrdiff_t)n * p->in_channels + oc) * p->in_h *
+                               (ptrdiff_t)p->in_w;
+      for (yy = 0; yy < p->in_h; ++yy) {
+        int32_t ky0, iy0, ky_step, iy_step;
+        const int32_t rows =
+            transpose_taps(yy, p->pad_top, p->stride_h, p->dilation_h,
+                           p->kernel_h, p->out_h, &ky0, &iy0, &ky_step, &iy_step);
+        for (yx = 0; yx < p->in_w; ++yx) {
+          int32_t kx0, ix0, kx_step, ix_step;
+          const int32_t cols = transpose_taps(yx, p->pad_left, p->stride_w,
+                                              p->dilation_w, p->kernel_w,
+                                              p->out_w, &kx0, &ix0, &kx_step,
+                                              &ix_step);
+          int32_t acc = bias ? bias[oc] : 0;
+          for (ty = 0; ty < rows; ++ty) {
+            const int32_t ky = ky0 + ty * ky_step, iy = iy0 - ty * iy_step;
+            for (tx = 0; tx < cols; ++tx) {
+              const int32_t kx = kx0 + tx * kx_step, ix = ix0 - tx * ix_step;
+              const int8_t *x = x_g + (ptrdiff_t)iy * p->out_w + ix;
+              const int8_t *w = w_o + ky * p->kernel_w + kx;
+              for (ic = 0; ic < in_per_group; ++ic)
+                acc += ((int32_t)x[ic * plane] + p->input_offset) *
+                       (int32_t)w[ic * w_ic];
+            }
+          }
+          y[(ptrdiff_t)yy * p->in_w + yx] =
+              mote_clamp_to_i8(mote_requantize_prepared(acc, &rq),
+                               p->output_offset, p->act_min, p->act_max);
+        }
+      }
+    }
+  return MOTE_OK;
+}
+
 mote_status mote_fully_connected_s8(const mote_fully_connected_s8_params *p,
                                     const int8_t *input, const int8_t *weight,
                                     const int32_t *bias,

@@ -1029,6 +1029,90 @@ static void test_matmul_s8(mote_test_counts *t) {
              "a depth that could overflow int32 is refused");
 }
 
+/* The int8 transposed convolution against a scatter-form reference (each
+ * input pixel adds its window into an int64 image), on random geometry:
+ * groups, strides and dilations with and without common factors, pads,
+ * and output_padding rows only the bias reaches. */
+static void test_conv_transpose_s8(mote_test_counts *t, int trial) {
+  static int64_t acc[16384];
+  mote_conv2d_s8_params p;
+  int32_t n, ic, iy, ix, o, ky, kx, i, g, icg, ocg, bad = 0;
+  memset(&p, 0, sizeof p);
+  p.groups = rnd(1, 2);
+  p.batch = rnd(1, 2);
+  p.out_channels = p.groups * rnd(1, 3); /* our input channels */
+  p.in_channels = p.groups * rnd(1, 3);  /* our output channels */
+  p.out_h = rnd(1, 4), p.out_w = rnd(1, 5);
+  p.kernel_h = rnd(1, 4), p.kernel_w = rnd(1, 3);
+  p.stride_h = rnd(1, 3), p.stride_w = rnd(1, 3);
+  p.dilation_h = rnd(1, 2), p.dilation_w = rnd(1, 3);
+  p.pad_top = rnd(0, (p.kernel_h - 1) * p.dilation_h);
+  p.pad_left = rnd(0, (p.kernel_w - 1) * p.dilation_w);
+  /* Full extent minus the top / left pads, minus a bottom / right pad or
+   * plus output padding (below the stride). */
+  p.in_h = p.stride_h * (p.out_h - 1) + (p.kernel_h - 1) * p.dilation_h + 1 -
+           p.pad_top + rnd(-1, p.stride_h - 1);
+  p.in_w = p.stride_w * (p.out_w - 1) + (p.kernel_w - 1) * p.dilation_w + 1 -
+           p.pad_left + rnd(-1, p.stride_w - 1);
+  if (p.in_h < 1)
+    p.in_h = 1;
+  if (p.in_w < 1)
+    p.in_w = 1;
+  p.input_offset = rnd(-20, 20);
+  p.output_offset = rnd(-10, 10);
+  p.act_min = rnd(-128, -100), p.act_max = rnd(100, 127);
+  icg = p.out_channels / p.groups;
+  ocg = p.in_channels / p.groups;
+  for (i = 0; i < p.batch * p.out_channels * p.out_h * p.out_w; ++i)
+    in_buf[i] = (int8_t)rnd(-128, 127);
+  for (i = 0; i < p.out_channels * ocg * p.kernel_h * p.kernel_w; ++i)
+    w_buf[i] = (int8_t)rnd(-127, 127);
+  for (i = 0; i < p.in_channels; ++i) {
+    bias_buf[i] = rnd(-5000, 5000);
+    mult_buf[i] = rnd(1 << 30, 0x7fffffff);
+    shift_buf[i] = rnd(-12, -6);
+  }
+  for (i = 0; i < p.batch * p.in_channels * p.in_h * p.in_w; ++i)
+    acc[i] = bias_buf[(i / (p.in_h * p.in_w)) % p.in_channels];
+  for (n = 0; n < p.batch; ++n)
+    for (ic = 0; ic < p.out_channels; ++ic)
+      for (iy = 0; iy < p.out_h; ++iy)
+        for (ix = 0; ix < p.out_w; ++ix) {
+          const int32_t x =
+              in_buf[((n * p.out_channels + ic) * p.out_h + iy) * p.out_w + ix] +
+              p.input_offset;
+          g = ic / icg;
+          for (o = 0; o < ocg; ++o)
+            for (ky = 0; ky < p.kernel_h; ++ky)
+              for (kx = 0; kx < p.kernel_w; ++kx) {
+                const int32_t yy = iy * p.stride_h - p.pad_top + ky * p.dilation_h;
+                const int32_t xx = ix * p.stride_w - p.pad_left + kx * p.dilation_w;
+                if (yy < 0 || yy >= p.in_h || xx < 0 || xx >= p.in_w)
+                  continue;
+                acc[((n * p.in_channels + g * ocg + o) * p.in_h + yy) * p.in_w + xx] +=
+                    (int64_t)x *
+                    w_buf[((ic * ocg + o) * p.kernel_h + ky) * p.kernel_w + kx];
+              }
+        }
+  MOTE_CHECK(t, mote_conv_transpose2d_s8(&p, in_buf, w_buf, bias_buf, mult_buf,
+                                         shift_buf, out_buf) == MOTE_OK,
+             "conv transpose s8 (trial %d)", trial);
+  for (i = 0; i < p.batch * p.in_channels * p.in_h * p.in_w; ++i) {
+    const int32_t c = (i / (p.in_h * p.in_w)) % p.in_channels;
+    bad += out_buf[i] != mote_requantize_to_i8((int32_t)acc[i], mult_buf[c],
+                                               shift_buf[c], p.output_offset,
+                                               p.act_min, p.act_max);
+  }
+  MOTE_CHECK(t, bad == 0, "conv transpose s8 (trial %d): %d of %d wrong", trial,
+             bad, p.batch * p.in_channels * p.in_h * p.in_w);
+  if (trial == 0) {
+    p.groups = 5;
+    MOTE_CHECK(t, mote_conv_transpose2d_s8(&p, in_buf, w_buf, bias_buf, mult_buf,
+                                           shift_buf, out_buf) == MOTE_ERROR_ARGUMENT,
+               "conv transpose s8: groups must divide the channels");
+  }
+}
+
 int main(void) {
   mote_test_counts t = {0, 0};
   int trial;
@@ -1048,6 +1132,8 @@ int main(void) {
   test_gather(&t);
   test_compare_where(&t);
   test_matmul_s8(&t);
+  for (trial = 0; trial < 200; ++trial)
+    test_conv_transpose_s8(&t, trial);
   test_resize(&t);
   test_reduce(&t);
   test_layer_norm(&t);

@@ -109,3 +109,32 @@ func.func @embedding(%ids: tensor<3xi64>) -> tensor<3x2xf32> {
   %e = mote.gather %t, %ids {axis = 0 : i64} : (tensor<2x2xf32>, tensor<3xi64>) -> tensor<3x2xf32>
   return %e : tensor<3x2xf32>
 }
+
+// -----
+
+// A transposed convolution's weights are symmetric per output channel,
+// which is the weight's axis 1 ([C_in, C_out, kH, kW]): channel 0's largest
+// magnitude is 1.27, channel 1's 0.254. With two groups axis 1 holds only
+// a group's share of the outputs, so the weights are per tensor.
+// CHECK-LABEL: func @deconv
+// FOLDED-LABEL: func @deconv
+func.func @deconv(%x: tensor<1x2x2x2xf32> {mote.range = array<f32: 0.0, 2.55>}) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>) {
+  %w = arith.constant dense<[[[[1.27, 0.0], [0.0, 0.0]], [[0.254, 0.0], [0.0, 0.0]]],
+                             [[[-0.635, 0.0], [0.0, 0.0]], [[-0.1, 0.0], [0.0, 0.0]]]]> : tensor<2x2x2x2xf32>
+  %b = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  // CHECK-DAG: arith.constant dense<{{\[\[\[\[}}127, 0], [0, 0]], {{\[\[}}127, 0], [0, 0]]], {{\[\[\[}}-64, 0], [0, 0]], {{\[\[}}-50, 0], [0, 0]]]]> : tensor<2x2x2x2xi8>
+  // CHECK-DAG: to tensor<2x2x2x2x!quant.uniform<i8:f32:1, {0.0099999997764825821,0.0020000000949949026}>>
+  // CHECK-DAG: arith.constant dense<[5000, -25000]> : tensor<2xi32>
+  // CHECK: mote.conv_transpose2d
+  %y = mote.conv_transpose2d %x, %w, %b {mote.range = array<f32: -1.0, 1.0>}
+      : (tensor<1x2x2x2xf32>, tensor<2x2x2x2xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  // CHECK-DAG: to tensor<2x1x2x2x!quant.uniform<i8:f32, 0.0099999997764825821>>
+  // CHECK: mote.conv_transpose2d
+  %w2 = arith.constant dense<[[[[1.27, 0.0], [0.0, 0.0]]], [[[0.254, 0.0], [0.0, 0.0]]]]> : tensor<2x1x2x2xf32>
+  %y2 = mote.conv_transpose2d %x, %w2 {group = 2, mote.range = array<f32: -1.0, 1.0>}
+      : (tensor<1x2x2x2xf32>, tensor<2x1x2x2xf32>) -> tensor<1x2x3x3xf32>
+  return %y, %y2 : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+}
+
+// FOLDED: mote.conv_transpose2d {{.*}}!quant.uniform<i8:f32:1, {{.*}} -> tensor<1x2x3x3x!quant.uniform<i8:f32
+// FOLDED: mote.conv_transpose2d {{.*}}!quant.uniform<i8:f32, {{.*}} -> tensor<1x2x3x3x!quant.uniform<i8:f32

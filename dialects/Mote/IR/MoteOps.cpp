@@ -125,7 +125,8 @@ static LogicalResult verifyPerTensor(Operation *op, Value value,
 }
 
 std::string mote::checkQuantizedLayerTypes(Type input, Type weight, Type bias,
-                                           Type result, int64_t channels) {
+                                           Type result, int64_t channels,
+                                           int32_t weightAxis) {
   std::string message;
   llvm::raw_string_ostream os(message);
   auto inType =
@@ -145,10 +146,9 @@ std::string mote::checkQuantizedLayerTypes(Type input, Type weight, Type bias,
     return message;
   }
   if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(wType)) {
-    if (perAxis.getQuantizedDimension() != 0) {
-      os << "per-axis weight must be quantized along dimension 0, got "
-            "dimension "
-         << perAxis.getQuantizedDimension();
+    if (perAxis.getQuantizedDimension() != weightAxis) {
+      os << "per-axis weight must be quantized along dimension " << weightAxis
+         << ", got dimension " << perAxis.getQuantizedDimension();
       return message;
     }
     if (static_cast<int64_t>(perAxis.getScales().size()) != channels) {
@@ -203,10 +203,11 @@ std::string mote::checkQuantizedLayerTypes(Type input, Type weight, Type bias,
 /// with `channels` output channels.
 static LogicalResult verifyQuantizedLayer(Operation *op, Value input,
                                           Value weight, Value bias,
-                                          int64_t channels) {
+                                          int64_t channels,
+                                          int32_t weightAxis = 0) {
   std::string problem = checkQuantizedLayerTypes(
       input.getType(), weight.getType(), bias ? bias.getType() : Type(),
-      op->getResult(0).getType(), channels);
+      op->getResult(0).getType(), channels, weightAxis);
   if (!problem.empty())
     return op->emitOpError(problem);
   return success();
@@ -266,6 +267,11 @@ LogicalResult ConvTranspose2DOp::verify() {
   int64_t channels = expected[1];
   if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{channels})
     return emitOpError("bias must have shape [") << channels << "]";
+  if (failed(verifySameNumericKind(*this)))
+    return failure();
+  if (getNumericKind(getInput().getType()) == NumericKind::Quantized)
+    return verifyQuantizedLayer(*this, getInput(), getWeight(), getBias(),
+                                channels, /*weightAxis=*/1);
   return success();
 }
 

@@ -61,7 +61,7 @@ def Mote_Conv2DOp : Mote_Op<"conv2d", [Pure, Mote_IntegerForm,
 }
 
 def Mote_ConvTranspose2DOp : Mote_Op<"conv_transpose2d", [Pure,
-    DeclareOpInterfaceMethods<Mote_MacCountOpInterface>]> {
+    Mote_IntegerForm, DeclareOpInterfaceMethods<Mote_MacCountOpInterface>]> {
   let summary = "2-D transposed convolution (grouped, strided, dilated)";
   let description = [{
     The transpose of `mote.conv2d`: every input pixel scatters its
@@ -75,8 +75,10 @@ def Mote_ConvTranspose2DOp : Mote_Op<"conv_transpose2d", [Pure,
     output extent is `stride * (in - 1) + output_padding + (k - 1) *
     dilation + 1 - begin - end`.
 
-    Float only: a quantized model runs it between a dequantize and a
-    quantize.
+    Float form: all of `f32`. Quantized form: `input` and the result per
+    tensor quantized, `weight` per tensor or per axis along dimension 1
+    (its output channels; per axis only when `group` is 1) with zero point
+    0, `bias` `i32` quantized with scale `input_scale * weight_scale`.
 
     Example (a 2x upsampling layer):
 
@@ -88,14 +90,14 @@ def Mote_ConvTranspose2DOp : Mote_Op<"conv_transpose2d", [Pure,
         -> tensor<1x8x16x16xf32>
     ```
   }];
-  let arguments = (ins Mote_FloatTensor:$input, Mote_FloatTensor:$weight,
-      Optional<Mote_FloatTensor>:$bias,
+  let arguments = (ins Mote_Tensor:$input, Mote_Tensor:$weight,
+      Optional<Mote_Tensor>:$bias,
       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0}">:$output_padding,
       DefaultValuedAttr<I64Attr, "1">:$group);
-  let results = (outs Mote_FloatTensor:$output);
+  let results = (outs Mote_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:`
     functional-type(operands, results)

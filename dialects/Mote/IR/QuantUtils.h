@@ -36,13 +36,15 @@ mlir::quant::QuantizedType buildQuantType(mlir::Type storageType,
                                           llvm::ArrayRef<int64_t> zeroPoints,
                                           int32_t axis);
 
-/// Returns what is wrong with the types of a quantized conv or
-/// fully-connected layer with `channels` output channels, or an empty string
-/// when they are consistent. `bias` may be null. Shared by the verifiers and
+/// Returns what is wrong with the types of a quantized conv, transposed
+/// conv or fully-connected layer with `channels` output channels, or an
+/// empty string when they are consistent. A per-axis weight is quantized
+/// along `weightAxis`, the weight's output-channel dimension (0, or 1 for a
+/// transposed convolution). `bias` may be null. Shared by the verifiers and
 /// by the patterns that must check before they rewrite.
 std::string checkQuantizedLayerTypes(mlir::Type input, mlir::Type weight,
                                      mlir::Type bias, mlir::Type result,
-                                     int64_t channels);
+                                     int64_t channels, int32_t weightAxis = 0);
 
 } // namespace mote
 

@@ -58,13 +58,18 @@ struct FoldIntoQuantizedOp : OpRewritePattern<QuantizeOp> {
       operands.push_back(dq.getInput());
     }
 
-    if (isa<Conv2DOp, FullyConnectedOp>(producer)) {
+    if (isa<Conv2DOp, ConvTranspose2DOp, FullyConnectedOp>(producer)) {
       Value bias = operands.size() > 2 ? operands[2] : Value();
+      // A transposed convolution's weight has its output channels on axis 1.
+      bool transposed = isa<ConvTranspose2DOp>(producer);
       int64_t channels =
-          cast<RankedTensorType>(operands[1].getType()).getDimSize(0);
-      std::string problem = checkQuantizedLayerTypes(
-          operands[0].getType(), operands[1].getType(),
-          bias ? bias.getType() : Type(), op.getType(), channels);
+          transposed
+              ? cast<RankedTensorType>(op.getType()).getDimSize(1)
+              : cast<RankedTensorType>(operands[1].getType()).getDimSize(0);
+      std::string problem =
+          checkQuantizedLayerTypes(operands[0].getType(), operands[1].getType(),
+                                   bias ? bias.getType() : Type(), op.getType(),
+                                   channels, transposed ? 1 : 0);
       if (!problem.empty())
         return rewriter.notifyMatchFailure(op, problem);
     } else if (!allPerTensor(operands)) {
@@ -305,8 +310,9 @@ struct MoteFoldQDQPass : mote::impl::MoteFoldQDQBase<MoteFoldQDQPass> {
 } // namespace
 
 void mote::populateFoldQDQPatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldIntoQuantizedOp, FoldQuantizeOfDequantize,
-               QuantizeFloatBias<Conv2DOp>, QuantizeFloatBias<FullyConnectedOp>,
-               SinkDequantize, SinkDequantizeThroughSelection>(
-      patterns.getContext());
+  patterns
+      .add<FoldIntoQuantizedOp, FoldQuantizeOfDequantize,
+           QuantizeFloatBias<Conv2DOp>, QuantizeFloatBias<ConvTranspose2DOp>,
+           QuantizeFloatBias<FullyConnectedOp>, SinkDequantize,
+           SinkDequantizeThroughSelection>(patterns.getContext());
 }

@@ -83,7 +83,7 @@ private:
   LogicalResult quantizeActivation(Value v);
   void matchConcatOperands(ConcatOp op);
   LogicalResult quantizeLayerParams(Operation *op, Value input, Value weight,
-                                    Value bias);
+                                    Value bias, int32_t axis = 0);
   void quantizeConstantOperand(Operation *op, unsigned index);
 
   func::FuncOp func;
@@ -148,10 +148,12 @@ void Quantizer::matchConcatOperands(ConcatOp op) {
   }
 }
 
-/// Per-channel symmetric int8 weights (axis 0) and int32 biases at scale
-/// input x weight.
+/// Symmetric int8 weights per output channel, which is the weight's `axis`
+/// (0; 1 for a transposed convolution), or per tensor when `axis` is -1,
+/// and int32 biases at scale input x weight.
 LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
-                                             Value weight, Value bias) {
+                                             Value weight, Value bias,
+                                             int32_t axis) {
   auto dq = input.getDefiningOp<DequantizeOp>();
   auto inputType = dq ? dyn_cast<quant::UniformQuantizedType>(
                             getQuantType(dq.getInput().getType()))
@@ -167,40 +169,47 @@ LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
   if (!finite(w) || (b && !finite(b)))
     return op->emitError("mote-quantize: non-finite weight or bias");
   auto wType = cast<RankedTensorType>(w.getType());
-  int64_t channels = wType.getDimSize(0);
-  int64_t perChannel = wType.getNumElements() / channels;
+  // Element i of the weight belongs to scale (i / inner) % channels.
+  int64_t channels = axis < 0 ? 1 : wType.getDimSize(axis);
+  int64_t inner = 1;
+  for (int64_t d = std::max(axis, 0) + 1; d < wType.getRank(); ++d)
+    inner *= wType.getDimSize(d);
+  if (axis < 0)
+    inner = wType.getNumElements();
+  auto channelOf = [&](size_t i) { return (int64_t(i) / inner) % channels; };
   SmallVector<float> values(w.getValues<float>());
-  SmallVector<double> scales(channels);
-  SmallVector<int8_t> q(values.size());
-  for (int64_t c = 0; c < channels; ++c) {
-    float maxAbs = 0;
-    for (int64_t i = 0; i < perChannel; ++i)
-      maxAbs = std::max(maxAbs, std::fabs(values[c * perChannel + i]));
-    scales[c] = static_cast<float>(maxAbs > 0 ? maxAbs / 127.0 : 1.0);
-    for (int64_t i = 0; i < perChannel; ++i)
-      q[c * perChannel + i] = static_cast<int8_t>(std::clamp<long long>(
-          std::llround(values[c * perChannel + i] / scales[c]), -127, 127));
-  }
+  SmallVector<float> maxAbs(channels, 0.0f);
+  for (auto [i, v] : llvm::enumerate(values))
+    maxAbs[channelOf(i)] = std::max(maxAbs[channelOf(i)], std::fabs(v));
+  SmallVector<double> scales;
+  for (float m : maxAbs)
+    scales.push_back(static_cast<float>(m > 0 ? m / 127.0 : 1.0));
+  SmallVector<int8_t> q;
+  for (auto [i, v] : llvm::enumerate(values))
+    q.push_back(static_cast<int8_t>(std::clamp<long long>(
+        std::llround(v / scales[channelOf(i)]), -127, 127)));
   builder.setInsertionPoint(op);
   Type i8 = builder.getI8Type(), i32 = builder.getI32Type(),
        f32 = builder.getF32Type();
   auto wQuant =
-      buildQuantType(i8, f32, scales, SmallVector<int64_t>(channels, 0), 0);
+      buildQuantType(i8, f32, scales, SmallVector<int64_t>(channels, 0), axis);
   op->setOperand(1, createDequantizedConstant(
                         builder, op->getLoc(),
                         DenseElementsAttr::get(wType.clone(i8), ArrayRef(q)),
                         wQuant));
   if (!bias)
     return success();
-  SmallVector<double> biasScales(channels);
-  SmallVector<int32_t> qb(channels);
+  auto bType = cast<RankedTensorType>(b.getType());
+  int64_t outputs = bType.getDimSize(0);
+  SmallVector<double> biasScales(outputs);
+  SmallVector<int32_t> qb(outputs);
   for (auto [c, value] : llvm::enumerate(b.getValues<float>())) {
-    biasScales[c] = static_cast<float>(inputType.getScale() * scales[c]);
+    biasScales[c] =
+        static_cast<float>(inputType.getScale() * scales[c % channels]);
     qb[c] = quantizeBias(value, biasScales[c]);
   }
-  auto bType = cast<RankedTensorType>(b.getType());
-  auto bQuant = buildQuantType(i32, f32, biasScales,
-                               SmallVector<int64_t>(channels, 0), 0);
+  auto bQuant =
+      buildQuantType(i32, f32, biasScales, SmallVector<int64_t>(outputs, 0), 0);
   op->setOperand(2, createDequantizedConstant(
                         builder, op->getLoc(),
                         DenseElementsAttr::get(bType.clone(i32), ArrayRef(qb)),
@@ -263,7 +272,8 @@ LogicalResult Quantizer::run() {
     if (!hasIntegerForm(&op))
       continue;
     for (Value operand : op.getOperands())
-      if (!isa<Conv2DOp, FullyConnectedOp>(op) || operand == op.getOperand(0))
+      if (!isa<Conv2DOp, ConvTranspose2DOp, FullyConnectedOp>(op) ||
+          operand == op.getOperand(0))
         consider(operand);
     consider(op.getResult(0));
   }
@@ -287,6 +297,13 @@ LogicalResult Quantizer::run() {
     if (auto conv = dyn_cast<Conv2DOp>(op)) {
       if (failed(quantizeLayerParams(op, conv.getInput(), conv.getWeight(),
                                      conv.getBias())))
+        return failure();
+    } else if (auto deconv = dyn_cast<ConvTranspose2DOp>(op)) {
+      // Per output channel (weight axis 1) unless the groups split the
+      // output channels over that axis.
+      if (failed(quantizeLayerParams(op, deconv.getInput(), deconv.getWeight(),
+                                     deconv.getBias(),
+                                     deconv.getGroup() == 1 ? 1 : -1)))
         return failure();
     } else if (auto fc = dyn_cast<FullyConnectedOp>(op)) {
       if (failed(quantizeLayerParams(op, fc.getInput(), fc.getWeight(),

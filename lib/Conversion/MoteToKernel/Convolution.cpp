@@ -127,6 +127,29 @@ LogicalResult Lowering::lowerConvTranspose2DF32(ConvTranspose2DOp o) {
            {(*io)[0], *weight, *bias, (*io)[1]}, floatBounds(o));
   return success();
 }
+/// An int8 transposed convolution: each output pixel gathers the input
+/// pixels whose stride-spaced windows cover it, so no int32 image is kept.
+LogicalResult Lowering::lowerConvTranspose2DS8(ConvTranspose2DOp o) {
+  ArrayRef<int64_t> x = shapeOf(o.getInput()), y = shapeOf(o.getOutput()),
+                    w = shapeOf(o.getWeight());
+  FailureOr<LayerQuant> layer =
+      layerQuant(o, o.getInput(), o.getWeight(), o.getOutput(), y[1]);
+  if (failed(layer))
+    return failure();
+  // As for the float kernel, the parameters are those of the convolution
+  // this op transposes: its input is our output.
+  abi::mote_conv2d_s8_params params;
+  setConvShape(params, y, x);
+  setWindow(params, w.drop_front(2), o.getStrides(), o.getDilations(),
+            o.getPads());
+  params.groups = o.getGroup();
+  params.input_offset = -layer->input.zeroPoint;
+  setInt8Output(params, layer->output.zeroPoint,
+                activationRange(o, layer->output));
+  return emitLayerCall(o, "mote_conv_transpose2d_s8", params.cType,
+                       params.toAttr(ctx()), o.getInput(), o.getWeight(),
+                       o.getBias(), layer->reals, o.getOutput());
+}
 LogicalResult Lowering::lowerFullyConnectedF32(FullyConnectedOp o) {
   ArrayRef<int64_t> x = shapeOf(o.getInput()), w = shapeOf(o.getWeight());
   FailureOr<Value> weight = constantBuffer(o.getWeight(), "weights");
@@ -229,6 +252,8 @@ void mote::lowering::populateConvolutionPatterns(LoweringPatterns &patterns) {
                                  &Lowering::lowerFullyConnectedF32);
   patterns.add<MatMulOp>(LoweringDomain::Float, &Lowering::lowerMatMulF32);
   patterns.add<Conv2DOp>(LoweringDomain::Integer, &Lowering::lowerConv2DS8);
+  patterns.add<ConvTranspose2DOp>(LoweringDomain::Integer,
+                                  &Lowering::lowerConvTranspose2DS8);
   patterns.add<MatMulOp>(LoweringDomain::Integer, &Lowering::lowerMatMulS8);
   patterns.add<FullyConnectedOp>(LoweringDomain::Integer,
                                  &Lowering::lowerFullyConnectedS8);

@@ -60,7 +60,8 @@ FailureOr<Value> Lowering::stateGlobal(Operation *op,
   return stateBuffer(symbol, global.getType());
 }
 FailureOr<LayerQuant> Lowering::layerQuant(Operation *op, Value input,
-                                           Value weight, Value output) {
+                                           Value weight, Value output,
+                                           int64_t channels) {
   FailureOr<QParams> in = perTensor(op, input);
   FailureOr<QParams> out = perTensor(op, output);
   if (failed(in) || failed(out))
@@ -70,7 +71,7 @@ FailureOr<LayerQuant> Lowering::layerQuant(Operation *op, Value input,
   if (auto t = dyn_cast<quant::UniformQuantizedType>(wq); t && t.getZeroPoint())
     return op->emitOpError("has no C lowering for a weight zero point yet");
   LayerQuant layer{{}, *in, *out};
-  for (double ws : getScales(wq, wType.getDimSize(0)))
+  for (double ws : getScales(wq, channels < 0 ? wType.getDimSize(0) : channels))
     layer.reals.push_back(in->scale * ws / out->scale);
   return layer;
 }

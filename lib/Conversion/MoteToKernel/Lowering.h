@@ -510,9 +510,10 @@ public:
 
   /// The quantization of a conv or fully-connected layer: per-tensor int8
   /// input and output, and the per-output-channel real multipliers
-  /// input x weight / output scale.
+  /// input x weight / output scale for `channels` output channels (the
+  /// weight's dimension 0 when -1).
   FailureOr<LayerQuant> layerQuant(Operation *op, Value input, Value weight,
-                                   Value output);
+                                   Value output, int64_t channels = -1);
   /// The view of the arena the plan made for `op`'s scratch buffer, or a
   /// 1-byte view at 0 when the op needs none.
   Value scratchBuffer(Operation *op);
@@ -653,6 +654,7 @@ public:
   // Convolution.cpp
   LogicalResult lowerConv2DF32(Conv2DOp o);
   LogicalResult lowerConvTranspose2DF32(ConvTranspose2DOp o);
+  LogicalResult lowerConvTranspose2DS8(ConvTranspose2DOp o);
   LogicalResult lowerFullyConnectedF32(FullyConnectedOp o);
   LogicalResult lowerMatMulF32(MatMulOp o);
   LogicalResult lowerMatMulS8(MatMulOp o);

@@ -149,6 +149,16 @@ mote_status mote_conv_transpose2d_f32(const mote_conv2d_f32_params *p,
                                       const float *input, const float *weight,
                                       const float *bias, float *output);
 
+/* The int8 form of mote_conv_transpose2d_f32: `weight` is p's OIHW weight
+ * in ONNX ConvTranspose's [C_in, C_out / groups, kH, kW] reading, `bias`,
+ * `multiplier` and `shift` have p->in_channels entries. Each output pixel
+ * gathers the input pixels that reach it, so no int32 image is kept. */
+mote_status mote_conv_transpose2d_s8(const mote_conv2d_s8_params *p,
+                                     const int8_t *input, const int8_t *weight,
+                                     const int32_t *bias,
+                                     const int32_t *multiplier,
+                                     const int32_t *shift, int8_t *output);
+
 mote_status mote_fully_connected_f32(const mote_fully_connected_f32_params *p,
                                      float act_min, float act_max,
                                      const float *input, const float *weight,

@@ -757,6 +757,39 @@ func.func @conv_transpose_bias(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>,
 
 // -----
 
+!qx = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32:0, {0.1, 0.1, 0.1, 0.1}>
+!qy = !quant.uniform<i8:f32, 0.2>
+func.func @qconv_transpose_weight_axis(%x: tensor<1x4x3x3x!qx>, %w: tensor<4x2x3x3x!qw>) {
+  // The output channels of a transposed convolution's weight are axis 1.
+  // expected-error @+1 {{per-axis weight must be quantized along dimension 1, got dimension 0}}
+  %0 = mote.conv_transpose2d %x, %w : (tensor<1x4x3x3x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x2x5x5x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32:1, {0.1, 0.1}>
+!qy = !quant.uniform<i8:f32, 0.2>
+func.func @qconv_transpose_grouped_axis(%x: tensor<1x4x3x3x!qx>, %w: tensor<4x2x3x3x!qw>) {
+  // With two groups axis 1 holds half the output channels.
+  // expected-error @+1 {{weight has 2 scales for 4 output channels}}
+  %0 = mote.conv_transpose2d %x, %w {group = 2} : (tensor<1x4x3x3x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x5x5x!qy>
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5>
+func.func @qconv_transpose_mixed(%x: tensor<1x4x3x3x!qx>, %w: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{mixed float and quantized operands}}
+  %0 = mote.conv_transpose2d %x, %w : (tensor<1x4x3x3x!qx>, tensor<4x2x3x3xf32>) -> tensor<1x2x5x5xf32>
+  return
+}
+
+// -----
+
 func.func @resize_channels(%x: tensor<1x2x3x3xf32>) {
   // expected-error @+1 {{resizes only the spatial axes: batch and channels must stay}}
   %0 = mote.resize %x {scales = array<f32: 2.0, 2.0>} : (tensor<1x2x3x3xf32>) -> tensor<1x4x6x6xf32>

@@ -34,6 +34,19 @@ func.func @conv_transpose(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>, %b: 
   return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x2x3x3xf32>
 }
 
+// The quantized form: weights per output channel along axis 1.
+// CHECK-LABEL: func @qconv_transpose
+func.func @qconv_transpose(%x: tensor<1x4x3x3x!quant.uniform<i8:f32, 0.5:3>>,
+                           %w: tensor<4x2x3x3x!quant.uniform<i8:f32:1, {0.1, 0.2}>>,
+                           %b: tensor<2x!quant.uniform<i32:f32:0, {0.05, 0.1}>>)
+    -> tensor<1x2x5x5x!quant.uniform<i8:f32, 0.25:-1>> {
+  // CHECK: mote.conv_transpose2d {{.*}} -> tensor<1x2x5x5x!quant.uniform<i8:f32, 2.500000e-01:-1>>
+  %0 = mote.conv_transpose2d %x, %w, %b
+      : (tensor<1x4x3x3x!quant.uniform<i8:f32, 0.5:3>>, tensor<4x2x3x3x!quant.uniform<i8:f32:1, {0.1, 0.2}>>,
+         tensor<2x!quant.uniform<i32:f32:0, {0.05, 0.1}>>) -> tensor<1x2x5x5x!quant.uniform<i8:f32, 0.25:-1>>
+  return %0 : tensor<1x2x5x5x!quant.uniform<i8:f32, 0.25:-1>>
+}
+
 // CHECK-LABEL: func @layer_norm
 func.func @layer_norm(%x: tensor<2x3x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32>, %g2: tensor<3x4xf32>)
     -> (tensor<2x3x4xf32>, tensor<2x3x4xf32>) {
