@@ -8,7 +8,7 @@
 #include "mote/mote_requant.h"
 #include "mote_internal.h"
 
-enum { MOTE_BINARY_ADD, MOTE_BINARY_SUB, MOTE_BINARY_MUL };
+enum { MOTE_BINARY_ADD, MOTE_BINARY_SUB, MOTE_BINARY_MUL, MOTE_BINARY_PRELU };
 
 /* The three requantizations of a binary op, prepared once per call. */
 typedef struct {
@@ -19,6 +19,13 @@ static MOTE_ALWAYS_INLINE int32_t binary_one(const mote_binary_s8_params *p,
                                              const binary_channels *q, int op,
                                              int32_t a, int32_t b) {
   int32_t sa, sb;
+  if (op == MOTE_BINARY_PRELU) {
+    /* lhs is x, rhs the slope: x >= 0 rescales x (lhs multiplier), x < 0
+     * the product x * slope (output multiplier). */
+    const int32_t x = a + p->lhs_offset;
+    return x >= 0 ? mote_requantize_prepared(x, &q->lhs)
+                  : mote_requantize_prepared(x * (b + p->rhs_offset), &q->out);
+  }
   if (op == MOTE_BINARY_MUL)
     return mote_requantize_prepared((a + p->lhs_offset) * (b + p->rhs_offset),
                                     &q->out);
@@ -84,6 +91,11 @@ mote_status mote_sub_s8(const mote_binary_s8_params *p, const int8_t *lhs,
 mote_status mote_mul_s8(const mote_binary_s8_params *p, const int8_t *lhs,
                         const int8_t *rhs, int8_t *output) {
   return binary_s8(p, lhs, rhs, output, MOTE_BINARY_MUL);
+}
+
+mote_status mote_prelu_s8(const mote_binary_s8_params *p, const int8_t *input,
+                          const int8_t *slope, int8_t *output) {
+  return binary_s8(p, input, slope, output, MOTE_BINARY_PRELU);
 }
 
 mote_status mote_requantize_s8(int32_t count, int32_t input_offset,

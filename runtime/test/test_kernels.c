@@ -194,6 +194,43 @@ static void test_add_broadcast(mote_test_counts *t) {
   MOTE_CHECK(t, worst <= 1, "add: off by %d", worst);
 }
 
+/* int8 PReLU of [2, 4, 5] with a per-channel slope [4, 1] (stride 1 over
+ * channels, 0 along the rows): input scale 0.05, zero point 7; slope
+ * scale 0.01, zero point -20; output scale 0.04, zero point -3. Against
+ * the real value rounded to the output grid: within 1 LSB, and exact
+ * wherever the real value is not within 1e-6 of a rounding tie. */
+static void test_prelu_s8(mote_test_counts *t) {
+  mote_binary_s8_params p;
+  int32_t i, worst = 0, inexact = 0;
+  memset(&p, 0, sizeof p);
+  p.dim0 = 1, p.dim1 = 2, p.dim2 = 4, p.dim3 = 5;
+  p.lhs_stride1 = 20, p.lhs_stride2 = 5, p.lhs_stride3 = 1;
+  p.rhs_stride2 = 1;
+  p.lhs_offset = -7, p.rhs_offset = 20, p.output_offset = -3;
+  /* 0.05 / 0.04 = 1.25 = 2^30 * 1.25 * 2^-30 (shift 1 of 0.625);
+   * 0.05 * 0.01 / 0.04 = 0.0125 = 0.8 * 2^-6. */
+  p.lhs_multiplier = 1342177280, p.lhs_shift = 1;
+  p.output_multiplier = 1717986918, p.output_shift = -6;
+  p.act_min = -128, p.act_max = 127;
+  for (i = 0; i < 40; ++i)
+    in_buf[i] = (int8_t)rnd(-128, 127);
+  for (i = 0; i < 4; ++i)
+    w_buf[i] = (int8_t)rnd(-128, 127);
+  MOTE_CHECK(t, mote_prelu_s8(&p, in_buf, w_buf, out_buf) == MOTE_OK, "prelu s8");
+  for (i = 0; i < 40; ++i) {
+    const double x = 0.05 * (in_buf[i] - 7);
+    const double real = x >= 0 ? x : x * 0.01 * (w_buf[(i / 5) % 4] + 20);
+    double grid = real / 0.04 - 3;
+    int32_t want = (int32_t)floor(grid + 0.5), d;
+    want = want < -128 ? -128 : (want > 127 ? 127 : want);
+    d = abs(out_buf[i] - want);
+    worst = d > worst ? d : worst;
+    inexact += d != 0 && fabs(grid - floor(grid) - 0.5) > 1e-6;
+  }
+  MOTE_CHECK(t, worst <= 1 && inexact == 0, "prelu s8: off by %d, %d not at a tie",
+             worst, inexact);
+}
+
 static void test_pools(mote_test_counts *t) {
   /* 1 x 2 x 5 x 5, 3x3 windows, stride 2, padding 1, padding excluded. */
   mote_pool2d_s8_params p = {1, 2, 5, 5, 3, 3, 3, 3, 2, 2, 1, 1, 1, 1,
@@ -1121,6 +1158,7 @@ int main(void) {
   test_window_walks(&t);
   test_fully_connected(&t);
   test_add_broadcast(&t);
+  test_prelu_s8(&t);
   test_pools(&t);
   test_boundary(&t);
   test_softmax_and_exp(&t);

@@ -266,13 +266,13 @@ def main(out):
     torch.onnx.export(model, torch.zeros(1, 3, 12, 12),
                       os.path.join(out, "act_cnn.onnx"), opset_version=13,
                       input_names=["image"], output_names=["logits"])
-    # A float-only variant with PReLU (per-channel slope), which Mote keeps
-    # in float.
+    # A variant with PReLU: a per-channel slope (one of them negative, one
+    # zero, one above 1) and a single one.
     prelu = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.PReLU(4),
                           nn.Conv2d(4, 2, 1), nn.PReLU()).eval()
     with torch.no_grad():
         prelu[1].weight.copy_(torch.tensor([0.25, -0.5, 0.0, 1.5]))
-    torch.onnx.export(prelu, torch.zeros(1, 3, 6, 6),
+    torch.onnx.export(prelu, torch.zeros(1, 3, 12, 12),
                       os.path.join(out, "prelu.onnx"), opset_version=13,
                       input_names=["image"], output_names=["y"])
     torch.onnx.export(Conv1dNet().eval(), torch.zeros(1, 3, 64),

@@ -590,11 +590,12 @@ LogicalResult PReluOp::verify() {
     return failure();
   if (ArrayRef<int64_t>(expected) != in)
     return emitOpError("slope must broadcast to the input's shape");
-  if (failed(verifyResultShape(*this, in)))
+  if (failed(verifyResultShape(*this, in)) ||
+      failed(verifySameNumericKind(*this)))
     return failure();
   for (Value v : {getInput(), getSlope(), getOutput()})
-    if (!getElementTypeOrSelf(v.getType()).isF32())
-      return emitOpError("expects f32 operands and result");
+    if (failed(verifyPerTensor(*this, v, "every operand")))
+      return failure();
   return success();
 }
 

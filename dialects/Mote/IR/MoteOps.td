@@ -351,12 +351,14 @@ def Mote_GeluOp : Mote_UnaryOp<"gelu",
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Mote_PReluOp : Mote_Op<"prelu", [Pure]> {
+def Mote_PReluOp : Mote_Op<"prelu", [Pure, Mote_IntegerForm]> {
   let summary = "Parametric rectified linear unit (ONNX PRelu)";
   let description = [{
     `x >= 0 ? x : slope * x`, element-wise, with `slope` broadcast to the
     shape of `input` (unidirectional NumPy broadcasting, as in ONNX; a
-    per-channel slope of an NCHW tensor has shape `[C, 1, 1]`). Float only.
+    per-channel slope of an NCHW tensor has shape `[C, 1, 1]`). Float form:
+    all of `f32`. Quantized form: input, slope and result each quantized
+    per tensor (PTQ quantizes a constant slope over its own range).
 
     Example:
 

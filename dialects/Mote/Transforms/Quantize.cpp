@@ -309,7 +309,7 @@ LogicalResult Quantizer::run() {
       if (failed(quantizeLayerParams(op, fc.getInput(), fc.getWeight(),
                                      fc.getBias())))
         return failure();
-    } else if (isa<AddOp, SubOp, MulOp, ConcatOp, MatMulOp>(op)) {
+    } else if (isa<AddOp, SubOp, MulOp, ConcatOp, MatMulOp, PReluOp>(op)) {
       for (unsigned i = 0; i < op->getNumOperands(); ++i)
         quantizeConstantOperand(op, i);
     } else if (isa<GatherOp>(op)) {

@@ -27,6 +27,10 @@ LogicalResult Lowering::lowerBinary(Operation *op, StringRef callee) {
   int64_t leftShift = 0;
   if (callee == "mote_mul_s8") {
     om = quantizeMultiplier(a->scale * b->scale / out->scale);
+  } else if (callee == "mote_prelu_s8") {
+    // x >= 0 is rescaled alone, x < 0 times its slope.
+    lm = quantizeMultiplier(a->scale / out->scale);
+    om = quantizeMultiplier(a->scale * b->scale / out->scale);
   } else {
     // TFLite's scheme: inputs to a common scale twice the larger one, with
     // 20 bits of headroom.
@@ -143,6 +147,9 @@ LogicalResult Lowering::lowerSubS8(SubOp o) {
 }
 LogicalResult Lowering::lowerMulS8(MulOp o) {
   return lowerBinary(o, "mote_mul_s8");
+}
+LogicalResult Lowering::lowerPReluS8(PReluOp o) {
+  return lowerBinary(o, "mote_prelu_s8");
 }
 LogicalResult Lowering::lowerSoftmaxS8(SoftmaxOp o) { return lowerSoftmax(o); }
 LogicalResult Lowering::lowerSigmoidS8(SigmoidOp o) {
@@ -268,4 +275,5 @@ void mote::lowering::populateElementwisePatterns(LoweringPatterns &patterns) {
   patterns.add<EluOp>(LoweringDomain::Integer, &Lowering::lowerEluS8);
   patterns.add<ErfOp>(LoweringDomain::Integer, &Lowering::lowerErfS8);
   patterns.add<GeluOp>(LoweringDomain::Integer, &Lowering::lowerGeluS8);
+  patterns.add<PReluOp>(LoweringDomain::Integer, &Lowering::lowerPReluS8);
 }

@@ -655,6 +655,7 @@ public:
   LogicalResult lowerConv2DF32(Conv2DOp o);
   LogicalResult lowerConvTranspose2DF32(ConvTranspose2DOp o);
   LogicalResult lowerConvTranspose2DS8(ConvTranspose2DOp o);
+  LogicalResult lowerPReluS8(PReluOp o);
   LogicalResult lowerFullyConnectedF32(FullyConnectedOp o);
   LogicalResult lowerMatMulF32(MatMulOp o);
   LogicalResult lowerMatMulS8(MatMulOp o);

@@ -64,6 +64,12 @@ mote_status mote_sub_s8(const mote_binary_s8_params *p, const int8_t *lhs,
                         const int8_t *rhs, int8_t *output);
 mote_status mote_mul_s8(const mote_binary_s8_params *p, const int8_t *lhs,
                         const int8_t *rhs, int8_t *output);
+/* int8 PReLU: x = input + lhs_offset; x >= 0 gives x requantized by the lhs
+ * multiplier and shift (input / output scale), x < 0 the product x *
+ * (slope + rhs_offset) requantized by the output multiplier and shift
+ * (input x slope / output scale). The slope broadcasts as rhs. */
+mote_status mote_prelu_s8(const mote_binary_s8_params *p, const int8_t *input,
+                          const int8_t *slope, int8_t *output);
 
 /* Pooling over NCHW int8. Average pooling sums (x - input zero point) over
  * the window and requantizes with multiplier[c], shift[c] where c is the

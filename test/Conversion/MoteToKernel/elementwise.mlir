@@ -51,3 +51,18 @@ func.func @main(%a: tensor<2x4x!qa>, %b: tensor<1x4x3x!qb>) -> tensor<1x2x3x!qy>
   %y = mote.matmul %a, %b : (tensor<2x4x!qa>, tensor<1x4x3x!qb>) -> tensor<1x2x3x!qy>
   return %y : tensor<1x2x3x!qy>
 }
+
+// -----
+
+// int8 PReLU: the slope [2, 1] broadcasts along the rows (stride 1 across
+// channels, 0 along the last axis); x >= 0 is rescaled by 0.5 / 1.0 (lhs
+// multiplier 2^30 * 2^0), x < 0 times the slope by 0.5 * 0.25 / 1.0.
+// CHECK-LABEL: func.func @net_run(
+// CHECK: mote_kernel.call @mote_prelu_s8({{.*}}) {params = {act_max = 127 : i64, act_min = -128 : i64, dim0 = 1 : i64, dim1 = 1 : i64, dim2 = 2 : i64, dim3 = 3 : i64, left_shift = 0 : i64, lhs_multiplier = 1073741824 : i64, lhs_offset = 3 : i64, lhs_shift = 0 : i64, {{.*}}output_multiplier = 1073741824 : i64, output_offset = 0 : i64, output_shift = -2 : i64, {{.*}}rhs_offset = -2 : i64, {{.*}}rhs_stride2 = 1 : i64, rhs_stride3 = 0 : i64}
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qb = !quant.uniform<i8:f32, 0.25:2>
+!qc = !quant.uniform<i8:f32, 1.0:0>
+func.func @net(%x: tensor<1x2x3x!qa>, %s: tensor<2x1x!qb>) -> tensor<1x2x3x!qc> {
+  %y = mote.prelu %x, %s : (tensor<1x2x3x!qa>, tensor<2x1x!qb>) -> tensor<1x2x3x!qc>
+  return %y : tensor<1x2x3x!qc>
+}

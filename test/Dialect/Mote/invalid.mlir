@@ -714,9 +714,19 @@ func.func @prelu_slope_grows(%x: tensor<1x3xf32>, %s: tensor<2x3xf32>) {
 // -----
 
 !q = !quant.uniform<i8:f32, 0.5>
-func.func @prelu_quantized(%x: tensor<4x!q>, %s: tensor<1xf32>) {
-  // expected-error @+1 {{expects f32 operands and result}}
+func.func @prelu_mixed(%x: tensor<4x!q>, %s: tensor<1xf32>) {
+  // expected-error @+1 {{mixed float and quantized operands}}
   %0 = mote.prelu %x, %s : (tensor<4x!q>, tensor<1xf32>) -> tensor<4x!q>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.5>
+!qs = !quant.uniform<i8:f32:0, {0.1, 0.2}>
+func.func @prelu_per_axis_slope(%x: tensor<1x2x3x!q>, %s: tensor<2x1x!qs>) {
+  // expected-error @+1 {{every operand must be quantized per tensor}}
+  %0 = mote.prelu %x, %s : (tensor<1x2x3x!q>, tensor<2x1x!qs>) -> tensor<1x2x3x!q>
   return
 }
 
