@@ -280,64 +280,75 @@ mote_status mote_resize_nearest(int32_t planes, int32_t in_h, int32_t in_w,
   return MOTE_OK;
 }
 
-/* The bilinear value at output (y, x) of one plane. */
-static float resize_linear_at(const float *row0, const float *row1,
-                              const int32_t *cols, const float *col_weights,
-                              float w0, float w1, int32_t x) {
-  const int32_t c0 = cols[2 * x], c1 = cols[2 * x + 1];
-  const float v0 = col_weights[2 * x], v1 = col_weights[2 * x + 1];
-  return w0 * (v0 * row0[c0] + v1 * row0[c1]) + w1 * (v0 * row1[c0] + v1 * row1[c1]);
+/* Separable resampling of one plane at output (y, x): the weighted sum,
+ * over the row taps i, of the weighted sums over the column taps j
+ * (bilinear: 2 x 2 taps, bicubic: 4 x 4). */
+static float resize_at(const float *plane, int32_t in_w, int32_t taps,
+                       const int32_t *rows, const int32_t *cols,
+                       const float *row_weights, const float *col_weights) {
+  float sum = 0.0f;
+  int32_t i, j;
+  for (i = 0; i < taps; ++i) {
+    const float *row = plane + (int64_t)rows[i] * in_w;
+    float across = col_weights[0] * row[cols[0]];
+    for (j = 1; j < taps; ++j)
+      across += col_weights[j] * row[cols[j]];
+    sum += row_weights[i] * across;
+  }
+  return sum;
 }
 
-mote_status mote_resize_linear_f32(int32_t planes, int32_t in_h, int32_t in_w,
-                                   int32_t out_h, int32_t out_w,
-                                   const int32_t *rows, const int32_t *cols,
-                                   const float *row_weights,
-                                   const float *col_weights,
-                                   const float *input, float *output) {
+mote_status mote_resize_f32(int32_t planes, int32_t in_h, int32_t in_w,
+                            int32_t out_h, int32_t out_w, int32_t taps,
+                            const int32_t *rows, const int32_t *cols,
+                            const float *row_weights, const float *col_weights,
+                            const float *input, float *output) {
   int32_t p, y, x;
-  if (!rows || !cols || !row_weights || !col_weights || !input || !output)
+  if (!rows || !cols || !row_weights || !col_weights || !input || !output ||
+      taps < 1 || taps > MOTE_RESIZE_MAX_TAPS)
     return MOTE_ERROR_ARGUMENT;
   for (p = 0; p < planes; ++p) {
     const float *plane = input + (int64_t)p * in_h * in_w;
     for (y = 0; y < out_h; ++y) {
-      const float *row0 = plane + (int64_t)rows[2 * y] * in_w;
-      const float *row1 = plane + (int64_t)rows[2 * y + 1] * in_w;
       float *out = output + ((int64_t)p * out_h + y) * out_w;
       for (x = 0; x < out_w; ++x)
-        out[x] = resize_linear_at(row0, row1, cols, col_weights,
-                                  row_weights[2 * y], row_weights[2 * y + 1], x);
+        out[x] = resize_at(plane, in_w, taps, rows + taps * y, cols + taps * x,
+                           row_weights + taps * y, col_weights + taps * x);
     }
   }
   return MOTE_OK;
 }
 
 /* The int8 form: input and output share one quantization, so the
- * integers are interpolated with the weights in Q15 (each pair sums to
- * 32768) and the result is rounded half to even, integer arithmetic only. */
-mote_status mote_resize_linear_s8(int32_t planes, int32_t in_h, int32_t in_w,
-                                  int32_t out_h, int32_t out_w,
-                                  const int32_t *rows, const int32_t *cols,
-                                  const int32_t *row_weights,
-                                  const int32_t *col_weights,
-                                  const int8_t *input, int8_t *output) {
-  int32_t p, y, x;
-  if (!rows || !cols || !row_weights || !col_weights || !input || !output)
+ * integers are interpolated with the weights in Q15 (each output's taps sum
+ * to 32768; bicubic ones may be negative) and the result is rounded half to
+ * even and saturated, integer arithmetic only. */
+mote_status mote_resize_s8(int32_t planes, int32_t in_h, int32_t in_w,
+                           int32_t out_h, int32_t out_w, int32_t taps,
+                           const int32_t *rows, const int32_t *cols,
+                           const int32_t *row_weights,
+                           const int32_t *col_weights, const int8_t *input,
+                           int8_t *output) {
+  int32_t p, y, x, i, j;
+  if (!rows || !cols || !row_weights || !col_weights || !input || !output ||
+      taps < 1 || taps > MOTE_RESIZE_MAX_TAPS)
     return MOTE_ERROR_ARGUMENT;
   for (p = 0; p < planes; ++p) {
     const int8_t *plane = input + (int64_t)p * in_h * in_w;
     for (y = 0; y < out_h; ++y) {
-      const int8_t *row0 = plane + (int64_t)rows[2 * y] * in_w;
-      const int8_t *row1 = plane + (int64_t)rows[2 * y + 1] * in_w;
       int8_t *out = output + ((int64_t)p * out_h + y) * out_w;
+      const int32_t *ry = rows + taps * y, *wy = row_weights + taps * y;
       for (x = 0; x < out_w; ++x) {
-        const int32_t c0 = cols[2 * x], c1 = cols[2 * x + 1];
-        const int32_t v0 = col_weights[2 * x], v1 = col_weights[2 * x + 1];
-        const int64_t top = (int64_t)v0 * row0[c0] + (int64_t)v1 * row0[c1];
-        const int64_t bottom = (int64_t)v0 * row1[c0] + (int64_t)v1 * row1[c1];
-        const int64_t v = div_round_half_even(
-            row_weights[2 * y] * top + row_weights[2 * y + 1] * bottom,
-            (int64_t)1 << 30);
+        const int32_t *cx = cols + taps * x, *wx = col_weights + taps * x;
+        int64_t sum = 0, v;
+        for (i = 0; i < taps; ++i) {
+          const int8_t *row = plane + (int64_t)ry[i] * in_w;
+          int64_t across = 0;
+          for (j = 0; j < taps; ++j)
+            across += (int64_t)wx[j] * row[cx[j]];
+          sum += wy[i] * across;
+        }
+        v = div_round_half_even(sum, (int64_t)1 << 30);
         out[x] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
       }
     }

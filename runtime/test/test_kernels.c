@@ -598,9 +598,9 @@ static void test_resize(mote_test_counts *t) {
   float y[24];
   int8_t yq[24];
   int32_t p, i, j, ok_f = 1, ok_q = 1, ok_n = 1;
-  MOTE_CHECK(t, mote_resize_linear_f32(2, 2, 3, 3, 4, rows, cols, rw, cw, x, y) == MOTE_OK,
+  MOTE_CHECK(t, mote_resize_f32(2, 2, 3, 3, 4, 2, rows, cols, rw, cw, x, y) == MOTE_OK,
              "resize linear f32");
-  MOTE_CHECK(t, mote_resize_linear_s8(2, 2, 3, 3, 4, rows, cols, rwq, cwq, xq, yq) == MOTE_OK,
+  MOTE_CHECK(t, mote_resize_s8(2, 2, 3, 3, 4, 2, rows, cols, rwq, cwq, xq, yq) == MOTE_OK,
              "resize linear s8");
   for (p = 0; p < 2; ++p)
     for (i = 0; i < 3; ++i)
@@ -633,6 +633,56 @@ static void test_resize(mote_test_counts *t) {
   MOTE_CHECK(t, ok_n, "resize nearest gathers");
   MOTE_CHECK(t, mote_resize_nearest(2, 2, 3, 3, 4, 2, rows, cols, x, y) == MOTE_ERROR_ARGUMENT,
              "resize nearest refuses 2-byte elements");
+  {
+    /* Bicubic: 4 taps per row and column, random tables with negative
+     * weights (Q15 sums of 32768 for int8), against the double sum; int8
+     * saturates where the overshoot leaves the range. */
+    int32_t r4[12], c4[16], rq4[12], cq4[16], sat = 0;
+    float rw4[12], cw4[16];
+    int8_t big[12];
+    ok_f = ok_q = 1;
+    for (i = 0; i < 12; ++i)
+      r4[i] = rnd(0, 1);
+    for (i = 0; i < 16; ++i)
+      c4[i] = rnd(0, 2);
+    for (i = 0; i < 7; ++i) {
+      /* Rows then columns: 3 rows and 4 columns of 4 taps each. */
+      int32_t *q = i < 3 ? rq4 + 4 * i : cq4 + 4 * (i - 3);
+      float *w = i < 3 ? rw4 + 4 * i : cw4 + 4 * (i - 3);
+      q[0] = rnd(-6000, 0), q[1] = rnd(10000, 30000), q[2] = rnd(0, 20000);
+      q[3] = 32768 - q[0] - q[1] - q[2];
+      for (j = 0; j < 4; ++j)
+        w[j] = (float)q[j] / 32768.0f;
+    }
+    for (i = 0; i < 12; ++i)
+      big[i] = (int8_t)(i % 2 ? 127 : -128);
+    MOTE_CHECK(t, mote_resize_f32(2, 2, 3, 3, 4, 4, r4, c4, rw4, cw4, x, y) == MOTE_OK &&
+                      mote_resize_s8(2, 2, 3, 3, 4, 4, r4, c4, rq4, cq4, xq, yq) == MOTE_OK,
+               "resize cubic");
+    for (p = 0; p < 2; ++p)
+      for (i = 0; i < 3; ++i)
+        for (j = 0; j < 4; ++j) {
+          double want = 0.0;
+          int32_t a, b;
+          for (a = 0; a < 4; ++a)
+            for (b = 0; b < 4; ++b)
+              want += (double)rw4[4 * i + a] * cw4[4 * j + b] *
+                      x[p * 6 + r4[4 * i + a] * 3 + c4[4 * j + b]];
+          ok_f &= fabs(y[(p * 3 + i) * 4 + j] - want) < 1e-4;
+          ok_q &= yq[(p * 3 + i) * 4 + j] == (int8_t)lrint(want) ||
+                  fabs(fabs(want - floor(want)) - 0.5) < 1e-4;
+        }
+    MOTE_CHECK(t, ok_f, "resize cubic f32 against the sum");
+    MOTE_CHECK(t, ok_q, "resize cubic s8 rounds to nearest");
+    MOTE_CHECK(t, mote_resize_s8(2, 2, 3, 3, 4, 4, r4, c4, rq4, cq4, big, yq) == MOTE_OK,
+               "resize cubic s8 of extremes");
+    for (i = 0; i < 24; ++i)
+      sat += yq[i] == 127 || yq[i] == -128;
+    MOTE_CHECK(t, sat > 0, "resize cubic s8 saturates overshoot");
+    MOTE_CHECK(t, mote_resize_f32(2, 2, 3, 3, 4, 5, r4, c4, rw4, cw4, x, y) ==
+                      MOTE_ERROR_ARGUMENT,
+               "resize refuses more than 4 taps");
+  }
 }
 
 static void test_reduce(mote_test_counts *t) {

@@ -100,7 +100,8 @@ class AutoEncoder(nn.Module):
 
 class SegNet(nn.Module):
     """A small segmentation network: an encoder, then nearest and bilinear
-    upsampling (Resize) back to the input's size, with a skip concat."""
+    upsampling (Resize) back to the input's size, with a skip concat, and
+    a bicubic resize of the result."""
 
     def __init__(self):
         super().__init__()
@@ -117,9 +118,11 @@ class SegNet(nn.Module):
         y = torch.relu(self.e3(s))
         y = torch.relu(self.d1(torch.cat([self.up1(y), s], 1)))
         y = self.d2(self.up2(y))
-        # align_corners bilinear to an odd size, by sizes.
-        return nn.functional.interpolate(y, size=(15, 15), mode="bilinear",
-                                         align_corners=True)
+        # align_corners bilinear to an odd size, by sizes; then bicubic.
+        y = nn.functional.interpolate(y, size=(15, 15), mode="bilinear",
+                                      align_corners=True)
+        return nn.functional.interpolate(y, scale_factor=1.5, mode="bicubic",
+                                         align_corners=False)
 
 
 class AttentionCNN(nn.Module):

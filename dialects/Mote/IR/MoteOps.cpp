@@ -426,8 +426,8 @@ LogicalResult ResizeOp::verify() {
   if (getScales().size() != 2 ||
       llvm::any_of(getScales(), [](float s) { return !(s > 0.0f); }))
     return emitOpError("expects 2 positive scales");
-  if (!llvm::is_contained({"nearest", "linear"}, getMode()))
-    return emitOpError("mode must be 'nearest' or 'linear', got '")
+  if (!llvm::is_contained({"nearest", "linear", "cubic"}, getMode()))
+    return emitOpError("mode must be 'nearest', 'linear' or 'cubic', got '")
            << getMode() << "'";
   if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
                            "asymmetric", "tf_half_pixel_for_nn"},

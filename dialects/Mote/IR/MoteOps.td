@@ -670,8 +670,12 @@ def Mote_ResizeOp : Mote_Op<"resize", [Pure, Mote_QuantizationTransparent]> {
     `mode = "nearest"` takes the input element that `nearest_mode`
     (`round_prefer_floor`, `round_prefer_ceil`, `floor`, `ceil`) rounds the
     coordinate to; `mode = "linear"` interpolates the two nearest rows and
-    columns (bilinear). An int8 tensor keeps its quantization: nearest
-    copies elements, linear interpolates the integers and rounds.
+    columns (bilinear); `mode = "cubic"` the four nearest (bicubic, Keys's
+    kernel with coefficient `cubic_coeff_a`; taps outside the input read
+    its edge, or with `exclude_outside` are dropped and the rest
+    renormalized). An int8 tensor keeps its quantization: nearest copies
+    elements, linear and cubic interpolate the integers, round and
+    saturate.
 
     Example (2x bilinear upsampling as PyTorch exports it):
 
@@ -683,7 +687,9 @@ def Mote_ResizeOp : Mote_Op<"resize", [Pure, Mote_QuantizationTransparent]> {
   let arguments = (ins Mote_Tensor:$input, DenseF32ArrayAttr:$scales,
       DefaultValuedAttr<StrAttr, "\"nearest\"">:$mode,
       DefaultValuedAttr<StrAttr, "\"half_pixel\"">:$coordinate_transformation_mode,
-      DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode);
+      DefaultValuedAttr<StrAttr, "\"round_prefer_floor\"">:$nearest_mode,
+      DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a,
+      DefaultValuedAttr<BoolAttr, "false">:$exclude_outside);
   let results = (outs Mote_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

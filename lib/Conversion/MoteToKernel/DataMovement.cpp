@@ -192,14 +192,26 @@ LogicalResult Lowering::lowerPad(PadOp op) {
   return success();
 }
 namespace {
-/// Where each output coordinate of one resized axis reads: rows
-/// `index[2i]` and `index[2i + 1]` weighted `weight[2i]` and
-/// `weight[2i + 1]` (nearest: one index, the second unused). The
+/// Where each output coordinate of one resized axis reads: `taps` rows
+/// `index[taps * i + k]` weighted `weight[taps * i + k]` (nearest: one
+/// index, written twice; linear: 2 taps; cubic: 4). The coordinate
 /// arithmetic is ONNX Runtime's, in float, so ties round the same way.
 struct ResizeAxis {
+  int32_t taps = 2;
   SmallVector<int32_t> index;
   SmallVector<float> weight;
 };
+
+/// The cubic convolution kernel of Keys with coefficient `a` at distance
+/// `d` (ONNX Resize's cubic mode).
+double cubicWeight(double d, double a) {
+  d = std::fabs(d);
+  if (d <= 1.0)
+    return ((a + 2.0) * d - (a + 3.0)) * d * d + 1.0;
+  if (d < 2.0)
+    return ((a * d - 5.0 * a) * d + 8.0 * a) * d - 4.0 * a;
+  return 0.0;
+}
 
 ResizeAxis resizeAxis(ResizeOp op, int axis) {
   int64_t in =
@@ -212,8 +224,9 @@ ResizeAxis resizeAxis(ResizeOp op, int axis) {
   float resized = scale * static_cast<float>(in);
   StringRef coordinates = op.getCoordinateTransformationMode();
   StringRef nearest = op.getNearestMode();
-  bool linear = op.getMode() == "linear";
+  bool linear = op.getMode() == "linear", cubic = op.getMode() == "cubic";
   ResizeAxis result;
+  result.taps = cubic ? 4 : 2;
   for (int64_t i = 0; i < out; ++i) {
     float r = static_cast<float>(i), x;
     if (coordinates == "asymmetric")
@@ -227,6 +240,29 @@ ResizeAxis resizeAxis(ResizeOp op, int axis) {
       x = 0.0f;
     else
       x = (r + 0.5f) / scale - 0.5f;
+    if (cubic) {
+      // Taps floor(x) - 1 ... floor(x) + 2, read at the nearest edge
+      // element when outside; `exclude_outside` drops those and
+      // renormalizes the others.
+      int64_t first = static_cast<int64_t>(std::floor(x)) - 1;
+      double weights[4], sum = 0.0;
+      for (int64_t k = 0; k < 4; ++k) {
+        int64_t at = first + k;
+        bool outside = at < 0 || at >= in;
+        weights[k] =
+            outside && op.getExcludeOutside()
+                ? 0.0
+                : cubicWeight(static_cast<double>(x) - static_cast<double>(at),
+                              op.getCubicCoeffA().convertToDouble());
+        sum += weights[k];
+        result.index.push_back(
+            static_cast<int32_t>(std::clamp<int64_t>(at, 0, in - 1)));
+      }
+      for (double w : weights)
+        result.weight.push_back(
+            static_cast<float>(op.getExcludeOutside() ? w / sum : w));
+      continue;
+    }
     if (!linear) {
       int64_t k;
       if (nearest == "floor")
@@ -277,21 +313,29 @@ LogicalResult Lowering::lowerResize(ResizeOp op) {
     call("mote_resize_nearest", {rowIndex, colIndex, *input, *output}, scalars);
     return success();
   }
+  int32_t taps = rows.taps;
   auto weights = [&](StringRef suffix, ArrayRef<float> values) {
     if (isFloat) {
       auto t =
           RankedTensorType::get({int64_t(values.size())}, builder.getF32Type());
       return arrayGlobal(suffix, DenseElementsAttr::get(t, values));
     }
-    // The int8 kernel is integer-only: each pair in Q15, summing to 32768.
+    // The int8 kernel is integer-only: each output's taps in Q15, the last
+    // taking the rounding so that they sum to 32768.
     SmallVector<int32_t> fixed;
-    for (size_t i = 0; i < values.size(); i += 2) {
-      int32_t first = static_cast<int32_t>(std::lround(values[i] * 32768.0));
-      fixed.append({first, 32768 - first});
+    for (size_t i = 0; i < values.size(); i += taps) {
+      int32_t rest = 32768;
+      for (int32_t k = 0; k + 1 < taps; ++k) {
+        fixed.push_back(
+            static_cast<int32_t>(std::lround(values[i + k] * 32768.0)));
+        rest -= fixed.back();
+      }
+      fixed.push_back(rest);
     }
     return i32Array(suffix, fixed);
   };
-  call(isFloat ? "mote_resize_linear_f32" : "mote_resize_linear_s8",
+  scalars.push_back(i32(taps));
+  call(isFloat ? "mote_resize_f32" : "mote_resize_s8",
        {rowIndex, colIndex, weights("row_weights", rows.weight),
         weights("col_weights", cols.weight), *input, *output},
        scalars);

@@ -356,6 +356,10 @@ LogicalResult Exporter::exportOp(Operation *op) {
         setString(n, "coordinate_transformation_mode",
                   o.getCoordinateTransformationMode());
         setString(n, "nearest_mode", o.getNearestMode());
+        if (o.getMode() == "cubic") {
+          setFloat(n, "cubic_coeff_a", o.getCubicCoeffA().convertToFloat());
+          setInt(n, "exclude_outside", o.getExcludeOutside() ? 1 : 0);
+        }
         return success();
       })
       .Case([&](FullyConnectedOp) {

@@ -651,11 +651,20 @@ LogicalResult importResize(NodeContext &ctx) {
   FailureOr<int64_t> antialias = ctx.getInt("antialias", 0);
   FailureOr<std::string> policy =
       ctx.getString("keep_aspect_ratio_policy", "stretch");
+  FailureOr<float> cubicA = ctx.getFloat("cubic_coeff_a", -0.75f);
+  FailureOr<int64_t> excludeOutside = ctx.getInt("exclude_outside", 0);
   if (failed(mode) || failed(coordinates) || failed(nearest) ||
-      failed(antialias) || failed(policy))
+      failed(antialias) || failed(policy) || failed(cubicA) ||
+      failed(excludeOutside))
     return failure();
-  if (*mode != "nearest" && *mode != "linear")
-    return ctx.unsupported("mode '" + *mode + "' (nearest and linear only)");
+  if (*mode != "nearest" && *mode != "linear" && *mode != "cubic")
+    return ctx.emitError() << "unknown mode '" << *mode
+                           << "' (nearest, linear or cubic)";
+  if (!std::isfinite(*cubicA))
+    return ctx.emitError() << "cubic_coeff_a must be finite";
+  if (*excludeOutside != 0 && *excludeOutside != 1)
+    return ctx.emitError() << "exclude_outside must be 0 or 1, got "
+                           << *excludeOutside;
   if (*coordinates == "tf_crop_and_resize")
     return ctx.unsupported("coordinate_transformation_mode "
                            "'tf_crop_and_resize'");
@@ -721,7 +730,7 @@ LogicalResult importResize(NodeContext &ctx) {
     // Nearest (and an identity resize) copies elements: any element type.
   } else if (!getElementTypeOrSelf(x->getType()).isF32() &&
              !getQuantType(x->getType())) {
-    return ctx.unsupported("linear resize of " +
+    return ctx.unsupported(*mode + " resize of " +
                            typeName(getElementTypeOrSelf(x->getType())));
   }
   // ONNX's converter turns Upsample-9 and Resize-10 into Resize-11 with
@@ -742,7 +751,8 @@ LogicalResult importResize(NodeContext &ctx) {
   Value y = ctx.create<ResizeOp>(
       tensorOf(shape, getElementTypeOrSelf(x->getType())), *x,
       b.getDenseF32ArrayAttr(scales), b.getStringAttr(*mode),
-      b.getStringAttr(*coordinates), b.getStringAttr(*nearest));
+      b.getStringAttr(*coordinates), b.getStringAttr(*nearest),
+      b.getF32FloatAttr(*cubicA), b.getBoolAttr(*excludeOutside != 0));
   ctx.setOutput(0, y, ctx.inputIsUnsigned(0));
   return success();
 }

@@ -198,29 +198,33 @@ mote_status mote_max_pool2d_f32(const mote_pool2d_s8_params *p,
                                 const float *input, float *output);
 
 /* Resize (ONNX Resize over H and W) of `planes` in_h x in_w planes to
- * out_h x out_w. The compiler tabulates, per output row and column, two
- * source indices (`rows`, `cols`: 2 * out_h and 2 * out_w entries) and,
- * for linear, their weights; nearest reads the first index and copies
- * `element_bytes` (1 or 4) per element. The int8 linear form takes the
- * weights in Q15 (each pair summing to 32768), interpolates the integers of
- * one quantization and rounds half to even, in integer arithmetic. */
+ * out_h x out_w. The compiler tabulates, per output row and column, the
+ * source indices and weights of its taps, so the kernels do no coordinate
+ * arithmetic. mote_resize_nearest takes two indices per row and column
+ * (the second unused), reads the first and copies `element_bytes` (1 or 4)
+ * per element. mote_resize_f32 / _s8 take `taps` indices and weights per
+ * row and column (`taps * out_h` and `taps * out_w` entries: 2 for
+ * bilinear, 4 for bicubic) and sum row taps times column taps. The int8
+ * form takes the weights in Q15 (each output's taps summing to 32768),
+ * interpolates the integers of one quantization, rounds half to even and
+ * saturates, in integer arithmetic. */
+#define MOTE_RESIZE_MAX_TAPS 4
 mote_status mote_resize_nearest(int32_t planes, int32_t in_h, int32_t in_w,
                                 int32_t out_h, int32_t out_w,
                                 int32_t element_bytes, const int32_t *rows,
                                 const int32_t *cols, const void *input,
                                 void *output);
-mote_status mote_resize_linear_f32(int32_t planes, int32_t in_h, int32_t in_w,
-                                   int32_t out_h, int32_t out_w,
-                                   const int32_t *rows, const int32_t *cols,
-                                   const float *row_weights,
-                                   const float *col_weights,
-                                   const float *input, float *output);
-mote_status mote_resize_linear_s8(int32_t planes, int32_t in_h, int32_t in_w,
-                                  int32_t out_h, int32_t out_w,
-                                  const int32_t *rows, const int32_t *cols,
-                                  const int32_t *row_weights,
-                                  const int32_t *col_weights,
-                                  const int8_t *input, int8_t *output);
+mote_status mote_resize_f32(int32_t planes, int32_t in_h, int32_t in_w,
+                            int32_t out_h, int32_t out_w, int32_t taps,
+                            const int32_t *rows, const int32_t *cols,
+                            const float *row_weights, const float *col_weights,
+                            const float *input, float *output);
+mote_status mote_resize_s8(int32_t planes, int32_t in_h, int32_t in_w,
+                           int32_t out_h, int32_t out_w, int32_t taps,
+                           const int32_t *rows, const int32_t *cols,
+                           const int32_t *row_weights,
+                           const int32_t *col_weights, const int8_t *input,
+                           int8_t *output);
 
 /* Element-wise activations. */
 /* `kind` is one of MOTE_CLAMP .. MOTE_GELU (mote_abi.h). */

@@ -809,8 +809,8 @@ func.func @resize_channels(%x: tensor<1x2x3x3xf32>) {
 // -----
 
 func.func @resize_mode(%x: tensor<1x2x3x3xf32>) {
-  // expected-error @+1 {{mode must be 'nearest' or 'linear', got 'cubic'}}
-  %0 = mote.resize %x {mode = "cubic", scales = array<f32: 2.0, 2.0>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x6x6xf32>
+  // expected-error @+1 {{mode must be 'nearest', 'linear' or 'cubic', got 'area'}}
+  %0 = mote.resize %x {mode = "area", scales = array<f32: 2.0, 2.0>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x6x6xf32>
   return
 }
 
