@@ -58,8 +58,12 @@ cl::SubCommand infoCommand("info", "Summarize a model: inputs, outputs, op "
                                    "layer");
 
 cl::SubCommand opsCommand("ops", "List the ONNX operators the importer handles "
-                                 "(docs/ONNXImport.md gives their opsets and "
-                                 "limits)");
+                                 "(docs/ONNXImport.md gives their limits)");
+cl::opt<bool> opsMarkdown(
+    "markdown",
+    cl::desc("Print a Markdown table of each operator's ONNX versions: read "
+             "as they are, or upgraded first (docs/ONNXImport.md holds it)"),
+    cl::sub(opsCommand));
 
 cl::SubCommand
     compileCommand("compile",
@@ -1126,8 +1130,22 @@ int mote::motecMain(int argc, char **argv) {
   if (infoCommand)
     return runInfo();
   if (opsCommand) {
-    for (const std::string &op : mote::getSupportedONNXOps())
-      outs() << op << "\n";
+    if (!opsMarkdown) {
+      for (const std::string &op : mote::getSupportedONNXOps())
+        outs() << op << "\n";
+      return 0;
+    }
+    auto list = [](ArrayRef<int64_t> versions) {
+      std::string text;
+      for (int64_t v : versions)
+        text += (text.empty() ? "" : ", ") + std::to_string(v);
+      return text.empty() ? std::string("-") : text;
+    };
+    outs() << "| operator | versions read as they are | older versions "
+              "(upgraded first) |\n|---|---|---|\n";
+    for (const mote::ONNXOpVersions &v : mote::getSupportedONNXOpVersions())
+      outs() << "| " << v.op << " | " << list(v.native) << " | "
+             << list(v.upgraded) << " |\n";
     return 0;
   }
   if (compileCommand)

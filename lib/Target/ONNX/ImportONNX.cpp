@@ -132,6 +132,29 @@ SmallVector<std::string> mote::getSupportedONNXOps() {
   return ops;
 }
 
+SmallVector<ONNXOpVersions> mote::getSupportedONNXOpVersions() {
+  SmallVector<ONNXOpVersions> result;
+  for (const std::string &op : getSupportedONNXOps()) {
+    ONNXOpVersions versions{op, {}, {}};
+    for (int64_t opset = kMinUpgradeOpset; opset <= kMaxOpset; ++opset) {
+      const onnx::OpSchema *schema =
+          onnx::OpSchemaRegistry::Schema(op, opset, "");
+      if (!schema)
+        continue;
+      int64_t since = schema->since_version();
+      auto &list = opset >= kMinOpset ? versions.native : versions.upgraded;
+      if (!llvm::is_contained(list, since))
+        list.push_back(since);
+    }
+    // A version in effect both before and from kMinOpset is read as is.
+    llvm::erase_if(versions.upgraded, [&](int64_t v) {
+      return llvm::is_contained(versions.native, v);
+    });
+    result.push_back(std::move(versions));
+  }
+  return result;
+}
+
 LogicalResult mote::onnx_import::requireF32(NodeContext &ctx,
                                             ValueRange values) {
   for (Value v : values)

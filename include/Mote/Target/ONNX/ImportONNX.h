@@ -42,6 +42,15 @@ mlir::OwningOpRef<mlir::ModuleOp> importONNXModel(llvm::StringRef bytes,
 /// The ONNX operators (default domain) the importer handles, sorted.
 llvm::SmallVector<std::string> getSupportedONNXOps();
 
+/// The versions of a handled operator, from ONNX's schema registry: those
+/// the importer reads as they are (in effect at some opset it reads) and
+/// older ones, which ONNX's version converter upgrades first.
+struct ONNXOpVersions {
+  std::string op;
+  llvm::SmallVector<int64_t> native, upgraded;
+};
+llvm::SmallVector<ONNXOpVersions> getSupportedONNXOpVersions();
+
 /// Registers `--import-onnx` with mlir-translate's registry.
 void registerImportONNXTranslation();
 
