@@ -229,9 +229,36 @@ static mote_status broadcast_f32(const mote_broadcast_params *p, float act_min,
   return MOTE_OK;
 }
 
-mote_status mote_compare_f32(const mote_broadcast_params *p,
-                             int32_t predicate, const float *lhs,
-                             const float *rhs, uint8_t *output) {
+/* The comparison of two values of one kind: floats (a NaN compares false)
+ * or signed integers. */
+static int compare_values(int32_t predicate, int is_float, float fa, float fb,
+                          int64_t ia, int64_t ib) {
+  if (is_float)
+    return predicate == MOTE_COMPARE_EQ   ? fa == fb
+           : predicate == MOTE_COMPARE_LT ? fa < fb
+           : predicate == MOTE_COMPARE_LE ? fa <= fb
+           : predicate == MOTE_COMPARE_GT ? fa > fb
+                                          : fa >= fb;
+  return predicate == MOTE_COMPARE_EQ   ? ia == ib
+         : predicate == MOTE_COMPARE_LT ? ia < ib
+         : predicate == MOTE_COMPARE_LE ? ia <= ib
+         : predicate == MOTE_COMPARE_GT ? ia > ib
+                                        : ia >= ib;
+}
+
+/* Element i of a tensor of `element_bytes`-byte signed integers (0 for
+ * floats), or of floats. */
+static int64_t load_int(const void *data, int64_t i, int32_t element_bytes) {
+  return element_bytes == 1   ? ((const int8_t *)data)[i]
+         : element_bytes == 4 ? ((const int32_t *)data)[i]
+                              : ((const int64_t *)data)[i];
+}
+
+/* The broadcast walk of a comparison; `element_bytes` 0 reads floats. */
+static mote_status compare_walk(const mote_broadcast_params *p,
+                                int32_t predicate, int32_t element_bytes,
+                                const void *lhs, const void *rhs,
+                                uint8_t *output) {
   int32_t i0, i1, i2, i3;
   int64_t o = 0;
   if (!p || !lhs || !rhs || !output || predicate < MOTE_COMPARE_EQ ||
@@ -241,18 +268,34 @@ mote_status mote_compare_f32(const mote_broadcast_params *p,
     for (i1 = 0; i1 < p->dim1; ++i1)
       for (i2 = 0; i2 < p->dim2; ++i2)
         for (i3 = 0; i3 < p->dim3; ++i3) {
-          float a = lhs[(int64_t)i0 * p->lhs_stride0 + (int64_t)i1 * p->lhs_stride1 +
-                        (int64_t)i2 * p->lhs_stride2 + (int64_t)i3 * p->lhs_stride3];
-          float b = rhs[(int64_t)i0 * p->rhs_stride0 + (int64_t)i1 * p->rhs_stride1 +
-                        (int64_t)i2 * p->rhs_stride2 + (int64_t)i3 * p->rhs_stride3];
-          int r = predicate == MOTE_COMPARE_EQ   ? a == b
-                  : predicate == MOTE_COMPARE_LT ? a < b
-                  : predicate == MOTE_COMPARE_LE ? a <= b
-                  : predicate == MOTE_COMPARE_GT ? a > b
-                                                 : a >= b;
-          output[o++] = (uint8_t)r;
+          const int64_t l = (int64_t)i0 * p->lhs_stride0 + (int64_t)i1 * p->lhs_stride1 +
+                            (int64_t)i2 * p->lhs_stride2 + (int64_t)i3 * p->lhs_stride3;
+          const int64_t r = (int64_t)i0 * p->rhs_stride0 + (int64_t)i1 * p->rhs_stride1 +
+                            (int64_t)i2 * p->rhs_stride2 + (int64_t)i3 * p->rhs_stride3;
+          output[o++] = (uint8_t)(
+              element_bytes == 0
+                  ? compare_values(predicate, 1, ((const float *)lhs)[l],
+                                   ((const float *)rhs)[r], 0, 0)
+                  : compare_values(predicate, 0, 0.0f, 0.0f,
+                                   load_int(lhs, l, element_bytes),
+                                   load_int(rhs, r, element_bytes)));
         }
   return MOTE_OK;
+}
+
+mote_status mote_compare_f32(const mote_broadcast_params *p,
+                             int32_t predicate, const float *lhs,
+                             const float *rhs, uint8_t *output) {
+  return compare_walk(p, predicate, 0, lhs, rhs, output);
+}
+
+mote_status mote_compare_int(const mote_broadcast_params *p,
+                             int32_t predicate, int32_t element_bytes,
+                             const void *lhs, const void *rhs,
+                             uint8_t *output) {
+  if (element_bytes != 1 && element_bytes != 4 && element_bytes != 8)
+    return MOTE_ERROR_ARGUMENT;
+  return compare_walk(p, predicate, element_bytes, lhs, rhs, output);
 }
 
 mote_status mote_add_f32(const mote_broadcast_params *p, float act_min,

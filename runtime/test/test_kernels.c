@@ -1077,6 +1077,37 @@ static void test_compare_where(mote_test_counts *t) {
   for (i = 0, bad = 0; i < 6; ++i)
     bad += q[i] != (cond[i / 3] ? qa[i] : qs);
   MOTE_CHECK(t, bad == 0, "where int8: %d wrong", bad);
+  {
+    /* Integer comparisons of each width, values beyond 2^53 for int64 (no
+     * detour through floating point) and negative ones (signed). */
+    const int64_t la[6] = {INT64_MAX, -5, 7, (int64_t)1 << 60, 0, -1};
+    const int64_t lb[3] = {INT64_MAX - 1, -5, 8};
+    const int32_t ia[6] = {-3, 4, INT32_MIN, 0, 9, -2}, ib[3] = {-3, 5, 0};
+    const int8_t ba[6] = {1, 0, 1, 0, -128, 127}, bb[3] = {1, 1, 0};
+    for (predicate = MOTE_COMPARE_EQ, bad = 0; predicate <= MOTE_COMPARE_GE; ++predicate) {
+      uint8_t m64[6], m32[6], m8[6];
+      MOTE_CHECK(t, mote_compare_int(&p, predicate, 8, la, lb, m64) == MOTE_OK &&
+                        mote_compare_int(&p, predicate, 4, ia, ib, m32) == MOTE_OK &&
+                        mote_compare_int(&p, predicate, 1, ba, bb, m8) == MOTE_OK,
+                 "compare int %d", predicate);
+      for (i = 0; i < 6; ++i) {
+#define MOTE_WANT(x, y)                                                        \
+  (predicate == MOTE_COMPARE_EQ   ? (x) == (y)                                 \
+   : predicate == MOTE_COMPARE_LT ? (x) < (y)                                  \
+   : predicate == MOTE_COMPARE_LE ? (x) <= (y)                                 \
+   : predicate == MOTE_COMPARE_GT ? (x) > (y)                                  \
+                                  : (x) >= (y))
+        bad += m64[i] != MOTE_WANT(la[i], lb[i % 3]);
+        bad += m32[i] != MOTE_WANT(ia[i], ib[i % 3]);
+        bad += m8[i] != MOTE_WANT(ba[i], bb[i % 3]);
+#undef MOTE_WANT
+      }
+    }
+    MOTE_CHECK(t, bad == 0, "compare int: %d wrong", bad);
+    MOTE_CHECK(t, mote_compare_int(&p, MOTE_COMPARE_EQ, 2, ia, ib, mask) ==
+                      MOTE_ERROR_ARGUMENT,
+               "2-byte integers refused");
+  }
 }
 
 /* The int8 product of a [2, 1, 3, 5] by a broadcast [4, 5, 2] tensor

@@ -49,6 +49,7 @@ CLAIMED = {
     "Sub", "Tanh",
     "Transpose", "Unsqueeze",
     "Equal", "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Where",
+    "Not", "And", "Or", "Xor",
     "LayerNormalization",
 }
 RTOL, ATOL = 1e-3, 1e-7

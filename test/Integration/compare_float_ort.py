@@ -5,8 +5,9 @@ most --tolerance (default 1e-4, the bound of issue 4). Integer (int8,
 uint8) inputs get random values of their type, so quantized operator-form
 models run too (--tolerance 0 asks for exact integers). int32 / int64
 inputs are indices (token ids): random values in [-n, n) for the extent n
-of the axis the first Gather reading them indexes. Boolean inputs (a
-Where's condition) are random.
+of the axis the first Gather reading them indexes, or in [-4, 4) when no
+Gather reads them (so that comparisons meet equal values). Boolean inputs
+(a Where's condition) are random.
 
 Usage: compare_float_ort.py MODEL WORKDIR [--motec PATH]
 """
@@ -26,7 +27,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
 def index_extent(model, name):
-    """The extent of the axis a Gather indexes with graph input `name`."""
+    """The extent of the axis a Gather indexes with graph input `name`, 4
+    for an input no Gather reads."""
     shapes = {t.name: list(t.dims) for t in model.graph.initializer}
     for vi in model.graph.input:
         shapes.setdefault(vi.name, [d.dim_value for d in vi.type.tensor_type.shape.dim])
@@ -34,7 +36,9 @@ def index_extent(model, name):
         if node.op_type == "Gather" and node.input[1] == name and node.input[0] in shapes:
             axis = next((a.i for a in node.attribute if a.name == "axis"), 0)
             return shapes[node.input[0]][axis]
-    sys.exit(f"input '{name}' holds integers but indexes no table of known shape")
+    if any(node.op_type == "Gather" and node.input[1] == name for node in model.graph.node):
+        sys.exit(f"input '{name}' indexes a table of unknown shape")
+    return 4
 
 
 def main():

@@ -525,6 +525,11 @@ LogicalResult CompareOp::verify() {
   if (!llvm::is_contained({"eq", "lt", "le", "gt", "ge"}, getPredicate()))
     return emitOpError("predicate must be eq, lt, le, gt or ge, not '")
            << getPredicate() << "'";
+  if (getElementTypeOrSelf(getLhs().getType()) !=
+      getElementTypeOrSelf(getRhs().getType()))
+    return emitOpError("operands must have one element type, got ")
+           << getElementTypeOrSelf(getLhs().getType()) << " and "
+           << getElementTypeOrSelf(getRhs().getType());
   SmallVector<int64_t> expected;
   if (failed(inferBroadcastShape([&] { return emitOpError(); },
                                  shapeOf(getLhs()), shapeOf(getRhs()),

@@ -200,10 +200,12 @@ def Mote_CompareOp : Mote_Op<"compare", [Pure]> {
   let summary = "Element-wise comparison with NumPy broadcasting";
   let description = [{
     `lhs <predicate> rhs` for each element of the broadcast shape, as ONNX
-    Equal, Less, LessOrEqual, Greater and GreaterOrEqual define it on
-    floats: `predicate` is `eq`, `lt`, `le`, `gt` or `ge`; a NaN operand
-    compares false. The `i1` result is stored one byte per element (0 or
-    1). It feeds `mote.where`.
+    Equal, Less, LessOrEqual, Greater and GreaterOrEqual define it:
+    `predicate` is `eq`, `lt`, `le`, `gt` or `ge`. The operands are both
+    `f32` (a NaN compares false) or both one signed integer type (`i8`,
+    `i32`, `i64`, or `i1`, false below true). The `i1` result is stored one
+    byte per element (0 or 1). It feeds `mote.where`; the importer also
+    builds ONNX's Not, And, Or and Xor from it and `mote.where`.
 
     Example:
 
@@ -212,8 +214,8 @@ def Mote_CompareOp : Mote_Op<"compare", [Pure]> {
         : (tensor<1x8xf32>, tensor<f32>) -> tensor<1x8xi1>
     ```
   }];
-  let arguments = (ins Mote_FloatTensor:$lhs, Mote_FloatTensor:$rhs,
-      StrAttr:$predicate);
+  let arguments = (ins StaticShapeTensorOf<[F32, I1, I8, I32, I64]>:$lhs,
+      StaticShapeTensorOf<[F32, I1, I8, I32, I64]>:$rhs, StrAttr:$predicate);
   let results = (outs StaticShapeTensorOf<[I1]>:$output);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
@@ -227,7 +229,8 @@ def Mote_WhereOp : Mote_Op<"where", [Pure]> {
     ONNX Where: `condition ? on_true : on_false` for each element of the
     shape the three operands broadcast to (NumPy rules). The values are
     copied, so the two choices and the result have one element type (float,
-    or one quantized type).
+    one quantized type, an integer type, or bool: ONNX's And and Or of bools
+    are choices).
 
     Example (an attention mask):
 
@@ -237,8 +240,9 @@ def Mote_WhereOp : Mote_Op<"where", [Pure]> {
     ```
   }];
   let arguments = (ins StaticShapeTensorOf<[I1]>:$condition,
-      Mote_Tensor:$on_true, Mote_Tensor:$on_false);
-  let results = (outs Mote_Tensor:$output);
+      StaticShapeTensorOf<[Mote_ElementType, I1]>:$on_true,
+      StaticShapeTensorOf<[Mote_ElementType, I1]>:$on_false);
+  let results = (outs StaticShapeTensorOf<[Mote_ElementType, I1]>:$output);
   let assemblyFormat = [{
     $condition `,` $on_true `,` $on_false attr-dict `:`
     functional-type(operands, results)

@@ -216,7 +216,8 @@ LogicalResult Lowering::lowerLayerNorm(LayerNormOp o) {
   return success();
 }
 
-/// A comparison of floats; its i1 result is one byte per element.
+/// A comparison of floats or of signed integers; its i1 result is one byte
+/// per element.
 LogicalResult Lowering::lowerCompare(CompareOp o) {
   ArrayRef<int64_t> shape = shapeOf(o.getOutput());
   if (shape.size() > 4)
@@ -233,8 +234,16 @@ LogicalResult Lowering::lowerCompare(CompareOp o) {
                        .Case("le", abi::ComparePredicate::Le)
                        .Case("gt", abi::ComparePredicate::Gt)
                        .Default(abi::ComparePredicate::Ge);
-  callWith("mote_compare_f32", params, *io,
-           {builder.getI32IntegerAttr(static_cast<int32_t>(predicate))});
+  Attribute code = builder.getI32IntegerAttr(static_cast<int32_t>(predicate));
+  Type element = getElementTypeOrSelf(o.getLhs().getType());
+  if (element.isF32()) {
+    callWith("mote_compare_f32", params, *io, {code});
+    return success();
+  }
+  // Integers (and bools, one byte each) by their storage size.
+  unsigned bytes = std::max(element.getIntOrFloatBitWidth() / 8, 1u);
+  callWith("mote_compare_int", params, *io,
+           {code, builder.getI32IntegerAttr(bytes)});
   return success();
 }
 

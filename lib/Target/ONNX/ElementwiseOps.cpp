@@ -333,6 +333,48 @@ LogicalResult importDropout(NodeContext &ctx) {
 
 /// Equal, Less, LessOrEqual, Greater, GreaterOrEqual: `mote.compare` of
 /// float tensors; integer constants (shape arithmetic) are folded.
+/// `lhs <predicate> rhs` with broadcasting, as a bool tensor.
+FailureOr<Value> compare(NodeContext &ctx, Value lhs, Value rhs,
+                         StringRef predicate) {
+  SmallVector<int64_t> shape;
+  if (failed(inferBroadcastShape(ctx.errorFn(), shapeOf(lhs), shapeOf(rhs),
+                                 shape)))
+    return failure();
+  return ctx
+      .create<CompareOp>(tensorOf(shape, ctx.builder().getI1Type()), lhs, rhs,
+                         ctx.builder().getStringAttr(predicate))
+      .getResult();
+}
+
+/// Checks that inputs `indices` are signed integers (or bools) of one type:
+/// the C comparison reads them as such.
+LogicalResult requireSignedIntegers(NodeContext &ctx,
+                                    ArrayRef<unsigned> indices) {
+  Type first;
+  for (unsigned i : indices) {
+    FailureOr<Value> v = ctx.input(i);
+    if (failed(v))
+      return failure();
+    Type element = getElementTypeOrSelf(v->getType());
+    if (first && element != first)
+      return ctx.emitError()
+             << "inputs have different element types (" << typeName(first)
+             << " and " << typeName(element) << ")";
+    if (getQuantType(v->getType()) || ctx.inputIsUnsigned(i) ||
+        !llvm::is_contained(
+            {1u, 8u, 32u, 64u},
+            element.isSignlessInteger() ? element.getIntOrFloatBitWidth() : 0u))
+      return ctx.unsupported(
+          "comparison of " +
+          (ctx.inputIsUnsigned(i)
+               ? "uint" + std::to_string(element.getIntOrFloatBitWidth())
+               : typeName(element)) +
+          " tensors");
+    first = element;
+  }
+  return success();
+}
+
 LogicalResult importCompare(NodeContext &ctx) {
   StringRef op = ctx.node.op_type();
   StringRef predicate = op == "Equal"         ? "eq"
@@ -356,16 +398,65 @@ LogicalResult importCompare(NodeContext &ctx) {
         });
   }
   FailureOr<Value> lhs = ctx.input(0), rhs = ctx.input(1);
-  if (failed(lhs) || failed(rhs) || failed(requireFloat(ctx, *lhs)) ||
-      failed(requireFloat(ctx, *rhs)))
+  if (failed(lhs) || failed(rhs))
     return failure();
-  SmallVector<int64_t> shape;
-  if (failed(inferBroadcastShape(ctx.errorFn(), shapeOf(*lhs), shapeOf(*rhs),
-                                 shape)))
+  Type element = getElementTypeOrSelf(lhs->getType());
+  if (element.isF32()) {
+    if (failed(requireFloat(ctx, *rhs)))
+      return failure();
+  } else if (failed(requireSignedIntegers(ctx, {0, 1}))) {
     return failure();
-  ctx.setOutput(
-      0, ctx.create<CompareOp>(tensorOf(shape, ctx.builder().getI1Type()), *lhs,
-                               *rhs, ctx.builder().getStringAttr(predicate)));
+  }
+  FailureOr<Value> result = compare(ctx, *lhs, *rhs, predicate);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Not, And, Or and Xor of bool tensors, as comparisons and choices:
+/// Not x = (x == false), And = where(a, b, false), Or = where(a, true, b),
+/// Xor = Not (a == b).
+LogicalResult importLogic(NodeContext &ctx) {
+  StringRef op = ctx.node.op_type();
+  bool unary = op == "Not";
+  SmallVector<Value> in;
+  for (unsigned i = 0; i < (unary ? 1u : 2u); ++i) {
+    FailureOr<Value> v = ctx.input(i);
+    if (failed(v))
+      return failure();
+    if (!getElementTypeOrSelf(v->getType()).isInteger(1))
+      return ctx.emitError() << "input " << i << " must be bool, not "
+                             << typeName(getElementTypeOrSelf(v->getType()));
+    in.push_back(*v);
+  }
+  OpBuilder &b = ctx.builder();
+  auto boolean = [&](bool value) -> Value {
+    auto type = RankedTensorType::get({}, b.getI1Type());
+    return arith::ConstantOp::create(b, ctx.loc, type,
+                                     DenseElementsAttr::get(type, value));
+  };
+  FailureOr<Value> result;
+  if (unary) {
+    result = compare(ctx, in[0], boolean(false), "eq");
+  } else if (op == "Xor") {
+    result = compare(ctx, in[0], in[1], "eq");
+    if (succeeded(result))
+      result = compare(ctx, *result, boolean(false), "eq");
+  } else {
+    SmallVector<int64_t> shape;
+    if (failed(inferBroadcastShape(ctx.errorFn(), shapeOf(in[0]),
+                                   shapeOf(in[1]), shape)))
+      return failure();
+    Value onTrue = op == "And" ? in[1] : boolean(true);
+    Value onFalse = op == "And" ? boolean(false) : in[1];
+    result = ctx.create<WhereOp>(tensorOf(shape, b.getI1Type()), in[0], onTrue,
+                                 onFalse)
+                 .getResult();
+  }
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
   return success();
 }
 
@@ -417,4 +508,6 @@ void mote::onnx_import::registerElementwiseOps(HandlerMap &handlers) {
        {"Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual"})
     handlers[op.str()] = importCompare;
   handlers["Where"] = importWhere;
+  for (StringRef op : {"Not", "And", "Or", "Xor"})
+    handlers[op.str()] = importLogic;
 }

@@ -185,6 +185,12 @@ mote_status mote_mul_f32(const mote_broadcast_params *p, float act_min,
 mote_status mote_compare_f32(const mote_broadcast_params *p,
                              int32_t predicate, const float *lhs,
                              const float *rhs, uint8_t *output);
+/* The same on signed integers of `element_bytes` 1 (int8, and bool bytes),
+ * 4 (int32) or 8 (int64). */
+mote_status mote_compare_int(const mote_broadcast_params *p,
+                             int32_t predicate, int32_t element_bytes,
+                             const void *lhs, const void *rhs,
+                             uint8_t *output);
 
 /* PReLU: x >= 0 ? x : slope * x, the slope broadcast to x's shape. */
 mote_status mote_prelu_f32(const mote_broadcast_params *p, const float *input,

@@ -66,3 +66,18 @@ func.func @net(%x: tensor<1x2x3x!qa>, %s: tensor<2x1x!qb>) -> tensor<1x2x3x!qc> 
   %y = mote.prelu %x, %s : (tensor<1x2x3x!qa>, tensor<2x1x!qb>) -> tensor<1x2x3x!qc>
   return %y : tensor<1x2x3x!qc>
 }
+
+// -----
+
+// A comparison of int64 token ids against a scalar padding id calls the
+// integer kernel with the element size (8 bytes); one of bools reads bytes.
+// CHECK-LABEL: func.func @net_run(
+// CHECK: mote_kernel.call @mote_compare_int({{.*}}) {params = {{.*}}, params_type = "mote_broadcast_params", scalars = [0 : i32, 8 : i32]}
+// CHECK: mote_kernel.call @mote_compare_int({{.*}}) {params = {{.*}}, params_type = "mote_broadcast_params", scalars = [0 : i32, 1 : i32]}
+func.func @net(%ids: tensor<2x5xi64>) -> tensor<2x5xi1> {
+  %pad = arith.constant dense<0> : tensor<i64>
+  %f = arith.constant dense<false> : tensor<i1>
+  %m = mote.compare %ids, %pad {predicate = "eq"} : (tensor<2x5xi64>, tensor<i64>) -> tensor<2x5xi1>
+  %n = mote.compare %m, %f {predicate = "eq"} : (tensor<2x5xi1>, tensor<i1>) -> tensor<2x5xi1>
+  return %n : tensor<2x5xi1>
+}

@@ -959,3 +959,11 @@ func.func @lstm_peephole(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tens
   %y, %h, %c = mote.lstm %x, %w, %r peephole %p : (tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>, tensor<1x8xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>)
   return
 }
+
+// -----
+
+func.func @compare_mixed_types(%a: tensor<4xi64>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{operands must have one element type, got 'i64' and 'i32'}}
+  %0 = mote.compare %a, %b {predicate = "eq"} : (tensor<4xi64>, tensor<4xi32>) -> tensor<4xi1>
+  return
+}
