@@ -360,63 +360,69 @@ mote_status mote_fully_connected_s8(const mote_fully_connected_s8_params *p,
   return MOTE_OK;
 }
 
+/* Walks the (up to 4) batch dims of a product with broadcasting: BODY runs
+ * (the variadic arguments) once per output matrix with `ai`, `bi` and `yi`, the indices of the lhs,
+ * rhs and output matrices. */
+#define MOTE_MATMUL_BATCH_WALK(p, ...)                                         \
+  do {                                                                         \
+    int32_t i0, i1, i2, i3;                                                    \
+    for (i0 = 0; i0 < (p)->dim0; ++i0)                                         \
+      for (i1 = 0; i1 < (p)->dim1; ++i1)                                       \
+        for (i2 = 0; i2 < (p)->dim2; ++i2)                                     \
+          for (i3 = 0; i3 < (p)->dim3; ++i3) {                                 \
+            const int64_t ai =                                                 \
+                (int64_t)i0 * (p)->lhs_stride0 + (int64_t)i1 * (p)->lhs_stride1 + \
+                (int64_t)i2 * (p)->lhs_stride2 + (int64_t)i3 * (p)->lhs_stride3;  \
+            const int64_t bi =                                                 \
+                (int64_t)i0 * (p)->rhs_stride0 + (int64_t)i1 * (p)->rhs_stride1 + \
+                (int64_t)i2 * (p)->rhs_stride2 + (int64_t)i3 * (p)->rhs_stride3;  \
+            const int64_t yi =                                                 \
+                (((int64_t)i0 * (p)->dim1 + i1) * (p)->dim2 + i2) * (p)->dim3 + i3; \
+            __VA_ARGS__                                                        \
+          }                                                                    \
+  } while (0)
+
 mote_status mote_matmul_f32(const mote_matmul_params *p, const float *a,
                             const float *b, float *output) {
-  int32_t i0, i1, i2, i3, r, c, t;
+  int32_t r, c, t;
   if (!p || !a || !b || !output || p->m < 1 || p->k < 1 || p->n < 1)
     return MOTE_ERROR_ARGUMENT;
-  for (i0 = 0; i0 < p->dim0; ++i0)
-    for (i1 = 0; i1 < p->dim1; ++i1)
-      for (i2 = 0; i2 < p->dim2; ++i2)
-        for (i3 = 0; i3 < p->dim3; ++i3) {
-          int64_t ai = (int64_t)i0 * p->lhs_stride0 + (int64_t)i1 * p->lhs_stride1 +
-                       (int64_t)i2 * p->lhs_stride2 + (int64_t)i3 * p->lhs_stride3;
-          int64_t bi = (int64_t)i0 * p->rhs_stride0 + (int64_t)i1 * p->rhs_stride1 +
-                       (int64_t)i2 * p->rhs_stride2 + (int64_t)i3 * p->rhs_stride3;
-          int64_t yi = (((int64_t)i0 * p->dim1 + i1) * p->dim2 + i2) * p->dim3 + i3;
-          const float *x = a + ai * p->m * p->k;
-          const float *w = b + bi * p->k * p->n;
-          float *y = output + yi * p->m * p->n;
-          for (r = 0; r < p->m; ++r)
-            for (c = 0; c < p->n; ++c) {
-              float acc = 0.0f;
-              for (t = 0; t < p->k; ++t)
-                acc += x[(int64_t)r * p->k + t] * w[(int64_t)t * p->n + c];
-              y[(int64_t)r * p->n + c] = acc;
-            }
-        }
+  MOTE_MATMUL_BATCH_WALK(p, {
+    const float *x = a + ai * p->m * p->k;
+    const float *w = b + bi * p->k * p->n;
+    float *y = output + yi * p->m * p->n;
+    for (r = 0; r < p->m; ++r)
+      for (c = 0; c < p->n; ++c) {
+        float acc = 0.0f;
+        for (t = 0; t < p->k; ++t)
+          acc += x[(int64_t)r * p->k + t] * w[(int64_t)t * p->n + c];
+        y[(int64_t)r * p->n + c] = acc;
+      }
+  });
   return MOTE_OK;
 }
 
 mote_status mote_matmul_s8(const mote_matmul_s8_params *p, const int8_t *a,
                            const int8_t *b, int8_t *output) {
-  int32_t i0, i1, i2, i3, r, c, t;
+  int32_t r, c, t;
   if (!p || !a || !b || !output || p->m < 1 || p->k < 1 || p->k > 33025 ||
       p->n < 1)
     return MOTE_ERROR_ARGUMENT;
-  for (i0 = 0; i0 < p->dim0; ++i0)
-    for (i1 = 0; i1 < p->dim1; ++i1)
-      for (i2 = 0; i2 < p->dim2; ++i2)
-        for (i3 = 0; i3 < p->dim3; ++i3) {
-          int64_t ai = (int64_t)i0 * p->lhs_stride0 + (int64_t)i1 * p->lhs_stride1 +
-                       (int64_t)i2 * p->lhs_stride2 + (int64_t)i3 * p->lhs_stride3;
-          int64_t bi = (int64_t)i0 * p->rhs_stride0 + (int64_t)i1 * p->rhs_stride1 +
-                       (int64_t)i2 * p->rhs_stride2 + (int64_t)i3 * p->rhs_stride3;
-          int64_t yi = (((int64_t)i0 * p->dim1 + i1) * p->dim2 + i2) * p->dim3 + i3;
-          const int8_t *x = a + ai * p->m * p->k;
-          const int8_t *w = b + bi * p->k * p->n;
-          int8_t *y = output + yi * p->m * p->n;
-          for (r = 0; r < p->m; ++r)
-            for (c = 0; c < p->n; ++c) {
-              int32_t acc = 0;
-              for (t = 0; t < p->k; ++t)
-                acc += ((int32_t)x[(int64_t)r * p->k + t] + p->lhs_offset) *
-                       ((int32_t)w[(int64_t)t * p->n + c] + p->rhs_offset);
-              y[(int64_t)r * p->n + c] =
-                  mote_requantize_to_i8(acc, p->output_multiplier, p->output_shift,
-                                        p->output_offset, p->act_min, p->act_max);
-            }
-        }
+  MOTE_MATMUL_BATCH_WALK(p, {
+    const int8_t *x = a + ai * p->m * p->k;
+    const int8_t *w = b + bi * p->k * p->n;
+    int8_t *y = output + yi * p->m * p->n;
+    for (r = 0; r < p->m; ++r)
+      for (c = 0; c < p->n; ++c) {
+        int32_t acc = 0;
+        for (t = 0; t < p->k; ++t)
+          acc += ((int32_t)x[(int64_t)r * p->k + t] + p->lhs_offset) *
+                 ((int32_t)w[(int64_t)t * p->n + c] + p->rhs_offset);
+        y[(int64_t)r * p->n + c] =
+            mote_requantize_to_i8(acc, p->output_multiplier, p->output_shift,
+                                  p->output_offset, p->act_min, p->act_max);
+      }
+  });
   return MOTE_OK;
 }
 
