@@ -169,13 +169,12 @@ LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
   if (!finite(w) || (b && !finite(b)))
     return op->emitError("mote-quantize: non-finite weight or bias");
   auto wType = cast<RankedTensorType>(w.getType());
-  // Element i of the weight belongs to scale (i / inner) % channels.
+  // Element i of the weight belongs to scale (i / inner) % channels (one
+  // scale per tensor when axis is -1).
   int64_t channels = axis < 0 ? 1 : wType.getDimSize(axis);
   int64_t inner = 1;
-  for (int64_t d = std::max(axis, 0) + 1; d < wType.getRank(); ++d)
+  for (int64_t d = axis + 1; d < wType.getRank(); ++d)
     inner *= wType.getDimSize(d);
-  if (axis < 0)
-    inner = wType.getNumElements();
   auto channelOf = [&](size_t i) { return (int64_t(i) / inner) % channels; };
   SmallVector<float> values(w.getValues<float>());
   SmallVector<float> maxAbs(channels, 0.0f);

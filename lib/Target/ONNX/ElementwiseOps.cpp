@@ -331,8 +331,6 @@ LogicalResult importDropout(NodeContext &ctx) {
 
 } // namespace
 
-/// Equal, Less, LessOrEqual, Greater, GreaterOrEqual: `mote.compare` of
-/// float tensors; integer constants (shape arithmetic) are folded.
 /// `lhs <predicate> rhs` with broadcasting, as a bool tensor.
 FailureOr<Value> compare(NodeContext &ctx, Value lhs, Value rhs,
                          StringRef predicate) {
@@ -375,6 +373,9 @@ LogicalResult requireSignedIntegers(NodeContext &ctx,
   return success();
 }
 
+/// Equal, Less, LessOrEqual, Greater, GreaterOrEqual: `mote.compare` of
+/// float tensors or of signed integer (or bool) tensors of one type;
+/// integer constants (shape arithmetic) are folded.
 LogicalResult importCompare(NodeContext &ctx) {
   StringRef op = ctx.node.op_type();
   StringRef predicate = op == "Equal"         ? "eq"
