@@ -1,7 +1,8 @@
 /*===- mote_convolution.c - Convolution and matrix products --------------===*
  *
- * Convolutions (int8: pointwise, depthwise and general; float),
- * fully-connected layers and the float matrix product. Portable C; the Arm
+ * Convolutions (int8: pointwise, depthwise and general; float; int8 to raw
+ * int32 sums), fully-connected layers and the matrix products of two
+ * tensors (float, int8, int8 to int32). Portable C; the Arm
  * targets' GEMM kernels (mote_gemm.c, targets/) must match them bit for bit.
  *===----------------------------------------------------------------------===*/
 
@@ -402,27 +403,108 @@ mote_status mote_matmul_f32(const mote_matmul_params *p, const float *a,
   return MOTE_OK;
 }
 
+/* The longest sum of products of two offset int8 values (each within
+ * [-255, 255]) that cannot leave int32: 33025 * 255 * 255 < 2^31. */
+#define MOTE_S8_DEPTH_MAX 33025
+
+/* Sum over t of (row[t] + row_offset) (column[t * n] + column_offset). */
+static int32_t dot_s8(const int8_t *row, const int8_t *column, int32_t k,
+                      int32_t n, int32_t row_offset, int32_t column_offset) {
+  int32_t t, acc = 0;
+  for (t = 0; t < k; ++t)
+    acc += ((int32_t)row[t] + row_offset) *
+           ((int32_t)column[(int64_t)t * n] + column_offset);
+  return acc;
+}
+
 mote_status mote_matmul_s8(const mote_matmul_s8_params *p, const int8_t *a,
                            const int8_t *b, int8_t *output) {
-  int32_t r, c, t;
-  if (!p || !a || !b || !output || p->m < 1 || p->k < 1 || p->k > 33025 ||
-      p->n < 1)
+  int32_t r, c;
+  if (!p || !a || !b || !output || p->m < 1 || p->k < 1 ||
+      p->k > MOTE_S8_DEPTH_MAX || p->n < 1)
     return MOTE_ERROR_ARGUMENT;
   MOTE_MATMUL_BATCH_WALK(p, {
     const int8_t *x = a + ai * p->m * p->k;
     const int8_t *w = b + bi * p->k * p->n;
     int8_t *y = output + yi * p->m * p->n;
     for (r = 0; r < p->m; ++r)
-      for (c = 0; c < p->n; ++c) {
-        int32_t acc = 0;
-        for (t = 0; t < p->k; ++t)
-          acc += ((int32_t)x[(int64_t)r * p->k + t] + p->lhs_offset) *
-                 ((int32_t)w[(int64_t)t * p->n + c] + p->rhs_offset);
-        y[(int64_t)r * p->n + c] =
-            mote_requantize_to_i8(acc, p->output_multiplier, p->output_shift,
-                                  p->output_offset, p->act_min, p->act_max);
-      }
+      for (c = 0; c < p->n; ++c)
+        y[(int64_t)r * p->n + c] = mote_requantize_to_i8(
+            dot_s8(x + (int64_t)r * p->k, w + c, p->k, p->n, p->lhs_offset,
+                   p->rhs_offset),
+            p->output_multiplier, p->output_shift, p->output_offset,
+            p->act_min, p->act_max);
   });
+  return MOTE_OK;
+}
+
+mote_status mote_matmul_s8_s32(const mote_matmul_s32_params *p,
+                               const int8_t *a, const int8_t *b,
+                               int32_t *output) {
+  int32_t r, c;
+  if (!p || !a || !b || !output || p->m < 1 || p->k < 1 ||
+      p->k > MOTE_S8_DEPTH_MAX || p->n < 1)
+    return MOTE_ERROR_ARGUMENT;
+  MOTE_MATMUL_BATCH_WALK(p, {
+    const int8_t *x = a + ai * p->m * p->k;
+    const int8_t *w = b + bi * p->k * p->n;
+    int32_t *y = output + yi * p->m * p->n;
+    for (r = 0; r < p->m; ++r)
+      for (c = 0; c < p->n; ++c)
+        y[(int64_t)r * p->n + c] = dot_s8(x + (int64_t)r * p->k, w + c, p->k,
+                                          p->n, p->lhs_offset, p->rhs_offset);
+  });
+  return MOTE_OK;
+}
+
+mote_status mote_conv2d_s8_s32(const mote_conv2d_s32_params *p,
+                               const int8_t *input, const int8_t *weight,
+                               const int32_t *weight_offset, int32_t *output) {
+  int32_t n, oc, oy, ox, ic, ky, kx, ky_lo, ky_hi, kx_lo, kx_hi;
+  int32_t in_per_group, out_per_group, taps;
+  if (!p || !input || !weight || !weight_offset || !output || p->groups < 1 ||
+      p->in_channels % p->groups || p->out_channels % p->groups)
+    return MOTE_ERROR_ARGUMENT;
+  in_per_group = p->in_channels / p->groups;
+  out_per_group = p->out_channels / p->groups;
+  taps = p->kernel_h * p->kernel_w;
+  if ((int64_t)in_per_group * taps > MOTE_S8_DEPTH_MAX)
+    return MOTE_ERROR_ARGUMENT;
+  for (n = 0; n < p->batch; ++n)
+    for (oc = 0; oc < p->out_channels; ++oc) {
+      const int32_t first_ic = (oc / out_per_group) * in_per_group;
+      const int32_t w_offset = weight_offset[oc];
+      const int8_t *w_oc = weight + (int64_t)oc * in_per_group * taps;
+      int32_t *out_oc =
+          output + ((int64_t)n * p->out_channels + oc) * p->out_h * p->out_w;
+      for (oy = 0; oy < p->out_h; ++oy) {
+        const int32_t iy0 = mote_window(oy, p->stride_h, p->pad_top,
+                                        p->dilation_h, p->kernel_h, p->in_h,
+                                        &ky_lo, &ky_hi);
+        for (ox = 0; ox < p->out_w; ++ox) {
+          const int32_t ix0 = mote_window(ox, p->stride_w, p->pad_left,
+                                          p->dilation_w, p->kernel_w, p->in_w,
+                                          &kx_lo, &kx_hi);
+          int32_t acc = 0;
+          for (ic = 0; ic < in_per_group; ++ic) {
+            const int8_t *plane =
+                input + ((int64_t)n * p->in_channels + first_ic + ic) *
+                            p->in_h * p->in_w;
+            const int8_t *w_c = w_oc + (int64_t)ic * taps;
+            for (ky = ky_lo; ky < ky_hi; ++ky) {
+              /* ix0 may be negative: index, do not form a pointer. */
+              const int64_t row =
+                  (int64_t)(iy0 + ky * p->dilation_h) * p->in_w + ix0;
+              for (kx = kx_lo; kx < kx_hi; ++kx)
+                acc += ((int32_t)plane[row + kx * p->dilation_w] +
+                        p->input_offset) *
+                       ((int32_t)w_c[ky * p->kernel_w + kx] + w_offset);
+            }
+          }
+          out_oc[oy * p->out_w + ox] = acc;
+        }
+      }
+    }
   return MOTE_OK;
 }
 

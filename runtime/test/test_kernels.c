@@ -24,12 +24,16 @@ static int32_t rnd(int32_t lo, int32_t hi) { /* in [lo, hi] */
 }
 
 static int8_t in_buf[32768], w_buf[4096], out_buf[32768], ref_buf[4096];
-static int32_t bias_buf[64], mult_buf[64], shift_buf[64];
+static int32_t bias_buf[64], mult_buf[64], shift_buf[64], offset_buf[64];
+static int32_t sum_buf[32768];
 
+/* The int8 convolution (and, on the same geometry, its raw int32 form with
+ * weight zero points) against a direct per-tap reference. */
 static void test_conv(mote_test_counts *t, int trial) {
   mote_conv2d_s8_params p;
+  mote_conv2d_s32_params q;
   int32_t groups = rnd(1, 3), ipg = rnd(1, 3), opg = rnd(1, 3);
-  int32_t n, oc, oy, ox, i, mismatches = 0;
+  int32_t n, oc, oy, ox, i, mismatches = 0, sum_mismatches = 0;
   memset(&p, 0, sizeof p);
   p.batch = rnd(1, 2);
   p.groups = groups;
@@ -72,30 +76,54 @@ static void test_conv(mote_test_counts *t, int trial) {
     bias_buf[i] = rnd(-5000, 5000);
     mult_buf[i] = rnd(1 << 30, 0x7fffffff);
     shift_buf[i] = rnd(-12, -6);
+    offset_buf[i] = rnd(-127, 128);
   }
   MOTE_CHECK(t, mote_conv2d_s8(&p, in_buf, w_buf, bias_buf, mult_buf, shift_buf,
                                out_buf) == MOTE_OK, "conv status");
+#define MOTE_COPY_GEOMETRY(F) q.F = p.F;
+  MOTE_FIELDS_CONV_SHAPE(MOTE_COPY_GEOMETRY)
+  MOTE_FIELDS_WINDOW(MOTE_COPY_GEOMETRY)
+#undef MOTE_COPY_GEOMETRY
+  q.groups = p.groups;
+  q.input_offset = p.input_offset;
+  MOTE_CHECK(t, mote_conv2d_s8_s32(&q, in_buf, w_buf, offset_buf, sum_buf) ==
+                    MOTE_OK, "conv s32 status");
   for (n = 0; n < p.batch; ++n)
     for (oc = 0; oc < p.out_channels; ++oc)
       for (oy = 0; oy < p.out_h; ++oy)
         for (ox = 0; ox < p.out_w; ++ox) {
           int32_t g = oc / opg, acc = bias_buf[oc], c, ky, kx, v;
+          int64_t sum = 0;
           for (c = 0; c < ipg; ++c)
             for (ky = 0; ky < p.kernel_h; ++ky)
               for (kx = 0; kx < p.kernel_w; ++kx) {
                 int32_t y = oy * p.stride_h + ky * p.dilation_h - p.pad_top;
                 int32_t x = ox * p.stride_w + kx * p.dilation_w - p.pad_left;
-                if (y >= 0 && y < p.in_h && x >= 0 && x < p.in_w)
-                  acc += (in_buf[((n * p.in_channels + g * ipg + c) * p.in_h + y) * p.in_w + x] +
-                          p.input_offset) *
-                         w_buf[((oc * ipg + c) * p.kernel_h + ky) * p.kernel_w + kx];
+                if (y >= 0 && y < p.in_h && x >= 0 && x < p.in_w) {
+                  int32_t in = in_buf[((n * p.in_channels + g * ipg + c) * p.in_h + y) * p.in_w + x] +
+                               p.input_offset;
+                  int32_t w = w_buf[((oc * ipg + c) * p.kernel_h + ky) * p.kernel_w + kx];
+                  acc += in * w;
+                  sum += (int64_t)in * (w + offset_buf[oc]);
+                }
               }
+          if (sum_buf[((n * p.out_channels + oc) * p.out_h + oy) * p.out_w + ox] != sum)
+            ++sum_mismatches;
           v = mote_requantize(acc, mult_buf[oc], shift_buf[oc]) + p.output_offset;
           v = v < p.act_min ? p.act_min : (v > p.act_max ? p.act_max : v);
           if (out_buf[((n * p.out_channels + oc) * p.out_h + oy) * p.out_w + ox] != v)
             ++mismatches;
         }
   MOTE_CHECK(t, mismatches == 0, "conv trial %d: %d mismatches", trial, mismatches);
+  MOTE_CHECK(t, sum_mismatches == 0, "conv s32 trial %d: %d mismatches", trial,
+             sum_mismatches);
+  if (trial == 0) {
+    q.in_channels = q.groups * 33026;
+    q.kernel_h = q.kernel_w = 1;
+    MOTE_CHECK(t, mote_conv2d_s8_s32(&q, in_buf, w_buf, offset_buf, sum_buf) ==
+                      MOTE_ERROR_ARGUMENT,
+               "a depth that could overflow int32 is refused");
+  }
 }
 
 /* The two window walks against a per-tap bounds test, over every small
@@ -1142,6 +1170,31 @@ static void test_matmul_s8(mote_test_counts *t) {
                                        p.output_offset, p.act_min, p.act_max);
         }
   MOTE_CHECK(t, bad == 0, "matmul s8: %d wrong", bad);
+  {
+    /* The raw int32 form on the same operands. */
+    mote_matmul_s32_params q;
+    int32_t sums[2 * 4 * 3 * 2];
+    memset(&q, 0, sizeof q);
+    q.dim0 = 1, q.dim1 = 1, q.dim2 = 2, q.dim3 = 4;
+    q.lhs_stride2 = 1, q.rhs_stride3 = 1;
+    q.m = 3, q.k = 5, q.n = 2;
+    q.lhs_offset = 128, q.rhs_offset = -127; /* the extreme offsets */
+    MOTE_CHECK(t, mote_matmul_s8_s32(&q, a, b, sums) == MOTE_OK, "matmul s32");
+    bad = 0;
+    for (n0 = 0; n0 < 2; ++n0)
+      for (n1 = 0; n1 < 4; ++n1)
+        for (r = 0; r < 3; ++r)
+          for (c = 0; c < 2; ++c) {
+            int64_t acc = 0;
+            for (k = 0; k < 5; ++k)
+              acc += (int64_t)(a[n0 * 15 + r * 5 + k] + 128) * (b[n1 * 10 + k * 2 + c] - 127);
+            bad += sums[((n0 * 4 + n1) * 3 + r) * 2 + c] != acc;
+          }
+    MOTE_CHECK(t, bad == 0, "matmul s32: %d wrong", bad);
+    q.k = 33026;
+    MOTE_CHECK(t, mote_matmul_s8_s32(&q, a, b, sums) == MOTE_ERROR_ARGUMENT,
+               "a depth that could overflow int32 is refused");
+  }
   p.k = 33026;
   MOTE_CHECK(t, mote_matmul_s8(&p, a, b, y) == MOTE_ERROR_ARGUMENT,
              "a depth that could overflow int32 is refused");

@@ -140,6 +140,13 @@ std::string mote::checkQuantizedLayerTypes(Type input, Type weight, Type bias,
     os << "result must be quantized per tensor, got " << result;
     return message;
   }
+  // A layer whose result is the raw int32 sums (ONNX's ConvInteger) is not
+  // requantized, so its weights may have zero points, but it has no bias.
+  bool rawSums = !resultType && getElementTypeOrSelf(result).isInteger(32);
+  if (rawSums && bias) {
+    os << "a layer with raw int32 sums takes no bias";
+    return message;
+  }
   quant::QuantizedType wType = getQuantType(weight);
   if (!wType || wType.getStorageTypeIntegralWidth() != 8) {
     os << "weight must be quantized with 8-bit storage, got " << weight;
@@ -156,8 +163,8 @@ std::string mote::checkQuantizedLayerTypes(Type input, Type weight, Type bias,
          << channels << " output channels";
       return message;
     }
-    if (llvm::any_of(perAxis.getZeroPoints(),
-                     [](int64_t z) { return z != 0; })) {
+    if (!rawSums && llvm::any_of(perAxis.getZeroPoints(),
+                                 [](int64_t z) { return z != 0; })) {
       os << "per-axis weight zero points must all be 0";
       return message;
     }

@@ -40,8 +40,9 @@ mlir::quant::QuantizedType buildQuantType(mlir::Type storageType,
 /// conv or fully-connected layer with `channels` output channels, or an
 /// empty string when they are consistent. A per-axis weight is quantized
 /// along `weightAxis`, the weight's output-channel dimension (0, or 1 for a
-/// transposed convolution). `bias` may be null. Shared by the verifiers and
-/// by the patterns that must check before they rewrite.
+/// transposed convolution). `bias` may be null. A layer whose `result` is
+/// raw i32 sums may have weight zero points and no bias. Shared by the
+/// verifiers and by the patterns that must check before they rewrite.
 std::string checkQuantizedLayerTypes(mlir::Type input, mlir::Type weight,
                                      mlir::Type bias, mlir::Type result,
                                      int64_t channels, int32_t weightAxis = 0);

@@ -161,6 +161,10 @@ LogicalResult Lowering::lowerFullyConnectedF32(FullyConnectedOp o) {
            {(*io)[0], *weight, *bias, (*io)[1]}, floatBounds(o));
   return success();
 }
+/// The deepest sum of int8 products the kernels take: 33025 products of
+/// two offset values within [-255, 255] stay inside int32.
+static constexpr int64_t maxInt8Depth = 33025;
+
 /// Sets the batch broadcast (matrix strides over up to 4 batch dims) and
 /// the matrix extents of a product's parameter block.
 template <typename Params>
@@ -216,6 +220,8 @@ LogicalResult Lowering::lowerMatMulF32(MatMulOp o) {
 }
 /// The product of two int8 tensors, requantized once to the int8 result.
 LogicalResult Lowering::lowerMatMulS8(MatMulOp o) {
+  if (getElementTypeOrSelf(o.getType()).isInteger(32))
+    return lowerMatMulSums(o);
   FailureOr<QParams> a = perTensor(o, o.getLhs()), b = perTensor(o, o.getRhs()),
                      out = perTensor(o, o.getOutput());
   if (failed(a) || failed(b) || failed(out))
@@ -223,9 +229,9 @@ LogicalResult Lowering::lowerMatMulS8(MatMulOp o) {
   abi::mote_matmul_s8_params params;
   if (failed(setMatMulShape(o, params)))
     return failure();
-  if (*params.k > 33025)
-    return o->emitOpError("has no int8 C lowering for a depth above 33025 "
-                          "(the int32 accumulator could overflow)");
+  if (*params.k > maxInt8Depth)
+    return o->emitOpError("has no int8 C lowering for a depth above ")
+           << maxInt8Depth << " (the int32 accumulator could overflow)";
   Q31Multiplier m = quantizeMultiplier(a->scale * b->scale / out->scale);
   params.lhs_offset = -a->zeroPoint;
   params.rhs_offset = -b->zeroPoint;
@@ -239,7 +245,65 @@ LogicalResult Lowering::lowerMatMulS8(MatMulOp o) {
   callWith("mote_matmul_s8", params, *io);
   return success();
 }
-LogicalResult Lowering::lowerConv2DS8(Conv2DOp o) { return lowerConv(o); }
+/// ConvInteger: int8 input and weights with zero points (per tensor, or the
+/// weights' per output channel) to the raw int32 sums.
+LogicalResult Lowering::lowerConv2DSums(Conv2DOp o) {
+  FailureOr<QParams> in = perTensor(o, o.getInput());
+  if (failed(in))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(o.getInput()), y = shapeOf(o.getOutput()),
+                    w = shapeOf(o.getWeight());
+  quant::QuantizedType wType = getQuantType(o.getWeight().getType());
+  if (!wType.isSigned())
+    return o->emitOpError("has no C lowering for ")
+           << wType << " weights (expected int8 storage)";
+  if (w[1] * w[2] * w[3] > maxInt8Depth)
+    return o->emitOpError("has no C lowering for a depth above ")
+           << maxInt8Depth << " (an int32 sum could overflow)";
+  SmallVector<int32_t> weightOffsets(w[0]);
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(wType))
+    llvm::transform(perAxis.getZeroPoints(), weightOffsets.begin(),
+                    [](int64_t z) { return static_cast<int32_t>(-z); });
+  else
+    llvm::fill(weightOffsets,
+               -cast<quant::UniformQuantizedType>(wType).getZeroPoint());
+  abi::mote_conv2d_s32_params params;
+  setConvShape(params, x, y);
+  setWindow(params, w.drop_front(2), o.getStrides(), o.getDilations(),
+            o.getPads());
+  params.groups = o.getGroup();
+  params.input_offset = -in->zeroPoint;
+  FailureOr<SmallVector<Value>> io =
+      buffers({o.getInput(), o.getWeight(), o.getOutput()});
+  if (failed(io))
+    return failure();
+  callWith(
+      "mote_conv2d_s8_s32", params,
+      {(*io)[0], (*io)[1], i32Array("weight_offset", weightOffsets), (*io)[2]});
+  return success();
+}
+/// MatMulInteger: the product of two int8 tensors with zero points, to the
+/// raw int32 sums.
+LogicalResult Lowering::lowerMatMulSums(MatMulOp o) {
+  FailureOr<QParams> a = perTensor(o, o.getLhs()), b = perTensor(o, o.getRhs());
+  if (failed(a) || failed(b))
+    return failure();
+  abi::mote_matmul_s32_params params;
+  if (failed(setMatMulShape(o, params)))
+    return failure();
+  if (*params.k > maxInt8Depth)
+    return o->emitOpError("has no C lowering for a depth above ")
+           << maxInt8Depth << " (an int32 sum could overflow)";
+  params.lhs_offset = -a->zeroPoint;
+  params.rhs_offset = -b->zeroPoint;
+  return emitWith("mote_matmul_s8_s32", params,
+                  {o.getLhs(), o.getRhs(), o.getOutput()});
+}
+LogicalResult Lowering::lowerConv2DS8(Conv2DOp o) {
+  if (getElementTypeOrSelf(o.getType()).isInteger(32))
+    return lowerConv2DSums(o);
+  return lowerConv(o);
+}
 LogicalResult Lowering::lowerFullyConnectedS8(FullyConnectedOp o) {
   return lowerFullyConnected(o);
 }

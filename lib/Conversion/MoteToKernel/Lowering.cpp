@@ -168,8 +168,7 @@ FailureOr<Value> Lowering::constantBuffer(Value v, StringRef what) {
     return buffer(current, v); // trained state
   DenseElementsAttr attr = constantOf(v);
   if (!attr)
-    return current->emitOpError("has no C lowering for a non-constant ")
-           << what;
+    return current->emitOpError("has no C lowering for non-constant ") << what;
   return arrayGlobal(what, attr);
 }
 

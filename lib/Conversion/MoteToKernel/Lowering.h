@@ -658,6 +658,8 @@ public:
   LogicalResult lowerPReluS8(PReluOp o);
   LogicalResult lowerFullyConnectedF32(FullyConnectedOp o);
   LogicalResult lowerMatMulF32(MatMulOp o);
+  LogicalResult lowerConv2DSums(Conv2DOp o);
+  LogicalResult lowerMatMulSums(MatMulOp o);
   LogicalResult lowerMatMulS8(MatMulOp o);
   LogicalResult lowerConv2DS8(Conv2DOp o);
   LogicalResult lowerFullyConnectedS8(FullyConnectedOp o);

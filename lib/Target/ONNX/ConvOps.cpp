@@ -243,7 +243,11 @@ FailureOr<Value> quantizedInput(NodeContext &ctx, unsigned index,
 }
 
 /// Returns input `index` quantized with scale 1 and the zero point input
-/// `zpIndex` (ConvInteger, MatMulInteger).
+/// `zpIndex` (ConvInteger, MatMulInteger), in its signed form: the int8
+/// kernels take a uint8 operand as the same values minus 128 with its zero
+/// points minus 128. A constant is re-encoded here (each byte's top bit
+/// flipped); a tensor computed at run time goes through an exact dequantize
+/// and quantize, which mote-fold-qdq makes one requantize.
 FailureOr<Value> integerInput(NodeContext &ctx, unsigned index,
                               unsigned zpIndex, int64_t axis) {
   FailureOr<Value> value = ctx.input(index);
@@ -280,7 +284,22 @@ FailureOr<Value> integerInput(NodeContext &ctx, unsigned index,
   quant::QuantizedType type =
       buildQuantType(storage, ctx.builder().getF32Type(), scales, zeroPoints,
                      zeroPoints.size() > 1 ? axis : -1);
-  return castToQuant(ctx, *value, type);
+  if (!isUnsigned)
+    return castToQuant(ctx, *value, type);
+  quant::QuantizedType signedType = signedForm(type);
+  if (DenseElementsAttr raw = ctx.constantInput(index)) {
+    SmallVector<int8_t> bytes;
+    for (APInt byte : raw.getValues<APInt>())
+      bytes.push_back(static_cast<int8_t>(byte.getZExtValue() ^ 0x80));
+    auto attr = DenseElementsAttr::get(
+        raw.getType().clone(ctx.builder().getI8Type()), ArrayRef(bytes));
+    return castToQuant(ctx, ctx.create<arith::ConstantOp>(attr.getType(), attr),
+                       signedType);
+  }
+  Value real =
+      ctx.create<DequantizeOp>(tensorOf(shape, ctx.builder().getF32Type()),
+                               castToQuant(ctx, *value, type));
+  return Value(ctx.create<QuantizeOp>(tensorOf(shape, signedType), real));
 }
 
 LogicalResult importConvInteger(NodeContext &ctx) {

@@ -64,6 +64,11 @@
   MOTE_FIELDS_CONV_SHAPE(F) MOTE_FIELDS_WINDOW(F) F(input_zero_point)          \
   MOTE_FIELDS_INT8_OUTPUT(F) F(depth) F(depth_padded) F(block) F(gather)
 
+/* int8 convolution to raw int32 sums (ONNX's ConvInteger): no bias, no
+ * requantization; `input_offset` is minus the input zero point. */
+#define MOTE_PARAMS_mote_conv2d_s32_params(F)                                  \
+  MOTE_FIELDS_CONV_SHAPE(F) MOTE_FIELDS_WINDOW(F) F(groups) F(input_offset)
+
 #define MOTE_PARAMS_mote_fully_connected_s8_params(F)                          \
   F(batch) F(in_features) F(out_features) F(input_offset)                      \
   MOTE_FIELDS_INT8_OUTPUT(F)
@@ -104,6 +109,11 @@
   MOTE_FIELDS_BROADCAST(F) F(m) F(k) F(n) F(lhs_offset) F(rhs_offset)          \
   F(output_multiplier) F(output_shift) MOTE_FIELDS_INT8_OUTPUT(F)
 
+/* int8 product of two tensors to raw int32 sums (ONNX's MatMulInteger):
+ * acc = sum (a + lhs_offset) (b + rhs_offset) over k, stored as is. */
+#define MOTE_PARAMS_mote_matmul_s32_params(F)                                  \
+  MOTE_FIELDS_BROADCAST(F) F(m) F(k) F(n) F(lhs_offset) F(rhs_offset)
+
 /* SGQ encode and decode at a cut (mote_sgq.h): features of shape
  * dim0..dim{rank-1} ([batch, channels, spatial...], unused dims 1), the
  * codec's configuration (rounding: 0 nearest, 1 stochastic), the grouping's
@@ -137,6 +147,7 @@
 #define MOTE_PARAMS_LIST(P)                                                    \
   P(mote_conv2d_s8_params)                                                     \
   P(mote_conv2d_f32_params)                                                    \
+  P(mote_conv2d_s32_params)                                                    \
   P(mote_gemm_conv_params)                                                     \
   P(mote_fully_connected_s8_params)                                            \
   P(mote_fully_connected_f32_params)                                           \
@@ -146,6 +157,7 @@
   P(mote_pool2d_s8_params)                                                     \
   P(mote_matmul_params)                                                        \
   P(mote_matmul_s8_params)                                                     \
+  P(mote_matmul_s32_params)                                                    \
   P(mote_sgq_params)                                                           \
   P(mote_pass_params)                                                          \
   P(mote_pass_propagate_params)                                                \

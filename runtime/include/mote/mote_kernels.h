@@ -43,6 +43,16 @@ mote_status mote_conv2d_s8(const mote_conv2d_s8_params *p, const int8_t *input,
                            const int32_t *multiplier, const int32_t *shift,
                            int8_t *output);
 
+/* 2-D convolution of int8 tensors to raw int32 sums (ONNX's ConvInteger):
+ * output = sum (input + input_offset) (weight + weight_offset[oc]) over the
+ * taps inside the input (padding taps are the input zero point, so they add
+ * nothing). `weight_offset` has p->out_channels entries (minus each output
+ * channel's weight zero point). A depth in_channels / groups x kernel_h x
+ * kernel_w above 33025 is refused, since a sum could leave int32. */
+mote_status mote_conv2d_s8_s32(const mote_conv2d_s32_params *p,
+                               const int8_t *input, const int8_t *weight,
+                               const int32_t *weight_offset, int32_t *output);
+
 /* Fully-connected: output[m][n] = sum_k input[m][k] * weight[n][k] + bias[n],
  * per-output-channel requantization. */
 mote_status mote_fully_connected_s8(const mote_fully_connected_s8_params *p,
@@ -292,6 +302,12 @@ mote_status mote_matmul_f32(const mote_matmul_params *p, const float *a,
  * k is at most 33025 so that no sum overflows). */
 mote_status mote_matmul_s8(const mote_matmul_s8_params *p, const int8_t *a,
                            const int8_t *b, int8_t *output);
+
+/* mote_matmul_s8 without the requantization: the int32 sums themselves
+ * (ONNX's MatMulInteger), with the same depth limit. */
+mote_status mote_matmul_s8_s32(const mote_matmul_s32_params *p,
+                               const int8_t *a, const int8_t *b,
+                               int32_t *output);
 
 /* Permutes the dims of a tensor of `rank` <= 6 dims of `element_bytes`
  * bytes each: output dim i is input dim perm[i]. */

@@ -85,3 +85,37 @@ func.func @main(%x: tensor<1x1x1x1x1x1x2xf32>) -> tensor<2x1x1x1x1x1x1xf32> {
   %t = mote.transpose %x {perm = array<i64: 6, 0, 1, 2, 3, 4, 5>} : (tensor<1x1x1x1x1x1x2xf32>) -> tensor<2x1x1x1x1x1x1xf32>
   return %t : tensor<2x1x1x1x1x1x1xf32>
 }
+
+// -----
+
+// Raw int32 sums: a depth past 33025 could overflow int32.
+!qx = !quant.uniform<i8:f32, 1.0:3>
+!qw = !quant.uniform<i8:f32, 1.0:-2>
+func.func @main(%x: tensor<1x33026x1x1x!qx>) -> tensor<1x1x1x1xi32> {
+  %raw = arith.constant dense<1> : tensor<1x33026x1x1xi8>
+  %w = quant.scast %raw : tensor<1x33026x1x1xi8> to tensor<1x33026x1x1x!qw>
+  // expected-error @+1 {{'mote.conv2d' op has no C lowering for a depth above 33025 (an int32 sum could overflow)}}
+  %y = mote.conv2d %x, %w : (tensor<1x33026x1x1x!qx>, tensor<1x33026x1x1x!qw>) -> tensor<1x1x1x1xi32>
+  return %y : tensor<1x1x1x1xi32>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 1.0:3>
+func.func @main(%a: tensor<1x33026x!qa>, %b: tensor<33026x1x!qa>) -> tensor<1x1xi32> {
+  // expected-error @+1 {{'mote.matmul' op has no C lowering for a depth above 33025 (an int32 sum could overflow)}}
+  %y = mote.matmul %a, %b : (tensor<1x33026x!qa>, tensor<33026x1x!qa>) -> tensor<1x1xi32>
+  return %y : tensor<1x1xi32>
+}
+
+// -----
+
+// uint8 operands reach the kernels in their signed form (the importer makes
+// it); left unsigned, they are refused.
+!qx = !quant.uniform<i8:f32, 1.0:3>
+!qw = !quant.uniform<u8:f32, 1.0:128>
+func.func @main(%x: tensor<1x1x1x1x!qx>, %w: tensor<1x1x1x1x!qw>) -> tensor<1x1x1x1xi32> {
+  // expected-error @+1 {{'mote.conv2d' op has no C lowering for '!quant.uniform<u8:f32, 1.000000e+00:128>' weights (expected int8 storage)}}
+  %y = mote.conv2d %x, %w : (tensor<1x1x1x1x!qx>, tensor<1x1x1x1x!qw>) -> tensor<1x1x1x1xi32>
+  return %y : tensor<1x1x1x1xi32>
+}

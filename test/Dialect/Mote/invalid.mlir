@@ -170,6 +170,18 @@ func.func @qconv_weight_zero_point(%x: tensor<1x3x1x1x!qx>, %w: tensor<2x3x1x1x!
 
 // -----
 
+// Raw int32 sums (ConvInteger) have no bias.
+!qx = !quant.uniform<i8:f32, 1.0:3>
+!qw = !quant.uniform<i8:f32, 1.0:-2>
+!qb = !quant.uniform<i32:f32, 1.0>
+func.func @conv_integer_bias(%x: tensor<1x3x1x1x!qx>, %w: tensor<2x3x1x1x!qw>, %b: tensor<2x!qb>) {
+  // expected-error @+1 {{a layer with raw int32 sums takes no bias}}
+  %0 = mote.conv2d %x, %w, %b : (tensor<1x3x1x1x!qx>, tensor<2x3x1x1x!qw>, tensor<2x!qb>) -> tensor<1x2x1x1xi32>
+  return
+}
+
+// -----
+
 !qx = !quant.uniform<i8:f32, 0.5>
 !qw = !quant.uniform<i8:f32, 0.1>
 !qy = !quant.uniform<i8:f32, 0.2>

@@ -98,6 +98,15 @@ func.func @conv_integer(%x: tensor<1x3x4x4x!qa>, %w: tensor<2x3x1x1x!qw>) -> ten
   return %0 : tensor<1x2x4x4xi32>
 }
 
+// Raw sums are not requantized, so per-axis weight zero points are allowed.
+!qwz = !quant.uniform<i8:f32:0, {1.0:-3, 1.0:127}>
+// CHECK-LABEL: func @conv_integer_weight_zero_points
+func.func @conv_integer_weight_zero_points(%x: tensor<1x3x4x4x!qa>, %w: tensor<2x3x1x1x!qwz>) -> tensor<1x2x4x4xi32> {
+  // CHECK: mote.conv2d {{.*}} -> tensor<1x2x4x4xi32>
+  %0 = mote.conv2d %x, %w : (tensor<1x3x4x4x!qa>, tensor<2x3x1x1x!qwz>) -> tensor<1x2x4x4xi32>
+  return %0 : tensor<1x2x4x4xi32>
+}
+
 // CHECK-LABEL: func @dense
 func.func @dense(%x: tensor<2x8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>,
                  %l: tensor<3x2x8xf32>, %r: tensor<8x5xf32>,
