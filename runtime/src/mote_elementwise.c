@@ -470,6 +470,94 @@ mote_status mote_layer_norm_f32(int32_t outer, int32_t inner, float epsilon,
   return MOTE_OK;
 }
 
+/* floor(sqrt(v)), bit by bit: no floating point, one result on every
+ * target. */
+static uint64_t isqrt_u64(uint64_t v) {
+  uint64_t root = 0, bit = (uint64_t)1 << 62;
+  while (bit > v)
+    bit >>= 2;
+  while (bit) {
+    if (v >= root + bit) {
+      v -= root + bit;
+      root = (root >> 1) + bit;
+    } else {
+      root >>= 1;
+    }
+    bit >>= 2;
+  }
+  return root;
+}
+
+/* v / 2^r rounded to the nearest integer, ties toward +infinity, for
+ * |v| < 2^62 and r >= 0 (the rounding of mote_requantize; floor division by
+ * hand, since a right shift of a negative value is implementation-defined
+ * in C99). */
+static int64_t round_shift_s64(int64_t v, int32_t r) {
+  if (r == 0)
+    return v;
+  if (r > 62)
+    return 0;
+  v += (int64_t)1 << (r - 1);
+  return v >= 0 ? v >> r : -((-v + (((int64_t)1 << r) - 1)) >> r);
+}
+
+#define MOTE_LAYER_NORM_MAX_INNER 8192
+
+mote_status mote_layer_norm_s8(const mote_layer_norm_s8_params *p,
+                               const int8_t *input, const int32_t *multiplier,
+                               const int32_t *shift, const int32_t *bias,
+                               int8_t *output) {
+  int32_t r, i;
+  int64_t epsilon;
+  if (!p || !input || !multiplier || !shift || !bias || !output ||
+      p->outer < 0 || p->inner < 1 || p->inner > MOTE_LAYER_NORM_MAX_INNER ||
+      p->epsilon_high < 0 || p->epsilon_high >= (1 << 30) ||
+      p->epsilon_low < 0)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < p->inner; ++i)
+    if (shift[i] > 15)
+      return MOTE_ERROR_ARGUMENT;
+  epsilon = ((int64_t)p->epsilon_high << 31) + p->epsilon_low;
+  for (r = 0; r < p->outer; ++r) {
+    const int8_t *x = input + (int64_t)r * p->inner;
+    int8_t *y = output + (int64_t)r * p->inner;
+    const int64_t n = p->inner;
+    int64_t sum = 0, squares = 0, total, inv = 0;
+    int32_t m = 0;
+    for (i = 0; i < p->inner; ++i) {
+      const int64_t d = (int64_t)x[i] + p->input_offset;
+      sum += d;
+      squares += d * d;
+    }
+    /* n^2 (variance + epsilon) in units of the input scale squared, Q16:
+     * below 2^59 + 2^61. */
+    total = ((n * squares - sum * sum) << 16) + epsilon;
+    if (total > 0) {
+      /* total * 4^m in [2^60, 2^62): its root s is in [2^30, 2^31), and
+       * the factor 1 / sqrt(total) is 2^m / s = 2^(m - 61) * inv. */
+      uint64_t s;
+      while (total < ((int64_t)1 << 60)) {
+        total <<= 2;
+        ++m;
+      }
+      s = isqrt_u64((uint64_t)total);
+      inv = (int64_t)((((uint64_t)1 << 61) + s / 2) / s);
+    }
+    for (i = 0; i < p->inner; ++i) {
+      /* n (x - mean) / sqrt(n^2 (var + eps)) = c 2^8 / sqrt(total) with
+       * |c| < 2^22: a = c * inv / 2^22 fits int32, and the normalized value
+       * is a * 2^(m - 31); times the column's multiplier, in Q16. */
+      const int64_t c = n * ((int64_t)x[i] + p->input_offset) - sum;
+      const int64_t a = round_shift_s64(c * inv, 22);
+      const int64_t q16 =
+          round_shift_s64(a * multiplier[i], 46 - m - shift[i]) + bias[i];
+      const int64_t v = round_shift_s64(q16, 16) + p->output_offset;
+      y[i] = (int8_t)(v < -128 ? -128 : (v > 127 ? 127 : v));
+    }
+  }
+  return MOTE_OK;
+}
+
 mote_status mote_layer_norm_stats_f32(int32_t outer, int32_t inner,
                                       float epsilon, const float *input,
                                       float *mean, float *inv_std_dev) {

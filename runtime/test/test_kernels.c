@@ -770,6 +770,89 @@ static void test_reduce(mote_test_counts *t) {
   }
 }
 
+/* Q31 multiplier and shift of a real factor (negative for a negative one),
+ * as the compiler derives them. */
+static void q31_of(double real, int32_t *multiplier, int32_t *shift) {
+  int e;
+  double f = frexp(fabs(real), &e);
+  int64_t q = (int64_t)llround(f * 2147483648.0);
+  if (real == 0.0) {
+    *multiplier = 0, *shift = 0;
+    return;
+  }
+  if (q == ((int64_t)1 << 31))
+    q /= 2, ++e;
+  *multiplier = (int32_t)(real < 0 ? -q : q);
+  *shift = e;
+}
+
+/* The int8 layer normalization against the real-valued definition rounded,
+ * on random rows (lengths 1 to 300 and 8192), scales, zero points, negative
+ * and zero column scales, and epsilons from 0 (a constant row) to large. */
+static void test_layer_norm_s8(mote_test_counts *t) {
+  static int8_t x[3 * 8192], y[3 * 8192];
+  static int32_t mult[8192], shift[8192], bias[8192];
+  static double g[8192], b[8192];
+  mote_layer_norm_s8_params p;
+  int32_t trial, r, i;
+  long exact = 0, total = 0, worse = 0;
+  for (trial = 0; trial < 120; ++trial) {
+    const double sx = (double)rnd(1, 1000) / 4000.0, sy = (double)rnd(1, 1000) / 8000.0;
+    const double eps = trial % 4 == 0 ? 0.0 : pow(10.0, -(double)rnd(1, 8));
+    const int32_t zx = rnd(-128, 127), zy = rnd(-128, 127);
+    double e;
+    int64_t eq;
+    memset(&p, 0, sizeof p);
+    p.outer = rnd(1, 3);
+    p.inner = trial == 7 ? 8192 : rnd(1, 300);
+    p.input_offset = -zx;
+    p.output_offset = zy;
+    e = (double)p.inner * p.inner * eps / (sx * sx) * 65536.0;
+    eq = (int64_t)llround(e < 2e18 ? e : 2e18);
+    p.epsilon_high = (int32_t)(eq >> 31);
+    p.epsilon_low = (int32_t)(eq & 0x7fffffff);
+    for (i = 0; i < p.inner; ++i) {
+      g[i] = i % 17 == 3 ? 0.0 : (double)rnd(-400, 400) / 100.0 * sy * 20.0;
+      b[i] = (double)rnd(-400, 400) / 100.0 * sy * 10.0;
+      q31_of(g[i] / sy, &mult[i], &shift[i]);
+      bias[i] = (int32_t)llround(b[i] / sy * 65536.0);
+    }
+    for (i = 0; i < p.outer * p.inner; ++i)
+      x[i] = (int8_t)(trial % 9 == 5 ? zx / 2 : rnd(-128, 127)); /* a constant row */
+    MOTE_CHECK(t, mote_layer_norm_s8(&p, x, mult, shift, bias, y) == MOTE_OK,
+               "layer norm s8 status");
+    for (r = 0; r < p.outer; ++r) {
+      /* Mean and variance from exact integer sums (a constant row has
+       * variance 0, not a rounding residue). */
+      int64_t sum = 0, squares = 0;
+      double var;
+      for (i = 0; i < p.inner; ++i) {
+        int64_t d = x[r * p.inner + i] - zx;
+        sum += d;
+        squares += d * d;
+      }
+      var = (double)(p.inner * squares - sum * sum) * sx * sx / ((double)p.inner * p.inner);
+      for (i = 0; i < p.inner; ++i) {
+        double d = sx * ((double)(x[r * p.inner + i] - zx) - (double)sum / p.inner);
+        double norm = var + eps > 0.0 ? d / sqrt(var + eps) : 0.0;
+        double ref = floor((norm * g[i] + b[i]) / sy + 0.5) + zy;
+        int32_t diff;
+        ref = ref < -128 ? -128 : (ref > 127 ? 127 : ref);
+        diff = y[r * p.inner + i] - (int32_t)ref;
+        exact += diff == 0;
+        worse += diff > 1 || diff < -1;
+        ++total;
+      }
+    }
+  }
+  MOTE_CHECK(t, worse == 0, "layer norm s8: %ld of %ld off by more than 1", worse, total);
+  MOTE_CHECK(t, exact * 1000 >= total * 995, "layer norm s8: %ld of %ld exact", exact,
+             total);
+  p.inner = 8193;
+  MOTE_CHECK(t, mote_layer_norm_s8(&p, x, mult, shift, bias, y) == MOTE_ERROR_ARGUMENT,
+             "a row past 8192 is refused");
+}
+
 static void test_layer_norm(mote_test_counts *t) {
   /* Three rows of 7 against a double reference (two-pass variance). */
   float x[21], g[7], b[7], y[21], mean_out[3], inv_out[3];
@@ -1309,6 +1392,7 @@ int main(void) {
   test_resize(&t);
   test_reduce(&t);
   test_layer_norm(&t);
+  test_layer_norm_s8(&t);
   test_recurrent(&t);
   test_quantize_axis(&t);
   test_requantize_mixed(&t);

@@ -293,7 +293,7 @@ def main(out):
     # A transformer-style token MLP (LayerNorm exported as
     # LayerNormalization at opset 17).
     mlp = nn.Sequential(nn.Linear(8, 16), nn.LayerNorm(16), nn.GELU(), nn.Linear(16, 4)).eval()
-    torch.onnx.export(mlp, torch.zeros(1, 10, 8), os.path.join(out, "token_mlp.onnx"),
+    torch.onnx.export(mlp, torch.zeros(1, 6, 8), os.path.join(out, "token_mlp.onnx"),
                       opset_version=17, input_names=["tokens"], output_names=["y"])
     torch.onnx.export(Decoder1d().eval(), torch.zeros(1, 3, 64),
                       os.path.join(out, "decoder1d.onnx"), opset_version=13,

@@ -138,3 +138,22 @@ func.func @deconv(%x: tensor<1x2x2x2xf32> {mote.range = array<f32: 0.0, 2.55>}) 
 
 // FOLDED: mote.conv_transpose2d {{.*}}!quant.uniform<i8:f32:1, {{.*}} -> tensor<1x2x3x3x!quant.uniform<i8:f32
 // FOLDED: mote.conv_transpose2d {{.*}}!quant.uniform<i8:f32, {{.*}} -> tensor<1x2x3x3x!quant.uniform<i8:f32
+
+// -----
+
+// A layer norm has an int8 form with its float scale and bias kept as
+// constants; one that returns its statistics stays float.
+// CHECK-LABEL: func @layer_norm
+// FOLDED-LABEL: func @layer_norm
+func.func @layer_norm(%x: tensor<2x4xf32> {mote.range = array<f32: -1.0, 1.0>}) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x1xf32>) {
+  %g = arith.constant dense<1.5> : tensor<4xf32>
+  %b = arith.constant dense<0.5> : tensor<4xf32>
+  // CHECK: mote.layer_norm %{{.*}}, %{{.*}}, %{{.*}} {axis = 1 : i64{{.*}}} : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  // CHECK: mote.layer_norm %{{.*}}, %{{.*}} {axis = 1 : i64{{.*}}} : (tensor<2x4xf32>, tensor<4xf32>) -> (tensor<2x4xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+  %y = mote.layer_norm %x, %g, %b {axis = 1 : i64, mote.range = array<f32: -2.0, 2.0>} : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %s:3 = mote.layer_norm %x, %g {axis = 1 : i64, mote.range = array<f32: -2.0, 2.0>} : (tensor<2x4xf32>, tensor<4xf32>) -> (tensor<2x4xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return %y, %s#0, %s#1 : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x1xf32>
+}
+
+// FOLDED: mote.layer_norm %{{.*}}, %{{.*}}, %{{.*}} {axis = 1 : i64{{.*}}} : (tensor<2x4x!quant.uniform<i8:f32, {{.*}}>>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x!quant.uniform<i8:f32
+// FOLDED: mote.layer_norm %{{.*}}, %{{.*}} {axis = 1 : i64{{.*}}} : (tensor<2x4xf32>, tensor<4xf32>) -> (tensor<2x4xf32>, tensor<2x1xf32>, tensor<2x1xf32>)

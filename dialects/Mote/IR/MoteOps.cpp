@@ -346,6 +346,19 @@ LogicalResult LayerNormOp::verify() {
   }
   if (!(getEpsilon().convertToFloat() >= 0.0f))
     return emitOpError("epsilon must be non-negative");
+  NumericKind kind = getNumericKind(getInput().getType());
+  if ((kind != NumericKind::Float && kind != NumericKind::Quantized) ||
+      kind != getNumericKind(getOutput().getType()))
+    return emitOpError("input and result must both be f32 or both be "
+                       "quantized, got ")
+           << getInput().getType() << " and " << getOutput().getType();
+  if (kind == NumericKind::Quantized) {
+    if (!getStatistics().empty())
+      return emitOpError("has statistics only in its float form");
+    if (failed(verifyPerTensor(*this, getInput(), "input")) ||
+        failed(verifyPerTensor(*this, getOutput(), "result")))
+      return failure();
+  }
   return success();
 }
 

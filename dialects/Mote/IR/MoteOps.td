@@ -727,16 +727,18 @@ def Mote_BatchNormOp : Mote_Op<"batch_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Mote_LayerNormOp : Mote_Op<"layer_norm", [Pure]> {
+def Mote_LayerNormOp : Mote_Op<"layer_norm", [Pure, Mote_IntegerForm]> {
   let summary = "Layer normalization over the trailing axes";
   let description = [{
     ONNX LayerNormalization: each slice `input[i0, ..., i(axis-1), :, ...]`
     is normalized by its own mean and variance, `(x - mean) / sqrt(var +
     epsilon) * scale + bias`; `scale` and the optional `bias` have the
-    normalized axes' shape. Float only. With two more results (ONNX's
-    optional outputs), the op also returns each slice's `mean` and
+    normalized axes' shape. With two more results (ONNX's optional
+    outputs), the op also returns each slice's `mean` and
     `1 / sqrt(var + epsilon)`, shaped as the input with the normalized
-    axes set to 1.
+    axes set to 1 (float form only). Quantized form: input and result
+    quantized per tensor, `scale` and `bias` still `f32` (the lowering
+    folds them into per-column multipliers), no statistics.
 
     Example (transformer features of 16 tokens by 32 channels):
 
@@ -745,10 +747,10 @@ def Mote_LayerNormOp : Mote_Op<"layer_norm", [Pure]> {
         : (tensor<1x16x32xf32>, tensor<32xf32>, tensor<32xf32>) -> tensor<1x16x32xf32>
     ```
   }];
-  let arguments = (ins Mote_FloatTensor:$input, Mote_FloatTensor:$scale,
+  let arguments = (ins Mote_Tensor:$input, Mote_FloatTensor:$scale,
       Optional<Mote_FloatTensor>:$bias, I64Attr:$axis,
       DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon);
-  let results = (outs Mote_FloatTensor:$output,
+  let results = (outs Mote_Tensor:$output,
       Variadic<Mote_FloatTensor>:$statistics);
   let assemblyFormat = [{
     $input `,` $scale (`,` $bias^)? attr-dict `:`

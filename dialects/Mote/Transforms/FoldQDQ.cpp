@@ -52,6 +52,13 @@ struct FoldIntoQuantizedOp : OpRewritePattern<QuantizeOp> {
 
     SmallVector<Value> operands;
     for (Value operand : producer->getOperands()) {
+      // A layer norm keeps its float scale and bias: constants the
+      // lowering folds into multipliers.
+      if (isa<LayerNormOp>(producer) && operand != producer->getOperand(0) &&
+          matchPattern(operand, m_Constant())) {
+        operands.push_back(operand);
+        continue;
+      }
       auto dq = operand.getDefiningOp<DequantizeOp>();
       if (!dq)
         return rewriter.notifyMatchFailure(op, "an operand is not dequantized");
@@ -72,6 +79,9 @@ struct FoldIntoQuantizedOp : OpRewritePattern<QuantizeOp> {
                                    channels, transposed ? 1 : 0);
       if (!problem.empty())
         return rewriter.notifyMatchFailure(op, problem);
+    } else if (auto norm = dyn_cast<LayerNormOp>(producer);
+               norm && !norm.getStatistics().empty()) {
+      return rewriter.notifyMatchFailure(op, "statistics have no int8 form");
     } else if (!allPerTensor(operands)) {
       return rewriter.notifyMatchFailure(op, "an operand is per axis");
     } else if (isa<MatMulOp>(producer) &&

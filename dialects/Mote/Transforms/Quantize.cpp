@@ -36,22 +36,27 @@ bool isDataMovement(Operation *op) {
   return op->hasTrait<mote::OpTrait::QuantizationTransparent>();
 }
 
+DenseElementsAttr constantOf(Value v) {
+  DenseElementsAttr attr;
+  if (auto c = v.getDefiningOp<arith::ConstantOp>())
+    attr = dyn_cast<DenseElementsAttr>(c.getValue());
+  return attr;
+}
+
 /// Ops with an integer form: their float operands and result are
 /// quantized.
 bool hasIntegerForm(Operation *op) {
+  // A layer norm's int8 kernel folds constant scale and bias into its
+  // multipliers and writes no statistics.
+  if (auto norm = dyn_cast<LayerNormOp>(op))
+    return norm.getStatistics().empty() && constantOf(norm.getScale()) &&
+           (!norm.getBias() || constantOf(norm.getBias()));
   return isDataMovement(op) || op->hasTrait<mote::OpTrait::IntegerForm>();
 }
 
 bool isFloatTensor(Value v) {
   auto type = dyn_cast<RankedTensorType>(v.getType());
   return type && type.getElementType().isF32();
-}
-
-DenseElementsAttr constantOf(Value v) {
-  DenseElementsAttr attr;
-  if (auto c = v.getDefiningOp<arith::ConstantOp>())
-    attr = dyn_cast<DenseElementsAttr>(c.getValue());
-  return attr;
 }
 
 /// The int8 per-tensor type covering [lo, hi] (widened to contain 0).

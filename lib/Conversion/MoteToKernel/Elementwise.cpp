@@ -216,6 +216,69 @@ LogicalResult Lowering::lowerLayerNorm(LayerNormOp o) {
   return success();
 }
 
+/// The int8 layer norm: the constant scale and bias become per-column Q31
+/// multipliers (scale / output scale, signed) and Q16 biases (bias / output
+/// scale); the epsilon joins the row's variance in the kernel's units,
+/// inner^2 times the variance over the input scale squared, in Q16.
+LogicalResult Lowering::lowerLayerNormS8(LayerNormOp o) {
+  FailureOr<QParams> in = perTensor(o, o.getInput()),
+                     out = perTensor(o, o.getOutput());
+  if (failed(in) || failed(out))
+    return failure();
+  ArrayRef<int64_t> shape = shapeOf(o.getInput());
+  int64_t inner = 1;
+  for (int64_t d : shape.drop_front(o.getAxis()))
+    inner *= d;
+  if (inner > 8192)
+    return o.emitOpError("has no int8 C lowering for rows of more than 8192 "
+                         "elements");
+  DenseElementsAttr scale = constantOf(o.getScale());
+  DenseElementsAttr bias = o.getBias() ? constantOf(o.getBias()) : nullptr;
+  if (!scale || (o.getBias() && !bias))
+    return o.emitOpError("has no int8 C lowering for a non-constant scale or "
+                         "bias");
+  SmallVector<int32_t> multipliers, shifts, biases;
+  SmallVector<float> gammas(scale.getValues<float>());
+  SmallVector<float> betas = bias ? SmallVector<float>(bias.getValues<float>())
+                                  : SmallVector<float>(inner, 0.0f);
+  for (int64_t i = 0; i < inner; ++i) {
+    double factor = gammas[i] / out->scale;
+    double offset = betas[i] / out->scale * 65536.0;
+    Q31Multiplier m = quantizeMultiplier(std::fabs(factor));
+    if (!std::isfinite(factor) || m.shift > 15 ||
+        !(std::fabs(offset) < 2147483647.0))
+      return o.emitOpError("has no int8 C lowering for column ")
+             << i << ": scale " << gammas[i] << " and bias " << betas[i]
+             << " are too large for the output scale " << out->scale;
+    multipliers.push_back(factor < 0 ? -m.multiplier : m.multiplier);
+    shifts.push_back(m.shift);
+    biases.push_back(static_cast<int32_t>(std::llround(offset)));
+  }
+  double epsilon = static_cast<double>(inner) * static_cast<double>(inner) *
+                   o.getEpsilon().convertToDouble() / (in->scale * in->scale) *
+                   65536.0;
+  if (!(epsilon < std::ldexp(1.0, 61)))
+    return o.emitOpError("has no int8 C lowering for epsilon ")
+           << o.getEpsilon().convertToDouble()
+           << ": it dwarfs the variance the input scale " << in->scale
+           << " can express";
+  int64_t epsilonQ16 = std::llround(epsilon);
+  abi::mote_layer_norm_s8_params params;
+  params.outer = countOf(o.getInput()) / inner;
+  params.inner = inner;
+  params.input_offset = -in->zeroPoint;
+  params.output_offset = out->zeroPoint;
+  params.epsilon_high = epsilonQ16 >> 31;
+  params.epsilon_low = epsilonQ16 & 0x7fffffff;
+  FailureOr<SmallVector<Value>> io = buffers({o.getInput(), o.getOutput()});
+  if (failed(io))
+    return failure();
+  callWith("mote_layer_norm_s8", params,
+           {(*io)[0], i32Array("multiplier", multipliers),
+            i32Array("shift", shifts), i32Array("bias", biases), (*io)[1]});
+  return success();
+}
+
 /// A comparison of floats or of signed integers; its i1 result is one byte
 /// per element.
 LogicalResult Lowering::lowerCompare(CompareOp o) {
@@ -269,6 +332,8 @@ void mote::lowering::populateElementwisePatterns(LoweringPatterns &patterns) {
   patterns.add<SoftmaxOp>(LoweringDomain::Float, &Lowering::lowerSoftmaxF32);
   // The i1 result puts a comparison in the integer domain.
   patterns.add<CompareOp>(LoweringDomain::Integer, &Lowering::lowerCompare);
+  patterns.add<LayerNormOp>(LoweringDomain::Integer,
+                            &Lowering::lowerLayerNormS8);
   patterns.add<AddOp>(LoweringDomain::Integer, &Lowering::lowerAddS8);
   patterns.add<SubOp>(LoweringDomain::Integer, &Lowering::lowerSubS8);
   patterns.add<MulOp>(LoweringDomain::Integer, &Lowering::lowerMulS8);

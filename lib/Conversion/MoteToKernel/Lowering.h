@@ -577,6 +577,7 @@ public:
   LogicalResult lowerResize(ResizeOp op);
   LogicalResult lowerReduce(ReduceOp op);
   LogicalResult lowerLayerNorm(LayerNormOp op);
+  LogicalResult lowerLayerNormS8(LayerNormOp op);
   LogicalResult lowerRnn(RnnOp op);
   LogicalResult lowerGru(GruOp op);
   LogicalResult lowerLstm(LstmOp op);

@@ -509,6 +509,15 @@ LogicalResult Exporter::exportOp(Operation *op) {
                static_cast<int64_t>(o.getAxis()));
         return success();
       })
+      .Case([&](LayerNormOp o) -> LogicalResult {
+        if (!o.getStatistics().empty())
+          return op->emitError("cannot export to ONNX: a layer norm's "
+                               "statistics outputs");
+        onnx::NodeProto *n = node(op, "LayerNormalization", in, {out});
+        setInt(n, "axis", static_cast<int64_t>(o.getAxis()));
+        setFloat(n, "epsilon", o.getEpsilon().convertToFloat());
+        return success();
+      })
       .Case([&](BatchNormOp o) {
         setFloat(node(op, "BatchNormalization", in, {out}), "epsilon",
                  o.getEpsilon().convertToFloat());
@@ -545,7 +554,9 @@ FailureOr<std::string> Exporter::run() {
   model.set_producer_name("motec");
   onnx::OperatorSetIdProto *opset = model.add_opset_import();
   opset->set_domain("");
-  opset->set_version(14);
+  // Opset 14 unless a layer norm needs 17 (LayerNormalization's first).
+  bool layerNorm = !func.getBody().getOps<LayerNormOp>().empty();
+  opset->set_version(layerNorm ? 17 : 14);
   graph->set_name(func.getSymName().str());
   for (BlockArgument arg : func.getArguments()) {
     auto n = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "mote.name");

@@ -114,6 +114,14 @@
 #define MOTE_PARAMS_mote_matmul_s32_params(F)                                  \
   MOTE_FIELDS_BROADCAST(F) F(m) F(k) F(n) F(lhs_offset) F(rhs_offset)
 
+/* int8 layer normalization of `outer` rows of `inner` elements: minus the
+ * input zero point as `input_offset`, the output zero point, and the
+ * epsilon term round(inner^2 * epsilon / input_scale^2 * 2^16) split as
+ * epsilon_high * 2^31 + epsilon_low. */
+#define MOTE_PARAMS_mote_layer_norm_s8_params(F)                               \
+  F(outer) F(inner) F(input_offset) F(output_offset) F(epsilon_high)           \
+  F(epsilon_low)
+
 /* SGQ encode and decode at a cut (mote_sgq.h): features of shape
  * dim0..dim{rank-1} ([batch, channels, spatial...], unused dims 1), the
  * codec's configuration (rounding: 0 nearest, 1 stochastic), the grouping's
@@ -158,6 +166,7 @@
   P(mote_matmul_params)                                                        \
   P(mote_matmul_s8_params)                                                     \
   P(mote_matmul_s32_params)                                                    \
+  P(mote_layer_norm_s8_params)                                                 \
   P(mote_sgq_params)                                                           \
   P(mote_pass_params)                                                          \
   P(mote_pass_propagate_params)                                                \

@@ -253,6 +253,19 @@ mote_status mote_layer_norm_f32(int32_t outer, int32_t inner, float epsilon,
                                 const float *input, const float *scale,
                                 const float *bias, float *output);
 
+/* The int8 form, in integers only: per row the sums of the offset inputs
+ * d and of their squares give n * d - sum (n times the centered value) and
+ * n^2 times the variance, to which the epsilon term is added; an integer
+ * square root and one division per row give the normalization factor.
+ * Column i is then scaled by scale[i] / output_scale, the Q31 `multiplier`
+ * (negative for a negative scale) and `shift` (at most 15), plus `bias`,
+ * bias[i] / output_scale in Q16 (see docs/Numerics.md). `inner` is at most
+ * 8192, so every sum stays exact in 64 bits. */
+mote_status mote_layer_norm_s8(const mote_layer_norm_s8_params *p,
+                               const int8_t *input, const int32_t *multiplier,
+                               const int32_t *shift, const int32_t *bias,
+                               int8_t *output);
+
 /* The statistics mote_layer_norm_f32 normalizes each row by, as ONNX's
  * optional outputs: its mean and 1 / sqrt(variance + epsilon). */
 mote_status mote_layer_norm_stats_f32(int32_t outer, int32_t inner,

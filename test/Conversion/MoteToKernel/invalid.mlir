@@ -119,3 +119,16 @@ func.func @main(%x: tensor<1x1x1x1x!qx>, %w: tensor<1x1x1x1x!qw>) -> tensor<1x1x
   %y = mote.conv2d %x, %w : (tensor<1x1x1x1x!qx>, tensor<1x1x1x1x!qw>) -> tensor<1x1x1x1xi32>
   return %y : tensor<1x1x1x1xi32>
 }
+
+// -----
+
+// An int8 layer norm folds scale / output scale into a Q31 multiplier of
+// shift at most 15.
+!qx = !quant.uniform<i8:f32, 0.5>
+!qy = !quant.uniform<i8:f32, 1.0e-6>
+func.func @main(%x: tensor<2x4x!qx>) -> tensor<2x4x!qy> {
+  %g = arith.constant dense<[1.0, 1.0, 1.0, 100.0]> : tensor<4xf32>
+  // expected-error @+1 {{'mote.layer_norm' op has no int8 C lowering for column 0: scale 1.000000e+00 and bias 0.000000e+00 are too large for the output scale 1.000000e-06}}
+  %y = mote.layer_norm %x, %g {axis = 1 : i64} : (tensor<2x4x!qx>, tensor<4xf32>) -> tensor<2x4x!qy>
+  return %y : tensor<2x4x!qy>
+}

@@ -894,6 +894,24 @@ func.func @layer_norm_axis(%x: tensor<2x3x4xf32>, %g: tensor<4xf32>) {
 
 // -----
 
+!q = !quant.uniform<i8:f32, 0.5>
+func.func @layer_norm_mixed(%x: tensor<2x4x!q>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{input and result must both be f32 or both be quantized}}
+  %0 = mote.layer_norm %x, %g {axis = 1 : i64} : (tensor<2x4x!q>, tensor<4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.5>
+func.func @layer_norm_quantized_statistics(%x: tensor<2x4x!q>, %g: tensor<4xf32>) {
+  // expected-error @+1 {{has statistics only in its float form}}
+  %0:3 = mote.layer_norm %x, %g {axis = 1 : i64} : (tensor<2x4x!q>, tensor<4xf32>) -> (tensor<2x4x!q>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
 func.func @recurrent_direction(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) {
   // expected-error @+1 {{direction must be forward, reverse or bidirectional, not 'backward'}}
   %y, %h = mote.rnn %x, %w, %r {direction = "backward"} : (tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)

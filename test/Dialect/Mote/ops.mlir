@@ -59,6 +59,14 @@ func.func @layer_norm(%x: tensor<2x3x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32
   return %0, %1 : tensor<2x3x4xf32>, tensor<2x3x4xf32>
 }
 
+// The quantized form keeps a float scale and bias.
+// CHECK-LABEL: func @quantized_layer_norm
+func.func @quantized_layer_norm(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5:3>>, %g: tensor<4xf32>) -> tensor<2x4x!quant.uniform<i8:f32, 0.25>> {
+  // CHECK: mote.layer_norm {{.*}} : (tensor<2x4x!quant.uniform<i8:f32, 5.000000e-01:3>>, tensor<4xf32>) -> tensor<2x4x!quant.uniform<i8:f32, 2.500000e-01>>
+  %0 = mote.layer_norm %x, %g {axis = 1 : i64} : (tensor<2x4x!quant.uniform<i8:f32, 0.5:3>>, tensor<4xf32>) -> tensor<2x4x!quant.uniform<i8:f32, 0.25>>
+  return %0 : tensor<2x4x!quant.uniform<i8:f32, 0.25>>
+}
+
 // CHECK-LABEL: func @reduce
 func.func @reduce(%x: tensor<2x3x4xf32>, %q: tensor<2x3x4x!qa>)
     -> (tensor<2x1x1xf32>, tensor<1x3x4x!qa>) {
