@@ -157,3 +157,22 @@ func.func @layer_norm(%x: tensor<2x4xf32> {mote.range = array<f32: -1.0, 1.0>}) 
 
 // FOLDED: mote.layer_norm %{{.*}}, %{{.*}}, %{{.*}} {axis = 1 : i64{{.*}}} : (tensor<2x4x!quant.uniform<i8:f32, {{.*}}>>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x!quant.uniform<i8:f32
 // FOLDED: mote.layer_norm %{{.*}}, %{{.*}} {axis = 1 : i64{{.*}}} : (tensor<2x4xf32>, tensor<4xf32>) -> (tensor<2x4xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+
+// -----
+
+// A recurrent layer's constant weight and recurrence become int8 with a
+// scale per row (axis 1: row 0's largest magnitude 1.27, row 1's 0.254;
+// -0.127 / 0.002 rounds to -63 in float); its arithmetic stays float.
+// CHECK-LABEL: func @recurrent
+// FOLDED-LABEL: func @recurrent
+func.func @recurrent(%x: tensor<2x1x2xf32> {mote.range = array<f32: -1.0, 1.0>}) -> tensor<2x1x1x2xf32> {
+  %w = arith.constant dense<[[[1.27, 0.0], [0.254, -0.127]]]> : tensor<1x2x2xf32>
+  %r = arith.constant dense<[[[0.5, 0.0], [-1.0, 0.5]]]> : tensor<1x2x2xf32>
+  // CHECK-DAG: arith.constant dense<{{\[\[\[}}127, 0], [127, -63]]]> : tensor<1x2x2xi8>
+  // CHECK-DAG: to tensor<1x2x2x!quant.uniform<i8:f32:1, {0.0099999997764825821,0.0020000000949949026}>>
+  // CHECK: mote.rnn
+  %y, %h = mote.rnn %x, %w, %r {mote.range = array<f32: -1.0, 1.0>} : (tensor<2x1x2xf32>, tensor<1x2x2xf32>, tensor<1x2x2xf32>) -> (tensor<2x1x1x2xf32>, tensor<1x1x2xf32>)
+  return %y : tensor<2x1x1x2xf32>
+}
+
+// FOLDED: mote.rnn %{{.*}}, %{{.*}}, %{{.*}} {{.*}}: (tensor<2x1x2xf32>, tensor<1x2x2x!quant.uniform<i8:f32:1, {{.*}}>>, tensor<1x2x2x!quant.uniform<i8:f32:1, {{.*}}>>) -> (tensor<2x1x1x2xf32>, tensor<1x1x2xf32>)

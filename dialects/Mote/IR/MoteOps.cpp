@@ -408,6 +408,30 @@ static LogicalResult verifyRecurrent(OpTy op, ValueRange states,
     if (shapeOf(v) != ArrayRef(state))
       return op.emitOpError("last states must be [")
              << dirs << ", " << x[1] << ", " << hidden << "]";
+  // Float weights, or int8 ones: symmetric, per tensor or per row.
+  if (bool(getQuantType(op.getWeight().getType())) !=
+      bool(getQuantType(op.getRecurrence().getType())))
+    return op.emitOpError("weight and recurrence must both be f32 or both "
+                          "be int8");
+  for (Value v : {op.getWeight(), op.getRecurrence()}) {
+    quant::QuantizedType q = getQuantType(v.getType());
+    if (!q) {
+      if (!getElementTypeOrSelf(v.getType()).isF32())
+        return op.emitOpError("weights must be f32 or int8, got ")
+               << v.getType();
+      continue;
+    }
+    auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(q);
+    bool symmetric =
+        perAxis ? llvm::all_of(perAxis.getZeroPoints(),
+                               [](int64_t z) { return z == 0; })
+                : cast<quant::UniformQuantizedType>(q).getZeroPoint() == 0;
+    if (!q.isSigned() || q.getStorageTypeIntegralWidth() != 8 || !symmetric ||
+        (perAxis && perAxis.getQuantizedDimension() != 1))
+      return op.emitOpError("quantized weights must be int8 with zero point "
+                            "0, per tensor or per row (axis 1), got ")
+             << v.getType();
+  }
   return success();
 }
 

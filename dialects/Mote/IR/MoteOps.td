@@ -782,8 +782,11 @@ class Mote_RecurrentOp<string mnemonic, string cell, string gates,
 
     Results: `output` `[seq, dirs, batch, hidden]`, every step's hidden
     state, and the last hidden state `[dirs, batch, hidden]` (and for the
-    LSTM the last cell state). Float only: a quantized model runs it
-    between a dequantize and a quantize.
+    LSTM the last cell state). The arithmetic is float: a quantized model
+    runs the layer between a dequantize and a quantize. `weight` and
+    `recurrence` may be int8 instead, symmetric (zero point 0), per tensor
+    or with a scale per row (axis 1), which stores them in a quarter of the
+    bytes.
 
     Example (a keyword-spotting GRU of 64 units over 49 frames):
 
@@ -794,7 +797,7 @@ class Mote_RecurrentOp<string mnemonic, string cell, string gates,
     ```
   }];
   let arguments = !con((ins Mote_FloatTensor:$input,
-      Mote_FloatTensor:$weight, Mote_FloatTensor:$recurrence,
+      Mote_Tensor:$weight, Mote_Tensor:$recurrence,
       Optional<Mote_FloatTensor>:$bias,
       Optional<Mote_FloatTensor>:$initial_h), extraOperands,
       (ins DefaultValuedAttr<StrAttr, "\"forward\"">:$direction,

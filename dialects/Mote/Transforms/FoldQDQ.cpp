@@ -304,6 +304,39 @@ struct FoldDequantizeOfConstant : OpRewritePattern<DequantizeOp> {
   }
 };
 
+/// A recurrent layer whose weight and recurrence are dequantized int8
+/// (symmetric, per tensor or per row) reads the int8 values directly: its
+/// kernel scales each row's dot product, so the weights stay a quarter of
+/// the float bytes.
+template <typename OpTy> struct FoldRecurrentWeights : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto w = op.getWeight().template getDefiningOp<DequantizeOp>();
+    auto r = op.getRecurrence().template getDefiningOp<DequantizeOp>();
+    if (!w || !r)
+      return rewriter.notifyMatchFailure(op, "weights are not dequantized");
+    auto usable = [](Value v) {
+      quant::QuantizedType q = getQuantType(v.getType());
+      if (!q || !q.isSigned() || q.getStorageTypeIntegralWidth() != 8)
+        return false;
+      if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(q))
+        return perAxis.getQuantizedDimension() == 1 &&
+               llvm::all_of(perAxis.getZeroPoints(),
+                            [](int64_t z) { return z == 0; });
+      return cast<quant::UniformQuantizedType>(q).getZeroPoint() == 0;
+    };
+    if (!usable(w.getInput()) || !usable(r.getInput()))
+      return rewriter.notifyMatchFailure(op, "weights are not symmetric int8");
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getWeightMutable().assign(w.getInput());
+      op.getRecurrenceMutable().assign(r.getInput());
+    });
+    return success();
+  }
+};
+
 struct MoteFoldQDQPass : mote::impl::MoteFoldQDQBase<MoteFoldQDQPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
@@ -324,5 +357,7 @@ void mote::populateFoldQDQPatterns(RewritePatternSet &patterns) {
       .add<FoldIntoQuantizedOp, FoldQuantizeOfDequantize,
            QuantizeFloatBias<Conv2DOp>, QuantizeFloatBias<ConvTranspose2DOp>,
            QuantizeFloatBias<FullyConnectedOp>, SinkDequantize,
-           SinkDequantizeThroughSelection>(patterns.getContext());
+           SinkDequantizeThroughSelection, FoldRecurrentWeights<RnnOp>,
+           FoldRecurrentWeights<GruOp>, FoldRecurrentWeights<LstmOp>>(
+          patterns.getContext());
 }

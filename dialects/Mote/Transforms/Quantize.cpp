@@ -87,6 +87,15 @@ private:
   std::optional<std::pair<float, float>> rangeOf(Value v);
   LogicalResult quantizeActivation(Value v);
   void matchConcatOperands(ConcatOp op);
+  /// Dequantize(int8 constant) of the float constant `w`, symmetric, with
+  /// a scale per slice along `axis` (per tensor when -1), returned in
+  /// `scales`.
+  Value symmetricWeights(Operation *op, DenseElementsAttr w, int32_t axis,
+                         SmallVectorImpl<double> &scales);
+  /// A recurrent layer's constant weight and recurrence as int8 with a
+  /// scale per row (axis 1); the layer's arithmetic stays float.
+  LogicalResult quantizeRecurrentWeights(Operation *op, Value weight,
+                                         Value recurrence);
   LogicalResult quantizeLayerParams(Operation *op, Value input, Value weight,
                                     Value bias, int32_t axis = 0);
   void quantizeConstantOperand(Operation *op, unsigned index);
@@ -156,6 +165,52 @@ void Quantizer::matchConcatOperands(ConcatOp op) {
 /// Symmetric int8 weights per output channel, which is the weight's `axis`
 /// (0; 1 for a transposed convolution), or per tensor when `axis` is -1,
 /// and int32 biases at scale input x weight.
+Value Quantizer::symmetricWeights(Operation *op, DenseElementsAttr w,
+                                  int32_t axis,
+                                  SmallVectorImpl<double> &scales) {
+  auto wType = cast<RankedTensorType>(w.getType());
+  // Element i of the weight belongs to scale (i / inner) % channels (one
+  // scale per tensor when axis is -1).
+  int64_t channels = axis < 0 ? 1 : wType.getDimSize(axis);
+  int64_t inner = 1;
+  for (int64_t d = axis + 1; d < wType.getRank(); ++d)
+    inner *= wType.getDimSize(d);
+  auto channelOf = [&](size_t i) { return (int64_t(i) / inner) % channels; };
+  SmallVector<float> values(w.getValues<float>());
+  SmallVector<float> maxAbs(channels, 0.0f);
+  for (auto [i, v] : llvm::enumerate(values))
+    maxAbs[channelOf(i)] = std::max(maxAbs[channelOf(i)], std::fabs(v));
+  scales.clear();
+  for (float m : maxAbs)
+    scales.push_back(static_cast<float>(m > 0 ? m / 127.0 : 1.0));
+  SmallVector<int8_t> q;
+  for (auto [i, v] : llvm::enumerate(values))
+    q.push_back(static_cast<int8_t>(std::clamp<long long>(
+        std::llround(v / scales[channelOf(i)]), -127, 127)));
+  builder.setInsertionPoint(op);
+  Type i8 = builder.getI8Type(), f32 = builder.getF32Type();
+  auto wQuant =
+      buildQuantType(i8, f32, scales, SmallVector<int64_t>(channels, 0), axis);
+  return createDequantizedConstant(
+      builder, op->getLoc(),
+      DenseElementsAttr::get(wType.clone(i8), ArrayRef(q)), wQuant);
+}
+
+LogicalResult Quantizer::quantizeRecurrentWeights(Operation *op, Value weight,
+                                                  Value recurrence) {
+  DenseElementsAttr w = constantOf(weight), r = constantOf(recurrence);
+  auto finite = [](DenseElementsAttr a) {
+    return llvm::all_of(a.getValues<float>(),
+                        [](float v) { return std::isfinite(v); });
+  };
+  if (!w || !r || !finite(w) || !finite(r))
+    return success(); // Stays float.
+  SmallVector<double> scales;
+  op->setOperand(1, symmetricWeights(op, w, 1, scales));
+  op->setOperand(2, symmetricWeights(op, r, 1, scales));
+  return success();
+}
+
 LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
                                              Value weight, Value bias,
                                              int32_t axis) {
@@ -173,36 +228,12 @@ LogicalResult Quantizer::quantizeLayerParams(Operation *op, Value input,
   };
   if (!finite(w) || (b && !finite(b)))
     return op->emitError("mote-quantize: non-finite weight or bias");
-  auto wType = cast<RankedTensorType>(w.getType());
-  // Element i of the weight belongs to scale (i / inner) % channels (one
-  // scale per tensor when axis is -1).
-  int64_t channels = axis < 0 ? 1 : wType.getDimSize(axis);
-  int64_t inner = 1;
-  for (int64_t d = axis + 1; d < wType.getRank(); ++d)
-    inner *= wType.getDimSize(d);
-  auto channelOf = [&](size_t i) { return (int64_t(i) / inner) % channels; };
-  SmallVector<float> values(w.getValues<float>());
-  SmallVector<float> maxAbs(channels, 0.0f);
-  for (auto [i, v] : llvm::enumerate(values))
-    maxAbs[channelOf(i)] = std::max(maxAbs[channelOf(i)], std::fabs(v));
   SmallVector<double> scales;
-  for (float m : maxAbs)
-    scales.push_back(static_cast<float>(m > 0 ? m / 127.0 : 1.0));
-  SmallVector<int8_t> q;
-  for (auto [i, v] : llvm::enumerate(values))
-    q.push_back(static_cast<int8_t>(std::clamp<long long>(
-        std::llround(v / scales[channelOf(i)]), -127, 127)));
-  builder.setInsertionPoint(op);
-  Type i8 = builder.getI8Type(), i32 = builder.getI32Type(),
-       f32 = builder.getF32Type();
-  auto wQuant =
-      buildQuantType(i8, f32, scales, SmallVector<int64_t>(channels, 0), axis);
-  op->setOperand(1, createDequantizedConstant(
-                        builder, op->getLoc(),
-                        DenseElementsAttr::get(wType.clone(i8), ArrayRef(q)),
-                        wQuant));
+  op->setOperand(1, symmetricWeights(op, w, axis, scales));
   if (!bias)
     return success();
+  Type i32 = builder.getI32Type(), f32 = builder.getF32Type();
+  int64_t channels = scales.size();
   auto bType = cast<RankedTensorType>(b.getType());
   int64_t outputs = bType.getDimSize(0);
   SmallVector<double> biasScales(outputs);
@@ -318,6 +349,10 @@ LogicalResult Quantizer::run() {
         quantizeConstantOperand(op, i);
     } else if (isa<GatherOp>(op)) {
       quantizeConstantOperand(op, 0);
+    } else if (isa<RnnOp, GruOp, LstmOp>(op)) {
+      if (failed(quantizeRecurrentWeights(op, op->getOperand(1),
+                                          op->getOperand(2))))
+        return failure();
     }
   }
   for (auto concat : llvm::make_early_inc_range(body.getOps<ConcatOp>()))

@@ -36,25 +36,60 @@ static SmallVector<Attribute> recurrentScalars(Lowering &l, OpTy op) {
           l.i32(direction), l.f32(op.getClip().convertToDouble())};
 }
 
+/// The float scale of each of the `rows` rows of an int8 weight of
+/// `dirs` directions (a per-row type repeats for each direction).
+static SmallVector<float> rowScales(quant::QuantizedType type, int64_t dirs,
+                                    int64_t rows) {
+  SmallVector<float> scales;
+  for (int64_t d = 0; d < dirs; ++d)
+    for (double s : getScales(type, rows))
+      scales.push_back(static_cast<float>(s));
+  return scales;
+}
+
 /// The buffers every recurrent kernel reads first: input, weight,
-/// recurrence, bias and initial hidden state.
+/// recurrence (each int8 one followed by its row scales, as the `_w8`
+/// kernels take them), bias and initial hidden state.
 template <typename OpTy>
 static FailureOr<SmallVector<Value>> recurrentInputs(Lowering &l, OpTy op) {
   int64_t dirs = op.getNumDirections();
   int64_t gatesTimesHidden = Lowering::shapeOf(op.getWeight())[1];
   int64_t hidden = Lowering::shapeOf(op.getRecurrence()).back();
-  FailureOr<SmallVector<Value>> io =
-      l.buffers({op.getInput(), op.getWeight(), op.getRecurrence()});
+  FailureOr<SmallVector<Value>> io = l.buffers({op.getInput()});
+  if (failed(io))
+    return failure();
+  for (auto [matrix, name] :
+       {std::pair(op.getWeight(), "weight_scale"),
+        std::pair(op.getRecurrence(), "recurrence_scale")}) {
+    FailureOr<Value> data = l.buffer(op, matrix);
+    if (failed(data))
+      return failure();
+    io->push_back(*data);
+    if (quant::QuantizedType q = getQuantType(matrix.getType())) {
+      SmallVector<float> scales = rowScales(q, dirs, gatesTimesHidden);
+      auto type = RankedTensorType::get({int64_t(scales.size())},
+                                        Float32Type::get(op.getContext()));
+      io->push_back(
+          l.arrayGlobal(name, DenseElementsAttr::get(type, ArrayRef(scales))));
+    }
+  }
   FailureOr<Value> bias =
       l.bufferOrZeros(op.getBias(), dirs * 2 * gatesTimesHidden, "bias");
   FailureOr<Value> h0 = l.bufferOrZeros(
       op.getInitialH(), dirs * Lowering::shapeOf(op.getInput())[1] * hidden,
       "h0");
-  if (failed(io) || failed(bias) || failed(h0))
+  if (failed(bias) || failed(h0))
     return failure();
   io->push_back(*bias);
   io->push_back(*h0);
   return io;
+}
+
+/// The kernel of a layer: `base`_f32, or `base`_w8 for int8 weights.
+template <typename OpTy>
+static std::string recurrentCallee(OpTy op, StringRef base) {
+  return (base + (getQuantType(op.getWeight().getType()) ? "_w8" : "_f32"))
+      .str();
 }
 
 LogicalResult Lowering::lowerRnn(RnnOp o) {
@@ -63,7 +98,8 @@ LogicalResult Lowering::lowerRnn(RnnOp o) {
   if (failed(in) || failed(out))
     return failure();
   llvm::append_range(*in, *out);
-  call("mote_rnn_f32", *in, recurrentScalars(*this, o), "", {}, 2);
+  call(recurrentCallee(o, "mote_rnn"), *in, recurrentScalars(*this, o), "", {},
+       2);
   return success();
 }
 
@@ -75,7 +111,7 @@ LogicalResult Lowering::lowerGru(GruOp o) {
   llvm::append_range(*in, *out);
   SmallVector<Attribute> scalars = recurrentScalars(*this, o);
   scalars.push_back(i32(o.getLinearBeforeReset() ? 1 : 0));
-  call("mote_gru_f32", *in, scalars, "", {}, 2);
+  call(recurrentCallee(o, "mote_gru"), *in, scalars, "", {}, 2);
   return success();
 }
 
@@ -94,7 +130,8 @@ LogicalResult Lowering::lowerLstm(LstmOp o) {
   in->push_back(*c0);
   in->push_back(*peephole);
   llvm::append_range(*in, *out);
-  call("mote_lstm_f32", *in, recurrentScalars(*this, o), "", {}, 3);
+  call(recurrentCallee(o, "mote_lstm"), *in, recurrentScalars(*this, o), "", {},
+       3);
   return success();
 }
 

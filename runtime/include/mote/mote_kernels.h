@@ -295,6 +295,26 @@ mote_status mote_lstm_f32(int32_t seq, int32_t batch, int32_t input,
                           const float *x, const float *w, const float *r,
                           const float *b, const float *h0, const float *c0,
                           const float *p, float *y, float *y_h, float *y_c);
+/* The same layers with int8 weights and recurrences, each row r scaled by
+ * w_scale[r] / r_scale[r] (dirs * G * hidden rows; symmetric): a quarter of
+ * the float weights' bytes, the arithmetic still float. */
+mote_status mote_rnn_w8(int32_t seq, int32_t batch, int32_t input,
+                        int32_t hidden, int32_t direction, float clip,
+                        const float *x, const int8_t *w, const float *w_scale,
+                        const int8_t *r, const float *r_scale, const float *b,
+                        const float *h0, float *y, float *y_h);
+mote_status mote_gru_w8(int32_t seq, int32_t batch, int32_t input,
+                        int32_t hidden, int32_t direction, float clip,
+                        int32_t linear_before_reset, const float *x,
+                        const int8_t *w, const float *w_scale, const int8_t *r,
+                        const float *r_scale, const float *b, const float *h0,
+                        float *y, float *y_h);
+mote_status mote_lstm_w8(int32_t seq, int32_t batch, int32_t input,
+                         int32_t hidden, int32_t direction, float clip,
+                         const float *x, const int8_t *w, const float *w_scale,
+                         const int8_t *r, const float *r_scale, const float *b,
+                         const float *h0, const float *c0, const float *p,
+                         float *y, float *y_h, float *y_c);
 
 /* Softmax of float rows: `outer` rows of `inner` elements, axis last. */
 mote_status mote_softmax_f32(int32_t outer, int32_t inner, const float *input,

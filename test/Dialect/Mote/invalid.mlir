@@ -912,6 +912,22 @@ func.func @layer_norm_quantized_statistics(%x: tensor<2x4x!q>, %g: tensor<4xf32>
 
 // -----
 
+func.func @recurrent_mixed_weights(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3x!quant.uniform<i8:f32, 0.5>>, %r: tensor<1x4x4xf32>) {
+  // expected-error @+1 {{weight and recurrence must both be f32 or both be int8}}
+  %y, %h = mote.rnn %x, %w, %r : (tensor<5x2x3xf32>, tensor<1x4x3x!quant.uniform<i8:f32, 0.5>>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
+func.func @recurrent_weight_zero_point(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3x!quant.uniform<i8:f32, 0.5:1>>, %r: tensor<1x4x4x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{quantized weights must be int8 with zero point 0, per tensor or per row (axis 1)}}
+  %y, %h = mote.rnn %x, %w, %r : (tensor<5x2x3xf32>, tensor<1x4x3x!quant.uniform<i8:f32, 0.5:1>>, tensor<1x4x4x!quant.uniform<i8:f32, 0.5>>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
 func.func @recurrent_direction(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) {
   // expected-error @+1 {{direction must be forward, reverse or bidirectional, not 'backward'}}
   %y, %h = mote.rnn %x, %w, %r {direction = "backward"} : (tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)

@@ -59,6 +59,14 @@ func.func @layer_norm(%x: tensor<2x3x4xf32>, %g: tensor<4xf32>, %b: tensor<4xf32
   return %0, %1 : tensor<2x3x4xf32>, tensor<2x3x4xf32>
 }
 
+// Recurrent layers may store their weights as int8, a scale per row.
+// CHECK-LABEL: func @recurrent_int8_weights
+func.func @recurrent_int8_weights(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3x!quant.uniform<i8:f32:1, {0.1, 0.2, 0.3, 0.4}>>, %r: tensor<1x4x4x!quant.uniform<i8:f32, 0.5>>) -> tensor<5x1x2x4xf32> {
+  // CHECK: mote.rnn {{.*}} : (tensor<5x2x3xf32>, tensor<1x4x3x!quant.uniform<i8:f32:1, {1.000000e-01,2.000000e-01,3.000000e-01,4.000000e-01}>>, tensor<1x4x4x!quant.uniform<i8:f32, 5.000000e-01>>)
+  %y, %h = mote.rnn %x, %w, %r : (tensor<5x2x3xf32>, tensor<1x4x3x!quant.uniform<i8:f32:1, {0.1, 0.2, 0.3, 0.4}>>, tensor<1x4x4x!quant.uniform<i8:f32, 0.5>>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
+  return %y : tensor<5x1x2x4xf32>
+}
+
 // The quantized form keeps a float scale and bias.
 // CHECK-LABEL: func @quantized_layer_norm
 func.func @quantized_layer_norm(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5:3>>, %g: tensor<4xf32>) -> tensor<2x4x!quant.uniform<i8:f32, 0.25>> {
