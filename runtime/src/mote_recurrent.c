@@ -11,7 +11,7 @@
  * weights runs in reverse). `clip` > 0 bounds every activation's input to
  * [-clip, clip].
  *
- * The `_w8` entry points take the weights and recurrences as int8 with a
+ * The `_f32_w8` entry points take the weights and recurrences as int8 with a
  * float scale per row (dirs * G * hidden rows: symmetric, zero point 0) and
  * compute in float as the others do, each weight dequantized as it is read
  * (the same sums as the float kernels on the dequantized weights).
@@ -184,7 +184,7 @@ mote_status mote_rnn_f32(int32_t seq, int32_t batch, int32_t input,
   return rnn_run(&s, direction, clip, x, &wm, &rm, b, h0, y, y_h);
 }
 
-mote_status mote_rnn_w8(int32_t seq, int32_t batch, int32_t input,
+mote_status mote_rnn_f32_w8(int32_t seq, int32_t batch, int32_t input,
                         int32_t hidden, int32_t direction, float clip,
                         const float *x, const int8_t *w, const float *w_scale,
                         const int8_t *r, const float *r_scale, const float *b,
@@ -272,7 +272,7 @@ mote_status mote_gru_f32(int32_t seq, int32_t batch, int32_t input,
                  y, y_h);
 }
 
-mote_status mote_gru_w8(int32_t seq, int32_t batch, int32_t input,
+mote_status mote_gru_f32_w8(int32_t seq, int32_t batch, int32_t input,
                         int32_t hidden, int32_t direction, float clip,
                         int32_t linear_before_reset, const float *x,
                         const int8_t *w, const float *w_scale, const int8_t *r,
@@ -346,7 +346,7 @@ mote_status mote_lstm_f32(int32_t seq, int32_t batch, int32_t input,
   return lstm_run(&s, direction, clip, x, &wm, &rm, b, h0, c0, p, y, y_h, y_c);
 }
 
-mote_status mote_lstm_w8(int32_t seq, int32_t batch, int32_t input,
+mote_status mote_lstm_f32_w8(int32_t seq, int32_t batch, int32_t input,
                          int32_t hidden, int32_t direction, float clip,
                          const float *x, const int8_t *w, const float *w_scale,
                          const int8_t *r, const float *r_scale, const float *b,

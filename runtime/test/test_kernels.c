@@ -1019,12 +1019,12 @@ static void test_recurrent(mote_test_counts *t) {
       double worst = 0.0;
       mote_status st;
       if (cell == 0)
-        st = mote_rnn_w8(RS, RB, RI, RH, 2, 0.0f, x, wq, ws, rq, rs, b, h0, y, yh);
+        st = mote_rnn_f32_w8(RS, RB, RI, RH, 2, 0.0f, x, wq, ws, rq, rs, b, h0, y, yh);
       else if (cell == 1)
-        st = mote_gru_w8(RS, RB, RI, RH, 2, 0.0f, variant == 2, x, wq, ws, rq, rs,
+        st = mote_gru_f32_w8(RS, RB, RI, RH, 2, 0.0f, variant == 2, x, wq, ws, rq, rs,
                          b, h0, y, yh);
       else
-        st = mote_lstm_w8(RS, RB, RI, RH, 2, 0.0f, x, wq, ws, rq, rs, b, h0, c0, p,
+        st = mote_lstm_f32_w8(RS, RB, RI, RH, 2, 0.0f, x, wq, ws, rq, rs, b, h0, c0, p,
                           y, yh, yc);
       MOTE_CHECK(t, st == MOTE_OK, "%s with int8 weights runs", names[variant]);
       recurrent_ref(cell, variant == 2, x, w, r, b, h0, cell == 2 ? c0 : NULL, p,
@@ -1039,7 +1039,7 @@ static void test_recurrent(mote_test_counts *t) {
       MOTE_CHECK(t, worst < 2e-6, "%s with int8 weights off by %g", names[variant],
                  worst);
     }
-    MOTE_CHECK(t, mote_gru_w8(RS, RB, RI, RH, 0, 0.0f, 0, x, wq, NULL, rq, rs, b,
+    MOTE_CHECK(t, mote_gru_f32_w8(RS, RB, RI, RH, 0, 0.0f, 0, x, wq, NULL, rq, rs, b,
                               h0, y, yh) == MOTE_ERROR_ARGUMENT,
                "int8 weights need their scales");
   }

@@ -48,7 +48,7 @@ static SmallVector<float> rowScales(quant::QuantizedType type, int64_t dirs,
 }
 
 /// The buffers every recurrent kernel reads first: input, weight,
-/// recurrence (each int8 one followed by its row scales, as the `_w8`
+/// recurrence (each int8 one followed by its row scales, as the `_f32_w8`
 /// kernels take them), bias and initial hidden state.
 template <typename OpTy>
 static FailureOr<SmallVector<Value>> recurrentInputs(Lowering &l, OpTy op) {
@@ -85,10 +85,11 @@ static FailureOr<SmallVector<Value>> recurrentInputs(Lowering &l, OpTy op) {
   return io;
 }
 
-/// The kernel of a layer: `base`_f32, or `base`_w8 for int8 weights.
+/// The kernel of a layer: `base`_f32, or `base`_f32_w8 for int8 weights
+/// (float arithmetic either way).
 template <typename OpTy>
 static std::string recurrentCallee(OpTy op, StringRef base) {
-  return (base + (getQuantType(op.getWeight().getType()) ? "_w8" : "_f32"))
+  return (base + (getQuantType(op.getWeight().getType()) ? "_f32_w8" : "_f32"))
       .str();
 }
 

@@ -298,18 +298,18 @@ mote_status mote_lstm_f32(int32_t seq, int32_t batch, int32_t input,
 /* The same layers with int8 weights and recurrences, each row r scaled by
  * w_scale[r] / r_scale[r] (dirs * G * hidden rows; symmetric): a quarter of
  * the float weights' bytes, the arithmetic still float. */
-mote_status mote_rnn_w8(int32_t seq, int32_t batch, int32_t input,
+mote_status mote_rnn_f32_w8(int32_t seq, int32_t batch, int32_t input,
                         int32_t hidden, int32_t direction, float clip,
                         const float *x, const int8_t *w, const float *w_scale,
                         const int8_t *r, const float *r_scale, const float *b,
                         const float *h0, float *y, float *y_h);
-mote_status mote_gru_w8(int32_t seq, int32_t batch, int32_t input,
+mote_status mote_gru_f32_w8(int32_t seq, int32_t batch, int32_t input,
                         int32_t hidden, int32_t direction, float clip,
                         int32_t linear_before_reset, const float *x,
                         const int8_t *w, const float *w_scale, const int8_t *r,
                         const float *r_scale, const float *b, const float *h0,
                         float *y, float *y_h);
-mote_status mote_lstm_w8(int32_t seq, int32_t batch, int32_t input,
+mote_status mote_lstm_f32_w8(int32_t seq, int32_t batch, int32_t input,
                          int32_t hidden, int32_t direction, float clip,
                          const float *x, const int8_t *w, const float *w_scale,
                          const int8_t *r, const float *r_scale, const float *b,

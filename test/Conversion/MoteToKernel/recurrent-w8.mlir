@@ -8,7 +8,7 @@
 // CHECK-LABEL: func.func @net_run(
 // CHECK: %[[WS:.*]] = memref.get_global @net_l0_weight_scale
 // CHECK: %[[RS:.*]] = memref.get_global @net_l0_recurrence_scale
-// CHECK: mote_kernel.call @mote_gru_w8(%{{.*}}, %{{.*}}, %[[WS]], %{{.*}}, %[[RS]], {{.*}}) {num_outputs = 2 : i64, scalars = [5 : i32, 1 : i32, 3 : i32, 2 : i32, 2 : i32, 0.000000e+00 : f32, 0 : i32]} : memref<5x1x3xf32>, memref<36xi8>, memref<12xf32>, memref<24xi8>, memref<12xf32>
+// CHECK: mote_kernel.call @mote_gru_f32_w8(%{{.*}}, %{{.*}}, %[[WS]], %{{.*}}, %[[RS]], {{.*}}) {num_outputs = 2 : i64, scalars = [5 : i32, 1 : i32, 3 : i32, 2 : i32, 2 : i32, 0.000000e+00 : f32, 0 : i32]} : memref<5x1x3xf32>, memref<36xi8>, memref<12xf32>, memref<24xi8>, memref<12xf32>
 !qw = !quant.uniform<i8:f32:1, {0.1, 0.2, 0.1, 0.2, 0.1, 0.2}>
 !qr = !quant.uniform<i8:f32, 0.5>
 func.func @net(%x: tensor<5x1x3xf32>) -> tensor<5x2x1x2xf32> {
