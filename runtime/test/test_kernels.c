@@ -393,6 +393,21 @@ static void test_lut_and_slice(mote_test_counts *t) {
           bad += win[(a * 3 + b) * 3 + c] != in_buf[((1 + a) * 4 + 1 + b) * 5 + 2 + c];
     MOTE_CHECK(t, bad == 0, "slice, contiguous rows: %d wrong", bad);
   }
+  /* Backward windows (negative steps): the last rows reversed, every other
+   * column from the last. */
+  {
+    const int32_t st[3] = {2, 3, 4}, sp[3] = {-1, -2, -2}, od[3] = {2, 2, 3};
+    int8_t win[12];
+    MOTE_CHECK(t, mote_slice(1, 3, dims, st, sp, od, in_buf, win) == MOTE_OK,
+               "slice, negative steps");
+    bad = 0;
+    for (a = 0; a < 2; ++a)
+      for (b = 0; b < 2; ++b)
+        for (c = 0; c < 3; ++c)
+          bad += win[(a * 2 + b) * 3 + c] !=
+                 in_buf[((2 - a) * 4 + 3 - 2 * b) * 5 + 4 - 2 * c];
+    MOTE_CHECK(t, bad == 0, "slice, negative steps: %d wrong", bad);
+  }
   /* The 2 x 2 x 2 patch back into a 3 x 4 x 5 tensor at (1, 2, 3), in place
    * and into another buffer (dest copied first); bad windows refused. */
   {

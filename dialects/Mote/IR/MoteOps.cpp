@@ -770,9 +770,10 @@ LogicalResult SliceOp::verify() {
            << rank;
   for (size_t d = 0; d < rank; ++d) {
     int64_t start = getStarts()[d], step = getSteps()[d];
-    if (step < 1)
-      return emitOpError("step of dimension ") << d << " must be positive";
-    if (out[d] < 1 || start < 0 || start + (out[d] - 1) * step >= in[d])
+    if (step == 0)
+      return emitOpError("step of dimension ") << d << " must not be 0";
+    int64_t last = start + (out[d] - 1) * step;
+    if (out[d] < 1 || start < 0 || start >= in[d] || last < 0 || last >= in[d])
       return emitOpError("window of dimension ")
              << d << " (start " << start << ", step " << step << ", extent "
              << out[d] << ") leaves the input's extent " << in[d];

@@ -526,9 +526,11 @@ def Mote_SliceOp : Mote_Op<"slice", [Pure, Mote_QuantizationTransparent]> {
   let summary = "Take a strided window of a tensor";
   let description = [{
     `output[i0, i1, ...] = input[starts[0] + i0 * steps[0], ...]`: one
-    start and one positive step per dimension; the result's shape gives the
-    window's extent. The ONNX Slice a model holds (negative or clamped
-    indices, `axes`) is resolved to this form by the importer.
+    start and one non-zero step per dimension (a negative step walks
+    backwards from its start, as a reversal such as PyTorch's `flip` does);
+    the result's shape gives the window's extent. The ONNX Slice a model
+    holds (negative or clamped indices, `axes`) is resolved to this form by
+    the importer.
 
     Example (the second half of the channels):
 

@@ -604,16 +604,26 @@ LogicalResult importSlice(NodeContext &ctx) {
       return ctx.emitError() << "axis " << *axis << " is sliced twice";
     seen[*axis] = true;
     int64_t dim = (*in)[*axis];
-    if (steps[i] < 1)
-      return ctx.unsupported("step " + Twine(steps[i]) +
-                             " (only positive "
-                             "steps)");
+    if (steps[i] == 0)
+      return ctx.emitError() << "step of axis " << *axis << " is 0";
+    // ONNX clamps starts and ends into the axis: [0, dim] going forwards,
+    // [-1, dim - 1] going backwards (so a backward end can reach index 0).
     int64_t s = (*starts)[i], e = (*ends)[i];
-    s = std::clamp<int64_t>(s < 0 ? s + dim : s, 0, dim);
-    e = std::clamp<int64_t>(e < 0 ? e + dim : e, 0, dim);
-    int64_t extent = e > s ? (e - s - 1) / steps[i] + 1 : 0;
+    s = s < 0 ? s + dim : s;
+    e = e < 0 ? e + dim : e;
+    int64_t extent;
+    if (steps[i] > 0) {
+      s = std::clamp<int64_t>(s, 0, dim);
+      e = std::clamp<int64_t>(e, 0, dim);
+      extent = e > s ? (e - s - 1) / steps[i] + 1 : 0;
+    } else {
+      s = std::clamp<int64_t>(s, 0, dim - 1);
+      e = std::clamp<int64_t>(e, -1, dim - 1);
+      extent = s > e ? (s - e - 1) / -steps[i] + 1 : 0;
+    }
     if (extent == 0)
-      return ctx.unsupported("an empty slice of axis " + Twine(*axis));
+      return ctx.unsupported("empty slice of axis " + Twine(*axis) +
+                             " (a result of extent 0)");
     begin[*axis] = s;
     step[*axis] = steps[i];
     shape[*axis] = extent;

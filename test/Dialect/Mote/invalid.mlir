@@ -506,8 +506,17 @@ func.func @slice_rank(%x: tensor<2x4xf32>) {
 // -----
 
 func.func @slice_step(%x: tensor<2x4xf32>) {
-  // expected-error @+1 {{step of dimension 1 must be positive}}
-  %0 = mote.slice %x {starts = array<i64: 0, 3>, steps = array<i64: 1, -1>} : (tensor<2x4xf32>) -> tensor<2x2xf32>
+  // expected-error @+1 {{step of dimension 1 must not be 0}}
+  %0 = mote.slice %x {starts = array<i64: 0, 3>, steps = array<i64: 1, 0>} : (tensor<2x4xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+// A backward window must end inside the input too.
+func.func @slice_backward_window(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{window of dimension 1 (start 1, step -1, extent 3) leaves the input's extent 4}}
+  %0 = mote.slice %x {starts = array<i64: 0, 1>, steps = array<i64: 1, -1>} : (tensor<2x4xf32>) -> tensor<2x3xf32>
   return
 }
 
