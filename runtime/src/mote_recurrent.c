@@ -41,8 +41,8 @@ static float tanh_f32(float x, float clip) {
   return 1.0f - 2.0f / (e + 1.0f);
 }
 
-/* A weight or recurrence matrix of `rows` x `cols`: float, or int8 with a
- * float scale per row. */
+/* A weight or recurrence matrix of rows of `cols` values: float, or int8
+ * with a float scale per row. */
 typedef struct {
   const float *f;
   const int8_t *q;

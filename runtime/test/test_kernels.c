@@ -972,8 +972,10 @@ static void test_recurrent(mote_test_counts *t) {
       b[RD * 8 * RH], h0[RD * RB * RH], c0[RD * RB * RH], p[RD * 3 * RH];
   static float y[RS * RD * RB * RH], yh[RD * RB * RH], yc[RD * RB * RH];
   static double ry[RS * RD * RB * RH], ryh[RD * RB * RH], ryc[RD * RB * RH];
+  static int8_t wq[RD * 4 * RH * RI], rq[RD * 4 * RH * RH];
+  static float ws[RD * 4 * RH], rs[RD * 4 * RH];
   const char *names[4] = {"RNN", "GRU", "GRU (linear before reset)", "LSTM"};
-  int32_t i, variant;
+  int32_t i, variant, pass;
   float *all[7] = {x, w, r, b, h0, c0, p};
   const int32_t sizes[7] = {RS * RB * RI, RD * 4 * RH * RI, RD * 4 * RH * RH,
                             RD * 8 * RH, RD * RB * RH, RD * RB * RH, RD * 3 * RH};
@@ -982,66 +984,49 @@ static void test_recurrent(mote_test_counts *t) {
     for (k = 0; k < sizes[i]; ++k)
       all[i][k] = (float)rnd(-100, 100) / 70.0f;
   }
-  for (variant = 0; variant < 4; ++variant) {
-    int cell = variant == 0 ? 0 : (variant == 3 ? 2 : 1);
-    double worst = 0.0;
-    mote_status st;
-    if (cell == 0)
-      st = mote_rnn_f32(RS, RB, RI, RH, 2, 0.0f, x, w, r, b, h0, y, yh);
-    else if (cell == 1)
-      st = mote_gru_f32(RS, RB, RI, RH, 2, 0.0f, variant == 2, x, w, r, b, h0,
-                        y, yh);
-    else
-      st = mote_lstm_f32(RS, RB, RI, RH, 2, 0.0f, x, w, r, b, h0, c0, p, y, yh,
-                         yc);
-    MOTE_CHECK(t, st == MOTE_OK, "%s runs", names[variant]);
-    recurrent_ref(cell, variant == 2, x, w, r, b, h0, cell == 2 ? c0 : NULL, p,
-                  ry, ryh, ryc);
-    for (i = 0; i < RS * RD * RB * RH; ++i)
-      worst = fmax(worst, fabs(y[i] - ry[i]));
-    for (i = 0; i < RD * RB * RH; ++i) {
-      worst = fmax(worst, fabs(yh[i] - ryh[i]));
-      if (cell == 2)
-        worst = fmax(worst, fabs(yc[i] - ryc[i]));
-    }
-    MOTE_CHECK(t, worst < 2e-6, "%s off by %g", names[variant], worst);
-  }
-  {
-    /* The int8-weight kernels against the same reference on the weights'
-     * dequantized values (int8, one symmetric scale per row). */
-    static int8_t wq[RD * 4 * RH * RI], rq[RD * 4 * RH * RH];
-    static float ws[RD * 4 * RH], rs[RD * 4 * RH];
-    int32_t row, k;
-    for (row = 0; row < RD * 4 * RH; ++row) {
-      float *mats[2] = {w + row * RI, r + row * RH};
-      int8_t *qs[2] = {wq + row * RI, rq + row * RH};
-      float *scales[2] = {ws + row, rs + row};
-      const int32_t cols[2] = {RI, RH};
-      int m;
-      for (m = 0; m < 2; ++m) {
-        float big = 0.0f;
-        for (k = 0; k < cols[m]; ++k)
-          big = fmaxf(big, fabsf(mats[m][k]));
-        *scales[m] = big > 0.0f ? big / 127.0f : 1.0f;
-        for (k = 0; k < cols[m]; ++k) {
-          qs[m][k] = (int8_t)lrintf(mats[m][k] / *scales[m]);
-          mats[m][k] = (float)qs[m][k] * *scales[m];
+  /* Pass 0: the float kernels. Pass 1: the int8-weight kernels, after the
+   * weights are quantized (one symmetric scale per row) and w, r replaced
+   * by their dequantized values, which the reference then reads. */
+  for (pass = 0; pass < 2; ++pass) {
+    if (pass == 1) {
+      int32_t row, k;
+      for (row = 0; row < RD * 4 * RH; ++row) {
+        float *mats[2] = {w + row * RI, r + row * RH};
+        int8_t *qs[2] = {wq + row * RI, rq + row * RH};
+        float *scales[2] = {ws + row, rs + row};
+        const int32_t cols[2] = {RI, RH};
+        int m;
+        for (m = 0; m < 2; ++m) {
+          float big = 0.0f;
+          for (k = 0; k < cols[m]; ++k)
+            big = fmaxf(big, fabsf(mats[m][k]));
+          *scales[m] = big > 0.0f ? big / 127.0f : 1.0f;
+          for (k = 0; k < cols[m]; ++k) {
+            qs[m][k] = (int8_t)lrintf(mats[m][k] / *scales[m]);
+            mats[m][k] = (float)qs[m][k] * *scales[m];
+          }
         }
       }
     }
     for (variant = 0; variant < 4; ++variant) {
       int cell = variant == 0 ? 0 : (variant == 3 ? 2 : 1);
+      const char *form = pass ? " with int8 weights" : "";
       double worst = 0.0;
       mote_status st;
       if (cell == 0)
-        st = mote_rnn_f32_w8(RS, RB, RI, RH, 2, 0.0f, x, wq, ws, rq, rs, b, h0, y, yh);
+        st = pass ? mote_rnn_f32_w8(RS, RB, RI, RH, 2, 0.0f, x, wq, ws, rq, rs, b, h0, y, yh)
+                  : mote_rnn_f32(RS, RB, RI, RH, 2, 0.0f, x, w, r, b, h0, y, yh);
       else if (cell == 1)
-        st = mote_gru_f32_w8(RS, RB, RI, RH, 2, 0.0f, variant == 2, x, wq, ws, rq, rs,
-                         b, h0, y, yh);
+        st = pass ? mote_gru_f32_w8(RS, RB, RI, RH, 2, 0.0f, variant == 2, x, wq, ws, rq,
+                                    rs, b, h0, y, yh)
+                  : mote_gru_f32(RS, RB, RI, RH, 2, 0.0f, variant == 2, x, w, r, b, h0,
+                                 y, yh);
       else
-        st = mote_lstm_f32_w8(RS, RB, RI, RH, 2, 0.0f, x, wq, ws, rq, rs, b, h0, c0, p,
-                          y, yh, yc);
-      MOTE_CHECK(t, st == MOTE_OK, "%s with int8 weights runs", names[variant]);
+        st = pass ? mote_lstm_f32_w8(RS, RB, RI, RH, 2, 0.0f, x, wq, ws, rq, rs, b, h0,
+                                     c0, p, y, yh, yc)
+                  : mote_lstm_f32(RS, RB, RI, RH, 2, 0.0f, x, w, r, b, h0, c0, p, y,
+                                  yh, yc);
+      MOTE_CHECK(t, st == MOTE_OK, "%s%s runs", names[variant], form);
       recurrent_ref(cell, variant == 2, x, w, r, b, h0, cell == 2 ? c0 : NULL, p,
                     ry, ryh, ryc);
       for (i = 0; i < RS * RD * RB * RH; ++i)
@@ -1051,13 +1036,12 @@ static void test_recurrent(mote_test_counts *t) {
         if (cell == 2)
           worst = fmax(worst, fabs(yc[i] - ryc[i]));
       }
-      MOTE_CHECK(t, worst < 2e-6, "%s with int8 weights off by %g", names[variant],
-                 worst);
+      MOTE_CHECK(t, worst < 2e-6, "%s%s off by %g", names[variant], form, worst);
     }
-    MOTE_CHECK(t, mote_gru_f32_w8(RS, RB, RI, RH, 0, 0.0f, 0, x, wq, NULL, rq, rs, b,
-                              h0, y, yh) == MOTE_ERROR_ARGUMENT,
-               "int8 weights need their scales");
   }
+  MOTE_CHECK(t, mote_gru_f32_w8(RS, RB, RI, RH, 0, 0.0f, 0, x, wq, NULL, rq, rs, b,
+                                h0, y, yh) == MOTE_ERROR_ARGUMENT,
+             "int8 weights need their scales");
   MOTE_CHECK(t, mote_lstm_f32(RS, RB, RI, RH, 3, 0.0f, x, w, r, b, h0, c0, p, y,
                               yh, yc) == MOTE_ERROR_ARGUMENT,
              "LSTM refuses direction 3");

@@ -295,9 +295,10 @@ mote_status mote_lstm_f32(int32_t seq, int32_t batch, int32_t input,
                           const float *x, const float *w, const float *r,
                           const float *b, const float *h0, const float *c0,
                           const float *p, float *y, float *y_h, float *y_c);
-/* The same layers with int8 weights and recurrences, each row r scaled by
- * w_scale[r] / r_scale[r] (dirs * G * hidden rows; symmetric): a quarter of
- * the float weights' bytes, the arithmetic still float. */
+/* The same layers with int8 weights and recurrences (symmetric): row k of
+ * w is dequantized with w_scale[k], row k of r with r_scale[k] (dirs * G *
+ * hidden rows each). A quarter of the float weights' bytes; the arithmetic
+ * is still float. */
 mote_status mote_rnn_f32_w8(int32_t seq, int32_t batch, int32_t input,
                         int32_t hidden, int32_t direction, float clip,
                         const float *x, const int8_t *w, const float *w_scale,
