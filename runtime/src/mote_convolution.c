@@ -403,10 +403,6 @@ mote_status mote_matmul_f32(const mote_matmul_params *p, const float *a,
   return MOTE_OK;
 }
 
-/* The longest sum of products of two offset int8 values (each within
- * [-255, 255]) that cannot leave int32: 33025 * 255 * 255 < 2^31. */
-#define MOTE_S8_DEPTH_MAX 33025
-
 /* Sum over t of (row[t] + row_offset) (column[t * n] + column_offset). */
 static int32_t dot_s8(const int8_t *row, const int8_t *column, int32_t k,
                       int32_t n, int32_t row_offset, int32_t column_offset) {

@@ -12,6 +12,10 @@
 #include <float.h>
 #include <stdint.h>
 
+/* The longest sum of products of two offset int8 values (each within
+ * [-255, 255]) that cannot leave int32: 33025 * 255 * 255 < 2^31. */
+#define MOTE_S8_DEPTH_MAX 33025
+
 static inline int32_t clamp_i32(int32_t v, int32_t lo, int32_t hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }

@@ -23,6 +23,8 @@
  *===----------------------------------------------------------------------===*/
 
 #include "mote/mote_kernels.h"
+#include "mote/mote_requant.h"
+#include "mote_internal.h"
 
 static float clip_f32(float x, float clip) {
   if (clip > 0.0f)
@@ -357,4 +359,305 @@ mote_status mote_lstm_f32_w8(int32_t seq, int32_t batch, int32_t input,
   if (!rnn_shape_of(&s, seq, batch, input, hidden, direction))
     return MOTE_ERROR_ARGUMENT;
   return lstm_run(&s, direction, clip, x, &wm, &rm, b, h0, c0, p, y, y_h, y_c);
+}
+
+/*--- Integer-only layers ------------------------------------------------===*
+ *
+ * int8 input x (zero point -input_offset), int8 hidden states and output
+ * y (zero point output_offset, one scale for y, y_h and h0), symmetric
+ * int8 weights and recurrences. Per gate row k (dirs * G * hidden rows),
+ * gates[6k..6k+5] = {input multiplier, input shift, recurrence multiplier,
+ * recurrence shift, input bias, recurrence bias}: the multipliers take the
+ * int32 dot products to Q3.12 (weight scale x input or state scale x
+ * 4096), the biases are Q3.12 already. A gate's pre-activation is their
+ * sum, clamped to +-clip (Q3.12, 0 for none) and to Q3.12's range; sigmoid
+ * and tanh map it to Q0.15 by the table below; gates multiply in Q0.15
+ * (products rounded half up); the new state in Q0.15 is requantized to
+ * int8 by output_multiplier / output_shift (1 / (32768 * output scale)).
+ * The GRU reads the previous state in Q0.15 through state_multiplier /
+ * state_shift (output scale x 32768); the LSTM's cell state is int32 Q0.15
+ * in y_c (|c| grows by at most 1 a step, so no overflow for seq < 32768).
+ *===----------------------------------------------------------------------===*/
+
+/* tanh(k / 32) * 32768 rounded, k = 0..256: tanh over [0, 8] in Q0.15, by
+ * python3 -c "import math; print([round(math.tanh(k/32)*32768)
+ * for k in range(257)])". Linear interpolation between entries is within 3
+ * units of Q0.15 of tanh. */
+static const uint16_t tanh_q15_table[257] = {
+    0, 1024, 2045, 3063, 4075, 5079, 6073, 7056, 8025, 8980, 9919, 10840,
+    11743, 12625, 13486, 14326, 15143, 15936, 16706, 17452, 18173, 18870, 19542, 20189,
+    20813, 21411, 21986, 22538, 23066, 23571, 24054, 24516, 24956, 25376, 25776, 26157,
+    26519, 26864, 27191, 27502, 27797, 28076, 28341, 28592, 28830, 29055, 29268, 29470,
+    29660, 29840, 30010, 30170, 30322, 30465, 30600, 30727, 30847, 30960, 31067, 31167,
+    31262, 31351, 31435, 31515, 31589, 31659, 31726, 31788, 31846, 31901, 31953, 32002,
+    32048, 32091, 32132, 32170, 32206, 32240, 32271, 32301, 32329, 32356, 32381, 32404,
+    32426, 32447, 32466, 32484, 32501, 32517, 32532, 32547, 32560, 32573, 32584, 32596,
+    32606, 32616, 32625, 32634, 32642, 32649, 32657, 32663, 32670, 32676, 32681, 32686,
+    32691, 32696, 32700, 32704, 32708, 32712, 32715, 32718, 32721, 32724, 32727, 32729,
+    32732, 32734, 32736, 32738, 32740, 32741, 32743, 32745, 32746, 32747, 32749, 32750,
+    32751, 32752, 32753, 32754, 32755, 32755, 32756, 32757, 32758, 32758, 32759, 32759,
+    32760, 32760, 32761, 32761, 32762, 32762, 32762, 32763, 32763, 32763, 32764, 32764,
+    32764, 32764, 32765, 32765, 32765, 32765, 32765, 32766, 32766, 32766, 32766, 32766,
+    32766, 32766, 32766, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767,
+    32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32767, 32768, 32768, 32768,
+    32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768,
+    32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768,
+    32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768,
+    32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768,
+    32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768, 32768,
+    32768, 32768, 32768, 32768, 32768,
+};
+
+/* tanh of a Q3.12 value `a` >= 0 scaled by 2^-half (half 0 or 1), Q0.15:
+ * entry a * 32 / 4096 >> half, interpolated on the remaining bits. */
+static int32_t tanh_q15_abs(int32_t a, int half) {
+  const int bits = 7 + half;
+  int32_t i = a >> bits, frac = a & ((1 << bits) - 1), lo, hi;
+  if (i >= 256)
+    return tanh_q15_table[256];
+  lo = tanh_q15_table[i];
+  hi = tanh_q15_table[i + 1];
+  return lo + (((hi - lo) * frac + (1 << (bits - 1))) >> bits);
+}
+
+/* tanh and sigmoid (1 + tanh(x / 2)) / 2 of Q3.12 `x` in [-32768, 32767],
+ * Q0.15 in [-32768, 32768]. */
+static int32_t tanh_q15(int32_t x) {
+  return x < 0 ? -tanh_q15_abs(-x, 0) : tanh_q15_abs(x, 0);
+}
+
+static int32_t sigmoid_q15(int32_t x) {
+  int32_t t = x < 0 ? -tanh_q15_abs(-x, 1) : tanh_q15_abs(x, 1);
+  return (32768 + t + 1) >> 1; /* non-negative: the shift is a floor */
+}
+
+/* a * b / 2^15 rounded half up (floor division written out: C99 leaves the
+ * right shift of a negative value to the implementation). */
+static int32_t q15_mul(int32_t a, int32_t b) {
+  int64_t p = (int64_t)a * b + 16384;
+  return (int32_t)(p >= 0 ? p >> 15 : -((-p + 32767) >> 15));
+}
+
+/* The layer's constants and geometry. */
+typedef struct {
+  rnn_shape s;
+  const mote_recurrent_s8_params *p;
+  const int8_t *w, *r;
+  const int32_t *gates;
+} rnn_s8;
+
+/* W x + input bias of gate row `row`, Q3.12 (int64: unsaturated). */
+static int64_t rnn_s8_input(const rnn_s8 *l, int64_t row, const int8_t *x) {
+  const int8_t *w = l->w + row * l->s.input;
+  const int32_t *g = l->gates + 6 * row;
+  int32_t acc = 0, i;
+  for (i = 0; i < l->s.input; ++i)
+    acc += (int32_t)w[i] * ((int32_t)x[i] + l->p->input_offset);
+  return (int64_t)mote_requantize(acc, g[0], g[1]) + g[4];
+}
+
+/* R h + recurrence bias of gate row `row`, Q3.12, for an int8 state h. */
+static int64_t rnn_s8_state(const rnn_s8 *l, int64_t row, const int8_t *h) {
+  const int8_t *r = l->r + row * l->s.hidden;
+  const int32_t *g = l->gates + 6 * row;
+  int32_t acc = 0, i;
+  for (i = 0; i < l->s.hidden; ++i)
+    acc += (int32_t)r[i] * ((int32_t)h[i] - l->p->output_offset);
+  return (int64_t)mote_requantize(acc, g[2], g[3]) + g[5];
+}
+
+/* A pre-activation clamped to +-clip and to Q3.12's range. */
+static int32_t rnn_s8_gate(const rnn_s8 *l, int64_t v) {
+  const int32_t clip = l->p->clip;
+  if (clip > 0)
+    v = v < -clip ? -clip : (v > clip ? clip : v);
+  return (int32_t)(v < -32768 ? -32768 : (v > 32767 ? 32767 : v));
+}
+
+/* A Q0.15 state to the int8 output. */
+static int8_t rnn_s8_output(const rnn_s8 *l, int32_t h) {
+  return mote_requantize_to_i8(h, l->p->output_multiplier,
+                               l->p->output_shift, l->p->output_offset, -128,
+                               127);
+}
+
+static mote_status rnn_s8_check(rnn_s8 *l, const mote_recurrent_s8_params *p,
+                                const int8_t *x, const int8_t *w,
+                                const int8_t *r, const int32_t *gates,
+                                const int8_t *h0, const int8_t *y,
+                                const int8_t *y_h) {
+  if (!p || !x || !w || !r || !gates || !h0 || !y || !y_h ||
+      !rnn_shape_of(&l->s, p->seq, p->batch, p->input, p->hidden,
+                    p->direction) ||
+      /* int32 dot products; the LSTM cell state below 2^31 */
+      p->input > MOTE_S8_DEPTH_MAX || p->hidden > MOTE_S8_DEPTH_MAX ||
+      p->seq > 32767 || p->clip < 0)
+    return MOTE_ERROR_ARGUMENT;
+  l->p = p, l->w = w, l->r = r, l->gates = gates;
+  return MOTE_OK;
+}
+
+/* Row of the int8 state [batch, hidden] at time `t` of direction `d`. */
+static int8_t *rnn_s8_row(const rnn_s8 *l, int8_t *y, int32_t t, int32_t d) {
+  return y + ((int64_t)t * l->s.dirs + d) * l->s.batch * l->s.hidden;
+}
+
+/* The previous state (h0's at step 0) and this step's row in y; returns
+ * the step's time index. */
+static int32_t rnn_s8_step(const rnn_s8 *l, int32_t d, int32_t step,
+                           const int8_t *h0, int8_t *y, const int8_t **prev,
+                           int8_t **out) {
+  const rnn_shape *s = &l->s;
+  int32_t t = rnn_time(s, l->p->direction, d, step);
+  *prev = step == 0 ? h0 + (int64_t)d * s->batch * s->hidden
+                    : rnn_s8_row(l, y,
+                                 rnn_time(s, l->p->direction, d, step - 1), d);
+  *out = rnn_s8_row(l, y, t, d);
+  return t;
+}
+
+static void rnn_s8_last_state(const rnn_s8 *l, int8_t *y, int8_t *y_h) {
+  int32_t d, i, n = l->s.batch * l->s.hidden;
+  for (d = 0; d < l->s.dirs; ++d) {
+    const int8_t *h = rnn_s8_row(
+        l, y, rnn_time(&l->s, l->p->direction, d, l->s.seq - 1), d);
+    for (i = 0; i < n; ++i)
+      y_h[(int64_t)d * n + i] = h[i];
+  }
+}
+
+mote_status mote_rnn_s8(const mote_recurrent_s8_params *p, const int8_t *x,
+                        const int8_t *w, const int8_t *r, const int32_t *gates,
+                        const int8_t *h0, int8_t *y, int8_t *y_h) {
+  rnn_s8 l;
+  int32_t d, step, n, j;
+  if (rnn_s8_check(&l, p, x, w, r, gates, h0, y, y_h) != MOTE_OK)
+    return MOTE_ERROR_ARGUMENT;
+  for (d = 0; d < l.s.dirs; ++d) {
+    const int64_t rows = (int64_t)d * l.s.hidden;
+    for (step = 0; step < l.s.seq; ++step) {
+      const int8_t *prev;
+      int8_t *out;
+      int32_t t = rnn_s8_step(&l, d, step, h0, y, &prev, &out);
+      for (n = 0; n < l.s.batch; ++n) {
+        const int8_t *xt = x + ((int64_t)t * l.s.batch + n) * l.s.input;
+        const int8_t *h = prev + (int64_t)n * l.s.hidden;
+        for (j = 0; j < l.s.hidden; ++j)
+          out[(int64_t)n * l.s.hidden + j] = rnn_s8_output(
+              &l, tanh_q15(rnn_s8_gate(&l, rnn_s8_input(&l, rows + j, xt) +
+                                               rnn_s8_state(&l, rows + j, h))));
+      }
+    }
+  }
+  rnn_s8_last_state(&l, y, y_h);
+  return MOTE_OK;
+}
+
+mote_status mote_gru_s8(const mote_recurrent_s8_params *p, const int8_t *x,
+                        const int8_t *w, const int8_t *r, const int32_t *gates,
+                        const int8_t *h0, int8_t *y, int8_t *y_h) {
+  rnn_s8 l;
+  int32_t d, step, n, j;
+  if (rnn_s8_check(&l, p, x, w, r, gates, h0, y, y_h) != MOTE_OK)
+    return MOTE_ERROR_ARGUMENT;
+  for (d = 0; d < l.s.dirs; ++d) {
+    /* Gates z, r, h (ONNX's order) of direction d. */
+    const int32_t H = l.s.hidden;
+    const int64_t rows = (int64_t)d * 3 * H;
+    for (step = 0; step < l.s.seq; ++step) {
+      const int8_t *prev;
+      int8_t *out;
+      int32_t t = rnn_s8_step(&l, d, step, h0, y, &prev, &out);
+      for (n = 0; n < l.s.batch; ++n) {
+        const int8_t *xt = x + ((int64_t)t * l.s.batch + n) * l.s.input;
+        const int8_t *h = prev + (int64_t)n * H;
+        int8_t *gated = y_h + ((int64_t)d * l.s.batch + n) * H;
+        if (!p->linear_before_reset) {
+          /* The reset-gated state r * h in the state's int8 scale (|r| <=
+           * 1 keeps it in range), which every unit's candidate reads. */
+          for (j = 0; j < H; ++j) {
+            int32_t rg = sigmoid_q15(
+                rnn_s8_gate(&l, rnn_s8_input(&l, rows + H + j, xt) +
+                                    rnn_s8_state(&l, rows + H + j, h)));
+            gated[j] = (int8_t)(q15_mul(rg, h[j] - p->output_offset) +
+                                p->output_offset);
+          }
+        }
+        for (j = 0; j < H; ++j) {
+          int32_t z = sigmoid_q15(rnn_s8_gate(
+              &l, rnn_s8_input(&l, rows + j, xt) + rnn_s8_state(&l, rows + j, h)));
+          int64_t candidate = rnn_s8_input(&l, rows + 2 * H + j, xt);
+          int32_t hq15 = mote_requantize(h[j] - p->output_offset,
+                                         p->state_multiplier, p->state_shift);
+          int32_t hn;
+          if (p->linear_before_reset) {
+            int32_t rg = sigmoid_q15(
+                rnn_s8_gate(&l, rnn_s8_input(&l, rows + H + j, xt) +
+                                    rnn_s8_state(&l, rows + H + j, h)));
+            int64_t hr = rnn_s8_state(&l, rows + 2 * H + j, h);
+            hr = hr < INT32_MIN ? INT32_MIN : (hr > INT32_MAX ? INT32_MAX : hr);
+            candidate += q15_mul(rg, (int32_t)hr);
+          } else {
+            candidate += rnn_s8_state(&l, rows + 2 * H + j, gated);
+          }
+          hn = tanh_q15(rnn_s8_gate(&l, candidate));
+          out[(int64_t)n * H + j] = rnn_s8_output(
+              &l, q15_mul(32768 - z, hn) + q15_mul(z, hq15));
+        }
+      }
+    }
+  }
+  rnn_s8_last_state(&l, y, y_h);
+  return MOTE_OK;
+}
+
+mote_status mote_lstm_s8(const mote_recurrent_s8_params *p, const int8_t *x,
+                         const int8_t *w, const int8_t *r, const int32_t *gates,
+                         const int8_t *h0, const int32_t *c0, int8_t *y,
+                         int8_t *y_h, int32_t *y_c) {
+  rnn_s8 l;
+  int32_t d, step, n, j, i;
+  if (rnn_s8_check(&l, p, x, w, r, gates, h0, y, y_h) != MOTE_OK || !c0 ||
+      !y_c)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < l.s.dirs * l.s.batch * l.s.hidden; ++i) {
+    if (c0[i] < -(1 << 30) || c0[i] > (1 << 30))
+      return MOTE_ERROR_ARGUMENT; /* the cell state must stay in int32 */
+    y_c[i] = c0[i];
+  }
+  for (d = 0; d < l.s.dirs; ++d) {
+    /* Gates i, o, f, c (ONNX's order) of direction d. */
+    const int32_t H = l.s.hidden;
+    const int64_t rows = (int64_t)d * 4 * H;
+    for (step = 0; step < l.s.seq; ++step) {
+      const int8_t *prev;
+      int8_t *out;
+      int32_t t = rnn_s8_step(&l, d, step, h0, y, &prev, &out);
+      for (n = 0; n < l.s.batch; ++n) {
+        const int8_t *xt = x + ((int64_t)t * l.s.batch + n) * l.s.input;
+        const int8_t *h = prev + (int64_t)n * H;
+        int32_t *c = y_c + ((int64_t)d * l.s.batch + n) * H;
+        for (j = 0; j < H; ++j) {
+          int32_t g[4], k, cell, c12;
+          for (k = 0; k < 4; ++k)
+            g[k] = rnn_s8_gate(&l, rnn_s8_input(&l, rows + k * H + j, xt) +
+                                       rnn_s8_state(&l, rows + k * H + j, h));
+          cell = q15_mul(sigmoid_q15(g[2]), c[j]) +
+                 q15_mul(sigmoid_q15(g[0]), tanh_q15(g[3]));
+          c[j] = cell;
+          /* The cell in Q3.12 (rounded half up), saturated: tanh is 1 to
+           * Q0.15's precision beyond 8. */
+          {
+            int64_t v = (int64_t)cell + 4;
+            v = v >= 0 ? v / 8 : -((-v + 7) / 8);
+            c12 = (int32_t)(v < -32768 ? -32768 : (v > 32767 ? 32767 : v));
+          }
+          out[(int64_t)n * H + j] =
+              rnn_s8_output(&l, q15_mul(sigmoid_q15(g[1]), tanh_q15(c12)));
+        }
+      }
+    }
+  }
+  rnn_s8_last_state(&l, y, y_h);
+  return MOTE_OK;
 }

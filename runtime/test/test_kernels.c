@@ -1050,6 +1050,115 @@ static void test_recurrent(mote_test_counts *t) {
              "GRU refuses an empty sequence");
 }
 
+/* The integer-only recurrent layers against the real-valued recurrence
+ * (recurrent_ref, no peepholes) on the dequantized inputs, weights, Q3.12
+ * biases and initial states, its outputs rounded to the int8 grid: 400
+ * random layers per cell, bidirectional, 4 steps, states scaled to hold
+ * [-1, 1]. The kernel keeps its state in int8 between steps, so one step's
+ * rounding feeds the next; still no output is more than one step off. */
+static void test_recurrent_s8(mote_test_counts *t) {
+  static float x[RS * RB * RI], w[RD * 4 * RH * RI], r[RD * 4 * RH * RH],
+      b[RD * 8 * RH], h0[RD * RB * RH], c0[RD * RB * RH], p[RD * 3 * RH];
+  static double ry[RS * RD * RB * RH], ryh[RD * RB * RH], ryc[RD * RB * RH];
+  static int8_t xq[RS * RB * RI], wq[RD * 4 * RH * RI], rq[RD * 4 * RH * RH],
+      h0q[RD * RB * RH], y[RS * RD * RB * RH], yh[RD * RB * RH];
+  static int32_t gates[RD * 4 * RH * 6], c0q[RD * RB * RH], yc[RD * RB * RH];
+  const char *names[4] = {"RNN", "GRU", "GRU (linear before reset)", "LSTM"};
+  mote_recurrent_s8_params prm;
+  int32_t variant, trial, i;
+  memset(p, 0, sizeof p);
+  for (variant = 0; variant < 4; ++variant) {
+    const int cell = variant == 0 ? 0 : (variant == 3 ? 2 : 1);
+    const int32_t G = cell == 0 ? 1 : (cell == 1 ? 3 : 4);
+    long total = 0, exact = 0, within1 = 0;
+    int32_t worst = 0, status_ok = 1;
+    double worst_c = 0.0;
+    for (trial = 0; trial < 400; ++trial) {
+      const double sx = (double)rnd(1, 100) / 4000.0;
+      const double sy = (double)rnd(80, 160) / 10000.0;
+      const int32_t zx = rnd(-100, 100), zy = rnd(-3, 3);
+      mote_status st;
+      memset(&prm, 0, sizeof prm);
+      prm.seq = RS, prm.batch = RB, prm.input = RI, prm.hidden = RH;
+      prm.direction = 2, prm.linear_before_reset = variant == 2;
+      prm.input_offset = -zx, prm.output_offset = zy;
+      q31_of(1.0 / (32768.0 * sy), &prm.output_multiplier, &prm.output_shift);
+      q31_of(sy * 32768.0, &prm.state_multiplier, &prm.state_shift);
+      for (i = 0; i < RS * RB * RI; ++i) {
+        xq[i] = (int8_t)rnd(-128, 127);
+        x[i] = (float)(sx * (xq[i] - zx));
+      }
+      for (i = 0; i < RD * RB * RH; ++i) {
+        h0q[i] = (int8_t)rnd(-128, 127);
+        h0[i] = (float)(sy * (h0q[i] - zy));
+        c0q[i] = cell == 2 ? rnd(-65536, 65536) : 0;
+        c0[i] = (float)(c0q[i] / 32768.0);
+      }
+      for (i = 0; i < RD * G * RH; ++i) {
+        const double sw = (double)rnd(1, 100) / 12700.0;
+        const double sr = (double)rnd(1, 100) / 12700.0;
+        int32_t k, bin = rnd(-4096, 4096), brec = rnd(-4096, 4096);
+        for (k = 0; k < RI; ++k) {
+          wq[i * RI + k] = (int8_t)rnd(-127, 127);
+          w[i * RI + k] = (float)(sw * wq[i * RI + k]);
+        }
+        for (k = 0; k < RH; ++k) {
+          rq[i * RH + k] = (int8_t)rnd(-127, 127);
+          r[i * RH + k] = (float)(sr * rq[i * RH + k]);
+        }
+        q31_of(sw * sx * 4096.0, &gates[6 * i], &gates[6 * i + 1]);
+        q31_of(sr * sy * 4096.0, &gates[6 * i + 2], &gates[6 * i + 3]);
+        gates[6 * i + 4] = bin, gates[6 * i + 5] = brec;
+        /* ONNX's bias layout: the direction's input biases, then its
+         * recurrence biases. */
+        b[(i / (G * RH)) * 2 * G * RH + i % (G * RH)] = (float)(bin / 4096.0);
+        b[(i / (G * RH)) * 2 * G * RH + G * RH + i % (G * RH)] =
+            (float)(brec / 4096.0);
+      }
+      st = cell == 0 ? mote_rnn_s8(&prm, xq, wq, rq, gates, h0q, y, yh)
+           : cell == 1 ? mote_gru_s8(&prm, xq, wq, rq, gates, h0q, y, yh)
+                       : mote_lstm_s8(&prm, xq, wq, rq, gates, h0q, c0q, y, yh, yc);
+      status_ok &= st == MOTE_OK;
+      recurrent_ref(cell, variant == 2, x, w, r, b, h0, cell == 2 ? c0 : NULL,
+                    p, ry, ryh, ryc);
+      for (i = 0; i < RS * RD * RB * RH + RD * RB * RH; ++i) {
+        const int last = i >= RS * RD * RB * RH;
+        const int32_t k = last ? i - RS * RD * RB * RH : i;
+        double ref = floor((last ? ryh[k] : ry[k]) / sy + 0.5) + zy;
+        int32_t diff;
+        ref = ref < -128 ? -128 : (ref > 127 ? 127 : ref);
+        diff = (last ? yh[k] : y[k]) - (int32_t)ref;
+        diff = diff < 0 ? -diff : diff;
+        exact += diff == 0;
+        within1 += diff <= 1;
+        worst = diff > worst ? diff : worst;
+        ++total;
+      }
+      if (cell == 2)
+        for (i = 0; i < RD * RB * RH; ++i)
+          worst_c = fmax(worst_c, fabs(yc[i] / 32768.0 - ryc[i]));
+    }
+    printf("  %s int8: %.1f%% of %ld outputs exact, %.1f%% within 1 step, "
+           "max %d steps", names[variant], 100.0 * exact / total, total,
+           100.0 * within1 / total, worst);
+    if (cell == 2)
+      printf(", cell state off by %.4f at most", worst_c);
+    printf("\n");
+    MOTE_CHECK(t, status_ok, "%s int8 runs", names[variant]);
+    MOTE_CHECK(t, worst <= 1,
+               "%s int8: %ld of %ld outputs within 1 step, max %d", names[variant],
+               within1, total, worst);
+    if (cell == 2)
+      MOTE_CHECK(t, worst_c < 0.02, "LSTM int8 cell state off by %g", worst_c);
+  }
+  prm.hidden = 33026;
+  MOTE_CHECK(t, mote_gru_s8(&prm, xq, wq, rq, gates, h0q, y, yh) == MOTE_ERROR_ARGUMENT,
+             "GRU int8 refuses sums that could leave int32");
+  prm.hidden = RH, prm.seq = 32768;
+  MOTE_CHECK(t, mote_lstm_s8(&prm, xq, wq, rq, gates, h0q, c0q, y, yh, yc) == MOTE_ERROR_ARGUMENT,
+             "LSTM int8 refuses sequences whose cell state could leave int32");
+}
+
 static void test_quantize_axis(mote_test_counts *t) {
   /* [2][3][4] with a scale and zero point per channel, against the
    * per-tensor kernels run channel by channel; int8 and uint8. */
@@ -1445,6 +1554,7 @@ int main(void) {
   test_layer_norm(&t);
   test_layer_norm_s8(&t);
   test_recurrent(&t);
+  test_recurrent_s8(&t);
   test_quantize_axis(&t);
   test_requantize_mixed(&t);
   return mote_test_summary(&t);

@@ -219,3 +219,36 @@ func.func @selection(%t: tensor<5x3x!qa>, %ids: tensor<2xi64>, %c: tensor<5x3xi1
   %m = mote.where %c, %tf, %uf : (tensor<5x3xi1>, tensor<5x3xf32>, tensor<5x3xf32>) -> tensor<5x3xf32>
   return %g, %w, %m : tensor<2x3xf32>, tensor<5x3xf32>, tensor<5x3xf32>
 }
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.05:3>
+!qy = !quant.uniform<i8:f32, 0.0078125:-1>
+!qh = !quant.uniform<i8:f32, 0.01:2>
+!qw = !quant.uniform<i8:f32:1, {0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2}>
+
+// An LSTM on int8 weights between a dequantized input and a quantized
+// output takes the integer form: the initial state of another type is
+// requantized to the output's, the last hidden state is dequantized for
+// its float reader, the cell state is Q0.15 in int32 and the bias and
+// initial cell stay float constants.
+// CHECK-LABEL: func @lstm_s8
+// CHECK: %[[H0:.*]] = mote.requantize %arg1 : (tensor<1x1x2x!quant.uniform<i8:f32, 1.000000e-02:2>>) -> tensor<1x1x2x!quant.uniform<i8:f32, 7.812500e-03:-1>>
+// CHECK: %[[Y:.*]], %[[H:.*]], %{{.*}} = mote.lstm %arg0, %{{.*}}, %{{.*}} bias %{{.*}} initial_h %[[H0]] initial_c %{{.*}} : (tensor<3x1x2x!quant.uniform<i8:f32, 5.000000e-02:3>>, tensor<1x8x2x!quant.uniform<i8:f32:1, {{.*}}>>, tensor<1x8x2x!quant.uniform<i8:f32:1, {{.*}}>>, tensor<1x16xf32>, tensor<1x1x2x!quant.uniform<i8:f32, 7.812500e-03:-1>>, tensor<1x1x2xf32>) -> (tensor<3x1x1x2x!quant.uniform<i8:f32, 7.812500e-03:-1>>, tensor<1x1x2x!quant.uniform<i8:f32, 7.812500e-03:-1>>, tensor<1x1x2x!quant.uniform<i32:f32, 3.0517578125E-5>>)
+// CHECK: mote.dequantize %[[H]]
+// An LSTM whose last cell state is read keeps float arithmetic.
+// CHECK: mote.lstm %{{.*}} : (tensor<3x1x2xf32>,
+// CHECK: return %[[Y]]
+func.func @lstm_s8(%x: tensor<3x1x2x!qx>, %h0: tensor<1x1x2x!qh>) -> (tensor<3x1x1x2x!qy>, tensor<1x1x2xf32>, tensor<1x1x2xf32>) {
+  %xf = mote.dequantize %x : (tensor<3x1x2x!qx>) -> tensor<3x1x2xf32>
+  %h0f = mote.dequantize %h0 : (tensor<1x1x2x!qh>) -> tensor<1x1x2xf32>
+  %wraw = arith.constant dense<3> : tensor<1x8x2xi8>
+  %w = quant.scast %wraw : tensor<1x8x2xi8> to tensor<1x8x2x!qw>
+  %b = arith.constant dense<0.25> : tensor<1x16xf32>
+  %c0 = arith.constant dense<0.5> : tensor<1x1x2xf32>
+  %y, %h, %c = mote.lstm %xf, %w, %w bias %b initial_h %h0f initial_c %c0 : (tensor<3x1x2xf32>, tensor<1x8x2x!qw>, tensor<1x8x2x!qw>, tensor<1x16xf32>, tensor<1x1x2xf32>, tensor<1x1x2xf32>) -> (tensor<3x1x1x2xf32>, tensor<1x1x2xf32>, tensor<1x1x2xf32>)
+  %yq = mote.quantize %y : (tensor<3x1x1x2xf32>) -> tensor<3x1x1x2x!qy>
+  %y2, %h2, %c2 = mote.lstm %xf, %w, %w : (tensor<3x1x2xf32>, tensor<1x8x2x!qw>, tensor<1x8x2x!qw>) -> (tensor<3x1x1x2xf32>, tensor<1x1x2xf32>, tensor<1x1x2xf32>)
+  %y2q = mote.quantize %y2 : (tensor<3x1x1x2xf32>) -> tensor<3x1x1x2x!qy>
+  return %yq, %h, %c2 : tensor<3x1x1x2x!qy>, tensor<1x1x2xf32>, tensor<1x1x2xf32>
+}

@@ -162,7 +162,9 @@ func.func @layer_norm(%x: tensor<2x4xf32> {mote.range = array<f32: -1.0, 1.0>}) 
 
 // A recurrent layer's constant weight and recurrence become int8 with a
 // scale per row (axis 1: row 0's largest magnitude 1.27, row 1's 0.254;
-// -0.127 / 0.002 rounds to -63 in float); its arithmetic stays float.
+// -0.127 / 0.002 rounds to -63 in float); its input and output are
+// quantized (one range per result), and mote-fold-qdq gives it the integer
+// form, the last state in the output's type.
 // CHECK-LABEL: func @recurrent
 // FOLDED-LABEL: func @recurrent
 func.func @recurrent(%x: tensor<2x1x2xf32> {mote.range = array<f32: -1.0, 1.0>}) -> tensor<2x1x1x2xf32> {
@@ -171,8 +173,8 @@ func.func @recurrent(%x: tensor<2x1x2xf32> {mote.range = array<f32: -1.0, 1.0>})
   // CHECK-DAG: arith.constant dense<{{\[\[\[}}127, 0], [127, -63]]]> : tensor<1x2x2xi8>
   // CHECK-DAG: to tensor<1x2x2x!quant.uniform<i8:f32:1, {0.0099999997764825821,0.0020000000949949026}>>
   // CHECK: mote.rnn
-  %y, %h = mote.rnn %x, %w, %r {mote.range = array<f32: -1.0, 1.0>} : (tensor<2x1x2xf32>, tensor<1x2x2xf32>, tensor<1x2x2xf32>) -> (tensor<2x1x1x2xf32>, tensor<1x1x2xf32>)
+  %y, %h = mote.rnn %x, %w, %r {mote.range = array<f32: -1.0, 1.0, -1.0, 1.0>} : (tensor<2x1x2xf32>, tensor<1x2x2xf32>, tensor<1x2x2xf32>) -> (tensor<2x1x1x2xf32>, tensor<1x1x2xf32>)
   return %y : tensor<2x1x1x2xf32>
 }
 
-// FOLDED: mote.rnn %{{.*}}, %{{.*}}, %{{.*}} {{.*}}: (tensor<2x1x2xf32>, tensor<1x2x2x!quant.uniform<i8:f32:1, {{.*}}>>, tensor<1x2x2x!quant.uniform<i8:f32:1, {{.*}}>>) -> (tensor<2x1x1x2xf32>, tensor<1x1x2xf32>)
+// FOLDED: mote.rnn %{{.*}}, %{{.*}}, %{{.*}} {{.*}}: (tensor<2x1x2x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>, tensor<1x2x2x!quant.uniform<i8:f32:1, {{.*}}>>, tensor<1x2x2x!quant.uniform<i8:f32:1, {{.*}}>>) -> (tensor<2x1x1x2x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>, tensor<1x1x2x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>)

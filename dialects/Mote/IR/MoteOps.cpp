@@ -435,18 +435,93 @@ static LogicalResult verifyRecurrent(OpTy op, ValueRange states,
   return success();
 }
 
+/// The integer form (int8 input) or the float one. In the integer form the
+/// output, the last hidden state and the initial one share one int8
+/// per-tensor type and the weights are int8; the float form has f32
+/// activations.
+template <typename OpTy> static LogicalResult verifyRecurrentForm(OpTy op) {
+  auto isInt8PerTensor = [](quant::QuantizedType q) {
+    return isa_and_nonnull<quant::UniformQuantizedType>(q) && q.isSigned() &&
+           q.getStorageTypeIntegralWidth() == 8;
+  };
+  quant::QuantizedType in = getQuantType(op.getInput().getType());
+  SmallVector<Value> states = {op.getOutput(), op.getOutputH()};
+  if (op.getInitialH())
+    states.push_back(op.getInitialH());
+  if (!in) {
+    states.push_back(op.getInput());
+    for (Value v : states)
+      if (!getElementTypeOrSelf(v.getType()).isF32())
+        return op.emitOpError("a float layer's input and hidden states must "
+                              "be f32, got ")
+               << v.getType();
+    return success();
+  }
+  if (!isInt8PerTensor(in))
+    return op.emitOpError("quantized input must be int8 per tensor, got ")
+           << op.getInput().getType();
+  if (!getQuantType(op.getWeight().getType()))
+    return op.emitOpError("an int8 layer needs int8 weights");
+  Type state = getElementTypeOrSelf(op.getOutput().getType());
+  if (!isInt8PerTensor(getQuantType(state)))
+    return op.emitOpError("an int8 layer's output must be int8 per tensor, "
+                          "got ")
+           << op.getOutput().getType();
+  for (Value v : states)
+    if (getElementTypeOrSelf(v.getType()) != state)
+      return op.emitOpError("an int8 layer's hidden states must have the "
+                            "output's type ")
+             << state << ", got " << v.getType();
+  return success();
+}
+
+/// One multiply-accumulate per weight and recurrence element, per step
+/// and batch entry (the gates' element-wise products not counted).
+template <typename OpTy> static int64_t recurrentMacs(OpTy op) {
+  ArrayRef<int64_t> x = shapeOf(op.getInput());
+  return x[0] * x[1] *
+         (cast<RankedTensorType>(op.getWeight().getType()).getNumElements() +
+          cast<RankedTensorType>(op.getRecurrence().getType())
+              .getNumElements());
+}
+
+int64_t RnnOp::getMacCount() { return recurrentMacs(*this); }
+int64_t GruOp::getMacCount() { return recurrentMacs(*this); }
+int64_t LstmOp::getMacCount() { return recurrentMacs(*this); }
+
 LogicalResult RnnOp::verify() {
-  return verifyRecurrent(*this, {getInitialH()}, {getOutputH()});
+  if (failed(verifyRecurrent(*this, {getInitialH()}, {getOutputH()})))
+    return failure();
+  return verifyRecurrentForm(*this);
 }
 
 LogicalResult GruOp::verify() {
-  return verifyRecurrent(*this, {getInitialH()}, {getOutputH()});
+  if (failed(verifyRecurrent(*this, {getInitialH()}, {getOutputH()})))
+    return failure();
+  return verifyRecurrentForm(*this);
 }
 
 LogicalResult LstmOp::verify() {
   if (failed(verifyRecurrent(*this, {getInitialH(), getInitialC()},
-                             {getOutputH(), getOutputC()})))
+                             {getOutputH(), getOutputC()})) ||
+      failed(verifyRecurrentForm(*this)))
     return failure();
+  if (getInitialC() && !getElementTypeOrSelf(getInitialC().getType()).isF32())
+    return emitOpError("initial cell state must be f32");
+  Type cell = getElementTypeOrSelf(getOutputC().getType());
+  if (getQuantType(getInput().getType())) {
+    auto q = dyn_cast_or_null<quant::UniformQuantizedType>(getQuantType(cell));
+    if (!q || q.getStorageTypeIntegralWidth() != 32 || q.getZeroPoint() != 0 ||
+        q.getScale() != std::ldexp(1.0, -15))
+      return emitOpError("an int8 LSTM's last cell state must be int32 in "
+                         "Q0.15 (!quant.uniform<i32:f32, 3.0517578125E-5>), "
+                         "got ")
+             << getOutputC().getType();
+    if (getPeephole())
+      return emitOpError("an int8 LSTM has no peepholes");
+  } else if (!cell.isF32()) {
+    return emitOpError("a float LSTM's last cell state must be f32");
+  }
   int64_t dirs = getNumDirections();
   int64_t hidden = shapeOf(getRecurrence()).back();
   if (getPeephole() &&

@@ -767,7 +767,8 @@ def Mote_LayerNormOp : Mote_Op<"layer_norm", [Pure, Mote_IntegerForm]> {
 
 class Mote_RecurrentOp<string mnemonic, string cell, string gates,
     dag extraOperands, dag extraAttrs, dag resultList>
-    : Mote_Op<mnemonic, [Pure, AttrSizedOperandSegments]> {
+    : Mote_Op<mnemonic, [Pure, AttrSizedOperandSegments,
+                         DeclareOpInterfaceMethods<Mote_MacCountOpInterface>]> {
   let summary = "ONNX " # cell # " layer over a whole sequence";
   let description = [{
     A recurrent layer unrolled over a fixed sequence, in ONNX's layout 0:
@@ -784,11 +785,17 @@ class Mote_RecurrentOp<string mnemonic, string cell, string gates,
 
     Results: `output` `[seq, dirs, batch, hidden]`, every step's hidden
     state, and the last hidden state `[dirs, batch, hidden]` (and for the
-    LSTM the last cell state). The arithmetic is float: a quantized model
-    runs the layer between a dequantize and a quantize. `weight` and
-    `recurrence` may be int8 instead, symmetric (zero point 0), per tensor
-    or with a scale per row (axis 1), which stores them in a quarter of the
-    bytes.
+    LSTM the last cell state). `weight` and `recurrence` may be int8
+    instead of f32, symmetric (zero point 0), per tensor or with a scale per
+    row (axis 1), which stores them in a quarter of the bytes; the
+    arithmetic then stays float.
+
+    The integer form has int8 weights and an int8 per-tensor `input`;
+    `output`, `output_h` and `initial_h` share one int8 per-tensor type
+    (the hidden state's); the bias stays f32 (a constant the lowering turns
+    into Q3.12), and the LSTM's `initial_c` too, while its `output_c` is
+    the int32 cell state in Q0.15 (`!quant.uniform<i32:f32, 3.0517578125E-5>`)
+    and it has no peepholes. docs/Numerics.md gives the arithmetic.
 
     Example (a keyword-spotting GRU of 64 units over 49 frames):
 
@@ -798,10 +805,10 @@ class Mote_RecurrentOp<string mnemonic, string cell, string gates,
            tensor<1x384xf32>) -> (tensor<49x1x1x64xf32>, tensor<1x1x64xf32>)
     ```
   }];
-  let arguments = !con((ins Mote_FloatTensor:$input,
+  let arguments = !con((ins Mote_Tensor:$input,
       Mote_Tensor:$weight, Mote_Tensor:$recurrence,
       Optional<Mote_FloatTensor>:$bias,
-      Optional<Mote_FloatTensor>:$initial_h), extraOperands,
+      Optional<Mote_Tensor>:$initial_h), extraOperands,
       (ins DefaultValuedAttr<StrAttr, "\"forward\"">:$direction,
       DefaultValuedAttr<F32Attr, "0.0f">:$clip), extraAttrs);
   let results = resultList;
@@ -819,7 +826,7 @@ class Mote_RecurrentOp<string mnemonic, string cell, string gates,
 }
 
 def Mote_RnnOp : Mote_RecurrentOp<"rnn", "RNN", "one gate", (ins), (ins),
-    (outs Mote_FloatTensor:$output, Mote_FloatTensor:$output_h)> {
+    (outs Mote_Tensor:$output, Mote_Tensor:$output_h)> {
   let assemblyFormat = [{
     $input `,` $weight `,` $recurrence (`bias` $bias^)?
     (`initial_h` $initial_h^)? attr-dict `:`
@@ -829,7 +836,7 @@ def Mote_RnnOp : Mote_RecurrentOp<"rnn", "RNN", "one gate", (ins), (ins),
 
 def Mote_GruOp : Mote_RecurrentOp<"gru", "GRU", "update z, reset r, hidden h",
     (ins), (ins DefaultValuedAttr<BoolAttr, "false">:$linear_before_reset),
-    (outs Mote_FloatTensor:$output, Mote_FloatTensor:$output_h)> {
+    (outs Mote_Tensor:$output, Mote_Tensor:$output_h)> {
   let assemblyFormat = [{
     $input `,` $weight `,` $recurrence (`bias` $bias^)?
     (`initial_h` $initial_h^)? attr-dict `:`
@@ -841,8 +848,8 @@ def Mote_LstmOp : Mote_RecurrentOp<"lstm", "LSTM",
     "input i, output o, forget f, cell c",
     (ins Optional<Mote_FloatTensor>:$initial_c,
          Optional<Mote_FloatTensor>:$peephole), (ins),
-    (outs Mote_FloatTensor:$output, Mote_FloatTensor:$output_h,
-          Mote_FloatTensor:$output_c)> {
+    (outs Mote_Tensor:$output, Mote_Tensor:$output_h,
+          Mote_Tensor:$output_c)> {
   let assemblyFormat = [{
     $input `,` $weight `,` $recurrence (`bias` $bias^)?
     (`initial_h` $initial_h^)? (`initial_c` $initial_c^)?

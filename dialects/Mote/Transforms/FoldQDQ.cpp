@@ -337,6 +337,88 @@ template <typename OpTy> struct FoldRecurrentWeights : OpRewritePattern<OpTy> {
   }
 };
 
+/// A recurrent layer on int8 weights whose input is a dequantized int8
+/// tensor and whose output is quantized to int8 takes the integer form:
+/// every hidden state gets the output's type (an initial state of another
+/// type is requantized to it), the LSTM's cell state is int32 in Q0.15 (and
+/// must have no reader), and float users of the last hidden state read it
+/// through a dequantize. The biases and the LSTM's initial cell state stay
+/// float constants, which the lowering converts; peepholes keep the float
+/// form.
+template <typename OpTy>
+struct FoldRecurrentActivations : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  static bool isInt8PerTensor(Type t) {
+    auto q = dyn_cast_or_null<quant::UniformQuantizedType>(getQuantType(t));
+    return q && q.isSigned() && q.getStorageTypeIntegralWidth() == 8;
+  }
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    constexpr bool isLstm = std::is_same_v<OpTy, LstmOp>;
+    auto dq = op.getInput().template getDefiningOp<DequantizeOp>();
+    if (!dq || !isInt8PerTensor(dq.getInput().getType()))
+      return rewriter.notifyMatchFailure(op, "input is not dequantized int8");
+    if (!getQuantType(op.getWeight().getType()))
+      return rewriter.notifyMatchFailure(op, "weights are float");
+    if (!op.getOutput().hasOneUse())
+      return rewriter.notifyMatchFailure(op, "output has other users");
+    auto q = dyn_cast<QuantizeOp>(*op.getOutput().getUsers().begin());
+    if (!q || !isInt8PerTensor(q.getType()))
+      return rewriter.notifyMatchFailure(op, "output is not quantized to int8");
+    if (op.getBias() && !matchPattern(op.getBias(), m_Constant()))
+      return rewriter.notifyMatchFailure(op, "bias is not constant");
+    if constexpr (isLstm) {
+      if (op.getPeephole())
+        return rewriter.notifyMatchFailure(op, "peepholes have no int8 form");
+      if (op.getInitialC() && !matchPattern(op.getInitialC(), m_Constant()))
+        return rewriter.notifyMatchFailure(op, "initial cell is not constant");
+      // The Q0.15 cell state has no dequantize kernel.
+      if (!op.getOutputC().use_empty())
+        return rewriter.notifyMatchFailure(op, "the last cell state is read");
+    }
+
+    Type state = getElementTypeOrSelf(q.getType());
+    auto withState = [&](Value v) {
+      return cast<RankedTensorType>(v.getType()).clone(state);
+    };
+    SmallVector<Value> operands(op->getOperands());
+    operands[0] = dq.getInput();
+    if (Value h0 = op.getInitialH()) {
+      // The operand's position: input, weight, recurrence, then the bias
+      // when present.
+      unsigned index = op.getBias() ? 4 : 3;
+      auto h0dq = h0.getDefiningOp<DequantizeOp>();
+      operands[index] =
+          h0dq && getElementTypeOrSelf(h0dq.getInput().getType()) == state
+              ? h0dq.getInput()
+              : QuantizeOp::create(rewriter, op.getLoc(), withState(h0), h0)
+                    .getResult();
+    }
+    SmallVector<Type> types = {q.getType(), withState(op.getOutputH())};
+    if constexpr (isLstm) {
+      Type cell = buildQuantType(rewriter.getI32Type(), rewriter.getF32Type(),
+                                 {std::ldexp(1.0, -15)}, {0}, -1);
+      types.push_back(
+          cast<RankedTensorType>(op.getOutputC().getType()).clone(cell));
+    }
+    OperationState stateOp(op.getLoc(), op->getName(), operands, types,
+                           op->getAttrs());
+    Operation *integer = rewriter.create(stateOp);
+    rewriter.replaceOp(q, integer->getResult(0));
+    for (auto [old, now] : llvm::zip(op->getResults().drop_front(),
+                                     integer->getResults().drop_front())) {
+      if (old.use_empty())
+        continue;
+      Value f = DequantizeOp::create(rewriter, op.getLoc(), old.getType(), now);
+      rewriter.replaceAllUsesWith(old, f);
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct MoteFoldQDQPass : mote::impl::MoteFoldQDQBase<MoteFoldQDQPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
@@ -358,6 +440,7 @@ void mote::populateFoldQDQPatterns(RewritePatternSet &patterns) {
            QuantizeFloatBias<Conv2DOp>, QuantizeFloatBias<ConvTranspose2DOp>,
            QuantizeFloatBias<FullyConnectedOp>, SinkDequantize,
            SinkDequantizeThroughSelection, FoldRecurrentWeights<RnnOp>,
-           FoldRecurrentWeights<GruOp>, FoldRecurrentWeights<LstmOp>>(
-          patterns.getContext());
+           FoldRecurrentWeights<GruOp>, FoldRecurrentWeights<LstmOp>,
+           FoldRecurrentActivations<RnnOp>, FoldRecurrentActivations<GruOp>,
+           FoldRecurrentActivations<LstmOp>>(patterns.getContext());
 }

@@ -51,6 +51,20 @@ bool hasIntegerForm(Operation *op) {
   if (auto norm = dyn_cast<LayerNormOp>(op))
     return norm.getStatistics().empty() && constantOf(norm.getScale()) &&
            (!norm.getBias() || constantOf(norm.getBias()));
+  // A recurrent layer's integer kernel needs constant weights and biases
+  // (and the LSTM's initial cell state) and no peepholes.
+  auto constantOrAbsent = [](Value v) { return !v || constantOf(v); };
+  auto recurrent = [&](auto layer) {
+    return constantOf(layer.getWeight()) && constantOf(layer.getRecurrence()) &&
+           constantOrAbsent(layer.getBias());
+  };
+  if (auto rnn = dyn_cast<RnnOp>(op))
+    return recurrent(rnn);
+  if (auto gru = dyn_cast<GruOp>(op))
+    return recurrent(gru);
+  if (auto lstm = dyn_cast<LstmOp>(op))
+    return recurrent(lstm) && !lstm.getPeephole() &&
+           constantOrAbsent(lstm.getInitialC());
   return isDataMovement(op) || op->hasTrait<mote::OpTrait::IntegerForm>();
 }
 

@@ -581,6 +581,9 @@ public:
   LogicalResult lowerRnn(RnnOp op);
   LogicalResult lowerGru(GruOp op);
   LogicalResult lowerLstm(LstmOp op);
+  LogicalResult lowerRnnS8(RnnOp op);
+  LogicalResult lowerGruS8(GruOp op);
+  LogicalResult lowerLstmS8(LstmOp op);
   /// The buffer of the current op's optional operand `v`, or `count` float
   /// zeros in flash (named `suffix`) when it is absent.
   FailureOr<Value> bufferOrZeros(Value v, int64_t count, StringRef suffix);

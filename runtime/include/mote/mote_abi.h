@@ -122,6 +122,16 @@
   F(outer) F(inner) F(input_offset) F(output_offset) F(epsilon_high)           \
   F(epsilon_low)
 
+/* Integer-only RNN, GRU and LSTM (mote_recurrent.c): the geometry of the
+ * float kernels, GRU's linear_before_reset, minus the input zero point,
+ * the zero point of the states and output, the gates' clip in Q3.12 (0:
+ * none), the Q0.15-to-output requantization and the GRU's state-to-Q0.15
+ * one. */
+#define MOTE_PARAMS_mote_recurrent_s8_params(F)                                \
+  F(seq) F(batch) F(input) F(hidden) F(direction) F(linear_before_reset)       \
+  F(input_offset) F(output_offset) F(clip) F(output_multiplier)                \
+  F(output_shift) F(state_multiplier) F(state_shift)
+
 /* SGQ encode and decode at a cut (mote_sgq.h): features of shape
  * dim0..dim{rank-1} ([batch, channels, spatial...], unused dims 1), the
  * codec's configuration (rounding: 0 nearest, 1 stochastic), the grouping's
@@ -167,6 +177,7 @@
   P(mote_matmul_s8_params)                                                     \
   P(mote_matmul_s32_params)                                                    \
   P(mote_layer_norm_s8_params)                                                 \
+  P(mote_recurrent_s8_params)                                                  \
   P(mote_sgq_params)                                                           \
   P(mote_pass_params)                                                          \
   P(mote_pass_propagate_params)                                                \

@@ -317,6 +317,23 @@ mote_status mote_lstm_f32_w8(int32_t seq, int32_t batch, int32_t input,
                          const float *h0, const float *c0, const float *p,
                          float *y, float *y_h, float *y_c);
 
+/* The same layers in integers only (docs/Numerics.md, "Recurrent
+ * layers"): int8 x, states and y (y_h the last state, in y's scale),
+ * symmetric int8 w and r, and per gate row six int32 `gates` values
+ * (input multiplier and shift, recurrence multiplier and shift to Q3.12,
+ * input and recurrence biases in Q3.12). The LSTM's cell state is int32
+ * Q0.15: c0 in, y_c out. No peepholes. */
+mote_status mote_rnn_s8(const mote_recurrent_s8_params *p, const int8_t *x,
+                        const int8_t *w, const int8_t *r, const int32_t *gates,
+                        const int8_t *h0, int8_t *y, int8_t *y_h);
+mote_status mote_gru_s8(const mote_recurrent_s8_params *p, const int8_t *x,
+                        const int8_t *w, const int8_t *r, const int32_t *gates,
+                        const int8_t *h0, int8_t *y, int8_t *y_h);
+mote_status mote_lstm_s8(const mote_recurrent_s8_params *p, const int8_t *x,
+                         const int8_t *w, const int8_t *r, const int32_t *gates,
+                         const int8_t *h0, const int32_t *c0, int8_t *y,
+                         int8_t *y_h, int32_t *y_c);
+
 /* Softmax of float rows: `outer` rows of `inner` elements, axis last. */
 mote_status mote_softmax_f32(int32_t outer, int32_t inner, const float *input,
                              float *output);

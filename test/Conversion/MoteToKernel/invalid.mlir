@@ -132,3 +132,20 @@ func.func @main(%x: tensor<2x4x!qx>) -> tensor<2x4x!qy> {
   %y = mote.layer_norm %x, %g {axis = 1 : i64} : (tensor<2x4x!qx>, tensor<4xf32>) -> tensor<2x4x!qy>
   return %y : tensor<2x4x!qy>
 }
+
+// -----
+
+// An int8 recurrent layer turns its bias into Q3.12 constants at compile
+// time, so the bias must be constant.
+!qx = !quant.uniform<i8:f32, 0.05:3>
+!qy = !quant.uniform<i8:f32, 0.0078125:-1>
+!qw = !quant.uniform<i8:f32, 0.5>
+func.func @main(%x: tensor<5x1x3x!qx>, %b: tensor<1x8xf32>) -> tensor<5x1x1x4x!qy> {
+  %wraw = arith.constant dense<3> : tensor<1x4x3xi8>
+  %rraw = arith.constant dense<-2> : tensor<1x4x4xi8>
+  %w = quant.scast %wraw : tensor<1x4x3xi8> to tensor<1x4x3x!qw>
+  %r = quant.scast %rraw : tensor<1x4x4xi8> to tensor<1x4x4x!qw>
+  // expected-error @+1 {{'mote.rnn' op has no int8 C lowering for a non-constant bias}}
+  %y, %h = mote.rnn %x, %w, %r bias %b : (tensor<5x1x3x!qx>, tensor<1x4x3x!qw>, tensor<1x4x4x!qw>, tensor<1x8xf32>) -> (tensor<5x1x1x4x!qy>, tensor<1x1x4x!qy>)
+  return %y : tensor<5x1x1x4x!qy>
+}

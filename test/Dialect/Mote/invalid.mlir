@@ -1022,3 +1022,57 @@ func.func @compare_mixed_types(%a: tensor<4xi64>, %b: tensor<4xi32>) {
   %0 = mote.compare %a, %b {predicate = "eq"} : (tensor<4xi64>, tensor<4xi32>) -> tensor<4xi1>
   return
 }
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.05:3>
+!qy = !quant.uniform<i8:f32, 0.0078125:-1>
+func.func @rnn_s8_float_weights(%x: tensor<5x2x3x!qx>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) {
+  // expected-error @+1 {{an int8 layer needs int8 weights}}
+  %y, %h = mote.rnn %x, %w, %r : (tensor<5x2x3x!qx>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4x!qy>, tensor<1x2x4x!qy>)
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.05:3>
+!qy = !quant.uniform<i8:f32, 0.0078125:-1>
+!qh = !quant.uniform<i8:f32, 0.01:2>
+!qw = !quant.uniform<i8:f32, 0.5>
+func.func @gru_s8_state_type(%x: tensor<5x2x3x!qx>, %w: tensor<1x12x3x!qw>, %r: tensor<1x12x4x!qw>) {
+  // expected-error @+1 {{an int8 layer's hidden states must have the output's type}}
+  %y, %h = mote.gru %x, %w, %r : (tensor<5x2x3x!qx>, tensor<1x12x3x!qw>, tensor<1x12x4x!qw>) -> (tensor<5x1x2x4x!qy>, tensor<1x2x4x!qh>)
+  return
+}
+
+// -----
+
+!qy = !quant.uniform<i8:f32, 0.0078125:-1>
+func.func @rnn_float_input_int8_output(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) {
+  // expected-error @+1 {{a float layer's input and hidden states must be f32}}
+  %y, %h = mote.rnn %x, %w, %r : (tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4x!qy>, tensor<1x2x4xf32>)
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.05:3>
+!qy = !quant.uniform<i8:f32, 0.0078125:-1>
+!qw = !quant.uniform<i8:f32, 0.5>
+func.func @lstm_s8_cell(%x: tensor<5x2x3x!qx>, %w: tensor<1x16x3x!qw>, %r: tensor<1x16x4x!qw>) {
+  // expected-error @+1 {{an int8 LSTM's last cell state must be int32 in Q0.15}}
+  %y, %h, %c = mote.lstm %x, %w, %r : (tensor<5x2x3x!qx>, tensor<1x16x3x!qw>, tensor<1x16x4x!qw>) -> (tensor<5x1x2x4x!qy>, tensor<1x2x4x!qy>, tensor<1x2x4x!qy>)
+  return
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.05:3>
+!qy = !quant.uniform<i8:f32, 0.0078125:-1>
+!qc = !quant.uniform<i32:f32, 3.0517578125E-5>
+!qw = !quant.uniform<i8:f32, 0.5>
+func.func @lstm_s8_peephole(%x: tensor<5x2x3x!qx>, %w: tensor<1x16x3x!qw>, %r: tensor<1x16x4x!qw>, %p: tensor<1x12xf32>) {
+  // expected-error @+1 {{an int8 LSTM has no peepholes}}
+  %y, %h, %c = mote.lstm %x, %w, %r peephole %p : (tensor<5x2x3x!qx>, tensor<1x16x3x!qw>, tensor<1x16x4x!qw>, tensor<1x12xf32>) -> (tensor<5x1x2x4x!qy>, tensor<1x2x4x!qy>, tensor<1x2x4x!qc>)
+  return
+}

@@ -267,3 +267,18 @@ func.func @recurrent(%x: tensor<5x2x3xf32>, %h: tensor<2x2x4xf32>) -> (tensor<5x
       : (tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x2x4xf32>, tensor<1x2x4xf32>)
   return %y, %gh, %rh : tensor<5x1x2x4xf32>, tensor<2x2x4xf32>, tensor<1x2x4xf32>
 }
+
+// The integer form: int8 input, states and output of one type, int8
+// weights, float bias and initial cell, the cell state in Q0.15.
+!rqx = !quant.uniform<i8:f32, 0.05:3>
+!rqy = !quant.uniform<i8:f32, 0.0078125:-1>
+!rqc = !quant.uniform<i32:f32, 3.0517578125E-5>
+!rqw = !quant.uniform<i8:f32:1, {0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2}>
+// CHECK-LABEL: func @recurrent_s8
+// CHECK: mote.lstm %{{.*}}, %{{.*}}, %{{.*}} bias %{{.*}} initial_h %{{.*}} initial_c %{{.*}} : {{.*}} -> (tensor<5x1x2x4x!quant.uniform<i8:f32, 7.812500e-03:-1>>, tensor<1x2x4x!quant.uniform<i8:f32, 7.812500e-03:-1>>, tensor<1x2x4x!quant.uniform<i32:f32, 3.0517578125E-5>>)
+func.func @recurrent_s8(%x: tensor<5x2x3x!rqx>, %w: tensor<1x16x3x!rqw>, %r: tensor<1x16x4x!rqw>, %b: tensor<1x32xf32>, %h: tensor<1x2x4x!rqy>, %c: tensor<1x2x4xf32>) -> tensor<5x1x2x4x!rqy> {
+  %y, %yh, %yc = mote.lstm %x, %w, %r bias %b initial_h %h initial_c %c
+      : (tensor<5x2x3x!rqx>, tensor<1x16x3x!rqw>, tensor<1x16x4x!rqw>, tensor<1x32xf32>, tensor<1x2x4x!rqy>, tensor<1x2x4xf32>)
+      -> (tensor<5x1x2x4x!rqy>, tensor<1x2x4x!rqy>, tensor<1x2x4x!rqc>)
+  return %y : tensor<5x1x2x4x!rqy>
+}
