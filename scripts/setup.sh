@@ -49,3 +49,15 @@ if [ ! -f "$ORT_DIR/node_modules/onnxruntime-node/package.json" ] ||
 else
   echo "setup: onnxruntime-node $ORT_VERSION present"
 fi
+
+# TensorFlow Lite's interpreter, built for WebAssembly (the reference of the
+# TFLite import tests, run by scripts/tflite_run.js), into the same folder.
+TFLITE_VERSION=0.0.1-alpha.10
+if [ ! -f "$ORT_DIR/node_modules/@tensorflow/tfjs-tflite/package.json" ] ||
+   ! grep -q "\"version\": \"$TFLITE_VERSION\"" "$ORT_DIR/node_modules/@tensorflow/tfjs-tflite/package.json"; then
+  echo "setup: installing @tensorflow/tfjs-tflite $TFLITE_VERSION into $ORT_DIR"
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix "$ORT_DIR" --no-audit --no-fund \
+    "@tensorflow/tfjs-tflite@$TFLITE_VERSION"
+else
+  echo "setup: @tensorflow/tfjs-tflite $TFLITE_VERSION present"
+fi

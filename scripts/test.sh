@@ -16,7 +16,7 @@ bash scripts/build.sh mote-opt mote-translate motec mote-doc \
   mote-runtime-test-requant mote-runtime-test-kernels mote-runtime-test-train \
   mote-runtime-test-sgq mote-runtime-test-mqtt mote-runtime-test-wire mote-runtime-test-pass mote_sgq \
   mote-unit-tests \
-  mote-import-fuzzer mote-state-fuzzer mote-sgq-fuzzer mote-mqtt-fuzzer mote-wire-fuzzer
+  mote-import-fuzzer mote-tflite-fuzzer mote-state-fuzzer mote-sgq-fuzzer mote-mqtt-fuzzer mote-wire-fuzzer
 BUILD_DIR=${MOTE_BUILD_DIR:-build}
 TIERS=${MOTE_TIERS:-unit integration}
 UNIT_DIRS="Dialect Transforms Conversion Target Tools Unit"

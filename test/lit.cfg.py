@@ -34,6 +34,11 @@ config.substitutions.append(("%mote_kernels", " ".join(
               "mote_recurrent.c"))))
 
 tools = ["mote-opt", "mote-translate", "motec"]
+# TensorFlow Lite's interpreter (WebAssembly, from npm), the reference of
+# the TFLite import tests.
+if os.path.isdir(os.path.join(config.mote_src_root, ".deps", "node_modules",
+                              "@tensorflow", "tfjs-tflite", "wasm")):
+    config.available_features.add("tflite")
 deps = os.path.join(config.mote_src_root, ".deps", "node_modules",
                     "onnxruntime-node")
 if os.path.isdir(deps):
@@ -77,6 +82,7 @@ feature("onnx-node-tests", exists("/usr/share/libonnx-testdata/data/node"),
 
 if config.mote_fuzzer:
     tools.append("mote-import-fuzzer")
+    tools.append("mote-tflite-fuzzer")
     tools.append("mote-state-fuzzer")
     tools.append("mote-sgq-fuzzer")
     tools.append("mote-mqtt-fuzzer")

@@ -20,6 +20,7 @@
 #include "Mote/Target/ONNX/ExportONNX.h"
 #include "Mote/Target/ONNX/ImportONNX.h"
 #include "Mote/Target/ONNX/TrainedWeights.h"
+#include "Mote/Target/TFLite/ImportTFLite.h"
 
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/Transforms/MemoryPlan.h"
@@ -493,8 +494,11 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
            << "': " << file.getError().message() << "\n";
     return nullptr;
   }
-  OwningOpRef<ModuleOp> module = mote::importONNXModel(
-      (*file)->getBuffer(), path, &context, options.import);
+  StringRef bytes = (*file)->getBuffer();
+  OwningOpRef<ModuleOp> module =
+      mote::isTFLiteModel(bytes)
+          ? mote::importTFLiteModel(bytes, path, &context)
+          : mote::importONNXModel(bytes, path, &context, options.import);
   if (!module || stage == Stage::Imported)
     return module;
   if (options.precision == mote::CodePrecision::FP32) {

@@ -87,6 +87,32 @@ int main(int argc, char **argv) {{
 """
 
 
+def build_harness(motec, model, workdir, nin, nout, cc="cc", cflags="-O2"):
+    """Compiles `model` with motec into WORKDIR/pkg and builds a program that
+    runs it on raw float32 files: run IN OUT [IN OUT ...]."""
+    name = "m"
+    pkg = os.path.join(workdir, "pkg")
+    subprocess.run([motec, "compile", model, "-o", pkg, "--name", name],
+                   check=True, stdout=subprocess.DEVNULL)
+    with open(os.path.join(pkg, "main.c"), "w") as f:
+        f.write(HARNESS.format(name=name, upper=name.upper(), nin=nin, nout=nout))
+    exe = os.path.join(workdir, "run")
+    includes = ["-I", pkg, "-I", os.path.join(pkg, "runtime", "include")]
+    objects = []
+    # The generated code and the runtime build as strict C99.
+    for src in [os.path.join(pkg, name + ".c"),
+                *sorted(glob.glob(os.path.join(pkg, "runtime", "src", "*.c")))]:
+        obj = os.path.join(workdir, os.path.basename(src) + ".o")
+        subprocess.run([cc, "-std=c99", "-Wall", "-Wextra", "-Werror",
+                        "-pedantic", *cflags.split(), *includes, "-c",
+                        src, "-o", obj], check=True)
+        objects.append(obj)
+    subprocess.run([cc, "-std=c11", *cflags.split(), *includes,
+                    os.path.join(pkg, "main.c"), *objects, "-o", exe],
+                   check=True)
+    return exe
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
@@ -99,7 +125,6 @@ def main():
                     "outputs must be bit-identical to this run's")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
-    name = "m"
 
     model = truncate_softmax(onnx.load(args.model))
     cut = os.path.join(args.workdir, "model.onnx")
@@ -111,25 +136,8 @@ def main():
     out_shape = [d.dim_value for d in model.graph.output[0].type.tensor_type.shape.dim]
     nin, nout = int(np.prod(in_shape)), int(np.prod(out_shape))
 
-    pkg = os.path.join(args.workdir, "pkg")
-    subprocess.run([args.motec, "compile", cut, "-o", pkg, "--name", name],
-                   check=True, stdout=subprocess.DEVNULL)
-    with open(os.path.join(pkg, "main.c"), "w") as f:
-        f.write(HARNESS.format(name=name, upper=name.upper(), nin=nin, nout=nout))
-    exe = os.path.join(args.workdir, "run")
-    includes = ["-I", pkg, "-I", os.path.join(pkg, "runtime", "include")]
-    objects = []
-    # The generated code and the runtime build as strict C99.
-    for src in [os.path.join(pkg, name + ".c"),
-                *sorted(glob.glob(os.path.join(pkg, "runtime", "src", "*.c")))]:
-        obj = os.path.join(args.workdir, os.path.basename(src) + ".o")
-        subprocess.run([args.cc, "-std=c99", "-Wall", "-Wextra", "-Werror",
-                        "-pedantic", *args.cflags.split(), *includes, "-c",
-                        src, "-o", obj], check=True)
-        objects.append(obj)
-    subprocess.run([args.cc, "-std=c11", *args.cflags.split(), *includes,
-                    os.path.join(pkg, "main.c"), *objects, "-o", exe],
-                   check=True)
+    exe = build_harness(args.motec, cut, args.workdir, nin, nout, args.cc,
+                        args.cflags)
 
     rng = np.random.default_rng(20261128)
     runs, files = [], []
