@@ -22,7 +22,7 @@ import numpy as np
 
 from compare_ort import ROOT, build_harness
 
-QUANT = r"!quant\.uniform<i8:f32, ([0-9.e+-]+):(-?[0-9]+)>"
+QUANT = r"!quant\.uniform<i8:f32, ([0-9.e+-]+):?(-?[0-9]*)>"
 
 
 def boundary(motec_dir, model):
@@ -35,8 +35,8 @@ def boundary(motec_dir, model):
     first = re.search(r"mote\.quantize %arg0 .*?" + QUANT, ir)
     last = re.findall(r"mote\.quantize .*?" + QUANT, ir)[-1]
     return ([int(d) for d in shape.split("x")],
-            (float(first.group(1)), int(first.group(2))),
-            (float(last[0]), int(last[1])))
+            (float(first.group(1)), int(first.group(2) or 0)),
+            (float(last[0]), int(last[1] or 0)))
 
 
 def main():

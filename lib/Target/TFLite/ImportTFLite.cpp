@@ -32,6 +32,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/DenseMap.h"
@@ -68,8 +69,17 @@ enum Builtin : int32_t {
   kReshape = 22,
   kSoftmax = 25,
   kTanh = 28,
+  kPad = 34,
+  kTranspose = 39,
+  kMean = 40,
   kSub = 41,
+  kSqueeze = 43,
+  kStridedSlice = 45,
+  kPadV2 = 60,
+  kReduceMax = 82,
+  kReduceMin = 89,
   kQuantize = 114,
+  kHardSwish = 117,
 };
 
 /// Names of the builtin operators, for messages: the ones Mote reads and
@@ -168,6 +178,8 @@ const char *builtinName(int32_t code) {
     return "PACK";
   case 88:
     return "UNPACK";
+  case 89:
+    return "REDUCE_MIN";
   case 97:
     return "RESIZE_NEAREST_NEIGHBOR";
   case 98:
@@ -292,6 +304,17 @@ private:
   LogicalResult importSoftmax(const tfl::Operator &op);
   LogicalResult importConcatenation(const tfl::Operator &op);
   LogicalResult importActivation();
+  LogicalResult importReduce(const tfl::Operator &op);
+  /// Fails unless the first `inputs` inputs and the output have one
+  /// quantization.
+  LogicalResult checkSameQuantization(unsigned inputs);
+  LogicalResult importPad();
+  LogicalResult importTranspose();
+  LogicalResult importStridedSlice(const tfl::Operator &op);
+  /// The int32 (or int64) constant operand `i` as integers.
+  FailureOr<SmallVector<int64_t>> intsOperand(unsigned i);
+  /// The declared shape of output 0.
+  FailureOr<SmallVector<int64_t>> outputShape();
 
   /// SAME or VALID padding of one spatial dimension, as [before, after].
   std::pair<int64_t, int64_t> padding(int8_t mode, int64_t in, int64_t kernel,
@@ -933,9 +956,258 @@ LogicalResult Importer::importActivation() {
     return setOutput(0, SigmoidOp::create(builder, loc, type, *x));
   case kTanh:
     return setOutput(0, TanhOp::create(builder, loc, type, *x));
+  case kHardSwish:
+    return setOutput(0, HardSwishOp::create(builder, loc, type, *x));
   default: // QUANTIZE and DEQUANTIZE: the values are real already.
     return setOutput(0, *x);
   }
+}
+
+FailureOr<SmallVector<int64_t>> Importer::intsOperand(unsigned i) {
+  if (!hasOperand(i))
+    return opError() << "input " << i << " is missing";
+  FailureOr<const tfl::Tensor *> t = tensor(current->inputs()->Get(i));
+  if (failed(t))
+    return failure();
+  bool wide = (*t)->type() == tfl::TensorType_INT64;
+  if ((*t)->type() != tfl::TensorType_INT32 && !wide)
+    return opError() << "input " << i << " must be an int32 constant";
+  FailureOr<ArrayRef<char>> bytes = constantBytes(*t, wide ? 8 : 4);
+  if (failed(bytes))
+    return failure();
+  SmallVector<int64_t> values;
+  for (size_t k = 0; k < bytes->size(); k += wide ? 8 : 4) {
+    if (wide) {
+      int64_t v;
+      std::memcpy(&v, bytes->data() + k, 8);
+      values.push_back(v);
+    } else {
+      int32_t v;
+      std::memcpy(&v, bytes->data() + k, 4);
+      values.push_back(v);
+    }
+  }
+  return values;
+}
+
+FailureOr<SmallVector<int64_t>> Importer::outputShape() {
+  FailureOr<const tfl::Tensor *> out = tensor(current->outputs()->Get(0));
+  if (failed(out))
+    return failure();
+  return tensorShape(*out);
+}
+
+/// The internal (NCHW) dimension of NHWC dimension `d` of a rank-4 tensor.
+static int64_t internalAxis(int64_t d, int64_t rank) {
+  return rank == 4 ? llvm::find(kToNCHW, d) - std::begin(kToNCHW) : d;
+}
+
+LogicalResult Importer::importReduce(const tfl::Operator &op) {
+  FailureOr<Value> x = operand(0);
+  FailureOr<SmallVector<int64_t>> axes = intsOperand(1);
+  FailureOr<SmallVector<int64_t>> out = outputShape();
+  if (failed(x) || failed(axes) || failed(out))
+    return failure();
+  int64_t rank = shapeOf(*x).size();
+  SmallVector<int64_t> inner;
+  for (int64_t a : *axes) {
+    int64_t d = a < 0 ? a + rank : a;
+    if (d < 0 || d >= rank)
+      return opError() << "axis " << a << " is out of range for rank " << rank;
+    inner.push_back(internalAxis(d, rank));
+  }
+  llvm::sort(inner);
+  inner.erase(std::unique(inner.begin(), inner.end()), inner.end());
+  if (inner.empty())
+    return opError() << "reduces no axis";
+  SmallVector<int64_t> shape(shapeOf(*x));
+  for (int64_t d : inner)
+    shape[d] = 1;
+  StringRef kind =
+      opCode == kMean ? "mean" : (opCode == kReduceMax ? "max" : "min");
+  Value y = ReduceOp::create(
+      builder, loc, tensorOf(shape, builder.getF32Type()), *x,
+      builder.getDenseI64ArrayAttr(inner), builder.getStringAttr(kind));
+  const tfl::ReducerOptions *o = op.builtin_options_as_ReducerOptions();
+  if (!o || !o->keep_dims())
+    y = toInternal(reshapeTo(toNHWC(y), *out));
+  return setOutput(0, y);
+}
+
+LogicalResult Importer::importPad() {
+  FailureOr<Value> x = operand(0);
+  FailureOr<SmallVector<int64_t>> pads = intsOperand(1);
+  if (failed(x) || failed(pads))
+    return failure();
+  int64_t rank = shapeOf(*x).size();
+  if (static_cast<int64_t>(pads->size()) != 2 * rank)
+    return opError() << "paddings must be [" << rank << ", 2]";
+  float value = 0.0f;
+  if (opCode == kPadV2 && hasOperand(2)) {
+    FailureOr<const tfl::Tensor *> t = tensor(current->inputs()->Get(2));
+    if (failed(t))
+      return failure();
+    FailureOr<Value> c = constant(*t);
+    if (failed(c))
+      return failure();
+    // The constant's real value: a dequantized scalar or a float one.
+    DenseElementsAttr attr;
+    Value v = *c;
+    if (auto dq = v.getDefiningOp<DequantizeOp>()) {
+      auto q = cast<quant::UniformQuantizedType>(
+          getQuantType(dq.getInput().getType()));
+      auto cast = dq.getInput().getDefiningOp<quant::StorageCastOp>();
+      attr = cast ? dyn_cast<DenseElementsAttr>(
+                        cast.getInput()
+                            .getDefiningOp<arith::ConstantOp>()
+                            .getValue())
+                  : nullptr;
+      if (!attr || attr.getNumElements() != 1)
+        return opError() << "the padding value must be one constant";
+      value = static_cast<float>(
+          (attr.getValues<APInt>()[0].getSExtValue() - q.getZeroPoint()) *
+          q.getScale());
+    } else if (matchPattern(v, m_Constant(&attr)) &&
+               attr.getNumElements() == 1) {
+      value = attr.getValues<float>()[0];
+    } else {
+      return opError() << "the padding value must be one constant";
+    }
+  }
+  SmallVector<int64_t> attrPads(2 * rank), shape(shapeOf(*x));
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t before = (*pads)[2 * d], after = (*pads)[2 * d + 1];
+    if (before < 0 || after < 0 || before > 65535 || after > 65535)
+      return opError() << "paddings must be in [0, 65535]";
+    int64_t i = internalAxis(d, rank);
+    attrPads[i] = before;
+    attrPads[rank + i] = after;
+    shape[i] += before + after;
+  }
+  Value y = PadOp::create(builder, loc, tensorOf(shape, builder.getF32Type()),
+                          *x, builder.getDenseI64ArrayAttr(attrPads),
+                          builder.getStringAttr("constant"),
+                          builder.getF32FloatAttr(value));
+  return setOutput(0, y);
+}
+
+LogicalResult Importer::importTranspose() {
+  FailureOr<Value> x = operand(0);
+  FailureOr<SmallVector<int64_t>> perm = intsOperand(1);
+  if (failed(x) || failed(perm))
+    return failure();
+  int64_t rank = shapeOf(*x).size();
+  SmallVector<int64_t> sorted(*perm);
+  llvm::sort(sorted);
+  for (int64_t d = 0; d < rank; ++d)
+    if (static_cast<int64_t>(sorted.size()) != rank || sorted[d] != d)
+      return opError() << "perm is not a permutation of " << rank
+                       << " dimensions";
+  // In TFLite's terms: the NHWC tensor, permuted, then back inside.
+  Value nhwc = toNHWC(*x);
+  Value y = TransposeOp::create(
+      builder, loc,
+      tensorOf(permuted(shapeOf(nhwc), *perm), builder.getF32Type()), nhwc,
+      builder.getDenseI64ArrayAttr(*perm));
+  return setOutput(0, toInternal(y));
+}
+
+LogicalResult Importer::importStridedSlice(const tfl::Operator &op) {
+  const tfl::StridedSliceOptions *o =
+      op.builtin_options_as_StridedSliceOptions();
+  FailureOr<Value> x = operand(0);
+  FailureOr<SmallVector<int64_t>> begin = intsOperand(1), end = intsOperand(2),
+                                  strides = intsOperand(3);
+  FailureOr<SmallVector<int64_t>> out = outputShape();
+  if (failed(x) || failed(begin) || failed(end) || failed(strides) ||
+      failed(out))
+    return failure();
+  if (o && (o->ellipsis_mask() || o->new_axis_mask() || o->offset()))
+    return opError() << "ellipsis_mask, new_axis_mask and offset are not "
+                        "supported";
+  Value nhwc = toNHWC(*x);
+  ArrayRef<int64_t> in = shapeOf(nhwc);
+  int64_t rank = in.size();
+  if (static_cast<int64_t>(begin->size()) != rank ||
+      static_cast<int64_t>(end->size()) != rank ||
+      static_cast<int64_t>(strides->size()) != rank)
+    return opError() << "begin, end and strides must have " << rank
+                     << " values";
+  int32_t beginMask = o ? o->begin_mask() : 0, endMask = o ? o->end_mask() : 0;
+  int32_t shrinkMask = o ? o->shrink_axis_mask() : 0;
+  SmallVector<int64_t> starts, steps, shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t n = in[d], step = (*strides)[d];
+    if (step == 0 || step < -65535 || step > 65535)
+      return opError() << "stride " << step << " of dimension " << d
+                       << " must be non-zero (and within 65535)";
+    int64_t b = (*begin)[d], e = (*end)[d];
+    b = b < 0 ? b + n : b;
+    e = e < 0 ? e + n : e;
+    if (shrinkMask & (1 << d)) {
+      e = b + 1, step = 1;
+    } else {
+      if (beginMask & (1 << d))
+        b = step > 0 ? 0 : n - 1;
+      if (endMask & (1 << d))
+        e = step > 0 ? n : -1;
+    }
+    // Clamped into the dimension as TFLite does.
+    b = step > 0 ? std::clamp<int64_t>(b, 0, n)
+                 : std::clamp<int64_t>(b, -1, n - 1);
+    e = step > 0 ? std::clamp<int64_t>(e, 0, n)
+                 : std::clamp<int64_t>(e, -1, n - 1);
+    int64_t count =
+        step > 0 ? (e - b + step - 1) / step : (b - e - step - 1) / -step;
+    if (count < 1)
+      return opError() << "dimension " << d << " of the slice is empty";
+    starts.push_back(b);
+    steps.push_back(step);
+    shape.push_back(count);
+  }
+  Value y = SliceOp::create(builder, loc, tensorOf(shape, builder.getF32Type()),
+                            nhwc, builder.getDenseI64ArrayAttr(starts),
+                            builder.getDenseI64ArrayAttr(steps));
+  int64_t count = 1, declared = 1;
+  for (int64_t d : shape)
+    count *= d;
+  for (int64_t d : *out)
+    declared *= d;
+  if (count != declared)
+    return opError() << "the slice has " << count << " elements, its output "
+                     << declared;
+  return setOutput(0, toInternal(reshapeTo(y, *out)));
+}
+
+LogicalResult Importer::checkSameQuantization(unsigned inputs) {
+  FailureOr<const tfl::Tensor *> out = tensor(current->outputs()->Get(0));
+  if (failed(out))
+    return failure();
+  FailureOr<quant::UniformQuantizedType> outType = activationType(*out);
+  if (failed(outType))
+    return failure();
+  for (unsigned i = 0; i < inputs && i < current->inputs()->size(); ++i) {
+    FailureOr<const tfl::Tensor *> in = tensor(current->inputs()->Get(i));
+    if (failed(in))
+      return failure();
+    FailureOr<quant::UniformQuantizedType> inType = activationType(*in);
+    if (failed(inType))
+      return failure();
+    auto describe = [](quant::UniformQuantizedType q) {
+      if (!q)
+        return std::string("float");
+      return "scale " + std::to_string(q.getScale()) + ", zero point " +
+             std::to_string(q.getZeroPoint());
+    };
+    if (*inType != *outType)
+      return opError() << "input " << i
+                       << " and the output are quantized "
+                          "differently ("
+                       << describe(*inType) << " vs " << describe(*outType)
+                       << "): TFLite moves this operator's integers "
+                          "unchanged, so it needs them equal";
+  }
+  return success();
 }
 
 LogicalResult Importer::importOperator(const tfl::Operator &op) {
@@ -965,6 +1237,28 @@ LogicalResult Importer::importOperator(const tfl::Operator &op) {
                      << "' is not supported";
   if (!op.inputs() || !op.outputs() || op.outputs()->size() != 1)
     return opError() << "needs inputs and one output";
+  // TFLite moves the integers of these operators unchanged, so a model
+  // whose input and output quantization differ means something else in
+  // TFLite than its scales say: refused.
+  switch (opCode) {
+  case kMaxPool2D:
+  case kAveragePool2D:
+  case kReshape:
+  case kSqueeze:
+  case kTranspose:
+  case kStridedSlice:
+  case kPad:
+  case kPadV2:
+  case kConcatenation:
+  case kReduceMax:
+  case kReduceMin:
+    if (failed(checkSameQuantization(
+            opCode == kConcatenation ? op.inputs()->size() : 1)))
+      return failure();
+    break;
+  default:
+    break;
+  }
   switch (opCode) {
   case kConv2D:
   case kDepthwiseConv2D:
@@ -995,7 +1289,21 @@ LogicalResult Importer::importOperator(const tfl::Operator &op) {
   case kTanh:
   case kQuantize:
   case kDequantize:
+  case kHardSwish:
     return importActivation();
+  case kMean:
+  case kReduceMax:
+  case kReduceMin:
+    return importReduce(op);
+  case kPad:
+  case kPadV2:
+    return importPad();
+  case kTranspose:
+    return importTranspose();
+  case kStridedSlice:
+    return importStridedSlice(op);
+  case kSqueeze:
+    return importReshape();
   default:
     return opError() << "is not supported (supported: "
                      << llvm::join(getSupportedTFLiteOps(), ", ") << ")";
@@ -1116,11 +1424,35 @@ OwningOpRef<ModuleOp> mote::importTFLiteModel(StringRef bytes,
 
 SmallVector<std::string> mote::getSupportedTFLiteOps() {
   SmallVector<std::string> ops;
-  for (int32_t code :
-       {kAdd, kAveragePool2D, kConcatenation, kConv2D, kDepthwiseConv2D,
-        kDequantize, kFullyConnected, kLogistic, kMaxPool2D, kMul, kRelu,
-        kReluN1To1, kRelu6, kReshape, kSoftmax, kTanh, kSub, kQuantize})
-    ops.push_back(builtinName(code));
+  for (int32_t code : {kAdd,
+                       kAveragePool2D,
+                       kConcatenation,
+                       kConv2D,
+                       kDepthwiseConv2D,
+                       kDequantize,
+                       kFullyConnected,
+                       kLogistic,
+                       kMaxPool2D,
+                       kMul,
+                       kRelu,
+                       kReluN1To1,
+                       kRelu6,
+                       kReshape,
+                       kSoftmax,
+                       kTanh,
+                       kPad,
+                       kTranspose,
+                       kMean,
+                       kSub,
+                       kSqueeze,
+                       kStridedSlice,
+                       kPadV2,
+                       kReduceMax,
+                       kReduceMin,
+                       kQuantize,
+                       kHardSwish})
+    if (const char *name = builtinName(code))
+      ops.push_back(name);
   llvm::sort(ops);
   return ops;
 }
