@@ -291,8 +291,9 @@ private:
   /// the fused activation and the output's quantize / dequantize.
   LogicalResult setOutput(unsigned i, Value real, int8_t activation = 0);
 
-  Value toInternal(Value nhwc);
-  Value toNHWC(Value internal);
+  Value permute4(Value v, ArrayRef<int64_t> perm);
+  Value toInternal(Value nhwc) { return permute4(nhwc, kToNCHW); }
+  Value toNHWC(Value internal) { return permute4(internal, kToNHWC); }
   Value reshapeTo(Value v, ArrayRef<int64_t> shape);
 
   LogicalResult importOperator(const tfl::Operator &op);
@@ -541,33 +542,24 @@ Value Importer::reshapeTo(Value v, ArrayRef<int64_t> shape) {
       tensorOf(shape, cast<RankedTensorType>(v.getType()).getElementType()), v);
 }
 
-/// NHWC <-> NCHW: a reshape when the element order is the same (C is 1, or
-/// H and W are), else a transpose.
-Value Importer::toInternal(Value nhwc) {
-  ArrayRef<int64_t> s = shapeOf(nhwc);
+/// A rank-4 `v` permuted by `perm` (NHWC <-> NCHW): a reshape when the
+/// elements keep their order (the dimensions larger than 1 keep theirs, as
+/// when C is 1, or H and W are), else a transpose.
+Value Importer::permute4(Value v, ArrayRef<int64_t> perm) {
+  ArrayRef<int64_t> s = shapeOf(v);
   if (s.size() != 4)
-    return nhwc;
-  SmallVector<int64_t> out = permuted(s, kToNCHW);
-  if (s[3] == 1 || s[1] * s[2] == 1)
-    return reshapeTo(nhwc, out);
+    return v;
+  SmallVector<int64_t> moved;
+  for (int64_t p : perm)
+    if (s[p] != 1)
+      moved.push_back(p);
+  SmallVector<int64_t> out = permuted(s, perm);
+  if (llvm::is_sorted(moved))
+    return reshapeTo(v, out);
   return TransposeOp::create(
       builder, loc,
-      tensorOf(out, cast<RankedTensorType>(nhwc.getType()).getElementType()),
-      nhwc, builder.getDenseI64ArrayAttr(kToNCHW));
-}
-
-Value Importer::toNHWC(Value internal) {
-  ArrayRef<int64_t> s = shapeOf(internal);
-  if (s.size() != 4)
-    return internal;
-  SmallVector<int64_t> out = permuted(s, kToNHWC);
-  if (s[1] == 1 || s[2] * s[3] == 1)
-    return reshapeTo(internal, out);
-  return TransposeOp::create(
-      builder, loc,
-      tensorOf(out,
-               cast<RankedTensorType>(internal.getType()).getElementType()),
-      internal, builder.getDenseI64ArrayAttr(kToNHWC));
+      tensorOf(out, cast<RankedTensorType>(v.getType()).getElementType()), v,
+      builder.getDenseI64ArrayAttr(perm));
 }
 
 LogicalResult Importer::setOutput(unsigned i, Value real, int8_t activation) {
