@@ -7,7 +7,7 @@ what every side counted.
 
     python3 -m mote_collab.run PACKAGE --devices 2 --samples 300 [--epochs 1]
         [--emulated PACKAGE64 --emulator "qemu-aarch64 -L /usr/aarch64-linux-gnu"]
-        [--batch 8 --lr 0.05 --optimizer sgd] [--replicas M] [--hostile 50] [--check]
+        [--batch 8 --batch-wait-ms 20 --lr 0.05 --optimizer sgd] [--replicas M] [--hostile 50] [--check]
 
 PACKAGE is what `motec compile MODEL --split-at=T --sgq=... --train -o
 PACKAGE` wrote, with collab.elf built (`make -C PACKAGE collab.elf`).
@@ -161,6 +161,8 @@ def main(argv=None):
     ap.add_argument("--emulator", default="", help="command prefix of the emulated devices")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--batch-wait-ms", type=float, default=20.0,
+                    help="the server trains a partial batch after this wait")
     ap.add_argument("--optimizer", default="sgd")
     ap.add_argument("--gradient-bits", type=int, default=8)
     ap.add_argument("--replicas", type=int, default=1, help="data-parallel server replicas")
@@ -213,7 +215,8 @@ def main(argv=None):
         server_log = open(os.path.join(work, "server.log"), "w+")
         server = subprocess.Popen(
             [sys.executable, "-m", "mote_collab.server", args.package, "--port", str(broker.port),
-             "--batch", str(args.batch), "--lr", str(args.lr), "--optimizer", args.optimizer,
+             "--batch", str(args.batch), "--batch-wait-ms", str(args.batch_wait_ms),
+             "--lr", str(args.lr), "--optimizer", args.optimizer,
              "--gradient-bits", str(args.gradient_bits), "--replicas", str(args.replicas),
              "--report", str(max(1, total // 10)), "--save", parameters]
             + (["--restarts", "1", "--checkpoint", os.path.join(work, "checkpoints")]

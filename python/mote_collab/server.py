@@ -196,7 +196,9 @@ class Server:
         samples are all-reduced, so every replica takes the same step on
         the mean over the global batch (a replica without samples adds
         zeros)."""
-        batch, self.pending = self.pending, []
+        # In the order of the devices' ids, not of arrival: a batch of the
+        # same samples then trains the same way however the packets raced.
+        batch, self.pending = sorted(self.pending, key=lambda b: (b[0], b[1])), []
         self.optimizer.zero_grad()
         params = list(self.model.parameters())
         loss_sum, correct = torch.zeros(()), 0
