@@ -61,3 +61,18 @@ if [ ! -f "$ORT_DIR/node_modules/@tensorflow/tfjs-tflite/package.json" ] ||
 else
   echo "setup: @tensorflow/tfjs-tflite $TFLITE_VERSION present"
 fi
+
+# TensorFlow Lite 2.2's C library for x86-64 Linux, as the npm package
+# node-tflite ships it (no XNNPACK delegate: TFLite's own integer kernels),
+# the bit-exact reference of --numerics=tflite (scripts/tflite_builtin_run.py
+# calls it through ctypes). Its install script would build a Node addon
+# the tests do not use: skipped.
+NODE_TFLITE_VERSION=0.0.2
+if [ ! -f "$ORT_DIR/node_modules/node-tflite/package.json" ] ||
+   ! grep -q "\"version\": \"$NODE_TFLITE_VERSION\"" "$ORT_DIR/node_modules/node-tflite/package.json"; then
+  echo "setup: installing node-tflite $NODE_TFLITE_VERSION into $ORT_DIR"
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix "$ORT_DIR" --no-audit --no-fund \
+    --ignore-scripts "node-tflite@$NODE_TFLITE_VERSION"
+else
+  echo "setup: node-tflite $NODE_TFLITE_VERSION present"
+fi

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh mote-opt mote-translate motec mote-doc \
-  mote-runtime-test-requant mote-runtime-test-kernels mote-runtime-test-train \
+  mote-runtime-test-requant mote-runtime-test-kernels mote-runtime-test-tflite mote-runtime-test-train \
   mote-runtime-test-sgq mote-runtime-test-mqtt mote-runtime-test-wire mote-runtime-test-pass mote_sgq \
   mote-unit-tests \
   mote-import-fuzzer mote-tflite-fuzzer mote-state-fuzzer mote-sgq-fuzzer mote-mqtt-fuzzer mote-wire-fuzzer

@@ -39,6 +39,12 @@ tools = ["mote-opt", "mote-translate", "motec"]
 if os.path.isdir(os.path.join(config.mote_src_root, ".deps", "node_modules",
                               "@tensorflow", "tfjs-tflite", "wasm")):
     config.available_features.add("tflite")
+# TensorFlow Lite 2.2's builtin kernels (a C library from npm, x86-64
+# Linux), the bit-exact reference of --numerics=tflite.
+if os.path.isfile(os.path.join(config.mote_src_root, ".deps", "node_modules",
+                               "node-tflite", "tflite", "linux_x86_64",
+                               "libtensorflowlite_c.so")):
+    config.available_features.add("tflite-builtin")
 deps = os.path.join(config.mote_src_root, ".deps", "node_modules",
                     "onnxruntime-node")
 if os.path.isdir(deps):

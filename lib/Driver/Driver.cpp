@@ -1,6 +1,7 @@
 //===- Driver.cpp - The motec command line --------------------------------===//
 
 #include "Mote/Driver/Driver.h"
+#include "Mote/Conversion/FixedPoint.h"
 #include "Mote/Conversion/Passes.h"
 #include "Mote/Driver/Calibration.h"
 #include "Mote/Driver/CompilerOptions.h"
@@ -158,6 +159,14 @@ cl::opt<std::string> precision(
              "(fails if any layer would compute in float), or as the model "
              "is (default)"),
     cl::value_desc("fp32|int8"), cl::sub(compileCommand), cl::sub(runCommand));
+cl::opt<std::string> numerics(
+    "numerics",
+    cl::desc("Integer arithmetic of the generated code: tflite (TensorFlow "
+             "Lite's doubly rounded requantization and rounded-division "
+             "average pooling; the default for .tflite models) or mote "
+             "(one rounding; the default otherwise)"),
+    cl::value_desc("tflite|mote"), cl::sub(compileCommand), cl::sub(runCommand),
+    cl::sub(infoCommand));
 cl::opt<std::string> calibrationData(
     "calibration",
     cl::desc("Calibration inputs for --quantize: a .npy file (one sample or "
@@ -405,6 +414,12 @@ FailureOr<mote::CompilerOptions> readCompilerOptions(StringRef modelPath,
            << "'\n";
     return failure();
   }
+  if (!numerics.empty() && numerics != "tflite" && numerics != "mote") {
+    errs() << "motec: --numerics must be tflite or mote, got '" << numerics
+           << "'\n";
+    return failure();
+  }
+  options.numerics = numerics;
   if (!quantize.empty()) {
     if (options.precision == mote::CodePrecision::FP32) {
       errs() << "motec: --precision=fp32 and --quantize contradict each "
@@ -499,7 +514,16 @@ OwningOpRef<ModuleOp> loadModel(MLIRContext &context, StringRef path,
       mote::isTFLiteModel(bytes)
           ? mote::importTFLiteModel(bytes, path, &context)
           : mote::importONNXModel(bytes, path, &context, options.import);
-  if (!module || stage == Stage::Imported)
+  if (!module)
+    return module;
+  // The importer of TFLite models asks for TFLite's numerics; --numerics
+  // decides either way.
+  if (options.numerics == "tflite")
+    (*module)->setAttr(mote::kNumericsAttrName,
+                       StringAttr::get(&context, "tflite"));
+  else if (options.numerics == "mote")
+    (*module)->removeAttr(mote::kNumericsAttrName);
+  if (stage == Stage::Imported)
     return module;
   if (options.precision == mote::CodePrecision::FP32) {
     PassManager strip(&context);

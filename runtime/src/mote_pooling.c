@@ -32,12 +32,24 @@ static void pool_window(const mote_pool2d_s8_params *p, const int8_t *in,
   }
 }
 
-/* Pools every window; `multiplier` null selects max pooling. */
+/* The window's sum of int8 values divided by its count, rounded half away
+ * from zero (TFLite's integer average pooling). */
+static int32_t divide_rounded(int32_t sum, int32_t count) {
+  return sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+}
+
+/* Pools every window: max pooling, average pooling by a requantization
+ * (`multiplier`) or by a division (`divide`). */
 static mote_status pool2d_s8(const mote_pool2d_s8_params *p,
-                             const int8_t *input, const int32_t *multiplier,
-                             const int32_t *shift, int8_t *output) {
+                             const int8_t *input, int average,
+                             const int32_t *multiplier, const int32_t *shift,
+                             int8_t *output) {
   int32_t n, c, oy, ox;
-  if (!p || !input || !output || (multiplier && (!shift || p->table_size < 1)))
+  int requantize;
+  if (!p || !input || !output)
+    return MOTE_ERROR_ARGUMENT;
+  requantize = average && !p->divide;
+  if (requantize && (!multiplier || !shift || p->table_size < 1))
     return MOTE_ERROR_ARGUMENT;
   for (n = 0; n < p->batch; ++n)
     for (c = 0; c < p->channels; ++c) {
@@ -47,8 +59,15 @@ static mote_status pool2d_s8(const mote_pool2d_s8_params *p,
         for (ox = 0; ox < p->out_w; ++ox) {
           int32_t sum, max, count, index;
           pool_window(p, in, oy, ox, &sum, &max, &count);
-          if (!multiplier) {
+          if (!average) {
             out[oy * p->out_w + ox] = (int8_t)clamp_i32(max, p->act_min, p->act_max);
+            continue;
+          }
+          if (!requantize) {
+            /* The sum of the raw values: undo the offset per element. */
+            const int32_t raw = sum - count * p->input_offset;
+            out[oy * p->out_w + ox] = (int8_t)clamp_i32(
+                count ? divide_rounded(raw, count) : 0, p->act_min, p->act_max);
             continue;
           }
           if (p->count_include_pad)
@@ -67,14 +86,12 @@ static mote_status pool2d_s8(const mote_pool2d_s8_params *p,
 mote_status mote_avg_pool2d_s8(const mote_pool2d_s8_params *p,
                                const int8_t *input, const int32_t *multiplier,
                                const int32_t *shift, int8_t *output) {
-  if (!multiplier)
-    return MOTE_ERROR_ARGUMENT;
-  return pool2d_s8(p, input, multiplier, shift, output);
+  return pool2d_s8(p, input, 1, multiplier, shift, output);
 }
 
 mote_status mote_max_pool2d_s8(const mote_pool2d_s8_params *p,
                                const int8_t *input, int8_t *output) {
-  return pool2d_s8(p, input, NULL, NULL, output);
+  return pool2d_s8(p, input, 0, NULL, NULL, output);
 }
 
 static mote_status pool2d_f32(const mote_pool2d_s8_params *p, const float *input,

@@ -262,7 +262,7 @@ static void test_prelu_s8(mote_test_counts *t) {
 static void test_pools(mote_test_counts *t) {
   /* 1 x 2 x 5 x 5, 3x3 windows, stride 2, padding 1, padding excluded. */
   mote_pool2d_s8_params p = {1, 2, 5, 5, 3, 3, 3, 3, 2, 2, 1, 1, 1, 1,
-                             0, 0, 0, -128, 127, 10};
+                             0, 0, 0, -128, 127, 10, 0};
   int32_t mult[10], shift[10], c, oy, ox, i, max_bad = 0, avg_worst = 0;
   for (i = 0; i < 50; ++i)
     in_buf[i] = (int8_t)rnd(-128, 127);

@@ -87,12 +87,14 @@ int main(int argc, char **argv) {{
 """
 
 
-def build_harness(motec, model, workdir, nin, nout, cc="cc", cflags="-O2"):
-    """Compiles `model` with motec into WORKDIR/pkg and builds a program that
-    runs it on raw float32 files: run IN OUT [IN OUT ...]."""
+def build_harness(motec, model, workdir, nin, nout, cc="cc", cflags="-O2",
+                  options=()):
+    """Compiles `model` with motec (and its `options`) into WORKDIR/pkg and
+    builds a program that runs it on raw float32 files: run IN OUT [IN OUT
+    ...]."""
     name = "m"
     pkg = os.path.join(workdir, "pkg")
-    subprocess.run([motec, "compile", model, "-o", pkg, "--name", name],
+    subprocess.run([motec, "compile", model, "-o", pkg, "--name", name, *options],
                    check=True, stdout=subprocess.DEVNULL)
     with open(os.path.join(pkg, "main.c"), "w") as f:
         f.write(HARNESS.format(name=name, upper=name.upper(), nin=nin, nout=nout))

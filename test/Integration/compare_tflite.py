@@ -1,6 +1,9 @@
 """Compiles a .tflite model with motec and compares the generated C with
-TensorFlow Lite's own interpreter (scripts/tflite_run.js) on fixed-seed
-int8 inputs.
+TensorFlow Lite on fixed-seed int8 inputs: its builtin integer kernels
+(TFLite 2.2's C library, scripts/tflite_builtin_run.py, the default) or
+its WebAssembly interpreter, whose XNNPACK delegate runs int8
+convolutions, dense layers and adds with a float32 rescaling
+(scripts/tflite_run.js, --oracle xnnpack).
 
 Both sides see the same int8 input: TFLite its raw bytes, the generated
 code (float at its boundary) their real values, which its quantize maps
@@ -10,7 +13,8 @@ within one step, the largest difference and how many inputs have the same
 argmax; exits 1 above --max-steps or below --min-within1 percent.
 
 Usage: compare_tflite.py MODEL.tflite WORKDIR [--motec PATH] [--runs N]
-       [--max-steps 1] [--min-within1 99]
+       [--max-steps 1] [--min-within1 99] [--oracle builtin|xnnpack]
+       [--numerics tflite|mote]
 """
 import argparse
 import os
@@ -47,6 +51,10 @@ def main():
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--max-steps", type=int, default=1)
     ap.add_argument("--min-within1", type=float, default=99.0)
+    ap.add_argument("--oracle", choices=("builtin", "xnnpack"), default="builtin",
+                    help="TFLite 2.2's builtin kernels (scripts/tflite_builtin_run.py) or "
+                         "the WebAssembly interpreter with XNNPACK (scripts/tflite_run.js)")
+    ap.add_argument("--numerics", default="", help="motec's --numerics")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     motec = subprocess.run(["which", args.motec], check=True,
@@ -64,11 +72,15 @@ def main():
         files += [os.path.join(args.workdir, f"q{i}.bin"),
                   os.path.join(args.workdir, f"tflite{i}.bin")]
     env = dict(os.environ, MOTE_DEPS=os.environ.get("MOTE_DEPS", os.path.join(ROOT, ".deps")))
-    subprocess.run(["node", os.path.join(ROOT, "scripts", "tflite_run.js"),
-                    args.model, *files], check=True, env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if args.oracle == "builtin":
+        oracle = [sys.executable, os.path.join(ROOT, "scripts", "tflite_builtin_run.py")]
+    else:
+        oracle = ["node", os.path.join(ROOT, "scripts", "tflite_run.js")]
+    subprocess.run([*oracle, args.model, *files], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
     nout = os.path.getsize(os.path.join(args.workdir, "tflite0.bin"))
-    exe = build_harness(args.motec, args.model, args.workdir, nin, nout)
+    exe = build_harness(args.motec, args.model, args.workdir, nin, nout,
+                        options=["--numerics=" + args.numerics] if args.numerics else [])
     ours = []
     for i, q in enumerate(qs):
         x = ((q.astype(np.float32) - z_in) * np.float32(s_in)).astype(np.float32)

@@ -74,10 +74,13 @@ class Model:
         w = RNG.integers(-127, 128, size=shape).astype(np.int8)
         return self.tensor(shape, kind="INT8", data=w, scales=scales, dim=dim), scales
 
-    def bias(self, in_scale, w_scales):
+    def bias(self, in_scale, w_scales, per_tensor=False):
+        """An int32 bias at input x weight scale: one scale per channel, or
+        one for all (a layer with per-tensor weights)."""
         b = RNG.integers(-2000, 2000, size=len(w_scales)).astype(np.int32)
+        scales = in_scale * np.asarray(w_scales)
         return self.tensor([len(w_scales)], kind="INT32", data=b,
-                           scales=in_scale * np.asarray(w_scales))
+                           scales=scales[:1] if per_tensor else scales)
 
     def write(self, path, inputs, outputs):
         model = {"version": 3,
@@ -118,14 +121,20 @@ def conv_dilated(out):
     m.write(out, [x], [y])
 
 
-def depthwise(out):
+def depthwise(out, activation="RELU"):
     m, x, s = start()
     w, ws = m.weights([1, 3, 3, 8], 3, 0.03)
     y = m.tensor([1, 5, 6, 8], 0.08, -30)
     m.op("DEPTHWISE_CONV_2D", [x, w, m.bias(s, ws)], y,
          "DepthwiseConv2DOptions", padding="SAME", stride_w=1, stride_h=1,
-         depth_multiplier=2, fused_activation_function="RELU")
+         depth_multiplier=2, fused_activation_function=activation)
     m.write(out, [x], [y])
+
+
+def depthwise_linear(out):
+    """The depthwise layer without its fused activation (TFLite 2.2's
+    builtin kernel omits it for a depth multiplier above 1)."""
+    depthwise(out, "NONE")
 
 
 def pools(out):
@@ -144,7 +153,7 @@ def dense(out):
     w = RNG.integers(-127, 128, size=[7, 120]).astype(np.int8)
     wt = m.tensor([7, 120], kind="INT8", data=w, scales=[0.004])
     y = m.tensor([1, 7], 0.15, 4)
-    m.op("FULLY_CONNECTED", [x, wt, m.bias(s, [0.004] * 7)], y,
+    m.op("FULLY_CONNECTED", [x, wt, m.bias(s, [0.004] * 7, per_tensor=True)], y,
          "FullyConnectedOptions")
     m.write(out, [x], [y])
 
@@ -264,7 +273,7 @@ def softmax(out):
 
 MODELS = [conv, conv_dilated, depthwise, pools, dense, arithmetic,
           reductions, reduce_keep, padding, transpose, strided_slice, shapes,
-          concatenation, activations, softmax]
+          concatenation, activations, softmax, depthwise_linear]
 
 
 def main():

@@ -16,6 +16,13 @@
 
 namespace mote {
 
+/// The module attribute that selects the integer numerics of the generated
+/// code (docs/Numerics.md): "tflite" for TensorFlow Lite's (a doubly
+/// rounded requantization, average pooling by a rounded division; the
+/// TFLite importer sets it, `motec --numerics` overrides it), absent or
+/// "mote" for Mote's single rounding.
+inline constexpr const char kNumericsAttrName[] = "mote.numerics";
+
 /// A real multiplier as real = multiplier * 2^shift / 2^31 with multiplier
 /// in [2^30, 2^31), rounded to nearest (docs/Numerics.md).
 struct Q31Multiplier {

@@ -34,6 +34,9 @@ struct CompilerOptions {
   /// Symbolic dimension values (--bind-dim).
   ImportOptions import;
   CodePrecision precision = CodePrecision::AsModel;
+  /// The integer numerics (--numerics): "tflite", "mote", or empty for the
+  /// model's own (TFLite's for .tflite models, docs/Numerics.md).
+  std::string numerics;
   /// Post-training quantization to int8 (--quantize=int8), calibrated on
   /// the samples at `calibrationData`.
   bool quantize = false;

@@ -176,6 +176,7 @@ poolParams(ArrayRef<int64_t> x, ArrayRef<int64_t> y, ArrayRef<int64_t> kernel,
   p.input_offset = 0;
   setInt8Output(p, 0, {0, 0});
   p.table_size = 1;
+  p.divide = 0;
   return p;
 }
 
@@ -487,6 +488,14 @@ public:
 
   /// The activation range [lo, hi] of an op's fused clamp, in the integer
   /// domain of its int8 result.
+  /// Whether the code of `op`'s module follows TensorFlow Lite's numerics.
+  static bool tfliteNumerics(Operation *op) {
+    auto module = op->getParentOfType<ModuleOp>();
+    auto mode = module ? module->getAttrOfType<StringAttr>(kNumericsAttrName)
+                       : StringAttr();
+    return mode && mode.getValue() == "tflite";
+  }
+
   std::pair<int64_t, int64_t> activationRange(Operation *op, QParams out) {
     auto bound = [&](StringRef name) -> std::optional<double> {
       if (auto value = op->getAttrOfType<FloatAttr>(name))

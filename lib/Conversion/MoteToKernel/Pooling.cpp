@@ -25,10 +25,17 @@ LogicalResult Lowering::lowerAvgPool(Operation *op, ArrayRef<int64_t> kernel,
       cast<RankedTensorType>(op->getResult(0).getType()).getShape();
   int64_t window = kernel[0] * kernel[1];
   bool padded = llvm::any_of(pads, [](int64_t p) { return p != 0; });
+  // TFLite divides the window's sum by its count (input and output share
+  // their quantization there); its table is unused.
+  bool divide = tfliteNumerics(op) && in->scale == out->scale &&
+                in->zeroPoint == out->zeroPoint &&
+                (!padded || !countIncludePad);
   // One multiplier when every window averages `window` elements, else one
   // per possible element count.
   SmallVector<double> reals;
-  if (!padded || countIncludePad) {
+  if (divide) {
+    reals.push_back(0.0);
+  } else if (!padded || countIncludePad) {
     reals.push_back(in->scale / (out->scale * window));
   } else {
     reals.push_back(0.0);
@@ -40,6 +47,7 @@ LogicalResult Lowering::lowerAvgPool(Operation *op, ArrayRef<int64_t> kernel,
   params.input_offset = -in->zeroPoint;
   setInt8Output(params, out->zeroPoint, activationRange(op, *out));
   params.table_size = reals.size();
+  params.divide = divide;
   auto [m, s] = multipliers(reals);
   FailureOr<Value> input = buffer(op, op->getOperand(0));
   FailureOr<Value> output = buffer(op, op->getResult(0));

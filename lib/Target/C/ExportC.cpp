@@ -4,6 +4,7 @@
 #include "Mote/Conversion/Passes.h"
 #include "Mote/Pipelines/Pipelines.h"
 
+#include "Mote/Conversion/FixedPoint.h"
 #include "Mote/IR/MoteOps.h"
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/IR/SgqConfig.h"
@@ -255,6 +256,8 @@ static const int16_t {5}_default_grouping[{3} + {4}] = {{{2}};
   package.entry = module->hasAttr("mote.model") ? signatures.front().function
                                                 : signatures.back().function;
   package.runtime.training = stateful;
+  if (auto numerics = module->getAttrOfType<StringAttr>(kNumericsAttrName))
+    package.runtime.tfliteNumerics = numerics.getValue() == "tflite";
   int64_t passCounters = -1, passTiles = 0;
   module.walk([&](kernel::CallOp call) {
     package.runtime.sgq |= call.getCallee().starts_with("mote_sgq_");

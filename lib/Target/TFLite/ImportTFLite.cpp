@@ -23,6 +23,7 @@
 
 #include "Mote/Target/TFLite/ImportTFLite.h"
 
+#include "Mote/Conversion/FixedPoint.h"
 #include "Mote/IR/MoteDialect.h"
 #include "Mote/IR/MoteOps.h"
 #include "Mote/IR/QuantUtils.h"
@@ -1320,6 +1321,9 @@ OwningOpRef<ModuleOp> Importer::run() {
     return nullptr;
   }
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  // The model's scales were chosen for TFLite's integer arithmetic: its
+  // code follows that arithmetic unless `motec --numerics=mote` says not.
+  (*module)->setAttr(kNumericsAttrName, builder.getStringAttr("tflite"));
   builder.setInsertionPointToEnd(module->getBody());
   // Inputs: float NHWC arguments, quantized and moved to NCHW inside.
   SmallVector<Type> argTypes;

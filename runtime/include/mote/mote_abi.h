@@ -93,11 +93,14 @@
 
 /* Pooling, int8 and float (float kernels ignore the quantization fields);
  * average pooling requantizes with entry c of a `table_size` table, c the
- * number of elements averaged (entry 0 when the table has one entry). */
+ * number of elements averaged (entry 0 when the table has one entry), or,
+ * with `divide` set (input and output of one quantization), divides the
+ * sum of the window's int8 values by c, rounding half away from zero
+ * (TFLite's integer average pooling; no table). */
 #define MOTE_PARAMS_mote_pool2d_s8_params(F)                                   \
   F(batch) F(channels) F(in_h) F(in_w) F(out_h) F(out_w)                       \
   MOTE_FIELDS_WINDOW(F) F(count_include_pad) F(input_offset)                   \
-  MOTE_FIELDS_INT8_OUTPUT(F) F(table_size)
+  MOTE_FIELDS_INT8_OUTPUT(F) F(table_size) F(divide)
 
 /* Batched float matrix product [m, k] x [k, n]; the strides count
  * matrices. */

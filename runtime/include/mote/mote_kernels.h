@@ -84,7 +84,9 @@ mote_status mote_prelu_s8(const mote_binary_s8_params *p, const int8_t *input,
 /* Pooling over NCHW int8. Average pooling sums (x - input zero point) over
  * the window and requantizes with multiplier[c], shift[c] where c is the
  * number of elements averaged (c = kernel_h * kernel_w when the table has
- * one entry: no window is cut by padding, or padding counts). */
+ * one entry: no window is cut by padding, or padding counts); with
+ * p->divide it divides the window's sum of int8 values by c instead
+ * (rounding half away from zero; multiplier and shift may be null). */
 mote_status mote_avg_pool2d_s8(const mote_pool2d_s8_params *p,
                                const int8_t *input, const int32_t *multiplier,
                                const int32_t *shift, int8_t *output);

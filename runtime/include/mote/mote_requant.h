@@ -1,8 +1,9 @@
 /*===- mote_requant.h - Integer requantization (Q31 multipliers) -*- C -*-===*
  *
- * The one implementation of Mote's requantization arithmetic (see
+ * The one implementation of the requantization arithmetic (see
  * docs/Numerics.md). Generated code and microkernels of every target call
- * these functions, so all targets round identically.
+ * these functions, so all targets round identically; mote_numerics.h picks
+ * Mote's single rounding or TensorFlow Lite's double rounding.
  *
  * C99, freestanding headers only, no globals, no allocation.
  *===----------------------------------------------------------------------===*/
@@ -11,6 +12,8 @@
 #define MOTE_REQUANT_H
 
 #include <stdint.h>
+
+#include "mote/mote_numerics.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,6 +45,47 @@ static inline mote_requant_channel mote_requant_prepare(int32_t multiplier,
   return c;
 }
 
+/*--- TensorFlow Lite's arithmetic (docs/Numerics.md, "TFLite numerics") ---*/
+
+/* round(a * b / 2^31) with ties away from zero, saturated: the only
+ * overflow, INT32_MIN * INT32_MIN, gives INT32_MAX. */
+static inline int32_t mote_tflite_doubling_high_mul(int32_t a, int32_t b) {
+  const int64_t ab = (int64_t)a * (int64_t)b;
+  const int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30);
+  if (a == INT32_MIN && b == INT32_MIN)
+    return INT32_MAX;
+  /* C division truncates toward zero, as TFLite's does. */
+  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
+/* x / 2^exponent rounded to nearest, ties away from zero, for exponent in
+ * [0, 31]. The floor is computed without shifting a negative value
+ * (implementation-defined in C99): x minus its low bits is a multiple of
+ * 2^exponent. */
+static inline int32_t mote_tflite_rounding_divide_by_pot(int32_t x,
+                                                         int32_t exponent) {
+  const int64_t mask = ((int64_t)1 << exponent) - 1;
+  const int64_t remainder = (int64_t)x & mask;
+  const int64_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  const int64_t floor = ((int64_t)x - remainder) / ((int64_t)1 << exponent);
+  return (int32_t)(floor + (remainder > threshold ? 1 : 0));
+}
+
+/* TFLite's MultiplyByQuantizedMultiplier: x * 2^max(shift, 0) (wrapping in
+ * 32 bits, as TFLite's int32 product does on every target it runs on),
+ * then the doubling high multiply, then a rounding shift right by
+ * max(-shift, 0). Two roundings: the result may differ from the exactly
+ * rounded product by one. */
+static inline int32_t mote_tflite_multiply(int32_t x, int32_t multiplier,
+                                           int32_t shift) {
+  const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+  const int32_t shifted = (int32_t)((uint32_t)x << left);
+  if (right > 31)
+    return 0; /* below 2^-31 of the range: TFLite's quantizer gives 0 */
+  return mote_tflite_rounding_divide_by_pot(
+      mote_tflite_doubling_high_mul(shifted, multiplier), right);
+}
+
 /* x * multiplier * 2^shift / 2^31, rounded once to the nearest integer with
  * ties toward +infinity, saturated to int32. `multiplier` is a Q31 value in
  * [2^30, 2^31) (or 0) and `shift` is in [-31, 30], as the compiler's
@@ -50,6 +94,9 @@ static inline mote_requant_channel mote_requant_prepare(int32_t multiplier,
  * single-rounding mode of CMSIS-NN's arm_nn_requantize). */
 static inline int32_t mote_requantize_prepared(int32_t x,
                                                const mote_requant_channel *c) {
+#if MOTE_NUMERICS_TFLITE
+  return mote_tflite_multiply(x, c->multiplier, c->shift);
+#else
   int64_t product = (int64_t)x * (int64_t)c->multiplier;
   int total = 31 - c->shift;
   int64_t result;
@@ -79,6 +126,7 @@ static inline int32_t mote_requantize_prepared(int32_t x,
   if (result < INT32_MIN)
     return INT32_MIN;
   return (int32_t)result;
+#endif
 }
 
 static inline int32_t mote_requantize(int32_t x, int32_t multiplier,

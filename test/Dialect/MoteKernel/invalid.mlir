@@ -84,7 +84,7 @@ func.func @input_size(%x: memref<2x4xf32>, %y: memref<2x3xf32>) {
 
 func.func @output_size(%x: memref<1x2x4x4xi8>, %y: memref<1x2x2x2xi8>) {
   // expected-error @+1 {{output buffer has 8 elements but mote_pool2d_s8_params describes 18}}
-  mote_kernel.call @mote_max_pool2d_s8(%x, %y) {params_type = "mote_pool2d_s8_params", params = {batch = 1, channels = 2, in_h = 4, in_w = 4, out_h = 3, out_w = 3, kernel_h = 2, kernel_w = 2, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1, pad_top = 0, pad_left = 0, count_include_pad = 0, input_offset = 0, output_offset = 0, act_min = -128, act_max = 127, table_size = 1}} : memref<1x2x4x4xi8>, memref<1x2x2x2xi8>
+  mote_kernel.call @mote_max_pool2d_s8(%x, %y) {params_type = "mote_pool2d_s8_params", params = {batch = 1, channels = 2, in_h = 4, in_w = 4, out_h = 3, out_w = 3, kernel_h = 2, kernel_w = 2, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1, pad_top = 0, pad_left = 0, count_include_pad = 0, input_offset = 0, output_offset = 0, act_min = -128, act_max = 127, table_size = 1, divide = 0}} : memref<1x2x4x4xi8>, memref<1x2x2x2xi8>
   return
 }
 

@@ -20,6 +20,9 @@ struct RuntimeParts {
   /// The collaborative device program (a split device that trains, on a
   /// hosted target): collab.c, the MQTT client and the device loop.
   bool collab = false;
+  /// TensorFlow Lite's numerics (the module's mote.numerics = "tflite"):
+  /// the package's runtime is configured for them (mote_numerics.h).
+  bool tfliteNumerics = false;
 };
 
 struct CPackage {
