@@ -92,7 +92,7 @@ static void test_requantization(mote_test_counts *t) {
   long i, mismatches = 0;
   /* Two roundings: 3 * 0.5 = 1.5 rounds to 2, then 2 / 4 = 0.5 rounds
    * away from zero to 1 (Mote's single rounding of 0.375 gives 0). */
-  MOTE_CHECK(t, mote_requantize(3, half, -2) == 1, "%d", mote_requantize(3, half, -2));
+  MOTE_CHECK(t, mote_requantize(3, half, -2) == 1, "%d", (int)mote_requantize(3, half, -2));
   /* Ties: the high multiply rounds them up (toward +infinity), the
    * rounding shift away from zero. */
   MOTE_CHECK(t, mote_requantize(5, half, 0) == 3, "2.5 -> 3");
@@ -104,18 +104,18 @@ static void test_requantization(mote_test_counts *t) {
              "INT32_MIN squared saturates");
   MOTE_CHECK(t, mote_requantize(INT32_MIN, INT32_MIN, 0) == INT32_MAX, "saturate");
   MOTE_CHECK(t, mote_requantize(INT32_MAX, INT32_MAX, 0) == INT32_MAX - 1, "%d",
-             mote_requantize(INT32_MAX, INT32_MAX, 0));
+             (int)mote_requantize(INT32_MAX, INT32_MAX, 0));
   MOTE_CHECK(t, mote_requantize(INT32_MIN, INT32_MAX, 0) == -INT32_MAX, "%d",
-             mote_requantize(INT32_MIN, INT32_MAX, 0));
+             (int)mote_requantize(INT32_MIN, INT32_MAX, 0));
   MOTE_CHECK(t, mote_requantize(INT32_MAX, INT32_MAX, -31) == 1, "%d",
-             mote_requantize(INT32_MAX, INT32_MAX, -31));
+             (int)mote_requantize(INT32_MAX, INT32_MAX, -31));
   MOTE_CHECK(t, mote_tflite_rounding_divide_by_pot(INT32_MIN, 31) == -1, "%d",
-             mote_tflite_rounding_divide_by_pot(INT32_MIN, 31));
+             (int)mote_tflite_rounding_divide_by_pot(INT32_MIN, 31));
   MOTE_CHECK(t, mote_tflite_rounding_divide_by_pot(-3, 1) == -2, "-1.5 -> -2");
   MOTE_CHECK(t, mote_tflite_rounding_divide_by_pot(3, 1) == 2, "1.5 -> 2");
   MOTE_CHECK(t, mote_requantize(12345, 0, -5) == 0, "zero multiplier");
   /* A positive shift: (x << shift) first, exact while it fits. */
-  MOTE_CHECK(t, mote_requantize(1000, half, 3) == 4000, "%d", mote_requantize(1000, half, 3));
+  MOTE_CHECK(t, mote_requantize(1000, half, 3) == 4000, "%d", (int)mote_requantize(1000, half, 3));
 
   for (i = 0; i < 400000; ++i) {
     int32_t x = (int32_t)lcg(&seed);
@@ -129,8 +129,8 @@ static void test_requantization(mote_test_counts *t) {
     got = mote_requantize(x, m, shift);
     want = tfl_mbqm(x, m, shift);
     if (got != want && mismatches++ == 0)
-      MOTE_CHECK(t, got == want, "requantize(%d, %d, %d) = %d, TFLite %d", x, m, shift,
-                 got, want);
+      MOTE_CHECK(t, got == want, "requantize(%d, %d, %d) = %d, TFLite %d", (int)x, (int)m,
+                 (int)shift, (int)got, (int)want);
   }
   MOTE_CHECK(t, mismatches == 0, "%ld of 400000 random operands differ", mismatches);
 }
@@ -275,8 +275,10 @@ static void test_average_pool(mote_test_counts *t) {
              C * OH * OW);
 }
 
-int main(void) {
+MOTE_TEST_MAIN {
   mote_test_counts t = {0, 0};
+  (void)argc;
+  (void)argv;
   test_requantization(&t);
   test_fully_connected(&t);
   test_add_mul(&t);

@@ -1,4 +1,4 @@
-"""Runs a model with `motec run` on the host (generic-c) and then built
+"""Runs a model (ONNX or TFLite) with `motec run` on the host (generic-c) and then built
 another way on the same fixed-seed inputs, and checks that every output is
 bit-identical to the host's:
 
@@ -17,12 +17,28 @@ Usage: cross_compare.py MODEL WORKDIR [--target cortex-m4 ...]
 """
 import argparse
 import os
+import re
+import shutil
 import subprocess
 import sys
 
 import numpy as np
 
 from onnx_models import load_model, runtime_inputs
+
+
+def input_shape(model, motec):
+    """The first input's shape: from the ONNX graph, or for a TFLite model
+    (file identifier TFL3) from its import."""
+    with open(model, "rb") as f:
+        head = f.read(8)
+    if head[4:8] != b"TFL3":
+        return runtime_inputs(load_model(model))[0][1]
+    translate = os.path.join(os.path.dirname(shutil.which(motec)), "mote-translate")
+    ir = subprocess.run([translate, "--import-tflite", model], check=True,
+                        capture_output=True, text=True).stdout
+    dims = re.search(r"%arg0: tensor<([0-9x]+)xf32>", ir).group(1)
+    return [int(d) for d in dims.split("x")]
 
 
 def main():
@@ -45,7 +61,7 @@ def main():
         inputs = args.inputs
         args.samples = len(np.load(inputs))
     else:
-        shape = runtime_inputs(load_model(args.model))[0][1]
+        shape = input_shape(args.model, args.motec)
         rng = np.random.default_rng(11)
         x = rng.uniform(-1, 1, [args.samples] + shape[1:]).astype(np.float32)
         inputs = os.path.join(args.workdir, "inputs.npy")
