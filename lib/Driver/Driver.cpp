@@ -1051,6 +1051,14 @@ int runWeights() {
   return 0;
 }
 
+/// The int8 type a model boundary had in the source model, if any.
+quant::UniformQuantizedType int8Boundary(TypeAttr attr) {
+  if (!attr)
+    return nullptr;
+  auto type = dyn_cast<quant::UniformQuantizedType>(attr.getValue());
+  return type && type.getStorageTypeIntegralWidth() == 8 ? type : nullptr;
+}
+
 int runRun() {
   FailureOr<mote::CompilerOptions> options =
       readCompilerOptions(runModel, /*withTrainStep=*/false);
@@ -1094,7 +1102,9 @@ int runRun() {
   int64_t samples = -1;
   for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
     FailureOr<int64_t> count = mote::appendSamples(
-        runInputs[i], cast<RankedTensorType>(arg.getType()), inputs[i]);
+        runInputs[i], cast<RankedTensorType>(arg.getType()), inputs[i],
+        int8Boundary(func.getArgAttrOfType<TypeAttr>(i,
+                                                     mote::kInt8BoundaryAttrName)));
     if (failed(count))
       return 1;
     if (samples >= 0 && *count != samples) {
@@ -1110,8 +1120,12 @@ int runRun() {
   for (StringRef w : words)
     prefix.push_back(w.str());
   SmallVector<mote::NpyArray> outputs;
-  for (Type type : func.getResultTypes()) {
+  SmallVector<quant::UniformQuantizedType> int8Outputs;
+  for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
     auto shaped = cast<RankedTensorType>(type);
+    // The source model's int8 outputs are written as int8.
+    int8Outputs.push_back(int8Boundary(
+        func.getResultAttrOfType<TypeAttr>(i, mote::kInt8BoundaryAttrName)));
     SmallVector<int64_t> shape(shaped.getShape());
     // Stacked inputs give stacked outputs: along the batch dimension of
     // size 1, or a new leading one (a split model's packet).
@@ -1119,7 +1133,8 @@ int runRun() {
       shape[0] = samples;
     else if (samples != 1)
       shape.insert(shape.begin(), samples);
-    outputs.push_back({mote::npyDtypeOf(shaped), shape, ""});
+    outputs.push_back(
+        {int8Outputs.back() ? "|i1" : mote::npyDtypeOf(shaped), shape, ""});
   }
   FailureOr<SmallVector<std::string>> results = mote::runModel(
       module, inputs, samples, options->runtimeDir, *options->board, prefix,
@@ -1127,7 +1142,9 @@ int runRun() {
   if (failed(results))
     return 1;
   for (auto [i, output] : llvm::enumerate(outputs)) {
-    output.data = std::move((*results)[i]);
+    output.data = int8Outputs[i]
+                      ? mote::quantizeBytes((*results)[i], int8Outputs[i])
+                      : std::move((*results)[i]);
     std::error_code ec;
     raw_fd_ostream os(runOutputs[i], ec);
     if (ec) {

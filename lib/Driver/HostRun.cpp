@@ -1,6 +1,7 @@
 //===- HostRun.cpp - Build and run a model with the host C compiler -------===//
 
 #include "Mote/Driver/HostRun.h"
+#include "Mote/Conversion/FixedPoint.h"
 #include "Mote/Conversion/TargetDescription.h"
 #include "Mote/Target/C/ExportC.h"
 
@@ -18,6 +19,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <cstring>
 
 using namespace mlir;
 using namespace llvm;
@@ -213,8 +215,21 @@ std::string mote::npyDtypeOf(Type type) {
   return e.isF32() ? "<f4" : "|i1";
 }
 
+std::string mote::quantizeBytes(StringRef data,
+                                quant::UniformQuantizedType int8) {
+  std::string out(data.size() / sizeof(float), '\0');
+  for (size_t i = 0; i < out.size(); ++i) {
+    float x;
+    std::memcpy(&x, data.data() + i * sizeof(float), sizeof(float));
+    out[i] = static_cast<char>(static_cast<int8_t>(
+        quantizeToInt8(x, int8.getScale(), int8.getZeroPoint())));
+  }
+  return out;
+}
+
 FailureOr<int64_t> mote::appendSamples(StringRef path, RankedTensorType type,
-                                       std::string &data) {
+                                       std::string &data,
+                                       quant::UniformQuantizedType int8) {
   auto file = MemoryBuffer::getFile(path, false, false);
   if (!file) {
     errs() << "motec: cannot read '" << path
@@ -226,6 +241,19 @@ FailureOr<int64_t> mote::appendSamples(StringRef path, RankedTensorType type,
   if (failed(array)) {
     errs() << "motec: '" << path << "': " << error << "\n";
     return failure();
+  }
+  if (int8 && array->dtype == "|i1" && npyDtypeOf(type) == "<f4") {
+    // The source model's int8 input: its real values, which the model's
+    // own quantize maps back exactly.
+    std::string real;
+    for (char q : array->data) {
+      float x = static_cast<float>((static_cast<int8_t>(q) -
+                                    int8.getZeroPoint()) *
+                                   int8.getScale());
+      real.append(reinterpret_cast<const char *>(&x), sizeof(float));
+    }
+    array->data = std::move(real);
+    array->dtype = "<f4";
   }
   ArrayRef<int64_t> shape = array->shape;
   // Several calls' inputs stacked on the leading axis (a multiple of the

@@ -23,6 +23,12 @@ namespace mote {
 /// "mote" for Mote's single rounding.
 inline constexpr const char kNumericsAttrName[] = "mote.numerics";
 
+/// The argument and result attribute that records a float model boundary's
+/// int8 type in the source model (a TFLite model's int8 inputs and
+/// outputs, whose quantize / dequantize the import moves inside): `motec
+/// run` reads and writes int8 .npy of that type there.
+inline constexpr const char kInt8BoundaryAttrName[] = "mote.int8_boundary";
+
 /// A real multiplier as real = multiplier * 2^shift / 2^31 with multiplier
 /// in [2^30, 2^31), rounded to nearest (docs/Numerics.md).
 struct Q31Multiplier {

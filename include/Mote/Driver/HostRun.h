@@ -12,6 +12,7 @@
 #include "Mote/Conversion/TargetDescription.h"
 #include "Mote/Target/C/Package.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
@@ -42,10 +43,19 @@ std::string npyDtypeOf(mlir::Type type);
 /// Reads the .npy file at `path` holding one sample of `type` or several
 /// stacked along the leading dim (where `type`'s batch dim is 1), appends
 /// the raw bytes to `data` and returns the sample count. Wrong dtypes and
-/// shapes are reported naming the file and the expected type.
-mlir::FailureOr<int64_t> appendSamples(llvm::StringRef path,
-                                       mlir::RankedTensorType type,
-                                       std::string &data);
+/// shapes are reported naming the file and the expected type. With
+/// `int8` (a float input's int8 type in the source model), an int8 array
+/// is accepted too and given to the model as its real values.
+mlir::FailureOr<int64_t>
+appendSamples(llvm::StringRef path, mlir::RankedTensorType type,
+              std::string &data,
+              mlir::quant::UniformQuantizedType int8 = nullptr);
+
+/// The int8 values of float32 bytes `data` in `int8`'s grid: round(x /
+/// scale) + zero point, saturated (exact for values the model dequantized
+/// from that grid).
+std::string quantizeBytes(llvm::StringRef data,
+                          mlir::quant::UniformQuantizedType int8);
 
 /// Prints a step's name, and its duration when it took more than a second.
 class Progress {

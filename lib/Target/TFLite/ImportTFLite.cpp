@@ -1348,6 +1348,9 @@ OwningOpRef<ModuleOp> Importer::run() {
     Value v = body->getArgument(i);
     quant::UniformQuantizedType type = *activationType(t);
     if (type) {
+      // The model's own int8 boundary: `motec run` reads and writes int8
+      // .npy there.
+      func.setArgAttr(i, kInt8BoundaryAttrName, TypeAttr::get(type));
       auto tensorType = cast<RankedTensorType>(v.getType());
       Value q = QuantizeOp::create(builder, fileLoc, tensorType.clone(type), v);
       v = DequantizeOp::create(builder, fileLoc, tensorType, q);
@@ -1379,6 +1382,8 @@ OwningOpRef<ModuleOp> Importer::run() {
     func.setResultAttr(
         i, "mote.name",
         builder.getStringAttr(t->name() ? t->name()->str() : ""));
+    if (quant::UniformQuantizedType type = *activationType(t))
+      func.setResultAttr(i, kInt8BoundaryAttrName, TypeAttr::get(type));
   }
   if (failed(verify(*module)))
     return nullptr;
