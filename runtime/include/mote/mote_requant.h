@@ -47,27 +47,32 @@ static inline mote_requant_channel mote_requant_prepare(int32_t multiplier,
 
 /*--- TensorFlow Lite's arithmetic (docs/Numerics.md, "TFLite numerics") ---*/
 
-/* round(a * b / 2^31) with ties away from zero, saturated: the only
- * overflow, INT32_MIN * INT32_MIN, gives INT32_MAX. */
+/* round(a * b / 2^31) with ties up (toward +infinity), saturated: the
+ * only overflow, INT32_MIN * INT32_MIN, gives INT32_MAX. TFLite adds a
+ * nudge and divides, truncating toward zero; here the truncation is a
+ * shift of the magnitude, so 32-bit cores need no 64-bit division. */
 static inline int32_t mote_tflite_doubling_high_mul(int32_t a, int32_t b) {
   const int64_t ab = (int64_t)a * (int64_t)b;
-  const int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30);
+  const int64_t v = ab >= 0 ? ab + ((int64_t)1 << 30) : ab + 1 - ((int64_t)1 << 30);
   if (a == INT32_MIN && b == INT32_MIN)
     return INT32_MAX;
-  /* C division truncates toward zero, as TFLite's does. */
-  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+  /* |v| < 2^63: the magnitude shifts as unsigned, the sign comes back. */
+  return v >= 0 ? (int32_t)((uint64_t)v >> 31)
+                : (int32_t)-(int64_t)((uint64_t)-v >> 31);
 }
 
 /* x / 2^exponent rounded to nearest, ties away from zero, for exponent in
  * [0, 31]. The floor is computed without shifting a negative value
- * (implementation-defined in C99): x minus its low bits is a multiple of
- * 2^exponent. */
+ * (implementation-defined in C99): a negative x's floor is minus the
+ * ceiling of its magnitude. */
 static inline int32_t mote_tflite_rounding_divide_by_pot(int32_t x,
                                                          int32_t exponent) {
-  const int64_t mask = ((int64_t)1 << exponent) - 1;
-  const int64_t remainder = (int64_t)x & mask;
-  const int64_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-  const int64_t floor = ((int64_t)x - remainder) / ((int64_t)1 << exponent);
+  const uint32_t ux = (uint32_t)x;
+  const uint32_t mask = exponent ? 0xFFFFFFFFu >> (32 - exponent) : 0u;
+  const uint32_t remainder = ux & mask;
+  const uint32_t threshold = (mask >> 1) + (x < 0 ? 1u : 0u);
+  const int64_t floor = x >= 0 ? (int64_t)(ux >> exponent)
+                               : -(int64_t)(((0u - ux) + mask) >> exponent);
   return (int32_t)(floor + (remainder > threshold ? 1 : 0));
 }
 
