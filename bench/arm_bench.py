@@ -17,7 +17,12 @@ for Cortex-M the ratio to TensorFlow Lite Micro with CMSIS-NN (the
 anchors of issue 5, measured with the same plugin method on the same QEMU
 boards). `--layers` prints the per-kernel breakdown.
 
-Usage: bench/arm_bench.py [--models DIR] [--targets T,...] [--layers]
+With --tflite the models are the MLPerf Tiny .tflite files themselves (the
+very networks and scales TFLM ran for the anchors), compiled in TFLite's
+numerics (their default), so the TFLM ratio compares like with like; the
+.onnx files are the same architectures quantized separately.
+
+Usage: bench/arm_bench.py [--models DIR] [--targets T,...] [--layers] [--tflite]
 Deterministic: the counts do not depend on the machine's load.
 """
 import argparse
@@ -44,8 +49,19 @@ TFLM = {
 }
 
 
-def input_shape(path):
-    """The shape of the ONNX model's first input that is not an initializer."""
+# The same networks as published for TFLite (--tflite): the files TFLM runs,
+# with their own scales, compiled in TFLite's numerics.
+TFLITE_FILES = {"resnet": "pretrainedResnet_quant", "mobilenet_v1": "vww_96_int8",
+                "kws_ref_model": "kws_ref_model", "deep_autoencoder": "ad01_int8"}
+
+
+def input_shape(path, motec):
+    """The shape of the model's first input: the ONNX graph's first input
+    that is not an initializer, or a TFLite model's from its import."""
+    if path.endswith(".tflite"):
+        translate = os.path.join(os.path.dirname(motec), "mote-translate")
+        ir = run([translate, "--import-tflite", path]).stdout
+        return [int(d) for d in re.search(r"%arg0: tensor<([0-9x]+)xf32>", ir).group(1).split("x")]
     import onnx
     model = onnx.load(path)
     inits = {t.name for t in model.graph.initializer}
@@ -157,14 +173,17 @@ def main():
     ap.add_argument("--only", default=",".join(MODELS))
     ap.add_argument("--motec", default=os.path.join(ROOT, "build", "bin", "motec"))
     ap.add_argument("--layers", action="store_true")
+    ap.add_argument("--tflite", action="store_true",
+                    help="the .tflite models (TFLM's very networks) instead of the .onnx ones")
     args = ap.parse_args()
     rows = []
     print(HEADER)
     with tempfile.TemporaryDirectory() as work:
         plugin = build_plugin(work)
         for name in args.only.split(","):
-            path = os.path.join(args.models, name + ".onnx")
-            shape = input_shape(path)
+            path = os.path.join(args.models, TFLITE_FILES[name] + ".tflite" if args.tflite
+                                else name + ".onnx")
+            shape = input_shape(path, args.motec)
             for target in args.targets.split(","):
                 mote = measure(args.motec, path, name, target, False, work, plugin, shape)
                 base = measure(args.motec, path, name, target, True, work, plugin, shape)

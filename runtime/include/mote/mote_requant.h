@@ -29,6 +29,8 @@ typedef struct {
   int32_t fast;
   uint32_t add_high, add_low;
   int32_t high_shift, subtract;
+  /* TFLite's numerics: the left and right shifts. */
+  int32_t tfl_left, tfl_right;
 } mote_requant_channel;
 
 static inline mote_requant_channel mote_requant_prepare(int32_t multiplier,
@@ -42,6 +44,12 @@ static inline mote_requant_channel mote_requant_prepare(int32_t multiplier,
   c.add_low = c.fast && total == 32 ? 0x80000000u : 0u;
   c.high_shift = c.fast ? total - 32 : 0;
   c.subtract = c.fast ? (int32_t)(1u << (62 - total)) : 0;
+  c.tfl_left = shift > 0 ? shift : 0;
+  c.tfl_right = shift > 0 ? 0 : -shift;
+  if (c.tfl_right > 31) { /* below 2^-31 of the range: 0, as TFLite's */
+    c.multiplier = 0;
+    c.tfl_right = 0;
+  }
   return c;
 }
 
@@ -100,7 +108,19 @@ static inline int32_t mote_tflite_multiply(int32_t x, int32_t multiplier,
 static inline int32_t mote_requantize_prepared(int32_t x,
                                                const mote_requant_channel *c) {
 #if MOTE_NUMERICS_TFLITE
-  return mote_tflite_multiply(x, c->multiplier, c->shift);
+  /* mote_tflite_multiply without branches on the product's sign:
+   * SRDHM(a, b) equals floor((a * b + 2^30) / 2^31) (its truncation of a
+   * nudged negative product is that floor), a shift of the product made
+   * non-negative by a bias of 2^62; RDBP stays in 32 bits. */
+  const int64_t product =
+      (int64_t)(int32_t)((uint32_t)x << c->tfl_left) * (int64_t)c->multiplier;
+  const uint64_t biased =
+      (uint64_t)product + ((uint64_t)1 << 62) + ((uint64_t)1 << 30);
+  if (biased >> 63) /* y = 2^31: INT32_MIN * INT32_MIN saturates */
+    return INT32_MAX;
+  /* (biased >> 31) is y + 2^31, below 2^32. */
+  return mote_tflite_rounding_divide_by_pot(
+      (int32_t)((uint32_t)(biased >> 31) - 0x80000000u), c->tfl_right);
 #else
   int64_t product = (int64_t)x * (int64_t)c->multiplier;
   int total = 31 - c->shift;
