@@ -1103,8 +1103,8 @@ int runRun() {
   for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
     FailureOr<int64_t> count = mote::appendSamples(
         runInputs[i], cast<RankedTensorType>(arg.getType()), inputs[i],
-        int8Boundary(func.getArgAttrOfType<TypeAttr>(i,
-                                                     mote::kInt8BoundaryAttrName)));
+        int8Boundary(
+            func.getArgAttrOfType<TypeAttr>(i, mote::kInt8BoundaryAttrName)));
     if (failed(count))
       return 1;
     if (samples >= 0 && *count != samples) {

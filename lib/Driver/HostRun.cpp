@@ -247,9 +247,8 @@ FailureOr<int64_t> mote::appendSamples(StringRef path, RankedTensorType type,
     // own quantize maps back exactly.
     std::string real;
     for (char q : array->data) {
-      float x = static_cast<float>((static_cast<int8_t>(q) -
-                                    int8.getZeroPoint()) *
-                                   int8.getScale());
+      float x = static_cast<float>(
+          (static_cast<int8_t>(q) - int8.getZeroPoint()) * int8.getScale());
       real.append(reinterpret_cast<const char *>(&x), sizeof(float));
     }
     array->data = std::move(real);

@@ -26,7 +26,8 @@ CODES = {"ADD": 0, "AVERAGE_POOL_2D": 1, "CONCATENATION": 2, "CONV_2D": 3,
          "RESHAPE": 22, "SOFTMAX": 25, "TANH": 28, "PAD": 34,
          "TRANSPOSE": 39, "MEAN": 40, "SUB": 41, "SQUEEZE": 43,
          "STRIDED_SLICE": 45, "PADV2": 60, "REDUCE_MAX": 82,
-         "QUANTIZE": 114, "HARD_SWISH": 117}
+         "QUANTIZE": 114, "HARD_SWISH": 117, "SPLIT": 49, "PRELU": 54,
+         "LEAKY_RELU": 98, "SPLIT_V": 102}
 
 
 class Model:
@@ -61,7 +62,7 @@ class Model:
         if code not in self.codes:
             self.codes.append(code)
         o = {"opcode_index": self.codes.index(code), "inputs": inputs,
-             "outputs": [output]}
+             "outputs": output if isinstance(output, list) else [output]}
         if options_type:
             o["builtin_options_type"] = options_type
             o["builtin_options"] = options
@@ -271,9 +272,46 @@ def softmax(out):
     m.write(out, [x], [y])
 
 
+def leaky_relu(out):
+    m, x, s = start()
+    y = m.tensor(SHAPE, 0.03, 20)
+    m.op("LEAKY_RELU", [x], y, "LeakyReluOptions", alpha=0.2)
+    m.write(out, [x], [y])
+
+
+def prelu(out):
+    """A slope per channel ([1, 1, C], broadcast over NHWC), quantized
+    with its own scale and zero point."""
+    m, x, s = start()
+    slope = RNG.integers(-100, 100, size=[1, 1, 4]).astype(np.int8)
+    st = m.tensor([1, 1, 4], 0.004, 5, data=slope)
+    y = m.tensor(SHAPE, 0.03, 10)
+    m.op("PRELU", [x, st], y)
+    m.write(out, [x], [y])
+
+
+def split(out):
+    """SPLIT of the channels in two, SPLIT_V of one half's rows as 2 and
+    the rest (-1), concatenated back in another order."""
+    m, x, s = start()
+    a = m.tensor([1, 5, 6, 2], s, -3)
+    b = m.tensor([1, 5, 6, 2], s, -3)
+    m.op("SPLIT", [m.ints([3]), x], [a, b], "SplitOptions", num_splits=2)
+    c = m.tensor([1, 2, 6, 2], s, -3)
+    d = m.tensor([1, 3, 6, 2], s, -3)
+    m.op("SPLIT_V", [b, m.ints([2, -1]), m.ints([1])], [c, d], "SplitVOptions",
+         num_splits=2)
+    y = m.tensor([1, 5, 6, 2], s, -3)
+    m.op("CONCATENATION", [d, c], y, "ConcatenationOptions", axis=1)
+    z = m.tensor(SHAPE, s, -3)
+    m.op("CONCATENATION", [y, a], z, "ConcatenationOptions", axis=3)
+    m.write(out, [x], [z])
+
+
 MODELS = [conv, conv_dilated, depthwise, pools, dense, arithmetic,
           reductions, reduce_keep, padding, transpose, strided_slice, shapes,
-          concatenation, activations, softmax, depthwise_linear]
+          concatenation, activations, softmax, depthwise_linear, leaky_relu,
+          prelu, split]
 
 
 def main():

@@ -76,9 +76,13 @@ enum Builtin : int32_t {
   kSub = 41,
   kSqueeze = 43,
   kStridedSlice = 45,
+  kSplit = 49,
+  kPrelu = 54,
   kPadV2 = 60,
   kReduceMax = 82,
   kReduceMin = 89,
+  kLeakyRelu = 98,
+  kSplitV = 102,
   kQuantize = 114,
   kHardSwish = 117,
 };
@@ -313,6 +317,7 @@ private:
   LogicalResult importPad();
   LogicalResult importTranspose();
   LogicalResult importStridedSlice(const tfl::Operator &op);
+  LogicalResult importSplit();
   /// The int32 (or int64) constant operand `i` as integers.
   FailureOr<SmallVector<int64_t>> intsOperand(unsigned i);
   /// The declared shape of output 0.
@@ -851,6 +856,12 @@ LogicalResult Importer::importBinary(const tfl::Operator &op) {
   }
   auto type = tensorOf(shape, builder.getF32Type());
   Value y;
+  if (opCode == kPrelu) {
+    // The slope broadcasts to the input (ONNX's unidirectional rule).
+    if (shape != SmallVector<int64_t>(shapeOf(lhs)))
+      return opError() << "the slope does not broadcast to the input";
+    return setOutput(0, PReluOp::create(builder, loc, type, lhs, rhs));
+  }
   if (opCode == kAdd)
     y = AddOp::create(builder, loc, type, lhs, rhs, FloatAttr(), FloatAttr());
   else if (opCode == kSub)
@@ -1172,6 +1183,88 @@ LogicalResult Importer::importStridedSlice(const tfl::Operator &op) {
   return setOutput(0, toInternal(reshapeTo(y, *out)));
 }
 
+LogicalResult Importer::importSplit() {
+  // SPLIT: (axis, input) into equal parts; SPLIT_V: (input, sizes, axis).
+  bool sized = opCode == kSplitV;
+  unsigned data = sized ? 0 : 1;
+  FailureOr<Value> x = operand(data);
+  FailureOr<SmallVector<int64_t>> axisValue = intsOperand(sized ? 2 : 0);
+  if (failed(x) || failed(axisValue))
+    return failure();
+  SmallVector<int64_t> shape(shapeOf(*x));
+  int64_t rank = shape.size();
+  if (axisValue->size() != 1)
+    return opError() << "the axis must be one value";
+  int64_t axis = (*axisValue)[0] < 0 ? (*axisValue)[0] + rank : (*axisValue)[0];
+  if (axis < 0 || axis >= rank)
+    return opError() << "axis " << (*axisValue)[0]
+                     << " is out of range for rank " << rank;
+  int64_t d = internalAxis(axis, rank), extent = shape[d];
+  unsigned parts = current->outputs()->size();
+  SmallVector<int64_t> sizes;
+  if (!sized) {
+    if (extent % parts)
+      return opError() << "dimension " << axis << " of size " << extent
+                       << " does not split into " << parts << " equal parts";
+    sizes.assign(parts, extent / parts);
+  } else {
+    FailureOr<SmallVector<int64_t>> given = intsOperand(1);
+    if (failed(given))
+      return failure();
+    if (given->size() != parts)
+      return opError() << given->size() << " sizes for " << parts << " outputs";
+    int64_t known = 0, unknown = -1;
+    for (auto [i, n] : llvm::enumerate(*given)) {
+      if (n == -1 && unknown < 0)
+        unknown = i;
+      else if (n < 1 || n > extent)
+        return opError() << "size " << n << " of output " << i
+                         << " is not in [1, " << extent << "]";
+      else
+        known += n;
+    }
+    sizes = *given;
+    if (unknown >= 0)
+      sizes[unknown] = extent - known;
+    if (known + (unknown >= 0 ? sizes[unknown] : 0) != extent ||
+        (unknown >= 0 && sizes[unknown] < 1))
+      return opError() << "the sizes do not add up to dimension " << axis
+                       << " of size " << extent;
+  }
+  // The integers move unchanged: every output keeps the input's
+  // quantization.
+  FailureOr<const tfl::Tensor *> in = tensor(current->inputs()->Get(data));
+  if (failed(in))
+    return failure();
+  FailureOr<quant::UniformQuantizedType> inType = activationType(*in);
+  if (failed(inType))
+    return failure();
+  int64_t start = 0;
+  for (unsigned i = 0; i < parts; ++i) {
+    FailureOr<const tfl::Tensor *> out = tensor(current->outputs()->Get(i));
+    if (failed(out))
+      return failure();
+    FailureOr<quant::UniformQuantizedType> outType = activationType(*out);
+    if (failed(outType))
+      return failure();
+    if (*outType != *inType)
+      return opError() << "output " << i
+                       << " is quantized differently from the input: TFLite "
+                          "moves this operator's integers unchanged";
+    SmallVector<int64_t> starts(rank, 0), steps(rank, 1);
+    starts[d] = start;
+    shape[d] = sizes[i];
+    Value y =
+        SliceOp::create(builder, loc, tensorOf(shape, builder.getF32Type()), *x,
+                        builder.getDenseI64ArrayAttr(starts),
+                        builder.getDenseI64ArrayAttr(steps));
+    if (failed(setOutput(i, y)))
+      return failure();
+    start += sizes[i];
+  }
+  return success();
+}
+
 LogicalResult Importer::checkSameQuantization(unsigned inputs) {
   FailureOr<const tfl::Tensor *> out = tensor(current->outputs()->Get(0));
   if (failed(out))
@@ -1228,7 +1321,9 @@ LogicalResult Importer::importOperator(const tfl::Operator &op) {
     return opError() << "custom operator '"
                      << (code->custom_code() ? code->custom_code()->str() : "")
                      << "' is not supported";
-  if (!op.inputs() || !op.outputs() || op.outputs()->size() != 1)
+  bool split = opCode == kSplit || opCode == kSplitV;
+  if (!op.inputs() || !op.outputs() || op.outputs()->size() < 1 ||
+      (!split && op.outputs()->size() != 1))
     return opError() << "needs inputs and one output";
   // TFLite moves the integers of these operators unchanged, so a model
   // whose input and output quantization differ means something else in
@@ -1297,6 +1392,22 @@ LogicalResult Importer::importOperator(const tfl::Operator &op) {
     return importStridedSlice(op);
   case kSqueeze:
     return importReshape();
+  case kSplit:
+  case kSplitV:
+    return importSplit();
+  case kPrelu:
+    return importBinary(op);
+  case kLeakyRelu: {
+    const tfl::LeakyReluOptions *o = op.builtin_options_as_LeakyReluOptions();
+    if (!o)
+      return opError() << "has no LeakyReluOptions";
+    FailureOr<Value> x = operand(0);
+    if (failed(x))
+      return failure();
+    return setOutput(0,
+                     LeakyReluOp::create(builder, loc, x->getType(), *x,
+                                         builder.getF32FloatAttr(o->alpha())));
+  }
   default:
     return opError() << "is not supported (supported: "
                      << llvm::join(getSupportedTFLiteOps(), ", ") << ")";
@@ -1451,7 +1562,11 @@ SmallVector<std::string> mote::getSupportedTFLiteOps() {
                        kReduceMax,
                        kReduceMin,
                        kQuantize,
-                       kHardSwish})
+                       kHardSwish,
+                       kSplit,
+                       kSplitV,
+                       kPrelu,
+                       kLeakyRelu})
     if (const char *name = builtinName(code))
       ops.push_back(name);
   llvm::sort(ops);
