@@ -100,7 +100,8 @@ static inline int32_t mote_tflite_multiply(int32_t x, int32_t multiplier,
 }
 
 /* x * multiplier * 2^shift / 2^31, rounded once to the nearest integer with
- * ties toward +infinity, saturated to int32. `multiplier` is a Q31 value in
+ * ties toward +infinity, saturated to int32 (in TFLite's numerics:
+ * mote_tflite_multiply's two roundings). `multiplier` is a Q31 value in
  * [2^30, 2^31) (or 0) and `shift` is in [-31, 30], as the compiler's
  * quantizeMultiplier produces them. The product is exact in 64 bits, so the
  * result is the correctly rounded value of x times the multiplier (the
