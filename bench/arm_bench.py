@@ -55,9 +55,10 @@ TFLITE_FILES = {"resnet": "pretrainedResnet_quant", "mobilenet_v1": "vww_96_int8
                 "kws_ref_model": "kws_ref_model", "deep_autoencoder": "ad01_int8"}
 
 
-def input_shape(path, motec):
+def input_shape(path, motec=os.path.join(ROOT, "build", "bin", "motec")):
     """The shape of the model's first input: the ONNX graph's first input
-    that is not an initializer, or a TFLite model's from its import."""
+    that is not an initializer, or a TFLite model's from its import (by the
+    mote-translate next to `motec`)."""
     if path.endswith(".tflite"):
         translate = os.path.join(os.path.dirname(motec), "mote-translate")
         ir = run([translate, "--import-tflite", path]).stdout
