@@ -1103,10 +1103,13 @@ LogicalResult Importer::importTranspose() {
   int64_t rank = shapeOf(*x).size();
   SmallVector<int64_t> sorted(*perm);
   llvm::sort(sorted);
-  for (int64_t d = 0; d < rank; ++d)
-    if (static_cast<int64_t>(sorted.size()) != rank || sorted[d] != d)
-      return opError() << "perm is not a permutation of " << rank
-                       << " dimensions";
+  // (The size first: a scalar input with a non-empty perm has no loop.)
+  bool permutation = static_cast<int64_t>(sorted.size()) == rank;
+  for (int64_t d = 0; permutation && d < rank; ++d)
+    permutation = sorted[d] == d;
+  if (!permutation)
+    return opError() << "perm is not a permutation of " << rank
+                     << " dimensions";
   // In TFLite's terms: the NHWC tensor, permuted, then back inside.
   Value nhwc = toNHWC(*x);
   Value y = TransposeOp::create(
