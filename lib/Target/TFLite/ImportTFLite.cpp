@@ -280,6 +280,13 @@ private:
   FailureOr<SmallVector<int64_t>> tensorShape(const tfl::Tensor *t);
   /// The per-tensor int8 type of an activation, or null for a float one.
   FailureOr<quant::UniformQuantizedType> activationType(const tfl::Tensor *t);
+  /// activationType of the tensor at `index`.
+  FailureOr<quant::UniformQuantizedType> activationTypeAt(int32_t index) {
+    FailureOr<const tfl::Tensor *> t = tensor(index);
+    if (failed(t))
+      return failure();
+    return activationType(*t);
+  }
   /// The raw bytes of a constant tensor (checked against its shape).
   FailureOr<ArrayRef<char>> constantBytes(const tfl::Tensor *t,
                                           size_t elementSize);
@@ -1229,25 +1236,20 @@ LogicalResult Importer::importSplit() {
     sizes = *given;
     if (unknown >= 0)
       sizes[unknown] = extent - known;
-    if (known + (unknown >= 0 ? sizes[unknown] : 0) != extent ||
-        (unknown >= 0 && sizes[unknown] < 1))
+    if (unknown < 0 ? known != extent : sizes[unknown] < 1)
       return opError() << "the sizes do not add up to dimension " << axis
                        << " of size " << extent;
   }
   // The integers move unchanged: every output keeps the input's
   // quantization.
-  FailureOr<const tfl::Tensor *> in = tensor(current->inputs()->Get(data));
-  if (failed(in))
-    return failure();
-  FailureOr<quant::UniformQuantizedType> inType = activationType(*in);
+  FailureOr<quant::UniformQuantizedType> inType =
+      activationTypeAt(current->inputs()->Get(data));
   if (failed(inType))
     return failure();
   int64_t start = 0;
   for (unsigned i = 0; i < parts; ++i) {
-    FailureOr<const tfl::Tensor *> out = tensor(current->outputs()->Get(i));
-    if (failed(out))
-      return failure();
-    FailureOr<quant::UniformQuantizedType> outType = activationType(*out);
+    FailureOr<quant::UniformQuantizedType> outType =
+        activationTypeAt(current->outputs()->Get(i));
     if (failed(outType))
       return failure();
     if (*outType != *inType)
@@ -1269,17 +1271,13 @@ LogicalResult Importer::importSplit() {
 }
 
 LogicalResult Importer::checkSameQuantization(unsigned inputs) {
-  FailureOr<const tfl::Tensor *> out = tensor(current->outputs()->Get(0));
-  if (failed(out))
-    return failure();
-  FailureOr<quant::UniformQuantizedType> outType = activationType(*out);
+  FailureOr<quant::UniformQuantizedType> outType =
+      activationTypeAt(current->outputs()->Get(0));
   if (failed(outType))
     return failure();
   for (unsigned i = 0; i < inputs && i < current->inputs()->size(); ++i) {
-    FailureOr<const tfl::Tensor *> in = tensor(current->inputs()->Get(i));
-    if (failed(in))
-      return failure();
-    FailureOr<quant::UniformQuantizedType> inType = activationType(*in);
+    FailureOr<quant::UniformQuantizedType> inType =
+        activationTypeAt(current->inputs()->Get(i));
     if (failed(inType))
       return failure();
     auto describe = [](quant::UniformQuantizedType q) {
