@@ -1,9 +1,11 @@
 /*===- mote_elementwise.c - Element-wise kernels -------------------------===*
  *
  * Broadcasting binary ops (int8 and float), requantization, activations,
- * softmax and the runtime's exp (no libm).
+ * softmax (float, and int8 in TFLite's fixed point) and the runtime's exp
+ * (no libm).
  *===----------------------------------------------------------------------===*/
 
+#include "mote/mote_fixedpoint.h"
 #include "mote/mote_kernels.h"
 #include "mote/mote_requant.h"
 #include "mote_internal.h"
@@ -568,5 +570,59 @@ mote_status mote_layer_norm_stats_f32(int32_t outer, int32_t inner,
   for (r = 0; r < outer; ++r)
     row_statistics(input + (int64_t)r * inner, inner, epsilon, mean + r,
                    inv_std_dev + r);
+  return MOTE_OK;
+}
+
+/* exp(d * input scale) of an int8 input difference d = x - max >= diff_min,
+ * as Q0 (TFLite's reference softmax: d becomes Q5 by the input multiplier,
+ * with no overflow as |d| is within the radius diff_min). */
+static int32_t softmax_exp(const mote_softmax_s8_params *p, int32_t d) {
+  const int32_t scaled = mote_tflite_doubling_high_mul(
+      (int32_t)((uint32_t)d << p->input_left_shift), p->input_multiplier);
+  return mote_fp_exp_negative(scaled, 5);
+}
+
+mote_status mote_softmax_s8(const mote_softmax_s8_params *p,
+                            const int8_t *input, int8_t *output) {
+  int32_t o, i, j;
+  if (!p || !input || !output || p->outer < 0 || p->n < 1 || p->inner < 1 ||
+      p->input_left_shift < 0 || p->input_left_shift > 31)
+    return MOTE_ERROR_ARGUMENT;
+  for (o = 0; o < p->outer; ++o)
+    for (i = 0; i < p->inner; ++i) {
+      const int8_t *in = input + ((int64_t)o * p->n) * p->inner + i;
+      int8_t *out = output + ((int64_t)o * p->n) * p->inner + i;
+      int32_t max = -128, sum = 0, bits_over_unit, scale, exponent;
+      for (j = 0; j < p->n; ++j)
+        if (in[(int64_t)j * p->inner] > max)
+          max = in[(int64_t)j * p->inner];
+      /* The sum of the exps in Q12 (wrapping, as TFLite's). */
+      for (j = 0; j < p->n; ++j) {
+        const int32_t d = in[(int64_t)j * p->inner] - max;
+        if (d >= p->diff_min)
+          sum = mote_fp_add(sum,
+                            mote_fp_scale_pot(softmax_exp(p, d), -12));
+      }
+      scale = mote_fp_reciprocal(sum, 12, &bits_over_unit);
+      /* exp * scale / 2^(bits_over_unit + 23) is the probability times
+       * 256; TFLite requires the exponent within [0, 31], which holds for
+       * rows where fewer than 2^8 entries tie at the maximum. */
+      exponent = bits_over_unit + 31 - 8;
+      if (exponent < 0)
+        exponent = 0;
+      for (j = 0; j < p->n; ++j) {
+        const int32_t d = in[(int64_t)j * p->inner] - max;
+        int32_t v = -128;
+        if (d >= p->diff_min) {
+          const int32_t product = mote_fp_mul(scale, softmax_exp(p, d));
+          v = (exponent > 31 ? 0
+                             : mote_tflite_rounding_divide_by_pot(product,
+                                                                  exponent)) -
+              128;
+          v = v > 127 ? 127 : v;
+        }
+        out[(int64_t)j * p->inner] = (int8_t)v;
+      }
+    }
   return MOTE_OK;
 }

@@ -9,9 +9,15 @@
  * negative and positive shifts) and many pseudo-random operands. Then the
  * kernels of the portable runtime in this mode against transcriptions of
  * TFLite's reference int8 kernels: fully connected, add, mul and average
- * pooling (TFLite's rounded division).
+ * pooling (TFLite's rounded division). Last the fixed-point exp, 1 / (1 + x),
+ * logistic and tanh of mote_fixedpoint.h and the int8 softmax kernel
+ * against a transcription of the gemmlowp functions TFLite's reference
+ * softmax, logistic and tanh kernels call (written as gemmlowp writes them:
+ * masks and selects), and rows whose bytes TFLite Micro's own kernels
+ * produced.
  *===----------------------------------------------------------------------===*/
 
+#include "mote/mote_fixedpoint.h"
 #include "mote/mote_kernels.h"
 #include "mote/mote_requant.h"
 #include "mote_test.h"
@@ -75,6 +81,174 @@ static void tfl_quantize_multiplier(double real, int32_t *m, int32_t *shift) {
 
 static int32_t clamp(int32_t v, int32_t lo, int32_t hi) {
   return v < lo ? lo : v > hi ? hi : v;
+}
+
+/*--- gemmlowp's fixed point, transcribed ---------------------------------*/
+
+/* A raw int32 with `ib` integer bits; masks are all ones or all zeros. */
+static int32_t g_mask(int c) { return c ? ~0 : 0; }
+static int32_t g_select(int32_t mask, int32_t a, int32_t b) {
+  return (mask & a) ^ (~mask & b);
+}
+static int32_t g_add(int32_t a, int32_t b) { return (int32_t)((int64_t)a + b); }
+static int32_t g_sub(int32_t a, int32_t b) { return (int32_t)((int64_t)a - b); }
+
+/* SaturatingRoundingMultiplyByPOT<exponent>. */
+static int32_t g_srmbpot(int32_t x, int exponent) {
+  int32_t threshold, result;
+  if (exponent == 0)
+    return x;
+  if (exponent < 0)
+    return tfl_rdbpot(x, -exponent);
+  threshold = (int32_t)((1ll << (31 - exponent)) - 1);
+  result = (int32_t)((int64_t)x * ((int64_t)1 << exponent));
+  result = g_select(g_mask(x > threshold), INT32_MAX, result);
+  return g_select(g_mask(x < -threshold), INT32_MIN, result);
+}
+
+/* Rescale<dst>(FixedPoint<src>). */
+static int32_t g_rescale(int32_t x, int src, int dst) {
+  return g_srmbpot(x, src - dst);
+}
+
+static int32_t g_rounding_half_sum(int32_t a, int32_t b) {
+  const int64_t sum = (int64_t)a + (int64_t)b;
+  const int64_t sign = sum >= 0 ? 1 : -1;
+  return (int32_t)((sum + sign) / 2);
+}
+
+static int32_t g_exp_quarter(int32_t a) {
+  const int32_t constant_term = 1895147668, constant_1_over_3 = 715827883;
+  const int32_t x = g_add(a, 1 << 28);
+  const int32_t x2 = tfl_srdhm(x, x), x3 = tfl_srdhm(x2, x);
+  const int32_t x4 = tfl_srdhm(x2, x2);
+  const int32_t x4_over_4 = g_srmbpot(x4, -2);
+  const int32_t poly = g_srmbpot(
+      g_add(tfl_srdhm(g_add(x4_over_4, x3), constant_1_over_3), x2), -1);
+  return g_add(constant_term, tfl_srdhm(constant_term, g_add(x, poly)));
+}
+
+static int32_t g_exp_on_negative_values(int32_t a, int ib) {
+  const int fb = 31 - ib;
+  const int32_t one_quarter = (int32_t)1 << (fb - 2);
+  const int32_t mask = one_quarter - 1;
+  const int32_t a_mod_quarter_minus_one_quarter = g_sub(a & mask, one_quarter);
+  int32_t result = g_exp_quarter(g_rescale(a_mod_quarter_minus_one_quarter, ib, 0));
+  const int32_t remainder = g_sub(a_mod_quarter_minus_one_quarter, a);
+#define G_BARREL(E, M)                                                         \
+  if (ib > (E))                                                                \
+    result = g_select(g_mask(remainder & ((int32_t)1 << (fb + (E)))),          \
+                      tfl_srdhm(result, (M)), result);
+  G_BARREL(-2, 1672461947)
+  G_BARREL(-1, 1302514674)
+  G_BARREL(0, 790015084)
+  G_BARREL(1, 290630308)
+  G_BARREL(2, 39332535)
+  G_BARREL(3, 720401)
+  G_BARREL(4, 242)
+#undef G_BARREL
+  if (ib > 5)
+    result = g_select(g_mask(a < -((int32_t)1 << (36 - ib))), 0, result);
+  return g_select(g_mask(a == 0), INT32_MAX, result);
+}
+
+/* The Newton-Raphson division both functions below share: x ~ 1 / d in
+ * Q2 for the Q0 half denominator d = (1 + a) / 2. */
+static int32_t g_newton_raphson(int32_t a) {
+  const int32_t half_denominator = g_rounding_half_sum(a, INT32_MAX);
+  int32_t x = g_add(1515870810, tfl_srdhm(half_denominator, -1010580540));
+  int i;
+  for (i = 0; i < 3; i++) {
+    const int32_t half_denominator_times_x = tfl_srdhm(half_denominator, x);
+    const int32_t one_minus = g_sub(1 << 29, half_denominator_times_x);
+    x = g_add(x, g_rescale(tfl_srdhm(x, one_minus), 4, 2));
+  }
+  return x;
+}
+
+static int32_t g_one_over_one_plus_x(int32_t a) {
+  /* ExactMulByPot<-1>: the Q2 value read as Q1. */
+  return g_rescale(g_newton_raphson(a), 1, 0);
+}
+
+static int32_t g_one_minus_x_over_one_plus_x(int32_t a) {
+  return g_rescale(g_sub(g_newton_raphson(a), 1 << 29), 2, 0);
+}
+
+static int32_t g_logistic(int32_t a, int ib) {
+  const int32_t mask_if_positive = g_mask(a > 0), mask_if_zero = g_mask(a == 0);
+  const int32_t abs_input = g_select(mask_if_positive, a, g_sub(0, a));
+  const int32_t result_if_positive =
+      g_one_over_one_plus_x(g_exp_on_negative_values(g_sub(0, abs_input), ib));
+  const int32_t result_if_negative = g_sub(INT32_MAX, result_if_positive);
+  return g_select(mask_if_zero, 1 << 30,
+                  g_select(mask_if_positive, result_if_positive,
+                           result_if_negative));
+}
+
+static int32_t g_tanh(int32_t a, int ib) {
+  const int32_t mask_if_negative = g_mask(a < 0), mask_if_zero = g_mask(a == 0);
+  const int32_t n = g_select(mask_if_negative, a, g_sub(0, a));
+  const int32_t t =
+      g_one_minus_x_over_one_plus_x(g_exp_on_negative_values(n, ib + 1));
+  return g_select(mask_if_zero, 0, g_select(mask_if_negative, g_sub(0, t), t));
+}
+
+/* TFLite's GetReciprocal. */
+static int32_t g_get_reciprocal(int32_t x, int x_integer_digits,
+                                int *num_bits_over_unit) {
+  int headroom_plus_one = 0;
+  while (headroom_plus_one < 32 &&
+         !((uint32_t)x & (0x80000000u >> headroom_plus_one)))
+    ++headroom_plus_one;
+  *num_bits_over_unit = x_integer_digits - headroom_plus_one;
+  return g_one_over_one_plus_x(
+      (int32_t)(((uint32_t)x << headroom_plus_one) - (1u << 31)));
+}
+
+/* TFLite's PreprocessSoftmaxScaling and CalculateInputRadius for 5 integer
+ * bits and beta 1. */
+static void g_softmax_params(float input_scale, int32_t *m, int32_t *shift,
+                             int32_t *diff_min) {
+  double real = (double)input_scale * (double)(1 << 26);
+  if (real > (double)((1ll << 31) - 1))
+    real = (double)((1ll << 31) - 1);
+  tfl_quantize_multiplier(real, m, shift);
+  *diff_min = -(int32_t)floor(31.0 * (double)(1ll << 26) / (double)(1ll << *shift));
+}
+
+/* TFLite's reference_ops::Softmax for int8 input and output, one row. */
+static void g_softmax(int32_t m, int32_t shift, int32_t diff_min, int n,
+                      const int8_t *in, int8_t *out) {
+  int8_t max_in_row = -128;
+  int32_t sum_of_exps = 0, shifted_scale;
+  int c, num_bits_over_unit, exponent;
+  for (c = 0; c < n; ++c)
+    max_in_row = in[c] > max_in_row ? in[c] : max_in_row;
+  for (c = 0; c < n; ++c) {
+    const int32_t input_diff = (int32_t)in[c] - max_in_row;
+    if (input_diff >= diff_min) {
+      const int32_t rescaled =
+          tfl_srdhm((int32_t)((int64_t)input_diff * ((int64_t)1 << shift)), m);
+      sum_of_exps = g_add(sum_of_exps,
+                          g_rescale(g_exp_on_negative_values(rescaled, 5), 0, 12));
+    }
+  }
+  shifted_scale = g_get_reciprocal(sum_of_exps, 12, &num_bits_over_unit);
+  exponent = num_bits_over_unit + 31 - 8;
+  for (c = 0; c < n; ++c) {
+    const int32_t input_diff = (int32_t)in[c] - max_in_row;
+    if (input_diff >= diff_min) {
+      const int32_t rescaled =
+          tfl_srdhm((int32_t)((int64_t)input_diff * ((int64_t)1 << shift)), m);
+      const int32_t exp_in_0 = g_exp_on_negative_values(rescaled, 5);
+      const int32_t unsat =
+          tfl_rdbpot(tfl_srdhm(shifted_scale, exp_in_0), exponent);
+      out[c] = (int8_t)clamp(unsat - 128, -128, 127);
+    } else {
+      out[c] = -128;
+    }
+  }
 }
 
 static uint32_t lcg(uint32_t *state) {
@@ -278,6 +452,109 @@ static void test_average_pool(mote_test_counts *t) {
              C * OH * OW);
 }
 
+static void test_fixed_point(mote_test_counts *t) {
+  uint32_t seed = 7;
+  long bad_exp = 0, bad_recip = 0, bad_act = 0;
+  int i, ib;
+  /* Edges: 0, the smallest steps, the quarter boundaries, the most
+   * negative value. */
+  static const int32_t edges[] = {0, -1, -2, -(1 << 24), -(1 << 25) - 1,
+                                  -(1 << 26), -(1 << 27) + 1, INT32_MIN,
+                                  INT32_MIN + 1};
+  for (ib = 0; ib <= 6; ++ib)
+    for (i = 0; i < (int)(sizeof(edges) / sizeof(edges[0])); ++i)
+      MOTE_CHECK(t,
+                 mote_fp_exp_negative(edges[i], ib) ==
+                     g_exp_on_negative_values(edges[i], ib),
+                 "exp(%d) in Q%d: %d, gemmlowp %d", (int)edges[i], ib,
+                 (int)mote_fp_exp_negative(edges[i], ib),
+                 (int)g_exp_on_negative_values(edges[i], ib));
+  MOTE_CHECK(t, mote_fp_exp_negative(0, 5) == INT32_MAX, "exp(0) is one");
+  MOTE_CHECK(t, mote_fp_logistic(0, 4) == 1 << 30, "logistic(0) is 1/2");
+  MOTE_CHECK(t, mote_fp_tanh(0, 4) == 0, "tanh(0) is 0");
+  for (i = 0; i < 200000; ++i) {
+    const int32_t r = (int32_t)lcg(&seed);
+    const int32_t negative = r > 0 ? -r : r;
+    ib = (int)(lcg(&seed) % 7);
+    bad_exp += mote_fp_exp_negative(negative, ib) !=
+               g_exp_on_negative_values(negative, ib);
+    if (r > 0) {
+      int32_t bits_mine;
+      int bits_ref;
+      const int32_t mine = mote_fp_reciprocal(r, 12, &bits_mine);
+      bad_recip += mine != g_get_reciprocal(r, 12, &bits_ref) ||
+                   bits_mine != bits_ref;
+    }
+    ib = (int)(lcg(&seed) % 5);
+    bad_act += mote_fp_logistic(r, ib) != g_logistic(r, ib);
+    bad_act += mote_fp_tanh(r, ib) != g_tanh(r, ib);
+  }
+  MOTE_CHECK(t, bad_exp == 0, "exp: %ld of 200000 differ from gemmlowp's", bad_exp);
+  MOTE_CHECK(t, bad_recip == 0, "reciprocal: %ld differ from TFLite's", bad_recip);
+  MOTE_CHECK(t, bad_act == 0, "logistic / tanh: %ld of 400000 differ", bad_act);
+}
+
+static int softmax_row(float scale, int n, int inner, const int8_t *in,
+                       int8_t *out) {
+  mote_softmax_s8_params p;
+  int32_t m, shift, diff_min;
+  g_softmax_params(scale, &m, &shift, &diff_min);
+  p.outer = 1;
+  p.n = n;
+  p.inner = inner;
+  p.input_multiplier = m;
+  p.input_left_shift = shift;
+  p.diff_min = diff_min;
+  return mote_softmax_s8(&p, in, out) == MOTE_OK;
+}
+
+static void test_softmax(mote_test_counts *t) {
+  /* Rows where TFLite Micro's reference kernel (built from its source)
+   * and a correctly rounded float softmax disagree; TFLM's bytes. */
+  static const int8_t row3[3] = {-28, 3, 4}, want3[3] = {-127, -10, 10};
+  static const int8_t row2[2] = {55, -2}, want2[2] = {86, -85};
+  int8_t out[64], ref[64], strided_in[3 * 64], strided_out[3 * 64];
+  uint32_t seed = 11;
+  int row, c, bad = 0, rows = 0;
+  MOTE_CHECK(t, softmax_row(0.15810251235961914f, 3, 1, row3, out) &&
+                    memcmp(out, want3, 3) == 0,
+             "softmax row3: %d %d %d", out[0], out[1], out[2]);
+  MOTE_CHECK(t, softmax_row(0.028318120166659355f, 2, 1, row2, out) &&
+                    memcmp(out, want2, 2) == 0,
+             "softmax row2: %d %d", out[0], out[1]);
+  for (row = 0; row < 3000; ++row) {
+    const int n = 1 + (int)(lcg(&seed) % 64);
+    /* Scales from 2^-12 to 32 (the multiplier capped at 2^31 - 1). */
+    const float scale = ldexpf(1.0f + (float)(lcg(&seed) % 1000) / 1000.0f,
+                               (int)(lcg(&seed) % 18) - 12);
+    int8_t in[64];
+    int32_t m, shift, diff_min;
+    const int base = (int)(lcg(&seed) % 256) - 128;
+    for (c = 0; c < n; ++c)
+      in[c] = row % 2 ? random_i8(&seed)
+                      : (int8_t)clamp(base - (int32_t)(lcg(&seed) % 12), -128, 127);
+    g_softmax_params(scale, &m, &shift, &diff_min);
+    g_softmax(m, shift, diff_min, n, in, ref);
+    /* The row along a middle axis: element c at c * 3 + 1. */
+    for (c = 0; c < 3 * n; ++c)
+      strided_in[c] = random_i8(&seed);
+    for (c = 0; c < n; ++c)
+      strided_in[c * 3 + 1] = in[c];
+    if (!softmax_row(scale, n, 1, in, out) ||
+        !softmax_row(scale, n, 3, strided_in, strided_out)) {
+      ++bad;
+      continue;
+    }
+    for (c = 0; c < n; ++c)
+      if (out[c] != ref[c] || strided_out[c * 3 + 1] != ref[c]) {
+        ++bad;
+        break;
+      }
+    ++rows;
+  }
+  MOTE_CHECK(t, bad == 0, "softmax: %d of %d rows differ from TFLite's", bad, rows);
+}
+
 MOTE_TEST_MAIN {
   mote_test_counts t = {0, 0};
   (void)argc;
@@ -286,5 +563,7 @@ MOTE_TEST_MAIN {
   test_fully_connected(&t);
   test_add_mul(&t);
   test_average_pool(&t);
+  test_fixed_point(&t);
+  test_softmax(&t);
   return mote_test_summary(&t);
 }

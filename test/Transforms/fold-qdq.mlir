@@ -252,3 +252,38 @@ func.func @lstm_s8(%x: tensor<3x1x2x!qx>, %h0: tensor<1x1x2x!qh>) -> (tensor<3x1
   %y2q = mote.quantize %y2 : (tensor<3x1x1x2xf32>) -> tensor<3x1x1x2x!qy>
   return %yq, %h, %c2 : tensor<3x1x1x2x!qy>, tensor<1x1x2xf32>, tensor<1x1x2xf32>
 }
+
+// -----
+
+// In TFLite's numerics a softmax to TFLite's int8 softmax output (scale
+// 1/256, zero point -128) folds into an int8 softmax; to another output, or
+// in Mote's numerics (next case), it stays float.
+!qx = !quant.uniform<i8:f32, 0.5:3>
+!qs = !quant.uniform<i8:f32, 0.00390625:-128>
+!qo = !quant.uniform<i8:f32, 0.00390625:-127>
+// CHECK-LABEL: func @softmax_tflite
+// CHECK: mote.softmax %arg0 {axis = 1 : i64} : (tensor<2x5x!quant.uniform<i8:f32, 5.000000e-01:3>>) -> tensor<2x5x!quant.uniform<i8:f32, 3.906250e-03:-128>>
+// CHECK: mote.softmax %{{.*}} : (tensor<2x5xf32>) -> tensor<2x5xf32>
+module attributes {mote.numerics = "tflite"} {
+func.func @softmax_tflite(%x: tensor<2x5x!qx>) -> (tensor<2x5x!qs>, tensor<2x5x!qo>) {
+  %f = mote.dequantize %x : (tensor<2x5x!qx>) -> tensor<2x5xf32>
+  %s = mote.softmax %f {axis = 1 : i64} : (tensor<2x5xf32>) -> tensor<2x5xf32>
+  %q = mote.quantize %s : (tensor<2x5xf32>) -> tensor<2x5x!qs>
+  %s2 = mote.softmax %f {axis = 1 : i64} : (tensor<2x5xf32>) -> tensor<2x5xf32>
+  %q2 = mote.quantize %s2 : (tensor<2x5xf32>) -> tensor<2x5x!qo>
+  return %q, %q2 : tensor<2x5x!qs>, tensor<2x5x!qo>
+}
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:3>
+!qs = !quant.uniform<i8:f32, 0.00390625:-128>
+// CHECK-LABEL: func @softmax_mote
+// CHECK: mote.softmax %{{.*}} : (tensor<2x5xf32>) -> tensor<2x5xf32>
+func.func @softmax_mote(%x: tensor<2x5x!qx>) -> tensor<2x5x!qs> {
+  %f = mote.dequantize %x : (tensor<2x5x!qx>) -> tensor<2x5xf32>
+  %s = mote.softmax %f {axis = 1 : i64} : (tensor<2x5xf32>) -> tensor<2x5xf32>
+  %q = mote.quantize %s : (tensor<2x5xf32>) -> tensor<2x5x!qs>
+  return %q : tensor<2x5x!qs>
+}

@@ -1,5 +1,6 @@
 //===- FoldQDQ.cpp - Fold QDQ chains into integer ops ---------------------===//
 
+#include "Mote/Conversion/FixedPoint.h"
 #include "Mote/IR/QuantUtils.h"
 #include "Mote/Transforms/Passes.h"
 #include "Mote/Transforms/QuantConstants.h"
@@ -35,6 +36,26 @@ static RankedTensorType withElementType(Type like, Type elementOf) {
   return cast<RankedTensorType>(like).clone(getElementTypeOrSelf(elementOf));
 }
 
+/// True if `softmax` quantized to `resultType` has an int8 form: in TFLite's
+/// numerics (docs/Numerics.md), with TFLite's int8 softmax output (scale
+/// 1/256, zero point -128). Elsewhere softmax stays float between its
+/// dequantize and quantize.
+static bool hasTFLiteSoftmaxForm(SoftmaxOp softmax, Type resultType) {
+  auto module = softmax->getParentOfType<ModuleOp>();
+  auto numerics =
+      module ? module->getAttrOfType<StringAttr>(kNumericsAttrName) : nullptr;
+  auto isInt8 = [](quant::QuantizedType q) {
+    return isa_and_nonnull<quant::UniformQuantizedType>(q) && q.isSigned() &&
+           q.getStorageTypeIntegralWidth() == 8;
+  };
+  auto dq = softmax.getInput().getDefiningOp<DequantizeOp>();
+  auto type =
+      dyn_cast_or_null<quant::UniformQuantizedType>(getQuantType(resultType));
+  return numerics && numerics.getValue() == "tflite" && dq &&
+         isInt8(getQuantType(dq.getInput().getType())) && isInt8(type) &&
+         type.getScale() == 1.0 / 256 && type.getZeroPoint() == -128;
+}
+
 /// quantize(op(dequantize(a), dequantize(b), ...)) -> op(a, b, ...) with the
 /// quantize's result type.
 struct FoldIntoQuantizedOp : OpRewritePattern<QuantizeOp> {
@@ -43,7 +64,10 @@ struct FoldIntoQuantizedOp : OpRewritePattern<QuantizeOp> {
   LogicalResult matchAndRewrite(QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
     Operation *producer = op.getInput().getDefiningOp();
-    if (!producer || !producer->hasTrait<mote::OpTrait::IntegerForm>())
+    auto softmax = dyn_cast_or_null<SoftmaxOp>(producer);
+    if (!producer ||
+        !(producer->hasTrait<mote::OpTrait::IntegerForm>() ||
+          (softmax && hasTFLiteSoftmaxForm(softmax, op.getType()))))
       return rewriter.notifyMatchFailure(op, "producer has no integer form");
     if (!producer->hasOneUse())
       return rewriter.notifyMatchFailure(op, "float result has other users");

@@ -10,6 +10,7 @@
 #ifndef MOTE_CONVERSION_FIXEDPOINT_H
 #define MOTE_CONVERSION_FIXEDPOINT_H
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <utility>
@@ -55,6 +56,28 @@ int64_t quantizeToInt8(double real, double scale, int64_t zeroPoint);
 std::pair<int64_t, int64_t> activationRange(double scale, int64_t zeroPoint,
                                             std::optional<double> min,
                                             std::optional<double> max);
+
+/// The parameters of TFLite's int8 softmax (mote_softmax_s8_params) for an
+/// input of scale `inputScale` and a `beta`, computed as TFLite's prepare
+/// step does: the multiplier of input differences into Q5 (beta times the
+/// scale times 2^26, at most 2^31 - 1) and the smallest difference that
+/// does not overflow it. None when that multiplier is not above 1 (TFLite
+/// refuses such a scale).
+struct TFLiteSoftmaxParams {
+  int32_t multiplier = 0;
+  int32_t leftShift = 0;
+  int32_t diffMin = 0;
+};
+std::optional<TFLiteSoftmaxParams> tfliteSoftmaxParams(double inputScale,
+                                                       double beta);
+
+/// TFLite's int8 logistic (output scale 1/256, zero point -128) or tanh
+/// (output scale 1/128, zero point 0) of every int8 input q, at index
+/// q + 128, by its reference integer arithmetic (runtime
+/// mote_fixedpoint.h). None when the input scale is out of the range TFLite
+/// defines the kernel for.
+std::optional<std::array<int8_t, 256>>
+tfliteActivationTable(bool tanh, double inputScale, int64_t inputZeroPoint);
 
 } // namespace mote
 

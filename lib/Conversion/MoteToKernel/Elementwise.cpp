@@ -62,24 +62,59 @@ LogicalResult Lowering::lowerBinary(Operation *op, StringRef callee) {
 }
 LogicalResult Lowering::lowerSoftmax(SoftmaxOp op) {
   auto type = cast<RankedTensorType>(op.getType());
-  if (!type.getElementType().isF32())
-    return op.emitOpError("has no C lowering for a quantized softmax yet");
   int64_t rank = type.getRank();
   int64_t axis = int64_t(op.getAxis()) < 0 ? int64_t(op.getAxis()) + rank
                                            : int64_t(op.getAxis());
   int64_t n = type.getDimSize(axis);
-  if (axis != rank - 1) {
-    int64_t inner = 1;
-    for (int64_t d = axis + 1; d < rank; ++d)
-      inner *= type.getDimSize(d);
-    return callElementwise(
-        op, "mote_softmax_axis_f32",
-        {builder.getI32IntegerAttr(type.getNumElements() / (n * inner)),
-         builder.getI32IntegerAttr(n), builder.getI32IntegerAttr(inner)});
+  int64_t inner = 1;
+  for (int64_t d = axis + 1; d < rank; ++d)
+    inner *= type.getDimSize(d);
+  int64_t outer = type.getNumElements() / (n * inner);
+  if (!type.getElementType().isF32())
+    return lowerSoftmaxInt8(op, outer, n, inner);
+  if (axis != rank - 1)
+    return callElementwise(op, "mote_softmax_axis_f32",
+                           {builder.getI32IntegerAttr(outer),
+                            builder.getI32IntegerAttr(n),
+                            builder.getI32IntegerAttr(inner)});
+  return callElementwise(
+      op, "mote_softmax_f32",
+      {builder.getI32IntegerAttr(outer), builder.getI32IntegerAttr(n)});
+}
+/// TFLite's int8 softmax (mote_softmax_s8): its output has scale 1/256 and
+/// zero point -128, as TFLite requires.
+LogicalResult Lowering::lowerSoftmaxInt8(SoftmaxOp op, int64_t outer, int64_t n,
+                                         int64_t inner) {
+  FailureOr<QParams> in = perTensor(op, op.getInput());
+  FailureOr<QParams> out = perTensor(op, op.getResult());
+  if (failed(in) || failed(out))
+    return failure();
+  for (Value v : {op.getInput(), op.getResult()}) {
+    quant::QuantizedType q = getQuantType(v.getType());
+    if (!q.isSigned() || q.getStorageTypeIntegralWidth() != 8)
+      return op.emitOpError("has no C lowering for a softmax of other than "
+                            "int8 tensors");
   }
-  return callElementwise(op, "mote_softmax_f32",
-                         {builder.getI32IntegerAttr(type.getNumElements() / n),
-                          builder.getI32IntegerAttr(n)});
+  if (out->scale != 1.0 / 256 || out->zeroPoint != -128)
+    return op.emitOpError("has no C lowering for an int8 result of scale ")
+           << out->scale << " and zero point " << out->zeroPoint
+           << " (int8 softmax needs scale 1/256 and zero point -128)";
+  std::optional<TFLiteSoftmaxParams> tfl = tfliteSoftmaxParams(in->scale, 1.0);
+  if (!tfl)
+    return op.emitOpError("has no C lowering for an input scale of ")
+           << in->scale << " (below 2^-26)";
+  abi::mote_softmax_s8_params params;
+  params.outer = outer;
+  params.n = n;
+  params.inner = inner;
+  params.input_multiplier = tfl->multiplier;
+  params.input_left_shift = tfl->leftShift;
+  params.diff_min = tfl->diffMin;
+  FailureOr<SmallVector<Value>> io = buffers({op.getInput(), op.getResult()});
+  if (failed(io))
+    return failure();
+  callWith("mote_softmax_s8", params, *io);
+  return success();
 }
 LogicalResult Lowering::lowerBinaryF32(Operation *o) {
   ArrayRef<int64_t> shape = shapeOf(o->getResult(0));
@@ -152,12 +187,29 @@ LogicalResult Lowering::lowerPReluS8(PReluOp o) {
   return lowerBinary(o, "mote_prelu_s8");
 }
 LogicalResult Lowering::lowerSoftmaxS8(SoftmaxOp o) { return lowerSoftmax(o); }
+LogicalResult
+Lowering::lowerTFLiteActivation(Operation *op, bool tanh,
+                                llvm::function_ref<double(double)> fn) {
+  FailureOr<QParams> in = perTensor(op, op->getOperand(0));
+  FailureOr<QParams> out = perTensor(op, op->getResult(0));
+  if (failed(in) || failed(out))
+    return failure();
+  // TFLite's kernels write these outputs at a fixed quantization.
+  bool fixed = tanh ? out->scale == 1.0 / 128 && out->zeroPoint == 0
+                    : out->scale == 1.0 / 256 && out->zeroPoint == -128;
+  if (tfliteNumerics(op) && fixed)
+    if (std::optional<std::array<int8_t, 256>> table =
+            tfliteActivationTable(tanh, in->scale, in->zeroPoint))
+      return lowerTable(op, *table);
+  return lowerLookupTable(op, fn);
+}
 LogicalResult Lowering::lowerSigmoidS8(SigmoidOp o) {
-  return lowerLookupTable(o,
-                          [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+  return lowerTFLiteActivation(
+      o, /*tanh=*/false, [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
 }
 LogicalResult Lowering::lowerTanhS8(TanhOp o) {
-  return lowerLookupTable(o, [](double x) { return std::tanh(x); });
+  return lowerTFLiteActivation(o, /*tanh=*/true,
+                               [](double x) { return std::tanh(x); });
 }
 LogicalResult Lowering::lowerHardSigmoidS8(HardSigmoidOp o) {
   double alpha = o.getAlpha().convertToDouble(),

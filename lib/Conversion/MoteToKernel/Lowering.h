@@ -34,6 +34,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -578,8 +579,18 @@ public:
   LogicalResult lowerDequantize(DequantizeOp op);
   LogicalResult lowerRequantize(Operation *op);
   LogicalResult lowerSoftmax(SoftmaxOp op);
+  LogicalResult lowerSoftmaxInt8(SoftmaxOp op, int64_t outer, int64_t n,
+                                 int64_t inner);
   LogicalResult lowerLookupTable(Operation *op,
                                  llvm::function_ref<double(double)> fn);
+  /// An int8 element-wise op as the table of its 256 results (index q +
+  /// 128), applied by mote_lut_s8.
+  LogicalResult lowerTable(Operation *op, const std::array<int8_t, 256> &table);
+  /// Logistic or tanh in TFLite's numerics: the table of TFLite's fixed-point
+  /// results when the output has TFLite's fixed quantization, else the
+  /// table of `fn`.
+  LogicalResult lowerTFLiteActivation(Operation *op, bool tanh,
+                                      llvm::function_ref<double(double)> fn);
   LogicalResult lowerTranspose(TransposeOp op);
   LogicalResult lowerConcat(ConcatOp op);
   LogicalResult lowerPad(PadOp op);

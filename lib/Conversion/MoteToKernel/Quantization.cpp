@@ -147,7 +147,7 @@ Lowering::lowerLookupTable(Operation *op,
   FailureOr<QParams> out = perTensor(op, op->getResult(0));
   if (failed(in) || failed(out))
     return failure();
-  SmallVector<int8_t> table;
+  std::array<int8_t, 256> table;
   for (int q = -128; q <= 127; ++q) {
     // Float arithmetic as the float graph does it: dequantize, apply,
     // divide by the scale.
@@ -155,8 +155,12 @@ Lowering::lowerLookupTable(Operation *op,
         static_cast<float>(q - in->zeroPoint) * static_cast<float>(in->scale);
     float y = static_cast<float>(fn(x)) / static_cast<float>(out->scale);
     double v = std::nearbyint(y) + out->zeroPoint;
-    table.push_back(static_cast<int8_t>(std::clamp(v, -128.0, 127.0)));
+    table[q + 128] = static_cast<int8_t>(std::clamp(v, -128.0, 127.0));
   }
+  return lowerTable(op, table);
+}
+LogicalResult Lowering::lowerTable(Operation *op,
+                                   const std::array<int8_t, 256> &table) {
   Value t = arrayGlobal(
       "table",
       DenseElementsAttr::get(RankedTensorType::get({256}, builder.getI8Type()),

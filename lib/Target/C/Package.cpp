@@ -95,7 +95,8 @@ LogicalResult mote::copyRuntime(StringRef runtimeDir, StringRef dir,
   SmallVector<std::string> files = {
       "include/mote/mote_abi.h",      "include/mote/mote_compiler.h",
       "include/mote/mote_kernels.h",  "include/mote/mote_requant.h",
-      "include/mote/mote_numerics.h", "src/mote_internal.h"};
+      "include/mote/mote_numerics.h", "include/mote/mote_fixedpoint.h",
+      "src/mote_internal.h"};
   llvm::append_range(files, runtimeSources(target, parts));
   if (parts.training)
     files.push_back("include/mote/mote_train.h");

@@ -165,6 +165,15 @@
   F(channels) F(height) F(width) F(patch_h) F(patch_w) F(top) F(left) F(tile) \
   F(threshold)
 
+/* int8 softmax in TensorFlow Lite's fixed-point arithmetic
+ * (mote_fixedpoint.h): the input viewed as [outer][n][inner], normalized
+ * over n; an input difference d = x - max with d >= diff_min becomes the
+ * Q5 value d * 2^input_left_shift times the Q31 `input_multiplier` (input
+ * scale times 2^26), anything lower gives 0. The output has scale 1/256 and
+ * zero point -128. */
+#define MOTE_PARAMS_mote_softmax_s8_params(F)                                  \
+  F(outer) F(n) F(inner) F(input_multiplier) F(input_left_shift) F(diff_min)
+
 #define MOTE_PARAMS_LIST(P)                                                    \
   P(mote_conv2d_s8_params)                                                     \
   P(mote_conv2d_f32_params)                                                    \
@@ -176,6 +185,7 @@
   P(mote_broadcast_params)                                                     \
   P(mote_where_params)                                                         \
   P(mote_pool2d_s8_params)                                                     \
+  P(mote_softmax_s8_params)                                                    \
   P(mote_matmul_params)                                                        \
   P(mote_matmul_s8_params)                                                     \
   P(mote_matmul_s32_params)                                                    \

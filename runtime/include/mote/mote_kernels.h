@@ -345,6 +345,11 @@ mote_status mote_softmax_f32(int32_t outer, int32_t inner, const float *input,
 mote_status mote_softmax_axis_f32(int32_t outer, int32_t n, int32_t inner,
                                   const float *input, float *output);
 
+/* int8 softmax over a middle axis (TFLite's reference integer kernel, bit
+ * for bit): see mote_softmax_s8_params in mote_abi.h. */
+mote_status mote_softmax_s8(const mote_softmax_s8_params *p,
+                            const int8_t *input, int8_t *output);
+
 /* Batched float matrix product y[b] = a[b] x b[b], [m, k] x [k, n], with
  * up to 4 batch dims; the strides count matrices (0 where an operand is
  * broadcast). */

@@ -13,17 +13,6 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
 
 // -----
 
-// An int8 softmax has no kernel yet (the quantizer keeps softmax float).
-!q = !quant.uniform<i8:f32, 0.5:0>
-!qo = !quant.uniform<i8:f32, 0.00390625:-128>
-func.func @main(%x: tensor<1x4x!q>) -> tensor<1x4x!qo> {
-  // expected-error @+1 {{'mote.softmax' op has no C lowering for a quantized softmax yet}}
-  %s = mote.softmax %x {axis = 1} : (tensor<1x4x!q>) -> tensor<1x4x!qo>
-  return %s : tensor<1x4x!qo>
-}
-
-// -----
-
 // Concatenated inputs must share the result's quantization.
 !qa = !quant.uniform<i8:f32, 0.5:0>
 !qb = !quant.uniform<i8:f32, 0.25:0>
@@ -148,4 +137,15 @@ func.func @main(%x: tensor<5x1x3x!qx>, %b: tensor<1x8xf32>) -> tensor<5x1x1x4x!q
   // expected-error @+1 {{'mote.rnn' op has no int8 C lowering for a non-constant bias}}
   %y, %h = mote.rnn %x, %w, %r bias %b : (tensor<5x1x3x!qx>, tensor<1x4x3x!qw>, tensor<1x4x4x!qw>, tensor<1x8xf32>) -> (tensor<5x1x1x4x!qy>, tensor<1x1x4x!qy>)
   return %y : tensor<5x1x1x4x!qy>
+}
+
+// -----
+
+// The int8 softmax kernel writes TFLite's output quantization only.
+!qx = !quant.uniform<i8:f32, 0.5:3>
+!qy = !quant.uniform<i8:f32, 0.01:-128>
+func.func @main(%x: tensor<2x4x!qx>) -> tensor<2x4x!qy> {
+  // expected-error @+1 {{'mote.softmax' op has no C lowering for an int8 result of scale 1.000000e-02 and zero point -128 (int8 softmax needs scale 1/256 and zero point -128)}}
+  %y = mote.softmax %x : (tensor<2x4x!qx>) -> tensor<2x4x!qy>
+  return %y : tensor<2x4x!qy>
 }

@@ -1,0 +1,19 @@
+"""Writes a TFLite model of one int8 operator on a [1, N] tensor, as JSON
+for flatc: unary.py OUT.json OP IN_SCALE IN_ZERO_POINT OUT_SCALE
+OUT_ZERO_POINT N (OP is SOFTMAX, LOGISTIC or TANH)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "Integration"))
+from make_tflite_models import Model  # noqa: E402
+
+out, op, in_scale, in_zp, out_scale, out_zp, n = sys.argv[1:]
+m = Model()
+x = m.tensor([1, int(n)], float(in_scale), int(in_zp))
+y = m.tensor([1, int(n)], float(out_scale), int(out_zp))
+if op == "SOFTMAX":
+    m.op(op, [x], y, "SoftmaxOptions", beta=1.0)
+else:
+    m.op(op, [x], y)
+m.write(out, [x], [y])
