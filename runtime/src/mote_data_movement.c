@@ -5,6 +5,7 @@
  *===----------------------------------------------------------------------===*/
 
 #include "mote/mote_kernels.h"
+#include "mote/mote_requant.h"
 #include "mote_internal.h"
 
 static void copy_bytes(uint8_t *to, const uint8_t *from, int64_t bytes) {
@@ -411,6 +412,52 @@ mote_status mote_reduce_f32(int32_t kind, int32_t rank, int32_t count,
   return MOTE_OK;
 }
 
+/* The int8 means of mote_reduce_s8 (requant NULL: the mean of the
+ * integers rounded half to even) and mote_mean_s8 (the sum minus the input
+ * zero point times the count, requantized). */
+static void reduce_mean_s8(int32_t rank, int32_t count, const int32_t *dims,
+                           const int32_t *out_strides, const int8_t *input,
+                           int8_t *output, const mote_mean_s8_params *requant) {
+  /* Sums do not fit in the int8 output's place: 64 outputs at a time get
+   * int64 sums (no overflow whatever the count), one walk each. */
+  const int64_t n = reduce_outputs(rank, dims, out_strides);
+  int64_t sums[64];
+  int64_t first, j;
+  const mote_requant_channel channel =
+      mote_requant_prepare(requant ? requant->output_multiplier : 0,
+                           requant ? requant->output_shift : 0);
+  for (first = 0; first < n; first += 64) {
+    const int64_t last = first + 64 < n ? first + 64 : n;
+    for (j = first; j < last; ++j)
+      sums[j - first] = 0;
+    MOTE_REDUCE_WALK(if (o >= first && o < last) sums[o - first] += input[i]);
+    for (j = first; j < last; ++j) {
+      int64_t v;
+      if (requant)
+        /* TFLite sums in int32: the shifted sum wraps as its does. */
+        v = (int64_t)mote_requantize_prepared(
+                (int32_t)(uint32_t)(uint64_t)(sums[j - first] +
+                                              (int64_t)requant->input_offset *
+                                                  count),
+                &channel) +
+            requant->output_offset;
+      else
+        v = div_round_half_even(sums[j - first], count);
+      output[j] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+    }
+  }
+}
+
+mote_status mote_mean_s8(const mote_mean_s8_params *p, const int32_t *dims,
+                         const int32_t *out_strides, const int8_t *input,
+                         int8_t *output) {
+  if (!p || !dims || !out_strides || !input || !output || p->rank < 1 ||
+      p->rank > 6 || p->count < 1)
+    return MOTE_ERROR_ARGUMENT;
+  reduce_mean_s8(p->rank, p->count, dims, out_strides, input, output, p);
+  return MOTE_OK;
+}
+
 mote_status mote_reduce_s8(int32_t kind, int32_t rank, int32_t count,
                            const int32_t *dims, const int32_t *out_strides,
                            const int8_t *input, int8_t *output) {
@@ -418,24 +465,11 @@ mote_status mote_reduce_s8(int32_t kind, int32_t rank, int32_t count,
   if (!dims || !out_strides || !input || !output || rank < 1 || rank > 6 ||
       count < 1 || kind < MOTE_REDUCE_MEAN || kind > MOTE_REDUCE_MIN)
     return MOTE_ERROR_ARGUMENT;
-  n = reduce_outputs(rank, dims, out_strides);
   if (kind == MOTE_REDUCE_MEAN) {
-    /* Sums do not fit in the int8 output's place: 64 outputs at a time
-     * get int64 sums (no overflow whatever the count), one walk each. */
-    int64_t sums[64];
-    int64_t first;
-    for (first = 0; first < n; first += 64) {
-      const int64_t last = first + 64 < n ? first + 64 : n;
-      for (j = first; j < last; ++j)
-        sums[j - first] = 0;
-      MOTE_REDUCE_WALK(if (o >= first && o < last) sums[o - first] += input[i]);
-      for (j = first; j < last; ++j) {
-        const int64_t v = div_round_half_even(sums[j - first], count);
-        output[j] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
-      }
-    }
+    reduce_mean_s8(rank, count, dims, out_strides, input, output, NULL);
     return MOTE_OK;
   }
+  n = reduce_outputs(rank, dims, out_strides);
   for (j = 0; j < n; ++j)
     output[j] = kind == MOTE_REDUCE_MAX ? -128 : 127;
   if (kind == MOTE_REDUCE_MAX)

@@ -14,7 +14,7 @@
  * against a transcription of the gemmlowp functions TFLite's reference
  * softmax, logistic and tanh kernels call (written as gemmlowp writes them:
  * masks and selects), and rows whose bytes TFLite Micro's own kernels
- * produced.
+ * produced; the int8 mean kernel against TFLite's MEAN.
  *===----------------------------------------------------------------------===*/
 
 #include "mote/mote_fixedpoint.h"
@@ -555,6 +555,63 @@ static void test_softmax(mote_test_counts *t) {
   MOTE_CHECK(t, bad == 0, "softmax: %d of %d rows differ from TFLite's", bad, rows);
 }
 
+/* TFLite's MEAN (reference QuantizedMeanOrSum with its prepare step): the
+ * multiplier of input / output scale with 1 / count folded in, applied to
+ * the int32 sum minus the input zero point times the count. */
+static void tfl_mean_multiplier(double in_scale, double out_scale, int count,
+                                int32_t *m, int32_t *shift) {
+  int s = 0;
+  tfl_quantize_multiplier(in_scale / out_scale, m, shift);
+  while (((uint64_t)count >> (s + 1)) != 0) /* 63 - clz64(count) */
+    ++s;
+  s = s < 32 ? s : 32;
+  s = s < 31 + *shift ? s : 31 + *shift;
+  *m = (int32_t)(((int64_t)*m << s) / count);
+  *shift -= s;
+}
+
+static void test_mean(mote_test_counts *t) {
+  enum { N = 2, C = 3, H = 4, W = 5 };
+  static const int32_t dims[4] = {N, C, H, W};
+  /* Mean over H and W: the output [N, C, 1, 1] steps by 0 there. */
+  static const int32_t strides[4] = {C, 1, 0, 0};
+  int8_t x[N * C * H * W], y[N * C];
+  uint32_t seed = 23;
+  int trial, bad = 0;
+  for (trial = 0; trial < 2000; ++trial) {
+    const double in_scale = ldexp(1.0 + (double)(lcg(&seed) % 1000) / 1000.0,
+                                  (int)(lcg(&seed) % 10) - 9);
+    const double out_scale = trial % 4 == 0 ? in_scale
+                             : ldexp(1.0 + (double)(lcg(&seed) % 1000) / 1000.0,
+                                     (int)(lcg(&seed) % 10) - 9);
+    const int32_t zin = (int32_t)(lcg(&seed) % 256) - 128;
+    const int32_t zout = (int32_t)(lcg(&seed) % 256) - 128;
+    mote_mean_s8_params p;
+    int32_t m, shift, k, o;
+    for (k = 0; k < N * C * H * W; ++k)
+      x[k] = random_i8(&seed);
+    tfl_mean_multiplier(in_scale, out_scale, H * W, &m, &shift);
+    p.rank = 4;
+    p.count = H * W;
+    p.input_offset = -zin;
+    p.output_multiplier = m;
+    p.output_shift = shift;
+    p.output_offset = zout;
+    if (mote_mean_s8(&p, dims, strides, x, y) != MOTE_OK) {
+      ++bad;
+      continue;
+    }
+    for (o = 0; o < N * C; ++o) {
+      int32_t sum = 0;
+      for (k = 0; k < H * W; ++k)
+        sum += x[o * H * W + k];
+      sum = clamp(tfl_mbqm(sum - zin * H * W, m, shift) + zout, -128, 127);
+      bad += sum != y[o];
+    }
+  }
+  MOTE_CHECK(t, bad == 0, "mean: %d outputs differ from TFLite's", bad);
+}
+
 MOTE_TEST_MAIN {
   mote_test_counts t = {0, 0};
   (void)argc;
@@ -565,5 +622,6 @@ MOTE_TEST_MAIN {
   test_average_pool(&t);
   test_fixed_point(&t);
   test_softmax(&t);
+  test_mean(&t);
   return mote_test_summary(&t);
 }

@@ -287,3 +287,37 @@ func.func @softmax_mote(%x: tensor<2x5x!qx>) -> tensor<2x5x!qs> {
   %q = mote.quantize %s : (tensor<2x5xf32>) -> tensor<2x5x!qs>
   return %q : tensor<2x5x!qs>
 }
+
+// -----
+
+// In TFLite's numerics a mean followed by a requantize (through the reshape
+// of a MEAN without keep_dims) becomes one mean into the requantize's type:
+// TFLite rescales the sum once.
+!qx = !quant.uniform<i8:f32, 0.05:-3>
+!qy = !quant.uniform<i8:f32, 0.02:-1>
+// CHECK-LABEL: func @mean_tflite
+// CHECK: %[[M:.*]] = mote.reduce %arg0 {axes = array<i64: 2, 3>, kind = "mean"} : (tensor<1x4x5x6x!quant.uniform<i8:f32, 5.000000e-02:-3>>) -> tensor<1x4x1x1x!quant.uniform<i8:f32, 2.000000e-02:-1>>
+// CHECK: %[[R:.*]] = mote.reshape %[[M]] : (tensor<1x4x1x1x!quant.uniform<i8:f32, 2.000000e-02:-1>>) -> tensor<1x4x!quant.uniform<i8:f32, 2.000000e-02:-1>>
+// CHECK: return %[[R]]
+module attributes {mote.numerics = "tflite"} {
+func.func @mean_tflite(%x: tensor<1x4x5x6x!qx>) -> tensor<1x4x!qy> {
+  %m = mote.reduce %x {axes = array<i64: 2, 3>, kind = "mean"} : (tensor<1x4x5x6x!qx>) -> tensor<1x4x1x1x!qx>
+  %r = mote.reshape %m : (tensor<1x4x1x1x!qx>) -> tensor<1x4x!qx>
+  %q = mote.requantize %r : (tensor<1x4x!qx>) -> tensor<1x4x!qy>
+  return %q : tensor<1x4x!qy>
+}
+}
+
+// -----
+
+// In Mote's numerics the mean and the requantize stay two steps.
+!qx = !quant.uniform<i8:f32, 0.05:-3>
+!qy = !quant.uniform<i8:f32, 0.02:-1>
+// CHECK-LABEL: func @mean_mote
+// CHECK: mote.reduce %arg0 {{.*}} -> tensor<1x4x1x1x!quant.uniform<i8:f32, 5.000000e-02:-3>>
+// CHECK: mote.requantize
+func.func @mean_mote(%x: tensor<1x4x5x6x!qx>) -> tensor<1x4x1x1x!qy> {
+  %m = mote.reduce %x {axes = array<i64: 2, 3>, kind = "mean"} : (tensor<1x4x5x6x!qx>) -> tensor<1x4x1x1x!qx>
+  %q = mote.requantize %m : (tensor<1x4x1x1x!qx>) -> tensor<1x4x1x1x!qy>
+  return %q : tensor<1x4x1x1x!qy>
+}

@@ -310,9 +310,15 @@ LogicalResult ReduceOp::verify() {
     expected[a] = 1;
   if (failed(verifyResultShape(*this, expected)))
     return failure();
-  if (getElementTypeOrSelf(getInput().getType()) !=
-      getElementTypeOrSelf(getOutput().getType()))
-    return emitOpError("result must have the input's element type");
+  Type inElement = getElementTypeOrSelf(getInput().getType());
+  Type outElement = getElementTypeOrSelf(getOutput().getType());
+  // A mean may requantize (TFLite's MEAN divides and rescales at once).
+  bool requantizingMean = getKind() == "mean" &&
+                          isa<quant::UniformQuantizedType>(inElement) &&
+                          isa<quant::UniformQuantizedType>(outElement);
+  if (inElement != outElement && !requantizingMean)
+    return emitOpError("result must have the input's element type (only an "
+                       "int8 mean may change its quantization)");
   return success();
 }
 

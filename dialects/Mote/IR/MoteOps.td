@@ -649,7 +649,10 @@ def Mote_ReduceOp : Mote_Op<"reduce", [Pure, Mote_QuantizationTransparent]> {
     axis of extent 1 (ONNX's keepdims = 0 is a reshape after it). An int8
     tensor keeps its quantization: max and min pick elements, mean rounds
     the mean of the integers half to even. (A sum is a mean times the
-    count, so that its own quantization covers the larger range.)
+    count, so that its own quantization covers the larger range.) An int8
+    mean may also have a result of another quantization, rescaling the sum
+    at once as TFLite's MEAN does (mote-fold-qdq makes it so in TFLite's
+    numerics, docs/Numerics.md).
 
     Example (mean over the channels of an NCHW tensor):
 

@@ -36,14 +36,19 @@ static RankedTensorType withElementType(Type like, Type elementOf) {
   return cast<RankedTensorType>(like).clone(getElementTypeOrSelf(elementOf));
 }
 
+/// True if `op` is in a module compiled in TFLite's numerics.
+static bool inTFLiteNumerics(Operation *op) {
+  auto module = op->getParentOfType<ModuleOp>();
+  auto numerics =
+      module ? module->getAttrOfType<StringAttr>(kNumericsAttrName) : nullptr;
+  return numerics && numerics.getValue() == "tflite";
+}
+
 /// True if `softmax` quantized to `resultType` has an int8 form: in TFLite's
 /// numerics (docs/Numerics.md), with TFLite's int8 softmax output (scale
 /// 1/256, zero point -128). Elsewhere softmax stays float between its
 /// dequantize and quantize.
 static bool hasTFLiteSoftmaxForm(SoftmaxOp softmax, Type resultType) {
-  auto module = softmax->getParentOfType<ModuleOp>();
-  auto numerics =
-      module ? module->getAttrOfType<StringAttr>(kNumericsAttrName) : nullptr;
   auto isInt8 = [](quant::QuantizedType q) {
     return isa_and_nonnull<quant::UniformQuantizedType>(q) && q.isSigned() &&
            q.getStorageTypeIntegralWidth() == 8;
@@ -51,10 +56,41 @@ static bool hasTFLiteSoftmaxForm(SoftmaxOp softmax, Type resultType) {
   auto dq = softmax.getInput().getDefiningOp<DequantizeOp>();
   auto type =
       dyn_cast_or_null<quant::UniformQuantizedType>(getQuantType(resultType));
-  return numerics && numerics.getValue() == "tflite" && dq &&
+  return inTFLiteNumerics(softmax) && dq &&
          isInt8(getQuantType(dq.getInput().getType())) && isInt8(type) &&
          type.getScale() == 1.0 / 256 && type.getZeroPoint() == -128;
 }
+
+/// requantize(mean(x)) -> mean(x) into the requantize's type, also through
+/// a reshape (MEAN without keep_dims), in TFLite's numerics: TFLite's MEAN
+/// rescales its sum to the output in one step.
+struct FoldRequantizeIntoMean : OpRewritePattern<RequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(RequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!inTFLiteNumerics(op))
+      return rewriter.notifyMatchFailure(op, "not in TFLite's numerics");
+    Value source = op.getInput();
+    auto reshape = source.getDefiningOp<ReshapeOp>();
+    if (reshape && reshape->hasOneUse())
+      source = reshape.getInput();
+    auto mean = source.getDefiningOp<ReduceOp>();
+    if (!mean || mean.getKind() != "mean" || !mean->hasOneUse() ||
+        !allPerTensor({mean.getInput(), op.getResult()}))
+      return rewriter.notifyMatchFailure(op, "input is not a mean");
+    Type elementType = getElementTypeOrSelf(op.getType());
+    auto meanType = cast<RankedTensorType>(mean.getType()).clone(elementType);
+    Value result =
+        ReduceOp::create(rewriter, mean.getLoc(), meanType, mean.getInput(),
+                         mean.getAxesAttr(), mean.getKindAttr());
+    if (source != op.getInput())
+      result =
+          ReshapeOp::create(rewriter, reshape.getLoc(), op.getType(), result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 
 /// quantize(op(dequantize(a), dequantize(b), ...)) -> op(a, b, ...) with the
 /// quantize's result type.
@@ -466,5 +502,6 @@ void mote::populateFoldQDQPatterns(RewritePatternSet &patterns) {
            SinkDequantizeThroughSelection, FoldRecurrentWeights<RnnOp>,
            FoldRecurrentWeights<GruOp>, FoldRecurrentWeights<LstmOp>,
            FoldRecurrentActivations<RnnOp>, FoldRecurrentActivations<GruOp>,
-           FoldRecurrentActivations<LstmOp>>(patterns.getContext());
+           FoldRecurrentActivations<LstmOp>, FoldRequantizeIntoMean>(
+          patterns.getContext());
 }

@@ -92,6 +92,10 @@ def MoteFoldQDQ : Pass<"mote-fold-qdq", "mlir::func::FuncOp"> {
       tensor moves below the dequantize, keeping the integer domain;
     - `quantize(dequantize(x))` is `x` when the types agree and a
       `mote.requantize` when they differ.
+    - in TFLite's numerics (the module's `mote.numerics = "tflite"`), a
+      softmax to TFLite's int8 output (scale 1/256, zero point -128)
+      becomes an int8 softmax, and a requantize after a mean (also through
+      a reshape) merges into the mean, which rescales its sum once.
     - then, a per-axis `dequantize` of a constant that is left (a
       per-channel weight read by a float op, as at a float cut of a QDQ
       model) becomes a float constant.

@@ -79,6 +79,32 @@ std::optional<TFLiteSoftmaxParams> tfliteSoftmaxParams(double inputScale,
 std::optional<std::array<int8_t, 256>>
 tfliteActivationTable(bool tanh, double inputScale, int64_t inputZeroPoint);
 
+/// The multiplier of TFLite's int8 MEAN over `count` elements: its sum
+/// minus the input zero point times the count is requantized by it. TFLite
+/// quantizes input / output scale, then folds 1 / count into it: the
+/// multiplier shifted left by floor(log2(count)) (at most 32, and at most
+/// 31 plus its shift) and divided by the count, truncating.
+Q31Multiplier tfliteMeanMultiplier(double inputScale, double outputScale,
+                                   int64_t count);
+
+/// TFLite's int8 LEAKY_RELU of every int8 input q (index q + 128): x = q
+/// minus the input zero point, requantized by TFLite's two-rounding
+/// multiply with the multiplier of input / output scale (x >= 0) or input
+/// scale * alpha / output scale (x < 0), both computed in float as TFLite
+/// computes them, plus the output zero point.
+std::array<int8_t, 256> tfliteLeakyReluTable(double inputScale,
+                                             int64_t inputZeroPoint,
+                                             float alpha, double outputScale,
+                                             int64_t outputZeroPoint);
+
+/// TFLite's int8 HARD_SWISH of every int8 input (index q + 128), in its
+/// 16-bit fixed point: x * relu6(x + 3) / 6 as TFLite's reference kernel
+/// computes it. None when the output scale needs a left shift, which
+/// TFLite refuses.
+std::optional<std::array<int8_t, 256>>
+tfliteHardSwishTable(double inputScale, int64_t inputZeroPoint,
+                     double outputScale, int64_t outputZeroPoint);
+
 } // namespace mote
 
 #endif // MOTE_CONVERSION_FIXEDPOINT_H

@@ -219,6 +219,15 @@ LogicalResult Lowering::lowerHardSigmoidS8(HardSigmoidOp o) {
 }
 LogicalResult Lowering::lowerLeakyReluS8(LeakyReluOp o) {
   double alpha = o.getAlpha().convertToDouble();
+  if (tfliteNumerics(o)) {
+    FailureOr<QParams> in = perTensor(o, o.getInput());
+    FailureOr<QParams> out = perTensor(o, o.getResult());
+    if (failed(in) || failed(out))
+      return failure();
+    return lowerTable(o, tfliteLeakyReluTable(in->scale, in->zeroPoint,
+                                              o.getAlpha().convertToFloat(),
+                                              out->scale, out->zeroPoint));
+  }
   return lowerLookupTable(o, [=](double x) { return x >= 0 ? x : alpha * x; });
 }
 LogicalResult Lowering::lowerEluS8(EluOp o) {
@@ -240,6 +249,15 @@ LogicalResult Lowering::lowerGeluS8(GeluOp o) {
       o, [](double x) { return 0.5 * x * std::erfc(-x / std::sqrt(2.0)); });
 }
 LogicalResult Lowering::lowerHardSwishS8(HardSwishOp o) {
+  if (tfliteNumerics(o)) {
+    FailureOr<QParams> in = perTensor(o, o.getInput());
+    FailureOr<QParams> out = perTensor(o, o.getResult());
+    if (failed(in) || failed(out))
+      return failure();
+    if (std::optional<std::array<int8_t, 256>> table = tfliteHardSwishTable(
+            in->scale, in->zeroPoint, out->scale, out->zeroPoint))
+      return lowerTable(o, *table);
+  }
   return lowerLookupTable(
       o, [](double x) { return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0); });
 }

@@ -147,6 +147,34 @@ LogicalResult Lowering::lowerReduce(ReduceOp o) {
   FailureOr<Value> output = buffer(o, o.getOutput());
   if (failed(input) || failed(output))
     return failure();
+  if (kind == abi::ReduceKind::Mean && !in.getElementType().isF32()) {
+    FailureOr<QParams> qin = perTensor(o, o.getInput());
+    FailureOr<QParams> qout = perTensor(o, o.getOutput());
+    if (failed(qin) || failed(qout))
+      return failure();
+    bool requantizes =
+        qin->scale != qout->scale || qin->zeroPoint != qout->zeroPoint;
+    // TFLite's MEAN rescales the sum once with its own multiplier (also
+    // between equal quantizations); Mote's numerics round the mean of the
+    // integers, or the sum once when the quantization changes.
+    if (tfliteNumerics(o) || requantizes) {
+      Q31Multiplier m =
+          tfliteNumerics(o)
+              ? tfliteMeanMultiplier(qin->scale, qout->scale, count)
+              : quantizeMultiplier(qin->scale / (qout->scale * count));
+      abi::mote_mean_s8_params params;
+      params.rank = static_cast<int32_t>(shape.size());
+      params.count = static_cast<int32_t>(count);
+      params.input_offset = -qin->zeroPoint;
+      params.output_multiplier = m.multiplier;
+      params.output_shift = m.shift;
+      params.output_offset = qout->zeroPoint;
+      callWith("mote_mean_s8", params,
+               {i32Array("dims", dims), i32Array("out_strides", strides),
+                *input, *output});
+      return success();
+    }
+  }
   call(in.getElementType().isF32() ? "mote_reduce_f32" : "mote_reduce_s8",
        {i32Array("dims", dims), i32Array("out_strides", strides), *input,
         *output},

@@ -174,6 +174,15 @@
 #define MOTE_PARAMS_mote_softmax_s8_params(F)                                  \
   F(outer) F(n) F(inner) F(input_multiplier) F(input_left_shift) F(diff_min)
 
+/* int8 mean with a requantization: each output is the sum of its `count`
+ * inputs plus `input_offset` (minus the input zero point) times the count,
+ * requantized by `output_multiplier` and `output_shift` (which carry the
+ * division by the count), plus `output_offset`; `rank` dimensions walked as
+ * mote_reduce_s8 walks them. */
+#define MOTE_PARAMS_mote_mean_s8_params(F)                                     \
+  F(rank) F(count) F(input_offset) F(output_multiplier) F(output_shift)        \
+  F(output_offset)
+
 #define MOTE_PARAMS_LIST(P)                                                    \
   P(mote_conv2d_s8_params)                                                     \
   P(mote_conv2d_f32_params)                                                    \
@@ -186,6 +195,7 @@
   P(mote_where_params)                                                         \
   P(mote_pool2d_s8_params)                                                     \
   P(mote_softmax_s8_params)                                                    \
+  P(mote_mean_s8_params)                                                       \
   P(mote_matmul_params)                                                        \
   P(mote_matmul_s8_params)                                                     \
   P(mote_matmul_s32_params)                                                    \

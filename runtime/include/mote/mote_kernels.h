@@ -433,6 +433,12 @@ mote_status mote_reduce_s8(int32_t kind, int32_t rank, int32_t count,
                            const int32_t *dims, const int32_t *out_strides,
                            const int8_t *input, int8_t *output);
 
+/* int8 mean into another quantization (TFLite's MEAN): see
+ * mote_mean_s8_params in mote_abi.h; `dims` and `out_strides` as above. */
+mote_status mote_mean_s8(const mote_mean_s8_params *p, const int32_t *dims,
+                         const int32_t *out_strides, const int8_t *input,
+                         int8_t *output);
+
 /* Copies `bytes` bytes (for views returned to the caller). */
 mote_status mote_copy(int32_t bytes, const void *input, void *output);
 

@@ -1,6 +1,7 @@
 """Writes a TFLite model of one int8 operator on a [1, N] tensor, as JSON
 for flatc: unary.py OUT.json OP IN_SCALE IN_ZERO_POINT OUT_SCALE
-OUT_ZERO_POINT N (OP is SOFTMAX, LOGISTIC or TANH)."""
+OUT_ZERO_POINT N (OP is SOFTMAX, LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU,
+whose alpha is 0.2, or MEAN over the N elements into a [1, 1] output)."""
 import os
 import sys
 
@@ -11,9 +12,14 @@ from make_tflite_models import Model  # noqa: E402
 out, op, in_scale, in_zp, out_scale, out_zp, n = sys.argv[1:]
 m = Model()
 x = m.tensor([1, int(n)], float(in_scale), int(in_zp))
-y = m.tensor([1, int(n)], float(out_scale), int(out_zp))
-if op == "SOFTMAX":
+y = m.tensor([1, 1] if op == "MEAN" else [1, int(n)], float(out_scale),
+             int(out_zp))
+if op == "MEAN":
+    m.op(op, [x, m.ints([1])], y, "ReducerOptions", keep_dims=True)
+elif op == "SOFTMAX":
     m.op(op, [x], y, "SoftmaxOptions", beta=1.0)
+elif op == "LEAKY_RELU":
+    m.op(op, [x], y, "LeakyReluOptions", alpha=0.2)
 else:
     m.op(op, [x], y)
 m.write(out, [x], [y])
