@@ -27,7 +27,8 @@ CODES = {"ADD": 0, "AVERAGE_POOL_2D": 1, "CONCATENATION": 2, "CONV_2D": 3,
          "TRANSPOSE": 39, "MEAN": 40, "SUB": 41, "SQUEEZE": 43,
          "STRIDED_SLICE": 45, "PADV2": 60, "REDUCE_MAX": 82,
          "QUANTIZE": 114, "HARD_SWISH": 117, "SPLIT": 49, "PRELU": 54,
-         "LEAKY_RELU": 98, "SPLIT_V": 102}
+         "LEAKY_RELU": 98, "SPLIT_V": 102, "TRANSPOSE_CONV": 67,
+         "RESIZE_NEAREST_NEIGHBOR": 97}
 
 
 class Model:
@@ -308,10 +309,56 @@ def split(out):
     m.write(out, [x], [z])
 
 
+def transpose_conv(out, bias=True):
+    """TRANSPOSE_CONV: SAME with stride 2 (the output twice the input, the
+    first row at -1 of the scattered rows), with a bias and a fused RELU
+    unless `bias` is False (TFLite 2.2 reads neither), then VALID with a
+    2x2 filter to an output one larger than the scatter (11 x 13 from
+    5 x 6)."""
+    m, x, s = start()
+    w, ws = m.weights([6, 3, 3, 4], 0)
+    y = m.tensor([1, 10, 12, 6], 0.1, -20)
+    inputs = [m.ints([1, 10, 12, 6]), w, x]
+    if bias:
+        m.op("TRANSPOSE_CONV", inputs + [m.bias(s, ws)], y,
+             "TransposeConvOptions", padding="SAME", stride_w=2, stride_h=2,
+             fused_activation_function="RELU")
+    else:
+        m.op("TRANSPOSE_CONV", inputs, y, "TransposeConvOptions",
+             padding="SAME", stride_w=2, stride_h=2)
+    w2, ws2 = m.weights([3, 2, 2, 6], 0, 0.02)
+    z = m.tensor([1, 11, 13, 3], 0.2, 5)
+    v = m.tensor([1, 5, 6, 6], 0.1, -20)
+    m.op("MAX_POOL_2D", [y], v, "Pool2DOptions", padding="SAME", stride_w=2,
+         stride_h=2, filter_width=2, filter_height=2)
+    m.op("TRANSPOSE_CONV", [m.ints([1, 11, 13, 3]), w2, v], z,
+         "TransposeConvOptions", padding="VALID", stride_w=2, stride_h=2)
+    m.write(out, [x], [z])
+
+
+def transpose_conv_linear(out):
+    transpose_conv(out, bias=False)
+
+
+def resize_nearest(out):
+    """RESIZE_NEAREST_NEIGHBOR: 2x (5 x 6 to 10 x 12), then to 7 x 9
+    (ratios that are not integers). TFLite 2.2 predates TFLite's current
+    half-pixel and aligned-corner rules: those are checked against TFLite
+    Micro's bytes (test/Target/TFLite/resize.test)."""
+    m, x, s = start()
+    y = m.tensor([1, 10, 12, 4], s, -3)
+    m.op("RESIZE_NEAREST_NEIGHBOR", [x, m.ints([10, 12])], y,
+         "ResizeNearestNeighborOptions")
+    z = m.tensor([1, 7, 9, 4], s, -3)
+    m.op("RESIZE_NEAREST_NEIGHBOR", [y, m.ints([7, 9])], z,
+         "ResizeNearestNeighborOptions")
+    m.write(out, [x], [z])
+
+
 MODELS = [conv, conv_dilated, depthwise, pools, dense, arithmetic,
           reductions, reduce_keep, padding, transpose, strided_slice, shapes,
           concatenation, activations, softmax, depthwise_linear, leaky_relu,
-          prelu, split]
+          prelu, split, transpose_conv, transpose_conv_linear, resize_nearest]
 
 
 def main():

@@ -554,11 +554,16 @@ LogicalResult ResizeOp::verify() {
   if (!llvm::is_contained({"nearest", "linear", "cubic"}, getMode()))
     return emitOpError("mode must be 'nearest', 'linear' or 'cubic', got '")
            << getMode() << "'";
+  StringRef coordinates = getCoordinateTransformationMode();
   if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
-                           "asymmetric", "tf_half_pixel_for_nn"},
-                          getCoordinateTransformationMode()))
+                           "asymmetric", "tf_half_pixel_for_nn", "tflite",
+                           "tflite_half_pixel", "tflite_align_corners"},
+                          coordinates))
     return emitOpError("unknown coordinate_transformation_mode '")
-           << getCoordinateTransformationMode() << "'";
+           << coordinates << "'";
+  if (coordinates.starts_with("tflite") && getMode() != "nearest")
+    return emitOpError("TFLite's coordinate rules '")
+           << coordinates << "' are for mode 'nearest' only";
   if (!llvm::is_contained(
           {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"},
           getNearestMode()))

@@ -676,6 +676,12 @@ def Mote_ResizeOp : Mote_Op<"resize", [Pure, Mote_QuantizationTransparent]> {
     `pytorch_half_pixel`, `align_corners`, `asymmetric`,
     `tf_half_pixel_for_nn`) with the per-axis `scales` (output over input,
     as the model gives them: they need not equal the ratio of the extents).
+    TFLite's RESIZE_NEAREST_NEIGHBOR rules (`tflite`, `tflite_half_pixel`,
+    `tflite_align_corners`, mode `nearest` only) use the ratio of the
+    extents instead, in float32 as TFLite does: output row `i` reads
+    `floor((i + offset) * in / out)` (offset 0.5 with half pixels, at least
+    0), or with aligned corners `round((i) * (in - 1) / (out - 1))`, at
+    most `in - 1`.
     `mode = "nearest"` takes the input element that `nearest_mode`
     (`round_prefer_floor`, `round_prefer_ceil`, `floor`, `ceil`) rounds the
     coordinate to; `mode = "linear"` interpolates the two nearest rows and

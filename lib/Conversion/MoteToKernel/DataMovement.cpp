@@ -227,6 +227,23 @@ ResizeAxis resizeAxis(ResizeOp op, int axis) {
   bool linear = op.getMode() == "linear", cubic = op.getMode() == "cubic";
   ResizeAxis result;
   result.taps = cubic ? 4 : 2;
+  if (coordinates.starts_with("tflite")) {
+    // TFLite's nearest neighbour, in its float32 arithmetic.
+    bool align = coordinates == "tflite_align_corners";
+    bool half = coordinates == "tflite_half_pixel";
+    float ratio = align && out > 1
+                      ? static_cast<float>(in - 1) / static_cast<float>(out - 1)
+                      : static_cast<float>(in) / static_cast<float>(out);
+    float offset = half ? 0.5f : 0.0f;
+    for (int64_t i = 0; i < out; ++i) {
+      float x = (static_cast<float>(i) + offset) * ratio;
+      int64_t k = static_cast<int64_t>(align ? std::round(x) : std::floor(x));
+      k = std::clamp<int64_t>(k, 0, in - 1);
+      result.index.append({static_cast<int32_t>(k), static_cast<int32_t>(k)});
+      result.weight.append({1.0f, 0.0f});
+    }
+    return result;
+  }
   for (int64_t i = 0; i < out; ++i) {
     float r = static_cast<float>(i), x;
     if (coordinates == "asymmetric")

@@ -142,8 +142,11 @@ LogicalResult Lowering::lowerReluF32(ReluOp o) {
   return activation(abi::Activation::Clamp, 0.0f, big);
 }
 LogicalResult Lowering::lowerClampF32(ClampOp o) {
-  return activation(abi::Activation::Clamp, o.getMin().convertToFloat(),
-                    o.getMax().convertToFloat());
+  // An unbounded side (TFLite's RELU is a clamp to [0, inf)) becomes the
+  // largest float: C99 has no infinity literal outside math.h.
+  return activation(abi::Activation::Clamp,
+                    std::max(o.getMin().convertToFloat(), -big),
+                    std::min(o.getMax().convertToFloat(), big));
 }
 LogicalResult Lowering::lowerSigmoidF32(SigmoidOp o) {
   return activation(abi::Activation::Sigmoid, 0.0f, 0.0f);

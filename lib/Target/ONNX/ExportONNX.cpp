@@ -328,7 +328,11 @@ LogicalResult Exporter::exportOp(Operation *op) {
         setInt(n, "keepdims", 1);
         return success();
       })
-      .Case([&](ResizeOp o) {
+      .Case([&](ResizeOp o) -> LogicalResult {
+        if (o.getCoordinateTransformationMode().starts_with("tflite"))
+          return o.emitOpError("has TFLite's coordinate rule '")
+                 << o.getCoordinateTransformationMode()
+                 << "', which ONNX's Resize does not have";
         // The scales when they give the result's extents (ONNX Runtime then
         // maps coordinates with them), else the sizes.
         ArrayRef<int64_t> x = shapeOf(o.getInput()), y = shapeOf(o.getOutput());

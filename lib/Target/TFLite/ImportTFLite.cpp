@@ -81,6 +81,8 @@ enum Builtin : int32_t {
   kPadV2 = 60,
   kReduceMax = 82,
   kReduceMin = 89,
+  kTransposeConv = 67,
+  kResizeNearestNeighbor = 97,
   kLeakyRelu = 98,
   kSplitV = 102,
   kQuantize = 114,
@@ -299,9 +301,15 @@ private:
   /// value computed for it, or its constant.
   FailureOr<Value> operand(unsigned i);
   bool hasOperand(unsigned i);
+  /// The optional bias operand `i` of a layer: a constant of `channels`
+  /// elements, or a null value when absent.
+  FailureOr<Value> biasOperand(unsigned i, int64_t channels);
   /// Sets output `i` of the operator to `real` (internal layout), through
-  /// the fused activation and the output's quantize / dequantize.
-  LogicalResult setOutput(unsigned i, Value real, int8_t activation = 0);
+  /// the fused activation and the output's quantize / dequantize. With
+  /// `quantizeFirst`, an int8 output is quantized before the activation
+  /// too (for ops that cannot fuse a clamp: the clamp then runs on int8).
+  LogicalResult setOutput(unsigned i, Value real, int8_t activation = 0,
+                          bool quantizeFirst = false);
 
   Value permute4(Value v, ArrayRef<int64_t> perm);
   Value toInternal(Value nhwc) { return permute4(nhwc, kToNCHW); }
@@ -310,6 +318,8 @@ private:
 
   LogicalResult importOperator(const tfl::Operator &op);
   LogicalResult importConv(const tfl::Operator &op, bool depthwise);
+  LogicalResult importTransposeConv(const tfl::Operator &op);
+  LogicalResult importResizeNearest(const tfl::Operator &op);
   LogicalResult importFullyConnected(const tfl::Operator &op);
   LogicalResult importPool(const tfl::Operator &op, bool average);
   LogicalResult importBinary(const tfl::Operator &op);
@@ -575,7 +585,8 @@ Value Importer::permute4(Value v, ArrayRef<int64_t> perm) {
       builder.getDenseI64ArrayAttr(perm));
 }
 
-LogicalResult Importer::setOutput(unsigned i, Value real, int8_t activation) {
+LogicalResult Importer::setOutput(unsigned i, Value real, int8_t activation,
+                                  bool quantizeFirst) {
   const auto *outputs = current->outputs();
   if (!outputs || i >= outputs->size())
     return opError() << "output " << i << " is missing";
@@ -613,6 +624,11 @@ LogicalResult Importer::setOutput(unsigned i, Value real, int8_t activation) {
       return std::nullopt;
     }
   };
+  auto quantizeDequantize = [&](Value v) -> Value {
+    auto tensorType = cast<RankedTensorType>(v.getType());
+    Value q = QuantizeOp::create(builder, loc, tensorType.clone(*type), v);
+    return DequantizeOp::create(builder, loc, tensorType, q);
+  };
   if (activation != tfl::ActivationFunctionType_NONE) {
     auto b = bounds(activation);
     if (!b)
@@ -621,15 +637,14 @@ LogicalResult Importer::setOutput(unsigned i, Value real, int8_t activation) {
                               static_cast<tfl::ActivationFunctionType>(
                                   activation))
                        << " is not supported";
+    if (quantizeFirst && *type)
+      real = quantizeDequantize(real);
     real = ClampOp::create(builder, loc, real.getType(), real,
                            builder.getF32FloatAttr(b->first),
                            builder.getF32FloatAttr(b->second));
   }
-  if (*type) {
-    auto tensorType = cast<RankedTensorType>(real.getType());
-    Value q = QuantizeOp::create(builder, loc, tensorType.clone(*type), real);
-    real = DequantizeOp::create(builder, loc, tensorType, q);
-  }
+  if (*type)
+    real = quantizeDequantize(real);
   values[index] = real;
   return success();
 }
@@ -703,18 +718,9 @@ LogicalResult Importer::importConv(const tfl::Operator &op, bool depthwise) {
                                 0);
   if (failed(w))
     return failure();
-  Value bias;
-  if (hasOperand(2)) {
-    FailureOr<const tfl::Tensor *> bt = tensor(op.inputs()->Get(2));
-    if (failed(bt))
-      return failure();
-    FailureOr<Value> b = constant(*bt);
-    if (failed(b))
-      return failure();
-    if (shapeOf(*b) != ArrayRef<int64_t>{outChannels})
-      return opError() << "bias must be [" << outChannels << "]";
-    bias = *b;
-  }
+  FailureOr<Value> bias = biasOperand(2, outChannels);
+  if (failed(bias))
+    return failure();
   auto [top, bottom] = padding(padMode, in[2], kernelH, strideH, dilationH);
   auto [left, right] = padding(padMode, in[3], kernelW, strideW, dilationW);
   int64_t outH =
@@ -726,11 +732,108 @@ LogicalResult Importer::importConv(const tfl::Operator &op, bool depthwise) {
   Value y = Conv2DOp::create(
       builder, loc,
       tensorOf({in[0], outChannels, outH, outW}, builder.getF32Type()), *x, *w,
-      bias, builder.getDenseI64ArrayAttr({strideH, strideW}),
+      *bias, builder.getDenseI64ArrayAttr({strideH, strideW}),
       builder.getDenseI64ArrayAttr({dilationH, dilationW}),
       builder.getDenseI64ArrayAttr({top, left, bottom, right}),
       builder.getI64IntegerAttr(group), FloatAttr(), FloatAttr());
   return setOutput(0, y, activation);
+}
+
+FailureOr<Value> Importer::biasOperand(unsigned i, int64_t channels) {
+  if (!hasOperand(i))
+    return Value();
+  FailureOr<const tfl::Tensor *> t = tensor(current->inputs()->Get(i));
+  if (failed(t))
+    return failure();
+  FailureOr<Value> b = constant(*t);
+  if (failed(b))
+    return failure();
+  if (shapeOf(*b) != ArrayRef<int64_t>{channels})
+    return opError() << "bias must be [" << channels << "]";
+  return *b;
+}
+
+/// "a, b, c": a shape for messages.
+static std::string commaList(ArrayRef<int64_t> values) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::interleaveComma(values, os);
+  return text;
+}
+
+LogicalResult Importer::importTransposeConv(const tfl::Operator &op) {
+  const tfl::TransposeConvOptions *o =
+      op.builtin_options_as_TransposeConvOptions();
+  if (!o)
+    return opError() << "has no TransposeConvOptions";
+  // Inputs: the output shape (NHWC), the filter [O, H, W, I], the input
+  // and an optional bias.
+  FailureOr<SmallVector<int64_t>> outShape = intsOperand(0);
+  if (failed(outShape))
+    return failure();
+  FailureOr<Value> x = operand(2);
+  if (failed(x))
+    return failure();
+  FailureOr<const tfl::Tensor *> wt = tensor(op.inputs()->Get(1));
+  if (failed(wt))
+    return failure();
+  FailureOr<SmallVector<int64_t>> wShape = tensorShape(*wt);
+  if (failed(wShape))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  if (in.size() != 4 || wShape->size() != 4 || outShape->size() != 4)
+    return opError() << "output shape, filter and input must be rank 4";
+  int64_t outChannels = (*wShape)[0], kernelH = (*wShape)[1],
+          kernelW = (*wShape)[2];
+  int64_t outH = (*outShape)[1], outW = (*outShape)[2];
+  if ((*wShape)[3] != in[1] || (*outShape)[0] != in[0] ||
+      (*outShape)[3] != outChannels || outH < 1 || outW < 1)
+    return opError() << "filter [" << outChannels << ", " << kernelH << ", "
+                     << kernelW << ", " << (*wShape)[3]
+                     << "] and output shape [" << commaList(*outShape)
+                     << "] do not fit an input of " << in[0] << " x " << in[1]
+                     << " channels";
+  int64_t strideH = o->stride_h(), strideW = o->stride_w();
+  if (strideH < 1 || strideW < 1 || strideH > 65535 || strideW > 65535)
+    return opError() << "strides " << strideH << "x" << strideW
+                     << " must be in [1, 65535]";
+  // [O, H, W, I] -> [I, O, H, W]: the output channels (TFLite's per-channel
+  // scales) on axis 1, as mote.conv_transpose2d reads them.
+  static constexpr int64_t kPerm[4] = {3, 0, 1, 2};
+  FailureOr<Value> w = constant(*wt, kPerm, 1);
+  if (failed(w))
+    return failure();
+  FailureOr<Value> bias = biasOperand(3, outChannels);
+  if (failed(bias))
+    return failure();
+  // TFLite pads as the forward convolution from the output back to the
+  // input would: the first output row is at -top. The scattered extent
+  // stride * (in - 1) + kernel is cropped, or extended at the end, to the
+  // declared output.
+  int64_t pads[2], crops[2], extend[2];
+  int64_t outs[2] = {outH, outW}, ins[2] = {in[2], in[3]},
+          kernels[2] = {kernelH, kernelW}, strides[2] = {strideH, strideW};
+  for (int d = 0; d < 2; ++d) {
+    pads[d] = padding(o->padding(), outs[d], kernels[d], strides[d], 1).first;
+    int64_t rest = strides[d] * (ins[d] - 1) + kernels[d] - pads[d] - outs[d];
+    extend[d] = rest < 0 ? -rest : 0;
+    if (extend[d] >= strides[d])
+      return opError() << "output shape [" << commaList(*outShape)
+                       << "] is larger than the input scatters to";
+    crops[d] = rest < 0 ? 0 : rest;
+  }
+  Value y = ConvTranspose2DOp::create(
+      builder, loc,
+      tensorOf({in[0], outChannels, outH, outW}, builder.getF32Type()), *x, *w,
+      *bias, builder.getDenseI64ArrayAttr({strideH, strideW}),
+      builder.getDenseI64ArrayAttr({1, 1}),
+      builder.getDenseI64ArrayAttr({pads[0], pads[1], crops[0], crops[1]}),
+      builder.getDenseI64ArrayAttr({extend[0], extend[1]}),
+      builder.getI64IntegerAttr(1));
+  // mote.conv_transpose2d has no fused clamp: the activation clamps the
+  // int8 result, as TFLite's does.
+  return setOutput(0, y, o->fused_activation_function(),
+                   /*quantizeFirst=*/true);
 }
 
 LogicalResult Importer::importFullyConnected(const tfl::Operator &op) {
@@ -761,21 +864,12 @@ LogicalResult Importer::importFullyConnected(const tfl::Operator &op) {
                      << "of the weights' " << ws[1] << " inputs";
   int64_t batch = count / ws[1];
   Value flat = reshapeTo(toNHWC(*x), {batch, ws[1]});
-  Value bias;
-  if (hasOperand(2)) {
-    FailureOr<const tfl::Tensor *> bt = tensor(op.inputs()->Get(2));
-    if (failed(bt))
-      return failure();
-    FailureOr<Value> b = constant(*bt);
-    if (failed(b))
-      return failure();
-    if (shapeOf(*b) != ArrayRef<int64_t>{ws[0]})
-      return opError() << "bias must be [" << ws[0] << "]";
-    bias = *b;
-  }
+  FailureOr<Value> bias = biasOperand(2, ws[0]);
+  if (failed(bias))
+    return failure();
   Value y = FullyConnectedOp::create(
       builder, loc, tensorOf({batch, ws[0]}, builder.getF32Type()), flat, *w,
-      bias, FloatAttr(), FloatAttr());
+      *bias, FloatAttr(), FloatAttr());
   // keep_num_dims gives the input's leading dimensions back.
   if (o->keep_num_dims()) {
     FailureOr<const tfl::Tensor *> out = tensor(op.outputs()->Get(0));
@@ -1042,6 +1136,44 @@ LogicalResult Importer::importReduce(const tfl::Operator &op) {
   const tfl::ReducerOptions *o = op.builtin_options_as_ReducerOptions();
   if (!o || !o->keep_dims())
     y = toInternal(reshapeTo(toNHWC(y), *out));
+  return setOutput(0, y);
+}
+
+LogicalResult Importer::importResizeNearest(const tfl::Operator &op) {
+  const tfl::ResizeNearestNeighborOptions *o =
+      op.builtin_options_as_ResizeNearestNeighborOptions();
+  bool align = o && o->align_corners(), half = o && o->half_pixel_centers();
+  if (align && half)
+    return opError() << "align_corners and half_pixel_centers exclude each "
+                        "other";
+  FailureOr<Value> x = operand(0);
+  if (failed(x))
+    return failure();
+  FailureOr<SmallVector<int64_t>> size = intsOperand(1);
+  if (failed(size))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(*x);
+  if (in.size() != 4)
+    return opError() << "input must be rank 4";
+  if (size->size() != 2 || (*size)[0] < 1 || (*size)[1] < 1 ||
+      (*size)[0] > 65535 || (*size)[1] > 65535)
+    return opError() << "size must be 2 extents in [1, 65535]";
+  // TFLite maps rows by the ratio of the extents (the scales only record
+  // it).
+  Value y = ResizeOp::create(
+      builder, loc,
+      tensorOf({in[0], in[1], (*size)[0], (*size)[1]},
+               getElementTypeOrSelf(x->getType())),
+      *x,
+      builder.getDenseF32ArrayAttr(
+          {static_cast<float>((*size)[0]) / static_cast<float>(in[2]),
+           static_cast<float>((*size)[1]) / static_cast<float>(in[3])}),
+      builder.getStringAttr("nearest"),
+      builder.getStringAttr(align  ? "tflite_align_corners"
+                            : half ? "tflite_half_pixel"
+                                   : "tflite"),
+      builder.getStringAttr("floor"), builder.getF32FloatAttr(-0.75f),
+      builder.getBoolAttr(false));
   return setOutput(0, y);
 }
 
@@ -1341,6 +1473,7 @@ LogicalResult Importer::importOperator(const tfl::Operator &op) {
   case kConcatenation:
   case kReduceMax:
   case kReduceMin:
+  case kResizeNearestNeighbor:
     if (failed(checkSameQuantization(
             opCode == kConcatenation ? op.inputs()->size() : 1)))
       return failure();
@@ -1354,6 +1487,12 @@ LogicalResult Importer::importOperator(const tfl::Operator &op) {
     if (op.inputs()->size() < 2)
       return opError() << "needs an input and a filter";
     return importConv(op, opCode == kDepthwiseConv2D);
+  case kResizeNearestNeighbor:
+    return importResizeNearest(op);
+  case kTransposeConv:
+    if (op.inputs()->size() < 3)
+      return opError() << "needs an output shape, a filter and an input";
+    return importTransposeConv(op);
   case kFullyConnected:
     if (op.inputs()->size() < 2)
       return opError() << "needs an input and weights";
@@ -1567,7 +1706,9 @@ SmallVector<std::string> mote::getSupportedTFLiteOps() {
                        kSplit,
                        kSplitV,
                        kPrelu,
-                       kLeakyRelu})
+                       kLeakyRelu,
+                       kTransposeConv,
+                       kResizeNearestNeighbor})
     if (const char *name = builtinName(code))
       ops.push_back(name);
   llvm::sort(ops);
