@@ -6,7 +6,8 @@
 #   check-mote-integration  generated code against ONNX Runtime, the Arm
 #                           targets under QEMU, training, the ONNX node tests,
 #                           torchvision, fuzzing
-# Prints each tier's counts and time, and ends with the line
+# Prints each tier's counts, time and slowest tests (lit --time-tests),
+# and ends with the line
 # "check-mote: N passed, N failed, N skipped" over both; exits non-zero when
 # any test fails. MOTE_TIERS=unit (or integration) runs one tier only.
 set -euo pipefail
@@ -37,7 +38,7 @@ for tier in $TIERS; do
   log=$(mktemp)
   status=0
   start=$(date +%s)
-  /usr/lib/llvm-22/bin/lit -sv -j "${MOTE_JOBS:-2}" "${paths[@]}" 2>&1 | tee "$log" || status=$?
+  /usr/lib/llvm-22/bin/lit -sv --time-tests -j "${MOTE_JOBS:-2}" "${paths[@]}" 2>&1 | tee "$log" || status=$?
   seconds=$(( $(date +%s) - start ))
   count() { awk -v key="$1" '$1 == key":" { n += $2 } END { print n + 0 }' "$log"; }
   passed=$(( $(count Passed) + $(count Expectedly) ))
