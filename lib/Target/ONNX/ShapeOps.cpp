@@ -813,6 +813,10 @@ LogicalResult importSplit(NodeContext &ctx) {
   for (int64_t size : sizes) {
     if (size < 1)
       return ctx.unsupported("an empty part of axis " + Twine(*axis));
+    // Sizes past the axis cannot add up to it (and could overflow).
+    if (size > dim - total)
+      return ctx.emitError()
+             << "split sizes exceed axis " << *axis << " of extent " << dim;
     total += size;
   }
   if (total != dim)
