@@ -34,9 +34,9 @@ mote-state-fuzzer -max_total_time="$SECONDS_EACH" -timeout=10 \
   -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$OUT/" \
   "$OUT/state-corpus" "$OUT/state-seeds" test/fuzz/state-regressions
 
-echo "long-tests: torchvision ResNet-18 and EfficientNet-B0, FP32 and INT8 C against ONNX Runtime"
-$PY examples/torchvision/export_models.py "$OUT/torchvision" --models resnet18,efficientnet_b0
-for model in resnet18 efficientnet_b0; do
+echo "long-tests: torchvision ResNet-18, EfficientNet-B0 and MobileNetV2, FP32 and INT8 C against ONNX Runtime"
+$PY examples/torchvision/export_models.py "$OUT/torchvision" --models resnet18,efficientnet_b0,mobilenet_v2
+for model in resnet18 efficientnet_b0 mobilenet_v2; do
   $PY test/Integration/compare_qdq_ort.py "$OUT/torchvision/$model.onnx" \
     "$OUT/torchvision/calibration.npy" "$OUT/torchvision/eval.npy" \
     "$OUT/torchvision/$model" --motec motec --method percentile
