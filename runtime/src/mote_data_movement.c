@@ -434,7 +434,7 @@ static void reduce_mean_s8(int32_t rank, int32_t count, const int32_t *dims,
     for (j = first; j < last; ++j) {
       int64_t v;
       if (requant)
-        /* TFLite sums in int32: the shifted sum wraps as its does. */
+        /* TFLite sums in int32: the shifted sum wraps as TFLite's does. */
         v = (int64_t)mote_requantize_prepared(
                 (int32_t)(uint32_t)(uint64_t)(sums[j - first] +
                                               (int64_t)requant->input_offset *
