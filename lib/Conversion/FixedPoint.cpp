@@ -9,16 +9,24 @@
 
 using namespace mote;
 
-Q31Multiplier mote::quantizeMultiplier(double real) {
-  if (!(real > 0.0) || !std::isfinite(real))
-    return {};
-  int exponent;
+/// real = q * 2^exponent / 2^31 with q = round(fraction * 2^31) in
+/// [2^30, 2^31) (TFLite's QuantizeMultiplier before any range check), for
+/// a positive finite `real`.
+static int64_t splitMultiplier(double real, int &exponent) {
   double fraction = std::frexp(real, &exponent); // real = fraction * 2^exp
   int64_t q = std::llround(fraction * double(int64_t(1) << 31));
   if (q == (int64_t(1) << 31)) {
     q /= 2;
     ++exponent;
   }
+  return q;
+}
+
+Q31Multiplier mote::quantizeMultiplier(double real) {
+  if (!(real > 0.0) || !std::isfinite(real))
+    return {};
+  int exponent;
+  int64_t q = splitMultiplier(real, exponent);
   if (exponent < -31)
     return {};
   if (exponent > 30)
@@ -59,13 +67,10 @@ std::optional<TFLiteSoftmaxParams> mote::tfliteSoftmaxParams(double inputScale,
                          double((int64_t(1) << 31) - 1));
   if (!(real > 1.0))
     return std::nullopt;
+  // Not quantizeMultiplier: a left shift of 31 (scales of 32 and more) is
+  // TFLite's, where quantizeMultiplier saturates at 30.
   int shift;
-  double fraction = std::frexp(real, &shift);
-  int64_t q = std::llround(fraction * double(int64_t(1) << 31));
-  if (q == (int64_t(1) << 31)) {
-    q /= 2;
-    ++shift;
-  }
+  int64_t q = splitMultiplier(real, shift);
   return TFLiteSoftmaxParams{static_cast<int32_t>(q), shift,
                              static_cast<int32_t>(-inputRadius(5, shift))};
 }
