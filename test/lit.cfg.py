@@ -23,6 +23,9 @@ config.substitutions.append(("%mote_obj", config.mote_obj_root))
 # The SGQ codec the Python server side loads (python/mote_collab/sgq.py).
 config.environment["MOTE_SGQ_LIB"] = os.path.join(config.mote_obj_root, "lib",
                                                   "libmote_sgq.so")
+# motec's cache of compiled runtime objects, in the build tree for tests.
+config.environment["MOTE_CACHE_DIR"] = os.path.join(config.mote_obj_root,
+                                                    "test", "object-cache")
 config.substitutions.append(("%mote_bin", config.mote_tools_dir))
 config.substitutions.append(("%models", config.mote_models_dir))
 config.substitutions.append(("%python", "/usr/bin/python3"))

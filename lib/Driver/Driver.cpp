@@ -625,28 +625,23 @@ std::optional<std::string> measureCode(mote::RuntimeParts parts, StringRef dir,
   SmallVector<std::string> sources = {(dir + "/" + name + ".c").str()};
   for (const std::string &source : mote::runtimeSources(target, parts))
     sources.push_back((dir + "/runtime/" + source).str());
-  SmallVector<std::string> objects;
-  for (auto [i, source] : llvm::enumerate(sources)) {
-    objects.push_back((work + "/" + std::to_string(i) + ".o").str());
-    SmallVector<std::string> args = {ccName, "-std=c99", host ? "-Os" : "-O2"};
-    for (StringRef flag : target.toolchain.cpuFlags)
-      args.push_back(flag.str());
-    if (target.toolchain.bareMetal)
-      args.push_back("--specs=picolibc.specs");
-    llvm::append_range(
-        args, SmallVector<std::string>{("-I" + dir).str(),
-                                       ("-I" + dir + "/runtime/include").str(),
-                                       "-c", source, "-o", objects.back()});
-    SmallVector<StringRef> refs(args.begin(), args.end());
-    if (sys::ExecuteAndWait(*cc, refs) != 0)
-      return std::nullopt;
-  }
+  SmallVector<std::string> flags = {"-std=c99", host ? "-Os" : "-O2"};
+  for (StringRef flag : target.toolchain.cpuFlags)
+    flags.push_back(flag.str());
+  if (target.toolchain.bareMetal)
+    flags.push_back("--specs=picolibc.specs");
+  flags.push_back(("-I" + dir).str());
+  flags.push_back(("-I" + dir + "/runtime/include").str());
+  FailureOr<SmallVector<std::string>> objects =
+      mote::compileObjects(*cc, flags, sources, work);
+  if (failed(objects))
+    return std::nullopt;
   SmallString<128> report(work);
   sys::path::append(report, "size.txt");
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(report),
                                           std::nullopt};
   SmallVector<StringRef> sizeArgs = {sizeName, "-A"};
-  sizeArgs.append(objects.begin(), objects.end());
+  sizeArgs.append(objects->begin(), objects->end());
   if (sys::ExecuteAndWait(*size, sizeArgs, std::nullopt, redirects) != 0)
     return std::nullopt;
   auto text = MemoryBuffer::getFile(report);

@@ -15,7 +15,9 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
@@ -61,7 +63,109 @@ LogicalResult execute(StringRef program, ArrayRef<std::string> args,
   return success();
 }
 
+/// The key of an object in the cache: the compiler (its resolved path,
+/// size and modification time), the flags that are not include paths, and
+/// the preprocessed text, which holds everything the include paths led to.
+std::string objectKey(StringRef cc, ArrayRef<std::string> flags,
+                      StringRef preprocessed) {
+  SHA256 hash;
+  hash.update("mote object cache 1");
+  SmallString<256> real;
+  sys::fs::file_status status;
+  if (!sys::fs::real_path(cc, real) && !sys::fs::status(real, status)) {
+    hash.update(real);
+    hash.update(
+        formatv(" {0} {1}\n", status.getSize(),
+                status.getLastModificationTime().time_since_epoch().count())
+            .str());
+  } else {
+    hash.update(cc);
+  }
+  for (const std::string &flag : flags)
+    if (!StringRef(flag).starts_with("-I")) {
+      hash.update(flag);
+      hash.update(StringRef("\0", 1));
+    }
+  hash.update(preprocessed);
+  return toHex(hash.final(), /*LowerCase=*/true);
+}
+
 } // namespace
+
+std::string mote::objectCacheDir() {
+  if (std::optional<std::string> dir = sys::Process::GetEnv("MOTE_CACHE_DIR"))
+    return *dir;
+  SmallString<128> dir;
+  if (std::optional<std::string> xdg = sys::Process::GetEnv("XDG_CACHE_HOME");
+      xdg && !xdg->empty())
+    dir = *xdg;
+  else if (std::optional<std::string> home = sys::Process::GetEnv("HOME");
+           home && !home->empty())
+    sys::path::append(dir, *home, ".cache");
+  else
+    return "";
+  sys::path::append(dir, "mote");
+  return dir.str().str();
+}
+
+FailureOr<SmallVector<std::string>>
+mote::compileObjects(StringRef cc, ArrayRef<std::string> flags,
+                     ArrayRef<std::string> sources, StringRef dir) {
+  SmallString<128> cache(objectCacheDir());
+  if (!cache.empty()) {
+    sys::path::append(cache, "objects");
+    if (sys::fs::create_directories(cache))
+      cache.clear(); // No cache: compile everything.
+  }
+  SmallVector<std::string> objects;
+  for (auto [i, source] : llvm::enumerate(sources)) {
+    std::string stem = "obj" + std::to_string(i);
+    SmallString<128> object(dir);
+    sys::path::append(object, stem + ".o");
+    objects.push_back(object.str().str());
+    SmallVector<std::string> args = {cc.str()};
+    llvm::append_range(args, flags);
+    std::string cached;
+    if (!cache.empty()) {
+      SmallString<128> text(dir);
+      sys::path::append(text, stem + ".i");
+      SmallVector<std::string> preprocess(args);
+      llvm::append_range(
+          preprocess,
+          SmallVector<std::string>{"-E", "-P", source, "-o", text.str().str()});
+      if (failed(execute(cc, preprocess, dir, "the C preprocessor")))
+        return failure();
+      auto buffer = MemoryBuffer::getFile(text);
+      if (!buffer) {
+        errs() << "motec: cannot read " << text << "\n";
+        return failure();
+      }
+      SmallString<128> path(cache);
+      sys::path::append(path,
+                        objectKey(cc, flags, (*buffer)->getBuffer()) + ".o");
+      cached = path.str().str();
+      if (!sys::fs::copy_file(cached, object))
+        continue;
+    }
+    llvm::append_range(
+        args, SmallVector<std::string>{"-c", source, "-o", object.str().str()});
+    if (failed(execute(cc, args, dir, "the C compiler")))
+      return failure();
+    if (cached.empty())
+      continue;
+    // Into the cache under a unique name first: a concurrent motec never
+    // sees half an object.
+    int fd;
+    SmallString<128> temporary;
+    if (sys::fs::createUniqueFile(cached + ".%%%%%%%%", fd, temporary))
+      continue;
+    sys::Process::SafelyCloseFileDescriptor(fd);
+    if (sys::fs::copy_file(object, temporary) ||
+        sys::fs::rename(temporary, cached))
+      sys::fs::remove(temporary);
+  }
+  return objects;
+}
 
 FailureOr<SmallVector<std::string>>
 mote::runModel(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
@@ -148,13 +252,20 @@ mote::runModel(ModuleOp module, ArrayRef<std::string> inputs, int64_t samples,
   llvm::append_range(ccArgs, programFlags(target, workDir));
   ccArgs.push_back(dir + "main.c");
   ccArgs.push_back(dir + name + ".c");
-  for (const std::string &source : runtimeSources(target, package->runtime))
-    ccArgs.push_back(dir + "runtime/" + source);
-  ccArgs.push_back(dir + "runtime/" + boardSource(target));
-  ccArgs.push_back("-o");
-  ccArgs.push_back(exe);
   {
     Progress progress("building with " + cc);
+    // The runtime is the same for many models: its objects are cached.
+    SmallVector<std::string> runtime;
+    for (const std::string &source : runtimeSources(target, package->runtime))
+      runtime.push_back(dir + "runtime/" + source);
+    runtime.push_back(dir + "runtime/" + boardSource(target));
+    FailureOr<SmallVector<std::string>> objects = compileObjects(
+        *ccPath, compileFlags(target, workDir), runtime, workDir);
+    if (failed(objects))
+      return failure();
+    llvm::append_range(ccArgs, *objects);
+    ccArgs.push_back("-o");
+    ccArgs.push_back(exe);
     if (failed(execute(*ccPath, ccArgs, workDir, "the C compiler")))
       return failure();
   }

@@ -37,6 +37,21 @@ mlir::FailureOr<llvm::SmallVector<std::string>> runModel(
     llvm::StringRef runtimeDir, const TargetDescription &target,
     llvm::ArrayRef<std::string> execPrefix = {}, bool portableKernels = false);
 
+/// Compiles each C file of `sources` with the compiler `cc` and `flags` to
+/// an object in `dir` (where the compiler's log goes too), and returns the
+/// objects' paths. Like ccache in its preprocessor mode, an object compiled
+/// before by the same compiler from the same preprocessed text with the same
+/// flags is taken from the object cache (objectCacheDir()) instead. The
+/// compiler's output is shown if it fails.
+mlir::FailureOr<llvm::SmallVector<std::string>>
+compileObjects(llvm::StringRef cc, llvm::ArrayRef<std::string> flags,
+               llvm::ArrayRef<std::string> sources, llvm::StringRef dir);
+
+/// The object cache's directory: $MOTE_CACHE_DIR, else
+/// $XDG_CACHE_HOME/mote, else $HOME/.cache/mote. Empty (no cache) when
+/// MOTE_CACHE_DIR is set to the empty string.
+std::string objectCacheDir();
+
 /// The .npy dtype string of a tensor type's elements ("<f4" or "|i1").
 std::string npyDtypeOf(mlir::Type type);
 

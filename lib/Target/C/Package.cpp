@@ -150,7 +150,7 @@ LogicalResult mote::copyRuntime(StringRef runtimeDir, StringRef dir,
 )");
 }
 
-SmallVector<std::string> mote::programFlags(const TargetDescription &target,
+SmallVector<std::string> mote::compileFlags(const TargetDescription &target,
                                             StringRef base) {
   std::string dir = base.empty() ? "" : base.str() + "/";
   // No contraction of a * b + c into fused multiply-adds: float results
@@ -163,9 +163,18 @@ SmallVector<std::string> mote::programFlags(const TargetDescription &target,
   flags.push_back("-I" + dir + "runtime/boards");
   if (target.toolchain.bareMetal) {
     flags.push_back("--specs=picolibc.specs");
-    flags.push_back("-nostartfiles");
     flags.push_back("-ffunction-sections");
     flags.push_back("-fdata-sections");
+  }
+  return flags;
+}
+
+SmallVector<std::string> mote::programFlags(const TargetDescription &target,
+                                            StringRef base) {
+  std::string dir = base.empty() ? "" : base.str() + "/";
+  SmallVector<std::string> flags = compileFlags(target, base);
+  if (target.toolchain.bareMetal) {
+    flags.push_back("-nostartfiles");
     flags.push_back("-Wl,--gc-sections");
     flags.push_back("-L" + dir + "runtime/boards");
     flags.push_back("-T" + dir + "runtime/boards/" +

@@ -38,8 +38,14 @@ llvm::SmallVector<std::string> runtimeSources(const TargetDescription &target,
                                               RuntimeParts parts = {});
 std::string boardSource(const TargetDescription &target);
 
+/// The flags that compile one C file of a package for `target` whose
+/// package is in `base` (relative paths when empty): language, optimization,
+/// CPU and include directories.
+llvm::SmallVector<std::string> compileFlags(const TargetDescription &target,
+                                            llvm::StringRef base = "");
+
 /// The compiler flags of a program for `target` whose package is in `base`
-/// (relative paths when empty).
+/// (relative paths when empty): compileFlags and the link's.
 llvm::SmallVector<std::string> programFlags(const TargetDescription &target,
                                             llvm::StringRef base = "");
 
