@@ -17,22 +17,12 @@ static _Alignas(16) uint8_t arena[NET_ARENA_BYTES];
 static float input[28 * 28];
 static int8_t packet[16384], gradient[16384];
 
-static long read_file(const char *path, void *data, long capacity) {
-  mote_board_file *f = mote_board_open(path, 0);
-  long n;
-  if (!f)
-    return -1;
-  n = mote_board_read(f, data, capacity);
-  mote_board_close(f);
-  return n;
-}
-
 int mote_main(int argc, char **argv) {
   int32_t sequence = 1, bytes = 0, gradient_bytes;
   int32_t forward, backward;
-  if (argc != 3 || read_file(argv[1], input, sizeof input) != sizeof input)
+  if (argc != 3 || mote_board_read_file(argv[1], input, sizeof input) != sizeof input)
     return 1;
-  gradient_bytes = (int32_t)read_file(argv[2], gradient, sizeof gradient);
+  gradient_bytes = (int32_t)mote_board_read_file(argv[2], gradient, sizeof gradient);
   if (gradient_bytes <= 0 || net_init_state(arena) != 0)
     return 2;
   mote_bench_begin();

@@ -27,6 +27,18 @@ long mote_board_read(mote_board_file *file, void *data, long bytes);
 /* Writes `bytes`; returns 0 on success. */
 int mote_board_write(mote_board_file *file, const void *data, long bytes);
 int mote_board_close(mote_board_file *file);
+/* Reads up to `capacity` bytes of the file at `path` into `data`: the
+ * number read, or -1 if the file cannot be opened. */
+static inline long mote_board_read_file(const char *path, void *data,
+                                        long capacity) {
+  mote_board_file *file = mote_board_open(path, 0);
+  long bytes;
+  if (!file)
+    return -1;
+  bytes = mote_board_read(file, data, capacity);
+  mote_board_close(file);
+  return bytes;
+}
 /* Writes text to the console. */
 void mote_board_print(const char *text);
 

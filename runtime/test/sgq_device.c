@@ -30,16 +30,6 @@ static uint32_t number(const char *s) {
   return v;
 }
 
-static long read_file(const char *path, void *data, long capacity) {
-  mote_board_file *f = mote_board_open(path, 0);
-  long n;
-  if (!f)
-    return -1;
-  n = mote_board_read(f, data, capacity);
-  mote_board_close(f);
-  return n;
-}
-
 static int write_file(const char *path, const void *data, long bytes) {
   mote_board_file *f = mote_board_open(path, 1);
   int status;
@@ -78,10 +68,10 @@ int mote_main(int argc, char **argv) {
   }
   if (elements > MAX_ELEMENTS)
     return fail("features larger than the program's buffer", 0);
-  got = read_file(argv[1], features, (long)sizeof features);
+  got = mote_board_read_file(argv[1], features, (long)sizeof features);
   if (got != (long)(elements * sizeof(float)))
     return fail("cannot read the features (or wrong size)", 0);
-  got = read_file(argv[2], message, (long)sizeof message);
+  got = mote_board_read_file(argv[2], message, (long)sizeof message);
   if (got <= 0)
     return fail("cannot read the grouping message", 0);
   config.bits = (uint8_t)number(argv[3]);
