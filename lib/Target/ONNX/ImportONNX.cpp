@@ -464,10 +464,19 @@ static std::string converterHazard(const onnx::GraphProto &graph) {
                     ? " for an input of rank " + std::to_string(x->second)
                     : std::string(""));
     }
-    for (const onnx::AttributeProto &attr : node.attribute())
+    for (const onnx::AttributeProto &attr : node.attribute()) {
       if (attr.has_g() || attr.graphs_size())
         return "node '" + node.name() + "' (" + node.op_type() +
                ") has a subgraph";
+      // ONNX's convolution and pooling shape inference divides by them.
+      StringRef name = attr.name();
+      if (name == "strides" || name == "dilations" || name == "kernel_shape")
+        for (int64_t v : attr.ints())
+          if (v < 1)
+            return "node '" + node.name() + "' (" + node.op_type() + ") has " +
+                   name.str() + " " + std::to_string(v) +
+                   " (must be at least 1)";
+    }
     for (const std::string &input : node.input())
       if (!input.empty() && !defined.contains(input))
         return "node '" + node.name() + "' (" + node.op_type() + ") reads '" +
