@@ -49,6 +49,16 @@ using namespace mlir;
 using namespace mote;
 namespace tfl = mote::tflite;
 
+/// Element `i` of a vector of int64. FlatBuffers 2.0's verifier aligns a
+/// vector only to 4 bytes, so a hostile file can place int64 elements
+/// where a direct load would be misaligned.
+static int64_t int64At(const flatbuffers::Vector<int64_t> &vector,
+                       flatbuffers::uoffset_t i) {
+  int64_t value;
+  std::memcpy(&value, vector.Data() + i * sizeof(int64_t), sizeof value);
+  return flatbuffers::EndianScalar(value);
+}
+
 namespace {
 
 /// The builtin operator codes the importer reads (values of TFLite's
@@ -411,7 +421,7 @@ Importer::activationType(const tfl::Tensor *t) {
     return modelError() << "int8 tensor '" << name
                         << "' needs one scale and one zero point";
   double scale = q->scale()->Get(0);
-  int64_t zeroPoint = q->zero_point()->Get(0);
+  int64_t zeroPoint = int64At(*q->zero_point(), 0);
   if (!(scale > 0.0) || !std::isfinite(scale) || zeroPoint < -128 ||
       zeroPoint > 127)
     return modelError() << "int8 tensor '" << name << "' has scale " << scale
@@ -502,8 +512,8 @@ FailureOr<Value> Importer::constant(const tfl::Tensor *t,
       return opError() << "constant '" << name << "' has scale " << s;
     scales.push_back(s);
   }
-  for (int64_t z : *q->zero_point())
-    zeroPoints.push_back(z);
+  for (flatbuffers::uoffset_t i = 0; i < q->zero_point()->size(); ++i)
+    zeroPoints.push_back(int64At(*q->zero_point(), i));
   int32_t quantAxis = -1;
   if (scales.size() > 1) {
     // TFLite's per-channel dimension, moved by the permutation.
