@@ -626,12 +626,25 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &original) {
                                        cast<RankedTensorType>(value.getType())
                                            .clone(quantType.getStorageType()),
                                        value);
-    bool isUnsigned = false;
+    // A declared output shape must be what the graph computes; a symbolic
+    // dimension without a --bind-dim value (PyTorch's exports name the
+    // batch of a Gemm's result) is the computed one.
     if (output.type().has_tensor_type() &&
         output.type().tensor_type().has_shape()) {
-      FailureOr<RankedTensorType> declared =
-          convertValueInfo(output, &isUnsigned);
-      if (succeeded(declared) && declared->getShape() != shapeOf(value)) {
+      const onnx::TensorShapeProto &declared =
+          output.type().tensor_type().shape();
+      ArrayRef<int64_t> computed = shapeOf(value);
+      bool differs = declared.dim_size() != static_cast<int>(computed.size());
+      for (auto [index, dim] : llvm::enumerate(declared.dim())) {
+        if (differs)
+          break;
+        auto bound = options.dimBindings.find(dim.dim_param());
+        if (dim.has_dim_value())
+          differs = dim.dim_value() != computed[index];
+        else if (dim.has_dim_param() && bound != options.dimBindings.end())
+          differs = bound->second != computed[index];
+      }
+      if (differs) {
         emitModelError() << "graph output '" << output.name()
                          << "' is declared with another shape than the "
                             "graph computes";

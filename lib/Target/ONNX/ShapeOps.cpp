@@ -192,6 +192,26 @@ LogicalResult importTranspose(NodeContext &ctx) {
   if (isa_and_nonnull<quant::UniformQuantizedPerAxisType>(
           getQuantType(x->getType())))
     return ctx.unsupported("transpose of a per-axis quantized tensor");
+  if (DenseElementsAttr constant = ctx.constantInput(0)) {
+    // Folded: a shape computation (PyTorch's pads of `F.pad`).
+    ArrayRef<int64_t> in = constant.getType().getShape();
+    SmallVector<Attribute> values(constant.getValues<Attribute>()), result;
+    SmallVector<int64_t> strides(rank, 1), index(rank, 0);
+    for (int64_t d = rank - 2; d >= 0; --d)
+      strides[d] = strides[d + 1] * in[d + 1];
+    for (size_t n = 0; n < values.size(); ++n) {
+      int64_t at = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        at += index[d] * strides[(*perm)[d]];
+      result.push_back(values[at]);
+      for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d)
+        index[d] = 0;
+    }
+    ctx.setConstantOutput(
+        0, DenseElementsAttr::get(constant.getType().clone(shape), result),
+        ctx.inputIsUnsigned(0));
+    return success();
+  }
   ctx.setOutput(0, ctx.create<TransposeOp>(
                        tensorOf(shape, getElementTypeOrSelf(x->getType())), *x,
                        ctx.builder().getDenseI64ArrayAttr(*perm)));
@@ -364,6 +384,95 @@ LogicalResult importConstant(NodeContext &ctx) {
     return success();
   }
   return ctx.unsupported("Constant without a tensor, float(s) or int(s) value");
+}
+
+/// ConstantOfShape of a constant shape (PyTorch's export of `F.pad` builds
+/// its pads with one): a constant tensor filled with `value` (float 0 by
+/// default), folded like the other shape computations.
+LogicalResult importConstantOfShape(NodeContext &ctx) {
+  DenseElementsAttr shape = ctx.constantInput(0);
+  if (!shape)
+    return ctx.unsupported("ConstantOfShape of a shape computed at run time");
+  if (!shape.getElementType().isInteger(64) ||
+      cast<ShapedType>(shape.getType()).getRank() != 1)
+    return ctx.emitError() << "input 'input' must be a 1-D int64 shape";
+  SmallVector<int64_t> dims;
+  int64_t count = 1;
+  for (const APInt &d : shape.getValues<APInt>()) {
+    int64_t v = d.getSExtValue();
+    if (v < 0 || v > kMaxElements ||
+        (count *= std::max<int64_t>(v, 1)) > kMaxElements)
+      return ctx.emitError() << "shape dimension " << v << " is invalid";
+    dims.push_back(v);
+  }
+  DenseElementsAttr fill = DenseElementsAttr::get(
+      RankedTensorType::get({1}, ctx.builder().getF32Type()), 0.0f);
+  if (const onnx::AttributeProto *value = ctx.getAttr("value")) {
+    if (value->type() != onnx::AttributeProto::TENSOR)
+      return ctx.emitError() << "attribute 'value' must be a tensor";
+    FailureOr<DenseElementsAttr> attr =
+        convertTensor(value->t(), ctx.getContext(), ctx.errorFn());
+    if (failed(attr))
+      return failure();
+    if (attr->getNumElements() != 1)
+      return ctx.emitError() << "attribute 'value' must hold one element";
+    fill = *attr;
+  }
+  auto type = RankedTensorType::get(dims, fill.getElementType());
+  ctx.setConstantOutput(
+      0, DenseElementsAttr::get(type, *fill.value_begin<Attribute>()));
+  return success();
+}
+
+/// Cast: folded for a constant (the int64 pads PyTorch's `F.pad` export
+/// computes), an identity for a tensor already of the target type. Float
+/// to integer truncates toward zero, as NumPy's astype does; uint8 is not
+/// a target.
+LogicalResult importCast(NodeContext &ctx) {
+  FailureOr<int64_t> to = ctx.getInt("to", -1);
+  if (failed(to))
+    return failure();
+  Type target = *to == onnx::TensorProto::UINT8
+                    ? Type()
+                    : convertElementType(*to, ctx.getContext());
+  if (!target)
+    return ctx.unsupported("Cast to " + onnxTypeName(*to));
+  if (DenseElementsAttr constant = ctx.constantInput(0)) {
+    if (ctx.inputIsUnsigned(0))
+      return ctx.unsupported("Cast of a uint8 constant");
+    Type from = constant.getElementType();
+    SmallVector<Attribute> values;
+    for (Attribute a : constant.getValues<Attribute>()) {
+      double real =
+          isa<FloatType>(from)
+              ? cast<FloatAttr>(a).getValueAsDouble()
+              : static_cast<double>(
+                    from.isInteger(1)
+                        ? cast<IntegerAttr>(a).getValue().getZExtValue()
+                        : cast<IntegerAttr>(a).getInt());
+      if (isa<FloatType>(target)) {
+        values.push_back(FloatAttr::get(target, static_cast<float>(real)));
+        continue;
+      }
+      unsigned bits = target.getIntOrFloatBitWidth();
+      double t = bits == 1 ? (real != 0.0) : std::trunc(real);
+      if (!(std::fabs(t) < std::ldexp(1.0, bits == 1 ? 1 : bits - 1)))
+        return ctx.emitError()
+               << "constant " << real << " does not fit " << target;
+      values.push_back(IntegerAttr::get(target, static_cast<int64_t>(t)));
+    }
+    ctx.setConstantOutput(
+        0, DenseElementsAttr::get(constant.getType().clone(target), values));
+    return success();
+  }
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  if (getElementTypeOrSelf(x->getType()) != target || ctx.inputIsUnsigned(0))
+    return ctx.unsupported("Cast of a tensor computed at run time to another "
+                           "element type");
+  ctx.setOutput(0, *x);
+  return success();
 }
 
 /// Gather with indices computed at run time (token ids of an integer model
@@ -629,11 +738,21 @@ LogicalResult importSlice(NodeContext &ctx) {
     shape[*axis] = extent;
   }
   if (DenseElementsAttr constant = ctx.constantInput(0)) {
-    if (rank != 1)
-      return ctx.unsupported("Slice of constant data of rank " + Twine(rank));
+    // Folded (shape computations such as PyTorch's pads, reversed by a
+    // Slice of step -1): each result element from its input position.
     SmallVector<Attribute> values(constant.getValues<Attribute>()), result;
-    for (int64_t i = 0; i < shape[0]; ++i)
-      result.push_back(values[begin[0] + i * step[0]]);
+    int64_t count = 1;
+    for (int64_t d : shape)
+      count *= d;
+    SmallVector<int64_t> index(rank, 0);
+    for (int64_t n = 0; n < count; ++n) {
+      int64_t at = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        at = at * (*in)[d] + begin[d] + index[d] * step[d];
+      result.push_back(values[at]);
+      for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d)
+        index[d] = 0;
+    }
     ctx.setConstantOutput(
         0, DenseElementsAttr::get(constant.getType().clone(shape), result),
         ctx.inputIsUnsigned(0));
@@ -938,6 +1057,8 @@ void mote::onnx_import::registerShapeOps(HandlerMap &handlers) {
   handlers["Pad"] = importPad;
   handlers["Shape"] = importShape;
   handlers["Constant"] = importConstant;
+  handlers["ConstantOfShape"] = importConstantOfShape;
+  handlers["Cast"] = importCast;
   handlers["Gather"] = importGather;
   handlers["Expand"] = importExpand;
   handlers["Slice"] = importSlice;
