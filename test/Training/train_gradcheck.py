@@ -15,7 +15,7 @@ reads it through the layout table in the generated header and compares:
   * after --steps steps of SGD with momentum and of Adam, every parameter
     must match torch.optim's result (relative to the tensor's change).
 
-Usage: train_gradcheck.py MOTEC RUNTIME_DIR WORKDIR
+Usage: train_gradcheck.py MOTEC RUNTIME_DIR WORKDIR [--net cnn|datamove]
 """
 import argparse
 import glob
@@ -50,6 +50,36 @@ class Net(nn.Module):
         g = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)   # global pool
         h = F.relu(self.fc1(torch.flatten(x, 1)))
         return self.fc2(h) + self.fc3(g)
+
+
+class DataMoveNet(nn.Module):
+    """Data movement between layers (--net datamove): a concatenation of
+    two branches (SqueezeNet's fire module), a slice, a constant pad and a
+    transpose, each of which the backward must route through."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.squeeze = nn.Conv2d(4, 4, 1)
+        self.expand = nn.Conv2d(4, 4, 3, padding=1)
+        self.c3 = nn.Conv2d(8, 8, 3)
+        self.fc = nn.Linear(8 * 4 * 5, 10)
+
+    def forward(self, x):
+        x = F.relu(self.c1(x))                                   # 4x12x12
+        x = torch.cat([F.relu(self.squeeze(x)),
+                       F.relu(self.expand(x))], 1)               # 8x12x12
+        x = x[:, :, 1:, 2:11]                                    # 8x11x9
+        x = F.pad(x, (1, 0, 0, 1))                               # 8x12x10
+        x = x.transpose(2, 3)                                    # 8x10x12
+        x = F.max_pool2d(F.relu(self.c3(x)), 2)                  # 8x4x5
+        return self.fc(torch.flatten(x, 1))
+
+
+NETS = {
+    "cnn": (Net, ["c1", "dw", "c2", "c3", "fc1", "fc2", "fc3"]),
+    "datamove": (DataMoveNet, ["c1", "squeeze", "expand", "c3", "fc"]),
+}
 
 
 def compile_and_build(args, onnx_path, optimizer, outdir):
@@ -95,11 +125,6 @@ def run_steps(outdir, images, labels, steps):
     return read_state(outdir, state), losses
 
 
-def torch_params(net):
-    """Torch tensors in the order of the model's conv / FC ops (ONNX)."""
-    return [net.c1, net.dw, net.c2, net.c3, net.fc1, net.fc2, net.fc3]
-
-
 def rel(a, b, scale):
     return float(np.max(np.abs(a - b)) / max(scale, 1e-30))
 
@@ -111,10 +136,14 @@ def main():
     ap.add_argument("workdir")
     ap.add_argument("--rtol", type=float, default=1e-4)
     ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--net", choices=sorted(NETS), default="cnn")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     torch.manual_seed(0)
-    net = Net()
+    make_net, layer_names = NETS[args.net]
+    net = make_net()
+    # The torch modules in the order of the model's conv / FC ops (ONNX).
+    layers = [getattr(net, name) for name in layer_names]
     batch = 4
     onnx_path = os.path.join(args.workdir, "net.onnx")
     torch.onnx.export(net, torch.zeros(batch, 1, 12, 12), onnx_path,
@@ -141,7 +170,7 @@ def main():
                            torch.from_numpy(labels[0]).long())
     loss.backward()
     check("loss", abs(losses[0] - loss.item()) / abs(loss.item()), args.rtol)
-    for i, module in enumerate(torch_params(net)):
+    for i, module in enumerate(layers):
         for kind in ("weight", "bias"):
             grad = getattr(module, kind).grad.numpy().ravel()
             mine = state[f"l{i}_{kind}_momentum"]
@@ -164,10 +193,10 @@ def main():
         outdir = os.path.join(args.workdir, spec.split(":")[0] + "_steps")
         compile_and_build(args, onnx_path, spec, outdir)
         state, _ = run_steps(outdir, images, labels, args.steps)
-        for i, module in enumerate(torch_params(net)):
+        for i, module in enumerate(layers):
             for kind in ("weight", "bias"):
                 final = getattr(module, kind).detach().numpy().ravel()
-                start = initial[f"{['c1','dw','c2','c3','fc1','fc2','fc3'][i]}.{kind}"].numpy().ravel()
+                start = initial[f"{layer_names[i]}.{kind}"].numpy().ravel()
                 mine = state[f"l{i}_{kind}"]
                 check(f"{spec.split(':')[0]} x{args.steps}: layer {i} {kind}",
                       rel(mine, final, np.max(np.abs(final - start))),

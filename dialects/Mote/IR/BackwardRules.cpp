@@ -200,3 +200,64 @@ LogicalResult ReshapeOp::buildBackward(Autodiff &ad, Value error) {
                                               getInput().getType(), error));
   return success();
 }
+
+LogicalResult TransposeOp::buildBackward(Autodiff &ad, Value error) {
+  // The inverse permutation moves each dimension back.
+  ArrayRef<int64_t> perm = getPerm();
+  SmallVector<int64_t> inverse(perm.size());
+  for (auto [i, p] : llvm::enumerate(perm))
+    inverse[p] = i;
+  ad.accumulate(getInput(),
+                TransposeOp::create(ad.getBuilder(), ad.getLoc(),
+                                    getInput().getType(), error, inverse));
+  return success();
+}
+
+LogicalResult ConcatOp::buildBackward(Autodiff &ad, Value error) {
+  // Each input's error is its window of the result's.
+  auto type = cast<RankedTensorType>(getType());
+  int64_t axis = getAxis();
+  SmallVector<int64_t> starts(type.getRank(), 0), steps(type.getRank(), 1);
+  for (Value input : getInputs()) {
+    if (ad.needsError(input))
+      ad.accumulate(input,
+                    SliceOp::create(ad.getBuilder(), ad.getLoc(),
+                                    input.getType(), error, starts, steps));
+    starts[axis] += cast<RankedTensorType>(input.getType()).getDimSize(axis);
+  }
+  return success();
+}
+
+LogicalResult SliceOp::buildBackward(Autodiff &ad, Value error) {
+  // The window's error, zero around it: a pad by what the window left out.
+  if (llvm::any_of(getSteps(), [](int64_t step) { return step != 1; }))
+    return emitOpError("has no backward for steps other than 1");
+  ArrayRef<int64_t> in =
+      cast<RankedTensorType>(getInput().getType()).getShape();
+  ArrayRef<int64_t> out = cast<RankedTensorType>(getType()).getShape();
+  int64_t rank = in.size();
+  SmallVector<int64_t> pads(2 * rank);
+  for (int64_t d = 0; d < rank; ++d) {
+    pads[d] = getStarts()[d];
+    pads[rank + d] = in[d] - getStarts()[d] - out[d];
+  }
+  OpBuilder &b = ad.getBuilder();
+  ad.accumulate(getInput(), PadOp::create(b, ad.getLoc(), getInput().getType(),
+                                          error, b.getDenseI64ArrayAttr(pads),
+                                          b.getStringAttr("constant"),
+                                          b.getF32FloatAttr(0.0f)));
+  return success();
+}
+
+LogicalResult PadOp::buildBackward(Autodiff &ad, Value error) {
+  // A constant pad's error is the error of the window the input filled;
+  // the padding's constant receives none.
+  if (getMode() != "constant")
+    return emitOpError("has no backward for ") << getMode() << " padding";
+  int64_t rank = cast<RankedTensorType>(getType()).getRank();
+  SmallVector<int64_t> starts(getPads().take_front(rank)), steps(rank, 1);
+  ad.accumulate(getInput(),
+                SliceOp::create(ad.getBuilder(), ad.getLoc(),
+                                getInput().getType(), error, starts, steps));
+  return success();
+}

@@ -483,7 +483,8 @@ def Mote_ReshapeOp : Mote_Op<"reshape", [Pure, Mote_QuantizationTransparent,
   let hasFolder = 1;
 }
 
-def Mote_TransposeOp : Mote_Op<"transpose", [Pure, Mote_QuantizationTransparent]> {
+def Mote_TransposeOp : Mote_Op<"transpose", [Pure, Mote_QuantizationTransparent,
+    DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Permute the dimensions of a tensor";
   let description = [{
     `output.shape[i] = input.shape[perm[i]]`.
@@ -502,7 +503,8 @@ def Mote_TransposeOp : Mote_Op<"transpose", [Pure, Mote_QuantizationTransparent]
   let hasFolder = 1;
 }
 
-def Mote_ConcatOp : Mote_Op<"concat", [Pure, Mote_IntegerForm]> {
+def Mote_ConcatOp : Mote_Op<"concat", [Pure, Mote_IntegerForm,
+    DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Concatenate tensors along one axis";
   let description = [{
     All inputs have the rank and, except along `axis`, the shape of the
@@ -522,7 +524,8 @@ def Mote_ConcatOp : Mote_Op<"concat", [Pure, Mote_IntegerForm]> {
   let hasVerifier = 1;
 }
 
-def Mote_SliceOp : Mote_Op<"slice", [Pure, Mote_QuantizationTransparent]> {
+def Mote_SliceOp : Mote_Op<"slice", [Pure, Mote_QuantizationTransparent,
+    DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Take a strided window of a tensor";
   let description = [{
     `output[i0, i1, ...] = input[starts[0] + i0 * steps[0], ...]`: one
@@ -619,7 +622,8 @@ def Mote_InsertSliceOp : Mote_Op<"insert_slice", [Pure,
   let hasVerifier = 1;
 }
 
-def Mote_PadOp : Mote_Op<"pad", [Pure, Mote_QuantizationTransparent]> {
+def Mote_PadOp : Mote_Op<"pad", [Pure, Mote_QuantizationTransparent,
+    DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Pad a tensor (constant, reflect or edge)";
   let description = [{
     `pads` holds `2 * rank` non-negative amounts: all the begins, then all
