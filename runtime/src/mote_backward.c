@@ -148,6 +148,34 @@ mote_status mote_clamp_backward_f32(int32_t count, float lo, float hi,
   return MOTE_OK;
 }
 
+mote_status mote_activation_backward_f32(int32_t count, int32_t kind,
+                                         float alpha, const float *grad_output,
+                                         const float *value, float *grad_input) {
+  int32_t i;
+  if (!grad_output || !value || !grad_input || count < 0 || kind < 0 ||
+      kind > 3)
+    return MOTE_ERROR_ARGUMENT;
+  for (i = 0; i < count; ++i) {
+    float v = value[i], d;
+    switch (kind) {
+    case 0:
+      d = (1.0f - v) * v;
+      break;
+    case 1:
+      d = 1.0f - v * v;
+      break;
+    case 2:
+      d = v > 0.0f && v < 1.0f ? alpha : 0.0f;
+      break;
+    default:
+      d = v < -3.0f ? 0.0f : v <= 3.0f ? v / 3.0f + 0.5f : 1.0f;
+      break;
+    }
+    grad_input[i] = grad_output[i] * d;
+  }
+  return MOTE_OK;
+}
+
 /* The forward value at index i of a kept input: f32, or an int8 copy (max
  * pooling commutes with the monotonic quantization, so int8 values route
  * the error as the floats would). */

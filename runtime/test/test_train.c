@@ -239,6 +239,49 @@ static void test_bias_and_clamp(mote_test_counts *t) {
   MOTE_CHECK(t, bad == 0, "clamp backward: %d wrong", bad);
 }
 
+/* The activations' backward against their derivatives in double (from x),
+ * over [-5, 5] including the kinks of the hard ones. */
+static void test_activation_backward(mote_test_counts *t) {
+  enum { COUNT = 201 };
+  static float x[COUNT], y[COUNT], dy[COUNT], dx[COUNT];
+  int32_t kind, i, bad;
+  for (kind = 0; kind < 4; ++kind) {
+    double worst = 0.0;
+    for (i = 0; i < COUNT; ++i) {
+      double xi = -5.0 + 0.05 * i, v;
+      x[i] = (float)xi;
+      dy[i] = (float)(0.5 + 0.01 * (i % 7));
+      v = kind == 0   ? 1.0 / (1.0 + exp(-xi))
+          : kind == 1 ? tanh(xi)
+          : kind == 2 ? fmax(0.0, fmin(1.0, 0.25 * xi + 0.5))
+                      : xi;
+      y[i] = (float)v;
+    }
+    MOTE_CHECK(t, mote_activation_backward_f32(COUNT, kind, 0.25f, dy, y, dx) ==
+                      MOTE_OK, "activation backward %d status", kind);
+    bad = 0;
+    for (i = 0; i < COUNT; ++i) {
+      double xi = x[i], d;
+      if (kind == 0)
+        d = exp(-xi) / ((1.0 + exp(-xi)) * (1.0 + exp(-xi)));
+      else if (kind == 1)
+        d = 1.0 - tanh(xi) * tanh(xi);
+      else if (kind == 2)
+        d = 0.25 * xi + 0.5 > 0.0 && 0.25 * xi + 0.5 < 1.0 ? 0.25 : 0.0;
+      else /* PyTorch's hardswish_backward: x / 3 + 1/2 on [-3, 3] */
+        d = xi < -3.0 ? 0.0 : xi <= 3.0 ? xi / 3.0 + 0.5 : 1.0;
+      worst = fmax(worst, fabs(dx[i] - dy[i] * d));
+      /* Hard sigmoid's edges (y exactly 0 or 1) give no error. */
+      bad += kind == 2 && (y[i] <= 0.0f || y[i] >= 1.0f) && dx[i] != 0.0f;
+    }
+    MOTE_CHECK(t, worst < 2e-6 && bad == 0,
+               "activation backward %d: largest error %g, %d at the edges",
+               kind, worst, bad);
+  }
+  MOTE_CHECK(t, mote_activation_backward_f32(COUNT, 4, 0.25f, dy, y, dx) ==
+                    MOTE_ERROR_ARGUMENT, "unknown kind refused");
+}
+
 static void test_softmax_cross_entropy(mote_test_counts *t) {
   int32_t batch = 4, classes = 6, labels[4] = {0, 5, 2, 3}, bad_labels[4] = {0, 6, 2, 3};
   int32_t n, c, bad = 0;
@@ -479,6 +522,7 @@ int main(void) {
   test_fc_backward(&t);
   test_pool_backward(&t);
   test_bias_and_clamp(&t);
+  test_activation_backward(&t);
   test_softmax_cross_entropy(&t);
   test_optimizers(&t);
   test_dynamic_quantize(&t);

@@ -15,7 +15,7 @@ reads it through the layout table in the generated header and compares:
   * after --steps steps of SGD with momentum and of Adam, every parameter
     must match torch.optim's result (relative to the tensor's change).
 
-Usage: train_gradcheck.py MOTEC RUNTIME_DIR WORKDIR [--net cnn|datamove]
+Usage: train_gradcheck.py MOTEC RUNTIME_DIR WORKDIR [--net cnn|datamove|gates]
 """
 import argparse
 import glob
@@ -76,9 +76,35 @@ class DataMoveNet(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class GateNet(nn.Module):
+    """MobileNetV3's pieces (--net gates): hard swish, a squeeze-excite
+    gate (hard sigmoid) multiplying the feature map by broadcasting, a
+    sigmoid, a broadcasting add and subtraction, and a tanh."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 8, 3, padding=1)
+        self.se1 = nn.Conv2d(8, 4, 1)
+        self.se2 = nn.Conv2d(4, 8, 1)
+        self.c2 = nn.Conv2d(8, 8, 3, stride=2, padding=1)
+        self.fc1 = nn.Linear(8 * 6 * 6, 16)
+        self.fc2 = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = F.hardswish(self.c1(x))                              # 8x12x12
+        pooled = F.adaptive_avg_pool2d(x, 1)                     # 8x1x1
+        s = F.hardsigmoid(self.se2(F.relu(self.se1(pooled))))
+        x = x * s                                                # gate
+        x = torch.sigmoid(self.c2(x)) + s - pooled               # 8x6x6
+        return self.fc2(torch.tanh(self.fc1(torch.flatten(x, 1))))
+
+
+# Each network, its conv / FC modules in the model's order, and the opset
+# it is exported at (14: HardSwish as one op).
 NETS = {
-    "cnn": (Net, ["c1", "dw", "c2", "c3", "fc1", "fc2", "fc3"]),
-    "datamove": (DataMoveNet, ["c1", "squeeze", "expand", "c3", "fc"]),
+    "cnn": (Net, ["c1", "dw", "c2", "c3", "fc1", "fc2", "fc3"], 13),
+    "datamove": (DataMoveNet, ["c1", "squeeze", "expand", "c3", "fc"], 13),
+    "gates": (GateNet, ["c1", "se1", "se2", "c2", "fc1", "fc2"], 14),
 }
 
 
@@ -140,7 +166,7 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     torch.manual_seed(0)
-    make_net, layer_names = NETS[args.net]
+    make_net, layer_names, opset = NETS[args.net]
     net = make_net()
     # The torch modules in the order of the model's conv / FC ops (ONNX).
     layers = [getattr(net, name) for name in layer_names]
@@ -148,7 +174,7 @@ def main():
     onnx_path = os.path.join(args.workdir, "net.onnx")
     torch.onnx.export(net, torch.zeros(batch, 1, 12, 12), onnx_path,
                       input_names=["image"], output_names=["logits"],
-                      opset_version=13)
+                      opset_version=opset)
     initial = {k: v.clone() for k, v in net.state_dict().items()}
     rng = np.random.default_rng(1)
     images = rng.normal(size=(args.steps, batch, 1, 12, 12)).astype(np.float32)

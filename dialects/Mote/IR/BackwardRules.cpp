@@ -9,6 +9,8 @@
 #include "Mote/IR/Autodiff.h"
 #include "Mote/IR/MoteOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 using namespace mlir;
 using namespace mote;
 
@@ -131,14 +133,105 @@ LogicalResult ChannelAffineOp::buildBackward(Autodiff &ad, Value error) {
 // Element-wise
 //===----------------------------------------------------------------------===//
 
+/// `error` (of a broadcast result) summed back to `operand`'s shape: over
+/// the axes the operand was broadcast along (a mean times the count), then
+/// reshaped to the operand's rank.
+static Value sumToShape(Autodiff &ad, Value error, Value operand) {
+  auto type = cast<RankedTensorType>(operand.getType());
+  auto full = cast<RankedTensorType>(error.getType());
+  if (type == full)
+    return error;
+  OpBuilder &b = ad.getBuilder();
+  Location loc = ad.getLoc();
+  int64_t lead = full.getRank() - type.getRank();
+  SmallVector<int64_t> axes, kept(full.getShape());
+  int64_t count = 1;
+  for (int64_t d = 0; d < full.getRank(); ++d)
+    if (d < lead ||
+        (type.getDimSize(d - lead) == 1 && full.getDimSize(d) != 1)) {
+      axes.push_back(d);
+      count *= full.getDimSize(d);
+      kept[d] = 1;
+    }
+  auto keptType = full.clone(kept);
+  Value sum =
+      ReduceOp::create(b, loc, keptType, error, b.getDenseI64ArrayAttr(axes),
+                       b.getStringAttr("mean"));
+  Value n = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(keptType, static_cast<float>(count)));
+  sum = MulOp::create(b, loc, keptType, sum, n, FloatAttr(), FloatAttr());
+  if (keptType != type)
+    sum = ReshapeOp::create(b, loc, type, sum);
+  return sum;
+}
+
 LogicalResult AddOp::buildBackward(Autodiff &ad, Value error) {
-  if (getLhs().getType() != getType() || getRhs().getType() != getType())
-    return emitOpError("has no backward for broadcasting operands");
   Value g = ad.throughFusedClamp(*this, error);
   for (Value operand : {getLhs(), getRhs()})
     if (ad.needsError(operand))
-      ad.accumulate(operand, g);
+      ad.accumulate(operand, sumToShape(ad, g, operand));
   return success();
+}
+
+LogicalResult SubOp::buildBackward(Autodiff &ad, Value error) {
+  OpBuilder &b = ad.getBuilder();
+  Value g = ad.throughFusedClamp(*this, error);
+  if (ad.needsError(getLhs()))
+    ad.accumulate(getLhs(), sumToShape(ad, g, getLhs()));
+  if (ad.needsError(getRhs())) {
+    Value minusOne = arith::ConstantOp::create(
+        b, ad.getLoc(),
+        DenseElementsAttr::get(cast<RankedTensorType>(g.getType()), -1.0f));
+    Value negated = MulOp::create(b, ad.getLoc(), g.getType(), g, minusOne,
+                                  FloatAttr(), FloatAttr());
+    ad.accumulate(getRhs(), sumToShape(ad, negated, getRhs()));
+  }
+  return success();
+}
+
+LogicalResult MulOp::buildBackward(Autodiff &ad, Value error) {
+  // d(a b) = e b for a, e a for b, each summed back to its shape (the
+  // broadcasting multiply of a squeeze-excite gate).
+  OpBuilder &b = ad.getBuilder();
+  Value g = ad.throughFusedClamp(*this, error);
+  for (auto [operand, other] :
+       {std::pair(getLhs(), getRhs()), std::pair(getRhs(), getLhs())})
+    if (ad.needsError(operand))
+      ad.accumulate(operand,
+                    sumToShape(ad,
+                               MulOp::create(b, ad.getLoc(), g.getType(), g,
+                                             other, FloatAttr(), FloatAttr()),
+                               operand));
+  return success();
+}
+
+/// The error through an activation whose derivative `kind` computes from
+/// `value` (its forward output, or for hard swish its input).
+static LogicalResult activationBackward(Autodiff &ad, Value input, Value error,
+                                        Value value, StringRef kind,
+                                        float alpha = 0.2f) {
+  OpBuilder &b = ad.getBuilder();
+  ad.accumulate(input, ActivationBackwardOp::create(
+                           b, ad.getLoc(), error.getType(), error, value,
+                           b.getStringAttr(kind), b.getF32FloatAttr(alpha)));
+  return success();
+}
+
+LogicalResult SigmoidOp::buildBackward(Autodiff &ad, Value error) {
+  return activationBackward(ad, getInput(), error, getOutput(), "sigmoid");
+}
+
+LogicalResult TanhOp::buildBackward(Autodiff &ad, Value error) {
+  return activationBackward(ad, getInput(), error, getOutput(), "tanh");
+}
+
+LogicalResult HardSigmoidOp::buildBackward(Autodiff &ad, Value error) {
+  return activationBackward(ad, getInput(), error, getOutput(), "hard_sigmoid",
+                            getAlpha().convertToFloat());
+}
+
+LogicalResult HardSwishOp::buildBackward(Autodiff &ad, Value error) {
+  return activationBackward(ad, getInput(), error, getInput(), "hard_swish");
 }
 
 LogicalResult ReluOp::buildBackward(Autodiff &ad, Value error) {

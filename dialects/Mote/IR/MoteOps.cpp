@@ -1077,6 +1077,16 @@ LogicalResult BiasBackwardOp::verify() {
   return verifyResultShape(*this, {dy[1]});
 }
 
+LogicalResult ActivationBackwardOp::verify() {
+  StringRef kind = getKind();
+  if (kind != "sigmoid" && kind != "tanh" && kind != "hard_sigmoid" &&
+      kind != "hard_swish")
+    return emitOpError("kind must be sigmoid, tanh, hard_sigmoid or "
+                       "hard_swish, got '")
+           << kind << "'";
+  return success();
+}
+
 LogicalResult MaxPool2DBackwardOp::verify() {
   Type element = getElementTypeOrSelf(getInput().getType());
   if (!element.isF32() && !element.isInteger(8))

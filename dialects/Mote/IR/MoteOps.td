@@ -193,8 +193,10 @@ class Mote_BinaryOp<string mnemonic, string operation,
 
 def Mote_AddOp : Mote_BinaryOp<"add", "addition",
     [DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]>;
-def Mote_SubOp : Mote_BinaryOp<"sub", "subtraction">;
-def Mote_MulOp : Mote_BinaryOp<"mul", "multiplication">;
+def Mote_SubOp : Mote_BinaryOp<"sub", "subtraction",
+    [DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]>;
+def Mote_MulOp : Mote_BinaryOp<"mul", "multiplication",
+    [DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]>;
 
 def Mote_CompareOp : Mote_Op<"compare", [Pure]> {
   let summary = "Element-wise comparison with NumPy broadcasting";
@@ -286,7 +288,8 @@ def Mote_ClampOp : Mote_UnaryOp<"clamp", "min(max(x, min), max)",
 }
 
 def Mote_SigmoidOp : Mote_UnaryOp<"sigmoid", "1 / (1 + exp(-x))",
-    [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
+    [Mote_IntegerForm, Mote_InPlaceOpInterface,
+     DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Logistic sigmoid";
   let arguments = (ins Mote_Tensor:$input);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -294,7 +297,8 @@ def Mote_SigmoidOp : Mote_UnaryOp<"sigmoid", "1 / (1 + exp(-x))",
 
 def Mote_HardSigmoidOp : Mote_UnaryOp<"hard_sigmoid",
                                       "max(0, min(1, alpha * x + beta))",
-                                      [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
+                                      [Mote_IntegerForm, Mote_InPlaceOpInterface,
+                                       DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Piecewise-linear sigmoid (ONNX HardSigmoid)";
   let arguments = (ins Mote_Tensor:$input,
       DefaultValuedAttr<F32Attr, "0.2f">:$alpha,
@@ -304,14 +308,16 @@ def Mote_HardSigmoidOp : Mote_UnaryOp<"hard_sigmoid",
 
 def Mote_HardSwishOp : Mote_UnaryOp<"hard_swish",
                                     "x * max(0, min(1, x / 6 + 1 / 2))",
-                                    [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
+                                    [Mote_IntegerForm, Mote_InPlaceOpInterface,
+                                     DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Hard swish (ONNX HardSwish, MobileNetV3)";
   let arguments = (ins Mote_Tensor:$input);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
 def Mote_TanhOp : Mote_UnaryOp<"tanh", "tanh(x)",
-    [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
+    [Mote_IntegerForm, Mote_InPlaceOpInterface,
+     DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Hyperbolic tangent";
   let arguments = (ins Mote_Tensor:$input);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";

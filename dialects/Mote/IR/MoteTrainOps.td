@@ -155,6 +155,33 @@ def Mote_ClampBackwardOp : Mote_Op<"clamp_backward",
   }];
 }
 
+def Mote_ActivationBackwardOp : Mote_Op<"activation_backward",
+    [Pure, AllTypesMatch<["grad_output", "value", "grad_input"]>,
+     Mote_InPlaceOpInterface]> {
+  let summary = "Error through a sigmoid, tanh, hard sigmoid or hard swish";
+  let description = [{
+    `grad_input = grad_output * f'(x)`, with the derivative computed from
+    what the forward pass kept: for `sigmoid`, `tanh` and `hard_sigmoid`
+    the forward *output* y (y (1 - y), 1 - y^2, and `alpha` where
+    0 < y < 1), for `hard_swish` its *input* x (0 below -3, 1 above 3,
+    (2x + 3) / 6 between; PyTorch's convention at the two kinks).
+
+    Example:
+
+    ```mlir
+    %dx = mote.activation_backward %dy, %y {kind = "sigmoid"}
+        : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$grad_output, Mote_FloatTensor:$value,
+      StrAttr:$kind, DefaultValuedAttr<F32Attr, "0.2f">:$alpha);
+  let results = (outs Mote_FloatTensor:$grad_input);
+  let assemblyFormat = [{
+    $grad_output `,` $value attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Mote_MaxPool2DBackwardOp : Mote_Op<"max_pool2d_backward", [Pure]> {
   let summary = "Error of a max pooling's input";
   let description = [{

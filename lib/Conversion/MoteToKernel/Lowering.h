@@ -745,6 +745,7 @@ public:
   lowerFullyConnectedBackwardWeight(FullyConnectedBackwardWeightOp o);
   LogicalResult lowerBiasBackward(BiasBackwardOp o);
   LogicalResult lowerClampBackward(ClampBackwardOp o);
+  LogicalResult lowerActivationBackward(ActivationBackwardOp o);
   LogicalResult lowerMaxPool2DBackward(MaxPool2DBackwardOp o);
   LogicalResult lowerAvgPool2DBackward(AvgPool2DBackwardOp o);
   LogicalResult lowerSoftmaxCrossEntropy(SoftmaxCrossEntropyOp o);

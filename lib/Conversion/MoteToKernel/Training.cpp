@@ -51,6 +51,17 @@ LogicalResult Lowering::lowerClampBackward(ClampBackwardOp o) {
               {o.getGradOutput(), o.getOutput(), o.getGradInput()},
               {i32(countOf(o.getGradInput())), f32(lo), f32(hi)});
 }
+LogicalResult Lowering::lowerActivationBackward(ActivationBackwardOp o) {
+  int32_t kind = llvm::StringSwitch<int32_t>(o.getKind())
+                     .Case("sigmoid", 0)
+                     .Case("tanh", 1)
+                     .Case("hard_sigmoid", 2)
+                     .Default(3);
+  return emit("mote_activation_backward_f32",
+              {o.getGradOutput(), o.getValue(), o.getGradInput()},
+              {i32(countOf(o.getGradInput())), i32(kind),
+               f32(o.getAlpha().convertToFloat())});
+}
 LogicalResult Lowering::lowerMaxPool2DBackward(MaxPool2DBackwardOp o) {
   bool int8 = getElementTypeOrSelf(o.getInput().getType()).isInteger(8);
   return emitWith(int8 ? "mote_max_pool2d_backward_s8"
@@ -182,6 +193,8 @@ void mote::lowering::populateTrainingPatterns(LoweringPatterns &patterns) {
                                &Lowering::lowerBiasBackward);
   patterns.add<ClampBackwardOp>(LoweringDomain::Training,
                                 &Lowering::lowerClampBackward);
+  patterns.add<ActivationBackwardOp>(LoweringDomain::Training,
+                                     &Lowering::lowerActivationBackward);
   patterns.add<MaxPool2DBackwardOp>(LoweringDomain::Training,
                                     &Lowering::lowerMaxPool2DBackward);
   patterns.add<AvgPool2DBackwardOp>(LoweringDomain::Training,

@@ -56,6 +56,14 @@ mote_status mote_clamp_backward_f32(int32_t count, float lo, float hi,
                                     const float *grad_output,
                                     const float *output, float *grad_input);
 
+/* Error through an activation, from what the forward pass kept in `value`:
+ * kind 0 sigmoid and 1 tanh (their output y: y (1 - y), 1 - y^2), 2 hard
+ * sigmoid (its output: `alpha` where 0 < y < 1), 3 hard swish (its input x:
+ * 0 below -3, x / 3 + 1/2 up to 3, 1 above, as PyTorch). */
+mote_status mote_activation_backward_f32(int32_t count, int32_t kind,
+                                         float alpha, const float *grad_output,
+                                         const float *value, float *grad_input);
+
 /* Max pooling: each error goes to the first maximum of its window. */
 mote_status mote_max_pool2d_backward_f32(const mote_pool2d_s8_params *p,
                                          const float *grad_output,

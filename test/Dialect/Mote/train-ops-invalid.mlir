@@ -105,3 +105,12 @@ func.func @affine(%x: tensor<2x8xf32>, %s: tensor<4xf32>) {
       : (tensor<2x8xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x8xf32>
   return
 }
+
+// -----
+
+func.func @activation_kind(%x: tensor<2x8xf32>) {
+  // expected-error @below {{kind must be sigmoid, tanh, hard_sigmoid or hard_swish, got 'gelu'}}
+  %y = mote.activation_backward %x, %x {kind = "gelu"}
+      : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  return
+}

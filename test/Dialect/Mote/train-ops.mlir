@@ -28,6 +28,12 @@ func.func @ops(%x: tensor<2x4x8x8xf32>, %dy: tensor<2x8x8x8xf32>,
   // CHECK: mote.clamp_backward {{.*}} {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32}
   %5 = mote.clamp_backward %dy, %dy {min = 0.0 : f32, max = 6.0 : f32}
       : (tensor<2x8x8x8xf32>, tensor<2x8x8x8xf32>) -> tensor<2x8x8x8xf32>
+  // CHECK: mote.activation_backward {{.*}} {alpha = 2.500000e-01 : f32, kind = "hard_sigmoid"}
+  %a = mote.activation_backward %dy, %dy {kind = "hard_sigmoid", alpha = 0.25 : f32}
+      : (tensor<2x8x8x8xf32>, tensor<2x8x8x8xf32>) -> tensor<2x8x8x8xf32>
+  // CHECK: mote.activation_backward {{.*}} {kind = "tanh"}
+  %b = mote.activation_backward %dy, %dy {kind = "tanh"}
+      : (tensor<2x8x8x8xf32>, tensor<2x8x8x8xf32>) -> tensor<2x8x8x8xf32>
   // CHECK: mote.avg_pool2d_backward
   %7 = mote.avg_pool2d_backward %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>}
       : (tensor<2x4x8x8xf32>) -> tensor<2x4x16x16xf32>
