@@ -175,6 +175,39 @@ LogicalResult importUnsqueeze(NodeContext &ctx) {
   return setReshaped(ctx, shape);
 }
 
+/// Folds a strided view of the constant `constant` into output 0: element
+/// `index` of the result (of `shape`) is the input's element at
+/// `offset + sum(index[d] * strides[d])` (row-major positions). A transpose
+/// and a slice of constant data are both such views.
+void setStridedConstant(NodeContext &ctx, DenseElementsAttr constant,
+                        ArrayRef<int64_t> shape, int64_t offset,
+                        ArrayRef<int64_t> strides) {
+  SmallVector<Attribute> values(constant.getValues<Attribute>()), result;
+  int64_t rank = shape.size(), count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t n = 0; n < count; ++n) {
+    int64_t at = offset;
+    for (int64_t d = 0; d < rank; ++d)
+      at += index[d] * strides[d];
+    result.push_back(values[at]);
+    for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d)
+      index[d] = 0;
+  }
+  ctx.setConstantOutput(
+      0, DenseElementsAttr::get(constant.getType().clone(shape), result),
+      ctx.inputIsUnsigned(0));
+}
+
+/// The row-major strides of `shape`.
+SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(shape.size()) - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  return strides;
+}
+
 LogicalResult importTranspose(NodeContext &ctx) {
   FailureOr<Value> x = ctx.input(0);
   if (failed(x))
@@ -194,22 +227,11 @@ LogicalResult importTranspose(NodeContext &ctx) {
     return ctx.unsupported("transpose of a per-axis quantized tensor");
   if (DenseElementsAttr constant = ctx.constantInput(0)) {
     // Folded: a shape computation (PyTorch's pads of `F.pad`).
-    ArrayRef<int64_t> in = constant.getType().getShape();
-    SmallVector<Attribute> values(constant.getValues<Attribute>()), result;
-    SmallVector<int64_t> strides(rank, 1), index(rank, 0);
-    for (int64_t d = rank - 2; d >= 0; --d)
-      strides[d] = strides[d + 1] * in[d + 1];
-    for (size_t n = 0; n < values.size(); ++n) {
-      int64_t at = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        at += index[d] * strides[(*perm)[d]];
-      result.push_back(values[at]);
-      for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d)
-        index[d] = 0;
-    }
-    ctx.setConstantOutput(
-        0, DenseElementsAttr::get(constant.getType().clone(shape), result),
-        ctx.inputIsUnsigned(0));
+    SmallVector<int64_t> in = rowMajorStrides(constant.getType().getShape());
+    SmallVector<int64_t> strides;
+    for (int64_t p : *perm)
+      strides.push_back(in[p]);
+    setStridedConstant(ctx, constant, shape, 0, strides);
     return success();
   }
   ctx.setOutput(0, ctx.create<TransposeOp>(
@@ -739,23 +761,15 @@ LogicalResult importSlice(NodeContext &ctx) {
   }
   if (DenseElementsAttr constant = ctx.constantInput(0)) {
     // Folded (shape computations such as PyTorch's pads, reversed by a
-    // Slice of step -1): each result element from its input position.
-    SmallVector<Attribute> values(constant.getValues<Attribute>()), result;
-    int64_t count = 1;
-    for (int64_t d : shape)
-      count *= d;
-    SmallVector<int64_t> index(rank, 0);
-    for (int64_t n = 0; n < count; ++n) {
-      int64_t at = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        at = at * (*in)[d] + begin[d] + index[d] * step[d];
-      result.push_back(values[at]);
-      for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d)
-        index[d] = 0;
+    // Slice of step -1).
+    SmallVector<int64_t> in = rowMajorStrides(constant.getType().getShape());
+    SmallVector<int64_t> strides;
+    int64_t offset = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      offset += begin[d] * in[d];
+      strides.push_back(step[d] * in[d]);
     }
-    ctx.setConstantOutput(
-        0, DenseElementsAttr::get(constant.getType().clone(shape), result),
-        ctx.inputIsUnsigned(0));
+    setStridedConstant(ctx, constant, shape, offset, strides);
     return success();
   }
   FailureOr<Value> x = ctx.input(0);
