@@ -368,13 +368,18 @@ LogicalResult importShape(NodeContext &ctx) {
   return success();
 }
 
+/// The tensor of a node's `value` attribute (Constant, ConstantOfShape).
+FailureOr<DenseElementsAttr> valueTensor(NodeContext &ctx,
+                                         const onnx::AttributeProto &value) {
+  if (value.type() != onnx::AttributeProto::TENSOR)
+    return ctx.emitError() << "attribute 'value' must be a tensor";
+  return convertTensor(value.t(), ctx.getContext(), ctx.errorFn());
+}
+
 LogicalResult importConstant(NodeContext &ctx) {
   OpBuilder &b = ctx.builder();
   if (const onnx::AttributeProto *value = ctx.getAttr("value")) {
-    if (value->type() != onnx::AttributeProto::TENSOR)
-      return ctx.emitError() << "attribute 'value' must be a tensor";
-    FailureOr<DenseElementsAttr> attr =
-        convertTensor(value->t(), ctx.getContext(), ctx.errorFn());
+    FailureOr<DenseElementsAttr> attr = valueTensor(ctx, *value);
     if (failed(attr))
       return failure();
     ctx.setConstantOutput(0, *attr,
@@ -430,10 +435,7 @@ LogicalResult importConstantOfShape(NodeContext &ctx) {
   DenseElementsAttr fill = DenseElementsAttr::get(
       RankedTensorType::get({1}, ctx.builder().getF32Type()), 0.0f);
   if (const onnx::AttributeProto *value = ctx.getAttr("value")) {
-    if (value->type() != onnx::AttributeProto::TENSOR)
-      return ctx.emitError() << "attribute 'value' must be a tensor";
-    FailureOr<DenseElementsAttr> attr =
-        convertTensor(value->t(), ctx.getContext(), ctx.errorFn());
+    FailureOr<DenseElementsAttr> attr = valueTensor(ctx, *value);
     if (failed(attr))
       return failure();
     if (attr->getNumElements() != 1)
