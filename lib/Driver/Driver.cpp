@@ -263,9 +263,16 @@ cl::opt<int64_t> passStoreThreshold(
 cl::opt<bool> train(
     "train",
     cl::desc("Compile a trainable model: <name>_train_step (forward, "
-             "softmax cross-entropy loss, backward, optimizer update), "
+             "the --loss, backward, optimizer update), "
              "<name>_infer and <name>_init_state over one training arena"),
     cl::sub(compileCommand));
+cl::opt<std::string> loss(
+    "loss",
+    cl::desc("The training loss: cross-entropy (class labels, default; a "
+             "final softmax is part of it), bce (binary cross-entropy with "
+             "logits; a final sigmoid is part of it), mse or l1 (targets of "
+             "the output's shape: regression, autoencoders)"),
+    cl::init("cross-entropy"), cl::sub(compileCommand));
 cl::opt<std::string> trainPrecision(
     "train-precision",
     cl::desc("Arithmetic of the train step: fp32, or int8 (Octo: int8 "
@@ -355,6 +362,14 @@ FailureOr<mote::TrainOptions> parseTrainOptions() {
   options.precision = trainPrecision == "int8" ? mote::TrainPrecision::Int8
                                                : mote::TrainPrecision::FP32;
   options.state.trainLayers = trainLayers;
+  if (loss != "cross-entropy" && loss != "bce" && loss != "mse" &&
+      loss != "l1") {
+    errs() << "motec: loss '" << loss
+           << "' is not supported (expected cross-entropy, bce, mse or l1)\n";
+    return failure();
+  }
+  options.autodiff.seed =
+      loss == "cross-entropy" ? std::string("softmax-cross-entropy") : loss;
   options.octo.prc = prc;
   options.octo.lac = lac;
   options.octo.lacL2 = lacL2;

@@ -119,8 +119,9 @@ struct TrainPipelineOptions : public PassPipelineOptions<TrainPipelineOptions> {
                      "backward, FP32 master weights"))};
   Option<std::string> lossSeed{
       *this, "loss",
-      llvm::cl::desc("Where the error starts: softmax-cross-entropy, or "
-                     "output-gradient (split learning's device half)"),
+      llvm::cl::desc("Where the error starts: a loss (softmax-cross-entropy, "
+                     "bce, mse, l1), or output-gradient (split learning's "
+                     "device half)"),
       llvm::cl::init(defaults.autodiff.seed)};
   Option<std::string> trainLayers{
       *this, "train-layers",

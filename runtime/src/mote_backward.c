@@ -327,3 +327,38 @@ mote_status mote_softmax_cross_entropy_f32(int32_t batch, int32_t classes,
   loss[0] = total / (float)batch;
   return MOTE_OK;
 }
+
+mote_status mote_elementwise_loss_f32(int32_t count, int32_t kind,
+                                      const float *output, const float *target,
+                                      float *loss, float *grad_output) {
+  int32_t i;
+  double total = 0.0;
+  float inv;
+  if (!output || !target || !loss || !grad_output || count < 1 || kind < 0 ||
+      kind > 2)
+    return MOTE_ERROR_ARGUMENT;
+  inv = 1.0f / (float)count;
+  for (i = 0; i < count; ++i) {
+    float x = output[i], t = target[i], d = x - t, e, sig;
+    switch (kind) {
+    case 0:
+      total += (double)(d * d);
+      grad_output[i] = 2.0f * d * inv;
+      break;
+    case 1:
+      total += (double)(d < 0.0f ? -d : d);
+      grad_output[i] = (d > 0.0f ? inv : d < 0.0f ? -inv : 0.0f);
+      break;
+    default:
+      /* exp(-|x|) never overflows; the sigmoid is taken from it on the
+       * side where it does not cancel. */
+      e = mote_expf(x < 0.0f ? x : -x);
+      sig = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+      total += (double)((x > 0.0f ? x : 0.0f) - x * t + mote_logf(1.0f + e));
+      grad_output[i] = (sig - t) * inv;
+      break;
+    }
+  }
+  loss[0] = (float)(total / (double)count);
+  return MOTE_OK;
+}

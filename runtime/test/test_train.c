@@ -314,6 +314,55 @@ static void test_softmax_cross_entropy(mote_test_counts *t) {
              "a refused call writes nothing");
 }
 
+static void test_elementwise_loss(mote_test_counts *t) {
+  int32_t count = 30, kind, i, bad;
+  float loss = 0.0f, untouched = 123.0f;
+  /* Logits far beyond exp's range: the loss and its gradient stay finite. */
+  const float big[2] = {100.0f, -100.0f}, big_t[2] = {0.0f, 1.0f};
+  fill(xa, count); /* output */
+  fill(xb, count); /* target */
+  xb[3] = xa[3];   /* L1's gradient is 0 where they are equal */
+  for (kind = 0; kind < 3; ++kind) {
+    double ref = 0.0;
+    for (i = 0; i < count; ++i)
+      xb[i] = kind == 2 ? (float)(0.5 + 0.5 * sin(i)) : xb[i];
+    MOTE_CHECK(t, mote_elementwise_loss_f32(count, kind, xa, xb, &loss, xe) ==
+                      MOTE_OK, "kind %d: status", (int)kind);
+    bad = 0;
+    for (i = 0; i < count; ++i) {
+      double x = xa[i], y = xb[i], d = x - y, g;
+      if (kind == 0) {
+        ref += d * d / count;
+        g = 2.0 * d / count;
+      } else if (kind == 1) {
+        ref += fabs(d) / count;
+        g = (d > 0 ? 1.0 : d < 0 ? -1.0 : 0.0) / count;
+      } else { /* -(t log s + (1 - t) log(1 - s)), s = sigmoid(x) */
+        double s = 1.0 / (1.0 + exp(-x));
+        ref += -(y * log(s) + (1.0 - y) * log(1.0 - s)) / count;
+        g = (s - y) / count;
+      }
+      bad += !close_to(g, xe[i], 1e-5);
+    }
+    MOTE_CHECK(t, close_to(ref, loss, 1e-5), "kind %d: loss %g vs %g",
+               (int)kind, (double)loss, ref);
+    MOTE_CHECK(t, bad == 0, "kind %d: %d wrong gradients", (int)kind, bad);
+  }
+  MOTE_CHECK(t, mote_elementwise_loss_f32(2, 2, big, big_t, &loss, xe) ==
+                        MOTE_OK &&
+                    close_to(100.0, loss, 1e-5) && close_to(0.5, xe[0], 1e-6) &&
+                    close_to(-0.5, xe[1], 1e-6),
+             "bce of logits +-100: loss %g, gradients %g %g", (double)loss,
+             (double)xe[0], (double)xe[1]);
+  loss = untouched;
+  MOTE_CHECK(t, mote_elementwise_loss_f32(count, 3, xa, xb, &loss, xe) ==
+                        MOTE_ERROR_ARGUMENT &&
+                    mote_elementwise_loss_f32(0, 0, xa, xb, &loss, xe) ==
+                        MOTE_ERROR_ARGUMENT &&
+                    loss == untouched,
+             "an unknown kind or an empty tensor is refused");
+}
+
 static void test_optimizers(mote_test_counts *t) {
   int32_t count = 50, i, step, bad = 0;
   float lr = 0.05f, momentum = 0.9f, decay = 0.01f, beta1 = 0.9f,
@@ -524,6 +573,7 @@ int main(void) {
   test_bias_and_clamp(&t);
   test_activation_backward(&t);
   test_softmax_cross_entropy(&t);
+  test_elementwise_loss(&t);
   test_optimizers(&t);
   test_dynamic_quantize(&t);
   test_int8_conv(&t);

@@ -15,7 +15,12 @@ reads it through the layout table in the generated header and compares:
   * after --steps steps of SGD with momentum and of Adam, every parameter
     must match torch.optim's result (relative to the tensor's change).
 
+With --loss bce, mse or l1 the network is trained against float targets
+of the output's shape (for bce, probabilities, with a final sigmoid the
+loss takes in, as F.binary_cross_entropy_with_logits does).
+
 Usage: train_gradcheck.py MOTEC RUNTIME_DIR WORKDIR [--net cnn|datamove|gates]
+                          [--loss cross-entropy|bce|mse|l1]
 """
 import argparse
 import glob
@@ -108,8 +113,18 @@ NETS = {
 }
 
 
+# Each --loss: PyTorch's function of the logits and the labels or targets.
+LOSSES = {
+    "cross-entropy": lambda z, y: F.cross_entropy(z, y.long()),
+    "bce": F.binary_cross_entropy_with_logits,
+    "mse": F.mse_loss,
+    "l1": F.l1_loss,
+}
+
+
 def compile_and_build(args, onnx_path, optimizer, outdir):
     subprocess.run([args.motec, "compile", onnx_path, "--train",
+                    "--loss=" + args.loss,
                     "--optimizer=" + optimizer, "--name", "net",
                     "--runtime-dir", args.runtime_dir, "-o", outdir],
                    check=True, stdout=subprocess.DEVNULL)
@@ -143,7 +158,7 @@ def run_steps(outdir, images, labels, steps):
     label_file = os.path.join(outdir, "labels.bin")
     state = os.path.join(outdir, "state.bin")
     images.astype(np.float32).tofile(inputs)
-    labels.astype(np.int32).tofile(label_file)
+    labels.tofile(label_file)
     out = subprocess.run([os.path.join(outdir, "train"), inputs, label_file,
                           str(steps), state], check=True, capture_output=True,
                          text=True).stdout
@@ -163,6 +178,7 @@ def main():
     ap.add_argument("--rtol", type=float, default=1e-4)
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--net", choices=sorted(NETS), default="cnn")
+    ap.add_argument("--loss", choices=sorted(LOSSES), default="cross-entropy")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     torch.manual_seed(0)
@@ -172,13 +188,20 @@ def main():
     layers = [getattr(net, name) for name in layer_names]
     batch = 4
     onnx_path = os.path.join(args.workdir, "net.onnx")
-    torch.onnx.export(net, torch.zeros(batch, 1, 12, 12), onnx_path,
+    # With bce the exported model ends in the sigmoid the loss includes.
+    exported = nn.Sequential(net, nn.Sigmoid()) if args.loss == "bce" else net
+    torch.onnx.export(exported, torch.zeros(batch, 1, 12, 12), onnx_path,
                       input_names=["image"], output_names=["logits"],
                       opset_version=opset)
     initial = {k: v.clone() for k, v in net.state_dict().items()}
     rng = np.random.default_rng(1)
     images = rng.normal(size=(args.steps, batch, 1, 12, 12)).astype(np.float32)
-    labels = rng.integers(0, 10, size=(args.steps, batch)).astype(np.int32)
+    if args.loss == "cross-entropy":
+        labels = rng.integers(0, 10, size=(args.steps, batch)).astype(np.int32)
+    else:  # targets of the logits' shape; probabilities for bce
+        labels = rng.uniform(0 if args.loss == "bce" else -1, 1,
+                             size=(args.steps, batch, 10)).astype(np.float32)
+    loss_fn = LOSSES[args.loss]
     failures = 0
 
     def check(what, value, limit):
@@ -192,8 +215,8 @@ def main():
     compile_and_build(args, onnx_path, "sgd:lr=0.05,momentum=0.9", sgd_dir)
     state, losses = run_steps(sgd_dir, images[:1], labels[:1], 1)
     net.zero_grad()
-    loss = F.cross_entropy(net(torch.from_numpy(images[0])),
-                           torch.from_numpy(labels[0]).long())
+    loss = loss_fn(net(torch.from_numpy(images[0])),
+                   torch.from_numpy(labels[0]))
     loss.backward()
     check("loss", abs(losses[0] - loss.item()) / abs(loss.item()), args.rtol)
     for i, module in enumerate(layers):
@@ -213,8 +236,8 @@ def main():
         opt = make(net.parameters())
         for s in range(args.steps):
             opt.zero_grad()
-            F.cross_entropy(net(torch.from_numpy(images[s])),
-                            torch.from_numpy(labels[s]).long()).backward()
+            loss_fn(net(torch.from_numpy(images[s])),
+                    torch.from_numpy(labels[s])).backward()
             opt.step()
         outdir = os.path.join(args.workdir, spec.split(":")[0] + "_steps")
         compile_and_build(args, onnx_path, spec, outdir)

@@ -1125,6 +1125,16 @@ LogicalResult SoftmaxCrossEntropyOp::verify() {
   return success();
 }
 
+LogicalResult ElementwiseLossOp::verify() {
+  StringRef kind = getKind();
+  if (kind != "mse" && kind != "l1" && kind != "bce_with_logits")
+    return emitOpError("kind must be mse, l1 or bce_with_logits, got '")
+           << kind << "'";
+  if (shapeOf(getLoss()) != ArrayRef<int64_t>{1})
+    return emitOpError("expects a one-element loss tensor<1xf32>");
+  return success();
+}
+
 /// Checks that `name` is a mutable `ml_program.global` of `type`.
 static LogicalResult verifyStateGlobal(Operation *op,
                                        SymbolTableCollection &symbols,

@@ -263,6 +263,39 @@ def Mote_SoftmaxCrossEntropyOp : Mote_Op<"softmax_cross_entropy", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Mote_ElementwiseLossOp : Mote_Op<"elementwise_loss", [Pure,
+    AllTypesMatch<["output", "target", "grad_output"]>]> {
+  let summary = "Mean regression or binary loss and its gradient";
+  let description = [{
+    Compares the model's `output` with a `target` of the same shape, element
+    by element, and returns the mean over all elements as a one-element
+    tensor together with the loss's gradient with respect to `output`, as
+    PyTorch's losses with `reduction='mean'` compute them:
+
+    - `mse`: `(x - t)^2`, gradient `2 (x - t) / count` (`F.mse_loss`);
+    - `l1`: `|x - t|`, gradient `sign(x - t) / count`, 0 where `x == t`
+      (`F.l1_loss`);
+    - `bce_with_logits`: the output is a logit, the target a probability:
+      `max(x, 0) - x t + log(1 + exp(-|x|))`, gradient
+      `(sigmoid(x) - t) / count` (`F.binary_cross_entropy_with_logits`; the
+      sigmoid is part of the loss, which stays finite for large logits).
+
+    Example:
+
+    ```mlir
+    %loss, %dx = mote.elementwise_loss %x, %t {kind = "mse"}
+        : (tensor<4x640xf32>, tensor<4x640xf32>) -> (tensor<1xf32>, tensor<4x640xf32>)
+    ```
+  }];
+  let arguments = (ins Mote_FloatTensor:$output, Mote_FloatTensor:$target,
+      StrAttr:$kind);
+  let results = (outs Mote_FloatTensor:$loss, Mote_FloatTensor:$grad_output);
+  let assemblyFormat = [{
+    $output `,` $target attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Mote_SGDUpdateOp : Mote_Op<"sgd_update",
     [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "SGD step (momentum, weight decay) on a state global";

@@ -36,34 +36,50 @@ void MoteAutodiffPass::runOnOperation() {
   if (failed(found))
     return signalPassFailure();
   func::FuncOp infer = *found;
-  if (seed != "softmax-cross-entropy" && seed != "output-gradient") {
+  StringRef elementwiseKind = llvm::StringSwitch<StringRef>(seed)
+                                  .Case("mse", "mse")
+                                  .Case("l1", "l1")
+                                  .Case("bce", "bce_with_logits")
+                                  .Default("");
+  bool crossEntropy = seed == "softmax-cross-entropy";
+  bool withLoss = crossEntropy || !elementwiseKind.empty();
+  if (!withLoss && seed != "output-gradient") {
     module.emitError("unknown seed '")
-        << seed << "' (expected softmax-cross-entropy or output-gradient)";
+        << seed
+        << "' (expected softmax-cross-entropy, bce, mse, l1 or "
+           "output-gradient)";
     return signalPassFailure();
   }
-  bool withLoss = seed == "softmax-cross-entropy";
   if (infer.getNumResults() != 1) {
     infer.emitError("training needs one result (")
-        << (withLoss ? "the logits" : "the output the gradient is of")
+        << (crossEntropy ? "the logits"
+            : withLoss   ? "the output the loss is of"
+                         : "the output the gradient is of")
         << "), found " << infer.getNumResults();
     return signalPassFailure();
   }
   Value logits = infer.getBody().front().getTerminator()->getOperand(0);
-  // A final softmax belongs to the loss.
-  if (auto softmax = withLoss ? logits.getDefiningOp<SoftmaxOp>() : nullptr) {
+  // A final softmax belongs to the cross-entropy, a final sigmoid to the
+  // binary cross-entropy: each is computed inside the loss, where it stays
+  // finite for large logits.
+  if (auto softmax =
+          crossEntropy ? logits.getDefiningOp<SoftmaxOp>() : nullptr) {
     auto rank = cast<RankedTensorType>(softmax.getType()).getRank();
     if (softmax.getAxis() == -1 || softmax.getAxis() == rank - 1)
       logits = softmax.getInput();
   }
+  if (auto sigmoid =
+          seed == "bce" ? logits.getDefiningOp<SigmoidOp>() : nullptr)
+    logits = sigmoid.getInput();
   auto logitsType = cast<RankedTensorType>(logits.getType());
-  if (withLoss &&
+  if (crossEntropy &&
       (logitsType.getRank() != 2 || !logitsType.getElementType().isF32())) {
     infer.emitError("training needs f32 logits [N, K], got ") << logitsType;
     return signalPassFailure();
   }
-  if (!withLoss && !logitsType.getElementType().isF32()) {
-    infer.emitError("the output gradient needs an f32 output, got ")
-        << logitsType;
+  if (!crossEntropy && !logitsType.getElementType().isF32()) {
+    infer.emitError("the ") << (withLoss ? "loss" : "output gradient")
+                            << " needs an f32 output, got " << logitsType;
     return signalPassFailure();
   }
 
@@ -71,10 +87,15 @@ void MoteAutodiffPass::runOnOperation() {
   // output's gradient).
   OpBuilder b(&getContext());
   Location loc = infer.getLoc();
-  Type seedType = withLoss ? Type(RankedTensorType::get(
-                                 {logitsType.getDimSize(0)}, b.getI32Type()))
-                           : Type(logitsType);
-  StringRef seedName = withLoss ? "labels" : "output_gradient";
+  // The labels are class indices; the targets of an element-wise loss
+  // and a given output gradient have the output's type.
+  Type seedType = crossEntropy
+                      ? Type(RankedTensorType::get({logitsType.getDimSize(0)},
+                                                   b.getI32Type()))
+                      : Type(logitsType);
+  StringRef seedName = crossEntropy ? "labels"
+                       : withLoss   ? "targets"
+                                    : "output_gradient";
   SmallVector<Type> inputs(infer.getArgumentTypes());
   inputs.push_back(seedType);
   auto lossType = RankedTensorType::get({1}, b.getF32Type());
@@ -100,7 +121,8 @@ void MoteAutodiffPass::runOnOperation() {
   SmallVector<Operation *> forward;
   for (Operation &op : infer.getBody().front().without_terminator()) {
     forward.push_back(b.clone(op, mapping));
-    // Ops after the logits (the softmax) are not part of training.
+    // Ops after the logits (the softmax or sigmoid the loss includes) are not
+    // part of training.
     if (llvm::is_contained(op.getResults(), logits))
       break;
   }
@@ -136,11 +158,17 @@ void MoteAutodiffPass::runOnOperation() {
       Int8BackwardOptions::fromAttr(
           module->getAttrOfType<DictionaryAttr>(kInt8TrainingAttrName)));
   SmallVector<Value> results;
-  if (withLoss) {
+  if (crossEntropy) {
     auto loss =
         SoftmaxCrossEntropyOp::create(b, loc, lossType, stepLogits.getType(),
                                       stepLogits, body->getArgument(labels));
     autodiff.accumulate(stepLogits, loss.getGradLogits());
+    results.push_back(loss.getLoss());
+  } else if (withLoss) {
+    auto loss = ElementwiseLossOp::create(
+        b, loc, lossType, stepLogits.getType(), stepLogits,
+        body->getArgument(labels), b.getStringAttr(elementwiseKind));
+    autodiff.accumulate(stepLogits, loss.getGradOutput());
     results.push_back(loss.getLoss());
   } else {
     autodiff.accumulate(stepLogits, body->getArgument(labels));

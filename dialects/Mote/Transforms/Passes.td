@@ -290,6 +290,13 @@ def MoteAutodiff : Pass<"mote-autodiff", "mlir::ModuleOp"> {
     `mote-octo-rewrite`) the int8 layers' backward quantizes the errors as
     it says.
 
+    With `seed=bce`, `mse` or `l1` the result may have any shape: the
+    train step takes `targets` of the result's type in place of the labels
+    and starts the error with `mote.elementwise_loss` (binary cross-entropy
+    with logits, mean squared or mean absolute error). For `bce` a final
+    `mote.sigmoid` belongs to the loss and is left out, as the softmax is
+    for the cross-entropy.
+
     With `seed=output-gradient` there is no loss: the train step takes the
     gradient of `@f`'s one result (f32, of its type) as its last argument,
     `output_gradient`, in place of the labels, and returns the gradients
@@ -312,8 +319,8 @@ def MoteAutodiff : Pass<"mote-autodiff", "mlir::ModuleOp"> {
   let options = [
     Option<"seed", "seed", "std::string", /*default=*/"\"softmax-cross-entropy\"",
            "Where the error starts: softmax-cross-entropy (a loss on the "
-           "logits and labels) or output-gradient (a given gradient of the "
-           "result)">
+           "logits and labels), bce, mse or l1 (element-wise losses against "
+           "targets), or output-gradient (a given gradient of the result)">
   ];
   let dependentDialects = ["::mlir::ml_program::MLProgramDialect"];
 }

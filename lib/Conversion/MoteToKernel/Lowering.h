@@ -749,6 +749,7 @@ public:
   LogicalResult lowerMaxPool2DBackward(MaxPool2DBackwardOp o);
   LogicalResult lowerAvgPool2DBackward(AvgPool2DBackwardOp o);
   LogicalResult lowerSoftmaxCrossEntropy(SoftmaxCrossEntropyOp o);
+  LogicalResult lowerElementwiseLoss(ElementwiseLossOp o);
   LogicalResult lowerDynamicQuantize(DynamicQuantizeOp o);
   LogicalResult lowerInt8Conv2D(Int8Conv2DOp o);
   LogicalResult lowerInt8Conv2DBackwardWeight(Int8Conv2DBackwardWeightOp o);

@@ -85,6 +85,15 @@ LogicalResult Lowering::lowerSoftmaxCrossEntropy(SoftmaxCrossEntropyOp o) {
               {o.getLogits(), o.getLabels(), o.getLoss(), o.getGradLogits()},
               {i32(z[0]), i32(z[1])}, /*outputs=*/2);
 }
+LogicalResult Lowering::lowerElementwiseLoss(ElementwiseLossOp o) {
+  int32_t kind = llvm::StringSwitch<int32_t>(o.getKind())
+                     .Case("mse", 0)
+                     .Case("l1", 1)
+                     .Default(2);
+  return emit("mote_elementwise_loss_f32",
+              {o.getOutput(), o.getTarget(), o.getLoss(), o.getGradOutput()},
+              {i32(countOf(o.getOutput())), i32(kind)}, /*outputs=*/2);
+}
 LogicalResult Lowering::lowerDynamicQuantize(DynamicQuantizeOp o) {
   ArrayRef<int64_t> x = shapeOf(o.getInput());
   int64_t count = countOf(o.getInput());
@@ -201,6 +210,8 @@ void mote::lowering::populateTrainingPatterns(LoweringPatterns &patterns) {
                                     &Lowering::lowerAvgPool2DBackward);
   patterns.add<SoftmaxCrossEntropyOp>(LoweringDomain::Training,
                                       &Lowering::lowerSoftmaxCrossEntropy);
+  patterns.add<ElementwiseLossOp>(LoweringDomain::Training,
+                                  &Lowering::lowerElementwiseLoss);
   patterns.add<DynamicQuantizeOp>(LoweringDomain::Training,
                                   &Lowering::lowerDynamicQuantize);
   patterns.add<Int8Conv2DOp>(LoweringDomain::Training,

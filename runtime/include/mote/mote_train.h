@@ -82,6 +82,15 @@ mote_status mote_softmax_cross_entropy_f32(int32_t batch, int32_t classes,
                                            const int32_t *labels, float *loss,
                                            float *grad_logits);
 
+/* Mean over `count` elements of a loss between `output` and `target`, and
+ * its gradient with respect to `output` (PyTorch's reduction 'mean'):
+ * kind 0 MSE (x - t)^2, 1 L1 |x - t| (gradient 0 where x == t), 2 binary
+ * cross-entropy with logits, max(x, 0) - x t + log(1 + exp(-|x|)), whose
+ * gradient is (sigmoid(x) - t) / count. */
+mote_status mote_elementwise_loss_f32(int32_t count, int32_t kind,
+                                      const float *output, const float *target,
+                                      float *loss, float *grad_output);
+
 /* p -= lr * (g + weight_decay * p). */
 mote_status mote_sgd_update_f32(int32_t count, float lr, float weight_decay,
                                 const float *grad, float *param);

@@ -114,3 +114,21 @@ func.func @activation_kind(%x: tensor<2x8xf32>) {
       : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
   return
 }
+
+// -----
+
+func.func @elementwise_loss_kind(%x: tensor<2x3xf32>, %t: tensor<2x3xf32>) {
+  // expected-error @below {{kind must be mse, l1 or bce_with_logits, got 'hinge'}}
+  %l, %g = mote.elementwise_loss %x, %t {kind = "hinge"}
+      : (tensor<2x3xf32>, tensor<2x3xf32>) -> (tensor<1xf32>, tensor<2x3xf32>)
+  return
+}
+
+// -----
+
+func.func @elementwise_loss_shape(%x: tensor<2x3xf32>, %t: tensor<3x2xf32>) {
+  // expected-error @below {{all of {output, target, grad_output} have same type}}
+  %l, %g = mote.elementwise_loss %x, %t {kind = "mse"}
+      : (tensor<2x3xf32>, tensor<3x2xf32>) -> (tensor<1xf32>, tensor<2x3xf32>)
+  return
+}

@@ -43,6 +43,9 @@ func.func @ops(%x: tensor<2x4x8x8xf32>, %dy: tensor<2x8x8x8xf32>,
   // CHECK: mote.softmax_cross_entropy
   %loss, %g = mote.softmax_cross_entropy %fdy, %labels
       : (tensor<2x10xf32>, tensor<2xi32>) -> (tensor<1xf32>, tensor<2x10xf32>)
+  // CHECK: mote.elementwise_loss %{{.*}}, %{{.*}} {kind = "bce_with_logits"}
+  %bl, %bg = mote.elementwise_loss %fdy, %fdy {kind = "bce_with_logits"}
+      : (tensor<2x10xf32>, tensor<2x10xf32>) -> (tensor<1xf32>, tensor<2x10xf32>)
   // CHECK: mote.sgd_update {{.*}}momentum_state = @w_m, param = @w
   mote.sgd_update %1 {param = @w, momentum_state = @w_m, lr = 0.1 : f32,
                       momentum = 0.9 : f32} : tensor<8x4x3x3xf32>
