@@ -16,6 +16,7 @@ using namespace mlir;
 void mote::buildGraphPipeline(OpPassManager &pm) {
   OpPassManager &func = pm.nest<func::FuncOp>();
   func.addPass(createMoteFoldBatchNorm());
+  func.addPass(createMoteFormFullyConnected());
   func.addPass(createMoteFuseActivations());
   func.addPass(createMoteFoldQDQ());
   func.addPass(createCanonicalizerPass());
@@ -25,6 +26,7 @@ void mote::buildGraphPipeline(OpPassManager &pm) {
 void mote::buildPreQuantizationPipeline(OpPassManager &pm) {
   OpPassManager &func = pm.nest<func::FuncOp>();
   func.addPass(createMoteFoldBatchNorm());
+  func.addPass(createMoteFormFullyConnected());
   func.addPass(createMoteFuseActivations());
   func.addPass(createCanonicalizerPass());
   func.addPass(createCSEPass());
@@ -178,13 +180,15 @@ struct TrainPipelineOptions : public PassPipelineOptions<TrainPipelineOptions> {
 void mote::registerMotePipelines() {
   PassPipelineRegistration<>(
       "mote-graph-pipeline",
-      "Graph-level cleanup: fold batch norm, fuse activations, fold QDQ "
-      "chains into integer ops, canonicalize, CSE",
+      "Graph-level cleanup: fold batch norm, form fully-connected layers, "
+      "fuse activations, fold QDQ chains into integer ops, canonicalize, "
+      "CSE",
       [](OpPassManager &pm) { buildGraphPipeline(pm); });
   PassPipelineRegistration<>(
       "mote-pre-quantize-pipeline",
-      "Graph cleanup before calibration: fold batch norm, fuse activations, "
-      "canonicalize, CSE (what motec compile --quantize=int8 calibrates)",
+      "Graph cleanup before calibration: fold batch norm, form "
+      "fully-connected layers, fuse activations, canonicalize, CSE (what motec "
+      "compile --quantize=int8 calibrates)",
       [](OpPassManager &pm) { buildPreQuantizationPipeline(pm); });
   PassPipelineRegistration<TrainPipelineOptions>(
       "mote-train-pipeline",

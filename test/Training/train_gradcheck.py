@@ -30,6 +30,8 @@ import subprocess
 import sys
 
 import numpy as np
+import onnx
+from onnx import numpy_helper
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -104,12 +106,59 @@ class GateNet(nn.Module):
         return self.fc2(torch.tanh(self.fc1(torch.flatten(x, 1))))
 
 
+class MatMulLinear(nn.Module):
+    """A linear layer coded as `x @ w + b`: exported as MatMul by a [K, N]
+    constant and an Add, not as Gemm."""
+
+    def __init__(self, k, n):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(n, k) / k ** 0.5)
+        self.bias = nn.Parameter(torch.randn(n) * 0.1)
+
+    def forward(self, x):
+        return x @ self.weight.t() + self.bias
+
+
+class MatMulNet(nn.Module):
+    """An MLP of MatMul + Add layers with sigmoid units (--net mlp)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = MatMulLinear(144, 32)
+        self.fc2 = MatMulLinear(32, 10)
+
+    def forward(self, x):
+        return self.fc2(torch.sigmoid(self.fc1(torch.flatten(x, 1))))
+
+
+class AttentionNet(nn.Module):
+    """Self-attention's products (--net attention): the image's rows as 12
+    tokens, query, key and value layers on [B, T, K] (MatMul + Add), the
+    scores q k^T and their product with v, both matmuls of two
+    activations (tanh in place of the softmax, which has no backward)."""
+
+    def __init__(self):
+        super().__init__()
+        self.q = nn.Linear(12, 8)
+        self.k = nn.Linear(12, 8)
+        self.v = nn.Linear(12, 8)
+        self.fc = nn.Linear(12 * 8, 10)
+
+    def forward(self, x):
+        t = x.reshape(-1, 12, 12)
+        q, k, v = self.q(t), self.k(t), self.v(t)
+        a = torch.tanh(q @ k.transpose(1, 2) * 0.35)             # 12x12
+        return self.fc(torch.flatten(a @ v, 1))
+
+
 # Each network, its conv / FC modules in the model's order, and the opset
 # it is exported at (14: HardSwish as one op).
 NETS = {
     "cnn": (Net, ["c1", "dw", "c2", "c3", "fc1", "fc2", "fc3"], 13),
     "datamove": (DataMoveNet, ["c1", "squeeze", "expand", "c3", "fc"], 13),
     "gates": (GateNet, ["c1", "se1", "se2", "c2", "fc1", "fc2"], 14),
+    "mlp": (MatMulNet, ["fc1", "fc2"], 13),
+    "attention": (AttentionNet, ["q", "k", "v", "fc"], 13),
 }
 
 
@@ -166,6 +215,25 @@ def run_steps(outdir, images, labels, steps):
     return read_state(outdir, state), losses
 
 
+def onnx_layers(path):
+    """(weight, bias) of each Conv, Gemm and MatMul node of an ONNX model in
+    graph order, as PyTorch lays them out ([N, K] for a MatMul's [K, N]
+    initializer, whose bias is the constant of the Add after it)."""
+    model = onnx.load(path)
+    init = {t.name: numpy_helper.to_array(t)
+            for t in model.graph.initializer}
+    layers = []
+    for node in model.graph.node:
+        if node.op_type in ("Conv", "Gemm"):
+            layers.append((init[node.input[1]], init[node.input[2]]))
+        elif node.op_type == "MatMul" and node.input[1] in init:
+            add = next(n for n in model.graph.node
+                       if n.op_type == "Add" and node.output[0] in n.input)
+            bias = next(init[i] for i in add.input if i in init)
+            layers.append((init[node.input[1]].T, bias))
+    return layers
+
+
 def rel(a, b, scale):
     return float(np.max(np.abs(a - b)) / max(scale, 1e-30))
 
@@ -176,6 +244,11 @@ def main():
     ap.add_argument("runtime_dir")
     ap.add_argument("workdir")
     ap.add_argument("--rtol", type=float, default=1e-4)
+    ap.add_argument("--adam-rtol", type=float, default=None,
+                    help="limit of the Adam comparison (default --rtol): "
+                         "Adam's first step moves a weight by lr * g / "
+                         "(|g| + eps), so a gradient element near eps "
+                         "(1e-8) magnifies rounding differences")
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--net", choices=sorted(NETS), default="cnn")
     ap.add_argument("--loss", choices=sorted(LOSSES), default="cross-entropy")
@@ -242,6 +315,8 @@ def main():
         outdir = os.path.join(args.workdir, spec.split(":")[0] + "_steps")
         compile_and_build(args, onnx_path, spec, outdir)
         state, _ = run_steps(outdir, images, labels, args.steps)
+        adam = spec.startswith("adam")
+        limit = args.adam_rtol if adam and args.adam_rtol else args.rtol
         for i, module in enumerate(layers):
             for kind in ("weight", "bias"):
                 final = getattr(module, kind).detach().numpy().ravel()
@@ -249,7 +324,26 @@ def main():
                 mine = state[f"l{i}_{kind}"]
                 check(f"{spec.split(':')[0]} x{args.steps}: layer {i} {kind}",
                       rel(mine, final, np.max(np.abs(final - start))),
-                      args.rtol)
+                      limit)
+        if adam:
+            continue
+        # The trained values written back into the ONNX model.
+        mtw = os.path.join(outdir, "trained.mtw")
+        trained = os.path.join(outdir, "trained.onnx")
+        subprocess.run([args.motec, "weights", "unpack",
+                        os.path.join(outdir, "state.bin"), "-o", mtw],
+                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([args.motec, "weights", "apply", onnx_path, mtw,
+                        "--optimizer=" + spec, "--name", "net", "-o", trained],
+                       check=True, stdout=subprocess.DEVNULL)
+        written = onnx_layers(trained)
+        for i, module in enumerate(layers):
+            for j, kind in enumerate(("weight", "bias")):
+                final = getattr(module, kind).detach().numpy()
+                start = initial[f"{layer_names[i]}.{kind}"].numpy()
+                check(f"ONNX after sgd x{args.steps}: layer {i} {kind}",
+                      rel(written[i][j].reshape(final.shape), final,
+                          np.max(np.abs(final - start))), args.rtol)
     print("gradcheck:", "FAILED" if failures else "passed",
           f"({failures} failure(s))")
     return 1 if failures else 0

@@ -205,6 +205,45 @@ LogicalResult MulOp::buildBackward(Autodiff &ad, Value error) {
   return success();
 }
 
+/// `value` with its last two dimensions swapped.
+static Value transposeLastTwo(Autodiff &ad, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t rank = type.getRank();
+  auto perm = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  SmallVector<int64_t> shape(type.getShape());
+  std::swap(perm[rank - 2], perm[rank - 1]);
+  std::swap(shape[rank - 2], shape[rank - 1]);
+  return TransposeOp::create(ad.getBuilder(), ad.getLoc(), type.clone(shape),
+                             value, perm);
+}
+
+LogicalResult MatMulOp::buildBackward(Autodiff &ad, Value error) {
+  // Y = A B: dA = dY B^T, dB = A^T dY, each over the broadcast batch
+  // dimensions of Y and then summed back to its operand's shape. Both
+  // operands may be activations (attention's q k^T).
+  if (!cast<RankedTensorType>(getType()).getElementType().isF32())
+    return emitOpError("has no backward for an integer product");
+  OpBuilder &b = ad.getBuilder();
+  auto errorType = cast<RankedTensorType>(error.getType());
+  SmallVector<int64_t> batch(errorType.getShape().drop_back(2));
+  auto product = [&](Value lhs, Value rhs) {
+    SmallVector<int64_t> shape(batch);
+    shape.push_back(cast<RankedTensorType>(lhs.getType()).getShape().end()[-2]);
+    shape.push_back(cast<RankedTensorType>(rhs.getType()).getShape().back());
+    return MatMulOp::create(b, ad.getLoc(), errorType.clone(shape), lhs, rhs)
+        .getResult();
+  };
+  if (ad.needsError(getLhs()))
+    ad.accumulate(getLhs(),
+                  sumToShape(ad, product(error, transposeLastTwo(ad, getRhs())),
+                             getLhs()));
+  if (ad.needsError(getRhs()))
+    ad.accumulate(getRhs(),
+                  sumToShape(ad, product(transposeLastTwo(ad, getLhs()), error),
+                             getRhs()));
+  return success();
+}
+
 /// The error through an activation whose derivative `kind` computes from
 /// `value` (its forward output, or for hard swish its input).
 static LogicalResult activationBackward(Autodiff &ad, Value input, Value error,

@@ -138,7 +138,8 @@ def Mote_FullyConnectedOp : Mote_Op<"fully_connected", [Pure,
 }
 
 def Mote_MatMulOp : Mote_Op<"matmul", [Pure, Mote_IntegerForm,
-    DeclareOpInterfaceMethods<Mote_MacCountOpInterface>]> {
+    DeclareOpInterfaceMethods<Mote_MacCountOpInterface>,
+    DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Batched matrix multiplication with NumPy broadcasting";
   let description = [{
     ONNX MatMul: `lhs [..., M, K]` times `rhs [..., K, N]`; leading batch

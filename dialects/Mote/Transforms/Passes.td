@@ -45,6 +45,36 @@ def MoteFoldBatchNorm : Pass<"mote-fold-batch-norm", "mlir::func::FuncOp"> {
                            "::mlir::quant::QuantDialect", "::mote::MoteDialect"];
 }
 
+def MoteFormFullyConnected : Pass<"mote-form-fully-connected",
+                                  "mlir::func::FuncOp"> {
+  let summary = "A float MatMul by a constant, plus a bias, becomes a layer";
+  let description = [{
+    `mote.matmul` of a float `x [M, K]` by a constant `w [K, N]` becomes
+    `mote.fully_connected` with the weight transposed to `[N, K]`, and a
+    following `mote.add` of a constant `[N]` or `[1, N]` (either operand)
+    becomes its bias, when the layer has no other user. This is how
+    exporters write a linear layer coded as `x @ w + b` (ONNX MatMul +
+    Add): as a layer it is quantized per channel, runs on the layer
+    kernels and trains like a Gemm. Batched or quantized matmuls and
+    products of two activations stay `mote.matmul`.
+
+    Before:
+
+    ```mlir
+    %h = mote.matmul %x, %w : (tensor<2x4xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
+    %y = mote.add %h, %b : (tensor<2x5xf32>, tensor<5xf32>) -> tensor<2x5xf32>
+    ```
+
+    After:
+
+    ```mlir
+    %y = mote.fully_connected %x, %w_t, %b
+        : (tensor<2x4xf32>, tensor<5x4xf32>, tensor<5xf32>) -> tensor<2x5xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def MoteFuseActivations : Pass<"mote-fuse-activations", "mlir::func::FuncOp"> {
   let summary = "Fuse ReLU and clamp into the producing conv, FC or add";
   let description = [{

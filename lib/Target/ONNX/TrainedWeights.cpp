@@ -101,9 +101,13 @@ bool mote::writeTrainedValuesToONNX(
       continue;
     Layer &layer = it->second;
     bool gemm = node.op_type() == "Gemm";
-    if (node.op_type() != "Conv" && !gemm) {
+    // A MatMul by a constant trains as a fully-connected layer whose bias,
+    // if any, is the constant of the Add that follows it.
+    bool matmul = node.op_type() == "MatMul";
+    if (node.op_type() != "Conv" && !gemm && !matmul) {
       error = "node '" + name + "' is a " + node.op_type() +
-              ": trained values can be written to Conv and Gemm nodes only";
+              ": trained values can be written to Conv, Gemm and MatMul "
+              "nodes only";
       return false;
     }
     float alpha = 1.0f, beta = 1.0f;
@@ -141,6 +145,17 @@ bool mote::writeTrainedValuesToONNX(
         return nullptr;
       return initializers.lookup(node.input(index));
     };
+    auto biasInitializer = [&]() -> onnx::TensorProto * {
+      if (!matmul)
+        return initializer(2);
+      for (const onnx::NodeProto &add : graph->node())
+        if (add.op_type() == "Add" && add.input_size() == 2 &&
+            node.output_size())
+          for (int i = 0; i < 2; ++i)
+            if (add.input(i) == node.output(0))
+              return initializers.lookup(add.input(1 - i));
+      return nullptr;
+    };
     if (!w.empty()) {
       onnx::TensorProto *t = initializer(1);
       if (!t || floatsOf(*t).size() != w.size()) {
@@ -149,7 +164,7 @@ bool mote::writeTrainedValuesToONNX(
                 "of the trained tensor's size";
         return false;
       }
-      if (gemm && !transB) { // ONNX stores [K, N]; the layer [N, K]
+      if ((gemm && !transB) || matmul) { // ONNX: [K, N]; the layer [N, K]
         int64_t n = layer.weightShape[0], k = layer.weightShape[1];
         std::vector<float> kn(w.size());
         for (int64_t i = 0; i < n; ++i)
@@ -162,7 +177,7 @@ bool mote::writeTrainedValuesToONNX(
       setFloats(*t, w);
     }
     if (!b.empty()) {
-      onnx::TensorProto *t = initializer(2);
+      onnx::TensorProto *t = biasInitializer();
       if (!t || floatsOf(*t).size() != b.size()) {
         error = "node '" + name +
                 "': its bias is not a float initializer "
