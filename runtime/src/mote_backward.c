@@ -153,7 +153,7 @@ mote_status mote_activation_backward_f32(int32_t count, int32_t kind,
                                          const float *value, float *grad_input) {
   int32_t i;
   if (!grad_output || !value || !grad_input || count < 0 || kind < 0 ||
-      kind > 3)
+      kind > 6)
     return MOTE_ERROR_ARGUMENT;
   for (i = 0; i < count; ++i) {
     float v = value[i], d;
@@ -167,9 +167,24 @@ mote_status mote_activation_backward_f32(int32_t count, int32_t kind,
     case 2:
       d = v > 0.0f && v < 1.0f ? alpha : 0.0f;
       break;
-    default:
+    case 3:
       d = v < -3.0f ? 0.0f : v <= 3.0f ? v / 3.0f + 0.5f : 1.0f;
       break;
+    case 4: /* leaky ReLU, from its input */
+      d = v > 0.0f ? 1.0f : alpha;
+      break;
+    case 5: /* GELU: Phi(x) + x phi(x) */
+      d = 0.5f * (1.0f + mote_erff(v * 0.70710678f)) +
+          v * 0.39894228f * mote_expf(-0.5f * v * v);
+      break;
+    default: { /* GELU with tanh: u = sqrt(2/pi) (x + 0.044715 x^3) */
+      float u = 0.79788456f * (v + 0.044715f * v * v * v), t;
+      u = u > 10.0f ? 10.0f : u < -10.0f ? -10.0f : u;
+      t = 1.0f - 2.0f / (mote_expf(2.0f * u) + 1.0f);
+      d = 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * 0.79788456f *
+                                  (1.0f + 0.134145f * v * v);
+      break;
+    }
     }
     grad_input[i] = grad_output[i] * d;
   }

@@ -245,7 +245,7 @@ static void test_activation_backward(mote_test_counts *t) {
   enum { COUNT = 201 };
   static float x[COUNT], y[COUNT], dy[COUNT], dx[COUNT];
   int32_t kind, i, bad;
-  for (kind = 0; kind < 4; ++kind) {
+  for (kind = 0; kind < 7; ++kind) {
     double worst = 0.0;
     for (i = 0; i < COUNT; ++i) {
       double xi = -5.0 + 0.05 * i, v;
@@ -268,8 +268,19 @@ static void test_activation_backward(mote_test_counts *t) {
         d = 1.0 - tanh(xi) * tanh(xi);
       else if (kind == 2)
         d = 0.25 * xi + 0.5 > 0.0 && 0.25 * xi + 0.5 < 1.0 ? 0.25 : 0.0;
-      else /* PyTorch's hardswish_backward: x / 3 + 1/2 on [-3, 3] */
+      else if (kind == 3) /* PyTorch's hardswish_backward: x/3 + 1/2 */
         d = xi < -3.0 ? 0.0 : xi <= 3.0 ? xi / 3.0 + 0.5 : 1.0;
+      else if (kind == 4) /* leaky ReLU: alpha at and below 0 */
+        d = xi > 0.0 ? 1.0 : 0.25;
+      else if (kind == 5) /* GELU */
+        d = 0.5 * (1.0 + erf(xi / sqrt(2.0))) +
+            xi * exp(-0.5 * xi * xi) / sqrt(2.0 * 3.14159265358979);
+      else { /* GELU's tanh form, differentiated */
+        double c = sqrt(2.0 / 3.14159265358979),
+               th = tanh(c * (xi + 0.044715 * xi * xi * xi));
+        d = 0.5 * (1.0 + th) +
+            0.5 * xi * (1.0 - th * th) * c * (1.0 + 3.0 * 0.044715 * xi * xi);
+      }
       worst = fmax(worst, fabs(dx[i] - dy[i] * d));
       /* Hard sigmoid's edges (y exactly 0 or 1) give no error. */
       bad += kind == 2 && (y[i] <= 0.0f || y[i] >= 1.0f) && dx[i] != 0.0f;
@@ -278,7 +289,7 @@ static void test_activation_backward(mote_test_counts *t) {
                "activation backward %d: largest error %g, %d at the edges",
                kind, worst, bad);
   }
-  MOTE_CHECK(t, mote_activation_backward_f32(COUNT, 4, 0.25f, dy, y, dx) ==
+  MOTE_CHECK(t, mote_activation_backward_f32(COUNT, 7, 0.25f, dy, y, dx) ==
                     MOTE_ERROR_ARGUMENT, "unknown kind refused");
 }
 

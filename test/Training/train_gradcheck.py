@@ -151,6 +151,23 @@ class AttentionNet(nn.Module):
         return self.fc(torch.flatten(a @ v, 1))
 
 
+class ActivationNet(nn.Module):
+    """Leaky ReLU, GELU (exported as its erf formula) and a softmax inside
+    the model, over the channels, gating the feature map (--net acts)."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(1, 6, 3, padding=1)
+        self.c2 = nn.Conv2d(6, 6, 3, stride=2, padding=1)
+        self.fc = nn.Linear(6 * 6 * 6, 10)
+
+    def forward(self, x):
+        x = F.leaky_relu(self.c1(x), 0.1)                        # 6x12x12
+        x = F.gelu(self.c2(x))                                   # 6x6x6
+        x = x * torch.softmax(x, dim=1)
+        return self.fc(torch.flatten(x, 1))
+
+
 # Each network, its conv / FC modules in the model's order, and the opset
 # it is exported at (14: HardSwish as one op).
 NETS = {
@@ -159,6 +176,7 @@ NETS = {
     "gates": (GateNet, ["c1", "se1", "se2", "c2", "fc1", "fc2"], 14),
     "mlp": (MatMulNet, ["fc1", "fc2"], 13),
     "attention": (AttentionNet, ["q", "k", "v", "fc"], 13),
+    "acts": (ActivationNet, ["c1", "c2", "fc"], 13),
 }
 
 

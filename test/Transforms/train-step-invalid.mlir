@@ -13,8 +13,8 @@ func.func @rank(%x: tensor<2x4xf32>) -> tensor<2x3x1xf32> {
 func.func @no_backward(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   %w = arith.constant dense<0.1> : tensor<3x4xf32>
   %y = mote.fully_connected %x, %w : (tensor<2x4xf32>, tensor<3x4xf32>) -> tensor<2x3xf32>
-  // expected-error @below {{'mote.leaky_relu' op has no backward yet (training through it is not supported)}}
-  %s = mote.leaky_relu %y : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  // expected-error @below {{'mote.elu' op has no backward yet (training through it is not supported)}}
+  %s = mote.elu %y : (tensor<2x3xf32>) -> tensor<2x3xf32>
   %w2 = arith.constant dense<0.1> : tensor<3x3xf32>
   %z = mote.fully_connected %s, %w2 : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<2x3xf32>
   return %z : tensor<2x3xf32>

@@ -273,6 +273,46 @@ LogicalResult HardSwishOp::buildBackward(Autodiff &ad, Value error) {
   return activationBackward(ad, getInput(), error, getInput(), "hard_swish");
 }
 
+LogicalResult LeakyReluOp::buildBackward(Autodiff &ad, Value error) {
+  // From the input: the output's sign is the input's only for alpha > 0.
+  return activationBackward(ad, getInput(), error, getInput(), "leaky_relu",
+                            getAlpha().convertToFloat());
+}
+
+LogicalResult GeluOp::buildBackward(Autodiff &ad, Value error) {
+  return activationBackward(ad, getInput(), error, getInput(),
+                            isTanhApproximation() ? "gelu_tanh" : "gelu");
+}
+
+LogicalResult SoftmaxOp::buildBackward(Autodiff &ad, Value error) {
+  // dx = y (dy - sum(dy y)) along the axis, from the output y: a product,
+  // its sum kept as a size-1 axis (a mean times the count), a broadcasting
+  // difference and a product.
+  OpBuilder &b = ad.getBuilder();
+  Location loc = ad.getLoc();
+  auto type = cast<RankedTensorType>(getType());
+  int64_t axis = getAxis() < 0 ? getAxis() + type.getRank() : getAxis();
+  SmallVector<int64_t> kept(type.getShape());
+  kept[axis] = 1;
+  auto keptType = type.clone(kept);
+  Value y = getOutput();
+  Value product =
+      MulOp::create(b, loc, type, error, y, FloatAttr(), FloatAttr());
+  Value sum =
+      ReduceOp::create(b, loc, keptType, product,
+                       b.getDenseI64ArrayAttr({axis}), b.getStringAttr("mean"));
+  Value n = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(keptType,
+                             static_cast<float>(type.getDimSize(axis))));
+  sum = MulOp::create(b, loc, keptType, sum, n, FloatAttr(), FloatAttr());
+  Value centred =
+      SubOp::create(b, loc, type, error, sum, FloatAttr(), FloatAttr());
+  ad.accumulate(getInput(), MulOp::create(b, loc, type, y, centred, FloatAttr(),
+                                          FloatAttr()));
+  return success();
+}
+
 LogicalResult ReluOp::buildBackward(Autodiff &ad, Value error) {
   OpBuilder &b = ad.getBuilder();
   ad.accumulate(getInput(),

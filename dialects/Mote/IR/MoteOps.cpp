@@ -1080,9 +1080,10 @@ LogicalResult BiasBackwardOp::verify() {
 LogicalResult ActivationBackwardOp::verify() {
   StringRef kind = getKind();
   if (kind != "sigmoid" && kind != "tanh" && kind != "hard_sigmoid" &&
-      kind != "hard_swish")
-    return emitOpError("kind must be sigmoid, tanh, hard_sigmoid or "
-                       "hard_swish, got '")
+      kind != "hard_swish" && kind != "leaky_relu" && kind != "gelu" &&
+      kind != "gelu_tanh")
+    return emitOpError("kind must be sigmoid, tanh, hard_sigmoid, "
+                       "hard_swish, leaky_relu, gelu or gelu_tanh, got '")
            << kind << "'";
   return success();
 }

@@ -325,7 +325,8 @@ def Mote_TanhOp : Mote_UnaryOp<"tanh", "tanh(x)",
 }
 
 def Mote_LeakyReluOp : Mote_UnaryOp<"leaky_relu", "x >= 0 ? x : alpha * x",
-    [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
+    [Mote_IntegerForm, Mote_InPlaceOpInterface,
+     DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Leaky rectified linear unit (ONNX LeakyRelu)";
   let arguments = (ins Mote_Tensor:$input,
       DefaultValuedAttr<F32Attr, "0.01f">:$alpha);
@@ -351,7 +352,8 @@ def Mote_ErfOp : Mote_UnaryOp<"erf", "erf(x)",
 
 def Mote_GeluOp : Mote_UnaryOp<"gelu",
     "x / 2 * (1 + erf(x / sqrt(2)))",
-    [Mote_IntegerForm, Mote_InPlaceOpInterface]> {
+    [Mote_IntegerForm, Mote_InPlaceOpInterface,
+     DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Gaussian error linear unit";
   let extraClassDeclaration = [{
     /// The form with tanh: x / 2 * (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
@@ -387,7 +389,8 @@ def Mote_PReluOp : Mote_Op<"prelu", [Pure, Mote_IntegerForm]> {
 }
 
 def Mote_SoftmaxOp : Mote_UnaryOp<"softmax",
-                                  "exp(x - max) / sum(exp(x - max)) along axis"> {
+                                  "exp(x - max) / sum(exp(x - max)) along axis",
+    [DeclareOpInterfaceMethods<Mote_BackwardOpInterface>]> {
   let summary = "Softmax along one axis (ONNX opset 13 semantics)";
   let arguments = (ins Mote_Tensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";

@@ -158,13 +158,16 @@ def Mote_ClampBackwardOp : Mote_Op<"clamp_backward",
 def Mote_ActivationBackwardOp : Mote_Op<"activation_backward",
     [Pure, AllTypesMatch<["grad_output", "value", "grad_input"]>,
      Mote_InPlaceOpInterface]> {
-  let summary = "Error through a sigmoid, tanh, hard sigmoid or hard swish";
+  let summary = "Error through a smooth or piecewise-linear activation";
   let description = [{
     `grad_input = grad_output * f'(x)`, with the derivative computed from
     what the forward pass kept: for `sigmoid`, `tanh` and `hard_sigmoid`
     the forward *output* y (y (1 - y), 1 - y^2, and `alpha` where
     0 < y < 1), for `hard_swish` its *input* x (0 below -3, 1 above 3,
-    (2x + 3) / 6 between; PyTorch's convention at the two kinks).
+    (2x + 3) / 6 between; PyTorch's convention at the two kinks), for
+    `leaky_relu` its input (1 above 0, `alpha` at and below, as PyTorch),
+    for `gelu` its input (Phi(x) + x phi(x)) and for `gelu_tanh` its input
+    (the derivative of GELU's tanh form).
 
     Example:
 

@@ -56,7 +56,10 @@ LogicalResult Lowering::lowerActivationBackward(ActivationBackwardOp o) {
                      .Case("sigmoid", 0)
                      .Case("tanh", 1)
                      .Case("hard_sigmoid", 2)
-                     .Default(3);
+                     .Case("hard_swish", 3)
+                     .Case("leaky_relu", 4)
+                     .Case("gelu", 5)
+                     .Default(6);
   return emit("mote_activation_backward_f32",
               {o.getGradOutput(), o.getValue(), o.getGradInput()},
               {i32(countOf(o.getGradInput())), i32(kind),

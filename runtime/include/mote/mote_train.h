@@ -59,7 +59,9 @@ mote_status mote_clamp_backward_f32(int32_t count, float lo, float hi,
 /* Error through an activation, from what the forward pass kept in `value`:
  * kind 0 sigmoid and 1 tanh (their output y: y (1 - y), 1 - y^2), 2 hard
  * sigmoid (its output: `alpha` where 0 < y < 1), 3 hard swish (its input x:
- * 0 below -3, x / 3 + 1/2 up to 3, 1 above, as PyTorch). */
+ * 0 below -3, x / 3 + 1/2 up to 3, 1 above, as PyTorch), 4 leaky ReLU (its
+ * input: 1 above 0, else `alpha`), 5 GELU (its input: Phi(x) + x phi(x)),
+ * 6 GELU's tanh form (its input). */
 mote_status mote_activation_backward_f32(int32_t count, int32_t kind,
                                          float alpha, const float *grad_output,
                                          const float *value, float *grad_input);
