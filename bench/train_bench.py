@@ -9,7 +9,11 @@ the same run:
     program's markers around <model>_train_step;
   * arena bytes (state + scratch of the train step) and state bytes;
   * host wall time per step against PyTorch on the CPU (one thread), the
-    median of --repeat runs of --steps steps.
+    median of --repeat runs of --steps steps;
+  * sparse updates: arena and state bytes of the FP32 and INT8 packages
+    for each --train-layers choice (all, last:2, last:1, bias), which show
+    what the memory plan releases when frozen layers need no saved
+    activations and no error.
 
 Target of issue 6: INT8 at most 0.5x the instructions and 0.6x the memory
 of FP32. The script prints the ratios; it does not fail.
@@ -49,6 +53,17 @@ def compile_package(args, onnx_path, precision, target, work):
     arena = int(re.search(r"NET_ARENA_BYTES (\d+)", header).group(1))
     state = int(re.search(r"NET_STATE_BYTES (\d+)", header).group(1))
     return out, arena, state
+
+
+def sizes(args, onnx_path, precision, layers, work):
+    """Arena and state bytes of a package (compiled only)."""
+    out = os.path.join(work, f"sizes-{precision}-{layers.replace(':', '')}")
+    run([args.motec, "compile", onnx_path, "--train", "--name", "net",
+         f"--train-precision={precision}", f"--train-layers={layers}",
+         "--optimizer=sgd:lr=0.05,momentum=0.9", "-o", out])
+    header = open(os.path.join(out, "net.h")).read()
+    return (int(re.search(r"NET_ARENA_BYTES (\d+)", header).group(1)),
+            int(re.search(r"NET_STATE_BYTES (\d+)", header).group(1)))
 
 
 def data_files(work, batch, steps):
@@ -170,6 +185,17 @@ def main():
     print(f"PyTorch CPU, 1 thread: {torch_seconds * 1e3:.2f} ms/step; "
           f"generated C fp32 {f['time'] / torch_seconds:.2f}x, "
           f"int8 {i['time'] / torch_seconds:.2f}x its time")
+    print("\nSparse updates (--train-layers), arena / state bytes:")
+    print("train-layers | fp32 arena | fp32 state | int8 arena | int8 state")
+    full = {}
+    for layers in ("all", "last:2", "last:1", "bias"):
+        cells = [layers]
+        for precision in ("fp32", "int8"):
+            arena, state = sizes(args, onnx_path, precision, layers, work)
+            full.setdefault(precision, arena)
+            cells += [f"{arena:,} ({arena / full[precision]:.2f}x)",
+                      f"{state:,}"]
+        print(" | ".join(cells))
     ins = max([i['host'] / f['host']] + [i[t] / f[t] for t in targets])
     mem = i["arena"] / f["arena"]
     print(f"target (INT8 <= 0.5x instructions, <= 0.6x memory of FP32): "
