@@ -9,6 +9,8 @@ input, label and state files.
 
 Usage: cross_target_train.py MOTEC RUNTIME_DIR MODEL WORKDIR
            --precision fp32|int8 --targets generic-c,cortex-m4,...
+           [--loss cross-entropy|bce|mse|l1] [--input-shape 4,1,8,8]
+           [--outputs 5]
 """
 import argparse
 import os
@@ -23,6 +25,7 @@ def run_target(args, target, inputs, labels, steps):
     outdir = os.path.join(args.workdir, f"{args.precision}-{target}")
     subprocess.run([args.motec, "compile", args.model, "--train",
                     f"--train-precision={args.precision}", f"--target={target}",
+                    f"--loss={args.loss}",
                     "--optimizer=sgd:lr=0.05,momentum=0.9",
                     "--runtime-dir", args.runtime_dir, "-o", outdir],
                    check=True, stdout=subprocess.DEVNULL)
@@ -55,13 +58,24 @@ def main():
     ap.add_argument("--precision", default="int8")
     ap.add_argument("--targets", default="generic-c,cortex-m4")
     ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--loss", default="cross-entropy")
+    ap.add_argument("--input-shape", default="4,1,8,8",
+                    help="the model's input shape (batch first)")
+    ap.add_argument("--outputs", type=int, default=5,
+                    help="classes, or the width of the targets")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     rng = np.random.default_rng(3)
     inputs = os.path.join(os.path.abspath(args.workdir), "inputs.bin")
     labels = os.path.join(os.path.abspath(args.workdir), "labels.bin")
-    rng.uniform(0, 1, size=(args.steps, 4, 1, 8, 8)).astype(np.float32).tofile(inputs)
-    rng.integers(0, 5, size=(args.steps, 4)).astype(np.int32).tofile(labels)
+    shape = [int(d) for d in args.input_shape.split(",")]
+    rng.uniform(0, 1, size=[args.steps] + shape).astype(np.float32).tofile(inputs)
+    if args.loss == "cross-entropy":
+        rng.integers(0, args.outputs, size=(args.steps, shape[0])).astype(
+            np.int32).tofile(labels)
+    else:  # float targets of the output's shape (probabilities for bce)
+        rng.uniform(0, 1, size=(args.steps, shape[0], args.outputs)).astype(
+            np.float32).tofile(labels)
     reference = None
     failures = 0
     for target in args.targets.split(","):
