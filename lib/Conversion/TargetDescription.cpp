@@ -51,7 +51,7 @@ ArrayRef<TargetDescription> mote::getTargets() {
     m4.emulatorArgs = {"-M", "mps2-an386"};
     t.push_back({"cortex-m4",
                  "ARMv7E-M DSP: SMLAD (Cortex-M4, board MPS2 AN386)",
-                 GemmKernel{"mote_cortex_m4_conv2d_s8", 4, 2, true, 3},
+                 GemmKernel{"mote_cortex_m4_conv2d_s8", 4, 2, true, 3, 4},
                  "src/targets/mote_cortex_m4.c", m4});
     t.back().depthwiseCallee = "mote_arm_dsp_depthwise_conv2d_s8";
     t.back().depthwiseSource = "src/targets/mote_arm_dsp_depthwise.c";
@@ -129,8 +129,21 @@ std::optional<PackedWeights> mote::packWeights(const GemmKernel &kernel,
     words[g / 2] = pair(padded[g], padded[g + 2]);
     words[g / 2 + 1] = pair(padded[g + 1], padded[g + 3]);
   }
+  // Rows in full groups of `interleavedRows` are interleaved: per step of
+  // four depth values, the group's even words, then its odd words. The
+  // rows after the last full group stay row after row.
+  int64_t group = kernel.interleavedRows;
+  int64_t rowWords = packed.depthPadded / 2;
+  SmallVector<int32_t> stored(words);
+  for (int64_t first = 0; first + group <= rows; first += group) {
+    int32_t *out = stored.data() + first * rowWords;
+    for (int64_t step = 0; step < rowWords; step += 2)
+      for (int64_t half = 0; half < 2; ++half)
+        for (int64_t r = 0; r < group; ++r)
+          *out++ = words[(first + r) * rowWords + step + half];
+  }
   packed.weights = DenseElementsAttr::get(
       RankedTensorType::get({count / 2}, IntegerType::get(ctx, 32)),
-      ArrayRef<int32_t>(words));
+      ArrayRef<int32_t>(stored));
   return packed;
 }

@@ -51,7 +51,9 @@ static void print_number(long v) {
 }
 
 /* Packs OIHW weights for a target: rows padded to `multiple`, int8 or
- * int16 pairs (w0 | w2 << 16, w1 | w3 << 16); folds the input offset. */
+ * int16 pairs (w0 | w2 << 16, w1 | w3 << 16) with the rows of each full
+ * group of four interleaved per step (the four even words, then the four
+ * odd ones); folds the input offset. */
 static void pack(int32_t rows, int32_t depth, int32_t padded, int pairs,
                  int32_t input_offset) {
   int32_t r, k;
@@ -64,13 +66,24 @@ static void pack(int32_t rows, int32_t depth, int32_t padded, int pairs,
     }
     folded[r] = bias[r] + input_offset * sum;
   }
-  if (pairs)
+  if (pairs) {
+    static int32_t words[MAX_WEIGHTS];
+    const int32_t row_words = padded / 2;
+    int32_t first, step, half, n = 0;
     for (k = 0; k < rows * padded; k += 4) {
-      packed32[k / 2] = (int32_t)((uint32_t)(uint16_t)packed8[k] |
-                                  (uint32_t)(uint16_t)packed8[k + 2] << 16);
-      packed32[k / 2 + 1] = (int32_t)((uint32_t)(uint16_t)packed8[k + 1] |
-                                      (uint32_t)(uint16_t)packed8[k + 3] << 16);
+      words[k / 2] = (int32_t)((uint32_t)(uint16_t)packed8[k] |
+                               (uint32_t)(uint16_t)packed8[k + 2] << 16);
+      words[k / 2 + 1] = (int32_t)((uint32_t)(uint16_t)packed8[k + 1] |
+                                   (uint32_t)(uint16_t)packed8[k + 3] << 16);
     }
+    for (first = 0; first + 4 <= rows; first += 4)
+      for (step = 0; step < row_words; step += 2)
+        for (half = 0; half < 2; ++half)
+          for (r = first; r < first + 4; ++r)
+            packed32[n++] = words[r * row_words + step + half];
+    for (k = n; k < rows * row_words; ++k)
+      packed32[k] = words[k];
+  }
 }
 
 typedef mote_status (*entry8)(const mote_gemm_conv_params *, const int8_t *,

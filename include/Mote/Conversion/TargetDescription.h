@@ -36,6 +36,10 @@ struct GemmKernel {
   /// Scratch bytes per column element: 1, or 3 when the kernel widens the
   /// columns to int16 in its work space.
   int64_t scratchBytesPerElement;
+  /// int16-pair weights only: output channels whose rows are interleaved
+  /// per step of four depth values (the rows' even words, then their odd
+  /// words), in full groups from the first row; 1 keeps rows apart.
+  int64_t interleavedRows = 1;
 };
 
 /// How to build and run programs for a target.

@@ -61,7 +61,10 @@ void mote_gemm_block_s8(const mote_gemm_conv_params *p, int32_t count,
 /* Entry points of the targets (runtime/src/targets/). All take int8 weight
  * rows except Cortex-M4's, whose rows are int16 pairs in the order SMLAD
  * wants: each group of 4 weights w0 w1 w2 w3 is stored as the 32-bit words
- * (w0 | w2 << 16) and (w1 | w3 << 16). The scratch buffer holds
+ * (w0 | w2 << 16) and (w1 | w3 << 16); the rows of each full group of four
+ * output channels are interleaved per such step (the four rows' first
+ * words, then their second words), the remaining rows follow one after
+ * another. The scratch buffer holds
  * `block * depth_padded` bytes of columns (none when `gather` is 0), then
  * on Cortex-M4 twice that for the columns widened the same way. */
 #define MOTE_GEMM_TARGET_ENTRY(name, weight_type)                              \
