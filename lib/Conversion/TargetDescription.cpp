@@ -95,6 +95,19 @@ std::optional<PackedWeights> mote::packWeights(const GemmKernel &kernel,
   packed.depth = type.getNumElements() / rows;
   packed.depthPadded = llvm::alignTo(packed.depth, kernel.depthMultiple);
   SmallVector<int8_t> values(weights.getValues<int8_t>());
+  // Convolutions with a kernel larger than 1x1 gather their columns in the
+  // order (kernel row, kernel column, channel): store OIHW weights as OHWI.
+  if (type.getRank() == 4 && type.getDimSize(2) * type.getDimSize(3) > 1) {
+    int64_t channels = type.getDimSize(1);
+    int64_t taps = type.getDimSize(2) * type.getDimSize(3);
+    SmallVector<int8_t> ohwi(values.size());
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t t = 0; t < taps; ++t)
+          ohwi[(r * taps + t) * channels + c] =
+              values[(r * channels + c) * taps + t];
+    values = std::move(ohwi);
+  }
   SmallVector<int8_t> padded(rows * packed.depthPadded, 0);
   for (int64_t r = 0; r < rows; ++r) {
     int64_t sum = 0;

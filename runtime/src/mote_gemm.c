@@ -11,23 +11,9 @@
  * on the stack (4 bytes each); larger layers take the checked path. */
 #define MOTE_GATHER_ROWS 256
 
-/* Copies three bytes from base + rows[q] for each of the n rows: the
- * interior of a 3-wide patch. Kept out of line so that its few values stay
- * in registers. */
-static MOTE_NOINLINE int8_t *copy_rows3(int8_t *out, const int8_t *base,
-                          const int32_t *rows, int32_t n) {
-  const int32_t *end = rows + n;
-  for (; rows != end; ++rows, out += 3) {
-    const int8_t *row = base + *rows;
-    out[0] = row[0];
-    out[1] = row[1];
-    out[2] = row[2];
-  }
-  return out;
-}
-
 /* Gathers the patches of `count` consecutive output pixels of one image
- * into `columns` (depth_padded apart). Pixels of one output row share the
+ * into `columns` (depth_padded apart), for 1x1 kernels (larger ones take
+ * the band below). Pixels of one output row share the
  * row arithmetic of each (channel, kernel row); interior taps of unit
  * dilation are plain copies. p is restrict: stores through the int8
  * columns cannot change the parameters, so the compiler does not reload
@@ -79,12 +65,9 @@ static void gather_columns(const mote_gemm_conv_params *MOTE_RESTRICT p,
           int8_t *out = columns + (ptrdiff_t)(j + r) * kp;
           const int8_t *base = image + ix0 + r * sw;
           int32_t q;
-          if (kw == 3)
-            copy_rows3(out, base, rows, n);
-          else
-            for (q = 0; q < n; ++q)
-              for (kx = 0; kx < kw; ++kx)
-                *out++ = base[rows[q] + kx];
+          for (q = 0; q < n; ++q)
+            for (kx = 0; kx < kw; ++kx)
+              *out++ = base[rows[q] + kx];
         }
       } else {
         lo = hi = 0; /* every pixel below takes the checked path */
@@ -118,6 +101,87 @@ static void gather_columns(const mote_gemm_conv_params *MOTE_RESTRICT p,
       columns[(ptrdiff_t)j * kp + k] = 0; /* the weights are 0 there too */
 }
 
+/* Copies n bytes a word at a time (unaligned word accesses are allowed on
+ * every target that runs these kernels), then the remaining bytes. */
+static MOTE_ALWAYS_INLINE MOTE_NO_LIBC_CALLS int8_t *copy_bytes(int8_t *MOTE_RESTRICT out,
+                                             const int8_t *MOTE_RESTRICT in,
+                                             int32_t n) {
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    uint32_t w;
+    __builtin_memcpy(&w, in + i, 4);
+    __builtin_memcpy(out + i, &w, 4);
+  }
+  for (; i < n; ++i)
+    out[i] = in[i];
+  return out + n;
+}
+
+/* Stages the band of output row oy: for each kernel row, the input row it
+ * reads (or the zero point outside the image), channels last, with the
+ * left and right padding as zero-point pixels, band_w pixels wide. */
+static void stage_band(const mote_gemm_conv_params *MOTE_RESTRICT p,
+                       const int8_t *image, int32_t oy, int32_t band_w,
+                       int8_t *band) {
+  const int32_t in_c = p->in_channels, in_h = p->in_h, in_w = p->in_w;
+  const ptrdiff_t plane = (ptrdiff_t)in_h * in_w;
+  const int8_t pad = (int8_t)p->input_zero_point;
+  /* Pixels [lo, hi) of a band row lie inside the image. */
+  const int32_t lo = p->pad_left < band_w ? p->pad_left : band_w;
+  const int32_t hi = p->pad_left + in_w < band_w ? p->pad_left + in_w : band_w;
+  int32_t ky, bx, ic;
+  for (ky = 0; ky < p->kernel_h; ++ky) {
+    const int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+    int8_t *row = band + (ptrdiff_t)ky * band_w * in_c;
+    if (iy < 0 || iy >= in_h) {
+      for (bx = 0; bx < band_w * in_c; ++bx)
+        row[bx] = pad;
+      continue;
+    }
+    for (bx = 0; bx < lo * in_c; ++bx)
+      row[bx] = pad;
+    for (bx = hi * in_c; bx < band_w * in_c; ++bx)
+      row[bx] = pad;
+    /* The transposition: channel-major input row to pixel-major band. */
+    for (ic = 0; ic < in_c; ++ic) {
+      const int8_t *src = image + ic * plane + (ptrdiff_t)iy * in_w - p->pad_left;
+      int8_t *dst = row + ic;
+      for (bx = lo; bx < hi; ++bx)
+        dst[(ptrdiff_t)bx * in_c] = src[bx];
+    }
+  }
+}
+
+/* Gathers the columns of `count` pixels of one output row, from ox, out of
+ * its band: each kernel row's taps are one contiguous run of kernel_w
+ * pixels (unit dilation), or kernel_w runs of in_channels bytes. The
+ * column order is (kernel row, kernel column, channel), the order in which
+ * the compiler stores these layers' weights. */
+static MOTE_NO_LIBC_CALLS void
+gather_band(const mote_gemm_conv_params *MOTE_RESTRICT p,
+                        const int8_t *band, int32_t band_w, int32_t ox,
+                        int32_t count, int8_t *columns) {
+  const int32_t in_c = p->in_channels, kh = p->kernel_h, kw = p->kernel_w;
+  const int32_t kp = p->depth_padded, depth = p->depth;
+  const ptrdiff_t row_bytes = (ptrdiff_t)band_w * in_c;
+  int32_t j, ky, kx, k;
+  for (j = 0; j < count; ++j) {
+    int8_t *out = columns + (ptrdiff_t)j * kp;
+    const int8_t *first = band + (ptrdiff_t)(ox + j) * p->stride_w * in_c;
+    for (ky = 0; ky < kh; ++ky) {
+      const int8_t *src = first + ky * row_bytes;
+      if (p->dilation_w == 1)
+        out = copy_bytes(out, src, kw * in_c);
+      else
+        for (kx = 0; kx < kw; ++kx)
+          out = copy_bytes(out, src + (ptrdiff_t)kx * p->dilation_w * in_c,
+                           in_c);
+    }
+    for (k = depth; k < kp; ++k)
+      *out++ = 0; /* the weights are 0 there too */
+  }
+}
+
 mote_status mote_gemm_conv_s8(const mote_gemm_conv_params *p,
                               const int8_t *input, const void *weight,
                               const int32_t *bias, const int32_t *multiplier,
@@ -134,6 +198,33 @@ mote_status mote_gemm_conv_s8(const mote_gemm_conv_params *p,
                      p->out_w != 1 || p->pad_top || p->pad_left ||
                      p->depth != p->depth_padded))
     return MOTE_ERROR_ARGUMENT;
+  if (p->gather && MOTE_GEMM_USES_BAND(p->kernel_h, p->kernel_w)) {
+    const int32_t band_w = MOTE_GEMM_BAND_WIDTH(p->out_w, p->stride_w,
+                                                p->kernel_w, p->dilation_w);
+    int8_t *band = scratch;
+    int8_t *columns =
+        scratch + MOTE_GEMM_BAND_BYTES(p->kernel_h, p->kernel_w,
+                                       p->in_channels, p->out_w, p->stride_w,
+                                       p->dilation_w);
+    int8_t *work = columns + (int64_t)p->block * p->depth_padded;
+    int32_t oy, ox;
+    for (n = 0; n < p->batch; ++n) {
+      const int8_t *image =
+          input + (int64_t)n * p->in_channels * p->in_h * p->in_w;
+      int8_t *out = output + (int64_t)n * p->out_channels * pixels;
+      for (oy = 0; oy < p->out_h; ++oy) {
+        stage_band(p, image, oy, band_w, band);
+        for (ox = 0; ox < p->out_w; ox += p->block) {
+          const int32_t count =
+              p->out_w - ox < p->block ? p->out_w - ox : p->block;
+          gather_band(p, band, band_w, ox, count, columns);
+          block(p, count, columns, weight, bias, multiplier, shift,
+                out + (ptrdiff_t)oy * p->out_w + ox, pixels, work);
+        }
+      }
+    }
+    return MOTE_OK;
+  }
   for (n = 0; n < p->batch; ++n) {
     const int8_t *image = input + (int64_t)n * p->in_channels * p->in_h * p->in_w;
     int8_t *out = output + (int64_t)n * p->out_channels * pixels;

@@ -19,7 +19,7 @@
 #define MAX_OUT 2048
 #define MAX_WEIGHTS 4096
 #define MAX_CHANNELS 32
-#define MAX_SCRATCH (3 * 4 * 512)
+#define MAX_SCRATCH (3 * 4 * 512 + 1024)
 
 static uint32_t seed = 12345u;
 static int32_t rnd(int32_t lo, int32_t hi) { /* inclusive */
@@ -50,17 +50,22 @@ static void print_number(long v) {
   mote_board_print(text + n);
 }
 
-/* Packs OIHW weights for a target: rows padded to `multiple`, int8 or
+/* Packs OIHW weights for a target: OHWI when the kernel has more than one
+ * tap (`taps` = kernel_h * kernel_w), rows padded to `multiple`, int8 or
  * int16 pairs (w0 | w2 << 16, w1 | w3 << 16) with the rows of each full
  * group of four interleaved per step (the four even words, then the four
  * odd ones); folds the input offset. */
-static void pack(int32_t rows, int32_t depth, int32_t padded, int pairs,
-                 int32_t input_offset) {
+static void pack(int32_t rows, int32_t depth, int32_t taps, int32_t padded,
+                 int pairs, int32_t input_offset) {
+  const int32_t channels = depth / taps;
   int32_t r, k;
   for (r = 0; r < rows; ++r) {
     int32_t sum = 0;
     for (k = 0; k < padded; ++k) {
-      int8_t w = k < depth ? weight[r * depth + k] : 0;
+      /* Kernels larger than 1x1 store OHWI: k = tap * channels + channel. */
+      int8_t w = k >= depth ? 0
+                 : taps > 1 ? weight[r * depth + (k % channels) * taps + k / channels]
+                            : weight[r * depth + k];
       packed8[r * padded + k] = w;
       sum += w;
     }
@@ -101,6 +106,35 @@ static void check(const char *target, int ok, int trial) {
   mote_board_print(" trial ");
   print_number(trial);
   mote_board_print("\n");
+}
+
+/* The scratch bytes a layer may use, as the compiler plans them: the band
+ * (kernels larger than 1x1), then the columns, times `per_element` (1, or
+ * 3 on Cortex-M4, which widens them). Past them the buffer is filled with
+ * a canary that must survive the call. */
+static int32_t scratch_bytes(const mote_gemm_conv_params *g,
+                             int32_t per_element) {
+  int32_t band = 0;
+  if (!g->gather)
+    return g->block * g->depth_padded * (per_element - 1);
+  if (MOTE_GEMM_USES_BAND(g->kernel_h, g->kernel_w))
+    band = MOTE_GEMM_BAND_BYTES(g->kernel_h, g->kernel_w, g->in_channels,
+                                g->out_w, g->stride_w, g->dilation_w);
+  return band + g->block * g->depth_padded * per_element;
+}
+
+static void fill_canary(int32_t used) {
+  int32_t i;
+  for (i = used; i < MAX_SCRATCH; ++i)
+    scratch[i] = (int8_t)0x77;
+}
+
+static int canary_intact(int32_t used) {
+  int32_t i;
+  for (i = used; i < MAX_SCRATCH; ++i)
+    if (scratch[i] != (int8_t)0x77)
+      return 0;
+  return 1;
 }
 
 static int same(int32_t count) {
@@ -190,27 +224,29 @@ static void trial(int t) {
     unsigned n;
     g.depth_padded = (depth + 15) / 16 * 16;
     g.block = rnd(1, 4);
-    pack(c.out_channels, depth, g.depth_padded, 0, c.input_offset);
+    pack(c.out_channels, depth, kh * kw, g.depth_padded, 0, c.input_offset);
     for (n = 0; n < sizeof int8_targets / sizeof int8_targets[0]; ++n) {
       for (i = 0; i < outputs; ++i)
         got[i] = (int8_t)0x5a;
+      fill_canary(scratch_bytes(&g, 1));
       check(int8_targets[n].name,
             int8_targets[n].run(&g, input, packed8, folded, multiplier, shift,
                                 scratch, got) == MOTE_OK &&
-                same(outputs),
+                same(outputs) && canary_intact(scratch_bytes(&g, 1)),
             t);
     }
   }
   g.depth_padded = (depth + 3) / 4 * 4;
   if (fc && g.depth_padded != depth)
     return;
-  pack(c.out_channels, depth, g.depth_padded, 1, c.input_offset);
+  pack(c.out_channels, depth, kh * kw, g.depth_padded, 1, c.input_offset);
   for (i = 0; i < outputs; ++i)
     got[i] = (int8_t)0x5a;
+  fill_canary(scratch_bytes(&g, 3));
   check("cortex-m4",
         mote_cortex_m4_conv2d_s8(&g, input, packed32, folded, multiplier, shift,
                                  scratch, got) == MOTE_OK &&
-            same(outputs),
+            same(outputs) && canary_intact(scratch_bytes(&g, 3)),
         t);
 }
 

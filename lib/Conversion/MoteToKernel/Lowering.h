@@ -199,12 +199,21 @@ inline std::optional<GemmLayer> gemmLayerOf(const TargetDescription &target,
   const GemmKernel &kernel = *target.gemm;
   auto weight = cast<RankedTensorType>(op->getOperand(1).getType());
   int64_t depth = weight.getNumElements() / weight.getDimSize(0), pixels = 1;
+  int64_t bandBytes = 0;
   bool gather = true;
   if (auto conv = dyn_cast<Conv2DOp>(op)) {
     if (conv.getGroup() != 1)
       return std::nullopt; // depthwise and grouped: the generic kernel
     ArrayRef<int64_t> y = cast<RankedTensorType>(conv.getType()).getShape();
     pixels = y[2] * y[3];
+    // A kernel larger than 1x1 stages its input rows channels last (the
+    // band, MOTE_GEMM_BAND_BYTES in mote_gemm.h).
+    int64_t kh = weight.getDimSize(2), kw = weight.getDimSize(3);
+    if (kh * kw > 1) {
+      int64_t bandWidth = (y[3] - 1) * conv.getStrides()[1] +
+                          (kw - 1) * conv.getDilations()[1] + 1;
+      bandBytes = llvm::alignTo(kh * weight.getDimSize(1) * bandWidth, 16);
+    }
   } else if (isa<FullyConnectedOp>(op)) {
     // Input rows serve as columns when no padding is needed.
     gather = depth % kernel.depthMultiple != 0;
@@ -216,8 +225,9 @@ inline std::optional<GemmLayer> gemmLayerOf(const TargetDescription &target,
   layer.depthPadded = llvm::alignTo(depth, kernel.depthMultiple);
   layer.block = std::min(kernel.blockPixels, pixels);
   layer.gather = gather;
-  layer.scratchBytes = layer.block * layer.depthPadded *
-                       ((gather ? 1 : 0) + kernel.scratchBytesPerElement - 1);
+  layer.scratchBytes =
+      bandBytes + layer.block * layer.depthPadded *
+                      ((gather ? 1 : 0) + kernel.scratchBytesPerElement - 1);
   return layer;
 }
 

@@ -17,6 +17,16 @@
 #define MOTE_NOINLINE
 #endif
 
+/* Its copy loops stay loops: GCC would otherwise turn them into calls of
+ * the C library's memmove, which costs more than the copy for the short
+ * runs of the kernels (and is byte by byte in size-optimized libcs). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define MOTE_NO_LIBC_CALLS                                                     \
+  __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define MOTE_NO_LIBC_CALLS
+#endif
+
 /* Nothing else is read or written through the memory of this pointer
  * during the call: parameter blocks and buffers never overlap, so the
  * compiler may keep parameters in registers across stores to the output. */

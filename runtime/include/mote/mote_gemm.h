@@ -30,6 +30,23 @@ extern "C" {
 
 /* mote_gemm_conv_params: see mote_abi.h. */
 
+/* Convolutions with a kernel larger than 1x1 (and `gather` set) first stage,
+ * for each output row, the input rows its kernel rows read, channels last
+ * and padded with the input zero point ("the band", at the start of the
+ * scratch buffer): each column is then kernel_h contiguous runs of
+ * kernel_w * in_channels bytes (unit dilation), gathered in the order
+ * (kernel row, kernel column, channel), and the weight rows of these
+ * layers are stored in that order (OHWI). The band is kernel_h rows of
+ * MOTE_GEMM_BAND_WIDTH pixels, rounded up to 16 bytes. */
+#define MOTE_GEMM_USES_BAND(kernel_h, kernel_w) ((kernel_h) * (kernel_w) > 1)
+#define MOTE_GEMM_BAND_WIDTH(out_w, stride_w, kernel_w, dilation_w)            \
+  (((out_w)-1) * (stride_w) + ((kernel_w)-1) * (dilation_w) + 1)
+#define MOTE_GEMM_BAND_BYTES(kernel_h, kernel_w, in_channels, out_w, stride_w, \
+                             dilation_w)                                       \
+  (((kernel_h) * (in_channels) *                                               \
+        MOTE_GEMM_BAND_WIDTH(out_w, stride_w, kernel_w, dilation_w) +          \
+    15) / 16 * 16)
+
 /* Computes `count` (<= p->block) output pixels of every output channel from
  * their columns (`columns[j * depth_padded + k]`), writing channel c of
  * pixel j to output[c * output_stride + j]. `work` is the target's part of
@@ -65,6 +82,7 @@ void mote_gemm_block_s8(const mote_gemm_conv_params *p, int32_t count,
  * output channels are interleaved per such step (the four rows' first
  * words, then their second words), the remaining rows follow one after
  * another. The scratch buffer holds
+ * the band when the layer uses one (MOTE_GEMM_BAND_BYTES), then
  * `block * depth_padded` bytes of columns (none when `gather` is 0), then
  * on Cortex-M4 twice that for the columns widened the same way. */
 #define MOTE_GEMM_TARGET_ENTRY(name, weight_type)                              \
