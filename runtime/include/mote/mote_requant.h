@@ -155,27 +155,6 @@ static inline int32_t mote_requantize_prepared(int32_t x,
 #endif
 }
 
-#if !MOTE_NUMERICS_TFLITE
-/* mote_clamp_to_i8(mote_requantize_prepared(x, c), zero_point, act_min,
- * act_max) for a channel whose `fast` is set, without testing it: loops
- * that requantize several channels check once that all of them are. The
- * scaled value is below 2^30 in magnitude there, so adding the zero point
- * before clamping cannot overflow. */
-static inline int8_t mote_requantize_fast_to_i8(int32_t x,
-                                                const mote_requant_channel *c,
-                                                int32_t zero_point,
-                                                int32_t act_min,
-                                                int32_t act_max) {
-  const uint64_t biased =
-      (uint64_t)((int64_t)x * (int64_t)c->multiplier) +
-      ((uint64_t)c->add_high << 32 | c->add_low);
-  int32_t v = (int32_t)((uint32_t)(biased >> 32) >> c->high_shift) -
-              c->subtract + zero_point;
-  v = v < act_min ? act_min : v;
-  return (int8_t)(v > act_max ? act_max : v);
-}
-#endif
-
 static inline int32_t mote_requantize(int32_t x, int32_t multiplier,
                                       int32_t shift) {
   const mote_requant_channel c = mote_requant_prepare(multiplier, shift);

@@ -35,95 +35,155 @@ static const int32_t *m4_widen(const int8_t *columns, int32_t count,
                                int32_t kp, void *work) {
   int32_t *out = (int32_t *)work;
   const int8_t *end = columns + (ptrdiff_t)count * kp;
-  for (; columns != end; columns += 4, out += 2) {
+  if (((ptrdiff_t)count * kp) & 4) { /* an odd number of words */
     uint32_t x;
     __builtin_memcpy(&x, columns, 4); /* one LDR */
     out[0] = (int32_t)M4_SXTB16(x);
     out[1] = (int32_t)M4_SXTB16_ODD(x);
+    columns += 4;
+    out += 2;
+  }
+  for (; columns != end; columns += 8, out += 4) { /* LDRD, 4 SXTB16 */
+    uint32_t x, y;
+    __builtin_memcpy(&x, columns, 4);
+    __builtin_memcpy(&y, columns + 4, 4);
+    out[0] = (int32_t)M4_SXTB16(x);
+    out[1] = (int32_t)M4_SXTB16_ODD(x);
+    out[2] = (int32_t)M4_SXTB16(y);
+    out[3] = (int32_t)M4_SXTB16_ODD(y);
   }
   return (const int32_t *)work;
 }
 
+/* What the inner kernel needs for one tile: four channels against one
+ * column. The assembly below reads it at fixed offsets. */
+typedef struct {
+  /* A channel's requantization in the fast case (mote_requant.h): the
+   * high word of x * multiplier + (add_high:add_low), shifted right by
+   * high_shift, minus `subtract` (which includes the output zero point). */
+  int32_t multiplier;
+  uint32_t add_low, add_high;
+  int32_t high_shift, subtract;
+} m4_channel;
+
+typedef struct {
+  int32_t acc[4];    /* 0: where the sums start (the bias); the sums, out */
+  m4_channel q[4];   /* 16 */
+  int8_t *out;       /* 96: channel r's output at out[r * stride] */
+  int32_t stride;    /* 100 */
+  int32_t lo, hi;    /* 104, 108: the clamp, zero point included */
+  int32_t requantize; /* 112: 1 to write the outputs, 0 to return acc */
+} m4_tile;
+
+/* Prepares channel q of the tile from its multiplier and shift; returns
+ * whether it takes the fast case. */
+static MOTE_ALWAYS_INLINE int m4_prepare(m4_channel *q, int32_t multiplier,
+                                         int32_t shift, int32_t zero_point) {
+  const mote_requant_channel c = mote_requant_prepare(multiplier, shift);
+  q->multiplier = c.multiplier;
+  q->add_low = c.add_low;
+  q->add_high = c.add_high;
+  q->high_shift = c.high_shift;
+  q->subtract = c.subtract - zero_point;
+  return c.fast;
+}
+
 #if MOTE_ARM_DSP && defined(__thumb2__)
-/* acc[r] = sum over `steps` steps of column . weight row r, for the four
- * interleaved rows at `weights` (steps >= 1). r0 column, r1 weights, r2
- * steps then the weights' end, r3 acc; accumulators r4-r7, column words
- * r8 r9, weight words r10 r11 r12 lr. */
+/* One channel's output in the epilogue: accumulator ACC requantized with
+ * the next m4_channel at r3 (LDM), clamped to [r10, r11], stored at r8,
+ * which moves on by r9. */
+#define M4_REQUANTIZE(ACC)                                                     \
+  "ldmia  r3!, {r0, r1, r2, r12, lr}\n\t"                                      \
+  "smlal  r1, r2, " ACC ", r0\n\t"                                             \
+  "lsr    r2, r2, r12\n\t"                                                     \
+  "sub    r2, r2, lr\n\t"                                                      \
+  "cmp    r2, r10\n\t"                                                         \
+  "it     lt\n\t"                                                              \
+  "movlt  r2, r10\n\t"                                                         \
+  "cmp    r2, r11\n\t"                                                         \
+  "it     gt\n\t"                                                              \
+  "movgt  r2, r11\n\t"                                                         \
+  "strb   r2, [r8]\n\t"                                                        \
+  "add    r8, r8, r9\n\t"
+/* One step: the column's two words against the group's eight. */
+#define M4_STEP                                                                \
+  "ldrd   r8, r9, [r0], #8\n\t"                                                \
+  "ldmia  r1!, {r10, r11, r12, lr}\n\t"                                        \
+  "smlad  r4, r8, r10, r4\n\t"                                                 \
+  "smlad  r5, r8, r11, r5\n\t"                                                 \
+  "smlad  r6, r8, r12, r6\n\t"                                                 \
+  "smlad  r7, r8, lr, r7\n\t"                                                  \
+  "ldmia  r1!, {r10, r11, r12, lr}\n\t"                                        \
+  "smlad  r4, r9, r10, r4\n\t"                                                 \
+  "smlad  r5, r9, r11, r5\n\t"                                                 \
+  "smlad  r6, r9, r12, r6\n\t"                                                 \
+  "smlad  r7, r9, lr, r7\n\t"
+
+/* The tile: the four channels' sums over `steps` steps (>= 1) of the
+ * column against the four interleaved rows at `weights`, from tile->acc,
+ * then requantized into tile->out, or stored back into tile->acc.
+ * r0 column, r1 weights, r2 steps then the weights' end, r3 the tile;
+ * accumulators r4-r7, column words r8 r9, weight words r10 r11 r12 lr. */
 #define M4_ASM_ARG __attribute__((unused)) /* read by the assembly */
 __attribute__((naked, noinline)) static void
-gemm_block_dot4(const int32_t *column M4_ASM_ARG, const int32_t *weights M4_ASM_ARG,
-        int32_t steps M4_ASM_ARG, int32_t *acc M4_ASM_ARG) {
+gemm_block_dot4(const int32_t *column M4_ASM_ARG,
+                const int32_t *weights M4_ASM_ARG, int32_t steps M4_ASM_ARG,
+                m4_tile *tile M4_ASM_ARG) {
   __asm__ volatile(
       "push   {r4-r11, lr}\n\t"
-      "movs   r4, #0\n\t"
-      "movs   r5, #0\n\t"
-      "movs   r6, #0\n\t"
-      "movs   r7, #0\n\t"
+      "ldm    r3, {r4-r7}\n\t"
       "add    r12, r1, r2, lsl #5\n\t"
       "tst    r2, #1\n\t"
       "mov    r2, r12\n\t"
       "beq    2f\n\t"
-      /* An odd count: one step first. */
-      "ldrd   r8, r9, [r0], #8\n\t"
-      "ldmia  r1!, {r10, r11, r12, lr}\n\t"
-      "smlad  r4, r8, r10, r4\n\t"
-      "smlad  r5, r8, r11, r5\n\t"
-      "smlad  r6, r8, r12, r6\n\t"
-      "smlad  r7, r8, lr, r7\n\t"
-      "ldmia  r1!, {r10, r11, r12, lr}\n\t"
-      "smlad  r4, r9, r10, r4\n\t"
-      "smlad  r5, r9, r11, r5\n\t"
-      "smlad  r6, r9, r12, r6\n\t"
-      "smlad  r7, r9, lr, r7\n\t"
+      M4_STEP /* an odd count: one step first */
       "2:\n\t"
       "cmp    r1, r2\n\t"
       "beq    3f\n\t"
-      /* Two steps per iteration. */
       "1:\n\t"
-      "ldrd   r8, r9, [r0], #8\n\t"
-      "ldmia  r1!, {r10, r11, r12, lr}\n\t"
-      "smlad  r4, r8, r10, r4\n\t"
-      "smlad  r5, r8, r11, r5\n\t"
-      "smlad  r6, r8, r12, r6\n\t"
-      "smlad  r7, r8, lr, r7\n\t"
-      "ldmia  r1!, {r10, r11, r12, lr}\n\t"
-      "smlad  r4, r9, r10, r4\n\t"
-      "smlad  r5, r9, r11, r5\n\t"
-      "smlad  r6, r9, r12, r6\n\t"
-      "smlad  r7, r9, lr, r7\n\t"
-      "ldrd   r8, r9, [r0], #8\n\t"
-      "ldmia  r1!, {r10, r11, r12, lr}\n\t"
-      "smlad  r4, r8, r10, r4\n\t"
-      "smlad  r5, r8, r11, r5\n\t"
-      "smlad  r6, r8, r12, r6\n\t"
-      "smlad  r7, r8, lr, r7\n\t"
-      "ldmia  r1!, {r10, r11, r12, lr}\n\t"
-      "smlad  r4, r9, r10, r4\n\t"
-      "smlad  r5, r9, r11, r5\n\t"
-      "smlad  r6, r9, r12, r6\n\t"
-      "smlad  r7, r9, lr, r7\n\t"
+      M4_STEP M4_STEP /* two steps per iteration */
       "cmp    r1, r2\n\t"
       "bne    1b\n\t"
       "3:\n\t"
+      "ldr    r0, [r3, #112]\n\t"
+      "cmp    r0, #0\n\t"
+      "beq    4f\n\t"
+      "ldrd   r8, r9, [r3, #96]\n\t"
+      "ldrd   r10, r11, [r3, #104]\n\t"
+      "add    r3, r3, #16\n\t"
+      M4_REQUANTIZE("r4") M4_REQUANTIZE("r5") M4_REQUANTIZE("r6")
+      M4_REQUANTIZE("r7")
+      "pop    {r4-r11, pc}\n\t"
+      "4:\n\t"
       "stm    r3, {r4-r7}\n\t"
       "pop    {r4-r11, pc}\n\t");
 }
 #else
-/* The same sums in C, on the same layout. */
+/* The same in C, on the same layout. */
 static void gemm_block_dot4(const int32_t *column, const int32_t *weights,
-                    int32_t steps, int32_t *acc) {
-  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, s;
-  for (s = 0; s < steps; ++s, column += 2, weights += 8) {
-    const int32_t even = column[0], odd = column[1];
-    a0 = M4_SMLAD(odd, weights[4], M4_SMLAD(even, weights[0], a0));
-    a1 = M4_SMLAD(odd, weights[5], M4_SMLAD(even, weights[1], a1));
-    a2 = M4_SMLAD(odd, weights[6], M4_SMLAD(even, weights[2], a2));
-    a3 = M4_SMLAD(odd, weights[7], M4_SMLAD(even, weights[3], a3));
+                            int32_t steps, m4_tile *tile) {
+  int32_t a[4], s, r;
+  for (r = 0; r < 4; ++r)
+    a[r] = tile->acc[r];
+  for (s = 0; s < steps; ++s, column += 2, weights += 8)
+    for (r = 0; r < 4; ++r)
+      a[r] = M4_SMLAD(column[1], weights[4 + r],
+                      M4_SMLAD(column[0], weights[r], a[r]));
+  for (r = 0; r < 4; ++r) {
+    const m4_channel *q = &tile->q[r];
+    int32_t v;
+    if (!tile->requantize) {
+      tile->acc[r] = a[r];
+      continue;
+    }
+    v = (int32_t)((uint32_t)(((uint64_t)((int64_t)a[r] * q->multiplier) +
+                              ((uint64_t)q->add_high << 32 | q->add_low)) >>
+                             32) >>
+                  q->high_shift) -
+        q->subtract;
+    v = v < tile->lo ? tile->lo : v;
+    tile->out[r * tile->stride] = (int8_t)(v > tile->hi ? tile->hi : v);
   }
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
 }
 #endif
 
@@ -147,32 +207,29 @@ static void gemm_block(const mote_gemm_conv_params *p, int32_t count,
   const int32_t *w = (const int32_t *)weight;
   const int32_t grouped = p->out_channels / 4 * 4;
   int32_t oc, j, r;
+  m4_tile tile;
+  tile.stride = output_stride;
+  tile.lo = p->act_min;
+  tile.hi = p->act_max;
   for (oc = 0; oc < grouped; oc += 4, w += 4 * words) {
-    mote_requant_channel rq[4];
+    const int32_t zp = p->output_offset;
+    int fast = 1;
     for (r = 0; r < 4; ++r)
-      rq[r] = mote_requant_prepare(multiplier[oc + r], shift[oc + r]);
-    for (j = 0; j < count; ++j) {
-      int32_t acc[4];
-      int8_t *out = output + (ptrdiff_t)oc * output_stride + j;
-      gemm_block_dot4(cols + (ptrdiff_t)j * words, w, words / 2, acc);
-#if !MOTE_NUMERICS_TFLITE
-      if (rq[0].fast & rq[1].fast & rq[2].fast & rq[3].fast) {
-        const int32_t zp = p->output_offset, lo = p->act_min, hi = p->act_max;
-        out[0] = mote_requantize_fast_to_i8(bias[oc] + acc[0], &rq[0], zp, lo,
-                                            hi);
-        out[output_stride] = mote_requantize_fast_to_i8(bias[oc + 1] + acc[1],
-                                                        &rq[1], zp, lo, hi);
-        out[2 * output_stride] = mote_requantize_fast_to_i8(
-            bias[oc + 2] + acc[2], &rq[2], zp, lo, hi);
-        out[3 * output_stride] = mote_requantize_fast_to_i8(
-            bias[oc + 3] + acc[3], &rq[3], zp, lo, hi);
-        continue;
-      }
+      fast &= m4_prepare(&tile.q[r], multiplier[oc + r], shift[oc + r], zp);
+#if MOTE_NUMERICS_TFLITE
+    fast = 0; /* two roundings: the general path */
 #endif
-      for (r = 0; r < 4; ++r)
-        out[r * output_stride] = mote_clamp_to_i8(
-            mote_requantize_prepared(bias[oc + r] + acc[r], &rq[r]),
-            p->output_offset, p->act_min, p->act_max);
+    tile.requantize = fast;
+    for (j = 0; j < count; ++j) {
+      int8_t *out = output + (ptrdiff_t)oc * output_stride + j;
+      __builtin_memcpy(tile.acc, bias + oc, sizeof tile.acc);
+      tile.out = out;
+      gemm_block_dot4(cols + (ptrdiff_t)j * words, w, words / 2, &tile);
+      if (!fast)
+        for (r = 0; r < 4; ++r)
+          out[r * output_stride] = mote_clamp_to_i8(
+              mote_requantize(tile.acc[r], multiplier[oc + r], shift[oc + r]),
+              zp, p->act_min, p->act_max);
     }
   }
   for (; oc < p->out_channels; ++oc, w += words) {
