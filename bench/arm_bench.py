@@ -22,10 +22,14 @@ very networks and scales TFLM ran for the anchors), compiled in TFLite's
 numerics (their default), so the TFLM ratio compares like with like; the
 .onnx files are the same architectures quantized separately.
 
-Usage: bench/arm_bench.py [--models DIR] [--targets T,...] [--layers] [--tflite]
+`--functions` counts every instruction address (the plugin's profile=1) and
+prints the instructions spent in each function, static helpers included.
+
+Usage: bench/arm_bench.py [--models DIR] [--targets T,...] [--layers] [--functions] [--tflite]
 Deterministic: the counts do not depend on the machine's load.
 """
 import argparse
+import bisect
 import os
 import re
 import subprocess
@@ -104,8 +108,21 @@ def calls_in_order(source):
     return calls
 
 
+def by_function(pcs, syms):
+    """Instructions per function: each counted address goes to the symbol
+    at or below it."""
+    starts = sorted((a, n) for n, a in syms.items())
+    addrs = [a for a, _ in starts]
+    totals = {}
+    for pc, n in pcs:
+        i = bisect.bisect_right(addrs, pc) - 1
+        name = starts[i][1] if i >= 0 else "?"
+        totals[name] = totals.get(name, 0) + n
+    return sorted(totals.items(), key=lambda kv: -kv[1])
+
+
 def measure(motec, model_path, name, target, portable, work, plugin, input_shape, extra=(),
-            tag="", inputs=None):
+            tag="", inputs=None, profile=False):
     """One compiled program's figures; `extra` adds motec compile options
     (`tag` names its build folder). The program runs on one fixed-seed
     input, or on the samples of `inputs` in order (then `totals` holds each
@@ -135,6 +152,8 @@ def measure(motec, model_path, name, target, portable, work, plugin, input_shape
     arg = f"{plugin},begin={syms['mote_bench_begin']:#x},end={syms['mote_bench_end']:#x}"
     for a in kernels.values():
         arg += f",mark={a:#x}"
+    if profile:
+        arg += ",profile=1"
     if target.startswith("cortex"):
         machine = "mps2-an386" if target == "cortex-m4" else "mps3-an547"
         cmd = ["qemu-system-arm", "-M", machine, "-nographic", "-monitor", "none",
@@ -145,7 +164,7 @@ def measure(motec, model_path, name, target, portable, work, plugin, input_shape
         cmd = ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu", "-cpu", cpu, "-plugin", arg,
                elf, inp, outp]
     result = run(cmd, timeout=600)
-    insns, per_call, totals = None, [], []
+    insns, per_call, totals, pcs = None, [], [], []
     by_addr = {a: n for n, a in kernels.items()}
     for line in result.stderr.splitlines():
         m = re.match(r"insn-count total (\d+)", line)
@@ -155,6 +174,9 @@ def measure(motec, model_path, name, target, portable, work, plugin, input_shape
         m = re.match(r"insn-count mark (0x[0-9a-f]+) (\d+)", line)
         if m:
             per_call.append((by_addr.get(int(m.group(1), 16), "?"), int(m.group(2))))
+        m = re.match(r"insn-count pc (0x[0-9a-f]+) (\d+)", line)
+        if m:
+            pcs.append((int(m.group(1), 16), int(m.group(2))))
     if insns is None:
         sys.exit(f"no instruction count for {name} on {target}:\n{result.stderr}")
     # Name each call after its layer: calls happen in the order of the C.
@@ -164,7 +186,7 @@ def measure(motec, model_path, name, target, portable, work, plugin, input_shape
         layers.append((layer, kernel, count))
     return {"insns": insns, "macs": macs, "arena": arena, "weights": weights,
             "code": code, "layers": layers, "out": np.fromfile(outp, dtype=np.uint8),
-            "totals": totals}
+            "totals": totals, "functions": by_function(pcs, syms) if profile else []}
 
 
 def main():
@@ -174,6 +196,8 @@ def main():
     ap.add_argument("--only", default=",".join(MODELS))
     ap.add_argument("--motec", default=os.path.join(ROOT, "build", "bin", "motec"))
     ap.add_argument("--layers", action="store_true")
+    ap.add_argument("--functions", action="store_true",
+                    help="instructions per function (static helpers included) of the Mote build")
     ap.add_argument("--tflite", action="store_true",
                     help="the .tflite models (TFLM's very networks) instead of the .onnx ones")
     args = ap.parse_args()
@@ -186,13 +210,17 @@ def main():
                                 else name + ".onnx")
             shape = input_shape(path, args.motec)
             for target in args.targets.split(","):
-                mote = measure(args.motec, path, name, target, False, work, plugin, shape)
+                mote = measure(args.motec, path, name, target, False, work, plugin, shape,
+                               profile=args.functions)
                 base = measure(args.motec, path, name, target, True, work, plugin, shape)
                 same = np.array_equal(mote["out"], base["out"])
                 rows.append((name, target, mote, base, same))
                 print_row(name, target, mote, base, same)
                 if args.layers:
                     print_layers(mote, base)
+                if args.functions:
+                    for fn, n in mote["functions"][:25]:
+                        print(f"    {fn[-48:]:<48} {n:>12,} {100 * n / mote['insns']:>5.1f}%")
     print_summary(rows)
 
 

@@ -16,6 +16,11 @@
  *   insn-count mark 0xADDR N      (instructions from this mark to the next
  *                                  mark or to end, in call order)
  *
+ * With `profile=1` it also counts each guest instruction address separately
+ * and prints, at end, the addresses executed between begin and end:
+ *
+ *   insn-count pc 0xADDR N
+ *
  * Debian ships no qemu-plugin.h; the few declarations of the plugin API
  * (version 1, QEMU 7.x) this plugin uses are written out below.
  *===----------------------------------------------------------------------===*/
@@ -73,12 +78,58 @@ static uint64_t begin_count;
 static uint64_t event_addr[MAX_EVENTS], event_count[MAX_EVENTS];
 static size_t num_events;
 
+/* profile=1: one counter per translated instruction, in chunks that never
+ * move (QEMU holds pointers to them); an address translated twice gets two
+ * counters, summed when printed. */
+#define PROFILE_CHUNK 4096
+typedef struct {
+  uint64_t pc, count, at_begin;
+} pc_counter;
+static bool profile;
+static pc_counter **chunks;
+static size_t num_chunks, used_in_chunk = PROFILE_CHUNK;
+
+static pc_counter *new_counter(uint64_t pc) {
+  if (used_in_chunk == PROFILE_CHUNK) {
+    pc_counter **grown = realloc(chunks, (num_chunks + 1) * sizeof *chunks);
+    pc_counter *chunk = calloc(PROFILE_CHUNK, sizeof *chunk);
+    if (!grown || !chunk) {
+      fprintf(stderr, "insn_count: out of memory\n");
+      exit(1);
+    }
+    chunks = grown;
+    chunks[num_chunks++] = chunk;
+    used_in_chunk = 0;
+  }
+  chunks[num_chunks - 1][used_in_chunk].pc = pc;
+  return &chunks[num_chunks - 1][used_in_chunk++];
+}
+
+static size_t counters_in(size_t chunk) {
+  return chunk + 1 == num_chunks ? used_in_chunk : PROFILE_CHUNK;
+}
+
 static void on_begin(unsigned int vcpu, void *data) {
+  size_t c, i;
   (void)vcpu;
   (void)data;
   counting = true;
   begin_count = count;
   num_events = 0;
+  for (c = 0; c < num_chunks; ++c)
+    for (i = 0; i < counters_in(c); ++i)
+      chunks[c][i].at_begin = chunks[c][i].count;
+}
+
+static void print_profile(void) {
+  size_t c, i;
+  for (c = 0; c < num_chunks; ++c)
+    for (i = 0; i < counters_in(c); ++i) {
+      const pc_counter *k = &chunks[c][i];
+      if (k->count != k->at_begin)
+        fprintf(stderr, "insn-count pc 0x%" PRIx64 " %" PRIu64 "\n", k->pc,
+                k->count - k->at_begin);
+    }
 }
 
 static void on_mark(unsigned int vcpu, void *data) {
@@ -102,6 +153,8 @@ static void on_end(unsigned int vcpu, void *data) {
     fprintf(stderr, "insn-count mark 0x%" PRIx64 " %" PRIu64 "\n",
             event_addr[i], next - event_count[i]);
   }
+  if (profile)
+    print_profile();
   fflush(stderr);
 }
 
@@ -124,6 +177,9 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
             insn, on_mark, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)pc);
     qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
                                                &count, 1);
+    if (profile)
+      qemu_plugin_register_vcpu_insn_exec_inline(
+          insn, QEMU_PLUGIN_INLINE_ADD_U64, &new_counter(pc)->count, 1);
   }
 }
 
@@ -150,8 +206,12 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
       marks[num_marks++] = address;
       continue;
     }
+    if (strcmp(argv[i], "profile=1") == 0) {
+      profile = true;
+      continue;
+    }
     fprintf(stderr, "insn_count: bad argument '%s' (want begin=ADDR, "
-                    "end=ADDR, mark=ADDR)\n", argv[i]);
+                    "end=ADDR, mark=ADDR, profile=1)\n", argv[i]);
     return -1;
   }
   if (!begin_addr || !end_addr) {
