@@ -51,7 +51,7 @@ ArrayRef<TargetDescription> mote::getTargets() {
     m4.emulatorArgs = {"-M", "mps2-an386"};
     t.push_back({"cortex-m4",
                  "ARMv7E-M DSP: SMLAD (Cortex-M4, board MPS2 AN386)",
-                 GemmKernel{"mote_cortex_m4_conv2d_s8", 4, 2, true, 3, 4},
+                 GemmKernel{"mote_cortex_m4_conv2d_s8", 4, 8, true, 3, 4},
                  "src/targets/mote_cortex_m4.c", m4});
     t.back().depthwiseCallee = "mote_arm_dsp_depthwise_conv2d_s8";
     t.back().depthwiseSource = "src/targets/mote_arm_dsp_depthwise.c";

@@ -184,9 +184,12 @@ static void trial(int t) {
   for (i = 0; i < c.out_channels * depth; ++i)
     weight[i] = (int8_t)rnd(-128, 127);
   for (i = 0; i < c.out_channels; ++i) {
-    bias[i] = rnd(-20000, 20000);
+    /* Every seventh trial: scales in [0.5, 1) and sums far beyond the
+     * int8 range, so requantization uses all 32 bits before the clamp. */
+    const int wide = t % 7 == 3;
+    bias[i] = wide ? rnd(-(1 << 29), 1 << 29) : rnd(-20000, 20000);
     multiplier[i] = rnd(1 << 30, 0x7fffffff);
-    shift[i] = rnd(-12, 0);
+    shift[i] = wide ? 0 : rnd(-12, 0);
   }
   if (mote_conv2d_s8(&c, input, weight, bias, multiplier, shift, expected))
     return;

@@ -6,8 +6,9 @@
 // int8 convolution runs on the matrix-product kernel, whose gathered
 // columns (a block of pixels, widened to int16) are a buffer
 // live during the layer; the portable kernel needs none.
-// M4: mote.arena_bytes = 160 : i64, mote.arena_lower_bound = 152 : i64
-// M4: mote.conv2d {{.*}}mote.arena_live = 152 : i64, mote.arena_offsets = array<i64: 0>, mote.scratch = array<i64: 128, 24>
+// (8 pixels of the 16 per block x 4 values x 3 bytes.)
+// M4: mote.arena_bytes = 224 : i64, mote.arena_lower_bound = 224 : i64
+// M4: mote.conv2d {{.*}}mote.arena_live = 224 : i64, mote.arena_offsets = array<i64: 0>, mote.scratch = array<i64: 128, 96>
 // M4: mote.relu {{.*}}mote.arena_live = 128 : i64}
 // GENERIC: mote.arena_bytes = 128 : i64, mote.arena_lower_bound = 128 : i64
 // GENERIC-NOT: mote.scratch

@@ -57,35 +57,57 @@ static const int32_t *m4_widen(const int8_t *columns, int32_t count,
 
 /* What the inner kernel needs for one tile: four channels against one
  * column. The assembly below reads it at fixed offsets. */
+/* Single rounding (mote_requant.h): x * multiplier / 2^total rounded, with
+ * total = 31 - shift. Made non-negative by a bias of 2^62, the 64-bit sum
+ * S = x * multiplier + 2^62 + 2^(total - 1) needs only a shift and a
+ * subtraction: the result is (S >> total) - 2^(62 - total). */
 typedef struct {
-  /* A channel's requantization in the fast case (mote_requant.h): the
-   * high word of x * multiplier + (add_high:add_low), shifted right by
-   * high_shift, minus `subtract` (which includes the output zero point). */
+  /* Mode M4_HIGH (total in [32, 62]): the high word of S = x * multiplier
+   * + (add_high:add_low), shifted right by `shift`, minus `subtract`
+   * (which includes the output zero point). Mode M4_BELOW_ONE (total in
+   * [31, 62]): S shifted right by 31 first (the high word doubled plus
+   * the low word's top bit), then by `shift` = total - 31, minus
+   * `subtract` (2^(62 - total) modulo 2^32: the output zero point is added
+   * after the clamp, as the result may use all 32 bits). */
   int32_t multiplier;
   uint32_t add_low, add_high;
-  int32_t high_shift, subtract;
+  int32_t shift;
+  uint32_t subtract;
 } m4_channel;
 
+enum { M4_SUMS = 0, M4_HIGH = 1, M4_BELOW_ONE = 2 };
+
 typedef struct {
-  int32_t acc[4];    /* 0: where the sums start (the bias); the sums, out */
-  m4_channel q[4];   /* 16 */
-  int8_t *out;       /* 96: channel r's output at out[r * stride] */
-  int32_t stride;    /* 100 */
-  int32_t lo, hi;    /* 104, 108: the clamp, zero point included */
-  int32_t requantize; /* 112: 1 to write the outputs, 0 to return acc */
+  int32_t acc[4];      /* 0: where the sums start (the bias); the sums, out */
+  m4_channel q[4];     /* 16 */
+  int8_t *out;         /* 96: channel r's output at out[r * stride] */
+  int32_t stride;      /* 100 */
+  int32_t lo, hi;      /* 104, 108: the clamp (minus the zero point in
+                          M4_BELOW_ONE) */
+  int32_t requantize;  /* 112: M4_SUMS returns the sums in acc */
+  int32_t zero_point;  /* 116: M4_BELOW_ONE adds it after the clamp */
 } m4_tile;
 
-/* Prepares channel q of the tile from its multiplier and shift; returns
- * whether it takes the fast case. */
-static MOTE_ALWAYS_INLINE int m4_prepare(m4_channel *q, int32_t multiplier,
-                                         int32_t shift, int32_t zero_point) {
-  const mote_requant_channel c = mote_requant_prepare(multiplier, shift);
-  q->multiplier = c.multiplier;
-  q->add_low = c.add_low;
-  q->add_high = c.add_high;
-  q->high_shift = c.high_shift;
-  q->subtract = c.subtract - zero_point;
-  return c.fast;
+/* Prepares the four channels of a group for `mode`; returns whether every
+ * channel's total is in the mode's range. */
+static int m4_prepare(m4_tile *tile, int mode, const int32_t *multiplier,
+                      const int32_t *shift, int32_t zero_point) {
+  int r;
+  for (r = 0; r < 4; ++r) {
+    const int32_t total = 31 - shift[r];
+    m4_channel *q = &tile->q[r];
+    if (total < (mode == M4_HIGH ? 32 : 31) || total > 62)
+      return 0;
+    /* 2^62 + 2^(total - 1), in 32-bit halves. */
+    q->multiplier = multiplier[r];
+    q->add_low = total <= 32 ? (uint32_t)1 << (total - 1) : 0u;
+    q->add_high = 0x40000000u + (total > 32 ? (uint32_t)1 << (total - 33) : 0u);
+    q->shift = mode == M4_HIGH ? total - 32 : total - 31;
+    q->subtract = (uint32_t)1 << (62 - total);
+    if (mode == M4_HIGH)
+      q->subtract -= (uint32_t)zero_point;
+  }
+  return 1;
 }
 
 #if MOTE_ARM_DSP && defined(__thumb2__)
@@ -103,6 +125,25 @@ static MOTE_ALWAYS_INLINE int m4_prepare(m4_channel *q, int32_t multiplier,
   "cmp    r2, r11\n\t"                                                         \
   "it     gt\n\t"                                                              \
   "movgt  r2, r11\n\t"                                                         \
+  "strb   r2, [r8]\n\t"                                                        \
+  "add    r8, r8, r9\n\t"
+/* The same in M4_BELOW_ONE: S >> 31 first; the zero point (r4 once the
+ * first channel's accumulator is consumed) is added after the clamp.
+ * ZP_LOAD loads it. */
+#define M4_REQUANTIZE_BELOW_ONE(ACC, ZP_LOAD)                                  \
+  "ldmia  r3!, {r0, r1, r2, r12, lr}\n\t"                                      \
+  "smlal  r1, r2, " ACC ", r0\n\t" ZP_LOAD                                    \
+  "lsl    r2, r2, #1\n\t"                                                      \
+  "orr    r2, r2, r1, lsr #31\n\t"                                             \
+  "lsr    r2, r2, r12\n\t"                                                     \
+  "sub    r2, r2, lr\n\t"                                                      \
+  "cmp    r2, r10\n\t"                                                         \
+  "it     lt\n\t"                                                              \
+  "movlt  r2, r10\n\t"                                                         \
+  "cmp    r2, r11\n\t"                                                         \
+  "it     gt\n\t"                                                              \
+  "movgt  r2, r11\n\t"                                                         \
+  "add    r2, r2, r4\n\t"                                                      \
   "strb   r2, [r8]\n\t"                                                        \
   "add    r8, r8, r9\n\t"
 /* One step: the column's two words against the group's eight. */
@@ -151,11 +192,20 @@ gemm_block_dot4(const int32_t *column M4_ASM_ARG,
       "ldrd   r8, r9, [r3, #96]\n\t"
       "ldrd   r10, r11, [r3, #104]\n\t"
       "add    r3, r3, #16\n\t"
+      "cmp    r0, #2\n\t"
+      "beq    5f\n\t"
       M4_REQUANTIZE("r4") M4_REQUANTIZE("r5") M4_REQUANTIZE("r6")
       M4_REQUANTIZE("r7")
       "pop    {r4-r11, pc}\n\t"
       "4:\n\t"
       "stm    r3, {r4-r7}\n\t"
+      "pop    {r4-r11, pc}\n\t"
+      "5:\n\t"
+      /* r3 is 36 past the tile after the first LDM: the zero point is at
+       * 116 - 36. */
+      M4_REQUANTIZE_BELOW_ONE("r4", "ldr    r4, [r3, #80]\n\t")
+      M4_REQUANTIZE_BELOW_ONE("r5", "") M4_REQUANTIZE_BELOW_ONE("r6", "")
+      M4_REQUANTIZE_BELOW_ONE("r7", "")
       "pop    {r4-r11, pc}\n\t");
 }
 #else
@@ -171,18 +221,22 @@ static void gemm_block_dot4(const int32_t *column, const int32_t *weights,
                       M4_SMLAD(column[0], weights[r], a[r]));
   for (r = 0; r < 4; ++r) {
     const m4_channel *q = &tile->q[r];
+    const uint64_t sum = (uint64_t)((int64_t)a[r] * q->multiplier) +
+                         ((uint64_t)q->add_high << 32 | q->add_low);
     int32_t v;
-    if (!tile->requantize) {
+    if (tile->requantize == M4_SUMS) {
       tile->acc[r] = a[r];
       continue;
     }
-    v = (int32_t)((uint32_t)(((uint64_t)((int64_t)a[r] * q->multiplier) +
-                              ((uint64_t)q->add_high << 32 | q->add_low)) >>
-                             32) >>
-                  q->high_shift) -
-        q->subtract;
+    v = (int32_t)(((uint32_t)(tile->requantize == M4_HIGH ? sum >> 32
+                                                            : sum >> 31) >>
+                   q->shift) -
+                  q->subtract);
     v = v < tile->lo ? tile->lo : v;
-    tile->out[r * tile->stride] = (int8_t)(v > tile->hi ? tile->hi : v);
+    v = v > tile->hi ? tile->hi : v;
+    if (tile->requantize == M4_BELOW_ONE)
+      v += tile->zero_point;
+    tile->out[r * tile->stride] = (int8_t)v;
   }
 }
 #endif
@@ -209,23 +263,28 @@ static void gemm_block(const mote_gemm_conv_params *p, int32_t count,
   int32_t oc, j, r;
   m4_tile tile;
   tile.stride = output_stride;
-  tile.lo = p->act_min;
-  tile.hi = p->act_max;
+  tile.zero_point = p->output_offset;
   for (oc = 0; oc < grouped; oc += 4, w += 4 * words) {
     const int32_t zp = p->output_offset;
-    int fast = 1;
-    for (r = 0; r < 4; ++r)
-      fast &= m4_prepare(&tile.q[r], multiplier[oc + r], shift[oc + r], zp);
-#if MOTE_NUMERICS_TFLITE
-    fast = 0; /* two roundings: the general path */
-#endif
-    tile.requantize = fast;
+    /* The requantization of the group: in the kernel when every channel's
+     * scale is below 1 (the common case), else in C on the sums. TFLite's
+     * numerics round twice: always in C. */
+    int mode = M4_HIGH;
+    if (MOTE_NUMERICS_TFLITE)
+      mode = M4_SUMS;
+    else if (!m4_prepare(&tile, M4_HIGH, multiplier + oc, shift + oc, zp))
+      mode = m4_prepare(&tile, M4_BELOW_ONE, multiplier + oc, shift + oc, zp)
+                 ? M4_BELOW_ONE
+                 : M4_SUMS;
+    tile.requantize = mode;
+    tile.lo = mode == M4_BELOW_ONE ? p->act_min - zp : p->act_min;
+    tile.hi = mode == M4_BELOW_ONE ? p->act_max - zp : p->act_max;
     for (j = 0; j < count; ++j) {
       int8_t *out = output + (ptrdiff_t)oc * output_stride + j;
       __builtin_memcpy(tile.acc, bias + oc, sizeof tile.acc);
       tile.out = out;
       gemm_block_dot4(cols + (ptrdiff_t)j * words, w, words / 2, &tile);
-      if (!fast)
+      if (mode == M4_SUMS)
         for (r = 0; r < 4; ++r)
           out[r * output_stride] = mote_clamp_to_i8(
               mote_requantize(tile.acc[r], multiplier[oc + r], shift[oc + r]),
