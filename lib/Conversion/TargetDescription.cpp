@@ -29,13 +29,13 @@ ArrayRef<TargetDescription> mote::getTargets() {
     neon.cpuFlags = {"-march=armv8-a"};
     neon.emulatorArgs = {"-L", "/usr/aarch64-linux-gnu", "-cpu", "cortex-a53"};
     t.push_back({"aarch64-neon", "ARMv8.0-A NEON (Cortex-A53, A72)",
-                 GemmKernel{"mote_aarch64_neon_conv2d_s8", 16, 4, false, 1},
+                 GemmKernel{"mote_aarch64_neon_conv2d_s8", 16, 8, false, 1},
                  "src/targets/mote_aarch64_neon.c", neon});
     ToolchainDescription dot = linux64;
     dot.cpuFlags = {"-march=armv8.2-a+dotprod"};
     dot.emulatorArgs = {"-L", "/usr/aarch64-linux-gnu", "-cpu", "cortex-a76"};
     t.push_back({"aarch64-dotprod", "ARMv8.2-A with SDOT (Cortex-A55, A76)",
-                 GemmKernel{"mote_aarch64_dotprod_conv2d_s8", 16, 4, false, 1},
+                 GemmKernel{"mote_aarch64_dotprod_conv2d_s8", 16, 8, false, 1},
                  "src/targets/mote_aarch64_dotprod.c", dot});
 
     ToolchainDescription cortexM;
@@ -61,7 +61,7 @@ ArrayRef<TargetDescription> mote::getTargets() {
     m55.emulatorArgs = {"-M", "mps3-an547"};
     t.push_back({"cortex-m55",
                  "ARMv8.1-M Helium/MVE (Cortex-M55, board MPS3 AN547)",
-                 GemmKernel{"mote_cortex_m55_conv2d_s8", 16, 2, false, 1},
+                 GemmKernel{"mote_cortex_m55_conv2d_s8", 16, 8, false, 1},
                  "src/targets/mote_cortex_m55.c", m55});
     // Helium has the DSP extension too.
     t.back().depthwiseCallee = "mote_arm_dsp_depthwise_conv2d_s8";

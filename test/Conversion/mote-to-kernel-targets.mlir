@@ -11,7 +11,8 @@
 //   (w1, w3) in 32-bit words; bias 10 + 1 * (1 + 2) = 13, -10 + 7 = -3;
 //   a scratch buffer of 4 pixels (all of them: up to 8 per block) x 4 x 3
 //   bytes in the arena;
-// - aarch64-dotprod: rows padded to 16 int8 values, 4 pixels per block;
+// - aarch64-dotprod: rows padded to 16 int8 values, 4 pixels per block
+//   (all of them; up to 8);
 // - generic-c: the portable kernel on the weights as they are.
 
 !qx = !quant.uniform<i8:f32, 0.5:-1>
@@ -30,11 +31,11 @@
 // DOT: memref<64xi8>
 // DOT: mote_kernel.call @mote_aarch64_dotprod_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = {{{.*}} block = 4 : i64, depth = 2 : i64, depth_padded = 16 : i64, {{.*}} gather = 1 : i64, {{.*}} input_zero_point = -1 : i64, {{.*}}}, params_type = "mote_gemm_conv_params"}
 // - aarch64-neon: rows padded to 16 as for SDOT, 4 pixels per block;
-// - cortex-m55: rows padded to 16 for Helium, 2 pixels per block.
+// - cortex-m55: rows padded to 16 for Helium, 4 pixels per block.
 // NEON: memref.global "private" constant @net_l1_weights : memref<32xi8> = dense<[1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // NEON: mote_kernel.call @mote_aarch64_neon_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = {{{.*}} block = 4 : i64, depth = 2 : i64, depth_padded = 16 : i64, {{.*}}}, params_type = "mote_gemm_conv_params"}
 // M55: memref.global "private" constant @net_l1_weights : memref<32xi8> = dense<[1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
-// M55: mote_kernel.call @mote_cortex_m55_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = {{{.*}} block = 2 : i64, depth = 2 : i64, depth_padded = 16 : i64, {{.*}}}, params_type = "mote_gemm_conv_params"}
+// M55: mote_kernel.call @mote_cortex_m55_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = {{{.*}} block = 4 : i64, depth = 2 : i64, depth_padded = 16 : i64, {{.*}}}, params_type = "mote_gemm_conv_params"}
 // GENERIC-NOT: mote.kernel_headers
 // GENERIC-DAG: memref.global "private" constant @net_l1_weights : memref<4xi8> = dense<[1, 2, 3, 4]>
 // GENERIC: mote_kernel.call @mote_conv2d_s8(
@@ -85,7 +86,7 @@ func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
 // words ((0, 1), (18, 19), (36, 37), (54, 55), then (9, 10), ...).
 // The scratch holds the band first: 3 rows of ((3 - 1) + (3 - 1) + 1) = 5
 // pixels x 2 channels, 30 bytes rounded up to 32; then the columns:
-// Cortex-M4 8 pixels x 20 x 3 bytes, SDOT 4 pixels x 32 bytes.
+// 8 pixels x 20 x 3 bytes on Cortex-M4, 8 pixels x 32 bytes for SDOT.
 
 !qx = !quant.uniform<i8:f32, 0.5:-1>
 !qw = !quant.uniform<i8:f32:0, {0.25, 0.125, 0.25, 0.125}>
@@ -95,8 +96,8 @@ func.func @main(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
 // M4: memref<512xi8>
 // M4: mote_kernel.call @mote_cortex_m4_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = {{{.*}} block = 8 : i64, depth = 18 : i64, depth_padded = 20 : i64, {{.*}} gather = 1 : i64, {{.*}}}, params_type = "mote_gemm_conv_params"}
 // DOT: memref.global "private" constant @net_l1_weights : memref<128xi8> = dense<"0x0009010A020B030C040D050E060F071008110000000000000000000000000000121B131C{{.*}}">
-// DOT: memref<160xi8>
-// DOT: mote_kernel.call @mote_aarch64_dotprod_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = {{{.*}} block = 4 : i64, depth = 18 : i64, depth_padded = 32 : i64, {{.*}}}, params_type = "mote_gemm_conv_params"}
+// DOT: memref<288xi8>
+// DOT: mote_kernel.call @mote_aarch64_dotprod_conv2d_s8({{.*}}) {num_outputs = 2 : i64, params = {{{.*}} block = 8 : i64, depth = 18 : i64, depth_padded = 32 : i64, {{.*}}}, params_type = "mote_gemm_conv_params"}
 // GENERIC: memref.global "private" constant @net_l1_weights : memref<72xi8> = dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, {{.*}}]>
 func.func @main(%x: tensor<1x2x3x3xf32>) -> tensor<1x4x3x3xf32> {
   %w = arith.constant dense<[[[[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[9, 10, 11], [12, 13, 14], [15, 16, 17]]], [[[18, 19, 20], [21, 22, 23], [24, 25, 26]], [[27, 28, 29], [30, 31, 32], [33, 34, 35]]], [[[36, 37, 38], [39, 40, 41], [42, 43, 44]], [[45, 46, 47], [48, 49, 50], [51, 52, 53]]], [[[54, 55, 56], [57, 58, 59], [60, 61, 62]], [[63, 64, 65], [66, 67, 68], [69, 70, 71]]]]> : tensor<4x2x3x3xi8>
