@@ -39,6 +39,41 @@ static MOTE_ALWAYS_INLINE int32_t binary_one(const mote_binary_s8_params *p,
                                   &q->out);
 }
 
+/* A requantization whose total = 31 - shift is in [31, 62], the case of
+ * every scale below 1 (a residual add's larger input has exactly 0.5):
+ * |x * multiplier| < 2^62, so adding 2^62 makes the rounded product
+ * non-negative and its shift an unsigned floor division, and the result
+ * fits in 32 bits. Equal to mote_requantize_prepared there. */
+typedef struct {
+  int32_t multiplier;
+  uint64_t add;      /* 2^62 + 2^(total - 1) */
+  int32_t shift;     /* total - 31 */
+  int64_t subtract;  /* 2^(62 - total) */
+} scale_below_one;
+
+static int prepare_below_one(scale_below_one *c, int32_t multiplier,
+                             int32_t shift) {
+  const int32_t total = 31 - shift;
+  if (total < 31 || total > 62)
+    return 0;
+  c->multiplier = multiplier;
+  c->add = ((uint64_t)1 << 62) + ((uint64_t)1 << (total - 1));
+  c->shift = total - 31;
+  c->subtract = (int64_t)1 << (62 - total);
+  return 1;
+}
+
+/* The biased sum is below 2^63, so its shift by 31 fits in 32 bits: the
+ * high word doubled plus the low word's top bit (no 64-bit shift on
+ * 32-bit cores), then a 32-bit shift by the rest. */
+static MOTE_ALWAYS_INLINE int32_t requantize_below_one(
+    int32_t x, const scale_below_one *c) {
+  const uint64_t biased = (uint64_t)((int64_t)x * c->multiplier) + c->add;
+  const uint32_t by31 =
+      (uint32_t)(biased >> 32) << 1 | (uint32_t)biased >> 31;
+  return (int32_t)((int64_t)(by31 >> c->shift) - c->subtract);
+}
+
 static MOTE_ALWAYS_INLINE mote_status binary_s8(const mote_binary_s8_params *p,
                                                 const int8_t *lhs,
                                                 const int8_t *rhs,
@@ -46,6 +81,8 @@ static MOTE_ALWAYS_INLINE mote_status binary_s8(const mote_binary_s8_params *p,
   int32_t i0, i1, i2, i3;
   binary_channels q;
   mote_binary_s8_params k;
+  scale_below_one fl = {0, 0, 0, 0}, fr = {0, 0, 0, 0}, fo = {0, 0, 0, 0};
+  int below_one;
   if (!p || !lhs || !rhs || !output || p->left_shift < 0 || p->left_shift > 20)
     return MOTE_ERROR_ARGUMENT;
   /* A local copy: the int8 stores below may alias *p. */
@@ -53,6 +90,11 @@ static MOTE_ALWAYS_INLINE mote_status binary_s8(const mote_binary_s8_params *p,
   q.lhs = mote_requant_prepare(k.lhs_multiplier, k.lhs_shift);
   q.rhs = mote_requant_prepare(k.rhs_multiplier, k.rhs_shift);
   q.out = mote_requant_prepare(k.output_multiplier, k.output_shift);
+  below_one = !MOTE_NUMERICS_TFLITE &&
+              (op == MOTE_BINARY_ADD || op == MOTE_BINARY_SUB) &&
+              prepare_below_one(&fl, k.lhs_multiplier, k.lhs_shift) &&
+              prepare_below_one(&fr, k.rhs_multiplier, k.rhs_shift) &&
+              prepare_below_one(&fo, k.output_multiplier, k.output_shift);
   for (i0 = 0; i0 < k.dim0; ++i0)
     for (i1 = 0; i1 < k.dim1; ++i1)
       for (i2 = 0; i2 < k.dim2; ++i2) {
@@ -62,7 +104,20 @@ static MOTE_ALWAYS_INLINE mote_status binary_s8(const mote_binary_s8_params *p,
         const int8_t *r = rhs + (int64_t)i0 * k.rhs_stride0 +
                           (int64_t)i1 * k.rhs_stride1 +
                           (int64_t)i2 * k.rhs_stride2;
-        if (k.lhs_stride3 == 1 && k.rhs_stride3 == 1) {
+        if (k.lhs_stride3 == 1 && k.rhs_stride3 == 1 && below_one) {
+          /* Both rows contiguous and the three scales below 1: a residual
+           * add, the common case, without the general path's tests. */
+          for (i3 = 0; i3 < k.dim3; ++i3) {
+            const int32_t sa = requantize_below_one(
+                (l[i3] + k.lhs_offset) * (1 << k.left_shift), &fl);
+            const int32_t sb = requantize_below_one(
+                (r[i3] + k.rhs_offset) * (1 << k.left_shift), &fr);
+            output[i3] = mote_clamp_to_i8(
+                requantize_below_one(op == MOTE_BINARY_ADD ? sa + sb : sa - sb,
+                                     &fo),
+                k.output_offset, k.act_min, k.act_max);
+          }
+        } else if (k.lhs_stride3 == 1 && k.rhs_stride3 == 1) {
           /* Both rows contiguous: the common, non-broadcast case. */
           for (i3 = 0; i3 < k.dim3; ++i3)
             output[i3] = mote_clamp_to_i8(binary_one(&k, &q, op, l[i3], r[i3]),

@@ -222,6 +222,56 @@ static void test_add_broadcast(mote_test_counts *t) {
   MOTE_CHECK(t, worst <= 1, "add: off by %d", worst);
 }
 
+/* Contiguous int8 adds and subtracts with random offsets, left shifts and
+ * scales (shifts from -31 to 1 on each side: the fast path of scales
+ * below 1, the 0.5 of a residual add's larger input, and the general path
+ * above 1), against the op's definition element by element with
+ * mote_requantize: bit for bit. */
+static void test_add_sub_exact(mote_test_counts *t) {
+  /* Its own draws: the tests after it keep their inputs. */
+  const uint32_t saved = seed;
+  int32_t trial, i, mismatches = 0;
+  seed = 77u;
+  for (trial = 0; trial < 300; ++trial) {
+    mote_binary_s8_params p;
+    const int sub = trial % 3 == 2;
+    memset(&p, 0, sizeof p);
+    p.dim0 = p.dim1 = 1, p.dim2 = 2, p.dim3 = 24;
+    p.lhs_stride2 = p.rhs_stride2 = 24, p.lhs_stride3 = p.rhs_stride3 = 1;
+    p.lhs_offset = rnd(-127, 128), p.rhs_offset = rnd(-127, 128);
+    p.output_offset = rnd(-128, 127);
+    p.left_shift = rnd(0, 20);
+    p.lhs_multiplier = rnd(1 << 30, 0x7fffffff);
+    p.rhs_multiplier = trial % 4 ? rnd(1 << 30, 0x7fffffff) : 1 << 30;
+    p.output_multiplier = rnd(1 << 30, 0x7fffffff);
+    p.lhs_shift = rnd(-31, trial % 5 ? 0 : 1);
+    p.rhs_shift = trial % 4 ? rnd(-31, 0) : 0;
+    p.output_shift = rnd(-31, trial % 7 ? -1 : 1);
+    p.act_min = rnd(-128, 0), p.act_max = rnd(0, 127);
+    for (i = 0; i < 48; ++i) {
+      in_buf[i] = (int8_t)rnd(-128, 127);
+      w_buf[i] = (int8_t)rnd(-128, 127);
+    }
+    MOTE_CHECK(t, (sub ? mote_sub_s8 : mote_add_s8)(&p, in_buf, w_buf,
+                                                    out_buf) == MOTE_OK,
+               "add/sub status");
+    for (i = 0; i < 48; ++i) {
+      const int32_t a = mote_requantize(
+          (in_buf[i] + p.lhs_offset) * (1 << p.left_shift), p.lhs_multiplier,
+          p.lhs_shift);
+      const int32_t b = mote_requantize(
+          (w_buf[i] + p.rhs_offset) * (1 << p.left_shift), p.rhs_multiplier,
+          p.rhs_shift);
+      const int32_t v = mote_requantize(sub ? a - b : a + b,
+                                        p.output_multiplier, p.output_shift);
+      mismatches += out_buf[i] != mote_clamp_to_i8(v, p.output_offset,
+                                                   p.act_min, p.act_max);
+    }
+  }
+  seed = saved;
+  MOTE_CHECK(t, mismatches == 0, "add/sub: %d of 14400 differ", mismatches);
+}
+
 /* int8 PReLU of [2, 4, 5] with a per-channel slope [4, 1] (stride 1 over
  * channels, 0 along the rows): input scale 0.05, zero point 7; slope
  * scale 0.01, zero point -20; output scale 0.04, zero point -3. Against
@@ -1535,6 +1585,7 @@ int main(void) {
   test_window_walks(&t);
   test_fully_connected(&t);
   test_add_broadcast(&t);
+  test_add_sub_exact(&t);
   test_prelu_s8(&t);
   test_pools(&t);
   test_boundary(&t);
