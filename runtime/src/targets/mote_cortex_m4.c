@@ -111,41 +111,38 @@ static int m4_prepare(m4_tile *tile, int mode, const int32_t *multiplier,
 }
 
 #if MOTE_ARM_DSP && defined(__thumb2__)
-/* One channel's output in the epilogue: accumulator ACC requantized with
- * the next m4_channel at r3 (LDM), clamped to [r10, r11], stored at r8,
+/* One channel's output in the epilogue: accumulator ACC times the next
+ * m4_channel's multiplier at r3 (LDM) plus its rounding constant into
+ * r2:r1; the result in r2 clamped to [r10, r11]; the byte stored at r8,
  * which moves on by r9. */
-#define M4_REQUANTIZE(ACC)                                                     \
+#define M4_MULTIPLY(ACC)                                                       \
   "ldmia  r3!, {r0, r1, r2, r12, lr}\n\t"                                      \
-  "smlal  r1, r2, " ACC ", r0\n\t"                                             \
-  "lsr    r2, r2, r12\n\t"                                                     \
-  "sub    r2, r2, lr\n\t"                                                      \
+  "smlal  r1, r2, " ACC ", r0\n\t"
+#define M4_CLAMP                                                               \
   "cmp    r2, r10\n\t"                                                         \
   "it     lt\n\t"                                                              \
   "movlt  r2, r10\n\t"                                                         \
   "cmp    r2, r11\n\t"                                                         \
   "it     gt\n\t"                                                              \
-  "movgt  r2, r11\n\t"                                                         \
+  "movgt  r2, r11\n\t"
+#define M4_STORE                                                               \
   "strb   r2, [r8]\n\t"                                                        \
   "add    r8, r8, r9\n\t"
-/* The same in M4_BELOW_ONE: S >> 31 first; the zero point (r4 once the
- * first channel's accumulator is consumed) is added after the clamp.
- * ZP_LOAD loads it. */
+/* M4_HIGH: the high word shifted, minus the subtrahend (zero point in). */
+#define M4_REQUANTIZE(ACC)                                                     \
+  M4_MULTIPLY(ACC)                                                             \
+  "lsr    r2, r2, r12\n\t"                                                     \
+  "sub    r2, r2, lr\n\t" M4_CLAMP M4_STORE
+/* M4_BELOW_ONE: the sum shifted by 31 first; the zero point (r4 once the
+ * first channel's accumulator is consumed; ZP_LOAD loads it) is added
+ * after the clamp. */
 #define M4_REQUANTIZE_BELOW_ONE(ACC, ZP_LOAD)                                  \
-  "ldmia  r3!, {r0, r1, r2, r12, lr}\n\t"                                      \
-  "smlal  r1, r2, " ACC ", r0\n\t" ZP_LOAD                                    \
+  M4_MULTIPLY(ACC) ZP_LOAD                                                     \
   "lsl    r2, r2, #1\n\t"                                                      \
   "orr    r2, r2, r1, lsr #31\n\t"                                             \
   "lsr    r2, r2, r12\n\t"                                                     \
-  "sub    r2, r2, lr\n\t"                                                      \
-  "cmp    r2, r10\n\t"                                                         \
-  "it     lt\n\t"                                                              \
-  "movlt  r2, r10\n\t"                                                         \
-  "cmp    r2, r11\n\t"                                                         \
-  "it     gt\n\t"                                                              \
-  "movgt  r2, r11\n\t"                                                         \
-  "add    r2, r2, r4\n\t"                                                      \
-  "strb   r2, [r8]\n\t"                                                        \
-  "add    r8, r8, r9\n\t"
+  "sub    r2, r2, lr\n\t" M4_CLAMP                                             \
+  "add    r2, r2, r4\n\t" M4_STORE
 /* One step: the column's two words against the group's eight. */
 #define M4_STEP                                                                \
   "ldrd   r8, r9, [r0], #8\n\t"                                                \
