@@ -103,9 +103,9 @@ static void gather_columns(const mote_gemm_conv_params *MOTE_RESTRICT p,
 
 /* Copies n bytes a word at a time (unaligned word accesses are allowed on
  * every target that runs these kernels), then the remaining bytes. */
-static MOTE_ALWAYS_INLINE MOTE_NO_LIBC_CALLS int8_t *copy_bytes(int8_t *MOTE_RESTRICT out,
-                                             const int8_t *MOTE_RESTRICT in,
-                                             int32_t n) {
+static MOTE_ALWAYS_INLINE MOTE_NO_LIBC_CALLS int8_t *
+copy_bytes(int8_t *MOTE_RESTRICT out, const int8_t *MOTE_RESTRICT in,
+           int32_t n) {
   int32_t i = 0;
   for (; i + 4 <= n; i += 4) {
     uint32_t w;
@@ -144,7 +144,8 @@ static void stage_band(const mote_gemm_conv_params *MOTE_RESTRICT p,
       row[bx] = pad;
     /* The transposition: channel-major input row to pixel-major band. */
     for (ic = 0; ic < in_c; ++ic) {
-      const int8_t *src = image + ic * plane + (ptrdiff_t)iy * in_w - p->pad_left;
+      const int8_t *src =
+          image + ic * plane + (ptrdiff_t)iy * in_w - p->pad_left;
       int8_t *dst = row + ic;
       for (bx = lo; bx < hi; ++bx)
         dst[(ptrdiff_t)bx * in_c] = src[bx];
@@ -158,9 +159,8 @@ static void stage_band(const mote_gemm_conv_params *MOTE_RESTRICT p,
  * column order is (kernel row, kernel column, channel), the order in which
  * the compiler stores these layers' weights. */
 static MOTE_NO_LIBC_CALLS void
-gather_band(const mote_gemm_conv_params *MOTE_RESTRICT p,
-                        const int8_t *band, int32_t band_w, int32_t ox,
-                        int32_t count, int8_t *columns) {
+gather_band(const mote_gemm_conv_params *MOTE_RESTRICT p, const int8_t *band,
+            int32_t band_w, int32_t ox, int32_t count, int8_t *columns) {
   const int32_t in_c = p->in_channels, kh = p->kernel_h, kw = p->kernel_w;
   const int32_t kp = p->depth_padded, depth = p->depth;
   const ptrdiff_t row_bytes = (ptrdiff_t)band_w * in_c;
