@@ -21,7 +21,8 @@ const ort = require(path.join(process.env.MOTE_DEPS ||
   const all = new Typed(Uint8Array.from(bytes).buffer);
   if (all.length !== per * count) throw new Error('input has ' + all.length + ' values, expected ' + per * count);
   const session = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential'});
+    intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential',
+    graphOptimizationLevel: process.env.MOTE_ORT_OPT || 'disabled'});
   const chunks = [];
   for (let i = 0; i < count; ++i) {
     const x = new ort.Tensor(type, all.slice(i * per, (i + 1) * per), shape);

@@ -13,7 +13,8 @@ const ort = require(path.join(process.env.MOTE_DEPS || '.deps', 'node_modules', 
 (async () => {
   const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   const session = await ort.InferenceSession.create(spec.model, {
-    intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential'});
+    intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential',
+    graphOptimizationLevel: process.env.MOTE_ORT_OPT || 'disabled'});
   for (const run of spec.runs) {
     const feeds = {};
     for (const [name, [file, shape, type]] of Object.entries(run.inputs)) {
